@@ -1,0 +1,148 @@
+"""Every command the bot understands: its words, where its values go, and its handler.
+
+This table is the grammar's single source; help and usage are generated from it.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from bot.grammar import Grammar, Param, Syntax
+from rituals import kpis
+from rituals.commands import Command
+from rituals.context import Ctx
+from rituals.messages import Reply
+
+CADENCE_WORDS = {
+    "week": "weekly",
+    "wk": "weekly",
+    "month": "monthly",
+    "mo": "monthly",
+    "quarter": "quarterly",
+    "q": "quarterly",
+}
+ROLE_WORDS = {"hr": "people", "ops": "operations", "eng": "engineering", "dev": "engineering"}
+
+
+class ShowHelp(Command):
+    topic: str | None = Field(
+        None, title="Topic", description="a command or a topic", max_length=60
+    )
+
+
+KPI_COMMANDS = (
+    Syntax(
+        names=("propose",),
+        model=kpis.ProposeKpi,
+        handler=kpis.propose,
+        topic="KPIs",
+        summary="propose a KPI for you or a teammate",
+        params=(
+            Param("name", placeholder="name"),
+            Param("target", "target", placeholder="number [unit]", with_unit=True),
+            Param("cadence", "per", placeholder="week|month|quarter", synonyms=CADENCE_WORDS),
+            Param("owner", "owner"),
+            Param("why", "why", placeholder="what excites you about it"),
+            Param("growth", "growth", placeholder="the growth goal it feeds"),
+        ),
+        examples=(
+            'propose "Qualified leads" target 10 leads per week',
+            'propose "Win rate" target 25% per month owner @ana growth "become a senior AE"',
+            "propose",
+        ),
+        details=(
+            "A KPI starts as a proposal. It becomes active only when it names the growth goal it "
+            "feeds and a lead of the owner's team activates it. Everyone owns a few KPIs at most "
+            "(a cap from app.yaml). A KPI that counts effort (hours, messages, logins) is "
+            "challenged to name the outcome it drives. With no values, a form opens."
+        ),
+        form_title="Propose a KPI",
+    ),
+    Syntax(
+        names=("kpis", "list"),
+        model=kpis.ListKpis,
+        handler=kpis.list_kpis,
+        topic="KPIs",
+        summary="list your KPIs, or someone else's",
+        params=(Param("person"), Param("all", "all")),
+        examples=("kpis", "kpis @ana", "kpis all"),
+    ),
+    Syntax(
+        names=("growth", "link"),
+        model=kpis.LinkGrowth,
+        handler=kpis.link_growth,
+        topic="KPIs",
+        summary="link a KPI to the growth goal it feeds (owner or lead)",
+        params=(Param("kpi"), Param("goal", placeholder="growth goal")),
+        examples=('growth 3 "lead discovery calls on my own by March"',),
+        details="No growth link, no KPI: say how this metric fuels the owner's career.",
+        form_title="Link a growth goal",
+    ),
+    Syntax(
+        names=("outcome",),
+        model=kpis.AnswerOutcome,
+        handler=kpis.answer_outcome,
+        topic="KPIs",
+        summary="answer the effort challenge: what outcome does this KPI drive?",
+        params=(Param("kpi"), Param("outcome", placeholder="the outcome")),
+        examples=('outcome 4 "faster answers mean fewer churned trials"',),
+        form_title="What outcome does it drive?",
+    ),
+    Syntax(
+        names=("why",),
+        model=kpis.AnswerWhy,
+        handler=kpis.answer_why,
+        topic="KPIs",
+        summary="say how this KPI measures success in a way that excites you",
+        params=(Param("kpi"), Param("why", placeholder="what excites you")),
+        examples=('why 3 "every lead is a conversation I get to learn from"',),
+        form_title="What excites you about it?",
+    ),
+    Syntax(
+        names=("activate",),
+        model=kpis.ActivateKpi,
+        handler=kpis.activate,
+        topic="KPIs",
+        summary="activate a proposed KPI the team backs (lead)",
+        params=(Param("kpi"),),
+        examples=("activate 3", 'activate "Qualified leads"'),
+    ),
+    Syntax(
+        names=("retire",),
+        model=kpis.RetireKpi,
+        handler=kpis.retire,
+        topic="KPIs",
+        summary="retire a KPI with the reason; it is kept, never deleted (owner or lead)",
+        params=(Param("kpi"), Param("reason")),
+        examples=("retire 3 we now measure win rate instead",),
+        form_title="Retire a KPI",
+    ),
+    Syntax(
+        names=("examples", "catalogue", "catalog"),
+        model=kpis.ShowExamples,
+        handler=kpis.examples,
+        topic="KPIs",
+        summary="example KPIs for a role, to start from",
+        params=(Param("role", synonyms=ROLE_WORDS),),
+        examples=("examples sales", "examples engineering", "examples"),
+    ),
+)
+
+
+def build_grammar(prefix: str) -> Grammar:
+    """The grammar for every platform, with help that reads the grammar it belongs to."""
+
+    async def show_help(ctx: Ctx, cmd: ShowHelp) -> list[Reply]:
+        return [grammar.help(cmd.topic)]
+
+    help_syntax = Syntax(
+        names=("help", "?"),
+        model=ShowHelp,
+        handler=show_help,
+        topic="Basics",
+        summary="what the bot can do, or how to write one command",
+        params=(Param("topic"),),
+        examples=("help", "help propose", "help kpis"),
+    )
+    grammar = Grammar((help_syntax, *KPI_COMMANDS), prefix)
+    return grammar

@@ -1,0 +1,563 @@
+"""The one command grammar: typed text or a submitted form in, a typed command out.
+
+Every platform feeds this module, so `/kpi propose ...` in Slack, a Teams message and a console
+line behave alike. Usage lines, help and forms are generated from the same definitions (the
+command's pydantic model and its syntax below), so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+import types
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as default
+from decimal import Decimal
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
+
+from bot.tokens import Token, TokenError, tokenize
+from rituals.commands import Command, KpiRef, PersonRef
+from rituals.context import Ctx
+from rituals.messages import (
+    Bullets,
+    Code,
+    FieldKind,
+    Form,
+    FormField,
+    Heading,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    Strong,
+    rich,
+)
+
+MAX_COMMAND_LENGTH = 4000
+
+Handler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
+
+
+class Kind(enum.Enum):
+    """How one field's value is written; derived from the field's type in the command model."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    PERSON = "person"
+    KPI = "kpi"
+    CHOICE = "choice"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class Param:
+    """Where a field's value stands in typed text: in order (positional) or after a keyword.
+
+    A positional param that is the last one takes all the remaining words, so free text and
+    names need no quotes unless they contain a keyword.
+    """
+
+    field: str
+    keyword: str | None = None
+    placeholder: str = ""
+    # Extra spellings accepted for a choice, e.g. "week" for "weekly".
+    synonyms: Mapping[str, str] = default(default_factory=dict)
+    # A number followed by its unit ("10 leads", "25%"): fills this field and `unit`.
+    with_unit: bool = False
+
+
+@dataclass(frozen=True)
+class Syntax:
+    names: tuple[str, ...]  # the first is the canonical one; others are aliases
+    model: type[Command]
+    handler: Handler
+    topic: str
+    summary: str
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()
+    details: str = ""
+    form_title: str | None = None  # offer a form when required values are missing
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    syntax: Syntax
+    command: Command
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input we could not use; `message` names what was wrong."""
+
+    message: str
+    syntax: Syntax | None = None
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NeedsForm:
+    """A command with required values missing, to be completed in a form."""
+
+    form: Form
+
+
+Outcome = Parsed | Problem | NeedsForm
+
+
+# --- field kinds and conversion ---------------------------------------------------------------
+
+
+def _bare(info: FieldInfo) -> object:
+    """The field's type without `| None`."""
+    annotation: object = info.annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    return annotation
+
+
+def field_kind(info: FieldInfo) -> Kind:
+    annotation = _bare(info)
+    if annotation is PersonRef:
+        return Kind.PERSON
+    if annotation is KpiRef:
+        return Kind.KPI
+    if annotation is bool:
+        return Kind.FLAG
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return Kind.CHOICE
+    if annotation in (int, Decimal, float):
+        return Kind.NUMBER
+    return Kind.TEXT
+
+
+def choice_options(info: FieldInfo) -> tuple[str, ...]:
+    annotation = _bare(info)
+    assert isinstance(annotation, type)
+    assert issubclass(annotation, enum.Enum)
+    return tuple(str(m.value) for m in annotation)
+
+
+def max_length(info: FieldInfo) -> int | None:
+    for meta in info.metadata:
+        limit = getattr(meta, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+def min_length(info: FieldInfo) -> int | None:
+    for meta in info.metadata:
+        limit = getattr(meta, "min_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+_MENTION = re.compile(r"^<@([A-Za-z0-9_.:-]+)(?:\|[^>]*)?>$")
+_KPI_NUMBER = re.compile(r"^#?(\d{1,9})$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER_WITH_UNIT = re.compile(
+    r"^([$€£¥]?)([-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+)(?=\s|%|‰|$)\s*(%|‰)?\s*(.*)$", re.DOTALL
+)
+
+
+def parse_person(raw: str) -> PersonRef:
+    """`<@U123|ana>` (an id the platform resolved) or `@ana` / `ana` (a name)."""
+    match = _MENTION.match(raw)
+    if match:
+        return PersonRef(platform_user_id=match.group(1))
+    return PersonRef(name=raw.removeprefix("@"))
+
+
+def parse_kpi(raw: str) -> KpiRef:
+    match = _KPI_NUMBER.match(raw)
+    if match:
+        return KpiRef(id=int(match.group(1)))
+    return KpiRef(name=raw)
+
+
+def convert(kind: Kind, raw: str, param: Param | None) -> object:
+    """A raw string in, the value pydantic should validate out."""
+    if kind is Kind.PERSON:
+        return parse_person(raw)
+    if kind is Kind.KPI:
+        return parse_kpi(raw)
+    if kind is Kind.NUMBER:
+        return raw.replace(",", "") if _THOUSANDS.match(raw) else raw
+    if kind is Kind.CHOICE:
+        lowered = raw.lower()
+        return param.synonyms.get(lowered, lowered) if param else lowered
+    if kind is Kind.FLAG:
+        return True
+    return raw
+
+
+def split_unit(raw: str) -> tuple[str, str]:
+    """ "10 leads" -> ("10", "leads"); "25%" -> ("25", "%"); "$500" -> ("500", "$")."""
+    match = _NUMBER_WITH_UNIT.match(raw.strip())
+    if not match:
+        return raw, ""
+    currency, number, per_mille, rest = match.groups()
+    return number, (rest or per_mille or currency or "").strip()
+
+
+# --- explaining validation errors -------------------------------------------------------------
+
+
+def explain(error: ErrorDetails, label: str, info: FieldInfo | None) -> str:
+    """One pydantic error as a sentence a person can act on."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    got = error.get("input")
+    if kind == "missing":
+        return f"{label} is missing"
+    if kind == "string_too_long":
+        size = len(got) if isinstance(got, str) else "too many"
+        return f"{label} is too long ({size} characters); keep it to {ctx.get('max_length')}"
+    if kind == "string_too_short":
+        least = ctx.get("min_length")
+        if least is not None and least > 1:
+            return f"{label} is too short; say a little more (at least {least} characters)"
+        return f"{label} is empty"
+    if kind in {"decimal_parsing", "int_parsing", "decimal_type", "finite_number"}:
+        return f"{label} must be a number, like 10 or 2.5 (got {_show(got)})"
+    if kind in {"decimal_max_places", "decimal_max_digits", "decimal_whole_digits"}:
+        return f"{label} has too many digits (got {_show(got)})"
+    if kind == "enum" and info is not None:
+        options = ", ".join(choice_options(info))
+        return f"{label} must be one of: {options} (got {_show(got)})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{label}: {message}"
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+# --- the grammar ------------------------------------------------------------------------------
+
+
+class Grammar:
+    def __init__(self, syntaxes: Sequence[Syntax], prefix: str) -> None:
+        self.prefix = prefix
+        self.syntaxes = tuple(syntaxes)
+        self._by_words: dict[tuple[str, ...], Syntax] = {}
+        for syntax in self.syntaxes:
+            for name in syntax.names:
+                words = tuple(name.split())
+                if words in self._by_words:
+                    raise ValueError(f"two commands are called {name!r}")
+                self._by_words[words] = syntax
+
+    def find(self, name: str) -> Syntax | None:
+        return self._by_words.get(tuple(name.lower().split()))
+
+    # --- typed text --------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Outcome:
+        """Typed text to a command, a form to complete, or a problem to explain. Never raises."""
+        if len(text) > MAX_COMMAND_LENGTH:
+            return Problem(
+                f"That command is {len(text):,} characters long; "
+                f"keep it under {MAX_COMMAND_LENGTH:,}. Long answers fit in the form."
+            )
+        try:
+            tokens = tokenize(text)
+        except TokenError as exc:
+            return Problem(f"I couldn't read that: {exc}.")
+        tokens = self._drop_prefix(tokens)
+        if not tokens:
+            tokens = [Token("help")]
+        syntax, rest = self._match(tokens)
+        if syntax is None:
+            return self._unknown(tokens[0].text)
+        raw = self._assign(syntax, rest)
+        if isinstance(raw, Problem):
+            return raw
+        return self._build(syntax, raw)
+
+    def _drop_prefix(self, tokens: list[Token]) -> list[Token]:
+        if tokens and not tokens[0].quoted:
+            first = tokens[0].text.lower()
+            if first in {self.prefix, self.prefix.lstrip("/")}:
+                return tokens[1:]
+        return tokens
+
+    def _match(self, tokens: list[Token]) -> tuple[Syntax | None, list[Token]]:
+        for size in range(min(3, len(tokens)), 0, -1):
+            head = tokens[:size]
+            if any(t.quoted for t in head):
+                continue
+            syntax = self._by_words.get(tuple(t.text.lower() for t in head))
+            if syntax is not None:
+                return syntax, tokens[size:]
+        return None, tokens
+
+    def _unknown(self, word: str) -> Problem:
+        known = sorted({words[0] for words in self._by_words})
+        close = tuple(difflib.get_close_matches(word.lower(), known, n=3, cutoff=0.6))
+        shown = word if len(word) <= 30 else word[:30] + "…"
+        return Problem(f'I don\'t know the command "{shown}".', suggestions=close)
+
+    def _assign(self, syntax: Syntax, tokens: list[Token]) -> dict[str, str] | Problem:
+        """Distribute words over the syntax's params: keywords first, then positions."""
+        keywords = {p.keyword: p for p in syntax.params if p.keyword}
+        positional = [p for p in syntax.params if not p.keyword]
+        fields = syntax.model.model_fields
+        loose: list[str] = []
+        found: dict[str, list[str]] = {}
+        current: Param | None = None
+        for token in tokens:
+            param = None if token.quoted else keywords.get(token.text.lower())
+            if param is not None:
+                if param.field in found:
+                    return Problem(
+                        f'"{param.keyword}" appears twice. If it is part of a name, put the '
+                        "name in quotes.",
+                        syntax,
+                    )
+                found[param.field] = []
+                is_flag = field_kind(fields[param.field]) is Kind.FLAG
+                current = None if is_flag else param
+                continue
+            if current is not None:
+                found[current.field].append(token.text)
+            else:
+                loose.append(token.text)
+        for i, param in enumerate(positional):
+            if not loose:
+                break
+            last = i == len(positional) - 1
+            taken, loose = (loose, []) if last else (loose[:1], loose[1:])
+            found[param.field] = taken
+        if loose:
+            extra = " ".join(loose)
+            return Problem(f'I don\'t know what to do with "{_clip(extra)}".', syntax)
+        raw: dict[str, str] = {}
+        for name, words in found.items():
+            param = next(p for p in syntax.params if p.field == name)
+            if not words and field_kind(fields[name]) is not Kind.FLAG:
+                return Problem(f'"{param.keyword}" needs a value after it.', syntax)
+            value = " ".join(words)
+            if param.with_unit:
+                raw[name], unit = split_unit(value)
+                if unit:
+                    raw["unit"] = unit
+            else:
+                raw[name] = value
+        return raw
+
+    # --- shared by text and forms ------------------------------------------------------------
+
+    def _build(self, syntax: Syntax, raw: Mapping[str, str]) -> Outcome:
+        fields = syntax.model.model_fields
+        values: dict[str, object] = {}
+        for name, text in raw.items():
+            param = next((p for p in syntax.params if p.field == name), None)
+            values[name] = convert(field_kind(fields[name]), text, param)
+        try:
+            return Parsed(syntax, syntax.model.model_validate(values))
+        except ValidationError as exc:
+            errors = exc.errors()
+        missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing"]
+        if missing and len(missing) == len(errors) and syntax.form_title:
+            return NeedsForm(self.form_for(syntax, raw, intro=""))
+        first = errors[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        return Problem(explain(first, self.label(syntax, name), fields.get(name)) + ".", syntax)
+
+    def from_form(self, command: str, values: Mapping[str, str]) -> Outcome:
+        """A submitted form to a command; on a problem, the same form back with it explained."""
+        syntax = self.find(command)
+        if syntax is None:
+            return Problem(f'This form belongs to a command I no longer know ("{_clip(command)}").')
+        fields = syntax.model.model_fields
+        raw = {k: v.strip() for k, v in values.items() if k in fields and v and v.strip()}
+        outcome = self._build(syntax, raw)
+        if isinstance(outcome, Problem):
+            return NeedsForm(self.form_for(syntax, raw, intro=outcome.message))
+        return outcome
+
+    def form_for(self, syntax: Syntax, known: Mapping[str, str], intro: str) -> Form:
+        """The command's form: one field per model field, in the model's order."""
+        fields: list[FormField] = []
+        hidden: dict[str, str] = {}
+        for name, info in syntax.model.model_fields.items():
+            kind = field_kind(info)
+            if kind is Kind.KPI and name in known:
+                hidden[name] = known[name]
+                continue
+            fields.append(self._form_field(name, info, kind, known.get(name)))
+        return Form(
+            title=syntax.form_title or syntax.summary,
+            command=syntax.name,
+            fields=tuple(fields),
+            intro=intro,
+            hidden=hidden,
+        )
+
+    def _form_field(self, name: str, info: FieldInfo, kind: Kind, value: str | None) -> FormField:
+        limit = max_length(info) or 200
+        form_kind = {
+            Kind.NUMBER: FieldKind.NUMBER,
+            Kind.PERSON: FieldKind.PERSON,
+            Kind.CHOICE: FieldKind.CHOICE,
+            Kind.KPI: FieldKind.TEXT,
+        }.get(kind, FieldKind.LONG_TEXT if limit > 100 else FieldKind.TEXT)
+        return FormField(
+            name=name,
+            label=info.title or name,
+            kind=form_kind,
+            required=info.is_required(),
+            max_length=limit,
+            hint=info.description or "",
+            options=choice_options(info) if kind is Kind.CHOICE else (),
+            value=value,
+        )
+
+    # --- usage and help ----------------------------------------------------------------------
+
+    def label(self, syntax: Syntax, name: str) -> str:
+        param = next((p for p in syntax.params if p.field == name), None)
+        if param is not None and param.keyword:
+            return f'"{param.keyword}"'
+        if param is None and any(p.with_unit for p in syntax.params) and name == "unit":
+            return "the unit"
+        info = syntax.model.model_fields.get(name)
+        return f"<{self._placeholder(param, info, name)}>" if info else "the command"
+
+    def _placeholder(self, param: Param | None, info: FieldInfo | None, name: str) -> str:
+        if param is not None and param.placeholder:
+            return param.placeholder
+        if info is not None:
+            kind = field_kind(info)
+            if kind is Kind.PERSON:
+                return "@person"
+            if kind is Kind.KPI:
+                return "kpi number or name"
+            if kind is Kind.CHOICE:
+                return "|".join(choice_options(info))
+        return name
+
+    def usage(self, syntax: Syntax) -> str:
+        fields = syntax.model.model_fields
+        parts = [self.prefix, syntax.name]
+        for param in syntax.params:
+            info = fields[param.field]
+            kind = field_kind(info)
+            placeholder = self._placeholder(param, info, param.field)
+            if kind is Kind.FLAG:
+                piece = param.keyword or param.field
+            elif param.keyword:
+                piece = f"{param.keyword} <{placeholder}>"
+            else:
+                piece = f"<{placeholder}>"
+            parts.append(piece if info.is_required() else f"[{piece}]")
+        return " ".join(parts)
+
+    def problem_reply(self, problem: Problem) -> Message:
+        blocks: list[Any] = [Paragraph(rich(problem.message))]
+        if problem.suggestions:
+            tries = [Code(f"{self.prefix} {s}") for s in problem.suggestions]
+            parts: list[Any] = ["Did you mean "]
+            for i, code in enumerate(tries):
+                parts += [" or " if i else "", code]
+            blocks.append(Paragraph(rich(*parts, "?")))
+        if problem.syntax is not None:
+            blocks.append(Paragraph(rich("Write it as ", Code(self.usage(problem.syntax)))))
+            if problem.syntax.examples:
+                example = f"{self.prefix} {problem.syntax.examples[0]}"
+                blocks.append(Paragraph(rich("For example ", Code(example))))
+            blocks.append(Note(f"{self.prefix} help {problem.syntax.name} explains every part."))
+        else:
+            blocks.append(Note(f"{self.prefix} help lists every command."))
+        return Message(tuple(blocks))
+
+    def help(self, topic: str | None) -> Message:
+        if not topic:
+            return self._overview()
+        syntax = self.find(topic)
+        if syntax is not None:
+            return self._command_help(syntax)
+        in_topic = [s for s in self.syntaxes if s.topic.lower() == topic.lower()]
+        if in_topic:
+            return self._overview(in_topic[0].topic)
+        topics = sorted({s.topic.lower() for s in self.syntaxes})
+        names = sorted({s.name for s in self.syntaxes})
+        close = difflib.get_close_matches(topic.lower(), topics + names, n=3, cutoff=0.6)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        return Message(
+            (
+                Paragraph(rich(f'There is no help on "{_clip(topic)}".{hint}')),
+                Note(f"Topics: {', '.join(topics)}. Or ask {self.prefix} help <command>."),
+            )
+        )
+
+    def _overview(self, topic: str | None = None) -> Message:
+        blocks: list[Any] = [Heading("kpi-coach: KPIs as tools for growth, not weapons")]
+        topics = [topic] if topic else list(dict.fromkeys(s.topic for s in self.syntaxes))
+        for name in topics:
+            items = tuple(
+                rich(Code(f"{self.prefix} {s.name}"), f": {s.summary}")
+                for s in self.syntaxes
+                if s.topic == name
+            )
+            blocks += [Paragraph(rich(Strong(name))), Bullets(items)]
+        blocks.append(Note(f"{self.prefix} help <command> shows how to write it, with examples."))
+        return Message(tuple(blocks))
+
+    def _command_help(self, syntax: Syntax) -> Message:
+        blocks: list[Any] = [
+            Heading(f"{self.prefix} {syntax.name}"),
+            Paragraph(rich(syntax.summary)),
+            Paragraph(rich(Code(self.usage(syntax)))),
+        ]
+        described = []
+        for name, info in syntax.model.model_fields.items():
+            param = next((p for p in syntax.params if p.field == name), None)
+            label = self.label(syntax, name) if param else name
+            parts = [info.title or name]
+            if info.description:
+                parts.append(info.description)
+            limits = self._limits(info)
+            if limits:
+                parts.append(limits)
+            if not info.is_required():
+                parts.append("optional")
+            described.append(rich(Code(label), ": " + "; ".join(parts)))
+        if described:
+            blocks.append(Bullets(tuple(described)))
+        if syntax.details:
+            blocks.append(Paragraph(rich(syntax.details)))
+        if syntax.examples:
+            blocks.append(Paragraph(rich("Examples:")))
+            blocks.append(Bullets(tuple(rich(Code(f"{self.prefix} {e}")) for e in syntax.examples)))
+        if len(syntax.names) > 1:
+            blocks.append(Note("Also: " + ", ".join(syntax.names[1:])))
+        return Message(tuple(blocks))
+
+    def _limits(self, info: FieldInfo) -> str:
+        kind = field_kind(info)
+        if kind is Kind.CHOICE:
+            return "one of " + ", ".join(choice_options(info))
+        low, high = min_length(info), max_length(info)
+        if high is None:
+            return ""
+        if low and low > 1:
+            return f"{low} to {high} characters"
+        return f"up to {high} characters"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "…"

@@ -1,0 +1,361 @@
+"""The KPI registry: propose, link to growth, answer the effort challenge, activate, retire.
+
+The rules that keep it humane live here: no KPI without a growth link, few KPIs per person,
+outcome over activity, and retirement with a reason instead of deletion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from pydantic import Field
+
+from rituals.catalogue import CATALOGUE, RoleFamily
+from rituals.commands import Answer, Command, KpiRef, Name, PersonRef, Reason, ShortText
+from rituals.context import Ctx
+from rituals.messages import (
+    Actions,
+    Block,
+    Bullets,
+    Button,
+    ButtonStyle,
+    Code,
+    Fields,
+    Heading,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    rich,
+    say,
+)
+from rituals.people import actor_member, resolve_person
+from rituals.permissions import is_lead_of, may_act_for, refuse
+from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
+from storage.models import Cadence, Kpi, KpiStatus, Member
+from storage.people import team_ids_of
+
+EXCITES_QUESTION = "How can we measure success in a way that excites you?"
+GROWTH_QUESTION = "Which growth goal does this KPI feed? How does it fuel a career?"
+EFFORT_CHALLENGE = "This measures effort, not impact. What outcome does it drive?"
+
+PERIOD = {Cadence.WEEKLY: "week", Cadence.MONTHLY: "month", Cadence.QUARTERLY: "quarter"}
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+class ProposeKpi(Command):
+    why: Answer | None = Field(None, title=EXCITES_QUESTION)
+    name: Name = Field(
+        title="KPI name", description='what you will measure, e.g. "Qualified leads"'
+    )
+    target: Decimal = Field(
+        title="Target",
+        description="the number to reach each period",
+        max_digits=16,
+        decimal_places=4,
+        allow_inf_nan=False,
+    )
+    unit: ShortText = Field("", title="Unit", description='e.g. "leads", "%", "EUR"')
+    cadence: Cadence = Field(title="Cadence", description="how often it is measured")
+    owner: PersonRef | None = Field(None, title="Owner", description="who owns it; you if empty")
+    growth: Answer | None = Field(None, title=GROWTH_QUESTION)
+
+
+class ListKpis(Command):
+    person: PersonRef | None = Field(None, title="Whose", description="you if empty")
+    all: bool = Field(False, title="Include retired", description="also list retired KPIs")
+
+
+class ActivateKpi(Command):
+    kpi: KpiRef = Field(title="KPI")
+
+
+class RetireKpi(Command):
+    kpi: KpiRef = Field(title="KPI")
+    reason: Reason = Field(title="Why retire it?", description="kept with the KPI for good")
+
+
+class LinkGrowth(Command):
+    kpi: KpiRef = Field(title="KPI")
+    goal: Answer = Field(title=GROWTH_QUESTION, description="in the owner's or the lead's words")
+
+
+class AnswerOutcome(Command):
+    kpi: KpiRef = Field(title="KPI")
+    outcome: Answer = Field(title="What outcome does it drive?")
+
+
+class AnswerWhy(Command):
+    kpi: KpiRef = Field(title="KPI")
+    why: Answer = Field(title=EXCITES_QUESTION)
+
+
+class ShowExamples(Command):
+    role: RoleFamily | None = Field(None, title="Role")
+
+
+# --- reading and describing -------------------------------------------------------------------
+
+
+def format_number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def describe_target(kpi: Kpi) -> str:
+    unit = kpi.unit
+    number = format_number(kpi.target)
+    amount = f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
+    return f"{amount} per {PERIOD[kpi.cadence]}"
+
+
+def one_line(kpi: Kpi) -> str:
+    return f"#{kpi.id} {kpi.name}: {describe_target(kpi)} ({kpi.status.value})"
+
+
+def find_effort_term(name: str, unit: str, terms: tuple[str, ...]) -> str | None:
+    """The effort phrase a KPI's name or unit contains, matched as whole words, if any."""
+    haystack = f"{name} {unit}".lower()
+    for term in sorted(terms, key=len, reverse=True):
+        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", haystack):
+            return term
+    return None
+
+
+async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi | Reply:
+    """The KPI a reference names in this workspace, or a reply: not found, or which one?"""
+    if ref.id is not None:
+        kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id)
+        if kpi is None:
+            return say(f"There is no KPI #{ref.id} here. ", Code("kpis"), " lists yours.")
+        return kpi
+    assert ref.name is not None
+    found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name)
+    live = [k for k in found if k.status is not KpiStatus.RETIRED] or list(found)
+    if len(live) == 1:
+        return live[0]
+    if not live:
+        return say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
+    buttons = tuple(Button(f"#{k.id} {k.name} ({k.status.value})", f"{verb} {k.id}") for k in live)
+    return Message((Actions(buttons[:10], prompt=f"Several KPIs are called {ref}. Which one?"),))
+
+
+async def _owner(ctx: Ctx, kpi: Kpi) -> Member:
+    owner = await ctx.session.get(Member, kpi.owner_id)
+    assert owner is not None  # the foreign key guarantees it
+    return owner
+
+
+def _next_steps(kpi: Kpi) -> list[Block]:
+    """What still stands between a proposed KPI and activation, each with a button to do it."""
+    blocks: list[Block] = []
+    buttons: list[Button] = []
+    if kpi.effort_term and not kpi.outcome:
+        blocks.append(Paragraph(rich(f'"{kpi.effort_term}": ', EFFORT_CHALLENGE)))
+        buttons.append(Button("Name the outcome", f"outcome {kpi.id}", ButtonStyle.PRIMARY))
+    if not kpi.growth_goal:
+        blocks.append(
+            Paragraph(rich("No growth link, no KPI. ", GROWTH_QUESTION)),
+        )
+        buttons.append(Button("Link a growth goal", f"growth {kpi.id}", ButtonStyle.PRIMARY))
+    if not kpi.excites:
+        blocks.append(Paragraph(rich(EXCITES_QUESTION)))
+        buttons.append(Button("Say what excites you", f"why {kpi.id}"))
+    if buttons:
+        blocks.append(Actions(tuple(buttons)))
+    elif kpi.status is KpiStatus.PROPOSED:
+        blocks.append(Note("Ready: a lead of the owner's team can activate it now."))
+        blocks.append(Actions((Button("Activate", f"activate {kpi.id}", ButtonStyle.PRIMARY),)))
+    return blocks
+
+
+def _card(kpi: Kpi, owner: Member, title: str) -> list[Block]:
+    fields = [("Target", describe_target(kpi)), ("Owner", owner.display_name)]
+    fields.append(("Status", kpi.status.value))
+    if kpi.growth_goal:
+        fields.append(("Growth goal", kpi.growth_goal))
+    if kpi.outcome:
+        fields.append(("Outcome it drives", kpi.outcome))
+    return [Heading(title), Fields(tuple(fields))]
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
+    owner = await actor_member(ctx) if cmd.owner is None else await resolve_person(ctx, cmd.owner)
+    if not isinstance(owner, Member):
+        return [owner]
+    live = await live_kpis_of(ctx.session, ctx.actor.workspace_id, owner.id)
+    same = [k for k in live if k.name.lower() == cmd.name.lower()]
+    if same:
+        return [say(f"{owner.display_name} already has {one_line(same[0])}. Pick another name.")]
+    if len(live) >= ctx.kpi_settings.max_per_member:
+        return [_cap_refusal(ctx, owner, live)]
+    team_ids = await team_ids_of(ctx.session, ctx.actor.workspace_id, owner.id)
+    kpi = Kpi(
+        workspace_id=ctx.actor.workspace_id,
+        team_id=team_ids[0] if len(team_ids) == 1 else None,
+        owner_id=owner.id,
+        proposed_by_id=ctx.actor.member_id,
+        name=cmd.name,
+        unit=cmd.unit,
+        target=cmd.target,
+        cadence=cmd.cadence,
+        status=KpiStatus.PROPOSED,
+        excites=cmd.why,
+        growth_goal=cmd.growth,
+        effort_term=find_effort_term(cmd.name, cmd.unit, ctx.kpi_settings.effort_terms),
+        created_at=ctx.clock.now(),
+    )
+    ctx.session.add(kpi)
+    await ctx.session.flush()
+    blocks = _card(kpi, owner, f"Proposed #{kpi.id}: {kpi.name}")
+    if owner.id != ctx.actor.member_id:
+        blocks.append(Note(f"Targets are set with the owner: {owner.display_name} should agree."))
+    return [Message((*blocks, *_next_steps(kpi)))]
+
+
+def _cap_refusal(ctx: Ctx, owner: Member, live: Sequence[Kpi]) -> Message:
+    cap = ctx.kpi_settings.max_per_member
+    whose = "You have" if owner.id == ctx.actor.member_id else f"{owner.display_name} has"
+    return Message(
+        (
+            Paragraph(rich(f"{whose} {len(live)} KPIs already; the cap is {cap}. Few KPIs, kept.")),
+            Bullets(tuple(rich(one_line(k)) for k in live)),
+            Actions(
+                tuple(Button(f"Retire #{k.id} {k.name}", f"retire {k.id}") for k in live),
+                prompt="Which one will you retire to make room?",
+            ),
+        )
+    )
+
+
+async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
+    person = (
+        await actor_member(ctx) if cmd.person is None else await resolve_person(ctx, cmd.person)
+    )
+    if not isinstance(person, Member):
+        return [person]
+    kpis = await kpis_of(ctx.session, ctx.actor.workspace_id, person.id, include_retired=cmd.all)
+    mine = person.id == ctx.actor.member_id
+    whose = "Your" if mine else f"{person.display_name}'s"
+    if not kpis:
+        none = rich(f"{'You have' if mine else person.display_name + ' has'} no KPIs yet. ")
+        return [say(*none, "Start from ", Code("examples"), " or ", Code("propose"), ".")]
+    items = []
+    for kpi in kpis:
+        line = one_line(kpi)
+        if kpi.status is KpiStatus.RETIRED:
+            line += f", retired: {kpi.retired_reason}"
+        elif kpi.growth_goal:
+            line += f", feeds: {kpi.growth_goal}"
+        else:
+            line += ", no growth link yet"
+        items.append(rich(line))
+    limit = ctx.kpi_settings.max_per_member
+    live = sum(k.status is not KpiStatus.RETIRED for k in kpis)
+    return [
+        Message(
+            (Heading(f"{whose} KPIs"), Bullets(tuple(items)), Note(f"{live} of {limit} in use."))
+        )
+    ]
+
+
+async def activate(ctx: Ctx, cmd: ActivateKpi) -> list[Reply]:
+    kpi = await resolve_kpi(ctx, cmd.kpi, "activate")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    if kpi.status is KpiStatus.ACTIVE:
+        return [say(f"#{kpi.id} {kpi.name} is already active.")]
+    if kpi.status is KpiStatus.RETIRED:
+        return [say(f"#{kpi.id} {kpi.name} was retired ({kpi.retired_reason}); propose it anew.")]
+    owner = await _owner(ctx, kpi)
+    if not await is_lead_of(ctx, owner.id):
+        return [await refuse(ctx, f"activate {owner.display_name}'s KPI", owner, owner_may=False)]
+    missing = _next_steps(kpi)
+    if kpi.growth_goal is None or (kpi.effort_term and not kpi.outcome):
+        return [Message((Paragraph(rich(f"#{kpi.id} {kpi.name} is not ready yet.")), *missing))]
+    kpi.status = KpiStatus.ACTIVE
+    kpi.activated_at = ctx.clock.now()
+    await ctx.session.flush()
+    return [Message(tuple(_card(kpi, owner, f"Active: #{kpi.id} {kpi.name}")))]
+
+
+async def retire(ctx: Ctx, cmd: RetireKpi) -> list[Reply]:
+    kpi = await resolve_kpi(ctx, cmd.kpi, "retire")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    if kpi.status is KpiStatus.RETIRED:
+        return [say(f"#{kpi.id} {kpi.name} is already retired ({kpi.retired_reason}).")]
+    owner = await _owner(ctx, kpi)
+    if not await may_act_for(ctx, owner.id):
+        return [await refuse(ctx, f"retire {owner.display_name}'s KPI", owner, owner_may=True)]
+    kpi.status = KpiStatus.RETIRED
+    kpi.retired_reason = cmd.reason
+    kpi.retired_at = ctx.clock.now()
+    await ctx.session.flush()
+    return [say(f"Retired #{kpi.id} {kpi.name}. The reason stays with it: {cmd.reason}")]
+
+
+async def link_growth(ctx: Ctx, cmd: LinkGrowth) -> list[Reply]:
+    kpi = await _editable(ctx, cmd.kpi, "growth", "link a growth goal to")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    kpi.growth_goal = cmd.goal
+    await ctx.session.flush()
+    owner = await _owner(ctx, kpi)
+    return [Message((*_card(kpi, owner, f"Growth link saved: #{kpi.id}"), *_next_steps(kpi)))]
+
+
+async def answer_outcome(ctx: Ctx, cmd: AnswerOutcome) -> list[Reply]:
+    kpi = await _editable(ctx, cmd.kpi, "outcome", "answer for")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    kpi.outcome = cmd.outcome
+    await ctx.session.flush()
+    owner = await _owner(ctx, kpi)
+    return [Message((*_card(kpi, owner, f"Outcome saved: #{kpi.id}"), *_next_steps(kpi)))]
+
+
+async def answer_why(ctx: Ctx, cmd: AnswerWhy) -> list[Reply]:
+    kpi = await _editable(ctx, cmd.kpi, "why", "answer for")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    kpi.excites = cmd.why
+    await ctx.session.flush()
+    owner = await _owner(ctx, kpi)
+    return [Message((*_card(kpi, owner, f"Thanks, saved with #{kpi.id}"), *_next_steps(kpi)))]
+
+
+async def _editable(ctx: Ctx, ref: KpiRef, verb: str, doing: str) -> Kpi | Reply:
+    """A live KPI the actor may speak for: its owner or their lead."""
+    kpi = await resolve_kpi(ctx, ref, verb)
+    if not isinstance(kpi, Kpi):
+        return kpi
+    if kpi.status is KpiStatus.RETIRED:
+        return say(f"#{kpi.id} {kpi.name} is retired ({kpi.retired_reason}).")
+    owner = await _owner(ctx, kpi)
+    if not await may_act_for(ctx, owner.id):
+        return await refuse(ctx, f"{doing} {owner.display_name}'s KPI", owner, owner_may=True)
+    return kpi
+
+
+async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:
+    if cmd.role is None:
+        roles = tuple(Button(r.value.capitalize(), f"examples {r.value}") for r in RoleFamily)
+        return [Message((Actions(roles, prompt="Examples for which role?"),))]
+    blocks: list[Block] = [Heading(f"Example KPIs for {cmd.role.value}")]
+    proposals: list[Button] = []
+    for ex in CATALOGUE[cmd.role]:
+        amount = f"{format_number(ex.target)} {ex.unit}"
+        per = PERIOD[ex.cadence]
+        line = f"{ex.kra}: {ex.name}, {amount} per {per}. Grows: {ex.growth}."
+        blocks.append(Paragraph(rich(line)))
+        command = f'propose "{ex.name}" target {amount} per {per}'
+        proposals.append(Button(f"Propose {ex.name}", command))
+    blocks.append(Actions(tuple(proposals)))
+    blocks.append(Note("A proposal is a start: tune the target with the owner, then link growth."))
+    return [Message(tuple(blocks))]

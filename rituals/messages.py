@@ -1,0 +1,206 @@
+"""The neutral message model every ritual speaks and every platform renders.
+
+Text here is plain: renderers escape it for their platform, so a user who types `<!channel>` or
+`@here` can never ping anyone through the bot. A mention is only ever made from a `Mention`, which
+carries an id the store resolved.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A real mention of a resolved person."""
+
+    platform_user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Emphasised plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """Something to type, shown as code."""
+
+    text: str
+
+
+Inline = str | Mention | Strong | Code
+Rich = tuple[Inline, ...]
+
+
+def rich(*parts: Inline) -> Rich:
+    return tuple(parts)
+
+
+def plain_text(parts: Rich) -> str:
+    """The text of inline parts without markup; for fallbacks, notifications and tests."""
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Mention):
+            out.append(f"@{part.display_name}")
+        else:
+            out.append(part.text)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    parts: Rich
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Rich, ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Short label and value pairs, shown side by side where the platform can."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Small print: context, hints, what happens next."""
+
+    text: str
+
+
+class ButtonStyle(enum.StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button runs a command, in the same grammar a person would type.
+
+    That makes every button testable as text, and lets a platform with no buttons fall back to
+    showing the command.
+    """
+
+    label: str
+    command: str
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+
+@dataclass(frozen=True)
+class Actions:
+    """Buttons, optionally with a question: a choice is a prompt with one button per option."""
+
+    buttons: tuple[Button, ...]
+    prompt: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    path: str
+    alt: str
+    title: str = ""
+
+
+Block = Heading | Paragraph | Bullets | Fields | Note | Actions | Image
+
+
+class Audience(enum.StrEnum):
+    EPHEMERAL = "ephemeral"  # only the person who asked sees it, where they asked
+    DM = "dm"  # a direct message to one person
+    CHANNEL = "channel"  # a post everyone in a channel sees
+
+
+@dataclass(frozen=True)
+class Message:
+    blocks: tuple[Block, ...]
+    audience: Audience = Audience.EPHEMERAL
+    # For a DM: the member it goes to. For a channel post: the platform's channel id.
+    to_member_id: int | None = None
+    channel_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        """A plain fallback of the whole message, for notifications and text-only places."""
+        return "\n".join(block_text(b) for b in self.blocks)
+
+
+class FieldKind(enum.StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    CHOICE = "choice"
+    PERSON = "person"
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = True
+    max_length: int = 200
+    hint: str = ""
+    options: tuple[str, ...] = ()
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form the person fills in; submitting it runs `command` with the fields' values.
+
+    Hidden values are carried along unchanged (the KPI being retired, say).
+    """
+
+    title: str
+    command: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Submit"
+    intro: str = ""
+    hidden: Mapping[str, str] = field(default_factory=dict)
+
+
+Reply = Message | Form
+
+
+def block_text(block: Block) -> str:
+    """One block as plain text."""
+    match block:
+        case Heading(text=t) | Note(text=t):
+            return t
+        case Paragraph(parts=parts):
+            return plain_text(parts)
+        case Bullets(items=items):
+            return "\n".join(f"- {plain_text(i)}" for i in items)
+        case Fields(items=items):
+            return "\n".join(f"{k}: {v}" for k, v in items)
+        case Actions(buttons=buttons, prompt=prompt):
+            labels = " | ".join(b.label for b in buttons)
+            return f"{prompt} {labels}" if prompt else labels
+        case Image(alt=alt):
+            return alt
+    raise TypeError(f"not a block: {block!r}")
+
+
+def say(*parts: Inline, note: str | None = None) -> Message:
+    """The common case: one ephemeral paragraph back to the person who asked."""
+    blocks: list[Block] = [Paragraph(tuple(parts))]
+    if note:
+        blocks.append(Note(note))
+    return Message(tuple(blocks))

@@ -1,0 +1,1 @@
+"""The database: engine and sessions, the typed ORM models, and the queries rituals use."""

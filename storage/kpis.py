@@ -1,0 +1,51 @@
+"""Queries about KPIs. None of them commit; every one is scoped to a workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Kpi, KpiStatus
+
+LIVE = (KpiStatus.PROPOSED, KpiStatus.ACTIVE)
+
+
+async def live_kpis_of(session: AsyncSession, workspace_id: int, owner_id: int) -> Sequence[Kpi]:
+    """A member's proposed and active KPIs, oldest first: the ones that count toward the cap."""
+    query = (
+        select(Kpi)
+        .where(
+            Kpi.workspace_id == workspace_id,
+            Kpi.owner_id == owner_id,
+            Kpi.status.in_(LIVE),
+        )
+        .order_by(Kpi.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def kpis_of(
+    session: AsyncSession, workspace_id: int, owner_id: int, *, include_retired: bool
+) -> Sequence[Kpi]:
+    query = select(Kpi).where(Kpi.workspace_id == workspace_id, Kpi.owner_id == owner_id)
+    if not include_retired:
+        query = query.where(Kpi.status.in_(LIVE))
+    return (await session.scalars(query.order_by(Kpi.status, Kpi.id))).all()
+
+
+async def kpi_by_id(session: AsyncSession, workspace_id: int, kpi_id: int) -> Kpi | None:
+    return await session.scalar(
+        select(Kpi).where(Kpi.workspace_id == workspace_id, Kpi.id == kpi_id)
+    )
+
+
+async def kpis_named(session: AsyncSession, workspace_id: int, name: str) -> Sequence[Kpi]:
+    """KPIs whose name matches, ignoring case, newest live ones first."""
+    query = (
+        select(Kpi)
+        .where(Kpi.workspace_id == workspace_id, func.lower(Kpi.name) == name.lower())
+        .order_by(Kpi.status, Kpi.id.desc())
+    )
+    return (await session.scalars(query)).all()

@@ -1,0 +1,189 @@
+"""The typed ORM models. The schema only changes through an Alembic migration.
+
+Every row that holds team data carries its workspace, and rows that point at a member or a team
+do so with a composite key that includes the workspace, so the database itself refuses a row that
+would link two workspaces.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import JSON
+
+from storage.types import UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Store the readable value, not the Python name, and keep it a plain string column so adding
+    # a value later is a one-line migration on every engine.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Platform(enum.StrEnum):
+    SLACK = "slack"
+    TEAMS = "teams"
+    CONSOLE = "console"
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class Cadence(enum.StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class KpiStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class Workspace(Base):
+    """A Slack workspace, a Teams tenant, or the local console's demo workspace."""
+
+    __tablename__ = "workspace"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Member(Base):
+    """A person in one workspace; the same human in two workspaces is two members."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform_user_id"),
+        UniqueConstraint("workspace_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    platform_user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(120))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    # Comma-separated three-letter days, e.g. "mon,tue,wed,thu,fri".
+    working_days: Mapped[str] = mapped_column(String(27))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Team(Base):
+    """A group of people with a lead (a membership with the lead role) and a home channel."""
+
+    __tablename__ = "team"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        UniqueConstraint("workspace_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[str | None] = mapped_column(String(64))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Membership(Base):
+    """A member's place on a team, with their role there."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("team_id", "member_id"),
+        ForeignKeyConstraint(
+            ["workspace_id", "team_id"], ["team.workspace_id", "team.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(
+            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
+        ),
+        Index(None, "workspace_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    member_id: Mapped[int]
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Kpi(Base):
+    """A KPI from proposal to retirement. Retired KPIs keep their row and their reason."""
+
+    __tablename__ = "kpi"
+    __table_args__ = (
+        ForeignKeyConstraint(["workspace_id", "owner_id"], ["member.workspace_id", "member.id"]),
+        ForeignKeyConstraint(
+            ["workspace_id", "proposed_by_id"], ["member.workspace_id", "member.id"]
+        ),
+        ForeignKeyConstraint(["workspace_id", "team_id"], ["team.workspace_id", "team.id"]),
+        Index(None, "workspace_id", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None]
+    owner_id: Mapped[int]
+    proposed_by_id: Mapped[int]
+    name: Mapped[str] = mapped_column(String(80))
+    unit: Mapped[str] = mapped_column(String(24))
+    target: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    cadence: Mapped[Cadence] = mapped_column(_enum(Cadence, "cadence"))
+    status: Mapped[KpiStatus] = mapped_column(
+        _enum(KpiStatus, "kpi_status"), default=KpiStatus.PROPOSED
+    )
+    # The proposer's answer to "How can we measure success in a way that excites you?"
+    excites: Mapped[str | None] = mapped_column(Text)
+    # The owner's growth goal this KPI feeds; a KPI cannot be activated without it.
+    growth_goal: Mapped[str | None] = mapped_column(Text)
+    # Set when the KPI counts effort; it must be answered with the outcome it drives.
+    effort_term: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    retired_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
