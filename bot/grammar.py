@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from decimal import Decimal
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
@@ -147,20 +147,29 @@ def choice_options(info: FieldInfo) -> tuple[str, ...]:
     return tuple(str(m.value) for m in annotation)
 
 
-def max_length(info: FieldInfo) -> int | None:
-    for meta in info.metadata:
-        limit = getattr(meta, "max_length", None)
+def _metadata(info: FieldInfo) -> list[object]:
+    """Constraints on the field, including those inside an optional `Annotated[...] | None`."""
+    found: list[object] = list(info.metadata)
+    for arg in get_args(info.annotation):
+        if get_origin(arg) is Annotated:
+            found += get_args(arg)[1:]
+    return found
+
+
+def _limit(info: FieldInfo, name: str) -> int | None:
+    for meta in _metadata(info):
+        limit = getattr(meta, name, None)
         if isinstance(limit, int):
             return limit
     return None
+
+
+def max_length(info: FieldInfo) -> int | None:
+    return _limit(info, "max_length")
 
 
 def min_length(info: FieldInfo) -> int | None:
-    for meta in info.metadata:
-        limit = getattr(meta, "min_length", None)
-        if isinstance(limit, int):
-            return limit
-    return None
+    return _limit(info, "min_length")
 
 
 _MENTION = re.compile(r"^<@([A-Za-z0-9_.:-]+)(?:\|[^>]*)?>$")

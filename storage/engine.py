@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,12 +14,18 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless asked per connection, and our workspace scoping relies
-    # on them.
+    # on them. The driver's own transaction handling also breaks SAVEPOINT; SQLAlchemy's
+    # documented recipe is to switch it off and emit BEGIN ourselves (see _on_sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -27,7 +33,8 @@ def make_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         sync_engine: Engine = engine.sync_engine
-        event.listen(sync_engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(sync_engine, "connect", _on_sqlite_connect)
+        event.listen(sync_engine, "begin", _on_sqlite_begin)
     return engine
 
 

@@ -1,0 +1,122 @@
+"""The `kpicoach` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from bot.config import AppConfig, ConfigError, Settings, load_app_config, load_settings
+from bot.console.chat import ConsoleChat, stdin_reader
+from bot.console.demo import seed_demo
+from bot.migrate import new_revision, upgrade
+from bot.server import describe_platforms, make_app
+from bot.wiring import check_schema, make_dispatcher
+from rituals.context import SystemClock
+from storage.engine import make_engine, make_sessionmaker
+
+DESCRIPTION = """\
+kpi-coach: a Slack and Teams bot for humane KPI coaching rituals.
+
+commands:
+  start          what `make run` calls: serve Slack/Teams when their credentials are set,
+                 otherwise open the console
+  console        chat with the bot in this terminal as a member of a demo workspace
+                 (works with piped input too: kpicoach console < script.txt)
+  serve          serve HTTP on PORT: /healthz, and the Slack and Teams endpoints
+  migrate        upgrade the database (DATABASE_URL) to the newest schema
+  new-migration  (developers) autogenerate a migration from the models
+
+Secrets and deployment settings come from the environment or .env (DATABASE_URL, PORT,
+SLACK_*, Microsoft*); everything else from app.yaml (APP_CONFIG to use another file).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpicoach",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub.add_parser("start", help="serve when Slack/Teams are configured, else the console")
+    console = sub.add_parser("console", help="chat with the bot in this terminal")
+    console.add_argument(
+        "--as", dest="speaker", default="ana", help="who you are at first (default: ana)"
+    )
+    sub.add_parser("serve", help="serve HTTP on PORT")
+    migrate = sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    migrate.add_argument("--revision", default="head", help="target revision (default: head)")
+    new = sub.add_parser("new-migration", help="autogenerate a migration from the models")
+    new.add_argument("message", help="what the migration changes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The console is a conversation: only warnings may interrupt it.
+    level = (
+        logging.INFO if args.command in {"serve", "migrate", "new-migration"} else logging.WARNING
+    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings()
+        config = load_app_config(settings.app_config)
+        return _run(args, settings, config)
+    except ConfigError as exc:
+        print(f"kpicoach: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int:
+    if args.command == "migrate":
+        upgrade(settings.database_url, args.revision)
+        return 0
+    if args.command == "new-migration":
+        new_revision(settings.database_url, args.message)
+        return 0
+    if args.command == "serve" or (
+        args.command == "start" and (settings.slack_configured or settings.teams_configured)
+    ):
+        return serve(settings, config)
+    return asyncio.run(console(settings, config, getattr(args, "speaker", "ana")))
+
+
+def serve(settings: Settings, config: AppConfig) -> int:
+    for line in describe_platforms(settings):
+        print(line)
+    web.run_app(make_app(settings, config, SystemClock()), port=settings.port)
+    return 0
+
+
+async def console(settings: Settings, config: AppConfig, speaker: str) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await check_schema(engine)
+        clock = SystemClock()
+        working_days = ",".join(config.people.working_days)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await seed_demo(session, clock, working_days)
+        chat = ConsoleChat(
+            make_dispatcher(engine, config, clock),
+            stdin_reader(),
+            sys.stdout,
+            speaker=speaker,
+            working_days=working_days,
+            default_time_zone=config.people.default_time_zone,
+            echo=not sys.stdin.isatty(),
+        )
+        await chat.run()
+    finally:
+        await engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

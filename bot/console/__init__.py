@@ -1,0 +1,1 @@
+"""The console: chat with the bot in a terminal, with the same grammar, rituals and store."""

@@ -1,0 +1,209 @@
+"""A chat with the bot in the terminal, like errbot's text backend, but with our whole product.
+
+It reads lines from any source (a terminal or a piped script), so a session can be tried by
+hand or replayed in a test. `:as lea` switches who is speaking, so a lead and a member can both
+be tried. Forms are asked one field at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TextIO
+
+from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
+from bot.console.render import render_message
+from bot.dispatch import Dispatcher, Identity
+from rituals.messages import Button, FieldKind, Form, FormField, Message, Reply
+from storage.models import Platform
+
+ReadLine = Callable[[], Awaitable[str | None]]
+
+META_HELP = (
+    "Console commands: ':as NAME' speak as someone else (lea is the team lead; a new name is "
+    "a newcomer), ':people' who is here, ':quit' leave. Everything else goes to the bot; type "
+    "'help' to see what it can do, and a number to press a button."
+)
+
+
+def stdin_reader(stream: TextIO = sys.stdin) -> ReadLine:
+    async def read() -> str | None:
+        line = await asyncio.to_thread(stream.readline)
+        return line.rstrip("\n") if line else None
+
+    return read
+
+
+class ConsoleChat:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        read: ReadLine,
+        out: TextIO,
+        *,
+        speaker: str,
+        working_days: str,
+        default_time_zone: str,
+        echo: bool,
+        people: Sequence[DemoPerson] = PEOPLE,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.read = read
+        self.out = out
+        self.echo = echo
+        self.people = {p.handle: p for p in people}
+        self.working_days = working_days
+        self.default_time_zone = default_time_zone
+        self.speaker = speaker.lower()
+        self.buttons: list[Button] = []
+
+    def identity(self) -> Identity:
+        person = self.people.get(self.speaker)
+        return Identity(
+            platform=Platform.CONSOLE,
+            workspace_external_id=WORKSPACE_ID,
+            workspace_name=WORKSPACE_NAME,
+            user_id=self.speaker,
+            display_name=person.name if person else self.speaker.capitalize(),
+            time_zone=person.time_zone if person else self.default_time_zone,
+            working_days=self.working_days,
+        )
+
+    def write(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    async def ask(self, prompt: str) -> str | None:
+        self.out.write(prompt)
+        self.out.flush()
+        line = await self.read()
+        if line is not None and self.echo:
+            self.out.write(line)
+        if self.echo or line is None:
+            self.out.write("\n")
+        return line
+
+    async def run(self) -> None:
+        self.write(f"kpi-coach console, {WORKSPACE_NAME}. You are {self.identity().display_name}.")
+        self.write(META_HELP)
+        while True:
+            line = await self.ask(f"{self.speaker}> ")
+            if line is None:
+                return
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(":"):
+                if not self.meta(line):
+                    return
+                continue
+            await self.send(self.pressed(line) or line)
+
+    def pressed(self, line: str) -> str | None:
+        """A bare number presses that button of the last reply."""
+        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            command = self.buttons[int(line) - 1].command
+            self.write(f"  -> {command}")
+            return command
+        return None
+
+    def meta(self, line: str) -> bool:
+        """Handle a console command; False means leave."""
+        word, _, rest = line[1:].partition(" ")
+        if word in {"q", "quit", "exit"}:
+            return False
+        if word == "as" and rest.strip():
+            handle = rest.strip().lstrip("@").lower()
+            if not handle.replace("-", "").replace("_", "").isalnum() or len(handle) > 30:
+                self.write("Names are letters and digits, up to 30, e.g. ':as lea'.")
+                return True
+            self.speaker = handle
+            newcomer = "" if handle in self.people else " (new here: on no team yet)"
+            self.write(f"You are now {self.identity().display_name}{newcomer}.")
+            return True
+        if word in {"people", "who"}:
+            for p in self.people.values():
+                self.write(f"  {p.handle}: {p.name}, {p.role.value}, {p.time_zone}")
+            return True
+        self.write(META_HELP)
+        return True
+
+    async def send(self, text: str) -> None:
+        await self.show(await self.dispatcher.handle_text(self.identity(), text))
+
+    async def show(self, replies: Sequence[Reply]) -> None:
+        self.buttons = []
+        for reply in replies:
+            if isinstance(reply, Form):
+                answered = await self.fill(reply)
+                if answered is not None:
+                    await self.show(answered)
+                return
+            self.show_message(reply)
+
+    def show_message(self, message: Message) -> None:
+        text, buttons = render_message(message, first_number=len(self.buttons) + 1)
+        self.buttons += buttons
+        self.write(text)
+
+    async def fill(self, form: Form) -> list[Reply] | None:
+        """Ask each field in turn; None when the person cancels or input ends."""
+        self.write(f"\n== {form.title} ==")
+        if form.intro:
+            self.write(form.intro)
+        self.write(
+            "(Enter keeps the value in [brackets] or skips an optional field; :cancel stops.)"
+        )
+        values = dict(form.hidden)
+        for field in form.fields:
+            answer = await self.ask_field(field)
+            if answer is None:
+                self.write("Form cancelled; nothing was saved.")
+                return None
+            if answer:
+                values[field.name] = answer
+        return await self.dispatcher.handle_form(self.identity(), form.command, values)
+
+    async def ask_field(self, field: FormField) -> str | None:
+        self.write(_describe(field))
+        for i, option in enumerate(field.options, 1):
+            self.write(f"  [{i}] {option}")
+        while True:
+            line = await self.ask("  > ")
+            if line is None or line.strip() == ":cancel":
+                return None
+            answer = line.strip() or (field.value or "")
+            problem = _check(field, answer)
+            if problem is None:
+                return _chosen(field, answer)
+            self.write(f"  {problem}")
+
+
+def _describe(field: FormField) -> str:
+    notes = [] if field.required else ["optional"]
+    if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        notes.append(f"up to {field.max_length} characters")
+    if field.kind is FieldKind.PERSON:
+        notes.append("@name")
+    if field.hint:
+        notes.insert(0, field.hint)
+    current = f" [{field.value}]" if field.value else ""
+    return f"{field.label} ({'; '.join(notes)}){current}" if notes else field.label + current
+
+
+def _check(field: FormField, answer: str) -> str | None:
+    """What is wrong with an answer that the form itself can tell, before submitting."""
+    if not answer:
+        return "This one is needed." if field.required else None
+    if len(answer) > field.max_length:
+        return f"That is {len(answer)} characters; keep it to {field.max_length}."
+    if field.options and _chosen(field, answer) not in field.options:
+        return f"Pick a number from 1 to {len(field.options)}, or type one of the options."
+    return None
+
+
+def _chosen(field: FormField, answer: str) -> str:
+    if field.options and answer.isdigit() and 1 <= int(answer) <= len(field.options):
+        return field.options[int(answer) - 1]
+    return answer.lower() if field.options else answer

@@ -1,0 +1,91 @@
+"""Neutral messages as terminal text. Buttons become numbered options a person can pick."""
+
+from __future__ import annotations
+
+import textwrap
+
+from rituals.messages import (
+    Actions,
+    Audience,
+    Block,
+    Bullets,
+    Button,
+    Code,
+    Fields,
+    Heading,
+    Image,
+    Inline,
+    Mention,
+    Message,
+    Note,
+    Paragraph,
+    Rich,
+    Strong,
+)
+
+WIDTH = 92
+
+
+def inline(part: Inline) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Mention):
+        return f"@{part.display_name}"
+    if isinstance(part, Strong):
+        return f"*{part.text}*"
+    assert isinstance(part, Code)
+    return f"`{part.text}`"
+
+
+def line(parts: Rich) -> str:
+    return "".join(inline(p) for p in parts)
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    out: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        out += textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent) or [
+            indent
+        ]
+    return out
+
+
+def render_message(message: Message, first_number: int = 1) -> tuple[str, list[Button]]:
+    """The message as lines of text, and its buttons in the order they were numbered."""
+    lines: list[str] = []
+    if message.audience is Audience.DM:
+        lines.append(f"(direct message to member {message.to_member_id})")
+    elif message.audience is Audience.CHANNEL:
+        lines.append(f"(posted in channel {message.channel_id})")
+    buttons: list[Button] = []
+    for block in message.blocks:
+        lines += _render_block(block, buttons, first_number)
+    return "\n".join(lines), buttons
+
+
+def _render_block(block: Block, buttons: list[Button], first_number: int) -> list[str]:
+    match block:
+        case Heading(text=text):
+            return ["", f"== {text} =="]
+        case Paragraph(parts=parts):
+            return _wrap(line(parts))
+        case Bullets(items=items):
+            out: list[str] = []
+            for item in items:
+                wrapped = _wrap(line(item), "    ")
+                out += ["  - " + wrapped[0][4:], *wrapped[1:]]
+            return out
+        case Fields(items=items):
+            width = max(len(k) for k, _ in items)
+            return [f"  {k.ljust(width)}  {v}" for k, v in items]
+        case Note(text=text):
+            return _wrap(f"({text})")
+        case Actions(buttons=row, prompt=prompt):
+            out = _wrap(prompt) if prompt else []
+            for button in row:
+                buttons.append(button)
+                out.append(f"  [{first_number + len(buttons) - 1}] {button.label}")
+            return out
+        case Image(path=path, alt=alt, title=title):
+            return [f"[image] {title or alt}: {path}"]
+    raise TypeError(f"cannot render {block!r}")

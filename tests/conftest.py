@@ -1,0 +1,103 @@
+"""Shared fixtures: a real, migrated database; each test runs in a transaction rolled back after.
+
+SQLite by default; set TEST_DATABASE_URL to run the same tests on PostgreSQL (CI does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from bot.commands import build_grammar
+from bot.config import AppConfig, async_database_url, load_app_config
+from bot.dispatch import Dispatcher
+from bot.migrate import upgrade
+from rituals.context import FixedClock
+from storage.engine import make_engine
+from tests.support import Chat, seed_people
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday morning
+
+
+def _drop_everything(connection: Connection) -> None:
+    meta = MetaData()
+    meta.reflect(connection)
+    meta.drop_all(connection)
+
+
+async def _reset(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_drop_everything)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database for the whole run: PostgreSQL if TEST_DATABASE_URL says so."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        url = async_database_url(given)
+        asyncio.run(_reset(url))
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def connection(database_url: str) -> AsyncIterator[AsyncConnection]:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            outer = await conn.begin()
+            yield conn
+            await outer.rollback()
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessions(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose commits become savepoints inside the test's transaction."""
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def config() -> AppConfig:
+    return load_app_config(ROOT / "app.yaml")
+
+
+@pytest.fixture
+def dispatcher(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, config: AppConfig
+) -> Dispatcher:
+    return Dispatcher(sessions, build_grammar(config.commands.slash), clock, config.kpis)
+
+
+@pytest.fixture
+async def chat(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> Chat:
+    """Two Slack workspaces: T1 with lead Lea and members Ana and Ben, T2 with lead Zed."""
+    async with sessions() as session, session.begin():
+        await seed_people(session, clock)
+    return Chat(dispatcher)

@@ -1,0 +1,93 @@
+"""Helpers for tests: seeded people, and a chat that speaks to the real dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dispatch import Dispatcher, Identity
+from rituals.context import Clock
+from rituals.messages import Actions, Button, Form, Message, Reply
+from storage.models import Platform, Role
+from storage.people import (
+    NewMember,
+    ensure_member,
+    ensure_membership,
+    ensure_team,
+    ensure_workspace,
+)
+
+# workspace -> team -> (user id, name, role)
+PEOPLE = {
+    "T1": (
+        "Growth",
+        [("lea", "Lea", Role.LEAD), ("ana", "Ana", Role.MEMBER), ("ben", "Ben", Role.MEMBER)],
+    ),
+    "T2": ("Other", [("zed", "Zed", Role.LEAD), ("yan", "Yan", Role.MEMBER)]),
+}
+
+
+async def seed_people(session: AsyncSession, clock: Clock) -> None:
+    now = clock.now()
+    for external_id, (team_name, people) in PEOPLE.items():
+        workspace = await ensure_workspace(session, Platform.SLACK, external_id, external_id, now)
+        team = await ensure_team(session, workspace.id, team_name, "UTC", now)
+        for user_id, name, role in people:
+            person = NewMember(user_id, name, "UTC", "mon,tue,wed,thu,fri")
+            member = await ensure_member(session, workspace.id, person, now)
+            await ensure_membership(session, team, member, role, now)
+
+
+def who(user: str, workspace: str = "T1") -> Identity:
+    return Identity(
+        platform=Platform.SLACK,
+        workspace_external_id=workspace,
+        workspace_name=workspace,
+        user_id=user,
+        display_name=user.capitalize(),
+        time_zone="UTC",
+        working_days="mon,tue,wed,thu,fri",
+    )
+
+
+def text_of(replies: list[Reply]) -> str:
+    """Everything the replies say, as plain text, forms included (title, intro, labels)."""
+    out = []
+    for reply in replies:
+        if isinstance(reply, Form):
+            out.append(" ".join([reply.title, reply.intro, *(f.label for f in reply.fields)]))
+        else:
+            out.append(reply.text)
+    return "\n".join(out)
+
+
+def buttons_of(replies: list[Reply]) -> list[Button]:
+    return [
+        button
+        for reply in replies
+        if isinstance(reply, Message)
+        for block in reply.blocks
+        if isinstance(block, Actions)
+        for button in block.buttons
+    ]
+
+
+@dataclass
+class Chat:
+    """Say things to the bot as someone, in a workspace; get the replies back."""
+
+    dispatcher: Dispatcher
+
+    async def say(self, user: str, text: str, workspace: str = "T1") -> list[Reply]:
+        return await self.dispatcher.handle_text(who(user, workspace), text)
+
+    async def text(self, user: str, text: str, workspace: str = "T1") -> str:
+        return text_of(await self.say(user, text, workspace))
+
+    async def submit(
+        self, user: str, form: Form, values: dict[str, str], workspace: str = "T1"
+    ) -> list[Reply]:
+        return await self.dispatcher.handle_form(
+            who(user, workspace), form.command, {**form.hidden, **values}
+        )
