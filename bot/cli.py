@@ -85,6 +85,10 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         args.command == "start" and (settings.slack_configured or settings.teams_configured)
     ):
         return serve(settings, config)
+    if args.command == "start":
+        print("No Slack or Teams credentials found, so here is the console.")
+        for line in describe_platforms(settings):
+            print(line)
     return asyncio.run(console(settings, config, getattr(args, "speaker", "ana")))
 
 

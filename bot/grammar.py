@@ -347,12 +347,17 @@ class Grammar:
         for i, param in enumerate(positional):
             if not loose:
                 break
-            last = i == len(positional) - 1
-            taken, loose = (loose, []) if last else (loose[:1], loose[1:])
+            # Only free text at the end takes the rest of the words; a reference is one word.
+            rest = i == len(positional) - 1 and field_kind(fields[param.field]) is Kind.TEXT
+            taken, loose = (loose, []) if rest else (loose[:1], loose[1:])
             found[param.field] = taken
         if loose:
             extra = " ".join(loose)
-            return Problem(f'I don\'t know what to do with "{_clip(extra)}".', syntax)
+            return Problem(
+                f'I don\'t know what to do with "{_clip(extra)}". '
+                "If it is part of a name, put the whole name in quotes.",
+                syntax,
+            )
         raw: dict[str, str] = {}
         for name, words in found.items():
             param = next(p for p in syntax.params if p.field == name)
@@ -499,7 +504,10 @@ class Grammar:
         syntax = self.find(topic)
         if syntax is not None:
             return self._command_help(syntax)
-        in_topic = [s for s in self.syntaxes if s.topic.lower() == topic.lower()]
+        wanted = topic.lower()
+        in_topic = [
+            s for s in self.syntaxes if wanted in (s.topic.lower(), *s.topic.lower().split())
+        ]
         if in_topic:
             return self._overview(in_topic[0].topic)
         topics = sorted({s.topic.lower() for s in self.syntaxes})

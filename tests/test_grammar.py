@@ -1,0 +1,335 @@
+"""The one grammar: typed text to typed commands, and every bad input explained, never raised."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.commands import build_grammar
+from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem
+from bot.tokens import Token, TokenError, tokenize
+from rituals.commands import KpiRef, PersonRef
+from rituals.kpis import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
+from rituals.messages import Form, Message
+from storage.models import Cadence
+
+grammar = build_grammar("/kpi")
+
+
+def parsed(text: str) -> object:
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Parsed), outcome
+    return outcome.command
+
+
+def problem(text: str) -> str:
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Problem), outcome
+    return grammar.problem_reply(outcome).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'propose "Qualified leads" target 10 leads per week',
+            ProposeKpi(
+                name="Qualified leads", target=Decimal(10), unit="leads", cadence=Cadence.WEEKLY
+            ),
+        ),
+        (
+            "/kpi propose Qualified leads target 10 per week",
+            ProposeKpi(name="Qualified leads", target=Decimal(10), cadence=Cadence.WEEKLY),
+        ),
+        (
+            "kpi PROPOSE “Win rate” target 25% per month owner <@U0ANA|ana>",
+            ProposeKpi(
+                name="Win rate",
+                target=Decimal(25),
+                unit="%",
+                cadence=Cadence.MONTHLY,
+                owner=PersonRef(platform_user_id="U0ANA"),
+            ),
+        ),
+        (
+            "propose 'Cost per order' target $4.50 per quarter owner @ben",
+            ProposeKpi(
+                name="Cost per order",
+                target=Decimal("4.50"),
+                unit="$",
+                cadence=Cadence.QUARTERLY,
+                owner=PersonRef(name="ben"),
+            ),
+        ),
+        (
+            "propose Revenue target 1,250,000 EUR per monthly "
+            'why "it pays us all" growth "run a P&L myself"',
+            ProposeKpi(
+                name="Revenue",
+                target=Decimal(1250000),
+                unit="EUR",
+                cadence=Cadence.MONTHLY,
+                why="it pays us all",
+                growth="run a P&L myself",
+            ),
+        ),
+        ("activate #12", ActivateKpi(kpi=KpiRef(id=12))),
+        ('activate "Win rate"', ActivateKpi(kpi=KpiRef(name="Win rate"))),
+        ("retire 3 we don't need it", RetireKpi(kpi=KpiRef(id=3), reason="we don't need it")),
+        ("kpis", ListKpis()),
+        ("list @ana all", ListKpis(person=PersonRef(name="ana"), all=True)),
+        ("examples HR", ShowExamples(role="people")),
+    ],
+)
+def test_commands_parse_to_typed_commands(text: str, expected: object) -> None:
+    assert parsed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("frobnicate", 'I don\'t know the command "frobnicate"'),
+        ("propse", "Did you mean /kpi propose?"),
+        ('propose "Qualified leads', "is not closed"),
+        (
+            "propose Leads target ten per week",
+            '"target" must be a number, like 10 or 2.5 (got "ten")',
+        ),
+        (
+            "propose Leads target 10 per fortnight",
+            '"per" must be one of: weekly, monthly, quarterly',
+        ),
+        ("propose Revenue per customer target 1 per week", '"per" appears twice'),
+        ("propose Leads target 10 per week owner", '"owner" needs a value after it'),
+        ("propose L target 10 per week", "<name> is too short"),
+        (
+            "propose " + "x" * 81 + " target 1 per week",
+            "<name> is too long (81 characters); keep it to 80",
+        ),
+        (
+            "propose Leads target 10 per week why meh",
+            '"why" is too short; say a little more (at least 12',
+        ),
+        ("propose Leads target NaN per week", '"target" must be a number'),
+        ("propose Leads target 1e999 per week", '"target"'),
+        ("activate", "<kpi number or name> is missing"),
+        ("activate 3 please", 'I don\'t know what to do with "please"'),
+        ("examples astronaut", "must be one of: sales, marketing"),
+        ("kpis @ana everything", 'I don\'t know what to do with "everything"'),
+    ],
+)
+def test_bad_input_names_the_problem_and_shows_the_right_form(text: str, says: str) -> None:
+    reply = problem(text)
+    assert says in reply
+    assert "Traceback" not in reply
+
+
+def test_problems_with_a_known_command_show_its_usage_and_an_example() -> None:
+    reply = problem("propose Leads target ten per week")
+    assert "Write it as `/kpi propose <name> target <number [unit]> per <week|month|quarter>" in (
+        grammar_reply_with_code("propose Leads target ten per week")
+    )
+    assert "For example" in reply
+    assert "/kpi help propose explains every part." in reply
+
+
+def grammar_reply_with_code(text: str) -> str:
+    from bot.console.render import render_message
+
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Problem)
+    return render_message(grammar.problem_reply(outcome))[0]
+
+
+NASTY = [
+    "",
+    "   ",
+    "x" * 10_000,
+    '"',
+    "'",
+    '""',
+    "“unbalanced",
+    "propose \"a\" 'b' “c” «d»",
+    "😀🔥💯",
+    "propose 😀😀 target 5 per week",
+    "اقتراح مؤشر target 5 per week",
+    "propose \u202eevil\u202c target 1 per week",
+    "<!channel>",
+    "propose <!here> target 1 per week",
+    "propose <@U123|boss> target 1 per week owner <@U123|boss>",
+    "propose x\x00y target 1 per week",
+    "retire 1 \x07bell",
+    "help " + "a" * 5000,
+    "\n\n\t",
+    "propose Leads target -0 per week",
+    "activate #99999999999999999999",
+    "kpis @",
+    "propose Leads target 10 per week owner @@@",
+    "per per per",
+    "help propose propose",
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_nasty_strings_never_raise(text: str) -> None:
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Parsed | Problem | NeedsForm)
+    if isinstance(outcome, Problem):
+        assert grammar.problem_reply(outcome).text
+
+
+def test_empty_text_is_help() -> None:
+    assert parsed("") == parsed("help")
+
+
+def test_ten_thousand_characters_are_refused_with_the_limit() -> None:
+    assert f"keep it under {MAX_COMMAND_LENGTH:,}" in problem("propose " + "x" * 10_000)
+
+
+def test_control_characters_are_refused_not_stored() -> None:
+    assert "control characters" in problem("propose x\x00y target 1 per week")
+
+
+def test_mentions_and_channel_pings_stay_plain_text() -> None:
+    command = parsed("propose <!channel> target 1 per week")
+    assert isinstance(command, ProposeKpi)
+    assert command.name == "<!channel>"  # stored as typed; renderers escape it
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses_to_an_outcome(text: str) -> None:
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Parsed | Problem | NeedsForm)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "propose",
+                "target",
+                "per",
+                "owner",
+                "why",
+                "growth",
+                "10",
+                "week",
+                '"a b"',
+                "@x",
+                "'",
+                "“",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_any_arrangement_of_keywords_parses_to_an_outcome(words: list[str]) -> None:
+    outcome = grammar.parse(" ".join(words))
+    assert isinstance(outcome, Parsed | Problem | NeedsForm)
+
+
+def test_tokens_accept_curly_quotes_and_apostrophes() -> None:
+    assert tokenize("“Win rate” don't 'a b'") == [
+        Token("Win rate", quoted=True),
+        Token("don't"),
+        Token("a b", quoted=True),
+    ]
+    with pytest.raises(TokenError):
+        tokenize('"open')
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+def test_a_command_without_values_opens_its_form_asking_what_excites_first() -> None:
+    outcome = grammar.parse("propose")
+    assert isinstance(outcome, NeedsForm)
+    form = outcome.form
+    assert form.fields[0].label == "How can we measure success in a way that excites you?"
+    assert {f.name for f in form.fields if f.required} == {"name", "target", "cadence"}
+    assert next(f for f in form.fields if f.name == "cadence").options == (
+        "weekly",
+        "monthly",
+        "quarterly",
+    )
+    assert next(f for f in form.fields if f.name == "why").max_length == 500
+
+
+def test_missing_values_open_the_form_prefilled_with_what_was_given() -> None:
+    outcome = grammar.parse("retire 4")
+    assert isinstance(outcome, NeedsForm)
+    assert outcome.form.hidden == {"kpi": "4"}
+    assert [f.name for f in outcome.form.fields] == ["reason"]
+    outcome = grammar.parse('propose "Win rate" target 25%')
+    assert isinstance(outcome, NeedsForm)
+    values = {f.name: f.value for f in outcome.form.fields}
+    assert values["name"] == "Win rate"
+    assert values["target"] == "25"
+    assert values["unit"] == "%"
+
+
+def test_a_form_submission_gives_the_same_command_as_typed_text() -> None:
+    typed = parsed('propose "Win rate" target 25% per month owner @ana')
+    submitted = grammar.from_form(
+        "propose",
+        {
+            "name": "Win rate",
+            "target": "25",
+            "unit": "%",
+            "cadence": "monthly",
+            "owner": "@ana",
+            "why": "",
+        },
+    )
+    assert isinstance(submitted, Parsed)
+    assert submitted.command == typed
+
+
+def test_a_bad_form_comes_back_with_the_problem_and_the_values_kept() -> None:
+    outcome = grammar.from_form(
+        "propose", {"name": "Win rate", "target": "lots", "cadence": "monthly"}
+    )
+    assert isinstance(outcome, NeedsForm)
+    form: Form = outcome.form
+    assert '"target" must be a number' in form.intro
+    assert {f.name: f.value for f in form.fields}["name"] == "Win rate"
+    assert {f.name: f.value for f in form.fields}["target"] == "lots"
+
+
+def test_a_form_for_an_unknown_command_is_a_problem() -> None:
+    assert isinstance(grammar.from_form("selfdestruct", {}), Problem)
+
+
+# --- help is generated from the grammar -------------------------------------------------------
+
+
+def test_help_lists_every_command() -> None:
+    overview = grammar.help(None).text
+    for syntax in grammar.syntaxes:
+        assert f"/kpi {syntax.name}: {syntax.summary}" in overview
+
+
+@pytest.mark.parametrize("name", [s.name for s in grammar.syntaxes])
+def test_help_for_each_command_shows_usage_every_field_and_examples_that_parse(name: str) -> None:
+    syntax = grammar.find(name)
+    assert syntax is not None
+    text = grammar.help(name).text
+    assert grammar.usage(syntax) in text
+    for field, info in syntax.model.model_fields.items():
+        assert (info.title or field) in text
+    for example in syntax.examples:
+        assert f"/kpi {example}" in text
+        assert isinstance(grammar.parse(example), Parsed | NeedsForm), example
+
+
+def test_help_on_a_topic_and_on_nothing_known() -> None:
+    assert "/kpi activate" in grammar.help("registry").text
+    assert "/kpi activate" in grammar.help("KPI registry").text
+    unknown = grammar.help("astrology")
+    assert isinstance(unknown, Message)
+    assert 'There is no help on "astrology"' in unknown.text
