@@ -104,15 +104,16 @@ def format_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def describe_target(kpi: Kpi) -> str:
-    unit = kpi.unit
-    number = format_number(kpi.target)
+def describe_target(target: Decimal, unit: str, cadence: Cadence) -> str:
+    """ "10 leads per week", "25% per month": how people say a target."""
+    number = format_number(target)
     amount = f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
-    return f"{amount} per {PERIOD[kpi.cadence]}"
+    return f"{amount} per {PERIOD[cadence]}"
 
 
 def one_line(kpi: Kpi) -> str:
-    return f"#{kpi.id} {kpi.name}: {describe_target(kpi)} ({kpi.status.value})"
+    target = describe_target(kpi.target, kpi.unit, kpi.cadence)
+    return f"#{kpi.id} {kpi.name}: {target} ({kpi.status.value})"
 
 
 def find_effort_term(name: str, unit: str, terms: tuple[str, ...]) -> str | None:
@@ -172,7 +173,10 @@ def _next_steps(kpi: Kpi) -> list[Block]:
 
 
 def _card(kpi: Kpi, owner: Member, title: str) -> list[Block]:
-    fields = [("Target", describe_target(kpi)), ("Owner", owner.display_name)]
+    fields = [
+        ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
+        ("Owner", owner.display_name),
+    ]
     fields.append(("Status", kpi.status.value))
     if kpi.growth_goal:
         fields.append(("Growth goal", kpi.growth_goal))
@@ -301,46 +305,33 @@ async def retire(ctx: Ctx, cmd: RetireKpi) -> list[Reply]:
 
 
 async def link_growth(ctx: Ctx, cmd: LinkGrowth) -> list[Reply]:
-    kpi = await _editable(ctx, cmd.kpi, "growth", "link a growth goal to")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    kpi.growth_goal = cmd.goal
-    await ctx.session.flush()
-    owner = await _owner(ctx, kpi)
-    return [Message((*_card(kpi, owner, f"Growth link saved: #{kpi.id}"), *_next_steps(kpi)))]
+    return await _answer(ctx, cmd.kpi, "growth", "growth_goal", cmd.goal, "Growth link saved")
 
 
 async def answer_outcome(ctx: Ctx, cmd: AnswerOutcome) -> list[Reply]:
-    kpi = await _editable(ctx, cmd.kpi, "outcome", "answer for")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    kpi.outcome = cmd.outcome
-    await ctx.session.flush()
-    owner = await _owner(ctx, kpi)
-    return [Message((*_card(kpi, owner, f"Outcome saved: #{kpi.id}"), *_next_steps(kpi)))]
+    return await _answer(ctx, cmd.kpi, "outcome", "outcome", cmd.outcome, "Outcome saved")
 
 
 async def answer_why(ctx: Ctx, cmd: AnswerWhy) -> list[Reply]:
-    kpi = await _editable(ctx, cmd.kpi, "why", "answer for")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    kpi.excites = cmd.why
-    await ctx.session.flush()
-    owner = await _owner(ctx, kpi)
-    return [Message((*_card(kpi, owner, f"Thanks, saved with #{kpi.id}"), *_next_steps(kpi)))]
+    return await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
 
 
-async def _editable(ctx: Ctx, ref: KpiRef, verb: str, doing: str) -> Kpi | Reply:
-    """A live KPI the actor may speak for: its owner or their lead."""
+async def _answer(
+    ctx: Ctx, ref: KpiRef, verb: str, column: str, answer: str, saved: str
+) -> list[Reply]:
+    """Save an answer to one of the KPI's coaching questions, from its owner or their lead."""
     kpi = await resolve_kpi(ctx, ref, verb)
     if not isinstance(kpi, Kpi):
-        return kpi
+        return [kpi]
     if kpi.status is KpiStatus.RETIRED:
-        return say(f"#{kpi.id} {kpi.name} is retired ({kpi.retired_reason}).")
+        return [say(f"#{kpi.id} {kpi.name} is retired ({kpi.retired_reason}).")]
     owner = await _owner(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
-        return await refuse(ctx, f"{doing} {owner.display_name}'s KPI", owner, owner_may=True)
-    return kpi
+        doing = "link a growth goal to" if column == "growth_goal" else "answer for"
+        return [await refuse(ctx, f"{doing} {owner.display_name}'s KPI", owner, owner_may=True)]
+    setattr(kpi, column, answer)
+    await ctx.session.flush()
+    return [Message((*_card(kpi, owner, f"{saved}: #{kpi.id}"), *_next_steps(kpi)))]
 
 
 async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:
@@ -350,11 +341,9 @@ async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:
     blocks: list[Block] = [Heading(f"Example KPIs for {cmd.role.value}")]
     proposals: list[Button] = []
     for ex in CATALOGUE[cmd.role]:
-        amount = f"{format_number(ex.target)} {ex.unit}"
-        per = PERIOD[ex.cadence]
-        line = f"{ex.kra}: {ex.name}, {amount} per {per}. Grows: {ex.growth}."
-        blocks.append(Paragraph(rich(line)))
-        command = f'propose "{ex.name}" target {amount} per {per}'
+        target = describe_target(ex.target, ex.unit, ex.cadence)
+        blocks.append(Paragraph(rich(f"{ex.kra}: {ex.name}, {target}. Grows: {ex.growth}.")))
+        command = f'propose "{ex.name}" target {target}'
         proposals.append(Button(f"Propose {ex.name}", command))
     blocks.append(Actions(tuple(proposals)))
     blocks.append(Note("A proposal is a start: tune the target with the owner, then link growth."))

@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -161,13 +162,18 @@ async def test_acting_as_a_newcomer_and_console_commands(
     assert 'I don\'t know the command "frobnicate"' in transcript
 
 
+def installed_kpicoach() -> str:
+    found = shutil.which("kpicoach", path=str(Path(sys.executable).parent))
+    assert found is not None, "kpicoach is not installed next to this Python"
+    return found
+
+
 def test_the_cli_runs_a_piped_session_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     """What README command 1 does, minus the virtualenv: migrate, then a console on stdin."""
     shutil.copy(ROOT / "app.yaml", tmp_path / "app.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft"))}
     env.pop("DATABASE_URL", None)
-    kpicoach = shutil.which("kpicoach", path=str(Path(os.sys.executable).parent))
-    assert kpicoach is not None
+    kpicoach = installed_kpicoach()
     for _ in range(2):  # migrating twice is harmless
         subprocess.run([kpicoach, "migrate"], cwd=tmp_path, env=env, check=True, timeout=60)
     script = "\n".join(
@@ -202,8 +208,7 @@ def test_the_cli_runs_a_piped_session_on_a_fresh_sqlite_file(tmp_path: Path) -> 
 
 def test_the_console_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     shutil.copy(ROOT / "app.yaml", tmp_path / "app.yaml")
-    kpicoach = shutil.which("kpicoach", path=str(Path(os.sys.executable).parent))
-    assert kpicoach is not None
+    kpicoach = installed_kpicoach()
     result = subprocess.run(
         [kpicoach, "console"],
         cwd=tmp_path,
