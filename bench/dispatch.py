@@ -47,7 +47,7 @@ async def measure(url: str, runs: int) -> None:
     clock = SystemClock()
     async with sessions() as session, session.begin():
         await seed_demo(session, clock, "mon,tue,wed,thu,fri")
-    dispatcher = Dispatcher(sessions, build_grammar("/kpi"), clock, config.kpis)
+    dispatcher = Dispatcher(sessions, build_grammar("/kpi"), clock, config)
     await dispatcher.handle_text(who("ana"), 'propose "Qualified leads" target 10 per week')
 
     cases = {

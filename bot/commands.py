@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.grammar import Grammar, Param, Syntax
-from rituals import kpis
+from rituals import kpis, teams
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.messages import Reply
@@ -129,6 +129,93 @@ KPI_COMMANDS = (
 )
 
 
+TEAM_IN = Param("team", "in", placeholder="team", also=("to", "from", "of"))
+
+TEAM_COMMANDS = (
+    Syntax(
+        names=("team", "team show"),
+        model=teams.ShowTeam,
+        handler=teams.show,
+        topic="Teams",
+        summary="show a team: its lead, members, home channel and rituals",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("team", "team Growth"),
+    ),
+    Syntax(
+        names=("team create",),
+        model=teams.CreateTeam,
+        handler=teams.create,
+        topic="Teams",
+        summary="start a team and lead it; run it in a channel to make that its home",
+        params=(Param("name"),),
+        examples=("team create Growth",),
+    ),
+    Syntax(
+        names=("team add",),
+        model=teams.AddMembers,
+        handler=teams.add,
+        topic="Teams",
+        summary="add people to a team (lead or admin)",
+        params=(Param("people"), TEAM_IN),
+        examples=("team add @ana @ben", 'team add @ana to "Growth"'),
+    ),
+    Syntax(
+        names=("team remove",),
+        model=teams.RemoveMember,
+        handler=teams.remove,
+        topic="Teams",
+        summary="take someone off a team (lead or admin)",
+        params=(Param("person"), TEAM_IN),
+        examples=("team remove @ben",),
+    ),
+    Syntax(
+        names=("team lead",),
+        model=teams.SetLead,
+        handler=teams.set_lead,
+        topic="Teams",
+        summary="make someone the team's lead (lead or admin)",
+        params=(Param("person"), TEAM_IN),
+        examples=("team lead @ana",),
+    ),
+    Syntax(
+        names=("team join",),
+        model=teams.JoinTeam,
+        handler=teams.join,
+        topic="Teams",
+        summary="ask a team's lead to let you join",
+        params=(Param("team", placeholder="team"),),
+        examples=("team join Growth",),
+    ),
+    Syntax(
+        names=("team approve",),
+        model=teams.AnswerJoin,
+        handler=teams.approve,
+        topic="Teams",
+        summary="let someone who asked join your team (lead or admin)",
+        params=(Param("person"), TEAM_IN),
+        examples=('team approve @zoe in "Growth"',),
+    ),
+    Syntax(
+        names=("team decline",),
+        model=teams.AnswerJoin,
+        handler=teams.decline,
+        topic="Teams",
+        summary="turn down a request to join your team (lead or admin)",
+        params=(Param("person"), TEAM_IN),
+        examples=('team decline @zoe in "Growth"',),
+    ),
+    Syntax(
+        names=("team leave",),
+        model=teams.LeaveTeam,
+        handler=teams.leave,
+        topic="Teams",
+        summary="leave a team",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("team leave", "team leave Growth"),
+    ),
+)
+
+
 def build_grammar(prefix: str) -> Grammar:
     """The grammar for every platform, with help that reads the grammar it belongs to."""
 
@@ -144,5 +231,5 @@ def build_grammar(prefix: str) -> Grammar:
         params=(Param("topic"),),
         examples=("help", "help propose", "help kpis"),
     )
-    grammar = Grammar((help_syntax, *KPI_COMMANDS), prefix)
+    grammar = Grammar((help_syntax, *TEAM_COMMANDS, *KPI_COMMANDS), prefix)
     return grammar

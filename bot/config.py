@@ -7,12 +7,10 @@ of surfacing as a strange reply in a chat weeks later.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Literal
 
 import yaml
 from pydantic import (
-    AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
@@ -22,26 +20,11 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rituals.context import KpiSettings
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+from rituals.settings import RitualSettings
 
 
 class ConfigError(Exception):
     """A configuration problem, phrased as one line a person can act on."""
-
-
-def _time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
-        ) from None
-    return name
-
-
-TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 
 
 class _Strict(BaseModel):
@@ -52,22 +35,10 @@ class CommandsConfig(_Strict):
     slash: str = Field("/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
 
 
-class PeopleConfig(_Strict):
-    default_time_zone: TimeZoneName = "UTC"
-    working_days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+class AppConfig(RitualSettings):
+    """app.yaml: the rituals' settings, plus what only the edges need."""
 
-    @field_validator("working_days")
-    @classmethod
-    def _some_days(cls, days: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
-        if not days:
-            raise ValueError("name at least one working day") from None
-        return days
-
-
-class AppConfig(_Strict):
     commands: CommandsConfig = CommandsConfig()
-    people: PeopleConfig = PeopleConfig()
-    kpis: KpiSettings = KpiSettings()
 
 
 def load_app_config(path: Path) -> AppConfig:

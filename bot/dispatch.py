@@ -1,31 +1,39 @@
 """From an edge's view of a person and their words to the ritual's replies, in one transaction.
 
 Slack, Teams and the console all call `Dispatcher`; it resolves who is speaking (creating the
-workspace and member on first contact), parses through the one grammar, runs the handler and
-commits once. Nothing raises to the user: an unexpected failure rolls back and says so, quoting
-the person's words so nothing they typed is lost.
+workspace and member on first contact, and welcoming them once), parses through the one
+grammar, runs the handler and commits once. Nothing raises to the user: an unexpected failure
+rolls back and says so, quoting the person's words so nothing they typed is lost.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
-from rituals.context import Actor, Clock, Ctx, KpiSettings
-from rituals.messages import Code, Reply, say
-from storage.models import Platform
-from storage.people import NewMember, ensure_member, ensure_workspace
+from rituals import onboarding, people
+from rituals.context import Actor, Clock, Ctx
+from rituals.messages import Code, FormRequest, Outgoing, Reply, say
+from rituals.settings import RitualSettings
+from storage.models import Member, Platform
+from storage.people import (
+    NewMember,
+    ensure_member,
+    ensure_workspace,
+    find_workspace,
+    member_by_platform_id,
+)
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who is speaking, as the platform tells us."""
+    """Who is speaking, and where, as the platform tells us."""
 
     platform: Platform
     workspace_external_id: str
@@ -34,6 +42,7 @@ class Identity:
     display_name: str
     time_zone: str
     working_days: str
+    channel_id: str | None = None  # None in a direct message with the bot
 
 
 class Dispatcher:
@@ -42,31 +51,50 @@ class Dispatcher:
         sessions: async_sessionmaker[AsyncSession],
         grammar: Grammar,
         clock: Clock,
-        kpi_settings: KpiSettings,
+        settings: RitualSettings,
     ) -> None:
         self.sessions = sessions
         self.grammar = grammar
         self.clock = clock
-        self.kpi_settings = kpi_settings
+        self.settings = settings
 
-    async def handle_text(self, who: Identity, text: str) -> list[Reply]:
+    async def handle_text(self, who: Identity, text: str) -> list[Outgoing]:
         return await self._run(who, self.grammar.parse(text), text)
 
     async def handle_form(
         self, who: Identity, command: str, values: Mapping[str, str]
-    ) -> list[Reply]:
+    ) -> list[Outgoing]:
         echo = f"{command} " + " ".join(f"{k}={v!r}" for k, v in values.items())
         return await self._run(who, self.grammar.from_form(command, values), echo)
 
-    async def _run(self, who: Identity, outcome: Outcome, words: str) -> list[Reply]:
+    async def greet(self, who: Identity) -> list[Outgoing]:
+        """The app was installed or opened: welcome the person, once ever."""
+        async with self.sessions() as session, session.begin():
+            ctx = await self._ctx(session, who, "")
+            return self._outgoing(await onboarding.welcome_once(ctx))
+
+    async def member_left(
+        self, platform: Platform, workspace_external_id: str, user_id: str
+    ) -> None:
+        """The platform says this person left the workspace: stop everything to them."""
+        async with self.sessions() as session, session.begin():
+            workspace = await find_workspace(session, platform, workspace_external_id)
+            if workspace is None:
+                return
+            member = await member_by_platform_id(session, workspace.id, user_id)
+            if member is not None:
+                people.deactivate(member)
+
+    async def _run(self, who: Identity, outcome: Outcome, words: str) -> list[Outgoing]:
         if isinstance(outcome, Problem):
             return [self.grammar.problem_reply(outcome)]
         if isinstance(outcome, NeedsForm):
             return [outcome.form]
         try:
             async with self.sessions() as session, session.begin():
-                ctx = Ctx(session, await self._actor(session, who), self.clock, self.kpi_settings)
-                return await self._call(ctx, outcome)
+                ctx = await self._ctx(session, who, outcome.text)
+                greeting = await onboarding.welcome_once(ctx)
+                return self._outgoing([*greeting, *await self._call(ctx, outcome)])
         except Exception:
             log.exception("command failed: %s", outcome.syntax.name)
             return [
@@ -84,11 +112,34 @@ class Dispatcher:
             raise RuntimeError(f"{parsed.syntax.name} returned no reply")
         return replies
 
-    async def _actor(self, session: AsyncSession, who: Identity) -> Actor:
+    def _outgoing(self, replies: Sequence[Reply]) -> list[Outgoing]:
+        """Form requests become the command's form, built by the grammar like any other."""
+        out: list[Outgoing] = []
+        for reply in replies:
+            if isinstance(reply, FormRequest):
+                syntax = self.grammar.find(reply.command)
+                if syntax is None:
+                    raise LookupError(f"a ritual asked for the form of unknown {reply.command!r}")
+                out.append(self.grammar.form_for(syntax, reply.values, reply.intro))
+            else:
+                out.append(reply)
+        return out
+
+    async def _ctx(self, session: AsyncSession, who: Identity, text: str) -> Ctx:
+        member = await self._member(session, who)
+        actor = Actor(
+            member.workspace_id,
+            member.id,
+            member.platform_user_id,
+            member.display_name,
+            who.channel_id,
+        )
+        return Ctx(session, actor, self.clock, self.settings, text)
+
+    async def _member(self, session: AsyncSession, who: Identity) -> Member:
         now = self.clock.now()
         workspace = await ensure_workspace(
             session, who.platform, who.workspace_external_id, who.workspace_name, now
         )
         person = NewMember(who.user_id, who.display_name, who.time_zone, who.working_days)
-        member = await ensure_member(session, workspace.id, person, now)
-        return Actor(workspace.id, member.id, member.platform_user_id, member.display_name)
+        return await ensure_member(session, workspace.id, person, now)

@@ -50,6 +50,7 @@ class Kind(enum.Enum):
     TEXT = "text"
     NUMBER = "number"
     PERSON = "person"
+    PEOPLE = "people"
     KPI = "kpi"
     CHOICE = "choice"
     FLAG = "flag"
@@ -66,6 +67,9 @@ class Param:
     field: str
     keyword: str | None = None
     placeholder: str = ""
+    also: tuple[str, ...] = ()  # other keywords that mean the same, e.g. "to" for "in"
+    # With a keyword: the value may also stand in its place without it ("team Growth").
+    positional: bool = False
     # Extra spellings accepted for a choice, e.g. "week" for "weekly".
     synonyms: Mapping[str, str] = default(default_factory=dict)
     # A number followed by its unit ("10 leads", "25%"): fills this field and `unit`.
@@ -93,6 +97,7 @@ class Syntax:
 class Parsed:
     syntax: Syntax
     command: Command
+    text: str  # the command in canonical form, whichever way it came in
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ def field_kind(info: FieldInfo) -> Kind:
     annotation = _bare(info)
     if annotation is PersonRef:
         return Kind.PERSON
+    if get_origin(annotation) is tuple and get_args(annotation)[0] is PersonRef:
+        return Kind.PEOPLE
     if annotation is KpiRef:
         return Kind.KPI
     if annotation is bool:
@@ -188,6 +195,11 @@ def parse_person(raw: str) -> PersonRef:
     return PersonRef(name=raw.removeprefix("@"))
 
 
+def parse_people(raw: str) -> tuple[PersonRef, ...]:
+    """ "@ana @ben", "<@U1|Ana Lima>, @ben": mentions separated by spaces or commas."""
+    return tuple(parse_person(m) for m in re.findall(r"<[^>]*>|[^\s,]+", raw))
+
+
 def parse_kpi(raw: str) -> KpiRef:
     match = _KPI_NUMBER.match(raw)
     if match:
@@ -199,6 +211,8 @@ def convert(kind: Kind, raw: str, param: Param | None) -> object:
     """A raw string in, the value pydantic should validate out."""
     if kind is Kind.PERSON:
         return parse_person(raw)
+    if kind is Kind.PEOPLE:
+        return parse_people(raw)
     if kind is Kind.KPI:
         return parse_kpi(raw)
     if kind is Kind.NUMBER:
@@ -321,8 +335,8 @@ class Grammar:
 
     def _assign(self, syntax: Syntax, tokens: list[Token]) -> dict[str, str] | Problem:
         """Distribute words over the syntax's params: keywords first, then positions."""
-        keywords = {p.keyword: p for p in syntax.params if p.keyword}
-        positional = [p for p in syntax.params if not p.keyword]
+        keywords = {k: p for p in syntax.params if p.keyword for k in (p.keyword, *p.also)}
+        positional = [p for p in syntax.params if not p.keyword or p.positional]
         fields = syntax.model.model_fields
         loose: list[str] = []
         found: dict[str, list[str]] = {}
@@ -344,11 +358,13 @@ class Grammar:
                 found[current.field].append(token.text)
             else:
                 loose.append(token.text)
+        positional = [p for p in positional if p.field not in found]
         for i, param in enumerate(positional):
             if not loose:
                 break
             # Only free text at the end takes the rest of the words; a reference is one word.
-            rest = i == len(positional) - 1 and field_kind(fields[param.field]) is Kind.TEXT
+            last = i == len(positional) - 1
+            rest = last and field_kind(fields[param.field]) in (Kind.TEXT, Kind.PEOPLE)
             taken, loose = (loose, []) if rest else (loose[:1], loose[1:])
             found[param.field] = taken
         if loose:
@@ -381,7 +397,7 @@ class Grammar:
             param = next((p for p in syntax.params if p.field == name), None)
             values[name] = convert(field_kind(fields[name]), text, param)
         try:
-            return Parsed(syntax, syntax.model.model_validate(values))
+            return Parsed(syntax, syntax.model.model_validate(values), self.to_text(syntax, raw))
         except ValidationError as exc:
             errors = exc.errors()
         missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing"]
@@ -402,6 +418,25 @@ class Grammar:
         if isinstance(outcome, Problem):
             return NeedsForm(self.form_for(syntax, raw, intro=outcome.message))
         return outcome
+
+    def to_text(self, syntax: Syntax, raw: Mapping[str, str]) -> str:
+        """The command as someone would type it, from its raw values."""
+        fields = syntax.model.model_fields
+        words = [syntax.name]
+        for param in syntax.params:
+            value = raw.get(param.field)
+            if value is None:
+                continue
+            kind = field_kind(fields[param.field])
+            if kind is Kind.FLAG:
+                words.append(param.keyword or param.field)
+                continue
+            if param.with_unit and raw.get("unit"):
+                value = f"{value} {raw['unit']}"
+            elif kind is not Kind.PEOPLE and _needs_quotes(value, syntax):
+                value = f'"{value}"'
+            words += [param.keyword, value] if param.keyword else [value]
+        return " ".join(words)
 
     def form_for(self, syntax: Syntax, known: Mapping[str, str], intro: str) -> Form:
         """The command's form: one field per model field, in the model's order."""
@@ -473,6 +508,8 @@ class Grammar:
             placeholder = self._placeholder(param, info, param.field)
             if kind is Kind.FLAG:
                 piece = param.keyword or param.field
+            elif param.keyword and param.positional:
+                piece = f"[{param.keyword}] <{placeholder}>"
             elif param.keyword:
                 piece = f"{param.keyword} <{placeholder}>"
             else:
@@ -574,6 +611,12 @@ class Grammar:
         if low and low > 1:
             return f"{low} to {high} characters"
         return f"up to {high} characters"
+
+
+def _needs_quotes(value: str, syntax: Syntax) -> bool:
+    keywords = {k for p in syntax.params if p.keyword for k in (p.keyword, *p.also)}
+    words = value.split()
+    return len(words) != 1 or words[0].lower() in keywords or value[:1] in "\"'“‘„«"
 
 
 def _clip(text: str) -> str:

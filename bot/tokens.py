@@ -48,6 +48,9 @@ def tokenize(text: str) -> list[Token]:
             i = end + 1
             continue
         start = i
+        if text[i] == "<" and (close := text.find(">", i)) > 0:
+            # A platform mention such as <@U123|Ana Lima> is one word, spaces and all.
+            i = close + 1
         while i < n and not text[i].isspace():
             i += 1
         tokens.append(Token(text[start:i]))

@@ -17,7 +17,7 @@ def make_dispatcher(engine: AsyncEngine, config: AppConfig, clock: Clock) -> Dis
         make_sessionmaker(engine),
         build_grammar(config.commands.slash),
         clock,
-        config.kpis,
+        config,
     )
 
 

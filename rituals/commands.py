@@ -60,3 +60,8 @@ class KpiRef(BaseModel):
 
     def __str__(self) -> str:
         return f"#{self.id}" if self.id is not None else f'"{self.name}"'
+
+
+def mention_text(platform_user_id: str) -> str:
+    """A resolved person as the grammar reads them back, for commands carried by buttons."""
+    return f"<@{platform_user_id}>"

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from rituals.settings import RitualSettings
 
 
 class Clock(Protocol):
@@ -29,20 +30,6 @@ class FixedClock:
         return self.at
 
 
-class KpiSettings(BaseModel):
-    """app.yaml's `kpis` section: the registry's rules."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    max_per_member: int = Field(5, ge=1, le=50)
-    effort_terms: tuple[str, ...] = ()
-
-    @field_validator("effort_terms")
-    @classmethod
-    def _lowercase(cls, terms: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(t.strip().lower() for t in terms if t.strip())
-
-
 @dataclass(frozen=True)
 class Actor:
     """The member a command comes from, already resolved by the edge."""
@@ -51,6 +38,8 @@ class Actor:
     member_id: int
     platform_user_id: str
     display_name: str
+    # The channel the command was typed in; None in a direct message or the console's DM.
+    channel_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,4 +47,7 @@ class Ctx:
     session: AsyncSession
     actor: Actor
     clock: Clock
-    kpi_settings: KpiSettings
+    settings: RitualSettings
+    # The command in canonical text, so a reply can offer it again with one more value filled
+    # in (say, which team), as a button.
+    command_text: str = ""

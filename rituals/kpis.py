@@ -196,7 +196,7 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
     same = [k for k in live if k.name.lower() == cmd.name.lower()]
     if same:
         return [say(f"{owner.display_name} already has {one_line(same[0])}. Pick another name.")]
-    if len(live) >= ctx.kpi_settings.max_per_member:
+    if len(live) >= ctx.settings.kpis.max_per_member:
         return [_cap_refusal(ctx, owner, live)]
     team_ids = await team_ids_of(ctx.session, ctx.actor.workspace_id, owner.id)
     kpi = Kpi(
@@ -211,7 +211,7 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
         status=KpiStatus.PROPOSED,
         excites=cmd.why,
         growth_goal=cmd.growth,
-        effort_term=find_effort_term(cmd.name, cmd.unit, ctx.kpi_settings.effort_terms),
+        effort_term=find_effort_term(cmd.name, cmd.unit, ctx.settings.kpis.effort_terms),
         created_at=ctx.clock.now(),
     )
     ctx.session.add(kpi)
@@ -223,7 +223,7 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
 
 
 def _cap_refusal(ctx: Ctx, owner: Member, live: Sequence[Kpi]) -> Message:
-    cap = ctx.kpi_settings.max_per_member
+    cap = ctx.settings.kpis.max_per_member
     whose = "You have" if owner.id == ctx.actor.member_id else f"{owner.display_name} has"
     return Message(
         (
@@ -259,7 +259,7 @@ async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
         else:
             line += ", no growth link yet"
         items.append(rich(line))
-    limit = ctx.kpi_settings.max_per_member
+    limit = ctx.settings.kpis.max_per_member
     live = sum(k.status is not KpiStatus.RETIRED for k in kpis)
     return [
         Message(

@@ -21,6 +21,13 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class ChannelLink:
+    """A link to a channel the platform knows by id."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
 class Strong:
     """Emphasised plain text."""
 
@@ -34,7 +41,7 @@ class Code:
     text: str
 
 
-Inline = str | Mention | Strong | Code
+Inline = str | Mention | ChannelLink | Strong | Code
 Rich = tuple[Inline, ...]
 
 
@@ -50,6 +57,8 @@ def plain_text(parts: Rich) -> str:
             out.append(part)
         elif isinstance(part, Mention):
             out.append(f"@{part.display_name}")
+        elif isinstance(part, ChannelLink):
+            out.append(f"#{part.channel_id}")
         else:
             out.append(part.text)
     return "".join(out)
@@ -131,8 +140,8 @@ class Audience(enum.StrEnum):
 class Message:
     blocks: tuple[Block, ...]
     audience: Audience = Audience.EPHEMERAL
-    # For a DM: the member it goes to. For a channel post: the platform's channel id.
-    to_member_id: int | None = None
+    # For a DM: the person it goes to. For a channel post: the platform's channel id.
+    to: Mention | None = None
     channel_id: str | None = None
 
     @property
@@ -176,7 +185,18 @@ class Form:
     hidden: Mapping[str, str] = field(default_factory=dict)
 
 
-Reply = Message | Form
+@dataclass(frozen=True)
+class FormRequest:
+    """A ritual asking for a command's form, prefilled; the grammar builds the form itself."""
+
+    command: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    intro: str = ""
+
+
+# What a ritual may answer with, and what reaches a platform (form requests become forms).
+Reply = Message | Form | FormRequest
+Outgoing = Message | Form
 
 
 def block_text(block: Block) -> str:
@@ -196,6 +216,11 @@ def block_text(block: Block) -> str:
         case Image(alt=alt):
             return alt
     raise TypeError(f"not a block: {block!r}")
+
+
+def dm(to: Mention, *parts: Inline) -> Message:
+    """A direct message to someone other than the person who asked."""
+    return Message((Paragraph(tuple(parts)),), audience=Audience.DM, to=to)
 
 
 def say(*parts: Inline, note: str | None = None) -> Message:

@@ -32,3 +32,8 @@ async def actor_member(ctx: Ctx) -> Member:
     member = await ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     return member
+
+
+def deactivate(member: Member) -> None:
+    """Someone left the workspace: they get no more nudges and cannot be mentioned."""
+    member.is_active = False

@@ -60,9 +60,10 @@ class Platform(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
+    """A member's role on one team. Admins are workspace-wide: see `Member.is_admin`."""
+
     MEMBER = "member"
     LEAD = "lead"
-    ADMIN = "admin"
 
 
 class Cadence(enum.StrEnum):
@@ -106,7 +107,17 @@ class Member(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     # Comma-separated three-letter days, e.g. "mon,tue,wed,thu,fri".
     working_days: Mapped[str] = mapped_column(String(27))
+    # Local "HH:MM" times. Quiet hours left empty follow app.yaml's default.
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    nudges_paused: Mapped[bool] = mapped_column(default=False)
+    date_language: Mapped[str] = mapped_column(String(8), default="en")
+    # The person who installed the app, and whoever they make admin: may manage every team.
+    is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    welcomed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -148,6 +159,27 @@ class Membership(Base):
     team_id: Mapped[int]
     member_id: Mapped[int]
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class JoinRequest(Base):
+    """Someone asked to join a team; the lead approves or declines."""
+
+    __tablename__ = "join_request"
+    __table_args__ = (
+        UniqueConstraint("team_id", "member_id"),
+        ForeignKeyConstraint(
+            ["workspace_id", "team_id"], ["team.workspace_id", "team.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(
+            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    member_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

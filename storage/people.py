@@ -1,4 +1,4 @@
-"""Queries about workspaces, members, teams and memberships. None of them commit."""
+"""Queries about workspaces, members, teams, memberships and join requests. None commit."""
 
 from __future__ import annotations
 
@@ -6,27 +6,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, Membership, Platform, Role, Team, Workspace
+from storage.models import JoinRequest, Member, Membership, Platform, Role, Team, Workspace
 
 
 async def ensure_workspace(
     session: AsyncSession, platform: Platform, external_id: str, name: str, now: datetime
 ) -> Workspace:
     """The workspace row for a platform's id, created on first contact."""
-    found = await session.scalar(
-        select(Workspace).where(
-            Workspace.platform == platform, Workspace.external_id == external_id
-        )
-    )
+    found = await find_workspace(session, platform, external_id)
     if found is not None:
         return found
     workspace = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
     session.add(workspace)
     await session.flush()
     return workspace
+
+
+async def find_workspace(
+    session: AsyncSession, platform: Platform, external_id: str
+) -> Workspace | None:
+    return await session.scalar(
+        select(Workspace).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,11 @@ class NewMember:
 async def ensure_member(
     session: AsyncSession, workspace_id: int, person: NewMember, now: datetime
 ) -> Member:
-    """The member row for a platform user, created on first contact; keeps known details."""
+    """The member row for a platform user, created on first contact.
+
+    The first person a workspace ever has is the one who installed the app, and so its first
+    admin. Someone who left and comes back is active again.
+    """
     found = await session.scalar(
         select(Member).where(
             Member.workspace_id == workspace_id,
@@ -50,13 +60,16 @@ async def ensure_member(
         )
     )
     if found is not None:
+        found.is_active = True
         return found
+    first = not await session.scalar(select(exists().where(Member.workspace_id == workspace_id)))
     member = Member(
         workspace_id=workspace_id,
         platform_user_id=person.platform_user_id,
         display_name=person.display_name,
         time_zone=person.time_zone,
         working_days=person.working_days,
+        is_admin=first,
         created_at=now,
     )
     session.add(member)
@@ -64,10 +77,20 @@ async def ensure_member(
     return member
 
 
+async def member_by_platform_id(
+    session: AsyncSession, workspace_id: int, platform_user_id: str
+) -> Member | None:
+    return await session.scalar(
+        select(Member).where(
+            Member.workspace_id == workspace_id, Member.platform_user_id == platform_user_id
+        )
+    )
+
+
 async def find_members(
     session: AsyncSession, workspace_id: int, *, platform_user_id: str | None, name: str | None
 ) -> Sequence[Member]:
-    """Members matching a mention: by platform id if the edge resolved one, else by name."""
+    """Active members matching a mention: by platform id if the edge resolved one, else name."""
     query = select(Member).where(Member.workspace_id == workspace_id, Member.is_active)
     if platform_user_id is not None:
         query = query.where(Member.platform_user_id == platform_user_id)
@@ -82,12 +105,20 @@ async def find_members(
     return (await session.scalars(query.order_by(Member.id))).all()
 
 
+async def admins(session: AsyncSession, workspace_id: int) -> Sequence[Member]:
+    query = select(Member).where(
+        Member.workspace_id == workspace_id, Member.is_admin, Member.is_active
+    )
+    return (await session.scalars(query.order_by(Member.id))).all()
+
+
+# --- teams ------------------------------------------------------------------------------------
+
+
 async def ensure_team(
     session: AsyncSession, workspace_id: int, name: str, time_zone: str, now: datetime
 ) -> Team:
-    found = await session.scalar(
-        select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
-    )
+    found = await team_named(session, workspace_id, name)
     if found is not None:
         return found
     team = Team(
@@ -98,67 +129,123 @@ async def ensure_team(
     return team
 
 
+async def team_named(session: AsyncSession, workspace_id: int, name: str) -> Team | None:
+    return await session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, func.lower(Team.name) == name.lower())
+    )
+
+
+async def team_of_channel(session: AsyncSession, workspace_id: int, channel_id: str) -> Team | None:
+    return await session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, Team.channel_id == channel_id)
+    )
+
+
+async def all_teams(session: AsyncSession, workspace_id: int) -> Sequence[Team]:
+    query = select(Team).where(Team.workspace_id == workspace_id).order_by(Team.name)
+    return (await session.scalars(query)).all()
+
+
+async def teams_of(
+    session: AsyncSession, workspace_id: int, member_id: int, roles: set[Role] | None = None
+) -> Sequence[Team]:
+    """The teams a member is on (with one of the roles, if given), in the order they joined."""
+    query = (
+        select(Team)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.workspace_id == workspace_id, Membership.member_id == member_id)
+        .order_by(Membership.id)
+    )
+    if roles is not None:
+        query = query.where(Membership.role.in_(roles))
+    return (await session.scalars(query)).all()
+
+
+async def team_ids_of(session: AsyncSession, workspace_id: int, member_id: int) -> list[int]:
+    return [t.id for t in await teams_of(session, workspace_id, member_id)]
+
+
+@dataclass(frozen=True)
+class Seat:
+    member: Member
+    role: Role
+
+
+async def roster(session: AsyncSession, workspace_id: int, team_id: int) -> list[Seat]:
+    """Everyone on a team with their role, leads first, in one query."""
+    rows = await session.execute(
+        select(Member, Membership.role)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(Membership.workspace_id == workspace_id, Membership.team_id == team_id)
+        .order_by(Membership.role, Member.display_name)
+    )
+    return [Seat(member, role) for member, role in rows.tuples()]
+
+
+async def team_memberships(
+    session: AsyncSession, workspace_id: int, team_id: int
+) -> Sequence[Membership]:
+    query = select(Membership).where(
+        Membership.workspace_id == workspace_id, Membership.team_id == team_id
+    )
+    return (await session.scalars(query)).all()
+
+
+async def membership(
+    session: AsyncSession, workspace_id: int, team_id: int, member_id: int
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(
+            Membership.workspace_id == workspace_id,
+            Membership.team_id == team_id,
+            Membership.member_id == member_id,
+        )
+    )
+
+
 async def ensure_membership(
     session: AsyncSession, team: Team, member: Member, role: Role, now: datetime
 ) -> Membership:
-    found = await session.scalar(
-        select(Membership).where(Membership.team_id == team.id, Membership.member_id == member.id)
-    )
+    found = await membership(session, team.workspace_id, team.id, member.id)
     if found is not None:
         return found
-    membership = Membership(
+    seat = Membership(
         workspace_id=team.workspace_id,
         team_id=team.id,
         member_id=member.id,
         role=role,
         created_at=now,
     )
-    session.add(membership)
+    session.add(seat)
     await session.flush()
-    return membership
-
-
-async def team_ids_of(session: AsyncSession, workspace_id: int, member_id: int) -> list[int]:
-    """The teams a member is on, in the order they joined."""
-    rows = await session.scalars(
-        select(Membership.team_id)
-        .where(Membership.workspace_id == workspace_id, Membership.member_id == member_id)
-        .order_by(Membership.id)
-    )
-    return list(rows)
+    return seat
 
 
 async def shares_team_as(
-    session: AsyncSession, workspace_id: int, actor_id: int, member_id: int, roles: set[Role]
+    session: AsyncSession, workspace_id: int, actor_id: int, member_id: int, role: Role
 ) -> bool:
-    """Whether the actor holds one of the roles on a team the member belongs to."""
-    mine = (
-        select(Membership.team_id)
-        .where(
-            Membership.workspace_id == workspace_id,
-            Membership.member_id == actor_id,
-            Membership.role.in_(roles),
-        )
-        .scalar_subquery()
+    """Whether the actor holds the role on a team the member belongs to."""
+    mine = select(Membership.team_id).where(
+        Membership.workspace_id == workspace_id,
+        Membership.member_id == actor_id,
+        Membership.role == role,
     )
     found = await session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .where(
-            Membership.workspace_id == workspace_id,
-            Membership.member_id == member_id,
-            Membership.team_id.in_(mine),
+        select(
+            exists().where(
+                Membership.workspace_id == workspace_id,
+                Membership.member_id == member_id,
+                Membership.team_id.in_(mine),
+            )
         )
     )
     return bool(found)
 
 
 async def leads_of(session: AsyncSession, workspace_id: int, member_id: int) -> Sequence[Member]:
-    """Who may act as this member's lead: leads and admins of any team the member is on."""
-    teams = (
-        select(Membership.team_id)
-        .where(Membership.workspace_id == workspace_id, Membership.member_id == member_id)
-        .scalar_subquery()
+    """The leads of every team the member is on."""
+    teams = select(Membership.team_id).where(
+        Membership.workspace_id == workspace_id, Membership.member_id == member_id
     )
     query = (
         select(Member)
@@ -166,9 +253,47 @@ async def leads_of(session: AsyncSession, workspace_id: int, member_id: int) -> 
         .where(
             Membership.workspace_id == workspace_id,
             Membership.team_id.in_(teams),
-            Membership.role.in_({Role.LEAD, Role.ADMIN}),
+            Membership.role == Role.LEAD,
         )
         .distinct()
         .order_by(Member.id)
     )
     return (await session.scalars(query)).all()
+
+
+# --- join requests ----------------------------------------------------------------------------
+
+
+async def join_request(
+    session: AsyncSession, workspace_id: int, team_id: int, member_id: int
+) -> JoinRequest | None:
+    return await session.scalar(
+        select(JoinRequest).where(
+            JoinRequest.workspace_id == workspace_id,
+            JoinRequest.team_id == team_id,
+            JoinRequest.member_id == member_id,
+        )
+    )
+
+
+async def drop_join_request(
+    session: AsyncSession, workspace_id: int, team_id: int, member_id: int
+) -> None:
+    await session.execute(
+        delete(JoinRequest).where(
+            JoinRequest.workspace_id == workspace_id,
+            JoinRequest.team_id == team_id,
+            JoinRequest.member_id == member_id,
+        )
+    )
+
+
+async def waiting_to_join(session: AsyncSession, workspace_id: int, team_id: int) -> list[Member]:
+    """Who asked to join a team and has not been answered, oldest first."""
+    rows = await session.scalars(
+        select(Member)
+        .join(JoinRequest, JoinRequest.member_id == Member.id)
+        .where(JoinRequest.workspace_id == workspace_id, JoinRequest.team_id == team_id)
+        .order_by(JoinRequest.id)
+    )
+    return list(rows)

@@ -90,7 +90,7 @@ def config() -> AppConfig:
 def dispatcher(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock, config: AppConfig
 ) -> Dispatcher:
-    return Dispatcher(sessions, build_grammar(config.commands.slash), clock, config.kpis)
+    return Dispatcher(sessions, build_grammar(config.commands.slash), clock, config)
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ async def seed_people(session: AsyncSession, clock: Clock) -> None:
         for user_id, name, role in people:
             person = NewMember(user_id, name, "UTC", "mon,tue,wed,thu,fri")
             member = await ensure_member(session, workspace.id, person, now)
+            member.welcomed_at = now  # people who were here before; newcomers get a welcome
             await ensure_membership(session, team, member, role, now)
 
 

@@ -36,7 +36,7 @@ def test_the_shipped_app_yaml_is_valid() -> None:
         ("kpis:\n  max_per_member: lots\n", "kpis.max_per_member: Input should be a valid integer"),
         (
             "people:\n  default_time_zone: Mars/Olympus\n",
-            "people.default_time_zone: unknown time zone 'Mars/Olympus'",
+            "people.default_time_zone: there is no time zone called 'Mars/Olympus'",
         ),
         (
             "people:\n  working_days: [mon, funday]\n",
@@ -44,7 +44,9 @@ def test_the_shipped_app_yaml_is_valid() -> None:
         ),
         ("people:\n  working_days: []\n", "people.working_days: name at least one working day"),
         ("commands:\n  slash: kpi\n", "commands.slash: String should match pattern"),
-        ("rituals: {}\n", "rituals: unknown key"),
+        ("ritualz: {}\n", "ritualz: unknown key"),
+        ("rituals:\n  enabled: [checkin, standup]\n", "there is no ritual called 'standup'"),
+        ("people:\n  quiet_hours: '18:00'\n", "is not a window; write it as HH:MM-HH:MM"),
         ("- just\n- a list\n", "the top level must be a mapping"),
         ("kpis: [\n", "not valid YAML"),
     ],

@@ -77,3 +77,38 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_to_base(empty_data
 
 def test_there_is_one_head() -> None:
     assert head_revision() is not None
+
+
+def test_upgrading_keeps_existing_people(empty_database: str) -> None:
+    """A database with a member at 0001 upgrades to head, the member given the new defaults."""
+    upgrade(empty_database, "0001")
+
+    async def seed_and_read(statement: str) -> list[tuple[object, ...]]:
+        engine = make_engine(empty_database)
+        try:
+            async with engine.begin() as connection:
+                if statement.startswith("INSERT"):
+                    await connection.execute(text(statement))
+                    return []
+                return [tuple(r) for r in await connection.execute(text(statement))]
+        finally:
+            await engine.dispose()
+
+    asyncio.run(
+        seed_and_read(
+            "INSERT INTO workspace (id, platform, external_id, name, created_at) "
+            "VALUES (1, 'slack', 'T1', 'T1', '2026-01-01 00:00:00+00:00')"
+        )
+    )
+    asyncio.run(
+        seed_and_read(
+            "INSERT INTO member (id, workspace_id, platform_user_id, display_name, time_zone, "
+            "working_days, is_active, created_at) VALUES (1, 1, 'U1', 'Ana', 'UTC', 'mon', true, "
+            "'2026-01-01 00:00:00+00:00')"
+        )
+    )
+    upgrade(empty_database)
+    rows = asyncio.run(
+        seed_and_read("SELECT display_name, work_start, is_admin, nudges_paused FROM member")
+    )
+    assert rows == [("Ana", "09:00", False, False)]

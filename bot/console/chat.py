@@ -15,7 +15,7 @@ from typing import TextIO
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.render import render_message
 from bot.dispatch import Dispatcher, Identity
-from rituals.messages import Button, FieldKind, Form, FormField, Message, Reply
+from rituals.messages import Button, FieldKind, Form, FormField, Message, Outgoing
 from storage.models import Platform
 
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -87,6 +87,7 @@ class ConsoleChat:
     async def run(self) -> None:
         self.write(f"kpi-coach console, {WORKSPACE_NAME}. You are {self.identity().display_name}.")
         self.write(META_HELP)
+        await self.show(await self.dispatcher.greet(self.identity()))
         while True:
             line = await self.ask(f"{self.speaker}> ")
             if line is None:
@@ -98,15 +99,21 @@ class ConsoleChat:
                 if not self.meta(line):
                     return
                 continue
-            await self.send(self.pressed(line) or line)
+            command = self.pressed(line)
+            if command != "":
+                await self.send(command or line)
 
     def pressed(self, line: str) -> str | None:
         """A bare number presses that button of the last reply."""
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+        if not (line.isdecimal() and line.isascii()):
+            return None
+        if 1 <= int(line) <= len(self.buttons):
             command = self.buttons[int(line) - 1].command
             self.write(f"  -> {command}")
             return command
-        return None
+        shown = f"1 to {len(self.buttons)}" if self.buttons else "none"
+        self.write(f"  (There is no button {line} on the last reply; buttons shown: {shown}.)")
+        return ""
 
     def meta(self, line: str) -> bool:
         """Handle a console command; False means leave."""
@@ -132,7 +139,7 @@ class ConsoleChat:
     async def send(self, text: str) -> None:
         await self.show(await self.dispatcher.handle_text(self.identity(), text))
 
-    async def show(self, replies: Sequence[Reply]) -> None:
+    async def show(self, replies: Sequence[Outgoing]) -> None:
         self.buttons = []
         for reply in replies:
             if isinstance(reply, Form):
@@ -147,7 +154,7 @@ class ConsoleChat:
         self.buttons += buttons
         self.write(text)
 
-    async def fill(self, form: Form) -> list[Reply] | None:
+    async def fill(self, form: Form) -> list[Outgoing] | None:
         """Ask each field in turn; None when the person cancels or input ends."""
         self.write(f"\n== {form.title} ==")
         if form.intro:
@@ -204,6 +211,7 @@ def _check(field: FormField, answer: str) -> str | None:
 
 
 def _chosen(field: FormField, answer: str) -> str:
-    if field.options and answer.isdigit() and 1 <= int(answer) <= len(field.options):
+    number = answer.isdecimal() and answer.isascii()
+    if field.options and number and 1 <= int(answer) <= len(field.options):
         return field.options[int(answer) - 1]
     return answer.lower() if field.options else answer

@@ -10,6 +10,7 @@ from rituals.messages import (
     Block,
     Bullets,
     Button,
+    ChannelLink,
     Code,
     Fields,
     Heading,
@@ -31,6 +32,8 @@ def inline(part: Inline) -> str:
         return part
     if isinstance(part, Mention):
         return f"@{part.display_name}"
+    if isinstance(part, ChannelLink):
+        return f"#{part.channel_id}"
     if isinstance(part, Strong):
         return f"*{part.text}*"
     assert isinstance(part, Code)
@@ -53,8 +56,8 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 def render_message(message: Message, first_number: int = 1) -> tuple[str, list[Button]]:
     """The message as lines of text, and its buttons in the order they were numbered."""
     lines: list[str] = []
-    if message.audience is Audience.DM:
-        lines.append(f"(direct message to member {message.to_member_id})")
+    if message.audience is Audience.DM and message.to is not None:
+        lines.append(f"(direct message to {message.to.display_name})")
     elif message.audience is Audience.CHANNEL:
         lines.append(f"(posted in channel {message.channel_id})")
     buttons: list[Button] = []

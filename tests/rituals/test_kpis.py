@@ -111,7 +111,8 @@ async def test_the_cap_refuses_the_sixth_with_the_list_and_which_to_retire(
 
 async def test_the_cap_comes_from_the_settings(chat: Chat) -> None:
     d = chat.dispatcher
-    settings = d.kpi_settings.model_copy(update={"max_per_member": 1})
+    kpis = d.settings.kpis.model_copy(update={"max_per_member": 1})
+    settings = d.settings.model_copy(update={"kpis": kpis})
     limited = Chat(Dispatcher(d.sessions, d.grammar, d.clock, settings))
     await _propose(limited, "ana", "Qualified leads")
     assert "the cap is 1" in await limited.text("ana", 'propose "Two" target 1 per week')
@@ -198,12 +199,15 @@ async def test_no_data_crosses_workspaces(
     assert (await _kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
 
 
-async def test_first_contact_creates_the_member(chat: Chat) -> None:
+async def test_first_contact_creates_the_member_and_admins_stand_in_for_leads(chat: Chat) -> None:
     said = await chat.text("newcomer", "kpis")
     assert "You have no KPIs yet" in said
     kpi_id = await _propose(chat, "newcomer", "Qualified leads", f'growth "{GOAL}"')
-    refused = await chat.text("lea", f"activate {kpi_id}")
-    assert "on no team with a lead" in refused
+    # On no team, so no lead: the workspace's admin (its first member, Lea) is the one to ask.
+    assert "You can't activate Newcomer's KPI. Ask @Lea." in await chat.text(
+        "ben", f"activate {kpi_id}"
+    )
+    assert "Active" in await chat.text("lea", f"activate {kpi_id}")
 
 
 async def test_examples_per_role_with_propose_buttons(chat: Chat) -> None:
@@ -237,7 +241,7 @@ async def test_a_failure_inside_a_handler_rolls_back_and_quotes_the_words(
 
     d = chat.dispatcher
     syntax = replace(d.grammar.find("propose"), handler=propose_then_break)  # type: ignore[type-var]
-    broken = Chat(Dispatcher(d.sessions, Grammar([syntax], "/kpi"), d.clock, d.kpi_settings))
+    broken = Chat(Dispatcher(d.sessions, Grammar([syntax], "/kpi"), d.clock, d.settings))
     said = await broken.text("ana", 'propose "Qualified leads" target 10 per week')
     assert "Something broke on our side and nothing was saved" in said
     assert 'propose "Qualified leads" target 10 per week' in said

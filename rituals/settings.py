@@ -1,0 +1,177 @@
+"""Settings the rituals read: app.yaml's defaults, each team's choices, each person's own.
+
+Every check that can refuse a setting lives here, so a form in Slack, a card in Teams and a
+line in the console are refused for the same reason in the same words.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# The rituals a team can switch on, with what each does, for the checklist and the settings.
+RITUALS: dict[str, str] = {
+    "checkin": "weekly 'what's in my way' check-in",
+    "one_on_one": "wins-first one-on-one scripts",
+    "kudos": "recognition that names how you served someone",
+    "fail_of_month": "Fail of the Month vote",
+    "pulse": "anonymous tension pulse",
+    "review": "quarterly KPI review",
+}
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "pt": "Português"}
+
+
+def time_zone_name(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"there is no time zone called {name!r}; use a name like Europe/Berlin or "
+            "America/New_York"
+        ) from None
+    if name not in available_timezones() and name != "UTC":
+        raise ValueError(f"{name!r} is not a time zone name; use one like Europe/Berlin")
+    return name
+
+
+def _clock_time(value: str) -> str:
+    hours, sep, minutes = value.strip().partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"{value!r} is not a time; write it as 24-hour HH:MM, like 09:30")
+    if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+        raise ValueError(f"{value!r} is not a time of day; hours go 00-23, minutes 00-59")
+    return f"{int(hours):02d}:{minutes}"
+
+
+TimeZoneName = Annotated[str, AfterValidator(time_zone_name)]
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
+
+
+def parse_window(value: str) -> tuple[str, str]:
+    """ "18:00-09:00" -> ("18:00", "09:00"); a window may run past midnight."""
+    start, sep, end = value.replace("–", "-").partition("-")
+    if not sep:
+        raise ValueError(f"{value!r} is not a window; write it as HH:MM-HH:MM, like 18:00-09:00")
+    return _clock_time(start), _clock_time(end)
+
+
+def _minutes(window: tuple[str, str]) -> set[int]:
+    """The minutes of the day a window covers, wrapping past midnight."""
+    start, end = (int(t[:2]) * 60 + int(t[3:]) for t in window)
+    if start < end:
+        return set(range(start, end))
+    return set(range(start, 24 * 60)) | set(range(0, end))
+
+
+def parse_days(value: str) -> tuple[Weekday, ...]:
+    """ "mon-fri", "mon,wed,fri", "mon tue" -> weekdays in order."""
+    text = value.lower().replace(" ", ",")
+    days: list[Weekday] = []
+    for part in filter(None, text.split(",")):
+        first, sep, last = part.partition("-")
+        if first not in WEEKDAYS or (sep and last not in WEEKDAYS):
+            raise ValueError(
+                f"{part!r} is not a day; use mon, tue, wed, thu, fri, sat, sun, or a range "
+                "like mon-fri"
+            )
+        i = WEEKDAYS.index(first)  # type: ignore[arg-type, unused-ignore]
+        j = WEEKDAYS.index(last) if sep else i  # type: ignore[arg-type, unused-ignore]
+        if j < i:
+            raise ValueError(f"{part!r} runs backwards; write ranges like mon-fri")
+        days += [d for d in WEEKDAYS[i : j + 1] if d not in days]
+    if not days:
+        raise ValueError("name at least one working day, like mon-fri")
+    return tuple(sorted(days, key=WEEKDAYS.index))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KpiSettings(_Strict):
+    """app.yaml's `kpis` section: the registry's rules."""
+
+    max_per_member: int = Field(5, ge=1, le=50)
+    effort_terms: tuple[str, ...] = ()
+
+    @field_validator("effort_terms")
+    @classmethod
+    def _lowercase(cls, terms: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(t.strip().lower() for t in terms if t.strip())
+
+
+class PeopleDefaults(_Strict):
+    """app.yaml's `people` section: used until a person sets their own."""
+
+    default_time_zone: TimeZoneName = "UTC"
+    working_days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    work_hours: str = "09:00-17:00"
+    quiet_hours: str = "18:00-09:00"
+
+    @field_validator("working_days")
+    @classmethod
+    def _some_days(cls, days: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+        if not days:
+            raise ValueError("name at least one working day")
+        return days
+
+    @field_validator("work_hours", "quiet_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        return "-".join(parse_window(value))
+
+
+class TeamRituals(_Strict):
+    """A team's ritual settings; app.yaml's `rituals` section gives every new team its start."""
+
+    enabled: tuple[str, ...] = ("checkin", "one_on_one", "kudos")
+    checkin_day: Weekday = "mon"
+    checkin_time: ClockTime = "10:00"
+    one_on_one_weeks: int = Field(2, ge=1, le=8)
+    pulse_threshold: int = Field(3, ge=3, le=50)
+    decline_threshold_percent: int = Field(20, ge=5, le=90)
+
+    @field_validator("enabled", mode="before")
+    @classmethod
+    def _known(cls, value: object) -> object:
+        names = value.replace(" ", ",").split(",") if isinstance(value, str) else value
+        if not isinstance(names, list | tuple):
+            return value
+        cleaned = [str(n).strip().lower().replace("-", "_") for n in names if str(n).strip()]
+        for name in cleaned:
+            if name not in RITUALS:
+                raise ValueError(
+                    f"there is no ritual called {name!r}; the rituals are {', '.join(RITUALS)}"
+                )
+        return tuple(dict.fromkeys(cleaned))
+
+
+class RitualSettings(_Strict):
+    """Everything non-secret the rituals need, as app.yaml states it."""
+
+    people: PeopleDefaults = PeopleDefaults()
+    kpis: KpiSettings = KpiSettings()
+    rituals: TeamRituals = TeamRituals()
+
+
+def check_personal_hours(work_hours: tuple[str, str], quiet_hours: tuple[str, str]) -> str | None:
+    """Why a person's hours cannot work together, or None when they can."""
+    if quiet_hours[0] == quiet_hours[1]:
+        return (
+            f"quiet hours {quiet_hours[0]}-{quiet_hours[1]} would cover the whole day. "
+            "To stop every nudge, pause them instead"
+        )
+    if work_hours[0] == work_hours[1]:
+        return "working hours must start and end at different times"
+    if _minutes(work_hours) <= _minutes(quiet_hours):
+        return (
+            f"quiet hours {'-'.join(quiet_hours)} cover all your working hours "
+            f"{'-'.join(work_hours)}, so the bot could never reach you. To stop every nudge, "
+            "pause them instead"
+        )
+    return None
