@@ -313,7 +313,7 @@ async def set_lead(ctx: Ctx, cmd: SetLead) -> list[Reply]:
             dm(mention(person), f"{ctx.actor.display_name} made you the lead of {team.name}.")
         )
         replies += [
-            Message(m.blocks, audience=m.audience, to=mention(person))
+            Message(m.blocks, audience=Audience.DM, to=mention(person))
             for m in lead_checklist(team, team_rituals(ctx, team).enabled)
         ]
     return replies

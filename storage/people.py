@@ -179,7 +179,7 @@ async def roster(session: AsyncSession, workspace_id: int, team_id: int) -> list
         .where(Membership.workspace_id == workspace_id, Membership.team_id == team_id)
         .order_by(Membership.role, Member.display_name)
     )
-    return [Seat(member, role) for member, role in rows.tuples()]
+    return [Seat(member, role) for member, role in rows]
 
 
 async def team_memberships(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dispatch import Dispatcher, Identity
 from rituals.context import Clock
-from rituals.messages import Actions, Button, Form, Message, Reply
+from rituals.messages import Actions, Audience, Button, Form, Message, Outgoing
 from storage.models import Platform, Role
 from storage.people import (
     NewMember,
@@ -40,7 +41,7 @@ async def seed_people(session: AsyncSession, clock: Clock) -> None:
             await ensure_membership(session, team, member, role, now)
 
 
-def who(user: str, workspace: str = "T1") -> Identity:
+def who(user: str, workspace: str = "T1", channel: str | None = None) -> Identity:
     return Identity(
         platform=Platform.SLACK,
         workspace_external_id=workspace,
@@ -49,10 +50,11 @@ def who(user: str, workspace: str = "T1") -> Identity:
         display_name=user.capitalize(),
         time_zone="UTC",
         working_days="mon,tue,wed,thu,fri",
+        channel_id=channel,
     )
 
 
-def text_of(replies: list[Reply]) -> str:
+def text_of(replies: Sequence[Outgoing]) -> str:
     """Everything the replies say, as plain text, forms included (title, intro, labels)."""
     out = []
     for reply in replies:
@@ -63,7 +65,7 @@ def text_of(replies: list[Reply]) -> str:
     return "\n".join(out)
 
 
-def buttons_of(replies: list[Reply]) -> list[Button]:
+def buttons_of(replies: Sequence[Outgoing]) -> list[Button]:
     return [
         button
         for reply in replies
@@ -80,15 +82,31 @@ class Chat:
 
     dispatcher: Dispatcher
 
-    async def say(self, user: str, text: str, workspace: str = "T1") -> list[Reply]:
-        return await self.dispatcher.handle_text(who(user, workspace), text)
+    async def say(
+        self, user: str, text: str, workspace: str = "T1", channel: str | None = None
+    ) -> list[Outgoing]:
+        return await self.dispatcher.handle_text(who(user, workspace, channel), text)
 
-    async def text(self, user: str, text: str, workspace: str = "T1") -> str:
-        return text_of(await self.say(user, text, workspace))
+    async def text(
+        self, user: str, text: str, workspace: str = "T1", channel: str | None = None
+    ) -> str:
+        return text_of(await self.say(user, text, workspace, channel))
 
     async def submit(
         self, user: str, form: Form, values: dict[str, str], workspace: str = "T1"
-    ) -> list[Reply]:
+    ) -> list[Outgoing]:
         return await self.dispatcher.handle_form(
             who(user, workspace), form.command, {**form.hidden, **values}
         )
+
+
+def dms_to(replies: Sequence[Outgoing], user: str) -> list[Message]:
+    """The direct messages among the replies that go to this person."""
+    return [
+        r
+        for r in replies
+        if isinstance(r, Message)
+        and r.audience is Audience.DM
+        and r.to is not None
+        and r.to.platform_user_id == user
+    ]
