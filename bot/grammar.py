@@ -187,17 +187,20 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
-def parse_person(raw: str) -> PersonRef:
-    """`<@U123|ana>` (an id the platform resolved) or `@ana` / `ana` (a name)."""
+def parse_person(raw: str) -> dict[str, str]:
+    """`<@U123|ana>` (an id the platform resolved) or `@ana` / `ana` (a name).
+
+    Returned as the fields of a `PersonRef`, so pydantic validates them with everything else.
+    """
     match = _MENTION.match(raw)
     if match:
-        return PersonRef(platform_user_id=match.group(1))
-    return PersonRef(name=raw.removeprefix("@"))
+        return {"platform_user_id": match.group(1)}
+    return {"name": raw.removeprefix("@")}
 
 
-def parse_people(raw: str) -> tuple[PersonRef, ...]:
+def parse_people(raw: str) -> list[dict[str, str]]:
     """ "@ana @ben", "<@U1|Ana Lima>, @ben": mentions separated by spaces or commas."""
-    return tuple(parse_person(m) for m in re.findall(r"<[^>]*>|[^\s,]+", raw))
+    return [parse_person(m) for m in re.findall(r"<[^>]*>|[^\s,]+", raw)]
 
 
 def parse_kpi(raw: str) -> KpiRef:
@@ -341,21 +344,41 @@ class Grammar:
         loose: list[str] = []
         found: dict[str, list[str]] = {}
         current: Param | None = None
+        unquoted_answer = False  # the current value is a long answer typed without quotes
+        needs_first = [p for p in positional if not p.keyword and fields[p.field].is_required()]
+        if needs_first and tokens and not tokens[0].quoted and tokens[0].text.lower() in keywords:
+            # "propose Growth rate target 5%": the name starts with a keyword.
+            return Problem(
+                f'"{tokens[0].text}" is a keyword here, so I found no '
+                f"{self.label(syntax, needs_first[0].field)}. If it is part of the name, put "
+                "the whole name in quotes.",
+                syntax,
+            )
         for token in tokens:
-            param = None if token.quoted else keywords.get(token.text.lower())
+            word = token.text.lower()
+            param = None if token.quoted else keywords.get(word)
             if param is not None:
+                if current is not None and unquoted_answer:
+                    # "why I get to own growth conversations": never split one answer into two.
+                    return Problem(
+                        f'"{word}" came in the middle of what you wrote after "{current.keyword}". '
+                        f'Put each answer in quotes, like {current.keyword} "…"',
+                        syntax,
+                    )
                 if param.field in found:
                     return Problem(
-                        f'"{param.keyword}" appears twice. If it is part of a name, put the '
-                        "name in quotes.",
+                        f'"{word}" appears twice. If it is part of a name, put the name in quotes.',
                         syntax,
                     )
                 found[param.field] = []
                 is_flag = field_kind(fields[param.field]) is Kind.FLAG
                 current = None if is_flag else param
+                unquoted_answer = False
                 continue
             if current is not None:
                 found[current.field].append(token.text)
+                long = (max_length(fields[current.field]) or 0) > 100
+                unquoted_answer = unquoted_answer or (long and not token.quoted)
             else:
                 loose.append(token.text)
         positional = [p for p in positional if p.field not in found]

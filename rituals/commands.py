@@ -10,25 +10,45 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# Characters that reorder or hide text: they let a name pose as another (U+202E turns
+# "Win rate" around) and never belong in a command.
+_DECEPTIVE = set("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _clean(value: str) -> str:
     # Newlines are fine in long answers; other control characters only ever arrive by accident
     # and render as garbage on every platform. Runs of spaces come from sloppy pasting.
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
-        raise ValueError("contains control characters; type it again as plain text")
+    for c in value:
+        if unicodedata.category(c) in ("Cc", "Zl", "Zp") and c not in "\n\t":
+            raise ValueError("contains control characters; type it again as plain text")
+        if c in _DECEPTIVE:
+            raise ValueError(
+                f"contains an invisible character (U+{ord(c):04X}) that can disguise text; "
+                "type it again as plain text"
+            )
     return re.sub(r"[ \t]+", " ", value).strip()
 
 
-CLEAN = AfterValidator(_clean)
+def _one_line(value: str) -> str:
+    if "\n" in value:
+        raise ValueError("must be one line")
+    return value
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=24), CLEAN]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), CLEAN]
+
+CLEAN = AfterValidator(_clean)
+ONE_LINE = AfterValidator(_one_line)
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=24), CLEAN, ONE_LINE]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), CLEAN, ONE_LINE
+]
 # Answers to the coaching questions: long enough to be a real sentence, short enough to read.
 Answer = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=12, max_length=500), CLEAN
@@ -43,8 +63,8 @@ class PersonRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    platform_user_id: str | None = None
-    name: str | None = None
+    platform_user_id: str | None = Field(None, min_length=1, max_length=64)
+    name: str | None = Field(None, min_length=1, max_length=80)
 
     def __str__(self) -> str:
         return f"@{self.name or self.platform_user_id}"

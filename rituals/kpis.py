@@ -33,6 +33,7 @@ from rituals.messages import (
 )
 from rituals.people import actor_member, resolve_person
 from rituals.permissions import is_lead_of, may_act_for, refuse
+from rituals.settings import KpiSettings
 from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
 from storage.models import Cadence, Kpi, KpiStatus, Member
 from storage.people import team_ids_of
@@ -116,11 +117,30 @@ def one_line(kpi: Kpi) -> str:
     return f"#{kpi.id} {kpi.name}: {target} ({kpi.status.value})"
 
 
-def find_effort_term(name: str, unit: str, terms: tuple[str, ...]) -> str | None:
-    """The effort phrase a KPI's name or unit contains, matched as whole words, if any."""
-    haystack = f"{name} {unit}".lower()
-    for term in sorted(terms, key=len, reverse=True):
-        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", haystack):
+def _stems(text: str) -> list[str]:
+    """Words without case, hyphens or a plural s: "Hours-worked" -> ["hour", "worked"]."""
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"\w+", text.lower())
+    ]
+
+
+def _contains(words: list[str], term: str) -> bool:
+    wanted = _stems(term)
+    size = len(wanted)
+    return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
+
+
+def find_effort_term(name: str, unit: str, settings: KpiSettings) -> str | None:
+    """The effort phrase a KPI's name or unit contains, unless it also names an outcome.
+
+    "Calls made" counts effort; "Sales call conversion" is an outcome of calls, and a share
+    (a unit of %) is a rate, not a count of activity.
+    """
+    words = _stems(f"{name} {unit}")
+    if unit.strip() in {"%", "‰"} or any(_contains(words, t) for t in settings.outcome_terms):
+        return None
+    for term in sorted(settings.effort_terms, key=len, reverse=True):
+        if _contains(words, term):
             return term
     return None
 
@@ -211,7 +231,7 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
         status=KpiStatus.PROPOSED,
         excites=cmd.why,
         growth_goal=cmd.growth,
-        effort_term=find_effort_term(cmd.name, cmd.unit, ctx.settings.kpis.effort_terms),
+        effort_term=find_effort_term(cmd.name, cmd.unit, ctx.settings.kpis),
         created_at=ctx.clock.now(),
     )
     ctx.session.add(kpi)

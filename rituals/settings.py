@@ -98,8 +98,9 @@ class KpiSettings(_Strict):
 
     max_per_member: int = Field(5, ge=1, le=50)
     effort_terms: tuple[str, ...] = ()
+    outcome_terms: tuple[str, ...] = ()
 
-    @field_validator("effort_terms")
+    @field_validator("effort_terms", "outcome_terms")
     @classmethod
     def _lowercase(cls, terms: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(t.strip().lower() for t in terms if t.strip())

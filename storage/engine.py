@@ -19,9 +19,16 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # on them. The driver's own transaction handling also breaks SAVEPOINT; SQLAlchemy's
     # documented recipe is to switch it off and emit BEGIN ourselves (see _on_sqlite_begin).
     dbapi_connection.isolation_level = None
+    # SQLite's own lower() only knows ASCII; names like "Élodie" or "Über-Umsatz" must match
+    # case-insensitively just as they do on PostgreSQL.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _on_sqlite_begin(connection: Connection) -> None:

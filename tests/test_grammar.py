@@ -119,6 +119,20 @@ def test_commands_parse_to_typed_commands(text: str, expected: object) -> None:
         ("activate 3 please", 'I don\'t know what to do with "please"'),
         ("examples astronaut", "must be one of: sales, marketing"),
         ("kpis @ana everything", 'I don\'t know what to do with "everything"'),
+        (
+            "propose Leads target 10 per week why I get to own growth conversations",
+            '"growth" came in the middle of what you wrote after "why"',
+        ),
+        (
+            "propose Leads target 1 per week growth become a better owner of my pipeline",
+            '"owner" came in the middle of what you wrote after "growth"',
+        ),
+        ("propose Growth rate target 5% per month", '"Growth" is a keyword here'),
+        ("propose Owner retention target 90% per quarter", "put the whole name in quotes"),
+        ('propose "Qualified\nleads" target 1 per week', "<name>: must be one line"),
+        ('propose "Win\u202erate" target 1 per week', "invisible character (U+202E)"),
+        ("kpis @", "<@person> is empty"),
+        ("team add @ana @", "<people> is empty"),
     ],
 )
 def test_bad_input_names_the_problem_and_shows_the_right_form(text: str, says: str) -> None:

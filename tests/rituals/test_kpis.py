@@ -134,12 +134,15 @@ async def test_effort_metrics_are_challenged_and_may_be_kept_after_answering(
 
 
 async def test_outcome_metrics_are_not_challenged(chat: Chat) -> None:
-    for name in ("Qualified leads", "Customer satisfaction", "Messaging revenue"):
+    outcomes = ("Qualified leads", "Messaging revenue", "Sales call conversion", "Meeting share")
+    for name in outcomes:
         said = await chat.text("ana", f'propose "{name}" target 10 per week')
         assert "effort" not in said, name
-    for name in ("Messages sent", "Logins", "Time spent in meetings", "Calls made"):
+    efforts = ("Messages sent", "Login count", "Hours-worked", "Commit count", "Calls")
+    for name in efforts:
         said = await chat.text("ben", f'propose "{name}" target 10 per week')
         assert "This measures effort" in said, name
+        await chat.say("ben", f"retire {said.split('#')[1].split(':')[0]} only a test")
 
 
 async def test_retire_keeps_the_row_and_a_retired_kpi_cannot_be_activated(
@@ -249,3 +252,9 @@ async def test_a_failure_inside_a_handler_rolls_back_and_quotes_the_words(
     assert "Traceback" not in said
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Kpi)) == 0
+
+
+async def test_names_match_regardless_of_case_beyond_ascii(chat: Chat) -> None:
+    kpi_id = await _propose(chat, "ana", "Über-Umsatz")
+    said = await chat.text("ana", f'growth "über-umsatz" "{GOAL}"')
+    assert f"Growth link saved: #{kpi_id}" in said
