@@ -99,6 +99,17 @@ KPI_COMMANDS = (
         form_title="What excites you about it?",
     ),
     Syntax(
+        names=("accept",),
+        model=kpis.AcceptKpi,
+        handler=kpis.accept,
+        topic="KPI registry",
+        summary="agree to a KPI someone proposed for you (owner)",
+        params=(Param("kpi"),),
+        examples=("accept 4",),
+        details="Targets are set with the owner, never only for them: until you accept, a lead "
+        "cannot activate it, and it does not count toward your cap.",
+    ),
+    Syntax(
         names=("activate",),
         model=kpis.ActivateKpi,
         handler=kpis.activate,

@@ -17,6 +17,7 @@ from rituals.commands import Answer, Command, KpiRef, Name, PersonRef, Reason, S
 from rituals.context import Ctx
 from rituals.messages import (
     Actions,
+    Audience,
     Block,
     Bullets,
     Button,
@@ -24,6 +25,7 @@ from rituals.messages import (
     Code,
     Fields,
     Heading,
+    Mention,
     Message,
     Note,
     Paragraph,
@@ -32,7 +34,7 @@ from rituals.messages import (
     say,
 )
 from rituals.people import actor_member, resolve_person
-from rituals.permissions import is_lead_of, may_act_for, refuse
+from rituals.permissions import is_lead_of, may_act_for, may_propose_for, refuse
 from rituals.settings import KpiSettings
 from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
 from storage.models import Cadence, Kpi, KpiStatus, Member
@@ -41,6 +43,7 @@ from storage.people import team_ids_of
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"
 GROWTH_QUESTION = "Which growth goal does this KPI feed? How does it fuel a career?"
 EFFORT_CHALLENGE = "This measures effort, not impact. What outcome does it drive?"
+NOT_AGREED = "Its owner has not agreed to it yet: targets are set with the owner, never for them."
 
 PERIOD = {Cadence.WEEKLY: "week", Cadence.MONTHLY: "month", Cadence.QUARTERLY: "quarter"}
 
@@ -71,6 +74,10 @@ class ListKpis(Command):
 
 
 class ActivateKpi(Command):
+    kpi: KpiRef = Field(title="KPI")
+
+
+class AcceptKpi(Command):
     kpi: KpiRef = Field(title="KPI")
 
 
@@ -173,6 +180,9 @@ def _next_steps(kpi: Kpi) -> list[Block]:
     """What still stands between a proposed KPI and activation, each with a button to do it."""
     blocks: list[Block] = []
     buttons: list[Button] = []
+    if kpi.agreed_at is None:
+        blocks.append(Paragraph(rich(NOT_AGREED)))
+        buttons.append(Button("Accept (owner)", f"accept {kpi.id}", ButtonStyle.PRIMARY))
     if kpi.effort_term and not kpi.outcome:
         blocks.append(Paragraph(rich(f'"{kpi.effort_term}": ', EFFORT_CHALLENGE)))
         buttons.append(Button("Name the outcome", f"outcome {kpi.id}", ButtonStyle.PRIMARY))
@@ -212,13 +222,23 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
     owner = await actor_member(ctx) if cmd.owner is None else await resolve_person(ctx, cmd.owner)
     if not isinstance(owner, Member):
         return [owner]
+    mine = owner.id == ctx.actor.member_id
+    if not await may_propose_for(ctx, owner.id):
+        return [
+            say(
+                "You can propose KPIs for people on your teams; "
+                f"{owner.display_name} is not on one with you."
+            )
+        ]
     live = await live_kpis_of(ctx.session, ctx.actor.workspace_id, owner.id)
     same = [k for k in live if k.name.lower() == cmd.name.lower()]
     if same:
         return [say(f"{owner.display_name} already has {one_line(same[0])}. Pick another name.")]
-    if len(live) >= ctx.settings.kpis.max_per_member:
-        return [_cap_refusal(ctx, owner, live)]
+    # Only what the owner agreed to counts toward their cap; a proposal for them waits.
+    if mine and len(agreed := _agreed(live)) >= ctx.settings.kpis.max_per_member:
+        return [_cap_refusal(ctx, owner, agreed)]
     team_ids = await team_ids_of(ctx.session, ctx.actor.workspace_id, owner.id)
+    now = ctx.clock.now()
     kpi = Kpi(
         workspace_id=ctx.actor.workspace_id,
         team_id=team_ids[0] if len(team_ids) == 1 else None,
@@ -232,14 +252,64 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
         excites=cmd.why,
         growth_goal=cmd.growth,
         effort_term=find_effort_term(cmd.name, cmd.unit, ctx.settings.kpis),
-        created_at=ctx.clock.now(),
+        created_at=now,
+        agreed_at=now if mine else None,
     )
     ctx.session.add(kpi)
     await ctx.session.flush()
-    blocks = _card(kpi, owner, f"Proposed #{kpi.id}: {kpi.name}")
+    replies: list[Reply] = [
+        Message((*_card(kpi, owner, f"Proposed #{kpi.id}: {kpi.name}"), *_next_steps(kpi)))
+    ]
+    if not mine:
+        replies.append(_ask_owner(ctx, kpi, owner))
+    return replies
+
+
+def _ask_owner(ctx: Ctx, kpi: Kpi, owner: Member) -> Message:
+    """The owner hears of a KPI proposed for them, and decides."""
+    return Message(
+        (
+            Paragraph(
+                rich(
+                    Mention(ctx.actor.platform_user_id, ctx.actor.display_name),
+                    f" proposed a KPI for you: {kpi.name}, "
+                    f"{describe_target(kpi.target, kpi.unit, kpi.cadence)}.",
+                )
+            ),
+            Actions(
+                (
+                    Button("Accept", f"accept {kpi.id}", ButtonStyle.PRIMARY),
+                    Button("Not for me", f"retire {kpi.id}"),
+                ),
+                prompt="Targets are set with you, never for you. Is this one yours?",
+            ),
+        ),
+        audience=Audience.DM,
+        to=Mention(owner.platform_user_id, owner.display_name),
+    )
+
+
+def _agreed(kpis: Sequence[Kpi]) -> list[Kpi]:
+    return [k for k in kpis if k.agreed_at is not None]
+
+
+async def accept(ctx: Ctx, cmd: AcceptKpi) -> list[Reply]:
+    kpi = await resolve_kpi(ctx, cmd.kpi, "accept")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    owner = await _owner(ctx, kpi)
     if owner.id != ctx.actor.member_id:
-        blocks.append(Note(f"Targets are set with the owner: {owner.display_name} should agree."))
-    return [Message((*blocks, *_next_steps(kpi)))]
+        return [say(f"Only {owner.display_name} can accept their own KPI.")]
+    if kpi.status is KpiStatus.RETIRED:
+        return [say(f"#{kpi.id} {kpi.name} was retired ({kpi.retired_reason}).")]
+    if kpi.agreed_at is not None:
+        return [say(f"You already agreed to #{kpi.id} {kpi.name}.")]
+    live = await live_kpis_of(ctx.session, ctx.actor.workspace_id, owner.id)
+    if len(agreed := _agreed(live)) >= ctx.settings.kpis.max_per_member:
+        return [_cap_refusal(ctx, owner, agreed)]
+    kpi.agreed_at = ctx.clock.now()
+    await ctx.session.flush()
+    return [Message((*_card(kpi, owner, f"Accepted #{kpi.id}: {kpi.name}"), *_next_steps(kpi)))]
 
 
 def _cap_refusal(ctx: Ctx, owner: Member, live: Sequence[Kpi]) -> Message:
@@ -274,13 +344,15 @@ async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
         line = one_line(kpi)
         if kpi.status is KpiStatus.RETIRED:
             line += f", retired: {kpi.retired_reason}"
+        elif kpi.agreed_at is None:
+            line += ", waiting for the owner to accept"
         elif kpi.growth_goal:
             line += f", feeds: {kpi.growth_goal}"
         else:
             line += ", no growth link yet"
         items.append(rich(line))
     limit = ctx.settings.kpis.max_per_member
-    live = sum(k.status is not KpiStatus.RETIRED for k in kpis)
+    live = len(_agreed([k for k in kpis if k.status is not KpiStatus.RETIRED]))
     return [
         Message(
             (Heading(f"{whose} KPIs"), Bullets(tuple(items)), Note(f"{live} of {limit} in use."))
@@ -300,7 +372,8 @@ async def activate(ctx: Ctx, cmd: ActivateKpi) -> list[Reply]:
     if not await is_lead_of(ctx, owner.id):
         return [await refuse(ctx, f"activate {owner.display_name}'s KPI", owner, owner_may=False)]
     missing = _next_steps(kpi)
-    if kpi.growth_goal is None or (kpi.effort_term and not kpi.outcome):
+    unanswered = kpi.effort_term and not kpi.outcome
+    if kpi.agreed_at is None or kpi.growth_goal is None or unanswered:
         return [Message((Paragraph(rich(f"#{kpi.id} {kpi.name} is not ready yet.")), *missing))]
     kpi.status = KpiStatus.ACTIVE
     kpi.activated_at = ctx.clock.now()

@@ -33,6 +33,15 @@ async def is_lead_of(ctx: Ctx, member_id: int) -> bool:
     ) or await is_admin(ctx)
 
 
+async def may_propose_for(ctx: Ctx, owner_id: int) -> bool:
+    """Anyone for themself; for someone else, a teammate, their lead or an admin."""
+    if owner_id == ctx.actor.member_id:
+        return True
+    return await shares_team_as(
+        ctx.session, ctx.actor.workspace_id, ctx.actor.member_id, owner_id, None
+    ) or await is_admin(ctx)
+
+
 async def may_act_for(ctx: Ctx, owner_id: int) -> bool:
     """The owner themself, or their lead: the two voices a KPI's growth link may come from."""
     return owner_id == ctx.actor.member_id or await is_lead_of(ctx, owner_id)

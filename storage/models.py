@@ -217,5 +217,7 @@ class Kpi(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     retired_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the owner agreed to it: at once for their own proposals, on `accept` otherwise.
+    agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

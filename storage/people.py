@@ -222,14 +222,14 @@ async def ensure_membership(
 
 
 async def shares_team_as(
-    session: AsyncSession, workspace_id: int, actor_id: int, member_id: int, role: Role
+    session: AsyncSession, workspace_id: int, actor_id: int, member_id: int, role: Role | None
 ) -> bool:
-    """Whether the actor holds the role on a team the member belongs to."""
+    """Whether the actor is on a team the member belongs to (holding the role, if given)."""
     mine = select(Membership.team_id).where(
-        Membership.workspace_id == workspace_id,
-        Membership.member_id == actor_id,
-        Membership.role == role,
+        Membership.workspace_id == workspace_id, Membership.member_id == actor_id
     )
+    if role is not None:
+        mine = mine.where(Membership.role == role)
     found = await session.scalar(
         select(
             exists().where(

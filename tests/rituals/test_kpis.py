@@ -14,7 +14,7 @@ from rituals import kpis
 from rituals.context import Ctx
 from rituals.messages import Form, Reply
 from storage.models import Kpi, KpiStatus
-from tests.support import Chat, buttons_of, text_of
+from tests.support import Chat, buttons_of, dms_to, text_of
 
 GOAL = "lead discovery calls on my own by March"
 
@@ -180,15 +180,48 @@ async def test_duplicate_live_name_for_the_same_owner_is_refused(chat: Chat) -> 
     assert "already has" in said
 
 
-async def test_proposing_for_a_teammate_names_them_owner(
+async def test_a_kpi_proposed_for_someone_waits_for_their_agreement(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    said = await chat.text("lea", 'propose "Win rate" target 25% per month owner @ana')
+    replies = await chat.say(
+        "lea", f'propose "Win rate" target 25% per month owner @ana growth "{GOAL}"'
+    )
+    said = text_of(replies)
     assert "Owner: Ana" in said
-    assert "Ana should agree" in said
+    assert "Its owner has not agreed to it yet" in said
+    ask = dms_to(replies, "ana")
+    assert len(ask) == 1
+    kpi_id = int(said.split("#")[1].split(":")[0])
+    assert [b.command for b in buttons_of(ask)] == [f"accept {kpi_id}", f"retire {kpi_id}"]
+
+    # The lead cannot activate what the owner has not agreed to, nor accept it for them.
+    assert "not ready" in await chat.text("lea", f"activate {kpi_id}")
+    assert "Only Ana can accept" in await chat.text("lea", f"accept {kpi_id}")
+    assert "waiting for the owner to accept" in await chat.text("ana", "kpis")
+    assert "Accepted" in await chat.text("ana", f"accept {kpi_id}")
+    assert "already agreed" in await chat.text("ana", f"accept {kpi_id}")
+    assert "Active" in await chat.text("lea", f"activate {kpi_id}")
+    assert (await _kpi(sessions, kpi_id)).agreed_at is not None
+
+
+async def test_only_teammates_propose_for_someone_and_proposals_do_not_fill_the_cap(
+    chat: Chat,
+) -> None:
+    refused = await chat.text("stranger", 'propose "Calls" target 1 per week owner @lea')
+    assert "You can propose KPIs for people on your teams; Lea is not on one with you." in refused
     assert "I don't know @nobody" in await chat.text(
         "lea", 'propose "Win rate" target 25% per month owner @nobody'
     )
+    for i in range(6):  # a teammate's proposals wait for Ben, and do not use his cap
+        assert "Proposed" in await chat.text(
+            "ana", f'propose "Idea {i}" target 1 per week owner @ben'
+        )
+    assert "Proposed" in await chat.text("ben", 'propose "Mine" target 1 per week')
+    for i in range(4):
+        await chat.say("ben", f'propose "Mine {i}" target 1 per week')
+    # Now Ben's own five fill his cap: accepting a sixth is refused with the list.
+    said = await chat.text("ben", 'accept "Idea 0"')
+    assert "You have 5 KPIs already; the cap is 5" in said
 
 
 async def test_no_data_crosses_workspaces(
