@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.grammar import Grammar, Param, Syntax
-from rituals import kpis, teams
+from rituals import kpis, me, privacy, team_settings, teams
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.messages import Reply
@@ -227,6 +227,89 @@ TEAM_COMMANDS = (
 )
 
 
+SETTINGS_COMMANDS = (
+    Syntax(
+        names=("settings",),
+        model=team_settings.ShowTeamSettings,
+        handler=team_settings.show,
+        topic="Settings",
+        summary="show a team's settings: rituals, cadence, channel, thresholds",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("settings", "settings Growth"),
+    ),
+    Syntax(
+        names=("settings set",),
+        model=team_settings.ChangeTeamSettings,
+        handler=team_settings.change,
+        topic="Settings",
+        summary="change a team's settings; with no values, a form (lead or admin)",
+        params=(
+            TEAM_IN,
+            Param("rituals", "rituals", placeholder="checkin,pulse,..."),
+            Param("checkin_day", "day"),
+            Param("checkin_time", "time", placeholder="HH:MM"),
+            Param("one_on_one_weeks", "one-on-one", placeholder="weeks", also=("1:1",)),
+            Param("pulse_threshold", "pulse", placeholder="answers"),
+            Param("decline_threshold_percent", "decline", placeholder="percent"),
+            Param("channel", "channel", placeholder="#channel"),
+        ),
+        examples=(
+            "settings set",
+            "settings set rituals checkin,one_on_one,pulse day tue time 09:30",
+            'settings set in "Growth" one-on-one 3 channel #growth',
+        ),
+    ),
+    Syntax(
+        names=("me",),
+        model=me.ShowMe,
+        handler=me.show,
+        topic="Settings",
+        summary="your own settings: time zone, working days and hours, quiet hours, pause",
+        examples=("me",),
+    ),
+    Syntax(
+        names=("me set",),
+        model=me.ChangeMe,
+        handler=me.change,
+        topic="Settings",
+        summary="change your own settings; with no values, a form",
+        params=(
+            Param("time_zone", "tz", placeholder="Area/City", also=("timezone", "zone")),
+            Param("working_days", "days", placeholder="mon-fri"),
+            Param("work_hours", "hours", placeholder="09:00-17:00"),
+            Param("quiet_hours", "quiet", placeholder="18:00-09:00"),
+            Param("pause", "pause"),
+            Param("date_language", "language", also=("lang",)),
+        ),
+        examples=(
+            "me set",
+            "me set tz Europe/Berlin days mon-thu hours 08:00-16:00",
+            "me set pause on",
+            "me set quiet 19:00-08:00 language de",
+        ),
+        details="Nudges respect all of these. Quiet hours that would cover the whole day or all "
+        "your working hours are refused: pause instead, so silence is a choice.",
+    ),
+    Syntax(
+        names=("me export",),
+        model=privacy.ExportMe,
+        handler=privacy.export,
+        topic="Your data",
+        summary="everything stored about you, as a JSON file and a summary",
+        examples=("me export",),
+    ),
+    Syntax(
+        names=("me forget",),
+        model=privacy.ForgetMe,
+        handler=privacy.forget,
+        topic="Your data",
+        summary="delete or anonymise everything about you, after a confirmation",
+        params=(Param("confirm", "confirm"),),
+        examples=("me forget",),
+    ),
+)
+
+
 def build_grammar(prefix: str) -> Grammar:
     """The grammar for every platform, with help that reads the grammar it belongs to."""
 
@@ -242,5 +325,5 @@ def build_grammar(prefix: str) -> Grammar:
         params=(Param("topic"),),
         examples=("help", "help propose", "help kpis"),
     )
-    grammar = Grammar((help_syntax, *TEAM_COMMANDS, *KPI_COMMANDS), prefix)
+    grammar = Grammar((help_syntax, *TEAM_COMMANDS, *KPI_COMMANDS, *SETTINGS_COMMANDS), prefix)
     return grammar

@@ -378,7 +378,8 @@ class Grammar:
             if current is not None:
                 found[current.field].append(token.text)
                 long = (max_length(fields[current.field]) or 0) > 100
-                unquoted_answer = unquoted_answer or (long and not token.quoted)
+                several = len(found[current.field]) > 1
+                unquoted_answer = unquoted_answer or (long and several and not token.quoted)
             else:
                 loose.append(token.text)
         positional = [p for p in positional if p.field not in found]

@@ -127,7 +127,16 @@ class Image:
     title: str = ""
 
 
-Block = Heading | Paragraph | Bullets | Fields | Note | Actions | Image
+@dataclass(frozen=True)
+class File:
+    """A file for the person to keep: uploaded in Slack, attached in Teams, saved by the console."""
+
+    name: str
+    data: bytes
+    mime: str
+
+
+Block = Heading | Paragraph | Bullets | Fields | Note | Actions | Image | File
 
 
 class Audience(enum.StrEnum):
@@ -215,6 +224,8 @@ def block_text(block: Block) -> str:
             return f"{prompt} {labels}" if prompt else labels
         case Image(alt=alt):
             return alt
+        case File(name=name):
+            return f"[file] {name}"
     raise TypeError(f"not a block: {block!r}")
 
 

@@ -6,12 +6,38 @@ line in the console are refused for the same reason in the same words.
 
 from __future__ import annotations
 
+import enum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Day(enum.StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+class Switch(enum.StrEnum):
+    ON = "on"
+    OFF = "off"
+
+
+class Language(enum.StrEnum):
+    EN = "en"
+    DE = "de"
+    FR = "fr"
+    ES = "es"
+    PT = "pt"
+
+
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # The rituals a team can switch on, with what each does, for the checklist and the settings.
@@ -23,7 +49,6 @@ RITUALS: dict[str, str] = {
     "pulse": "anonymous tension pulse",
     "review": "quarterly KPI review",
 }
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "pt": "Português"}
 
 
 def time_zone_name(name: str) -> str:
@@ -48,8 +73,30 @@ def _clock_time(value: str) -> str:
     return f"{int(hours):02d}:{minutes}"
 
 
+def ritual_names(value: str) -> str:
+    """ "checkin, pulse" -> "checkin,pulse", refusing rituals that do not exist."""
+    names = [n.strip().lower().replace("-", "_") for n in value.replace(" ", ",").split(",")]
+    for name in filter(None, names):
+        if name not in RITUALS:
+            raise ValueError(
+                f"there is no ritual called {name!r}; the rituals are {', '.join(RITUALS)}"
+            )
+    return ",".join(dict.fromkeys(filter(None, names)))
+
+
+def _window_text(value: str) -> str:
+    return "-".join(parse_window(value))
+
+
+def _days_text(value: str) -> str:
+    return ",".join(parse_days(value))
+
+
 TimeZoneName = Annotated[str, AfterValidator(time_zone_name)]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
+Window = Annotated[str, AfterValidator(_window_text)]
+Days = Annotated[str, AfterValidator(_days_text)]
+RitualNames = Annotated[str, AfterValidator(ritual_names)]
 
 
 def parse_window(value: str) -> tuple[str, str]:
@@ -140,16 +187,11 @@ class TeamRituals(_Strict):
     @field_validator("enabled", mode="before")
     @classmethod
     def _known(cls, value: object) -> object:
-        names = value.replace(" ", ",").split(",") if isinstance(value, str) else value
-        if not isinstance(names, list | tuple):
-            return value
-        cleaned = [str(n).strip().lower().replace("-", "_") for n in names if str(n).strip()]
-        for name in cleaned:
-            if name not in RITUALS:
-                raise ValueError(
-                    f"there is no ritual called {name!r}; the rituals are {', '.join(RITUALS)}"
-                )
-        return tuple(dict.fromkeys(cleaned))
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        return (
+            tuple(filter(None, ritual_names(value).split(","))) if isinstance(value, str) else value
+        )
 
 
 class RitualSettings(_Strict):

@@ -227,7 +227,7 @@ async def create(ctx: Ctx, cmd: CreateTeam) -> list[Reply]:
 
 
 async def add(ctx: Ctx, cmd: AddMembers) -> list[Reply]:
-    team = await _team_to_manage(ctx, cmd.team, "add people to it")
+    team = await manageable_team(ctx, cmd.team, "add people to it")
     if not isinstance(team, Team):
         return [team]
     found: list[Member] = []
@@ -265,7 +265,7 @@ async def add(ctx: Ctx, cmd: AddMembers) -> list[Reply]:
 
 
 async def remove(ctx: Ctx, cmd: RemoveMember) -> list[Reply]:
-    team = await _team_to_manage(ctx, cmd.team, "remove people from it")
+    team = await manageable_team(ctx, cmd.team, "remove people from it")
     if not isinstance(team, Team):
         return [team]
     person = await resolve_person(ctx, cmd.person)
@@ -291,7 +291,7 @@ async def remove(ctx: Ctx, cmd: RemoveMember) -> list[Reply]:
 
 
 async def set_lead(ctx: Ctx, cmd: SetLead) -> list[Reply]:
-    team = await _team_to_manage(ctx, cmd.team, "choose its lead")
+    team = await manageable_team(ctx, cmd.team, "choose its lead")
     if not isinstance(team, Team):
         return [team]
     person = await resolve_person(ctx, cmd.person)
@@ -378,7 +378,7 @@ async def decline(ctx: Ctx, cmd: AnswerJoin) -> list[Reply]:
 
 
 async def _answer_join(ctx: Ctx, cmd: AnswerJoin, *, approve: bool) -> list[Reply]:
-    team = await _team_to_manage(ctx, cmd.team, "answer requests to join it")
+    team = await manageable_team(ctx, cmd.team, "answer requests to join it")
     if not isinstance(team, Team):
         return [team]
     person = await resolve_person(ctx, cmd.person)
@@ -434,7 +434,8 @@ async def leave(ctx: Ctx, cmd: LeaveTeam) -> list[Reply]:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-async def _team_to_manage(ctx: Ctx, name: str | None, doing: str) -> Team | Reply:
+async def manageable_team(ctx: Ctx, name: str | None, doing: str) -> Team | Reply:
+    """The team a command means, if the actor may run it; else who can."""
     team = await pick_team(ctx, name)
     if isinstance(team, Team) and not await leads_team(ctx, team):
         return await refuse_team(ctx, doing, team)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.render import render_message
 from bot.dispatch import Dispatcher, Identity
-from rituals.messages import Button, FieldKind, Form, FormField, Message, Outgoing
+from rituals.messages import Button, FieldKind, File, Form, FormField, Message, Outgoing
 from storage.models import Platform
 
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -47,7 +48,9 @@ class ConsoleChat:
         default_time_zone: str,
         echo: bool,
         people: Sequence[DemoPerson] = PEOPLE,
+        exports: Path = Path("exports"),
     ) -> None:
+        self.exports = exports
         self.dispatcher = dispatcher
         self.read = read
         self.out = out
@@ -153,6 +156,16 @@ class ConsoleChat:
         text, buttons = render_message(message, first_number=len(self.buttons) + 1)
         self.buttons += buttons
         self.write(text)
+        for block in message.blocks:
+            if isinstance(block, File):
+                self.save(block)
+
+    def save(self, file: File) -> None:
+        """Files (an export, say) land in ./exports, as a download would."""
+        self.exports.mkdir(exist_ok=True)
+        path = self.exports / Path(file.name).name
+        path.write_bytes(file.data)
+        self.write(f"  saved to {path}")
 
     async def fill(self, form: Form) -> list[Outgoing] | None:
         """Ask each field in turn; None when the person cancels or input ends."""

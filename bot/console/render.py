@@ -13,6 +13,7 @@ from rituals.messages import (
     ChannelLink,
     Code,
     Fields,
+    File,
     Heading,
     Image,
     Inline,
@@ -91,4 +92,6 @@ def _render_block(block: Block, buttons: list[Button], first_number: int) -> lis
             return out
         case Image(path=path, alt=alt, title=title):
             return [f"[image] {title or alt}: {path}"]
+        case File(name=name, data=data):
+            return [f"[file] {name} ({len(data):,} bytes)"]
     raise TypeError(f"cannot render {block!r}")

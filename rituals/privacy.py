@@ -1,0 +1,103 @@
+"""A person's own data: everything we hold about them, and forgetting it on request.
+
+Export is a JSON file plus a readable summary. Forget asks for a confirmation first, then
+deletes or anonymises: team aggregates keep their shape (and anonymous answers were never
+linked to anyone), but no row names the person afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import Field
+
+from rituals.commands import Command
+from rituals.context import Ctx
+from rituals.messages import (
+    Actions,
+    Bullets,
+    Button,
+    ButtonStyle,
+    File,
+    Heading,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    rich,
+    say,
+)
+from rituals.people import actor_member
+from rituals.settings import parse_window
+from storage.privacy import export_rows, forget_rows
+
+
+class ExportMe(Command):
+    pass
+
+
+class ForgetMe(Command):
+    confirm: bool = Field(False, title="Confirm", description="yes, forget everything about me")
+
+
+async def export(ctx: Ctx, cmd: ExportMe) -> list[Reply]:
+    member = await actor_member(ctx)
+    data = await export_rows(ctx.session, ctx.actor.workspace_id, member.id)
+    day = ctx.clock.now().date().isoformat()
+    document = {"exported_at": ctx.clock.now().isoformat(), "tables": data}
+    payload = json.dumps(document, indent=2, ensure_ascii=False).encode()
+    counts = tuple(
+        rich(f"{table}: {len(rows)} {'row' if len(rows) == 1 else 'rows'}")
+        for table, rows in data.items()
+    )
+    kpis = data.get("kpi", [])
+    return [
+        Message(
+            (
+                Heading("Everything kpi-coach holds about you"),
+                Paragraph(rich(f"{len(kpis)} KPIs, {len(data.get('membership', []))} teams.")),
+                Bullets(counts),
+                File(f"kpicoach-{member.platform_user_id}-{day}.json", payload, "application/json"),
+                Note("Only you received this. `me forget` deletes or anonymises all of it."),
+            )
+        )
+    ]
+
+
+async def forget(ctx: Ctx, cmd: ForgetMe) -> list[Reply]:
+    member = await actor_member(ctx)
+    if not cmd.confirm:
+        return [
+            Message(
+                (
+                    Paragraph(
+                        rich(
+                            "This deletes your team memberships and requests, retires your KPIs "
+                            "without your answers, and removes your name. Team totals keep "
+                            "their shape. It cannot be undone; export first if you want a copy."
+                        )
+                    ),
+                    Actions(
+                        (
+                            Button("Yes, forget me", "me forget confirm", ButtonStyle.DANGER),
+                            Button("Export my data first", "me export"),
+                        ),
+                        prompt="Are you sure?",
+                    ),
+                )
+            )
+        ]
+    await forget_rows(ctx.session, member, ctx.clock.now())
+    people = ctx.settings.people
+    member.display_name = "Former member"
+    member.platform_user_id = f"forgotten-{member.id}"
+    member.time_zone = people.default_time_zone
+    member.working_days = ",".join(people.working_days)
+    member.work_start, member.work_end = parse_window(people.work_hours)
+    member.quiet_start = member.quiet_end = None
+    member.nudges_paused = True
+    member.date_language = "en"
+    member.is_admin = False
+    member.is_active = False
+    await ctx.session.flush()
+    return [say("Done: you are forgotten. If you write again, you start fresh as a newcomer.")]

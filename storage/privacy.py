@@ -1,0 +1,111 @@
+"""Everything stored about one person, found from the schema itself, and how to forget it.
+
+Export reads every table with a column pointing at a member, so a new table is exported the
+day it is added. Forgetting needs a decision per table (delete the rows, or keep them for the
+team with the person scrubbed out), and `FORGET` must name every such table: a test fails
+when one is missing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, Table, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Base, Kpi, KpiStatus, Member
+
+
+def member_columns() -> dict[Table, list[Column[Any]]]:
+    """Every table (but member itself) and its columns that point at a member."""
+    found: dict[Table, list[Column[Any]]] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "member":
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "member" and fk.column.name == "id":
+                found.setdefault(table, []).append(fk.parent)
+    return found
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+async def export_rows(
+    session: AsyncSession, workspace_id: int, member_id: int
+) -> dict[str, list[dict[str, object]]]:
+    """Table name -> the person's rows, as plain JSON-ready dicts; one query per table."""
+    member = await session.get(Member, member_id)
+    assert member is not None
+    assert member.workspace_id == workspace_id
+    out: dict[str, list[dict[str, object]]] = {
+        "member": [{c.name: _plain(getattr(member, c.key)) for c in Member.__table__.columns}]
+    }
+    for table, columns in member_columns().items():
+        query = select(table).where(
+            table.c.workspace_id == workspace_id, or_(*(c == member_id for c in columns))
+        )
+        rows = (await session.execute(query)).mappings().all()
+        out[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    return out
+
+
+Forgetter = Callable[[AsyncSession, Table, list[Column[Any]], Member, datetime], Awaitable[None]]
+
+
+async def delete_rows(
+    session: AsyncSession, table: Table, columns: list[Column[Any]], member: Member, now: datetime
+) -> None:
+    await session.execute(
+        delete(table).where(
+            table.c.workspace_id == member.workspace_id, or_(*(c == member.id for c in columns))
+        )
+    )
+
+
+async def retire_kpis(
+    session: AsyncSession, table: Table, columns: list[Column[Any]], member: Member, now: datetime
+) -> None:
+    """KPIs stay in the team's history, retired, without the owner's own words.
+
+    KPIs they proposed for others stay with those owners; the proposer becomes the anonymous
+    member row.
+    """
+    mine = (Kpi.workspace_id == member.workspace_id, Kpi.owner_id == member.id)
+    await session.execute(
+        update(Kpi).where(*mine).values(excites=None, growth_goal=None, outcome=None)
+    )
+    await session.execute(
+        update(Kpi)
+        .where(*mine, Kpi.status != KpiStatus.RETIRED)
+        .values(
+            status=KpiStatus.RETIRED,
+            retired_reason="its owner asked to be forgotten",
+            retired_at=now,
+        )
+    )
+
+
+# How to forget a person in each table that points at a member. Every such table must be here.
+FORGET: Mapping[str, Forgetter] = {
+    "membership": delete_rows,
+    "join_request": delete_rows,
+    "kpi": retire_kpis,
+}
+
+
+async def forget_rows(session: AsyncSession, member: Member, now: datetime) -> None:
+    """Run every table's forgetter for this member; the member row itself is the caller's."""
+    for table, columns in member_columns().items():
+        await FORGET[table.name](session, table, columns, member, now)
