@@ -152,8 +152,24 @@ async def test_acting_as_a_newcomer_and_console_commands(
         dispatcher,
         sessions,
         clock,
-        [":people", ":as zoe", "kpis", ":as <!channel>", ":nonsense", "frobnicate"],
+        [
+            ":people",
+            ":as zoe",
+            "kpis",
+            ":as <!channel>",
+            ":nonsense",
+            "frobnicate",
+            ":in growth-team",
+            "team create Growth",
+            ":dm",
+            "team",
+            ":in <!here>",
+        ],
     )
+    assert "zoe in #growth-team> team create Growth" in transcript
+    assert "Its posts go to #growth-team." in transcript
+    assert "Home channel: #growth-team" in transcript
+    assert "Channel names are letters" in transcript
     assert "lea: Lea, lead, Europe/Berlin" in transcript
     assert "You are now Zoe (new here: on no team yet)." in transcript
     assert "You have no KPIs yet" in transcript

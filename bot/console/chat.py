@@ -23,8 +23,9 @@ ReadLine = Callable[[], Awaitable[str | None]]
 
 META_HELP = (
     "Console commands: ':as NAME' speak as someone else (lea is the team lead; a new name is "
-    "a newcomer), ':people' who is here, ':quit' leave. Everything else goes to the bot; type "
-    "'help' to see what it can do, and a number to press a button."
+    "a newcomer), ':in CHANNEL' type in a channel (':dm' back to a direct message), ':people' "
+    "who is here, ':quit' leave. Everything else goes to the bot; type 'help' to see what it "
+    "can do, and a number to press a button."
 )
 
 
@@ -59,6 +60,7 @@ class ConsoleChat:
         self.working_days = working_days
         self.default_time_zone = default_time_zone
         self.speaker = speaker.lower()
+        self.channel: str | None = None
         self.buttons: list[Button] = []
 
     def identity(self) -> Identity:
@@ -71,6 +73,7 @@ class ConsoleChat:
             display_name=person.name if person else self.speaker.capitalize(),
             time_zone=person.time_zone if person else self.default_time_zone,
             working_days=self.working_days,
+            channel_id=self.channel,
         )
 
     def write(self, text: str) -> None:
@@ -92,7 +95,8 @@ class ConsoleChat:
         self.write(META_HELP)
         await self.show(await self.dispatcher.greet(self.identity()))
         while True:
-            line = await self.ask(f"{self.speaker}> ")
+            where = f" in #{self.channel}" if self.channel else ""
+            line = await self.ask(f"{self.speaker}{where}> ")
             if line is None:
                 return
             line = line.strip()
@@ -131,6 +135,18 @@ class ConsoleChat:
             self.speaker = handle
             newcomer = "" if handle in self.people else " (new here: on no team yet)"
             self.write(f"You are now {self.identity().display_name}{newcomer}.")
+            return True
+        if word == "in" and rest.strip():
+            channel = rest.strip().lstrip("#").lower()
+            if not channel.replace("-", "").replace("_", "").isalnum() or len(channel) > 40:
+                self.write("Channel names are letters, digits, - and _, e.g. ':in growth'.")
+                return True
+            self.channel = channel
+            self.write(f"You are typing in #{channel}.")
+            return True
+        if word == "dm":
+            self.channel = None
+            self.write("You are typing in a direct message to the bot.")
             return True
         if word in {"people", "who"}:
             for p in self.people.values():
