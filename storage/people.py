@@ -53,12 +53,7 @@ async def ensure_member(
     The first person a workspace ever has is the one who installed the app, and so its first
     admin. Someone who left and comes back is active again.
     """
-    found = await session.scalar(
-        select(Member).where(
-            Member.workspace_id == workspace_id,
-            Member.platform_user_id == person.platform_user_id,
-        )
-    )
+    found = await member_by_platform_id(session, workspace_id, person.platform_user_id)
     if found is not None:
         found.is_active = True
         return found
