@@ -1,0 +1,24 @@
+"""The benchmarks still run: a couple of rounds each, figures printed, nothing timed here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "dispatch.py"), "--runs", "3"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
+    assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
