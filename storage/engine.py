@@ -27,6 +27,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _on_sqlite_connect_for_migrations(dbapi_connection: Any, record: Any) -> None:
+    _on_sqlite_connect(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
+
+
 def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
@@ -35,12 +42,17 @@ def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """An async engine for the URL, with SQLite made to honour foreign keys."""
+def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
+    """An async engine for the URL, with SQLite made to honour foreign keys.
+
+    Migrations turn them off: SQLite's batch mode rebuilds a table by dropping it, which would
+    cascade into every table that points at it.
+    """
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         sync_engine: Engine = engine.sync_engine
-        event.listen(sync_engine, "connect", _on_sqlite_connect)
+        on_connect = _on_sqlite_connect if foreign_keys else _on_sqlite_connect_for_migrations
+        event.listen(sync_engine, "connect", on_connect)
         event.listen(sync_engine, "begin", _on_sqlite_begin)
     return engine
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON
@@ -128,6 +129,7 @@ class Team(Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "name"),
         UniqueConstraint("workspace_id", "id"),
+        UniqueConstraint("workspace_id", "channel_id"),  # a channel is home to one team
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,6 +154,14 @@ class Membership(Base):
             ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
         ),
         Index(None, "workspace_id", "member_id"),
+        # One lead per team, whatever two commands racing each other try.
+        Index(
+            "uq_membership_one_lead",
+            "team_id",
+            unique=True,
+            sqlite_where=text("role = 'lead'"),
+            postgresql_where=text("role = 'lead'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

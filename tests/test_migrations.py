@@ -79,36 +79,59 @@ def test_there_is_one_head() -> None:
     assert head_revision() is not None
 
 
-def test_upgrading_keeps_existing_people(empty_database: str) -> None:
-    """A database with a member at 0001 upgrades to head, the member given the new defaults."""
+def test_upgrading_keeps_existing_teams_and_fixes_what_the_new_rules_forbid(
+    empty_database: str,
+) -> None:
+    """A 0001 database with people, a team with two leads and an 'admin' seat, and a KPI."""
     upgrade(empty_database, "0001")
+    day = "'2026-01-01 00:00:00+00:00'"
+    _sql(
+        empty_database,
+        f"INSERT INTO workspace (id, platform, external_id, name, created_at) "
+        f"VALUES (1, 'slack', 'T1', 'T1', {day})",
+        *(
+            f"INSERT INTO member (id, workspace_id, platform_user_id, display_name, time_zone, "
+            f"working_days, is_active, created_at) VALUES ({i}, 1, 'U{i}', '{name}', 'UTC', "
+            f"'mon', true, {day})"
+            for i, name in ((1, "Ana"), (2, "Ben"), (3, "Cy"))
+        ),
+        f"INSERT INTO team (id, workspace_id, name, channel_id, time_zone, settings, created_at) "
+        f"VALUES (1, 1, 'Growth', 'C1', 'UTC', '{{}}', {day})",
+        *(
+            f"INSERT INTO membership (id, workspace_id, team_id, member_id, role, created_at) "
+            f"VALUES ({i}, 1, 1, {i}, '{role}', {day})"
+            for i, role in ((1, "lead"), (2, "lead"), (3, "admin"))
+        ),
+        f"INSERT INTO kpi (id, workspace_id, team_id, owner_id, proposed_by_id, name, unit, "
+        f"target, cadence, status, created_at) VALUES (1, 1, 1, 2, 1, 'Leads', '', 10, "
+        f"'weekly', 'proposed', {day})",
+    )
+    upgrade(empty_database)
+    rows = _sql(
+        empty_database,
+        "SELECT m.display_name, s.role, m.is_admin, m.work_start FROM membership s "
+        "JOIN member m ON m.id = s.member_id ORDER BY m.id",
+    )
+    assert rows == [
+        ("Ana", "lead", True, "09:00"),  # the first member installed the app: admin
+        ("Ben", "member", False, "09:00"),  # one lead per team: the earliest keeps it
+        ("Cy", "member", True, "09:00"),  # an 'admin' seat became a workspace admin
+    ]
+    # Proposed for Ben by Ana: it waits for Ben to accept.
+    assert _sql(empty_database, "SELECT name, agreed_at FROM kpi") == [("Leads", None)]
 
-    async def seed_and_read(statement: str) -> list[tuple[object, ...]]:
-        engine = make_engine(empty_database)
+
+def _sql(url: str, *statements: str) -> list[tuple[object, ...]]:
+    async def run() -> list[tuple[object, ...]]:
+        engine = make_engine(url)
         try:
             async with engine.begin() as connection:
-                if statement.startswith("INSERT"):
-                    await connection.execute(text(statement))
-                    return []
-                return [tuple(r) for r in await connection.execute(text(statement))]
+                result = None
+                for statement in statements:
+                    result = await connection.execute(text(statement))
+                assert result is not None
+                return [tuple(r) for r in result] if result.returns_rows else []
         finally:
             await engine.dispose()
 
-    asyncio.run(
-        seed_and_read(
-            "INSERT INTO workspace (id, platform, external_id, name, created_at) "
-            "VALUES (1, 'slack', 'T1', 'T1', '2026-01-01 00:00:00+00:00')"
-        )
-    )
-    asyncio.run(
-        seed_and_read(
-            "INSERT INTO member (id, workspace_id, platform_user_id, display_name, time_zone, "
-            "working_days, is_active, created_at) VALUES (1, 1, 'U1', 'Ana', 'UTC', 'mon', true, "
-            "'2026-01-01 00:00:00+00:00')"
-        )
-    )
-    upgrade(empty_database)
-    rows = asyncio.run(
-        seed_and_read("SELECT display_name, work_start, is_admin, nudges_paused FROM member")
-    )
-    assert rows == [("Ana", "09:00", False, False)]
+    return asyncio.run(run())
