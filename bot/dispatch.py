@@ -83,7 +83,7 @@ class Dispatcher:
                 return
             member = await member_by_platform_id(session, workspace.id, user_id)
             if member is not None:
-                people.deactivate(member)
+                await people.leave_workspace(session, member)
 
     async def _run(self, who: Identity, outcome: Outcome, words: str) -> list[Outgoing]:
         if isinstance(outcome, Problem):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from rituals.commands import PersonRef
 from rituals.context import Ctx
 from rituals.messages import Code, Reply, say
 from storage.models import Member
-from storage.people import find_members
+from storage.people import drop_seats, ensure_an_admin, find_members
 
 
 async def resolve_person(ctx: Ctx, ref: PersonRef) -> Member | Reply:
@@ -34,6 +36,13 @@ async def actor_member(ctx: Ctx) -> Member:
     return member
 
 
-def deactivate(member: Member) -> None:
-    """Someone left the workspace: they get no more nudges and cannot be mentioned."""
+async def leave_workspace(session: AsyncSession, member: Member) -> None:
+    """Someone left the workspace: no more nudges, no mentions, no seats on teams.
+
+    Their teams' leads (or, for a team they led, the admins) carry on; an admin is found if they
+    were the last one.
+    """
     member.is_active = False
+    member.is_admin = False
+    await drop_seats(session, member.workspace_id, member.id)
+    await ensure_an_admin(session, member.workspace_id)

@@ -20,15 +20,18 @@ from rituals.messages import (
     ButtonStyle,
     File,
     Heading,
+    Mention,
     Message,
     Note,
     Paragraph,
     Reply,
+    dm,
     rich,
     say,
 )
 from rituals.people import actor_member
 from rituals.settings import parse_window
+from storage.people import ensure_an_admin, sole_lead_of
 from storage.privacy import export_rows, forget_rows
 
 
@@ -87,6 +90,15 @@ async def forget(ctx: Ctx, cmd: ForgetMe) -> list[Reply]:
                 )
             )
         ]
+    sole = await sole_lead_of(ctx.session, ctx.actor.workspace_id, member.id)
+    if sole:
+        names = ", ".join(t.name for t in sole)
+        return [
+            say(
+                f"You are the only lead of {names}, and others are on it. Hand it over first "
+                "(`team lead @name`), so the team is not left without one; then forget."
+            )
+        ]
     await forget_rows(ctx.session, member, ctx.clock.now())
     people = ctx.settings.people
     member.display_name = "Former member"
@@ -100,4 +112,16 @@ async def forget(ctx: Ctx, cmd: ForgetMe) -> list[Reply]:
     member.is_admin = False
     member.is_active = False
     await ctx.session.flush()
-    return [say("Done: you are forgotten. If you write again, you start fresh as a newcomer.")]
+    done: list[Reply] = [
+        say("Done: you are forgotten. If you write again, you start fresh as a newcomer.")
+    ]
+    heir = await ensure_an_admin(ctx.session, ctx.actor.workspace_id)
+    if heir is not None:
+        done.append(
+            dm(
+                Mention(heir.platform_user_id, heir.display_name),
+                "The workspace's last admin left, so you are its admin now: you may run every "
+                "team. Make someone else a team's lead with `team lead @name`.",
+            )
+        )
+    return done

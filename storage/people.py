@@ -100,6 +100,38 @@ async def find_members(
     return (await session.scalars(query.order_by(Member.id))).all()
 
 
+async def ensure_an_admin(session: AsyncSession, workspace_id: int) -> Member | None:
+    """Keep a workspace with active people from being left without an active admin.
+
+    When the last admin leaves or is forgotten, the longest-standing active member takes over;
+    returns them, or None when nothing changed.
+    """
+    if await session.scalar(
+        select(
+            exists().where(Member.workspace_id == workspace_id, Member.is_admin, Member.is_active)
+        )
+    ):
+        return None
+    heir = await session.scalar(
+        select(Member)
+        .where(Member.workspace_id == workspace_id, Member.is_active)
+        .order_by(Member.id)
+        .limit(1)
+    )
+    if heir is not None:
+        heir.is_admin = True
+        await session.flush()
+    return heir
+
+
+async def drop_seats(session: AsyncSession, workspace_id: int, member_id: int) -> None:
+    """Take someone off every team and withdraw their requests to join."""
+    for model in (Membership, JoinRequest):
+        await session.execute(
+            delete(model).where(model.workspace_id == workspace_id, model.member_id == member_id)
+        )
+
+
 async def admins(session: AsyncSession, workspace_id: int) -> Sequence[Member]:
     query = select(Member).where(
         Member.workspace_id == workspace_id, Member.is_admin, Member.is_active
@@ -292,3 +324,9 @@ async def waiting_to_join(session: AsyncSession, workspace_id: int, team_id: int
         .order_by(JoinRequest.id)
     )
     return list(rows)
+
+
+async def sole_lead_of(session: AsyncSession, workspace_id: int, member_id: int) -> list[Team]:
+    """Teams this member leads alone while others are on them: they must hand over first."""
+    led = await teams_of(session, workspace_id, member_id, {Role.LEAD})
+    return [t for t in led if len(await roster(session, workspace_id, t.id)) > 1]

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Identity
 from rituals.messages import File, Message
-from storage.models import Base, Member
+from storage.models import Base, JoinRequest, Member
 from storage.privacy import FORGET, member_columns
-from tests.support import Chat, text_of, who
+from tests.support import Chat, dms_to, text_of, who
 
 NAME, USER = "Zelda Quixote", "uzq1"
 
@@ -129,3 +129,42 @@ async def test_leaving_the_workspace_deactivates_and_coming_back_reactivates(
     assert "Ben's KPIs" in await chat.text("lea", "kpis @ben") or "no KPIs" in await chat.text(
         "lea", "kpis @ben"
     )
+
+
+async def test_the_only_lead_hands_over_before_being_forgotten_and_an_admin_remains(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    refused = await chat.text("lea", "me forget confirm")
+    assert "You are the only lead of Growth, and others are on it. Hand it over first" in refused
+    await chat.say("lea", "team lead @ana")
+    replies = await chat.say("lea", "me forget confirm")
+    assert "you are forgotten" in text_of(replies)
+    # Lea was the workspace's only admin: the longest-standing active member takes over.
+    assert "you are its admin now" in text_of(dms_to(replies, "ana"))
+    async with sessions() as session:
+        ana = await session.scalar(select(Member).where(Member.platform_user_id == "ana"))
+        assert ana is not None
+        assert ana.is_admin
+
+
+async def test_leaving_the_workspace_gives_up_seats_and_admin(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    from storage.models import Platform
+
+    await chat.say("newbie", "team join Growth")
+    await chat.dispatcher.member_left(Platform.SLACK, "T1", "lea")  # lead and admin
+    await chat.dispatcher.member_left(Platform.SLACK, "T1", "newbie")
+    shown = await chat.text("ana", "team")
+    assert "Lead: nobody yet" in shown
+    assert "@Lea" not in shown
+    async with sessions() as session:
+        admins = (
+            await session.scalars(select(Member.platform_user_id).where(Member.is_admin))
+        ).all()
+        waiting = (await session.scalars(select(JoinRequest))).all()
+    assert "lea" not in admins
+    assert "ana" in admins  # the longest-standing active member of T1
+    assert waiting == []
+    # The new admin can name a lead; requests to join go to them meanwhile.
+    assert "@Ben now leads Growth." in await chat.text("ana", "team lead @ben")
