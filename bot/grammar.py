@@ -250,6 +250,8 @@ def explain(error: ErrorDetails, label: str, info: FieldInfo | None) -> str:
     if kind == "string_too_long":
         size = len(got) if isinstance(got, str) else "too many"
         return f"{label} is too long ({size} characters); keep it to {ctx.get('max_length')}"
+    if kind == "too_long":
+        return f"{label} has too many items; at most {ctx.get('max_length')}"
     if kind == "string_too_short":
         least = ctx.get("min_length")
         if least is not None and least > 1:

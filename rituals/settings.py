@@ -7,8 +7,9 @@ line in the console are refused for the same reason in the same words.
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -51,17 +52,21 @@ RITUALS: dict[str, str] = {
 }
 
 
+@functools.cache
+def _zones() -> dict[str, str]:
+    return {z.lower(): z for z in available_timezones() | {"UTC"}}
+
+
 def time_zone_name(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    """The IANA name, spelled as IANA spells it ("europe/berlin" -> "Europe/Berlin")."""
+    canonical = _zones().get(name.strip().lower())
+    if canonical is None:
         raise ValueError(
             f"there is no time zone called {name!r}; use a name like Europe/Berlin or "
             "America/New_York"
-        ) from None
-    if name not in available_timezones() and name != "UTC":
-        raise ValueError(f"{name!r} is not a time zone name; use one like Europe/Berlin")
-    return name
+        )
+    ZoneInfo(canonical)
+    return canonical
 
 
 def _clock_time(value: str) -> str:

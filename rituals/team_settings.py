@@ -108,7 +108,12 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     if cmd.channel is not None and cmd.channel != team.channel_id:
         taken = await team_of_channel(ctx.session, ctx.actor.workspace_id, cmd.channel)
         if taken is not None:
-            return [say(f"#{cmd.channel} is already the home of {taken.name}; pick another.")]
+            return [
+                say(
+                    f"Nothing was saved: #{cmd.channel} is already the home of {taken.name}. "
+                    "Pick another channel."
+                )
+            ]
         team.channel_id = cmd.channel
     overrides = {**team.settings, **given}
     TeamRituals.model_validate({**ctx.settings.rituals.model_dump(), **overrides})

@@ -7,8 +7,9 @@ never guesses. Who may change a team is asked of `permissions`, and refusals nam
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from rituals.commands import Command, Name, PersonRef, mention_text
 from rituals.context import Ctx
@@ -69,8 +70,18 @@ class ShowTeam(Command):
     team: Name | None = TEAM
 
 
+def _no_quotes(name: str) -> str:
+    # Buttons carry team names inside quotes; a quote in the name would cut them short.
+    if any(q in name for q in '"“”„«»'):
+        raise ValueError("cannot contain double quotes")
+    return name
+
+
+TeamName = Annotated[Name, AfterValidator(_no_quotes)]
+
+
 class CreateTeam(Command):
-    name: Name = Field(title="Team name", description='e.g. "Growth"')
+    name: TeamName = Field(title="Team name", description='e.g. "Growth"')
 
 
 class AddMembers(Command):

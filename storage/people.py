@@ -163,8 +163,12 @@ async def team_named(session: AsyncSession, workspace_id: int, name: str) -> Tea
 
 
 async def team_of_channel(session: AsyncSession, workspace_id: int, channel_id: str) -> Team | None:
+    """The team whose home a channel is; "#c0growth" and "C0GROWTH" are the same channel."""
     return await session.scalar(
-        select(Team).where(Team.workspace_id == workspace_id, Team.channel_id == channel_id)
+        select(Team).where(
+            Team.workspace_id == workspace_id,
+            func.lower(Team.channel_id) == channel_id.lower(),
+        )
     )
 
 

@@ -57,8 +57,26 @@ async def export_rows(
             table.c.workspace_id == workspace_id, or_(*(c == member_id for c in columns))
         )
         rows = (await session.execute(query)).mappings().all()
-        out[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+        out[table.name] = [_own_part(table.name, dict(row), member_id) for row in rows]
     return out
+
+
+# Whose words each free-text column holds: table -> {column naming the person: their columns}.
+# A KPI Lea proposed for Ana holds Lea's answer to "what excites you" and Ana's growth goal;
+# each export carries only the exporter's own words.
+WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "kpi": {
+        "owner_id": ("growth_goal", "outcome", "retired_reason"),
+        "proposed_by_id": ("excites",),
+    },
+}
+
+
+def _own_part(table: str, row: dict[str, Any], member_id: int) -> dict[str, object]:
+    for whose, columns in WORDS_OF.get(table, {}).items():
+        if row[whose] != member_id:
+            row = {**row, **dict.fromkeys(columns, "(not yours to export)")}
+    return {k: _plain(v) for k, v in row.items()}
 
 
 Forgetter = Callable[[AsyncSession, Table, list[Column[Any]], Member, datetime], Awaitable[None]]
@@ -85,6 +103,12 @@ async def retire_kpis(
     mine = (Kpi.workspace_id == member.workspace_id, Kpi.owner_id == member.id)
     await session.execute(
         update(Kpi).where(*mine).values(excites=None, growth_goal=None, outcome=None)
+    )
+    # What they answered when proposing a KPI for someone else was their own words too.
+    await session.execute(
+        update(Kpi)
+        .where(Kpi.workspace_id == member.workspace_id, Kpi.proposed_by_id == member.id)
+        .values(excites=None)
     )
     await session.execute(
         update(Kpi)

@@ -152,7 +152,8 @@ class ConsoleChat:
             return False
         if word == "as" and rest.strip():
             handle = rest.strip().lstrip("@").lower()
-            if not handle.replace("-", "").replace("_", "").isalnum() or len(handle) > 30:
+            bad = not handle.replace("-", "").replace("_", "").isalnum() or len(handle) > 30
+            if bad or handle.startswith("forgotten-"):
                 self.write("Names are letters and digits, up to 30, e.g. ':as lea'.")
                 return True
             self.speaker = handle

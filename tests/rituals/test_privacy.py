@@ -41,6 +41,10 @@ async def _zelda(chat: Chat) -> None:
     await chat.dispatcher.handle_text(
         _who(), f'propose "Demos" target 2 per week why "because {NAME} loves demos"'
     )
+    await chat.dispatcher.handle_text(
+        _who(), f'propose "Referrals" target 3 per week owner @ana why "{NAME} thinks Ana rocks"'
+    )
+    await chat.say("ana", 'growth "Referrals" "I want to own our partner channel by spring"')
     await chat.say("ben", "team create Platform")
     await chat.dispatcher.handle_text(_who(), "team join Platform")
 
@@ -61,10 +65,14 @@ async def test_export_sends_everything_as_json_and_a_summary(chat: Chat) -> None
     tables = data["tables"]
     assert set(tables) == {"member"} | {t.name for t in member_columns()}
     assert tables["member"][0]["display_name"] == NAME
-    assert {k["name"] for k in tables["kpi"]} == {"Pipeline", "Demos"}
+    assert {k["name"] for k in tables["kpi"]} == {"Pipeline", "Demos", "Referrals"}
+    # The KPI Zelda proposed for Ana holds Ana's growth goal: not Zelda's to export.
+    referrals = next(k for k in tables["kpi"] if k["name"] == "Referrals")
+    assert referrals["growth_goal"] == "(not yours to export)"
+    assert "partner channel" not in files[0].data.decode()
     assert len(tables["membership"]) == 1
     assert len(tables["join_request"]) == 1
-    assert "2 KPIs, 1 teams." in message.text
+    assert "3 KPIs, 1 teams." in message.text
 
 
 async def test_export_holds_nobody_elses_rows(chat: Chat) -> None:

@@ -95,8 +95,8 @@ async def test_settings_set_alone_opens_the_form_prefilled_and_a_bad_submission_
 
 async def test_a_channel_can_be_home_to_one_team_only(chat: Chat) -> None:
     await chat.say("ben", "team create Platform", channel="C0PLAT")
-    said = await chat.text("lea", "settings set channel #C0PLAT in Growth")
-    assert "#C0PLAT is already the home of Platform" in said
+    said = await chat.text("lea", "settings set channel #c0plat pulse 5 in Growth")
+    assert "Nothing was saved: #c0plat is already the home of Platform" in said
 
 
 async def test_personal_settings_and_their_refusals(
@@ -147,3 +147,12 @@ async def test_me_set_alone_is_a_form_with_current_values(chat: Chat) -> None:
         "date_language": "en",
     }
     assert next(f for f in form.fields if f.name == "pause").options == ("on", "off")
+
+
+async def test_time_zones_are_matched_whatever_their_case(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    assert "Saved" in await chat.text("ana", "me set tz europe/berlin")
+    assert (await _member(sessions, "ana")).time_zone == "Europe/Berlin"
+    assert "Saved" in await chat.text("ana", "me set tz utc")
+    assert (await _member(sessions, "ana")).time_zone == "UTC"

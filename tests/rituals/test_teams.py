@@ -190,3 +190,15 @@ async def test_the_welcome_comes_on_first_contact_only(chat: Chat) -> None:
     assert "Welcome, Another" in text_of(greeted)
     assert await chat.dispatcher.greet(who("another")) == []
     assert "Welcome" not in await chat.text("another", "help")
+
+
+async def test_team_names_with_double_quotes_are_refused(chat: Chat) -> None:
+    said = await chat.text("ben", """team create 'Say "hi" team'""")
+    assert "cannot contain double quotes" in said
+
+
+async def test_too_many_people_at_once_is_explained(chat: Chat) -> None:
+    mentions = " ".join(f"@p{i}" for i in range(21))
+    assert "<people> has too many items; at most 20" in await chat.text(
+        "lea", f"team add {mentions}"
+    )
