@@ -22,13 +22,6 @@ class RoleFamily(enum.StrEnum):
     PEOPLE = "people"
 
 
-ROLE_ALIASES = {
-    "hr": RoleFamily.PEOPLE,
-    "ops": RoleFamily.OPERATIONS,
-    "eng": RoleFamily.ENGINEERING,
-}
-
-
 @dataclass(frozen=True)
 class Example:
     kra: str  # the key result area the KPI belongs to
