@@ -315,6 +315,8 @@ async def set_lead(ctx: Ctx, cmd: SetLead) -> list[Reply]:
     for other in await team_memberships(ctx.session, ctx.actor.workspace_id, team.id):
         if other.role is Role.LEAD:
             other.role = Role.MEMBER
+    # The database allows one lead per team: the demotion must be written before the promotion.
+    await ctx.session.flush()
     seat = await ensure_membership(ctx.session, team, person, Role.LEAD, ctx.clock.now())
     seat.role = Role.LEAD
     await ctx.session.flush()

@@ -202,3 +202,16 @@ async def test_too_many_people_at_once_is_explained(chat: Chat) -> None:
     assert "<people> has too many items; at most 20" in await chat.text(
         "lea", f"team add {mentions}"
     )
+
+
+async def test_the_lead_can_pass_back_and_forth(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Handing the lead to someone whose seat is older than the current lead's works too."""
+    assert "@Ana now leads Growth." in await chat.text("lea", "team lead @ana")
+    assert "@Lea now leads Growth." in await chat.text("ana", "team lead @lea")
+    assert await roles(sessions, "Growth") == {
+        "lea": Role.LEAD,
+        "ana": Role.MEMBER,
+        "ben": Role.MEMBER,
+    }
