@@ -8,7 +8,7 @@ carries an id the store resolved.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -47,6 +47,16 @@ Rich = tuple[Inline, ...]
 
 def rich(*parts: Inline) -> Rich:
     return tuple(parts)
+
+
+def listing(items: Sequence[Inline], last: str = "and") -> list[Inline]:
+    """ "A, B and C" (or "A, B or C") from inline parts, mentions included."""
+    parts: list[Inline] = []
+    for i, item in enumerate(items):
+        if i:
+            parts.append(f" {last} " if i == len(items) - 1 else ", ")
+        parts.append(item)
+    return parts
 
 
 def plain_text(parts: Rich) -> str:

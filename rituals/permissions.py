@@ -7,10 +7,8 @@ everything a lead may, on every team.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rituals.context import Ctx
-from rituals.messages import Inline, Mention, Reply, say
+from rituals.messages import Mention, Reply, listing, say
 from storage.models import Member, Role, Team
 from storage.people import admins, leads_of, membership, roster, shares_team_as
 
@@ -58,7 +56,7 @@ async def refuse(ctx: Ctx, doing: str, owner: Member, *, owner_may: bool) -> Rep
             f"Only {owner.display_name}'s lead can {doing}, and they are on no team with a lead "
             "yet. Ask an admin to add them to a team."
         )
-    return say(f"You can't {doing}. Ask ", *_names(who), ".")
+    return say(f"You can't {doing}. Ask ", *listing([_mention(m) for m in who], "or"), ".")
 
 
 async def refuse_team(ctx: Ctx, doing: str, team: Team) -> Reply:
@@ -68,13 +66,12 @@ async def refuse_team(ctx: Ctx, doing: str, team: Team) -> Reply:
     who += [m for m in await admins(ctx.session, ctx.actor.workspace_id) if m not in who]
     if not who:
         return say(f"Only the lead of {team.name} or an admin can {doing}.")
-    return say(f"Only the lead of {team.name} or an admin can {doing}. Ask ", *_names(who), ".")
+    return say(
+        f"Only the lead of {team.name} or an admin can {doing}. Ask ",
+        *listing([_mention(m) for m in who], "or"),
+        ".",
+    )
 
 
-def _names(people: Sequence[Member]) -> list[Inline]:
-    parts: list[Inline] = []
-    for i, person in enumerate(people):
-        if i:
-            parts.append(" or " if i == len(people) - 1 else ", ")
-        parts.append(Mention(person.platform_user_id, person.display_name))
-    return parts
+def _mention(member: Member) -> Mention:
+    return Mention(member.platform_user_id, member.display_name)

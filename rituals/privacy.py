@@ -31,7 +31,9 @@ from rituals.messages import (
 )
 from rituals.people import actor_member
 from rituals.settings import parse_window
-from storage.people import ensure_an_admin, sole_lead_of
+from rituals.teams import must_hand_over
+from storage.models import Role
+from storage.people import ensure_an_admin, roster, teams_of
 from storage.privacy import export_rows, forget_rows
 
 
@@ -90,7 +92,10 @@ async def forget(ctx: Ctx, cmd: ForgetMe) -> list[Reply]:
                 )
             )
         ]
-    sole = await sole_lead_of(ctx.session, ctx.actor.workspace_id, member.id)
+    led = await teams_of(ctx.session, ctx.actor.workspace_id, member.id, {Role.LEAD})
+    sole = [
+        t for t in led if must_hand_over(await roster(ctx.session, t.workspace_id, t.id), member.id)
+    ]
     if sole:
         names = ", ".join(t.name for t in sole)
         return [

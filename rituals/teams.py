@@ -28,6 +28,7 @@ from rituals.messages import (
     Paragraph,
     Reply,
     dm,
+    listing,
     rich,
     say,
 )
@@ -183,8 +184,8 @@ async def show(ctx: Ctx, cmd: ShowTeam) -> list[Reply]:
     home: Inline = ChannelLink(team.channel_id) if team.channel_id else "none yet"
     blocks: list[Heading | Paragraph | Bullets | Note | Actions] = [
         Heading(team.name),
-        Paragraph(rich("Lead: ", *_joined(leads) if leads else ("nobody yet",))),
-        Paragraph(rich("Members: ", *_joined(members) if members else ("nobody else yet",))),
+        Paragraph(rich("Lead: ", *listing(leads) if leads else ("nobody yet",))),
+        Paragraph(rich("Members: ", *listing(members) if members else ("nobody else yet",))),
         Paragraph(rich("Home channel: ", home)),
         Paragraph(rich("Rituals:")),
         Bullets(
@@ -266,10 +267,10 @@ async def add(ctx: Ctx, cmd: AddMembers) -> list[Reply]:
             )
     parts: list[Inline] = []
     if added:
-        parts += ["Added ", *_joined([mention(p) for p in added]), f" to {team.name}. "]
+        parts += ["Added ", *listing([mention(p) for p in added]), f" to {team.name}. "]
     if already:
         parts += [
-            *_joined([mention(p) for p in already]),
+            *listing([mention(p) for p in already]),
             f" {'is' if len(already) == 1 else 'are'} already on {team.name}.",
         ]
     return [say(*parts), *replies]
@@ -286,7 +287,7 @@ async def remove(ctx: Ctx, cmd: RemoveMember) -> list[Reply]:
     if seat is None:
         return [say(mention(person), f" is not on {team.name}.")]
     seats = await roster(ctx.session, ctx.actor.workspace_id, team.id)
-    if _is_sole(seats, person.id) and len(seats) > 1:
+    if must_hand_over(seats, person.id):
         return [
             say(
                 f"{person.display_name} is the only lead of {team.name}. "
@@ -432,7 +433,7 @@ async def leave(ctx: Ctx, cmd: LeaveTeam) -> list[Reply]:
     if seat is None:
         return [say(f"You are not on {team.name}.")]
     seats = await roster(ctx.session, ctx.actor.workspace_id, team.id)
-    if seat.role is Role.LEAD and _is_sole(seats, seat.member_id) and len(seats) > 1:
+    if must_hand_over(seats, seat.member_id):
         return [
             say(
                 f"You are the only lead of {team.name}. Hand it over first with "
@@ -461,10 +462,6 @@ def _is_sole(seats: Sequence[Seat], member_id: int) -> bool:
     return leads == [member_id]
 
 
-def _joined(people: Sequence[Mention]) -> list[Inline]:
-    parts: list[Inline] = []
-    for i, person in enumerate(people):
-        if i:
-            parts.append(" and " if i == len(people) - 1 else ", ")
-        parts.append(person)
-    return parts
+def must_hand_over(seats: Sequence[Seat], member_id: int) -> bool:
+    """The only lead of a team others are on cannot go without naming a new lead first."""
+    return _is_sole(seats, member_id) and len(seats) > 1

@@ -328,9 +328,3 @@ async def waiting_to_join(session: AsyncSession, workspace_id: int, team_id: int
         .order_by(JoinRequest.id)
     )
     return list(rows)
-
-
-async def sole_lead_of(session: AsyncSession, workspace_id: int, member_id: int) -> list[Team]:
-    """Teams this member leads alone while others are on them: they must hand over first."""
-    led = await teams_of(session, workspace_id, member_id, {Role.LEAD})
-    return [t for t in led if len(await roster(session, workspace_id, t.id)) > 1]
