@@ -15,6 +15,7 @@ from bot.console.chat import ConsoleChat, stdin_reader
 from bot.console.demo import seed_demo
 from bot.migrate import new_revision, upgrade
 from bot.server import describe_platforms, make_app
+from bot.slack.manifest import manifest_yaml
 from bot.wiring import check_schema, make_dispatcher
 from rituals.context import SystemClock
 from storage.engine import make_engine, make_sessionmaker
@@ -30,6 +31,7 @@ commands:
   serve          serve HTTP on PORT: /healthz, and the Slack and Teams endpoints
   migrate        upgrade the database (DATABASE_URL) to the newest schema
   new-migration  (developers) autogenerate a migration from the models
+  slack-manifest print the Slack app manifest (YAML) to paste at api.slack.com/apps
 
 Secrets and deployment settings come from the environment or .env (DATABASE_URL, PORT,
 SLACK_*, Microsoft*); everything else from app.yaml (APP_CONFIG to use another file).
@@ -53,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
     new = sub.add_parser("new-migration", help="autogenerate a migration from the models")
     new.add_argument("message", help="what the migration changes")
+    slack = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
+    slack.add_argument(
+        "--url", help="the public https address of `serve` (default: PUBLIC_URL from the env)"
+    )
+    slack.add_argument(
+        "--socket-mode", action="store_true", help="for Socket Mode: no request URLs"
+    )
     return parser
 
 
@@ -80,6 +89,9 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         return 0
     if args.command == "new-migration":
         new_revision(settings.database_url, args.message)
+        return 0
+    if args.command == "slack-manifest":
+        print(manifest_yaml(config, args.url or settings.public_url, args.socket_mode), end="")
         return 0
     if args.command == "serve" or (
         args.command == "start" and (settings.slack_configured or settings.teams_configured)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.grammar import Grammar, Param, Syntax
-from rituals import kpis, me, privacy, team_settings, teams
+from rituals import home, kpis, me, privacy, team_settings, teams
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.messages import Reply
@@ -258,6 +258,14 @@ SETTINGS_COMMANDS = (
             "settings set rituals checkin,one_on_one,pulse day tue time 09:30",
             'settings set in "Growth" one-on-one 3 channel #growth',
         ),
+    ),
+    Syntax(
+        names=("home",),
+        model=home.ShowHome,
+        handler=home.show,
+        topic="Settings",
+        summary="your KPIs beside the growth goals they serve, what waits for you, what is next",
+        examples=("home",),
     ),
     Syntax(
         names=("me",),

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     slack_client_secret: str | None = Field(
         None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET")
     )
+    public_url: str = Field(
+        "https://kpi-coach.example.com", validation_alias=AliasChoices("PUBLIC_URL")
+    )
     slack_api_url: str = Field(
         "https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )

@@ -58,14 +58,22 @@ class Dispatcher:
         self.clock = clock
         self.settings = settings
 
-    async def handle_text(self, who: Identity, text: str) -> list[Outgoing]:
-        return await self._run(who, self.grammar.parse(text), text)
+    async def handle_text(
+        self, who: Identity, text: str, mentioned: Sequence[Identity] = ()
+    ) -> list[Outgoing]:
+        """Run what someone typed. `mentioned` are people the platform vouched for in the text,
+        made members first so a mention works before that person has spoken to the bot."""
+        return await self._run(who, self.grammar.parse(text), text, mentioned)
 
     async def handle_form(
-        self, who: Identity, command: str, values: Mapping[str, str]
+        self,
+        who: Identity,
+        command: str,
+        values: Mapping[str, str],
+        mentioned: Sequence[Identity] = (),
     ) -> list[Outgoing]:
         echo = f"{command} " + " ".join(f"{k}={v!r}" for k, v in values.items())
-        return await self._run(who, self.grammar.from_form(command, values), echo)
+        return await self._run(who, self.grammar.from_form(command, values), echo, mentioned)
 
     async def greet(self, who: Identity) -> list[Outgoing]:
         """The app was installed or opened: welcome the person, once ever."""
@@ -85,7 +93,9 @@ class Dispatcher:
             if member is not None:
                 await people.leave_workspace(session, member)
 
-    async def _run(self, who: Identity, outcome: Outcome, words: str) -> list[Outgoing]:
+    async def _run(
+        self, who: Identity, outcome: Outcome, words: str, mentioned: Sequence[Identity]
+    ) -> list[Outgoing]:
         if isinstance(outcome, Problem):
             return [self.grammar.problem_reply(outcome)]
         if isinstance(outcome, NeedsForm):
@@ -93,6 +103,8 @@ class Dispatcher:
         try:
             async with self.sessions() as session, session.begin():
                 ctx = await self._ctx(session, who, outcome.text)
+                for person in mentioned:
+                    await self._member(session, person)
                 greeting = await onboarding.welcome_once(ctx)
                 return self._outgoing([*greeting, *await self._call(ctx, outcome)])
         except Exception:

@@ -1,7 +1,7 @@
 """The HTTP process: one aiohttp app hosting the platform endpoints and /healthz.
 
-Slack's and Teams' endpoints mount here as their issues land; until then `serve` says plainly
-what is not configured.
+Slack mounts here when its credentials are set (over HTTP, or as a Socket Mode connection held
+open for the server's life); Teams lands with its issue. `serve` says plainly what is missing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, Settings
 from bot.dispatch import Dispatcher
+from bot.slack import http as slack_http
+from bot.slack.app import SlackBot, check_slack_settings
 from bot.wiring import check_schema, make_dispatcher
 from rituals.context import Clock
 from storage.engine import make_engine
@@ -28,6 +30,8 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Application:
     """The whole server, built from settings; the engine opens on start and closes on stop."""
     app = web.Application()
+    if settings.slack_configured:
+        check_slack_settings(settings)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
@@ -37,7 +41,19 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         yield
         await engine.dispose()
 
+    async def slack(app: web.Application) -> AsyncIterator[None]:
+        bot = SlackBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
+        app[slack_http.SLACK] = bot
+        if settings.slack_app_token:
+            async for _ in slack_http.socket_mode(bot, settings.slack_app_token):
+                yield
+        else:
+            yield
+
     app.cleanup_ctx.append(database)
+    if settings.slack_configured:
+        app.cleanup_ctx.append(slack)
+        slack_http.add_routes(app, settings)
     app.router.add_get("/healthz", healthz)
     return app
 
@@ -55,8 +71,14 @@ async def healthz(request: web.Request) -> web.Response:
 def describe_platforms(settings: Settings) -> list[str]:
     """What `serve` tells the operator at start, including how to connect what is missing."""
     lines = []
-    if settings.slack_configured:
-        lines.append("Slack: credentials found (the Slack endpoint lands with the Slack issue).")
+    if settings.slack_app_token:
+        lines.append("Slack: Socket Mode (SLACK_APP_TOKEN); no public URL needed.")
+    elif settings.slack_client_id:
+        lines.append(
+            "Slack: OAuth for many workspaces; install at /slack/install, events at /slack/events."
+        )
+    elif settings.slack_configured:
+        lines.append("Slack: one workspace (SLACK_BOT_TOKEN); events at POST /slack/events.")
     else:
         lines.append(
             "Slack: not configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "

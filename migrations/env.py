@@ -8,11 +8,12 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from bot.config import load_settings
+from bot.slack.store import metadata as slack_metadata
 from storage.engine import make_engine
 from storage.models import Base
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = [Base.metadata, slack_metadata]
 
 
 def _url() -> str:

@@ -1,0 +1,352 @@
+"""The Bolt app: slash command, buttons, modals and events, all through the one dispatcher.
+
+Every listener acknowledges first and works after, so Slack hears back within its 3 seconds
+however slow the work; the one exception is a modal submission, whose answer (close, or show the
+form again with the problem) must travel in the acknowledgement itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import AppConfig, ConfigError, Settings
+from bot.dispatch import Dispatcher, Identity
+from bot.slack import store
+from bot.slack.deliver import Courier, Place
+from bot.slack.manifest import BOT_SCOPES
+from bot.slack.people import Directory
+from bot.slack.render import BUTTON_ACTION, FORM_CALLBACK, FormOrigin, form_values, render_home
+from bot.slack.render import render_modal as modal
+from rituals.context import Clock
+from rituals.messages import Form, Message, say
+from storage.models import Platform
+
+log = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_SECONDS = 600
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Slack's 429s wait out Retry-After (up to three times); 5xx and dropped connections retry."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def check_slack_settings(settings: Settings) -> None:
+    """Name the missing variable instead of failing on the first request."""
+    if settings.slack_app_token and not settings.slack_bot_token:
+        raise ConfigError("Socket Mode (SLACK_APP_TOKEN) also needs SLACK_BOT_TOKEN")
+    if settings.slack_app_token:
+        return
+    if not settings.slack_signing_secret:
+        raise ConfigError("Slack over HTTP needs SLACK_SIGNING_SECRET (Basic Information page)")
+    if settings.slack_client_id and not settings.slack_client_secret:
+        raise ConfigError("Slack OAuth (SLACK_CLIENT_ID) also needs SLACK_CLIENT_SECRET")
+
+
+class SlackBot:
+    def __init__(
+        self,
+        settings: Settings,
+        config: AppConfig,
+        dispatcher: Dispatcher,
+        engine: AsyncEngine,
+        clock: Clock,
+    ) -> None:
+        check_slack_settings(settings)
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self.engine = engine
+        self.clock = clock
+        self.slash = config.commands.slash
+        self.directory = Directory(config.people)
+        self.courier = Courier(dispatcher.grammar, self.slash)
+        self.app = self._bolt_app()
+        self._listen()
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.settings.slack_app_token)
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.settings.slack_client_id) and not self.socket_mode
+
+    def _bolt_app(self) -> AsyncApp:
+        s = self.settings
+        client = AsyncWebClient(
+            token=None if self.oauth else s.slack_bot_token,
+            base_url=s.slack_api_url,
+            retry_handlers=retry_handlers(),
+        )
+        if not self.oauth:
+            return AsyncApp(
+                client=client,
+                signing_secret=s.slack_signing_secret or "",
+                request_verification_enabled=not self.socket_mode,
+                raise_error_for_unhandled_request=False,
+            )
+        assert s.slack_client_id
+        assert s.slack_client_secret
+        installations = AsyncSQLAlchemyInstallationStore(s.slack_client_id, self.engine)
+        app = AsyncApp(
+            client=client,
+            signing_secret=s.slack_signing_secret,
+            installation_store=installations,
+            oauth_settings=AsyncOAuthSettings(
+                client_id=s.slack_client_id,
+                client_secret=s.slack_client_secret,
+                scopes=list(BOT_SCOPES),
+                installation_store=installations,
+                state_store=AsyncSQLAlchemyOAuthStateStore(STATE_SECONDS, self.engine),
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+            ),
+        )
+        return app
+
+    # --- listeners ----------------------------------------------------------------------------
+
+    def _listen(self) -> None:
+        app = self.app
+        app.middleware(self._once_per_event)
+        app.command(self.slash)(self._on_command)
+        app.action(BUTTON_ACTION)(self._on_button)
+        app.action(re.compile(".*"))(self._on_stale_button)
+        app.view_submission(FORM_CALLBACK)(self._on_submit)
+        app.view_closed(FORM_CALLBACK)(self._ack_only)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.event("app_mention")(self._on_mention)
+        app.event("message")(self._on_message)
+        app.event("user_change")(self._on_user_change)
+        if self.oauth:
+            app.enable_token_revocation_listeners()
+        else:
+            # One workspace, one token from the environment: there is nothing stored to remove.
+            app.event("app_uninstalled")(self._on_uninstalled)
+            app.event("tokens_revoked")(self._on_uninstalled)
+        app.error(self._on_error)
+
+    async def _once_per_event(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Slack retries events it thinks we missed; the first arrival wins on every replica."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not await store.first_sighting(self.engine, event_id, self.clock.now()):
+            log.info("event %s already handled; retry ignored", event_id)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def _on_command(
+        self, ack: Callable[..., Awaitable[None]], command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        place = self._place(
+            client,
+            command["user_id"],
+            command.get("channel_id"),
+            command.get("response_url"),
+            command.get("trigger_id"),
+        )
+        team = command["team_id"], command.get("team_domain") or command["team_id"]
+        text = command.get("text") or ""
+        await self._guard(place, command.get("trigger_id"), self._run_text(place, team, text))
+
+    async def _on_button(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        action = body["actions"][0]
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+            "channel_id"
+        )
+        place = self._place(
+            client,
+            body["user"]["id"],
+            channel,
+            body.get("response_url"),
+            body.get("trigger_id"),
+        )
+        team = _team(body)
+        from_home = (body.get("view") or {}).get("type") == "home"
+        await self._guard(
+            place,
+            body.get("trigger_id"),
+            self._run_text(place, team, action.get("value") or "", refresh_home=from_home),
+        )
+
+    async def _on_stale_button(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """A button this version of the bot did not draw: say so rather than do nothing."""
+        await ack()
+        place = self._place(client, body["user"]["id"], None, body.get("response_url"), None)
+        reply = say(
+            "That button belongs to an older message and no longer does anything. ",
+            f"Type {self.slash} help to see what you can do now.",
+        )
+        await self._guard(place, body.get("trigger_id"), self.courier.deliver([reply], place))
+
+    async def _on_submit(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        view = body["view"]
+        origin = FormOrigin.decode(view.get("private_metadata") or "")
+        values = {**origin.hidden, **form_values(view.get("state") or {})}
+        user_id = body["user"]["id"]
+        team_id, team_name = _team(body)
+        place = self._place(client, user_id, origin.channel_id, origin.response_url, None)
+        try:
+            who = await self._identity(place, (team_id, team_name))
+            mentioned = await self.directory.mentioned(
+                client, team_id, team_name, " ".join(values.values())
+            )
+            replies = await self.dispatcher.handle_form(who, origin.command, values, mentioned)
+        except Exception as exc:
+            await ack()
+            await self._report(place, body.get("trigger_id"), exc)
+            return
+        form = next((r for r in replies if isinstance(r, Form)), None)
+        if form is not None:
+            # The same modal again, values kept and the problem on top; or the next form.
+            await ack(response_action="update", view=modal(form, origin))
+        else:
+            await ack()
+        rest = [r for r in replies if r is not form]
+        await self._guard(place, body.get("trigger_id"), self.courier.deliver(rest, place))
+
+    async def _ack_only(self, ack: Callable[..., Awaitable[None]]) -> None:
+        await ack()
+
+    async def _on_home_opened(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if event.get("tab") != "home":
+            return
+        place = self._place(client, event["user"], None, None, None)
+        await self._guard(place, body.get("event_id"), self._home(place, _team(body), greet=True))
+
+    async def _on_mention(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: Any
+    ) -> None:
+        bot = context.get("bot_user_id") or ""
+        text = re.sub(rf"^\s*<@{re.escape(bot)}(\|[^>]*)?>[\s:,]*", "", event.get("text") or "")
+        place = self._place(client, event["user"], event.get("channel"), None, None)
+        await self._guard(place, body.get("event_id"), self._run_text(place, _team(body), text))
+
+    async def _on_message(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """A DM to the bot is a command without the slash; edits, bots and channels are not."""
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype")
+            or event.get("bot_id")
+            or not event.get("user")
+        ):
+            return
+        place = self._place(client, event["user"], event.get("channel"), None, None)
+        text = event.get("text") or ""
+        await self._guard(place, body.get("event_id"), self._run_text(place, _team(body), text))
+
+    async def _on_user_change(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        user = event.get("user") or {}
+        team_id = _team(body)[0]
+        self.directory.forget(team_id, str(user.get("id")))
+        if user.get("deleted"):
+            await self.dispatcher.member_left(Platform.SLACK, team_id, str(user["id"]))
+
+    async def _on_uninstalled(self, body: dict[str, Any]) -> None:
+        log.info("Slack says %s in %s; remove SLACK_BOT_TOKEN", body["event"]["type"], _team(body))
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("slack request failed: %s: %s", type(error).__name__, error, exc_info=error)
+
+    # --- work ---------------------------------------------------------------------------------
+
+    def _place(
+        self,
+        client: AsyncWebClient,
+        user_id: str,
+        channel_id: str | None,
+        response_url: str | None,
+        trigger_id: str | None,
+    ) -> Place:
+        return Place(client, user_id, channel_id, response_url, trigger_id, retry_handlers())
+
+    async def _identity(self, place: Place, team: tuple[str, str]) -> Identity:
+        return await self.directory.identity(
+            place.client, team[0], team[1], place.user_id, place.channel_id
+        )
+
+    async def _run_text(
+        self, place: Place, team: tuple[str, str], text: str, refresh_home: bool = False
+    ) -> None:
+        who = await self._identity(place, team)
+        mentioned = await self.directory.mentioned(place.client, team[0], team[1], text)
+        replies = await self.dispatcher.handle_text(who, text, mentioned)
+        await self.courier.deliver(replies, place)
+        if refresh_home:
+            await self._home(place, team, greet=False)
+
+    async def _home(self, place: Place, team: tuple[str, str], greet: bool) -> None:
+        who = await self._identity(place, team)
+        if greet:
+            # No channel and no response_url here: the welcome goes to the person's DM.
+            await self.courier.deliver(await self.dispatcher.greet(who), place)
+        replies = await self.dispatcher.handle_text(who, "home")
+        home = replies[-1]
+        assert isinstance(home, Message)
+        await place.client.views_publish(user_id=place.user_id, view=render_home(home))
+
+    async def _guard(self, place: Place, request_id: str | None, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception as exc:
+            await self._report(place, request_id, exc)
+
+    async def _report(self, place: Place, request_id: str | None, exc: Exception) -> None:
+        """A failure reaches the log in full and the person in one short line they can quote."""
+        ref = (request_id or uuid.uuid4().hex)[-8:]
+        log.error("slack request %s from %s failed", request_id or ref, place.user_id, exc_info=exc)
+        sorry = say(
+            "Something went wrong on our side while answering you. ",
+            f"Please try again in a minute (reference {ref}).",
+        )
+        try:
+            await self.courier.deliver([sorry], place)
+        except Exception:
+            log.exception("could not tell %s about request %s", place.user_id, ref)
+
+
+def _team(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, a name for it): interactions carry the domain, events only the id."""
+    team = body.get("team")
+    if isinstance(team, dict):
+        return str(team["id"]), str(team.get("domain") or team["id"])
+    team_id = str(body.get("team_id") or (body.get("user") or {}).get("team_id") or "")
+    return team_id, team_id

@@ -1,0 +1,170 @@
+"""Putting rendered replies where they belong in Slack.
+
+Ephemeral answers go back through the request's `response_url` when there is one (it works in
+channels the bot was never invited to), else as an ephemeral post, else as a DM. Forms open as
+modals while the `trigger_id` is fresh; without one, a button offers to open it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.grammar import Grammar
+from bot.slack.render import (
+    FormOrigin,
+    Rendered,
+    SlackMessage,
+    Upload,
+    render_message,
+    render_modal,
+)
+from rituals.messages import (
+    Actions,
+    Audience,
+    Button,
+    ButtonStyle,
+    ChannelLink,
+    Code,
+    Form,
+    Message,
+    Outgoing,
+    Paragraph,
+    say,
+)
+
+log = logging.getLogger(__name__)
+
+# The bot cannot post there; the person who asked is told how to fix it.
+UNREACHABLE_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
+
+
+@dataclass
+class Place:
+    """Where a request came from, and what Slack gave us to answer it."""
+
+    client: AsyncWebClient
+    user_id: str
+    channel_id: str | None = None  # None for App Home; a D... id for a DM
+    response_url: str | None = None
+    trigger_id: str | None = None
+    retry_handlers: list[AsyncRetryHandler] = field(default_factory=list)
+
+
+class Courier:
+    def __init__(self, grammar: Grammar, slash: str) -> None:
+        self.grammar = grammar
+        self.slash = slash
+
+    async def deliver(self, replies: Sequence[Outgoing], place: Place) -> None:
+        for reply in replies:
+            if isinstance(reply, Form):
+                await self._form(reply, place)
+            else:
+                await self._message(reply, place)
+
+    async def _form(self, form: Form, place: Place) -> None:
+        if place.trigger_id:
+            trigger, place.trigger_id = place.trigger_id, None  # a trigger opens one view
+            origin = FormOrigin(form.command, form.hidden, place.channel_id, place.response_url)
+            await place.client.views_open(trigger_id=trigger, view=render_modal(form, origin))
+            return
+        # Typed in a DM or a mention: Slack gives no trigger, so offer a button that brings one.
+        values = {**form.hidden, **{f.name: f.value for f in form.fields if f.value}}
+        syntax = self.grammar.find(form.command)
+        command = self.grammar.to_text(syntax, values) if syntax else form.command
+        intro = (form.intro + " ") if form.intro else ""
+        await self._message(
+            Message(
+                (
+                    Paragraph((f"{intro}Fill in the form to {form.title.lower()}.",)),
+                    Actions((Button(form.title, command, ButtonStyle.PRIMARY),)),
+                )
+            ),
+            place,
+        )
+
+    async def _message(self, message: Message, place: Place) -> None:
+        rendered = render_message(message)
+        if message.audience is Audience.DM and message.to is not None:
+            await self._post(rendered, place, message.to.platform_user_id)
+        elif message.audience is Audience.CHANNEL:
+            channel = message.channel_id or place.channel_id or place.user_id
+            try:
+                await self._post(rendered, place, channel)
+            except SlackApiError as exc:
+                if exc.response.get("error") not in UNREACHABLE_CHANNEL:
+                    raise
+                await self._ephemeral(render_message(_invite_me(channel, self.slash)), place)
+        else:
+            await self._ephemeral(rendered, place)
+
+    async def _ephemeral(self, rendered: Rendered, place: Place) -> None:
+        if place.response_url and await self._respond(rendered.parts, place):
+            await self._upload(rendered.uploads, place, place.user_id)
+            return
+        if place.channel_id and not place.channel_id.startswith("D"):
+            try:
+                for part in rendered.parts:
+                    await place.client.chat_postEphemeral(
+                        channel=place.channel_id,
+                        user=place.user_id,
+                        text=part.text,
+                        blocks=part.blocks,
+                    )
+                await self._upload(rendered.uploads, place, place.user_id)
+                return
+            except SlackApiError as exc:
+                if exc.response.get("error") not in UNREACHABLE_CHANNEL:
+                    raise
+        await self._post(rendered, place, place.user_id)
+
+    async def _respond(self, parts: Sequence[SlackMessage], place: Place) -> bool:
+        """Answer through response_url; False if Slack no longer takes it (expired, used up)."""
+        assert place.response_url is not None
+        hook = AsyncWebhookClient(place.response_url, retry_handlers=place.retry_handlers)
+        for part in parts:
+            response = await hook.send(
+                text=part.text,
+                blocks=part.blocks,
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            if response.status_code != 200:
+                log.warning("response_url refused (%s): answering by DM", response.status_code)
+                place.response_url = None
+                return False
+        return True
+
+    async def _post(self, rendered: Rendered, place: Place, channel: str) -> None:
+        """A visible post; a user id as the channel means the person's DM with the app."""
+        for part in rendered.parts:
+            await place.client.chat_postMessage(channel=channel, text=part.text, blocks=part.blocks)
+        await self._upload(rendered.uploads, place, channel)
+
+    async def _upload(self, uploads: Sequence[Upload], place: Place, channel: str) -> None:
+        if not uploads:
+            return
+        if channel.startswith(("U", "W")):
+            opened = await place.client.conversations_open(users=channel)
+            channel = opened["channel"]["id"]
+        for upload in uploads:
+            await place.client.files_upload_v2(
+                channel=channel, content=upload.data, filename=upload.name, title=upload.title
+            )
+
+
+def _invite_me(channel: str, slash: str) -> Message:
+    return say(
+        "I could not post in ",
+        ChannelLink(channel),
+        ": I am not a member there. Invite me with ",
+        Code("/invite @kpi-coach"),
+        f", then try again (or ask for it in a DM with {slash}).",
+    )

@@ -1,0 +1,56 @@
+"""Slack on our aiohttp server: Bolt's endpoints over HTTP, or a Socket Mode connection."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from bot.config import Settings
+from bot.slack.app import INSTALL_PATH, REDIRECT_PATH, SlackBot
+
+log = logging.getLogger(__name__)
+
+SLACK = web.AppKey("slack", SlackBot)
+EVENTS_PATH = "/slack/events"
+
+
+def add_routes(app: web.Application, settings: Settings) -> None:
+    """Slash commands, interactivity and the Events API all arrive at Bolt's default path."""
+    if settings.slack_app_token:
+        return  # Socket Mode: Slack never calls us
+    app.router.add_post(EVENTS_PATH, events)
+    if settings.slack_client_id:
+        app.router.add_get(INSTALL_PATH, install)
+        app.router.add_get(REDIRECT_PATH, oauth_redirect)
+
+
+async def events(request: web.Request) -> web.Response:
+    bolt = request.app[SLACK].app
+    return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+
+async def install(request: web.Request) -> web.Response:
+    flow = request.app[SLACK].app.oauth_flow
+    assert flow is not None
+    return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+
+async def oauth_redirect(request: web.Request) -> web.Response:
+    flow = request.app[SLACK].app.oauth_flow
+    assert flow is not None
+    return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+
+async def socket_mode(bot: SlackBot, app_token: str) -> AsyncIterator[None]:
+    """Hold a Socket Mode connection open for as long as the server runs."""
+    handler = AsyncSocketModeHandler(bot.app, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("Slack: connected in Socket Mode")
+    try:
+        yield
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]

@@ -1,0 +1,318 @@
+"""Neutral messages to Block Kit, inside Slack's limits, with user text that cannot ping anyone.
+
+Every string from a ritual is escaped for mrkdwn (`&`, `<`, `>`) and sent `verbatim`, so
+`<!channel>` or a forged `<@U123>` typed by a person shows as text. Real mentions come only from
+`Mention`, which carries an id the store resolved. Blocks are built with slack_sdk's model
+classes, whose `to_dict()` checks Slack's length limits: anything we clip or split here that
+still breaks a limit fails loudly in our tests instead of being rejected by Slack later.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from rituals import messages as m
+
+log = logging.getLogger(__name__)
+
+# Slack's limits (https://api.slack.com/reference/block-kit).
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+FIELDS_PER_SECTION = 10
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+BUTTONS_PER_BLOCK = 25
+FALLBACK_TEXT = 3000
+MODAL_TITLE = 24
+LABEL_TEXT = 2000
+HINT_TEXT = 2000
+INPUT_MAX = 3000
+OPTIONS = 100
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+PRIVATE_METADATA = 3000
+# response_url allows five replies; keep one for an error.
+MAX_PARTS = 4
+
+FORM_CALLBACK = "kpicoach-form"
+BUTTON_ACTION = re.compile(r"^run-\d+$")
+VALUE_ACTION = "value"
+_USER_ID = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{5,})$")
+
+
+def escape(text: str) -> str:
+    """The three characters Slack's mrkdwn treats as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mrkdwn(parts: m.Rich) -> str:
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(escape(part))
+        elif isinstance(part, m.Mention):
+            out.append(f"<@{part.platform_user_id}>")
+        elif isinstance(part, m.ChannelLink):
+            out.append(f"<#{part.channel_id}>")
+        elif isinstance(part, m.Strong):
+            out.append(f"*{escape(part.text)}*")
+        else:
+            code = part.text.replace("`", "'")  # a backtick would end the code span
+            out.append(f"`{escape(code)}`")
+    return "".join(out)
+
+
+def chunks(text: str, limit: int) -> Iterator[str]:
+    """Pieces no longer than `limit`, cut at a line break or a space where there is one."""
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        yield text[:cut]
+        text = text[cut:].lstrip("\n ")
+    if text:
+        yield text
+
+
+def _md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
+def _sections(text: str) -> list[Block]:
+    return [SectionBlock(text=_md(piece)) for piece in chunks(text, SECTION_TEXT)]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the message carries: Slack shows files as uploads, not blocks."""
+
+    name: str
+    title: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    parts: list[SlackMessage]
+    uploads: list[Upload] = field(default_factory=list)
+
+
+def render_blocks(blocks: Sequence[m.Block], uploads: list[Upload]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        out.extend(_render_block(block, uploads))
+    return out
+
+
+def _render_block(block: m.Block, uploads: list[Upload]) -> list[Block]:
+    match block:
+        case m.Heading(text=text):
+            return [HeaderBlock(text=PlainTextObject(text=clip(text, HEADER_TEXT)))]
+        case m.Paragraph(parts=parts):
+            return _sections(mrkdwn(parts))
+        case m.Bullets(items=items):
+            return _sections("\n".join(f"• {mrkdwn(item)}" for item in items))
+        case m.Fields(items=items):
+            texts = [clip(f"*{escape(k)}*\n{escape(v)}", FIELD_TEXT) for k, v in items]
+            return [
+                SectionBlock(fields=[_md(t) for t in texts[i : i + FIELDS_PER_SECTION]])
+                for i in range(0, len(texts), FIELDS_PER_SECTION)
+            ]
+        case m.Note(text=text):
+            return [ContextBlock(elements=[_md(piece)]) for piece in chunks(escape(text), 3000)]
+        case m.Actions(buttons=buttons, prompt=prompt):
+            return _actions(buttons, prompt)
+        case m.Image(path=path, alt=alt, title=title):
+            uploads.append(Upload(Path(path).name, title or alt, Path(path).read_bytes()))
+            return [ContextBlock(elements=[_md(escape(clip(f"{alt} (attached below)", 3000)))])]
+        case m.File(name=name, data=data):
+            uploads.append(Upload(name, name, data))
+            return [ContextBlock(elements=[_md(escape(f"{name} is attached below."))])]
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _actions(buttons: Sequence[m.Button], prompt: str | None) -> list[Block]:
+    out: list[Block] = _sections(escape(prompt)) if prompt else []
+    elements: list[ButtonElement] = []
+    for button in buttons:
+        if len(button.command) > BUTTON_VALUE:
+            log.warning("button %r dropped: its command is too long for Slack", button.label)
+            continue
+        style = None if button.style is m.ButtonStyle.DEFAULT else button.style.value
+        elements.append(
+            ButtonElement(
+                text=PlainTextObject(text=clip(button.label, BUTTON_TEXT)),
+                action_id=f"run-{len(elements)}",
+                value=button.command,
+                style=style,
+            )
+        )
+    for i in range(0, len(elements), BUTTONS_PER_BLOCK):
+        out.append(ActionsBlock(elements=elements[i : i + BUTTONS_PER_BLOCK]))
+    return out
+
+
+def render_message(message: m.Message) -> Rendered:
+    """One neutral message as one or more Slack messages of at most 50 blocks each."""
+    uploads: list[Upload] = []
+    blocks = render_blocks(message.blocks, uploads)
+    fallback = clip(escape(message.text), FALLBACK_TEXT) or "kpi-coach"
+    room = MESSAGE_BLOCKS * MAX_PARTS
+    if len(blocks) > room:
+        cut = len(blocks) - room + 1
+        blocks = blocks[: room - 1]
+        blocks.append(
+            ContextBlock(elements=[_md(f"_{cut} more blocks were cut: this was too long._")])
+        )
+    parts = [
+        SlackMessage(
+            text=fallback if i == 0 else "(continued)",
+            blocks=[b.to_dict() for b in blocks[i : i + MESSAGE_BLOCKS]],
+        )
+        for i in range(0, len(blocks), MESSAGE_BLOCKS)
+    ]
+    return Rendered(parts or [SlackMessage(fallback, [])], uploads)
+
+
+def render_home(message: m.Message) -> dict[str, Any]:
+    """The App Home tab: a view of at most 100 blocks."""
+    blocks = render_blocks(message.blocks, [])
+    if len(blocks) > VIEW_BLOCKS:
+        blocks = blocks[: VIEW_BLOCKS - 1]
+        blocks.append(ContextBlock(elements=[_md("_There is more: type `/kpi kpis` to see it._")]))
+    return View(type="home", blocks=blocks).to_dict()
+
+
+@dataclass(frozen=True)
+class FormOrigin:
+    """Where a form was asked for, carried through the modal so the answer goes back there."""
+
+    command: str
+    hidden: Mapping[str, str] = field(default_factory=dict)
+    channel_id: str | None = None
+    response_url: str | None = None
+
+    def encode(self) -> str:
+        data: dict[str, Any] = {"command": self.command, "hidden": dict(self.hidden)}
+        if self.channel_id:
+            data["channel"] = self.channel_id
+        text = json.dumps({**data, "response_url": self.response_url})
+        if len(text) <= PRIVATE_METADATA:
+            return text
+        # The reply can go by DM instead; the command and its hidden values cannot be dropped.
+        text = json.dumps(data)
+        if len(text) > PRIVATE_METADATA:
+            raise ValueError(f"form {self.command!r} carries too much hidden data for Slack")
+        return text
+
+    @classmethod
+    def decode(cls, text: str) -> FormOrigin:
+        data = json.loads(text or "{}")
+        hidden = data.get("hidden") or {}
+        return cls(
+            command=str(data.get("command", "")),
+            hidden={str(k): str(v) for k, v in hidden.items()},
+            channel_id=data.get("channel"),
+            response_url=data.get("response_url"),
+        )
+
+
+def render_modal(form: m.Form, origin: FormOrigin) -> dict[str, Any]:
+    blocks: list[Block] = _sections(escape(form.intro)) if form.intro else []
+    blocks += [_input(f) for f in form.fields]
+    return View(
+        type="modal",
+        callback_id=FORM_CALLBACK,
+        title=PlainTextObject(text=clip(form.title, MODAL_TITLE)),
+        submit=PlainTextObject(text=clip(form.submit_label, MODAL_TITLE)),
+        close=PlainTextObject(text="Cancel"),
+        blocks=blocks[:VIEW_BLOCKS],
+        private_metadata=origin.encode(),
+    ).to_dict()
+
+
+def _input(f: m.FormField) -> InputBlock:
+    element: Any
+    person = _USER_ID.match(f.value or "")
+    if f.kind is m.FieldKind.CHOICE and f.options:
+        options = [
+            Option(text=PlainTextObject(text=clip(o, OPTION_TEXT)), value=o[:OPTION_VALUE])
+            for o in f.options[:OPTIONS]
+        ]
+        initial = next((o for o in options if o.value == f.value), None)
+        element = StaticSelectElement(
+            action_id=VALUE_ACTION, options=options, initial_option=initial
+        )
+    elif f.kind is m.FieldKind.PERSON and (f.value is None or person):
+        initial_user = (person.group(1) or person.group(2)) if person else None
+        element = UserSelectElement(action_id=VALUE_ACTION, initial_user=initial_user)
+    else:
+        element = PlainTextInputElement(
+            action_id=VALUE_ACTION,
+            multiline=f.kind is m.FieldKind.LONG_TEXT,
+            max_length=min(f.max_length, INPUT_MAX),
+            initial_value=clip(f.value, min(f.max_length, INPUT_MAX)) if f.value else None,
+        )
+    return InputBlock(
+        block_id=f.name,
+        label=PlainTextObject(text=clip(f.label, LABEL_TEXT)),
+        hint=PlainTextObject(text=clip(f.hint, HINT_TEXT)) if f.hint else None,
+        element=element,
+        optional=not f.required,
+    )
+
+
+def form_values(state: Mapping[str, Any]) -> dict[str, str]:
+    """A submitted modal's values by field name, in the words the grammar reads."""
+    values: dict[str, str] = {}
+    for name, actions in (state.get("values") or {}).items():
+        element = (actions or {}).get(VALUE_ACTION) or {}
+        value: str | None
+        if element.get("type") == "users_select":
+            user = element.get("selected_user")
+            value = f"<@{user}>" if user else None
+        elif element.get("type") == "static_select":
+            value = (element.get("selected_option") or {}).get("value")
+        else:
+            value = element.get("value")
+        if value:
+            values[str(name)] = str(value)
+    return values

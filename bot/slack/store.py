@@ -1,0 +1,49 @@
+"""Slack's tables in our database: slack_sdk's installation and OAuth state stores, and events seen.
+
+The installation tables are built by slack_sdk's own table builders so its stores read exactly
+what our migrations create; Alembic sees this metadata beside the models' for autogenerate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Column, MetaData, String, Table, delete, insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.types import UtcDateTime
+
+INSTALLATIONS = "slack_installations"
+BOTS = "slack_bots"
+OAUTH_STATES = "slack_oauth_states"
+
+metadata = MetaData()
+SQLAlchemyInstallationStore.build_installations_table(metadata, INSTALLATIONS)
+SQLAlchemyInstallationStore.build_bots_table(metadata, BOTS)
+SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, OAUTH_STATES)
+
+seen_events = Table(
+    "slack_seen_event",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False, index=True),
+)
+
+# Slack retries an event for a few minutes at most; a day of memory is plenty.
+REMEMBER_EVENTS = timedelta(days=1)
+
+
+async def first_sighting(engine: AsyncEngine, event_id: str, now: datetime) -> bool:
+    """True the first time an event id arrives, on any replica; False for every retry of it."""
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                delete(seen_events).where(seen_events.c.received_at < now - REMEMBER_EVENTS)
+            )
+            await connection.execute(insert(seen_events).values(event_id=event_id, received_at=now))
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,155 @@
+"""A person's home: their KPIs beside the growth goals they serve, what waits, what comes next.
+
+Slack shows it as the App Home tab; any platform can show it as a message (`home`). It is built
+from the store every time, so it never shows a promise the data cannot keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from rituals.commands import Command, mention_text
+from rituals.context import Ctx
+from rituals.dates import format_date
+from rituals.kpis import describe_target
+from rituals.messages import (
+    Actions,
+    Block,
+    Button,
+    ButtonStyle,
+    Code,
+    Fields,
+    Heading,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    rich,
+)
+from rituals.people import actor_member
+from rituals.teams import DAY_NAMES, team_rituals
+from storage.kpis import kpis_of
+from storage.models import Kpi, KpiStatus, Member, Role, Team
+from storage.people import teams_of, waiting_to_join
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ShowHome(Command):
+    pass
+
+
+async def show(ctx: Ctx, cmd: ShowHome) -> list[Reply]:
+    return [await home(ctx)]
+
+
+async def home(ctx: Ctx) -> Message:
+    member = await actor_member(ctx)
+    kpis = await kpis_of(ctx.session, ctx.actor.workspace_id, member.id, include_retired=False)
+    teams = await teams_of(ctx.session, ctx.actor.workspace_id, member.id)
+    led = await teams_of(ctx.session, ctx.actor.workspace_id, member.id, {Role.LEAD})
+    blocks: list[Block] = [
+        Heading(f"Hello {member.display_name}"),
+        *_kpi_blocks(kpis),
+        *await _waiting_blocks(ctx, kpis, led),
+        *_next_blocks(ctx, member, teams),
+    ]
+    return Message(tuple(blocks))
+
+
+def _kpi_blocks(kpis: Sequence[Kpi]) -> list[Block]:
+    if not kpis:
+        return [
+            Heading("Your KPIs"),
+            Paragraph(
+                rich(
+                    "You have no KPIs yet. Good ones are co-created: propose one that excites "
+                    "you, tied to how you want to grow."
+                )
+            ),
+            Actions((Button("Propose a KPI", "propose", ButtonStyle.PRIMARY),)),
+        ]
+    blocks: list[Block] = [Heading("Your KPIs")]
+    for kpi in kpis:
+        target = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        goal = kpi.growth_goal or "not named yet"
+        blocks.append(
+            Fields(((f"#{kpi.id} {kpi.name}", f"{target} ({kpi.status.value})"), ("Serves", goal)))
+        )
+        if not kpi.growth_goal:
+            blocks.append(Actions((Button("Link a growth goal", f"growth {kpi.id}"),)))
+    return blocks
+
+
+async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) -> list[Block]:
+    """What only this person can move forward: proposals for them, people asking to join."""
+    blocks: list[Block] = []
+    for kpi in kpis:
+        if kpi.status is KpiStatus.PROPOSED and kpi.agreed_at is None:
+            blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} was proposed for you.")))
+            blocks.append(Actions((Button("Accept", f"accept {kpi.id}", ButtonStyle.PRIMARY),)))
+    for team in led:
+        for person in await waiting_to_join(ctx.session, ctx.actor.workspace_id, team.id):
+            who = f'{mention_text(person.platform_user_id)} in "{team.name}"'
+            blocks.append(Paragraph(rich(f"{person.display_name} asked to join {team.name}.")))
+            blocks.append(
+                Actions(
+                    (
+                        Button(
+                            "Approve",
+                            f"team approve {who}",
+                            ButtonStyle.PRIMARY,
+                        ),
+                        Button(
+                            "Decline",
+                            f"team decline {who}",
+                        ),
+                    )
+                )
+            )
+    return [Heading("Waiting for you"), *blocks] if blocks else []
+
+
+def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]:
+    if not teams:
+        return [
+            Heading("Next up"),
+            Paragraph(
+                rich("You are not on a team yet. Ask to join one with ", Code("team join"), ".")
+            ),
+        ]
+    rows: list[tuple[str, str]] = []
+    for team in teams:
+        rituals = team_rituals(ctx, team)
+        if "checkin" in rituals.enabled:
+            when = next_weekly(
+                ctx.clock.now(), member.time_zone, rituals.checkin_day, rituals.checkin_time
+            )
+            day = format_date(when.date(), member.date_language)
+            rows.append(
+                (
+                    f"{team.name}: check-in",
+                    f"{DAY_NAMES[rituals.checkin_day]} {day}, {rituals.checkin_time} your time",
+                )
+            )
+        if "one_on_one" in rituals.enabled:
+            rows.append((f"{team.name}: one-on-one", f"every {rituals.one_on_one_weeks} weeks"))
+    blocks: list[Block] = [Heading("Next up")]
+    blocks.append(Fields(tuple(rows)) if rows else Paragraph(rich("No rituals are switched on.")))
+    blocks.append(Note("Change your time zone, hours or nudges with `me set`."))
+    return blocks
+
+
+def next_weekly(now: datetime, time_zone: str, day: str, at: str) -> datetime:
+    """The next `day` at local `at` strictly after `now`, in the person's own time zone."""
+    local = now.astimezone(ZoneInfo(time_zone))
+    hour, minute = (int(p) for p in at.split(":"))
+    ahead = (WEEKDAYS.index(day) - local.weekday()) % 7
+    candidate = (local + timedelta(days=ahead)).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    if candidate <= local:
+        candidate += timedelta(days=7)
+    return candidate
