@@ -88,6 +88,21 @@ class SlackClient:
         body = self.command_body(text, user, channel)
         return await self.post(body, "application/x-www-form-urlencoded")
 
+    async def ask(
+        self, text: str, user: str = ANA, replies: int = 1, channel: str = CHANNEL
+    ) -> str:
+        """A command, answered ephemerally: the text of the next `replies` response_url posts."""
+        before = len(self.api.of("response_url"))
+        response = await self.command(text, user, channel)
+        assert response.status == 200, await response.text()
+        calls = await self.api.wait_for("response_url", before + replies)
+        return "\n".join(texts(c.args) for c in calls[before:])
+
+    async def meet(self, *users: str) -> None:
+        """First contact for each person (a welcome, then the answer), out of the way."""
+        for user in users:
+            await self.ask("help", user, replies=2)
+
     async def interact(self, payload: dict[str, Any]) -> ClientResponse:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, "application/x-www-form-urlencoded")
@@ -136,6 +151,24 @@ class SlackClient:
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
+
+
+def texts(body: dict[str, Any]) -> str:
+    """Every piece of text in a message's blocks (or a view's), as Slack would receive it."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                out.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(body.get("blocks", []))
+    return "\n".join(out)
 
 
 def typed(text: str) -> dict[str, Any]:

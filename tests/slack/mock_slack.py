@@ -85,12 +85,12 @@ class MockSlack:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 10.0,
+        within: float = 10.0,
         where: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
         """The bot answers after its ack, so tests wait for the calls they expect."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             found = [c for c in self.of(method) if where is None or where(c)]
             if len(found) >= count:
