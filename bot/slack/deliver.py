@@ -123,7 +123,9 @@ class Courier:
             except SlackApiError as exc:
                 if exc.response.get("error") not in UNREACHABLE_CHANNEL:
                     raise
-        await self._post(rendered, place, place.user_id)
+        # In the DM the person wrote in, or (from App Home) the app's DM with them.
+        dm = place.channel_id if place.channel_id and place.channel_id.startswith("D") else None
+        await self._post(rendered, place, dm or place.user_id)
 
     async def _respond(self, parts: Sequence[SlackMessage], place: Place) -> bool:
         """Answer through response_url; False if Slack no longer takes it (expired, used up)."""

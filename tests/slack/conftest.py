@@ -140,6 +140,10 @@ class SlackClient:
     ) -> ClientResponse:
         envelope = fixture(name)
         envelope["team_id"] = self.team
+        for authorization in envelope.get("authorizations", []):
+            authorization["team_id"] = self.team
+        if "team" in envelope["event"]:
+            envelope["event"]["team"] = self.team
         envelope["event_id"] = f"Ev{uuid.uuid4().hex[:10].upper()}"
         envelope["event"].update(event or {})
         return await self.send_envelope(envelope, retry)

@@ -165,7 +165,7 @@ class MockSlack:
                 "token_type": "bot",
                 "access_token": "xoxb-installed",
                 "bot_user_id": self.bot_user_id,
-                "team": {"id": "T0OAUTH01", "name": "Oauth Co"},
+                "team": {"id": self.team_id, "name": "Acme Growth"},
                 "enterprise": None,
                 "is_enterprise_install": False,
             }
