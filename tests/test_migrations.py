@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,13 +10,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 
-from bot.config import async_database_url
 from bot.migrate import downgrade, head_revision, upgrade
 from bot.slack.store import metadata as slack_metadata
 from storage.engine import make_engine
 from storage.models import Base
+from tests.databases import scratch_database
 
 # Alembic owns our models' tables and the Slack store's (slack_sdk's schema).
 METADATA = [Base.metadata, slack_metadata]
@@ -28,26 +26,8 @@ TABLES = set(Base.metadata.tables) | set(slack_metadata.tables)
 @pytest.fixture
 def empty_database(tmp_path: Path) -> Iterator[str]:
     """A database of its own, so going down to base disturbs no other test."""
-    given = os.environ.get("TEST_DATABASE_URL")
-    if not given:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-        return
-    url = make_url(async_database_url(given))
-    name = f"kpicoach_migrations_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(url.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(_admin(url.render_as_string(hide_password=False), f'DROP DATABASE "{name}"'))
-
-
-async def _admin(url: str, statement: str) -> None:
-    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
+    with scratch_database(tmp_path, "migrations") as url:
+        yield url
 
 
 async def _inspect(url: str) -> tuple[set[str], list[object]]:

@@ -13,7 +13,7 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,8 +23,10 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import AppConfig, Settings
+from bot.migrate import upgrade
 from bot.server import make_app
 from rituals.context import FixedClock
+from tests.databases import scratch_database
 from tests.slack.mock_slack import MockSlack
 
 # Copies of ../shared/fixtures/slack, kept in the repository so a fresh clone can test.
@@ -177,6 +179,14 @@ def texts(body: dict[str, Any]) -> str:
 
 def typed(text: str) -> dict[str, Any]:
     return {"type": "plain_text_input", "value": text}
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server commits, so Slack's tests get a migrated database of their own."""
+    with scratch_database(tmp_path_factory.mktemp("slack"), "slack") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture

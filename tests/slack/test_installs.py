@@ -103,7 +103,7 @@ async def test_tokens_revoked_and_app_uninstalled_remove_the_tokens(
     before = len(oauth.api.calls)
     response = await oauth.command("help")
     assert response.status == 200
-    (told,) = await oauth.api.wait_for("response_url", where=lambda c: "reinstall" in str(c.args))
+    await oauth.api.wait_for("response_url", where=lambda c: "reinstall" in str(c.args))
     assert [c.method for c in oauth.api.calls[before:]] == ["response_url"]
 
 

@@ -188,3 +188,17 @@ def _fixture(name: str) -> dict[str, Any]:
     from tests.slack.conftest import fixture
 
     return fixture(name)
+
+
+async def test_an_export_is_uploaded_into_the_persons_dm_not_the_channel(
+    slack: SlackClient,
+) -> None:
+    await slack.meet(ANA)
+    said = await slack.ask("me export")
+    assert "attached below" in said
+    (opened,) = await slack.api.wait_for("conversations.open")
+    assert opened.args["users"] == ANA
+    (done,) = await slack.api.wait_for("files.completeUploadExternal")
+    assert done.args["channel_id"] == "D0AB12CD4"
+    (upload,) = slack.api.of("upload")
+    assert json.loads(upload.args["bytes"])  # the JSON export itself

@@ -1,0 +1,42 @@
+"""Databases of a test's own, for tests that must commit (a real server) or go down to base."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.config import async_database_url
+from storage.engine import make_engine
+
+
+@contextmanager
+def scratch_database(folder: Path, prefix: str) -> Iterator[str]:
+    """An empty database: a SQLite file, or a new database beside TEST_DATABASE_URL's."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if not given:
+        yield f"sqlite+aiosqlite:///{folder / f'{prefix}.db'}"
+        return
+    url = make_url(async_database_url(given))
+    admin = url.render_as_string(hide_password=False)
+    name = f"kpicoach_{prefix}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(admin, f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
