@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
@@ -101,12 +102,12 @@ class Dispatcher:
         if isinstance(outcome, NeedsForm):
             return [outcome.form]
         try:
-            async with self.sessions() as session, session.begin():
-                ctx = await self._ctx(session, who, outcome.text)
-                for person in mentioned:
-                    await self._member(session, person)
-                greeting = await onboarding.welcome_once(ctx)
-                return self._outgoing([*greeting, *await self._call(ctx, outcome)])
+            try:
+                return await self._attempt(who, outcome, mentioned)
+            except IntegrityError:
+                # Two first messages from one person racing to create the same rows: the
+                # loser finds them on its second try.
+                return await self._attempt(who, outcome, mentioned)
         except Exception:
             log.exception("command failed: %s", outcome.syntax.name)
             return [
@@ -116,6 +117,16 @@ class Dispatcher:
                     Code(words[:2900]),
                 )
             ]
+
+    async def _attempt(
+        self, who: Identity, parsed: Parsed, mentioned: Sequence[Identity]
+    ) -> list[Outgoing]:
+        async with self.sessions() as session, session.begin():
+            ctx = await self._ctx(session, who, parsed.text)
+            for person in mentioned:
+                await self._member(session, person)
+            greeting = await onboarding.welcome_once(ctx)
+            return self._outgoing([*greeting, *await self._call(ctx, parsed)])
 
     async def _call(self, ctx: Ctx, parsed: Parsed) -> list[Reply]:
         replies = await parsed.syntax.handler(ctx, parsed.command)

@@ -44,11 +44,14 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
     async def slack(app: web.Application) -> AsyncIterator[None]:
         bot = SlackBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
         app[slack_http.SLACK] = bot
-        if settings.slack_app_token:
-            async for _ in slack_http.socket_mode(bot, settings.slack_app_token):
+        try:
+            if settings.slack_app_token:
+                async for _ in slack_http.socket_mode(bot, settings.slack_app_token):
+                    yield
+            else:
                 yield
-        else:
-            yield
+        finally:
+            await bot.close()
 
     app.cleanup_ctx.append(database)
     if settings.slack_configured:

@@ -39,7 +39,9 @@ def _lower(value: object) -> object:
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front, so concurrent transactions in one process wait
+    # their turn (sqlite3's busy timeout) instead of failing when a read turns into a write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:

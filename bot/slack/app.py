@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiohttp import ClientSession
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher, Identity
 from bot.slack import store
+from bot.slack.backlog import Backlog, Job
 from bot.slack.deliver import Courier, Place
 from bot.slack.manifest import BOT_SCOPES
 from bot.slack.people import Directory
@@ -41,6 +43,9 @@ from storage.models import Platform
 
 log = logging.getLogger(__name__)
 
+# Work after the ack runs on this many workers: enough to overlap Slack's network latency,
+# few enough that a burst queues instead of crowding the event loop or the database pool.
+WORKERS = 4
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
@@ -84,8 +89,15 @@ class SlackBot:
         self.slash = config.commands.slash
         self.directory = Directory(config.people)
         self.courier = Courier(dispatcher.grammar, self.slash)
+        self.backlog = Backlog(WORKERS)
+        # One connection pool for every Web API call and response_url reply.
+        self.session = ClientSession()
         self.app = self._bolt_app()
         self._listen()
+
+    async def close(self) -> None:
+        await self.backlog.close()
+        await self.session.close()
 
     @property
     def socket_mode(self) -> bool:
@@ -100,6 +112,7 @@ class SlackBot:
         client = AsyncWebClient(
             token=None if self.oauth else s.slack_bot_token,
             base_url=s.slack_api_url,
+            session=self.session,
             retry_handlers=retry_handlers(),
         )
         if not self.oauth:
@@ -174,7 +187,9 @@ class SlackBot:
         )
         team = command["team_id"], command.get("team_domain") or command["team_id"]
         text = command.get("text") or ""
-        await self._guard(place, command.get("trigger_id"), self._run_text(place, team, text))
+        await self._guard(
+            place, command.get("trigger_id"), lambda: self._run_text(place, team, text)
+        )
 
     async def _on_button(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -196,7 +211,7 @@ class SlackBot:
         await self._guard(
             place,
             body.get("trigger_id"),
-            self._run_text(place, team, action.get("value") or "", refresh_home=from_home),
+            lambda: self._run_text(place, team, action.get("value") or "", from_home),
         )
 
     async def _on_stale_button(
@@ -209,7 +224,9 @@ class SlackBot:
             "That button belongs to an older message and no longer does anything. ",
             f"Type {self.slash} help to see what you can do now.",
         )
-        await self._guard(place, body.get("trigger_id"), self.courier.deliver([reply], place))
+        await self._guard(
+            place, body.get("trigger_id"), lambda: self.courier.deliver([reply], place)
+        )
 
     async def _on_submit(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -237,7 +254,7 @@ class SlackBot:
         else:
             await ack()
         rest = [r for r in replies if r is not form]
-        await self._guard(place, body.get("trigger_id"), self.courier.deliver(rest, place))
+        await self._guard(place, body.get("trigger_id"), lambda: self.courier.deliver(rest, place))
 
     async def _ack_only(self, ack: Callable[..., Awaitable[None]]) -> None:
         await ack()
@@ -248,7 +265,9 @@ class SlackBot:
         if event.get("tab") != "home":
             return
         place = self._place(client, event["user"], None, None, None)
-        await self._guard(place, body.get("event_id"), self._home(place, _team(body), greet=True))
+        await self._guard(
+            place, body.get("event_id"), lambda: self._home(place, _team(body), greet=True)
+        )
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: Any
@@ -256,7 +275,9 @@ class SlackBot:
         bot = context.get("bot_user_id") or ""
         text = re.sub(rf"^\s*<@{re.escape(bot)}(\|[^>]*)?>[\s:,]*", "", event.get("text") or "")
         place = self._place(client, event["user"], event.get("channel"), None, None)
-        await self._guard(place, body.get("event_id"), self._run_text(place, _team(body), text))
+        await self._guard(
+            place, body.get("event_id"), lambda: self._run_text(place, _team(body), text)
+        )
 
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
@@ -271,7 +292,9 @@ class SlackBot:
             return
         place = self._place(client, event["user"], event.get("channel"), None, None)
         text = event.get("text") or ""
-        await self._guard(place, body.get("event_id"), self._run_text(place, _team(body), text))
+        await self._guard(
+            place, body.get("event_id"), lambda: self._run_text(place, _team(body), text)
+        )
 
     async def _on_user_change(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         user = event.get("user") or {}
@@ -296,7 +319,9 @@ class SlackBot:
         response_url: str | None,
         trigger_id: str | None,
     ) -> Place:
-        return Place(client, user_id, channel_id, response_url, trigger_id, retry_handlers())
+        return Place(
+            client, user_id, channel_id, response_url, trigger_id, retry_handlers(), self.session
+        )
 
     async def _identity(self, place: Place, team: tuple[str, str]) -> Identity:
         return await self.directory.identity(
@@ -323,11 +348,16 @@ class SlackBot:
         assert isinstance(home, Message)
         await place.client.views_publish(user_id=place.user_id, view=render_home(home))
 
-    async def _guard(self, place: Place, request_id: str | None, work: Awaitable[None]) -> None:
-        try:
-            await work
-        except Exception as exc:
-            await self._report(place, request_id, exc)
+    async def _guard(self, place: Place, request_id: str | None, work: Job) -> None:
+        """Queue the work for after the ack; a failure in it is reported, never silent."""
+
+        async def job() -> None:
+            try:
+                await work()
+            except Exception as exc:
+                await self._report(place, request_id, exc)
+
+        self.backlog.put(job)
 
     async def _report(self, place: Place, request_id: str | None, exc: Exception) -> None:
         """A failure reaches the log in full and the person in one short line they can quote."""

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from aiohttp import ClientSession
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -55,6 +56,7 @@ class Place:
     response_url: str | None = None
     trigger_id: str | None = None
     retry_handlers: list[AsyncRetryHandler] = field(default_factory=list)
+    session: ClientSession | None = None  # shared, so each reply does not open a connection
 
 
 class Courier:
@@ -130,7 +132,9 @@ class Courier:
     async def _respond(self, parts: Sequence[SlackMessage], place: Place) -> bool:
         """Answer through response_url; False if Slack no longer takes it (expired, used up)."""
         assert place.response_url is not None
-        hook = AsyncWebhookClient(place.response_url, retry_handlers=place.retry_handlers)
+        hook = AsyncWebhookClient(
+            place.response_url, session=place.session, retry_handlers=place.retry_handlers
+        )
         for part in parts:
             response = await hook.send(
                 text=part.text,

@@ -1,0 +1,53 @@
+"""Work that follows an ack, done by a few workers in arrival order.
+
+A listener acks, queues a small job and returns, so Bolt's request objects are freed at once.
+A burst of commands then waits here as a short list of closures rather than as thousands of
+live requests: the event loop stays free to ack, and the garbage collector has little to sweep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], Awaitable[None]]
+
+
+class Backlog:
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._queue: asyncio.Queue[Job] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def put(self, job: Job) -> None:
+        if not self._tasks:  # started on first use, inside the running loop
+            self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        self._queue.put_nowait(job)
+
+    @property
+    def waiting(self) -> int:
+        return self._queue.qsize()
+
+    async def close(self, grace: float = 10.0) -> None:
+        """Finish what was acked (for a while), then stop the workers."""
+        if self._queue.qsize():
+            log.info("finishing %d queued Slack jobs before stopping", self._queue.qsize())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._queue.join(), grace)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _work(self) -> None:
+        while True:
+            job = await self._queue.get()
+            try:
+                await job()  # jobs report their own failures; this is the last net
+            except Exception:
+                log.exception("a Slack job failed")
+            finally:
+                self._queue.task_done()
