@@ -22,3 +22,19 @@ def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
     assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
+
+
+def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
+    """Whichever load generator this machine has (wrk, or the Python stand-in)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "slack_ack.py"), "--seconds", "1", "--clients", "2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()[2:]]
+    assert [(r[0], r[1]) for r in rows] == [("bare", "2"), ("kpi", "2")]
+    assert rows[1][5] == "0"  # no failed acks
