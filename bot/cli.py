@@ -114,7 +114,9 @@ def serve(settings: Settings, config: AppConfig) -> int:
     # commands pushed the 99th-percentile Slack ack from 23 ms to 126 ms (bench/slack_ack.py).
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-    web.run_app(app, port=settings.port)
+    # No access log: a line per Slack request costs the acks time and says little; our own
+    # log lines name each request that failed.
+    web.run_app(app, port=settings.port, access_log=None)
     return 0
 
 

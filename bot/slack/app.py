@@ -92,6 +92,9 @@ class SlackBot:
         self.backlog = Backlog(WORKERS)
         # One connection pool for every Web API call and response_url reply.
         self.session = ClientSession()
+        self.retries = retry_handlers()
+        # A client per bot token, built once: queued work holds a reference, not a new client.
+        self._clients: dict[str | None, AsyncWebClient] = {}
         self.app = self._bolt_app()
         self._listen()
 
@@ -113,7 +116,7 @@ class SlackBot:
             token=None if self.oauth else s.slack_bot_token,
             base_url=s.slack_api_url,
             session=self.session,
-            retry_handlers=retry_handlers(),
+            retry_handlers=self.retries,
         )
         if not self.oauth:
             return AsyncApp(
@@ -187,9 +190,7 @@ class SlackBot:
         )
         team = command["team_id"], command.get("team_domain") or command["team_id"]
         text = command.get("text") or ""
-        await self._guard(
-            place, command.get("trigger_id"), lambda: self._run_text(place, team, text)
-        )
+        self._after_ack(place, command.get("trigger_id"), lambda: self._run_text(place, team, text))
 
     async def _on_button(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -208,7 +209,7 @@ class SlackBot:
         )
         team = _team(body)
         from_home = (body.get("view") or {}).get("type") == "home"
-        await self._guard(
+        self._after_ack(
             place,
             body.get("trigger_id"),
             lambda: self._run_text(place, team, action.get("value") or "", from_home),
@@ -224,9 +225,7 @@ class SlackBot:
             "That button belongs to an older message and no longer does anything. ",
             f"Type {self.slash} help to see what you can do now.",
         )
-        await self._guard(
-            place, body.get("trigger_id"), lambda: self.courier.deliver([reply], place)
-        )
+        self._after_ack(place, body.get("trigger_id"), lambda: self.courier.deliver([reply], place))
 
     async def _on_submit(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -250,11 +249,12 @@ class SlackBot:
         form = next((r for r in replies if isinstance(r, Form)), None)
         if form is not None:
             # The same modal again, values kept and the problem on top; or the next form.
-            await ack(response_action="update", view=modal(form, origin))
+            then = FormOrigin(form.command, form.hidden, origin.channel_id, origin.response_url)
+            await ack(response_action="update", view=modal(form, then))
         else:
             await ack()
         rest = [r for r in replies if r is not form]
-        await self._guard(place, body.get("trigger_id"), lambda: self.courier.deliver(rest, place))
+        self._after_ack(place, body.get("trigger_id"), lambda: self.courier.deliver(rest, place))
 
     async def _ack_only(self, ack: Callable[..., Awaitable[None]]) -> None:
         await ack()
@@ -264,20 +264,19 @@ class SlackBot:
     ) -> None:
         if event.get("tab") != "home":
             return
-        place = self._place(client, event["user"], None, None, None)
-        await self._guard(
-            place, body.get("event_id"), lambda: self._home(place, _team(body), greet=True)
-        )
+        place, team = self._place(client, event["user"], None, None, None), _team(body)
+        self._after_ack(place, body.get("event_id"), lambda: self._home(place, team, greet=True))
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: Any
     ) -> None:
         bot = context.get("bot_user_id") or ""
         text = re.sub(rf"^\s*<@{re.escape(bot)}(\|[^>]*)?>[\s:,]*", "", event.get("text") or "")
-        place = self._place(client, event["user"], event.get("channel"), None, None)
-        await self._guard(
-            place, body.get("event_id"), lambda: self._run_text(place, _team(body), text)
+        place, team = (
+            self._place(client, event["user"], event.get("channel"), None, None),
+            _team(body),
         )
+        self._after_ack(place, body.get("event_id"), lambda: self._run_text(place, team, text))
 
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
@@ -290,11 +289,12 @@ class SlackBot:
             or not event.get("user")
         ):
             return
-        place = self._place(client, event["user"], event.get("channel"), None, None)
-        text = event.get("text") or ""
-        await self._guard(
-            place, body.get("event_id"), lambda: self._run_text(place, _team(body), text)
+        place, team = (
+            self._place(client, event["user"], event.get("channel"), None, None),
+            _team(body),
         )
+        text = event.get("text") or ""
+        self._after_ack(place, body.get("event_id"), lambda: self._run_text(place, team, text))
 
     async def _on_user_change(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         user = event.get("user") or {}
@@ -319,8 +319,22 @@ class SlackBot:
         response_url: str | None,
         trigger_id: str | None,
     ) -> Place:
+        token = client.token
+        if token not in self._clients:
+            self._clients[token] = AsyncWebClient(
+                token=token,
+                base_url=self.settings.slack_api_url,
+                session=self.session,
+                retry_handlers=self.retries,
+            )
         return Place(
-            client, user_id, channel_id, response_url, trigger_id, retry_handlers(), self.session
+            self._clients[token],
+            user_id,
+            channel_id,
+            response_url,
+            trigger_id,
+            self.retries,
+            self.session,
         )
 
     async def _identity(self, place: Place, team: tuple[str, str]) -> Identity:
@@ -348,7 +362,7 @@ class SlackBot:
         assert isinstance(home, Message)
         await place.client.views_publish(user_id=place.user_id, view=render_home(home))
 
-    async def _guard(self, place: Place, request_id: str | None, work: Job) -> None:
+    def _after_ack(self, place: Place, request_id: str | None, work: Job) -> None:
         """Queue the work for after the ack; a failure in it is reported, never silent."""
 
         async def job() -> None:

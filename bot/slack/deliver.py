@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 UNREACHABLE_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     """Where a request came from, and what Slack gave us to answer it."""
 

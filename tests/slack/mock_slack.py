@@ -32,6 +32,8 @@ class MockSlack:
     rate_limited: dict[str, int] = field(default_factory=dict)
     # channel ids the bot is not a member of
     not_in: set[str] = field(default_factory=set)
+    # method -> the error Slack answers it with, every time
+    failing: dict[str, str] = field(default_factory=dict)
     # Socket Mode: envelopes to push to the connected client, and the acks it sent back
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
@@ -127,6 +129,8 @@ class MockSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
+        if method in self.failing:
+            return web.json_response({"ok": False, "error": self.failing[method]})
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from storage.engine import make_engine
@@ -202,3 +203,20 @@ async def test_an_export_is_uploaded_into_the_persons_dm_not_the_channel(
     assert done.args["channel_id"] == "D0AB12CD4"
     (upload,) = slack.api.of("upload")
     assert json.loads(upload.args["bytes"])  # the JSON export itself
+
+
+async def test_a_failure_reaches_the_person_in_one_line_and_the_log_in_full(
+    slack: SlackClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    await slack.meet(ANA)
+    slack.api.failing["views.open"] = "expired_trigger_id"
+    await slack.command("me set")  # opens a form: Slack refuses the (stale) trigger
+    calls = await slack.api.wait_for("response_url", where=lambda c: "went wrong" in texts(c.args))
+    said = texts(calls[-1].args)
+    assert "(reference 88f008e0)" in said  # the end of the request's trigger id
+    assert "Traceback" not in said
+    assert calls[-1].args["response_type"] == "ephemeral"
+    (record,) = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert "13345224609.738474920.8088930838d88f008e0" in record.getMessage()
+    assert record.exc_info is not None
+    assert "expired_trigger_id" in str(record.exc_info[1])
