@@ -85,7 +85,7 @@ class Courier:
         await self._message(
             Message(
                 (
-                    Paragraph((f"{intro}Fill in the form to {form.title.lower()}.",)),
+                    Paragraph((f"{intro}The button opens the form.",)),
                     Actions((Button(form.title, command, ButtonStyle.PRIMARY),)),
                 )
             ),
