@@ -32,12 +32,16 @@ class Backlog:
     def waiting(self) -> int:
         return self._queue.qsize()
 
+    async def settled(self) -> None:
+        """Wait until every queued job has run (tests, and a graceful stop)."""
+        await self._queue.join()
+
     async def close(self, grace: float = 10.0) -> None:
         """Finish what was acked (for a while), then stop the workers."""
         if self._queue.qsize():
             log.info("finishing %d queued Slack jobs before stopping", self._queue.qsize())
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._queue.join(), grace)
+            await asyncio.wait_for(self.settled(), grace)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

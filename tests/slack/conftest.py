@@ -25,6 +25,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import AppConfig, Settings
 from bot.migrate import upgrade
 from bot.server import make_app
+from bot.slack.http import SLACK
 from rituals.context import FixedClock
 from tests.databases import scratch_database
 from tests.slack.mock_slack import MockSlack
@@ -90,20 +91,22 @@ class SlackClient:
         body = self.command_body(text, user, channel)
         return await self.post(body, "application/x-www-form-urlencoded")
 
-    async def ask(
-        self, text: str, user: str = ANA, replies: int = 1, channel: str = CHANNEL
-    ) -> str:
-        """A command, answered ephemerally: the text of the next `replies` response_url posts."""
+    async def ask(self, text: str, user: str = ANA, channel: str = CHANNEL) -> str:
+        """A command, answered ephemerally: the text of every response_url post it made.
+
+        The listener queues its work before the ack goes out, so once the backlog is empty
+        the answer is complete.
+        """
         before = len(self.api.of("response_url"))
         response = await self.command(text, user, channel)
         assert response.status == 200, await response.text()
-        calls = await self.api.wait_for("response_url", before + replies)
-        return "\n".join(texts(c.args) for c in calls[before:])
+        await self.http.server.app[SLACK].backlog.settled()
+        return "\n".join(texts(c.args) for c in self.api.of("response_url")[before:])
 
     async def meet(self, *users: str) -> None:
         """First contact for each person (a welcome, then the answer), out of the way."""
         for user in users:
-            await self.ask("help", user, replies=2)
+            await self.ask("help", user)
 
     async def interact(self, payload: dict[str, Any]) -> ClientResponse:
         body = urlencode({"payload": json.dumps(payload)})
