@@ -123,12 +123,11 @@ class SlackBot:
                 client=client,
                 signing_secret=s.slack_signing_secret or "",
                 request_verification_enabled=not self.socket_mode,
-                raise_error_for_unhandled_request=False,
             )
         assert s.slack_client_id
         assert s.slack_client_secret
         installations = AsyncSQLAlchemyInstallationStore(s.slack_client_id, self.engine)
-        app = AsyncApp(
+        return AsyncApp(
             client=client,
             signing_secret=s.slack_signing_secret,
             installation_store=installations,
@@ -142,7 +141,6 @@ class SlackBot:
                 redirect_uri_path=REDIRECT_PATH,
             ),
         )
-        return app
 
     # --- listeners ----------------------------------------------------------------------------
 

@@ -28,10 +28,6 @@ class Backlog:
             self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
         self._queue.put_nowait(job)
 
-    @property
-    def waiting(self) -> int:
-        return self._queue.qsize()
-
     async def settled(self) -> None:
         """Wait until every queued job has run (tests, and a graceful stop)."""
         await self._queue.join()
