@@ -34,7 +34,7 @@ from bot.slack import store
 from bot.slack.backlog import Backlog, Job
 from bot.slack.deliver import Courier, Place
 from bot.slack.manifest import BOT_SCOPES
-from bot.slack.people import Directory
+from bot.slack.people import Directory, Stranger
 from bot.slack.render import BUTTON_ACTION, FORM_CALLBACK, FormOrigin, form_values, render_home
 from bot.slack.render import render_modal as modal
 from rituals.context import Clock
@@ -47,6 +47,10 @@ log = logging.getLogger(__name__)
 # few enough that a burst queues instead of crowding the event loop or the database pool.
 WORKERS = 4
 INSTALL_PATH = "/slack/install"
+STRANGER = say(
+    "kpi-coach works for the people of the workspace that installed it, and you are a guest "
+    "here. Ask your own workspace's admin to install it for your team."
+)
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
 
@@ -374,13 +378,19 @@ class SlackBot:
     async def _report(self, place: Place, request_id: str | None, exc: Exception) -> None:
         """A failure reaches the log in full and the person in one short line they can quote."""
         ref = (request_id or uuid.uuid4().hex)[-8:]
-        log.error("slack request %s from %s failed", request_id or ref, place.user_id, exc_info=exc)
-        sorry = say(
-            "Something went wrong on our side while answering you. ",
-            f"Please try again in a minute (reference {ref}).",
-        )
+        if isinstance(exc, Stranger):
+            log.info("slack request %s from %s, not a person of this workspace", ref, exc)
+            reply = STRANGER
+        else:
+            log.error(
+                "slack request %s from %s failed", request_id or ref, place.user_id, exc_info=exc
+            )
+            reply = say(
+                "Something went wrong on our side while answering you. ",
+                f"Please try again in a minute (reference {ref}).",
+            )
         try:
-            await self.courier.deliver([sorry], place)
+            await self.courier.deliver([reply], place)
         except Exception:
             log.exception("could not tell %s about request %s", place.user_id, ref)
 

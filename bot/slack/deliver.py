@@ -19,6 +19,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.grammar import Grammar
 from bot.slack.render import (
+    BUTTON_VALUE,
     FormOrigin,
     Rendered,
     SlackMessage,
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 
 # The bot cannot post there; the person who asked is told how to fix it.
 UNREACHABLE_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
+STALE_TRIGGER = {"expired_trigger_id", "invalid_trigger_id"}
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class Place:
     trigger_id: str | None = None
     retry_handlers: list[AsyncRetryHandler] = field(default_factory=list)
     session: ClientSession | None = None  # shared, so each reply does not open a connection
+    responses_left: int = 5  # Slack takes five replies through one response_url
 
 
 class Courier:
@@ -75,12 +78,20 @@ class Courier:
         if place.trigger_id:
             trigger, place.trigger_id = place.trigger_id, None  # a trigger opens one view
             origin = FormOrigin(form.command, form.hidden, place.channel_id, place.response_url)
-            await place.client.views_open(trigger_id=trigger, view=render_modal(form, origin))
-            return
+            try:
+                await place.client.views_open(trigger_id=trigger, view=render_modal(form, origin))
+                return
+            except SlackApiError as exc:
+                # Slack takes a trigger for 3 seconds; after a slow moment, offer the button.
+                if exc.response.get("error") not in STALE_TRIGGER:
+                    raise
         # Typed in a DM or a mention: Slack gives no trigger, so offer a button that brings one.
-        values = {**form.hidden, **{f.name: f.value for f in form.fields if f.value}}
+        # Short values ride along in its command; long ones would not fit a button's value.
+        short = {f.name: f.value for f in form.fields if f.value and len(f.value) <= 200}
         syntax = self.grammar.find(form.command)
-        command = self.grammar.to_text(syntax, values) if syntax else form.command
+        command = self.grammar.to_text(syntax, {**form.hidden, **short}) if syntax else ""
+        if not syntax or len(command) > BUTTON_VALUE:
+            command = form.command
         intro = (form.intro + " ") if form.intro else ""
         await self._message(
             Message(
@@ -108,45 +119,47 @@ class Courier:
             await self._ephemeral(rendered, place)
 
     async def _ephemeral(self, rendered: Rendered, place: Place) -> None:
-        if place.response_url and await self._respond(rendered.parts, place):
-            await self._upload(rendered.uploads, place, place.user_id)
-            return
-        if place.channel_id and not place.channel_id.startswith("D"):
+        parts = list(rendered.parts)
+        if place.response_url:
+            parts = parts[await self._respond(parts, place) :]
+        if parts and place.channel_id and not place.channel_id.startswith("D"):
             try:
-                for part in rendered.parts:
+                while parts:
                     await place.client.chat_postEphemeral(
                         channel=place.channel_id,
                         user=place.user_id,
-                        text=part.text,
-                        blocks=part.blocks,
+                        text=parts[0].text,
+                        blocks=parts[0].blocks,
                     )
-                await self._upload(rendered.uploads, place, place.user_id)
-                return
+                    parts.pop(0)
             except SlackApiError as exc:
                 if exc.response.get("error") not in UNREACHABLE_CHANNEL:
                     raise
-        # In the DM the person wrote in, or (from App Home) the app's DM with them.
-        dm = place.channel_id if place.channel_id and place.channel_id.startswith("D") else None
-        await self._post(rendered, place, dm or place.user_id)
+        # What is left goes to the app's DM with the person (a user id as the channel opens it).
+        await self._post(Rendered(parts, rendered.uploads), place, place.user_id)
 
-    async def _respond(self, parts: Sequence[SlackMessage], place: Place) -> bool:
-        """Answer through response_url; False if Slack no longer takes it (expired, used up)."""
+    async def _respond(self, parts: Sequence[SlackMessage], place: Place) -> int:
+        """Answer through response_url; how many parts Slack took (it allows five uses)."""
         assert place.response_url is not None
         hook = AsyncWebhookClient(
             place.response_url, session=place.session, retry_handlers=place.retry_handlers
         )
-        for part in parts:
+        for sent, part in enumerate(parts):
+            if place.responses_left <= 0:
+                place.response_url = None
+                return sent
             response = await hook.send(
                 text=part.text,
                 blocks=part.blocks,
                 response_type="ephemeral",
                 replace_original=False,
             )
+            place.responses_left -= 1
             if response.status_code != 200:
                 log.warning("response_url refused (%s): answering by DM", response.status_code)
                 place.response_url = None
-                return False
-        return True
+                return sent
+        return len(parts)
 
     async def _post(self, rendered: Rendered, place: Place, channel: str) -> None:
         """A visible post; a user id as the channel means the person's DM with the app."""

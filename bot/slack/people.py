@@ -22,6 +22,13 @@ from storage.models import Platform
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 ZONES = available_timezones()
+# Mentions looked up per request at most: a pasted wall of ids cannot stall the answer.
+MAX_MENTIONS = 20
+CACHE_SIZE = 10_000
+
+
+class Stranger(Exception):
+    """Someone Slack says is not a person of this workspace: a bot, or a Slack Connect guest."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Directory:
             if exc.response.get("error") not in {"user_not_found", "user_not_visible"}:
                 raise
             found = None
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache = {k: v for k, v in self._cache.items() if self.now() - v[0] < self.ttl}
         self._cache[key] = (self.now(), found)
         return found
 
@@ -88,6 +97,8 @@ class Directory:
     ) -> Identity:
         """The speaker; if Slack cannot tell us more, their id stands in for their name."""
         profile = await self.profile(client, team_id, user_id)
+        if profile is not None and not _belongs(profile, team_id):
+            raise Stranger(user_id)
         return Identity(
             platform=Platform.SLACK,
             workspace_external_id=team_id,
@@ -105,9 +116,13 @@ class Directory:
     ) -> list[Identity]:
         """The people of this workspace mentioned in the text (others stay unknown, and refused)."""
         found: list[Identity] = []
-        for user_id in dict.fromkeys(MENTION.findall(text)):
+        for user_id in list(dict.fromkeys(MENTION.findall(text)))[:MAX_MENTIONS]:
             profile = await self.profile(client, team_id, user_id)
-            if profile is None or not profile.is_person or profile.team_id not in ("", team_id):
+            if profile is None or not _belongs(profile, team_id):
                 continue
             found.append(await self.identity(client, team_id, team_name, user_id, None))
         return found
+
+
+def _belongs(profile: Profile, team_id: str) -> bool:
+    return profile.is_person and profile.team_id in ("", team_id)

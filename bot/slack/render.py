@@ -217,7 +217,7 @@ def render_home(message: m.Message) -> dict[str, Any]:
     blocks = render_blocks(message.blocks, [])
     if len(blocks) > VIEW_BLOCKS:
         blocks = blocks[: VIEW_BLOCKS - 1]
-        blocks.append(ContextBlock(elements=[_md("_There is more: type `/kpi kpis` to see it._")]))
+        blocks.append(ContextBlock(elements=[_md("_There is more than the Home tab can show._")]))
     return View(type="home", blocks=blocks).to_dict()
 
 

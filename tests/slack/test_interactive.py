@@ -121,7 +121,7 @@ async def test_a_dm_to_the_bot_is_a_command_and_bot_messages_are_ignored(
     await slack.meet(ANA)
     await slack.event("event_message_im.json", {"text": "kpis"})
     (reply,) = await slack.api.wait_for("chat.postMessage")
-    assert reply.args["channel"] == "D0AB12CDB"
+    assert reply.args["channel"] == ANA  # the app's DM with Ana, where she wrote
     assert "no KPIs yet" in texts(reply.args)
     await slack.event("event_message_im.json", {"text": "kpis", "bot_id": "B0AB12CD8"})
     await slack.event("event_message_im.json", {"subtype": "message_changed"})
@@ -209,8 +209,8 @@ async def test_a_failure_reaches_the_person_in_one_line_and_the_log_in_full(
     slack: SlackClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     await slack.meet(ANA)
-    slack.api.failing["views.open"] = "expired_trigger_id"
-    await slack.command("me set")  # opens a form: Slack refuses the (stale) trigger
+    slack.api.failing["views.open"] = "internal_error"
+    await slack.command("me set")  # opens a form: Slack fails
     calls = await slack.api.wait_for("response_url", where=lambda c: "went wrong" in texts(c.args))
     said = texts(calls[-1].args)
     assert "(reference 88f008e0)" in said  # the end of the request's trigger id
@@ -219,4 +219,22 @@ async def test_a_failure_reaches_the_person_in_one_line_and_the_log_in_full(
     (record,) = [r for r in caplog.records if "failed" in r.getMessage()]
     assert "13345224609.738474920.8088930838d88f008e0" in record.getMessage()
     assert record.exc_info is not None
-    assert "expired_trigger_id" in str(record.exc_info[1])
+    assert "internal_error" in str(record.exc_info[1])
+
+
+async def test_a_form_whose_trigger_expired_comes_as_a_button(slack: SlackClient) -> None:
+    await slack.meet(ANA)
+    slack.api.failing["views.open"] = "expired_trigger_id"
+    said = await slack.ask('propose "Qualified leads"')
+    assert "The button opens the form" in said
+    button = slack.api.of("response_url")[-1].args["blocks"][-1]["elements"][0]
+    assert button["value"].startswith('propose "Qualified leads"')  # what was typed rides along
+
+
+async def test_a_guest_from_another_workspace_is_told_and_not_made_a_member(
+    slack: SlackClient,
+) -> None:
+    slack.api.add_user("U0GUEST02", "Guest", team_id="T0ELSEWHERE")
+    said = await slack.ask("kpis", "U0GUEST02")
+    assert "you are a guest here" in said
+    assert "Welcome" not in said

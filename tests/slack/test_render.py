@@ -172,3 +172,21 @@ async def test_a_channel_post_where_the_bot_is_not_invited_tells_the_asker(slack
     assert [c.args["channel"] for c in posted] == ["C0PRIVATE", "U0AB12CD4"]
     assert [c.args["channel"] for c in slack_api.of("chat.postEphemeral")] == ["C0PRIVATE"]
     assert "/invite @kpi-coach" in json.dumps(posted[-1].args["blocks"])
+
+
+async def test_response_url_uses_are_counted_and_the_rest_goes_another_way(
+    slack_api: Any,
+) -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.commands import build_grammar
+
+    courier = Courier(build_grammar("/kpi"), "/kpi")
+    client = AsyncWebClient(token="xoxb-test", base_url=f"{slack_api.url}/api/")
+    place = Place(client, "U0AB12CD4", "C0AB12CD5", slack_api.response_url(), responses_left=1)
+    long = m.Message(tuple(m.Heading(f"h{i}") for i in range(60)))  # two Slack messages
+    await courier.deliver([long], place)
+    assert len(slack_api.of("response_url")) == 1
+    (rest,) = slack_api.of("chat.postEphemeral")  # no part twice, none lost
+    assert rest.args["text"] == "(continued)"
+    assert place.response_url is None
