@@ -32,7 +32,7 @@ from rituals.people import actor_member
 from rituals.teams import DAY_NAMES, team_rituals
 from storage.kpis import kpis_of
 from storage.models import Kpi, KpiStatus, Member, Role, Team
-from storage.people import teams_of, waiting_to_join
+from storage.people import requests_to_join, seats_of
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -48,8 +48,9 @@ async def show(ctx: Ctx, cmd: ShowHome) -> list[Reply]:
 async def home(ctx: Ctx) -> Message:
     member = await actor_member(ctx)
     kpis = await kpis_of(ctx.session, ctx.actor.workspace_id, member.id, include_retired=False)
-    teams = await teams_of(ctx.session, ctx.actor.workspace_id, member.id)
-    led = await teams_of(ctx.session, ctx.actor.workspace_id, member.id, {Role.LEAD})
+    seats = await seats_of(ctx.session, ctx.actor.workspace_id, member.id)
+    teams = [team for team, _ in seats]
+    led = [team for team, role in seats if role is Role.LEAD]
     blocks: list[Block] = [
         Heading(f"Hello {member.display_name}"),
         *_kpi_blocks(kpis),
@@ -90,25 +91,19 @@ async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) ->
         if kpi.status is KpiStatus.PROPOSED and kpi.agreed_at is None:
             blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} was proposed for you.")))
             blocks.append(Actions((Button("Accept", f"accept {kpi.id}", ButtonStyle.PRIMARY),)))
-    for team in led:
-        for person in await waiting_to_join(ctx.session, ctx.actor.workspace_id, team.id):
-            who = f'{mention_text(person.platform_user_id)} in "{team.name}"'
-            blocks.append(Paragraph(rich(f"{person.display_name} asked to join {team.name}.")))
-            blocks.append(
-                Actions(
-                    (
-                        Button(
-                            "Approve",
-                            f"team approve {who}",
-                            ButtonStyle.PRIMARY,
-                        ),
-                        Button(
-                            "Decline",
-                            f"team decline {who}",
-                        ),
-                    )
+    names = {team.id: team.name for team in led}
+    asked = await requests_to_join(ctx.session, ctx.actor.workspace_id, list(names))
+    for team_id, person in asked:
+        who = f'{mention_text(person.platform_user_id)} in "{names[team_id]}"'
+        blocks.append(Paragraph(rich(f"{person.display_name} asked to join {names[team_id]}.")))
+        blocks.append(
+            Actions(
+                (
+                    Button("Approve", f"team approve {who}", ButtonStyle.PRIMARY),
+                    Button("Decline", f"team decline {who}"),
                 )
             )
+        )
     return [Heading("Waiting for you"), *blocks] if blocks else []
 
 

@@ -192,6 +192,19 @@ async def teams_of(
     return (await session.scalars(query)).all()
 
 
+async def seats_of(
+    session: AsyncSession, workspace_id: int, member_id: int
+) -> list[tuple[Team, Role]]:
+    """The teams a member is on with their role on each, in the order they joined."""
+    rows = await session.execute(
+        select(Team, Membership.role)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.workspace_id == workspace_id, Membership.member_id == member_id)
+        .order_by(Membership.id)
+    )
+    return [(team, role) for team, role in rows]
+
+
 async def team_ids_of(session: AsyncSession, workspace_id: int, member_id: int) -> list[int]:
     return [t.id for t in await teams_of(session, workspace_id, member_id)]
 
@@ -321,10 +334,17 @@ async def drop_join_request(
 
 async def waiting_to_join(session: AsyncSession, workspace_id: int, team_id: int) -> list[Member]:
     """Who asked to join a team and has not been answered, oldest first."""
-    rows = await session.scalars(
-        select(Member)
-        .join(JoinRequest, JoinRequest.member_id == Member.id)
-        .where(JoinRequest.workspace_id == workspace_id, JoinRequest.team_id == team_id)
+    return [member for _, member in await requests_to_join(session, workspace_id, [team_id])]
+
+
+async def requests_to_join(
+    session: AsyncSession, workspace_id: int, team_ids: Sequence[int]
+) -> list[tuple[int, Member]]:
+    """(team id, who asked) for unanswered requests to join any of these teams, oldest first."""
+    rows = await session.execute(
+        select(JoinRequest.team_id, Member)
+        .join(Member, JoinRequest.member_id == Member.id)
+        .where(JoinRequest.workspace_id == workspace_id, JoinRequest.team_id.in_(team_ids))
         .order_by(JoinRequest.id)
     )
-    return list(rows)
+    return [(team_id, member) for team_id, member in rows]
