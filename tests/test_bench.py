@@ -9,25 +9,10 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 
-def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
+def bench(tmp_path: Path, script: str, *args: str) -> list[str]:
+    """Run a benchmark briefly in a folder of its own; the lines it printed."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "dispatch.py"), "--runs", "3"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
-    assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
-
-
-def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
-    """Whichever load generator this machine has (wrk, or the Python stand-in)."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "slack_ack.py"), "--seconds", "1", "--clients", "2"],
+        [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -35,6 +20,18 @@ def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    rows = [line.split() for line in result.stdout.splitlines()[2:]]
+    return result.stdout.splitlines()
+
+
+def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
+    lines = bench(tmp_path, "dispatch.py", "--runs", "3")
+    assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
+    assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
+
+
+def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
+    """Whichever load generator this machine has (wrk, or the Python stand-in)."""
+    lines = bench(tmp_path, "slack_ack.py", "--seconds", "1", "--clients", "2")
+    rows = [line.split() for line in lines[2:]]
     assert [(r[0], r[1]) for r in rows] == [("bare", "2"), ("kpi", "2")]
     assert rows[1][5] == "0"  # no failed acks

@@ -85,7 +85,6 @@ class SlackBot:
         engine: AsyncEngine,
         clock: Clock,
     ) -> None:
-        check_slack_settings(settings)
         self.settings = settings
         self.dispatcher = dispatcher
         self.engine = engine

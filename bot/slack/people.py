@@ -7,7 +7,6 @@ another workspace (a Slack Connect guest), a bot or a deactivated account is nev
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dispatch import Identity
+from bot.slack.render import MENTION
 from rituals.settings import PeopleDefaults
 from storage.models import Platform
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 ZONES = available_timezones()
 # Mentions looked up per request at most: a pasted wall of ids cannot stall the answer.
 MAX_MENTIONS = 20

@@ -63,7 +63,8 @@ MAX_PARTS = 4
 FORM_CALLBACK = "kpicoach-form"
 BUTTON_ACTION = re.compile(r"^run-\d+$")
 VALUE_ACTION = "value"
-_USER_ID = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{5,})$")
+# A user mention as Slack escapes it: <@U123> or <@U123|name>.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def escape(text: str) -> str:
@@ -271,7 +272,7 @@ def render_modal(form: m.Form, origin: FormOrigin) -> dict[str, Any]:
 
 def _input(f: m.FormField) -> InputBlock:
     element: Any
-    person = _USER_ID.match(f.value or "")
+    person = MENTION.fullmatch(f.value or "")
     if f.kind is m.FieldKind.CHOICE and f.options:
         options = [
             Option(text=PlainTextObject(text=clip(o, OPTION_TEXT)), value=o[:OPTION_VALUE])
@@ -282,7 +283,7 @@ def _input(f: m.FormField) -> InputBlock:
             action_id=VALUE_ACTION, options=options, initial_option=initial
         )
     elif f.kind is m.FieldKind.PERSON and (f.value is None or person):
-        initial_user = (person.group(1) or person.group(2)) if person else None
+        initial_user = person.group(1) if person else None
         element = UserSelectElement(action_id=VALUE_ACTION, initial_user=initial_user)
     else:
         element = PlainTextInputElement(

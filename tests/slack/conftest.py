@@ -162,14 +162,14 @@ class SlackClient:
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
 
-def texts(body: dict[str, Any]) -> str:
-    """Every piece of text in a message's blocks (or a view's), as Slack would receive it."""
-    out: list[str] = []
+def text_objects(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every text object in a message's blocks (or a view's), in order."""
+    found: list[dict[str, Any]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("text"), str):
-                out.append(node["text"])
+                found.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -177,7 +177,12 @@ def texts(body: dict[str, Any]) -> str:
                 walk(value)
 
     walk(body.get("blocks", []))
-    return "\n".join(out)
+    return found
+
+
+def texts(body: dict[str, Any]) -> str:
+    """Every piece of text in a message's blocks (or a view's), as Slack would receive it."""
+    return "\n".join(node["text"] for node in text_objects(body))
 
 
 def typed(text: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storage.engine import make_engine
 from storage.models import Member, Workspace
-from tests.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, texts
+from tests.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, text_objects, texts
 
 
 def kpi_id(said: str) -> int:
@@ -98,21 +98,9 @@ async def test_a_missing_value_opens_the_form_as_a_modal(slack: SlackClient) -> 
 
 def mrkdwn_of(body: dict[str, Any]) -> str:
     """The mrkdwn texts of a message: the only ones Slack parses for mentions and links."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                assert node.get("verbatim") is True, node
-                out.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(body["blocks"])
-    return "\n".join(out)
+    shown = [node for node in text_objects(body) if node.get("type") == "mrkdwn"]
+    assert all(node.get("verbatim") is True for node in shown), shown
+    return "\n".join(node["text"] for node in shown)
 
 
 async def test_user_text_cannot_ping_the_channel_or_forge_a_mention(slack: SlackClient) -> None:
