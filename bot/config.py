@@ -35,10 +35,15 @@ class CommandsConfig(_Strict):
     slash: str = Field("/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
 
 
+class DeliveryConfig(_Strict):
+    per_workspace_per_second: float = Field(10, gt=0, le=10_000)
+
+
 class AppConfig(RitualSettings):
     """app.yaml: the rituals' settings, plus what only the edges need."""
 
     commands: CommandsConfig = CommandsConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
 
 
 def load_app_config(path: Path) -> AppConfig:

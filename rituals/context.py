@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,20 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.at
+
+
+@dataclass
+class ShiftedClock:
+    """Another clock moved forward on demand: the console's demo time, and tests' moving time."""
+
+    base: Clock = field(default_factory=SystemClock)
+    offset: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset
+
+    def advance(self, span: timedelta) -> None:
+        self.offset += span
 
 
 @dataclass(frozen=True)

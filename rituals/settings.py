@@ -186,6 +186,10 @@ class TeamRituals(_Strict):
     checkin_day: Weekday = "mon"
     checkin_time: ClockTime = "10:00"
     one_on_one_weeks: int = Field(2, ge=1, le=8)
+    one_on_one_day: Weekday = "wed"
+    one_on_one_time: ClockTime = "10:00"
+    # The Fail of the Month vote opens this many days before the month ends, at check-in time.
+    vote_days: int = Field(3, ge=1, le=10)
     pulse_threshold: int = Field(3, ge=3, le=50)
     decline_threshold_percent: int = Field(20, ge=5, le=90)
 
@@ -199,12 +203,38 @@ class TeamRituals(_Strict):
         )
 
 
+# Rituals the scheduler prompts, and how late a prompt may still go out (hours).
+GRACE_HOURS: dict[str, int] = {"checkin": 24, "one_on_one": 24, "fail_of_month": 24, "review": 72}
+
+
+class NudgeSettings(_Strict):
+    """app.yaml's `nudges` section: how much the bot may interrupt a person, and how late."""
+
+    # Unprompted DMs a person gets in one week, across every ritual and team.
+    weekly_budget: int = Field(3, ge=1, le=20)
+    # A prompt missed while the bot was down still goes out this many hours late, not later.
+    grace_hours: dict[str, int] = Field(default_factory=lambda: dict(GRACE_HOURS))
+
+    @field_validator("grace_hours")
+    @classmethod
+    def _known_rituals(cls, grace: dict[str, int]) -> dict[str, int]:
+        for name, hours in grace.items():
+            if name not in GRACE_HOURS:
+                raise ValueError(
+                    f"{name!r} is not a scheduled ritual; they are {', '.join(GRACE_HOURS)}"
+                )
+            if not 0 < hours <= 24 * 14:
+                raise ValueError(f"{name}: give between 1 and {24 * 14} hours")
+        return {**GRACE_HOURS, **grace}
+
+
 class RitualSettings(_Strict):
     """Everything non-secret the rituals need, as app.yaml states it."""
 
     people: PeopleDefaults = PeopleDefaults()
     kpis: KpiSettings = KpiSettings()
     rituals: TeamRituals = TeamRituals()
+    nudges: NudgeSettings = NudgeSettings()
 
 
 def check_personal_hours(work_hours: tuple[str, str], quiet_hours: tuple[str, str]) -> str | None:

@@ -126,6 +126,8 @@ FORGET: Mapping[str, Forgetter] = {
     "membership": delete_rows,
     "join_request": delete_rows,
     "kpi": retire_kpis,
+    "nudge": delete_rows,
+    "outbox": delete_rows,
 }
 
 

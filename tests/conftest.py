@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from bot.dispatch import Dispatcher
 from bot.migrate import upgrade
 from rituals.context import FixedClock
 from storage.engine import make_engine
+from tests.databases import scratch_database
 from tests.support import Chat, seed_people
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     upgrade(url)
     return url
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[str]:
+    """A migrated database of the test's own, for work that commits: several engines or
+    processes sharing it, a worker killed half-way."""
+    with scratch_database(tmp_path, "own") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,246 @@
+"""The outbox worker: claims due rows, sends them through their platform, records what happened.
+
+A row is marked sent only after the platform accepted it. Failures that may pass (a 5xx, a
+dropped connection) retry with exponential backoff and jitter; a 429 waits out Retry-After and
+slows the whole workspace; failures that will not pass (the person left, the bot was removed)
+are recorded with their reason and never retried. A row claimed by a worker that died is "in
+doubt": the platform is asked whether it arrived before it is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Protocol
+
+from sqlalchemy import update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import ConfigError
+from rituals.context import Clock
+from storage.models import Outbox, OutboxStatus, Platform
+from storage.outbox import Claimed, claim, mark_failed, mark_sent, retry_later
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sent:
+    pass
+
+
+@dataclass(frozen=True)
+class Retry:
+    reason: str
+    after: float | None = None  # seconds the platform asked us to wait (429 Retry-After)
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str
+
+
+Result = Sent | Retry | Failed
+
+
+class Sender(Protocol):
+    """One platform's way to send a stored message."""
+
+    async def send(self, item: Claimed) -> Result: ...
+
+    async def delivered(self, item: Claimed) -> bool | None:
+        """Whether an in-doubt row already arrived; None when the platform cannot tell."""
+        ...
+
+
+class Pace:
+    """A send rate per workspace, which a 429 pauses for as long as the platform asked."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1 / per_second
+        self._next: dict[str, float] = {}
+
+    async def wait(self, workspace: str) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next.get(workspace, now))
+        self._next[workspace] = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def pause(self, workspace: str, seconds: float) -> None:
+        until = asyncio.get_running_loop().time() + seconds
+        self._next[workspace] = max(self._next.get(workspace, until), until)
+
+
+class Worker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        senders: Mapping[Platform, Sender],
+        clock: Clock,
+        per_second: float,
+        *,
+        exclusive: bool = False,
+        batch: int = 200,
+        concurrency: int = 16,
+        lease: timedelta = timedelta(minutes=2),
+        max_attempts: int = 8,
+        poll_seconds: float = 5.0,
+    ) -> None:
+        self.sessions = sessions
+        self.senders = senders
+        self.clock = clock
+        self.pace = Pace(per_second)
+        # The only worker on this database (SQLite): rows left `sending` are a dead run's.
+        self.exclusive = exclusive
+        self.batch = batch
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.poll_seconds = poll_seconds
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self.sent = 0
+
+    def wake(self) -> None:
+        """New rows are due: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until cancelled; a failed round is logged and the next one tries again."""
+        if self.exclusive:
+            await self.recover()
+        while True:
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox round failed; trying again shortly")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def recover(self) -> None:
+        """Rows a killed run left `sending` become in doubt at once, not after their lease."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(Outbox)
+                .where(
+                    Outbox.status == OutboxStatus.SENDING,
+                    Outbox.platform.in_(list(self.senders)),
+                )
+                .values(lease_until=now - timedelta(seconds=1))
+            )
+
+    async def drain(self) -> int:
+        """Send everything due now; how many rows were settled."""
+        total = 0
+        while settled := await self.round():
+            total += settled
+        return total
+
+    async def round(self) -> int:
+        async with self.sessions() as session, session.begin():
+            items = await claim(
+                session, list(self.senders), self.clock.now(), self.batch, self.lease
+            )
+        if not items:
+            return 0
+        results = await asyncio.gather(*(self._deliver(item) for item in items))
+        await self._record(list(zip(items, results, strict=True)))
+        return len(items)
+
+    async def _deliver(self, item: Claimed) -> Result:
+        sender = self.senders[item.platform]
+        async with self._slots:
+            try:
+                if item.in_doubt and await sender.delivered(item):
+                    log.info("outbox %s had arrived before its worker stopped", item.id)
+                    return Sent()
+                await self.pace.wait(item.workspace)
+                result = await sender.send(item)
+            except Exception as exc:
+                log.exception("outbox %s: sending failed", item.id)
+                return Retry(f"{type(exc).__name__}: {exc}")
+        if isinstance(result, Retry) and result.after is not None:
+            self.pace.pause(item.workspace, result.after)
+        return result
+
+    async def _record(self, outcomes: list[tuple[Claimed, Result]]) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            sent = [item.id for item, result in outcomes if isinstance(result, Sent)]
+            await mark_sent(session, sent, now)
+            self.sent += len(sent)
+            for item, result in outcomes:
+                if isinstance(result, Failed):
+                    log.warning("outbox %s to %s failed: %s", item.id, item.target, result.reason)
+                    await mark_failed(session, item.id, result.reason)
+                elif isinstance(result, Retry):
+                    await self._retry(session, item, result, now)
+
+    async def _retry(
+        self, session: AsyncSession, item: Claimed, result: Retry, now: object
+    ) -> None:
+        if result.after is not None:  # rate limited: wait as asked; it costs no attempt
+            when = self.clock.now() + timedelta(seconds=result.after)
+            await retry_later(session, item.id, when, result.reason, counts=False)
+        elif item.attempts >= self.max_attempts:
+            reason = f"gave up after {item.attempts} attempts: {result.reason}"
+            log.warning("outbox %s to %s failed: %s", item.id, item.target, reason)
+            await mark_failed(session, item.id, reason)
+        else:
+            delay = backoff(item.attempts)
+            await retry_later(
+                session, item.id, self.clock.now() + timedelta(seconds=delay), result.reason
+            )
+
+
+def backoff(attempt: int) -> float:
+    """Seconds before retry number `attempt`: 5 s doubling to an hour, with jitter so that a
+    recovered platform is not hit by every waiting row at the same instant."""
+    return float(min(3600, 5 * 2 ** (attempt - 1))) * random.uniform(0.5, 1.0)
+
+
+@contextlib.contextmanager
+def only_worker(database_url: str) -> Iterator[bool]:
+    """On SQLite, hold a lock file beside the database for as long as this process delivers.
+
+    SQLite has no row locks, so two workers on one file could send a row twice. Yields whether
+    this worker is the only one (SQLite); raises ConfigError if another process holds the lock.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        yield False
+        return
+    if not url.database or url.database == ":memory:":
+        yield True
+        return
+    path = Path(url.database).resolve().with_suffix(".worker.lock")
+    handle: IO[str] = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ConfigError(
+                f"{holder} already runs the scheduler on {url.database}. SQLite allows one: "
+                "stop it, or use PostgreSQL (DATABASE_URL) to run several."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"kpicoach (pid {os.getpid()})")
+        handle.flush()
+        yield True
+    finally:
+        handle.close()

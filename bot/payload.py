@@ -1,0 +1,134 @@
+"""Neutral messages to JSON and back, so an outbox row carries everything a worker needs.
+
+A message is written when it is queued and rendered for its platform only when it is sent, by
+whichever process claims it; the row must not depend on the process that wrote it.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from rituals.messages import (
+    Actions,
+    Audience,
+    Block,
+    Bullets,
+    Button,
+    ButtonStyle,
+    ChannelLink,
+    Code,
+    Fields,
+    File,
+    Heading,
+    Image,
+    Inline,
+    Mention,
+    Message,
+    Note,
+    Paragraph,
+    Rich,
+    Strong,
+)
+
+
+def _inline(part: Inline) -> object:
+    match part:
+        case str():
+            return part
+        case Mention(platform_user_id=uid, display_name=name):
+            return {"mention": uid, "name": name}
+        case ChannelLink(channel_id=channel):
+            return {"channel": channel}
+        case Strong(text=text):
+            return {"strong": text}
+        case Code(text=text):
+            return {"code": text}
+    raise TypeError(f"not an inline part: {part!r}")
+
+
+def _from_inline(data: Any) -> Inline:
+    if isinstance(data, str):
+        return data
+    if "mention" in data:
+        return Mention(data["mention"], data["name"])
+    if "channel" in data:
+        return ChannelLink(data["channel"])
+    if "strong" in data:
+        return Strong(data["strong"])
+    return Code(data["code"])
+
+
+def _rich(parts: Rich) -> list[object]:
+    return [_inline(p) for p in parts]
+
+
+def _from_rich(data: list[Any]) -> Rich:
+    return tuple(_from_inline(p) for p in data)
+
+
+def _block(block: Block) -> dict[str, object]:
+    match block:
+        case Heading(text=text):
+            return {"heading": text}
+        case Note(text=text):
+            return {"note": text}
+        case Paragraph(parts=parts):
+            return {"paragraph": _rich(parts)}
+        case Bullets(items=items):
+            return {"bullets": [_rich(i) for i in items]}
+        case Fields(items=items):
+            return {"fields": [list(i) for i in items]}
+        case Actions(buttons=buttons, prompt=prompt):
+            return {
+                "actions": [[b.label, b.command, b.style.value] for b in buttons],
+                "prompt": prompt,
+            }
+        case Image(path=path, alt=alt, title=title):
+            return {"image": path, "alt": alt, "title": title}
+        case File(name=name, data=data, mime=mime):
+            return {"file": name, "data": base64.b64encode(data).decode(), "mime": mime}
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _from_block(data: dict[str, Any]) -> Block:
+    if "heading" in data:
+        return Heading(data["heading"])
+    if "note" in data:
+        return Note(data["note"])
+    if "paragraph" in data:
+        return Paragraph(_from_rich(data["paragraph"]))
+    if "bullets" in data:
+        return Bullets(tuple(_from_rich(i) for i in data["bullets"]))
+    if "fields" in data:
+        return Fields(tuple((k, v) for k, v in data["fields"]))
+    if "actions" in data:
+        buttons = tuple(
+            Button(label, cmd, ButtonStyle(style)) for label, cmd, style in data["actions"]
+        )
+        return Actions(buttons, data.get("prompt"))
+    if "image" in data:
+        return Image(data["image"], data["alt"], data.get("title", ""))
+    if "file" in data:
+        return File(data["file"], base64.b64decode(data["data"]), data["mime"])
+    raise ValueError(f"unknown block in a stored message: {sorted(data)}")
+
+
+def encode(message: Message) -> dict[str, object]:
+    return {
+        "blocks": [_block(b) for b in message.blocks],
+        "audience": message.audience.value,
+        "to": _inline(message.to) if message.to else None,
+        "channel": message.channel_id,
+    }
+
+
+def decode(data: dict[str, Any]) -> Message:
+    to = _from_inline(data["to"]) if data.get("to") else None
+    assert to is None or isinstance(to, Mention)
+    return Message(
+        tuple(_from_block(b) for b in data["blocks"]),
+        audience=Audience(data["audience"]),
+        to=to,
+        channel_id=data.get("channel"),
+    )

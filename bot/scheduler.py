@@ -1,0 +1,281 @@
+"""The tick: what is due now, written once to the ledger and the outbox; and the clock that runs it.
+
+APScheduler only ticks. Each tick recomputes, from the database, which prompts are due at this
+minute for every person (their zone, working days, quiet hours, leave, snooze, budget) and
+inserts them under unique keys, so two ticks, a restart or a second replica never queue one
+twice, and prompts missed while the process was down go out late (within their grace) or are
+recorded as missed. Jobs live in memory with fixed ids: APScheduler 3 cannot share a job
+store between processes, and does not need to, because the database decides.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.payload import encode
+from rituals.messages import Mention
+from rituals.nudges import BODY, Prompt, compose
+from rituals.schedule import (
+    Decision,
+    Occurrence,
+    Person,
+    Reach,
+    Verdict,
+    decide,
+    occurrence,
+    previous_day,
+    team_rules,
+    week_name,
+)
+from rituals.settings import RitualSettings, TeamRituals
+from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
+from storage.outbox import budget_used, decided_keys, enqueue, record_nudges
+from storage.roster import SeatRow, TeamRow, seats_on, teams_on
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A prompt that is due, skipped or missed for one person, not yet in the ledger."""
+
+    key: str
+    occ: Occurrence
+    team: TeamRow
+    seat: SeatRow
+    decision: Decision
+    prompt: Prompt
+
+
+@dataclass
+class TickReport:
+    queued: int = 0  # prompts put in the outbox
+    messages: int = 0  # outbox rows (merged prompts share one)
+    held: int = 0  # due, but the person's weekly budget is spent: they wait
+    skipped: int = 0
+    missed: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Planner:
+    sessions: async_sessionmaker[AsyncSession]
+    settings: RitualSettings
+    platforms: Collection[Platform]
+    last_tick: datetime | None = None
+    last_report: TickReport = field(default_factory=TickReport)
+
+    async def tick(self, now: datetime) -> TickReport:
+        started = time.perf_counter()
+        report = TickReport()
+        async with self.sessions() as session, session.begin():
+            teams = await teams_on(session, self.platforms)
+            seats = await seats_on(session, self.platforms)
+            candidates = self._candidates(teams, seats, now)
+            known = await decided_keys(
+                session, {c.occ.ritual for c in candidates}, {c.occ.period for c in candidates}
+            )
+            fresh = [c for c in candidates if c.key not in known]
+            await self._settle(session, fresh, now, report)
+        report.seconds = time.perf_counter() - started
+        self.last_tick, self.last_report = now, report
+        if report.queued or report.missed:
+            log.info("tick %s: %s", now.isoformat(timespec="minutes"), report)
+        return report
+
+    def _candidates(
+        self, teams: list[TeamRow], seats: list[SeatRow], now: datetime
+    ) -> list[Candidate]:
+        by_team: dict[int, list[SeatRow]] = defaultdict(list)
+        for seat in seats:
+            by_team[seat.team_id].append(seat)
+        today: dict[str, date] = {}
+        out: list[Candidate] = []
+        for team in teams:
+            rituals = TeamRituals.model_validate(
+                {**self.settings.rituals.model_dump(), **team.settings}
+            )
+            created = team.created_at.astimezone(ZoneInfo(team.time_zone)).date()
+            rules = [r for r in team_rules(rituals, created) if r.ritual in BODY]
+            if not rules:
+                continue
+            people = by_team.get(team.id, [])
+            lead = next((s for s in people if s.role is Role.LEAD), None)
+            reports = tuple(_mention(s) for s in people if s.role is not Role.LEAD)
+            for seat in people:
+                person = self._person(seat)
+                local = today.get(seat.time_zone)
+                if local is None:
+                    local = today[seat.time_zone] = now.astimezone(ZoneInfo(seat.time_zone)).date()
+                for rule in rules:
+                    if rule.ritual == "one_on_one" and (
+                        lead is None or lead is seat and not reports
+                    ):
+                        continue  # a one-on-one needs a lead and someone to meet
+                    grace = timedelta(hours=self.settings.nudges.grace_hours[rule.ritual])
+                    for day in (local, previous_day(rule, local)):
+                        occ = occurrence(rule, day)
+                        if occ is None:
+                            continue
+                        decision = decide(occ, person, now, grace)
+                        if decision.verdict is Verdict.WAIT or decision.at < seat.joined_at:
+                            continue  # not yet; or from before they joined the team
+                        prompt = Prompt(
+                            rule.ritual,
+                            _mention(seat),
+                            team.name,
+                            lead=_mention(lead) if lead and lead is not seat else None,
+                            reports=reports if seat is lead and rule.ritual == "one_on_one" else (),
+                        )
+                        key = f"{rule.ritual}:{team.id}:{seat.member_id}:{occ.period}"
+                        out.append(Candidate(key, occ, team, seat, decision, prompt))
+        return out
+
+    def _person(self, seat: SeatRow) -> Person:
+        quiet = (
+            f"{seat.quiet_start}-{seat.quiet_end}"
+            if seat.quiet_start and seat.quiet_end
+            else self.settings.people.quiet_hours
+        )
+        return Person(
+            Reach(seat.time_zone, seat.working_days, quiet),
+            seat.paused,
+            seat.away_until,
+            seat.skip_week,
+            seat.snoozed_until,
+        )
+
+    async def _settle(
+        self, session: AsyncSession, fresh: list[Candidate], now: datetime, report: TickReport
+    ) -> None:
+        """Ledger first: only the prompts this tick wins get an outbox row."""
+        ledger: list[dict[str, object]] = []
+        for c in fresh:
+            if c.decision.verdict is Verdict.SKIPPED:
+                ledger.append(_ledger(c, NudgeOutcome.SKIPPED, c.decision.reason, now))
+            elif c.decision.verdict is Verdict.MISSED:
+                ledger.append(_ledger(c, NudgeOutcome.MISSED, c.decision.reason, now))
+        groups = await self._groups(
+            session, [c for c in fresh if c.decision.verdict is Verdict.DUE], now, report
+        )
+        for group in groups:
+            first = group[0].key
+            for c in group:
+                reason = None if c.key == first else f"merged into {first}"
+                ledger.append(_ledger(c, NudgeOutcome.QUEUED, reason, now))
+        won = await record_nudges(session, ledger)
+        rows: list[dict[str, object]] = []
+        for group in groups:
+            mine = [c for c in group if c.key in won]
+            if mine:
+                rows.append(_outbox_row(mine, now))
+                report.queued += len(mine)
+        await enqueue(session, rows)
+        report.messages = len(rows)
+        report.skipped = sum(
+            1 for c in fresh if c.decision.verdict is Verdict.SKIPPED and c.key in won
+        )
+        report.missed = sum(
+            1 for c in fresh if c.decision.verdict is Verdict.MISSED and c.key in won
+        )
+
+    async def _groups(
+        self, session: AsyncSession, due: list[Candidate], now: datetime, report: TickReport
+    ) -> list[list[Candidate]]:
+        """Prompts per person within their weekly budget: the most important alone, the rest
+        merged into one message, and none at all once the budget is spent (they wait)."""
+        by_person: dict[int, list[Candidate]] = defaultdict(list)
+        for c in due:
+            by_person[c.seat.member_id].append(c)
+        weeks = {_budget_week(cs[0], now) for cs in by_person.values()}
+        used = await budget_used(session, weeks)
+        budget = self.settings.nudges.weekly_budget
+        groups: list[list[Candidate]] = []
+        for member_id, cs in by_person.items():
+            left = budget - used.get((member_id, _budget_week(cs[0], now)), 0)
+            if left <= 0:
+                report.held += len(cs)
+                continue
+            cs.sort(key=lambda c: (c.prompt.priority, c.key))
+            if len(cs) <= left:
+                groups += [[c] for c in cs]
+            else:
+                groups += [[c] for c in cs[: left - 1]] + [cs[left - 1 :]]
+        return groups
+
+
+def _mention(seat: SeatRow) -> Mention:
+    return Mention(seat.platform_user_id, seat.display_name)
+
+
+def _budget_week(c: Candidate, now: datetime) -> str:
+    return week_name(now.astimezone(ZoneInfo(c.seat.time_zone)).date())
+
+
+def _ledger(
+    c: Candidate, outcome: NudgeOutcome, reason: str | None, now: datetime
+) -> dict[str, object]:
+    return {
+        "workspace_id": c.team.workspace_id,
+        "team_id": c.team.id,
+        "member_id": c.seat.member_id,
+        "ritual": c.occ.ritual,
+        "period": c.occ.period,
+        "dedupe_key": c.key,
+        "outcome": outcome,
+        "reason": reason,
+        "decided_at": now,
+    }
+
+
+def _outbox_row(group: list[Candidate], now: datetime) -> dict[str, object]:
+    first = group[0]
+    return {
+        "workspace_id": first.team.workspace_id,
+        "platform": first.team.platform,
+        "member_id": first.seat.member_id,
+        "target": first.seat.platform_user_id,
+        "ritual": first.occ.ritual,
+        "dedupe_key": first.key,
+        "payload": encode(compose([c.prompt for c in group])),
+        "budget_week": _budget_week(first, now),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def start_scheduler(
+    jobs: dict[str, tuple[Callable[[], Awaitable[object]], float]],
+) -> AsyncIOScheduler:
+    """Run each job every so many seconds, the first time at once (catching up after downtime).
+
+    One instance of a job at a time, and runs missed while the loop was busy merge into one.
+    """
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    for job_id, (job, seconds) in jobs.items():
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(seconds),
+            replace_existing=True,
+        )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,196 @@
+"""The scheduler's ledger and the outbox: inserted once, claimed by one worker, marked when sent.
+
+Inserts use ON CONFLICT DO NOTHING on the dedupe key, on SQLite and PostgreSQL alike, so
+computing the same prompt twice (a second tick, a restart, a second replica) writes nothing.
+Claims use SELECT ... FOR UPDATE SKIP LOCKED where the database has it (PostgreSQL); SQLite
+renders no lock, which is why only one process may deliver from a SQLite file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Nudge, Outbox, OutboxStatus, Platform, Workspace
+
+NUDGES: Table = Nudge.__table__  # type: ignore[assignment]
+OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
+
+
+def _insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+async def decided_keys(
+    session: AsyncSession, rituals: Collection[str], periods: Collection[str]
+) -> set[str]:
+    """The ledger's keys for these rituals and periods: prompts a tick has already settled."""
+    if not rituals or not periods:
+        return set()
+    query = select(Nudge.dedupe_key).where(Nudge.ritual.in_(rituals), Nudge.period.in_(periods))
+    return set((await session.scalars(query)).all())
+
+
+async def record_nudges(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -> set[str]:
+    """Write ledger rows; the keys this call wrote (a concurrent tick may have won the rest)."""
+    if not rows:
+        return set()
+    stmt = _insert_ignoring_duplicates(session, NUDGES).returning(NUDGES.c.dedupe_key)
+    return set((await session.execute(stmt, list(rows))).scalars().all())
+
+
+async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -> None:
+    """Add messages to the outbox; a row whose dedupe key exists already is left alone."""
+    if rows:
+        await session.execute(_insert_ignoring_duplicates(session, OUTBOX), list(rows))
+
+
+async def budget_used(session: AsyncSession, weeks: Collection[str]) -> dict[tuple[int, str], int]:
+    """(member id, week) -> unprompted DMs queued or sent to them that week."""
+    if not weeks:
+        return {}
+    query = (
+        select(Outbox.member_id, Outbox.budget_week, func.count())
+        .where(Outbox.budget_week.in_(weeks), Outbox.status != OutboxStatus.FAILED)
+        .group_by(Outbox.member_id, Outbox.budget_week)
+    )
+    rows = await session.execute(query)
+    return {(m, w): n for m, w, n in rows if m is not None and w is not None}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row a worker holds until its lease ends; in_doubt when a worker died while sending it."""
+
+    id: int
+    platform: Platform
+    workspace: str  # the platform's id of the workspace (Slack team id, Teams tenant)
+    target: str
+    ritual: str
+    payload: dict[str, Any]
+    attempts: int
+    in_doubt: bool
+
+
+async def claim(
+    session: AsyncSession,
+    platforms: Collection[Platform],
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    *,
+    stale_leases: bool = True,
+) -> list[Claimed]:
+    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker.
+
+    `stale_leases=False` leaves those for later, for a worker that must not doubt itself.
+    """
+    due = and_(Outbox.status == OutboxStatus.PENDING, Outbox.next_attempt_at <= now)
+    stale = and_(Outbox.status == OutboxStatus.SENDING, Outbox.lease_until < now)
+    query = (
+        select(Outbox, Workspace.external_id)
+        .join(Workspace, Workspace.id == Outbox.workspace_id)
+        .where(Outbox.platform.in_(platforms), or_(due, stale) if stale_leases else due)
+        .order_by(Outbox.next_attempt_at, Outbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Outbox)
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return []
+    claimed = [
+        Claimed(
+            row.id,
+            row.platform,
+            external_id,
+            row.target,
+            row.ritual,
+            row.payload,
+            row.attempts + 1,
+            row.status is OutboxStatus.SENDING,
+        )
+        for row, external_id in rows
+    ]
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.id.in_([c.id for c in claimed]))
+        .values(
+            status=OutboxStatus.SENDING,
+            lease_until=now + lease,
+            attempts=Outbox.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return claimed
+
+
+async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> None:
+    if ids:
+        await session.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(ids))
+            .values(status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def retry_later(
+    session: AsyncSession, row_id: int, when: datetime, error: str, *, counts: bool = True
+) -> None:
+    """Back to pending until `when`; a rate limit (counts=False) costs the row no attempt."""
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id)
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=when,
+            lease_until=None,
+            last_error=error[:300],
+            attempts=Outbox.attempts - (0 if counts else 1),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_failed(session: AsyncSession, row_id: int, reason: str) -> None:
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id)
+        .values(status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:300])
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    counts: dict[str, int]  # status -> rows
+    oldest_due: datetime | None  # the longest-waiting pending row's due time
+
+
+async def backlog(session: AsyncSession) -> Backlog:
+    counts = await session.execute(select(Outbox.status, func.count()).group_by(Outbox.status))
+    oldest = await session.scalar(
+        select(func.min(Outbox.next_attempt_at)).where(Outbox.status == OutboxStatus.PENDING)
+    )
+    return Backlog({status.value: n for status, n in counts}, oldest)
+
+
+async def rows_with_status(
+    session: AsyncSession, statuses: Collection[OutboxStatus], limit: int
+) -> Sequence[Outbox]:
+    """The newest rows in these states, for operators."""
+    query = (
+        select(Outbox)
+        .where(Outbox.status.in_(statuses))
+        .order_by(Outbox.next_attempt_at.desc(), Outbox.id.desc())
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
