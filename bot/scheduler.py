@@ -10,18 +10,23 @@ store between processes, and does not need to, because the database decides.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import AppConfig
+from bot.delivery import Sender, Worker, only_worker
 from bot.payload import encode
+from rituals.context import Clock
 from rituals.messages import Mention
 from rituals.nudges import BODY, Prompt, compose
 from rituals.schedule import (
@@ -37,6 +42,7 @@ from rituals.schedule import (
     week_name,
 )
 from rituals.settings import RitualSettings, TeamRituals
+from storage.engine import make_sessionmaker
 from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
 from storage.outbox import budget_used, decided_keys, enqueue, record_nudges
 from storage.roster import SeatRow, TeamRow, seats_on, teams_on
@@ -120,7 +126,7 @@ class Planner:
                     local = today[seat.time_zone] = now.astimezone(ZoneInfo(seat.time_zone)).date()
                 for rule in rules:
                     if rule.ritual == "one_on_one" and (
-                        lead is None or lead is seat and not reports
+                        lead is None or (lead is seat and not reports)
                     ):
                         continue  # a one-on-one needs a lead and someone to meet
                     grace = timedelta(hours=self.settings.nudges.grace_hours[rule.ritual])
@@ -260,10 +266,8 @@ def _outbox_row(group: list[Candidate], now: datetime) -> dict[str, object]:
 def start_scheduler(
     jobs: dict[str, tuple[Callable[[], Awaitable[object]], float]],
 ) -> AsyncIOScheduler:
-    """Run each job every so many seconds, the first time at once (catching up after downtime).
-
-    One instance of a job at a time, and runs missed while the loop was busy merge into one.
-    """
+    """Run each job every so many seconds. One instance of a job at a time, and runs missed
+    while the loop was busy merge into one."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     for job_id, (job, seconds) in jobs.items():
         scheduler.add_job(
@@ -271,7 +275,6 @@ def start_scheduler(
             "interval",
             seconds=seconds,
             id=job_id,
-            next_run_time=datetime.now(UTC),
             coalesce=True,
             max_instances=1,
             misfire_grace_time=int(seconds),
@@ -279,3 +282,55 @@ def start_scheduler(
         )
     scheduler.start()
     return scheduler
+
+
+@dataclass
+class Scheduling:
+    """The tick and the worker of one process, as the server and the console run them."""
+
+    planner: Planner
+    worker: Worker
+    clock: Clock
+
+    async def tick(self) -> TickReport:
+        report = await self.planner.tick(self.clock.now())
+        if report.messages:
+            self.worker.wake()
+        return report
+
+
+@contextlib.asynccontextmanager
+async def scheduling(
+    engine: AsyncEngine,
+    config: AppConfig,
+    senders: Mapping[Platform, Sender],
+    clock: Clock,
+    extra_jobs: Mapping[str, tuple[Callable[[], Awaitable[object]], float]] | None = None,
+) -> AsyncIterator[Scheduling]:
+    """Tick every minute and deliver until the block ends; on SQLite, as the only process."""
+    with only_worker(engine.url.render_as_string(hide_password=False)) as exclusive:
+        sessions = make_sessionmaker(engine)
+        rhythm = Scheduling(
+            Planner(sessions, config, list(senders)),
+            Worker(
+                sessions,
+                senders,
+                clock,
+                config.delivery.per_workspace_per_second,
+                exclusive=exclusive,
+            ),
+            clock,
+        )
+        try:
+            await rhythm.tick()  # at once: catch up on what came due while we were down
+        except Exception:
+            log.exception("the first tick failed; the next one will try again")
+        delivering = asyncio.create_task(rhythm.worker.run(), name="outbox-worker")
+        scheduler = start_scheduler({"tick": (rhythm.tick, TICK_SECONDS), **(extra_jobs or {})})
+        try:
+            yield rhythm
+        finally:
+            scheduler.shutdown(wait=False)
+            delivering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivering

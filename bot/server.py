@@ -8,23 +8,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 
 from aiohttp import web
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, Settings
+from bot.delivery import Sender
 from bot.dispatch import Dispatcher
+from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
 from bot.slack import http as slack_http
+from bot.slack import store
 from bot.slack.app import SlackBot, check_slack_settings
 from bot.wiring import check_schema, make_dispatcher
 from rituals.context import Clock
-from storage.engine import make_engine
+from storage.engine import make_engine, make_sessionmaker
+from storage.models import OutboxStatus, Platform
+from storage.outbox import backlog
 
 log = logging.getLogger(__name__)
 
 ENGINE = web.AppKey("engine", AsyncEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+SCHEDULING = web.AppKey("scheduling", Scheduling)
 
 
 def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Application:
@@ -53,22 +59,54 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         finally:
             await bot.close()
 
+    async def rhythm(app: web.Application) -> AsyncIterator[None]:
+        senders: dict[Platform, Sender] = {}
+        jobs = {}
+        if slack_http.SLACK in app:
+            senders[Platform.SLACK] = app[slack_http.SLACK].sender()
+            engine = app[ENGINE]
+            jobs["slack-events"] = (lambda: store.forget_old_events(engine, clock.now()), 3600.0)
+        async with scheduling(app[ENGINE], config, senders, clock, jobs) as running:
+            app[SCHEDULING] = running
+            yield
+
     app.cleanup_ctx.append(database)
     if settings.slack_configured:
         app.cleanup_ctx.append(slack)
         slack_http.add_routes(app, settings)
+    app.cleanup_ctx.append(rhythm)
     app.router.add_get("/healthz", healthz)
     return app
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """The database, the scheduler's last tick and the outbox's backlog, for load balancers
+    and for whoever is on call."""
     try:
-        async with request.app[ENGINE].connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with make_sessionmaker(request.app[ENGINE])() as session:
+            waiting = await backlog(session)
     except Exception:
         log.exception("health check: database unreachable")
         return web.json_response({"status": "error", "database": "unreachable"}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+    running = request.app[SCHEDULING]
+    last = running.planner.last_tick
+    now = running.clock.now()
+    late = last is None or (now - last).total_seconds() > 3 * TICK_SECONDS
+    return web.json_response(
+        {
+            "status": "degraded" if late else "ok",
+            "database": "ok",
+            "scheduler": {
+                "last_tick": last.isoformat() if last else None,
+                "seconds_since": round((now - last).total_seconds()) if last else None,
+                "last_report": asdict(running.planner.last_report),
+            },
+            "outbox": {
+                **{status.value: waiting.counts.get(status.value, 0) for status in OutboxStatus},
+                "oldest_due": waiting.oldest_due.isoformat() if waiting.oldest_due else None,
+            },
+        }
+    )
 
 
 def describe_platforms(settings: Settings) -> list[str]:

@@ -37,6 +37,7 @@ from bot.slack.manifest import BOT_SCOPES
 from bot.slack.people import Directory, Stranger
 from bot.slack.render import BUTTON_ACTION, FORM_CALLBACK, FormOrigin, form_values, render_home
 from bot.slack.render import render_modal as modal
+from bot.slack.sender import SlackSender
 from rituals.context import Clock
 from rituals.messages import Form, Message, say
 from storage.models import Platform
@@ -98,12 +99,23 @@ class SlackBot:
         self.retries = retry_handlers()
         # A client per bot token, built once: queued work holds a reference, not a new client.
         self._clients: dict[str | None, AsyncWebClient] = {}
+        self.installations: AsyncSQLAlchemyInstallationStore | None = None
         self.app = self._bolt_app()
         self._listen()
 
     async def close(self) -> None:
         await self.backlog.close()
         await self.session.close()
+
+    def sender(self) -> SlackSender:
+        """How the outbox worker posts into Slack, with this app's tokens and connections."""
+        return SlackSender(self._token_for, self.settings.slack_api_url, self.session)
+
+    async def _token_for(self, team_id: str) -> str | None:
+        if self.installations is None:
+            return self.settings.slack_bot_token
+        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=team_id)
+        return bot.bot_token if bot else None
 
     @property
     def socket_mode(self) -> bool:
@@ -130,6 +142,7 @@ class SlackBot:
         assert s.slack_client_id
         assert s.slack_client_secret
         installations = AsyncSQLAlchemyInstallationStore(s.slack_client_id, self.engine)
+        self.installations = installations
         return AsyncApp(
             client=client,
             signing_secret=s.slack_signing_secret,

@@ -40,10 +40,15 @@ async def first_sighting(engine: AsyncEngine, event_id: str, now: datetime) -> b
     """True the first time an event id arrives, on any replica; False for every retry of it."""
     try:
         async with engine.begin() as connection:
-            await connection.execute(
-                delete(seen_events).where(seen_events.c.received_at < now - REMEMBER_EVENTS)
-            )
             await connection.execute(insert(seen_events).values(event_id=event_id, received_at=now))
     except IntegrityError:
         return False
     return True
+
+
+async def forget_old_events(engine: AsyncEngine, now: datetime) -> None:
+    """Run by the scheduler hourly, so an event's request never pays for the cleanup."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            delete(seen_events).where(seen_events.c.received_at < now - REMEMBER_EVENTS)
+        )

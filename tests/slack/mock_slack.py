@@ -34,6 +34,12 @@ class MockSlack:
     not_in: set[str] = field(default_factory=set)
     # method -> the error Slack answers it with, every time
     failing: dict[str, str] = field(default_factory=dict)
+    # method -> how many HTTP 500s to answer before recovering (an outage)
+    down: dict[str, int] = field(default_factory=dict)
+    # seconds each chat.postMessage takes, as a real round trip would
+    latency: float = 0.0
+    # channel -> messages posted there (a user id as the channel means the app's DM with them)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Socket Mode: envelopes to push to the connected client, and the acks it sent back
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
@@ -114,7 +120,7 @@ class MockSlack:
         elif request.can_read_body:
             form = await request.post()
             args.update({k: v for k, v in form.items() if isinstance(v, str)})
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         return args
@@ -129,8 +135,13 @@ class MockSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
+        if self.down.get(method, 0) > 0:
+            self.down[method] -= 1
+            return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         if method in self.failing:
             return web.json_response({"ok": False, "error": self.failing[method]})
+        if method == "chat.postMessage" and self.latency:
+            await asyncio.sleep(self.latency)
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -151,11 +162,16 @@ class MockSlack:
             channel = str(args.get("channel"))
             if channel in self.not_in:
                 return {"ok": False, "error": "not_in_channel"}
+            if method == "chat.postMessage":
+                posted = {"text": args.get("text"), "metadata": args.get("metadata")}
+                self.history.setdefault(_dm(channel), []).insert(0, posted)
             return {"ok": True, "channel": channel, "ts": "1700000000.000900"}
+        if method == "conversations.history":
+            return {"ok": True, "messages": self.history.get(str(args.get("channel")), [])}
         if method in {"views.open", "views.publish", "views.update", "views.push"}:
             return {"ok": True, "view": {"id": "V0NEW", **(args.get("view") or {})}}
         if method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(args.get("users"))[1:]}}
+            return {"ok": True, "channel": {"id": _dm(str(args.get("users")))}}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.url}/upload/F0FILE", "file_id": "F0FILE"}
         if method == "files.completeUploadExternal":
@@ -204,3 +220,8 @@ class MockSlack:
         finally:
             pusher.cancel()
         return ws
+
+
+def _dm(channel: str) -> str:
+    """A user id names the app's DM with them, as Slack's own chat.postMessage allows."""
+    return "D" + channel[1:] if channel.startswith(("U", "W")) else channel
