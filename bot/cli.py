@@ -12,14 +12,17 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from bot.config import AppConfig, ConfigError, Settings, load_app_config, load_settings
-from bot.console.chat import ConsoleChat, stdin_reader
+from bot.console.chat import ConsoleChat, ConsoleSender, stdin_reader
 from bot.console.demo import seed_demo
 from bot.migrate import new_revision, upgrade
+from bot.outbox_report import outbox_report
+from bot.scheduler import scheduling
 from bot.server import describe_platforms, make_app
 from bot.slack.manifest import manifest_yaml
 from bot.wiring import check_schema, make_dispatcher
-from rituals.context import SystemClock
+from rituals.context import ShiftedClock, SystemClock
 from storage.engine import make_engine, make_sessionmaker
+from storage.models import Platform
 
 DESCRIPTION = """\
 kpi-coach: a Slack and Teams bot for humane KPI coaching rituals.
@@ -31,6 +34,7 @@ commands:
                  (works with piped input too: kpicoach console < script.txt)
   serve          serve HTTP on PORT: /healthz, and the Slack and Teams endpoints
   migrate        upgrade the database (DATABASE_URL) to the newest schema
+  outbox         messages waiting to be sent, failed ones with their reason, recent ones
   new-migration  (developers) autogenerate a migration from the models
   slack-manifest print the Slack app manifest (YAML) to paste at api.slack.com/apps
 
@@ -54,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="serve HTTP on PORT")
     migrate = sub.add_parser("migrate", help="upgrade the database to the newest schema")
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
+    outbox = sub.add_parser("outbox", help="pending, failed and recently sent messages")
+    outbox.add_argument("--limit", type=int, default=20, help="rows per section (default: 20)")
     new = sub.add_parser("new-migration", help="autogenerate a migration from the models")
     new.add_argument("message", help="what the migration changes")
     slack = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
@@ -88,6 +94,9 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
     if args.command == "migrate":
         upgrade(settings.database_url, args.revision)
         return 0
+    if args.command == "outbox":
+        print(asyncio.run(show_outbox(settings, max(1, args.limit))))
+        return 0
     if args.command == "new-migration":
         new_revision(settings.database_url, args.message)
         return 0
@@ -120,11 +129,21 @@ def serve(settings: Settings, config: AppConfig) -> int:
     return 0
 
 
+async def show_outbox(settings: Settings, limit: int) -> str:
+    engine = make_engine(settings.database_url)
+    try:
+        await check_schema(engine)
+        async with make_sessionmaker(engine)() as session:
+            return await outbox_report(session, limit)
+    finally:
+        await engine.dispose()
+
+
 async def console(settings: Settings, config: AppConfig, speaker: str) -> int:
     engine = make_engine(settings.database_url)
     try:
         await check_schema(engine)
-        clock = SystemClock()
+        clock = ShiftedClock(SystemClock())  # `:clock +7d` moves it
         working_days = ",".join(config.people.working_days)
         async with make_sessionmaker(engine)() as session, session.begin():
             await seed_demo(session, clock, working_days)
@@ -136,8 +155,12 @@ async def console(settings: Settings, config: AppConfig, speaker: str) -> int:
             working_days=working_days,
             default_time_zone=config.people.default_time_zone,
             echo=not sys.stdin.isatty(),
+            clock=clock,
         )
-        await chat.run()
+        senders = {Platform.CONSOLE: ConsoleSender(chat)}
+        async with scheduling(engine, config, senders, clock) as running:
+            chat.rhythm = running
+            await chat.run()
     finally:
         await engine.dispose()
     return 0

@@ -109,6 +109,8 @@ class Worker:
         self.poll_seconds = poll_seconds
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        # One drain at a time per process, so whoever drains knows all that was due is done.
+        self._draining = asyncio.Lock()
         self.sent = 0
 
     def wake(self) -> None:
@@ -144,8 +146,9 @@ class Worker:
     async def drain(self) -> int:
         """Send everything due now; how many rows were settled."""
         total = 0
-        while settled := await self.round():
-            total += settled
+        async with self._draining:
+            while settled := await self.round():
+                total += settled
         return total
 
     async def round(self) -> int:

@@ -8,26 +8,39 @@ be tried. Forms are asked one field at a time.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.render import render_message
+from bot.delivery import Result, Sent
 from bot.dispatch import Dispatcher, Identity
-from rituals.messages import Button, FieldKind, File, Form, FormField, Message, Outgoing
+from bot.payload import decode
+from bot.scheduler import Scheduling
+from rituals.context import ShiftedClock
+from rituals.messages import Actions, Button, FieldKind, File, Form, FormField, Message, Outgoing
 from storage.models import Platform
+from storage.outbox import Claimed
 
 ReadLine = Callable[[], Awaitable[str | None]]
 
 META_HELP = (
     "Console commands: ':as NAME' speak as someone else (lea is the team lead; a new name is "
     "a newcomer), ':in CHANNEL' type in a channel (':dm' back to a direct message), ':people' "
-    "who is here, ':quit' leave. Everything else goes to the bot; type 'help' to see what it "
-    "can do, and a number to press a button."
+    "who is here, ':clock +7d' move the demo's time forward (m, h, d or w) to see the "
+    "scheduled nudges arrive, ':quit' leave. Everything else goes to the bot; type 'help' to "
+    "see what it can do, and a number to press a button."
 )
+CLOCK_STEP = timedelta(minutes=15)
+CLOCK_LIMIT = timedelta(days=31)
+SPANS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def stdin_reader(stream: TextIO = sys.stdin) -> ReadLine:
@@ -73,8 +86,12 @@ class ConsoleChat:
         echo: bool,
         people: Sequence[DemoPerson] = PEOPLE,
         exports: Path = Path("exports"),
+        clock: ShiftedClock | None = None,
     ) -> None:
         self.exports = exports
+        self.clock = clock
+        # Set by the caller once the scheduler runs, so `:clock` can step it.
+        self.rhythm: Scheduling | None = None
         self.dispatcher = dispatcher
         self.read = read
         self.out = out
@@ -124,6 +141,9 @@ class ConsoleChat:
                 return
             line = line.strip()
             if not line:
+                continue
+            if line.startswith(":clock"):
+                await self.move_clock(line.removeprefix(":clock").strip())
                 continue
             if line.startswith(":"):
                 if not self.meta(line):
@@ -178,6 +198,38 @@ class ConsoleChat:
             return True
         self.write(META_HELP)
         return True
+
+    async def move_clock(self, span: str) -> None:
+        """Move the demo's time forward in steps, ticking at each, so nudges arrive in order."""
+        if self.clock is None or self.rhythm is None:
+            self.write("The clock only moves in the demo console.")
+            return
+        match = re.fullmatch(r"\+?(\d{1,4})\s*([mhdw])", span.lower())
+        if not span:
+            self.write(f"It is {self._time_for(self.speaker)}. Move it with ':clock +7d'.")
+            return
+        delta = timedelta(**{SPANS[match.group(2)]: int(match.group(1))}) if match else None
+        if delta is None or not CLOCK_STEP <= delta <= CLOCK_LIMIT:
+            self.write(
+                "Say how far to move, 15 minutes to 31 days ahead: ':clock +30m', ':clock +2h', "
+                "':clock +1d', ':clock +1w'."
+            )
+            return
+        target = self.clock.now() + delta
+        while (now := self.clock.now()) < target:
+            # Step on the quarter hours, so a 10:00 prompt shows up at 10:00.
+            step = CLOCK_STEP - (now - now.replace(minute=0, second=0, microsecond=0)) % CLOCK_STEP
+            self.clock.advance(min(step, target - now))
+            await self.rhythm.planner.tick(self.clock.now())
+            await self.rhythm.worker.drain()
+        self.write(f"It is now {self._time_for(self.speaker)}.")
+
+    def _time_for(self, handle: str) -> str:
+        assert self.clock is not None
+        person = self.people.get(handle)
+        zone = person.time_zone if person else self.default_time_zone
+        local = self.clock.now().astimezone(ZoneInfo(zone))
+        return f"{local:%a %d %b %Y %H:%M} ({zone}, {self.identity().display_name}'s time)"
 
     async def send(self, text: str) -> None:
         await self.show(await self.dispatcher.handle_text(self.identity(), text))
@@ -268,3 +320,30 @@ def _chosen(field: FormField, answer: str) -> str:
     if field.options and number and 1 <= int(answer) <= len(field.options):
         return field.options[int(answer) - 1]
     return answer.lower() if field.options else answer
+
+
+class ConsoleSender:
+    """The outbox's way into the console: a nudge is printed, addressed and time-stamped."""
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        self.chat = chat
+
+    async def send(self, item: Claimed) -> Result:
+        message = decode(item.payload)
+        person = self.chat.people.get(item.target)
+        name = person.name if person else item.target.capitalize()
+        when = ""
+        if self.chat.clock is not None:
+            zone = ZoneInfo(person.time_zone if person else self.chat.default_time_zone)
+            when = f"{self.chat.clock.now().astimezone(zone):%a %H:%M} their time, "
+        self.chat.write(f"\n-- nudge: {when}DM to {name} --")
+        if item.target == self.chat.speaker:
+            self.chat.buttons = []
+            self.chat.show_message(message)
+        else:  # someone else's buttons are theirs to press: show what it says, not them
+            blocks = tuple(b for b in message.blocks if not isinstance(b, Actions))
+            self.chat.write(render_message(replace(message, blocks=blocks))[0])
+        return Sent()
+
+    async def delivered(self, item: Claimed) -> bool | None:
+        return None  # a terminal keeps no history to ask
