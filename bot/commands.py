@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.grammar import Grammar, Param, Syntax
-from rituals import home, kpis, me, privacy, team_settings, teams
+from rituals import breaks, home, kpis, me, privacy, team_schedule, team_settings, teams
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.messages import Reply
@@ -318,6 +318,105 @@ SETTINGS_COMMANDS = (
 )
 
 
+NUDGE_COMMANDS = (
+    Syntax(
+        names=("away",),
+        model=breaks.GoAway,
+        handler=breaks.go_away,
+        topic="Nudges",
+        summary="on leave: no nudges until the day you are back",
+        params=(Param("until", "until", placeholder="YYYY-MM-DD", positional=True),),
+        examples=("away until 2026-12-01", "away 2027-01-04"),
+        details="Give the first day you want nudges again, in your own time zone; nudges "
+        "resume that day. Up to a year ahead: for longer, or with no end, `me set pause on`.",
+    ),
+    Syntax(
+        names=("away off", "back"),
+        model=breaks.ComeBack,
+        handler=breaks.come_back,
+        topic="Nudges",
+        summary="back early from `away`: nudges reach you again from now",
+        examples=("away off", "back"),
+    ),
+    Syntax(
+        names=("skip week", "skip", "skip this week"),
+        model=breaks.SkipWeek,
+        handler=breaks.skip_week,
+        topic="Nudges",
+        summary="no more nudges this week; next week's come as usual",
+        examples=("skip week",),
+        details="The week is your own: Monday to Sunday where you are.",
+    ),
+    Syntax(
+        names=("skip off",),
+        model=breaks.UnskipWeek,
+        handler=breaks.unskip_week,
+        topic="Nudges",
+        summary="take back `skip week`: this week's nudges still due come after all",
+        examples=("skip off",),
+    ),
+    Syntax(
+        names=("snooze",),
+        model=breaks.Snooze,
+        handler=breaks.snooze,
+        topic="Nudges",
+        summary="hold nudges for a while; they come when the snooze ends",
+        params=(Param("span", placeholder="30m|2h|1d|until HH:MM"),),
+        examples=("snooze 2h", "snooze 30m", "snooze 1d", "snooze until 14:00"),
+        details="From 15 minutes to 7 days. `until` is your own time: today, or tomorrow if "
+        "that time has passed. Nudges still keep out of your quiet hours when it ends.",
+    ),
+    Syntax(
+        names=("snooze off",),
+        model=breaks.EndSnooze,
+        handler=breaks.end_snooze,
+        topic="Nudges",
+        summary="end a snooze now",
+        examples=("snooze off",),
+    ),
+    Syntax(
+        names=("schedule",),
+        model=team_schedule.ShowSchedule,
+        handler=team_schedule.show,
+        topic="Nudges",
+        summary="when a team's rituals come round, and when each next reaches you",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("schedule", "schedule Growth"),
+    ),
+    Syntax(
+        names=("schedule set",),
+        model=team_schedule.ChangeSchedule,
+        handler=team_schedule.change,
+        topic="Nudges",
+        summary="change when a team's rituals come round; with no values, a form (lead or admin)",
+        params=(
+            # Only "in": "of" and "to" read naturally inside a cadence ("end of the month").
+            Param("team", "in", placeholder="team"),
+            Param("checkin", "checkin", placeholder="day HH:MM", also=("check-in",)),
+            Param(
+                "one_on_one",
+                "one-on-one",
+                placeholder="every N weeks day HH:MM",
+                also=("1:1", "one_on_one", "1on1"),
+            ),
+            Param("vote", "vote", placeholder="N days before month end"),
+        ),
+        examples=(
+            "schedule set checkin wed 09:30",
+            "schedule set one-on-one every 3 weeks thu 14:00",
+            "schedule set vote 4 days before month end",
+            'schedule set in "Growth" checkin tue one-on-one every week',
+            "schedule set",
+        ),
+        details="Times are each person's own: 09:30 reaches everyone at 09:30 where they are, "
+        "on their working days and outside their quiet hours. The Fail of the Month vote opens "
+        "at check-in time on the first of its days; the quarterly review, on the first "
+        "check-in day of each quarter. Give any part alone (`checkin 09:30`, `one-on-one thu`).",
+        form_title="Change the schedule",
+    ),
+)
+
+
 def build_grammar(prefix: str) -> Grammar:
     """The grammar for every platform, with help that reads the grammar it belongs to."""
 
@@ -333,5 +432,7 @@ def build_grammar(prefix: str) -> Grammar:
         params=(Param("topic"),),
         examples=("help", "help propose", "help kpis"),
     )
-    grammar = Grammar((help_syntax, *TEAM_COMMANDS, *KPI_COMMANDS, *SETTINGS_COMMANDS), prefix)
+    grammar = Grammar(
+        (help_syntax, *TEAM_COMMANDS, *KPI_COMMANDS, *SETTINGS_COMMANDS, *NUDGE_COMMANDS), prefix
+    )
     return grammar

@@ -189,11 +189,9 @@ class Worker:
                     log.warning("outbox %s to %s failed: %s", item.id, item.target, result.reason)
                     await mark_failed(session, item.id, result.reason)
                 elif isinstance(result, Retry):
-                    await self._retry(session, item, result, now)
+                    await self._retry(session, item, result)
 
-    async def _retry(
-        self, session: AsyncSession, item: Claimed, result: Retry, now: object
-    ) -> None:
+    async def _retry(self, session: AsyncSession, item: Claimed, result: Retry) -> None:
         if result.after is not None:  # rate limited: wait as asked; it costs no attempt
             when = self.clock.now() + timedelta(seconds=result.after)
             await retry_later(session, item.id, when, result.reason, counts=False)

@@ -112,8 +112,7 @@ class Planner:
             rituals = TeamRituals.model_validate(
                 {**self.settings.rituals.model_dump(), **team.settings}
             )
-            created = team.created_at.astimezone(ZoneInfo(team.time_zone)).date()
-            rules = [r for r in team_rules(rituals, created) if r.ritual in BODY]
+            rules = [r for r in team_rules(rituals, team.created_at.date()) if r.ritual in BODY]
             if not rules:
                 continue
             people = by_team.get(team.id, [])

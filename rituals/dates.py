@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from rituals.settings import Language
 
@@ -23,6 +23,8 @@ MONTHS = {
         "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"
     ),
 }
+# Day names stay English, as the rest of the bot's words do; only dates follow the language.
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PATTERNS = {
     Language.EN: ("{day} {month} {year}"),
     Language.DE: ("{day}. {month} {year}"),
@@ -37,3 +39,22 @@ def format_date(day: date, language: str) -> str:
     lang = Language(language) if language in Language._value2member_map_ else Language.EN
     month = MONTHS[lang].split()[day.month - 1]
     return PATTERNS[lang].format(day=day.day, month=month, year=day.year)
+
+
+def format_day(day: date, language: str) -> str:
+    """Monday 23 November 2026: the weekday spares people counting on a calendar."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {format_date(day, language)}"
+
+
+def format_moment(at: datetime, today: date, language: str) -> str:
+    """ "11:30 today", "09:00 tomorrow, 24 November 2026", "Wednesday 25 November 2026, 09:30".
+
+    `at` must already be in the person's zone and `today` be their local date: a moment said
+    relative to the wrong "today" would be a day off.
+    """
+    clock = f"{at:%H:%M}"
+    if at.date() == today:
+        return f"{clock} today"
+    if at.date() == today + timedelta(days=1):
+        return f"{clock} tomorrow, {format_date(at.date(), language)}"
+    return f"{format_day(at.date(), language)}, {clock}"

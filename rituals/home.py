@@ -7,13 +7,11 @@ from the store every time, so it never shows a promise the data cannot keep.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from rituals.commands import Command, mention_text
 from rituals.context import Ctx
-from rituals.dates import format_date
 from rituals.kpis import describe_target
+from rituals.me import person_of
 from rituals.messages import (
     Actions,
     Block,
@@ -29,12 +27,12 @@ from rituals.messages import (
     rich,
 )
 from rituals.people import actor_member
-from rituals.teams import DAY_NAMES, team_rituals
+from rituals.schedule import team_rules
+from rituals.team_schedule import LABELS, next_sent, when_text
+from rituals.teams import team_rituals
 from storage.kpis import kpis_of
 from storage.models import Kpi, KpiStatus, Member, Role, Team
 from storage.people import requests_to_join, seats_of
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ShowHome(Command):
@@ -108,6 +106,7 @@ async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) ->
 
 
 def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]:
+    """Each team's scheduled rituals, when they next reach this person, as the scheduler will."""
     if not teams:
         return [
             Heading("Next up"),
@@ -115,36 +114,17 @@ def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]
                 rich("You are not on a team yet. Ask to join one with ", Code("team join"), ".")
             ),
         ]
+    person = person_of(ctx, member)
+    now = ctx.clock.now()
     rows: list[tuple[str, str]] = []
     for team in teams:
-        rituals = team_rituals(ctx, team)
-        if "checkin" in rituals.enabled:
-            when = next_weekly(
-                ctx.clock.now(), member.time_zone, rituals.checkin_day, rituals.checkin_time
-            )
-            day = format_date(when.date(), member.date_language)
-            rows.append(
-                (
-                    f"{team.name}: check-in",
-                    f"{DAY_NAMES[rituals.checkin_day]} {day}, {rituals.checkin_time} your time",
-                )
-            )
-        if "one_on_one" in rituals.enabled:
-            rows.append((f"{team.name}: one-on-one", f"every {rituals.one_on_one_weeks} weeks"))
+        for rule in team_rules(team_rituals(ctx, team), team.created_at.date()):
+            at, reasons = next_sent(rule, person, now)
+            when = when_text(at, reasons, member.date_language)
+            rows.append((f"{team.name}: {LABELS[rule.ritual]}", when))
     blocks: list[Block] = [Heading("Next up")]
     blocks.append(Fields(tuple(rows)) if rows else Paragraph(rich("No rituals are switched on.")))
-    blocks.append(Note("Change your time zone, hours or nudges with `me set`."))
-    return blocks
-
-
-def next_weekly(now: datetime, time_zone: str, day: str, at: str) -> datetime:
-    """The next `day` at local `at` strictly after `now`, in the person's own time zone."""
-    local = now.astimezone(ZoneInfo(time_zone))
-    hour, minute = (int(p) for p in at.split(":"))
-    ahead = (WEEKDAYS.index(day) - local.weekday()) % 7
-    candidate = (local + timedelta(days=ahead)).replace(
-        hour=hour, minute=minute, second=0, microsecond=0
+    blocks.append(
+        Note("Times are your own. `schedule` shows each cadence; `me set` changes your hours.")
     )
-    if candidate <= local:
-        candidate += timedelta(days=7)
-    return candidate
+    return blocks

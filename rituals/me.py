@@ -1,19 +1,22 @@
 """A person's own settings: time zone, working days and hours, quiet hours, pause, date language.
 
-These are what every nudge respects. A setting that would make the bot unable to reach someone
-(quiet hours covering the whole day, or all of their working hours) is refused with the
-reason, and pausing is offered instead: silence is a choice, never an accident.
+These, and any break the person is on (`away`, `skip week`, `snooze`), are what every nudge
+respects; `me` shows them all, so someone who hears nothing can see why. A setting that would
+make the bot unable to reach someone (quiet hours covering the whole day, or all of their
+working hours) is refused with the reason, and pausing is offered instead: silence is a
+choice, never an accident.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from rituals.commands import Command
 from rituals.context import Ctx
-from rituals.dates import format_date
+from rituals.dates import format_date, format_moment
 from rituals.messages import (
     Actions,
     Button,
@@ -27,6 +30,7 @@ from rituals.messages import (
     say,
 )
 from rituals.people import actor_member
+from rituals.schedule import Person, Reach, week_name
 from rituals.settings import (
     Days,
     Language,
@@ -66,8 +70,54 @@ def quiet_hours(ctx: Ctx, member: Member) -> tuple[str, str]:
     return parse_window(ctx.settings.people.quiet_hours)
 
 
+def local_now(ctx: Ctx, member: Member) -> datetime:
+    """Now on the person's own clock: "today" and "14:00" always mean theirs."""
+    return ctx.clock.now().astimezone(ZoneInfo(member.time_zone))
+
+
+def person_of(ctx: Ctx, member: Member) -> Person:
+    """The member as the schedule sees them: how to reach them, and any break they are on."""
+    quiet = quiet_hours(ctx, member)
+    return Person(
+        reach=Reach(member.time_zone, member.working_days, f"{quiet[0]}-{quiet[1]}"),
+        paused=member.nudges_paused,
+        away_until=member.away_until,
+        skip_week=member.skip_week,
+        snoozed_until=member.snoozed_until,
+    )
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_monday(name: str) -> date:
+    """ "2026-W48" -> Monday 23 November 2026, to say a week as people know it."""
+    year, week = name.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def breaks(ctx: Ctx, member: Member) -> list[tuple[str, str]]:
+    """The breaks still running, as rows; ended ones are left out, so none is shown as on."""
+    now = local_now(ctx, member)
+    today = now.date()
+    rows: list[tuple[str, str]] = []
+    if member.away_until is not None and member.away_until > today:
+        back = format_date(member.away_until, member.date_language)
+        rows.append(("Away", f"until {back}, when nudges resume (`away off` ends it now)"))
+    if member.skip_week is not None and member.skip_week >= week_name(today):
+        monday = format_date(week_monday(member.skip_week), member.date_language)
+        rows.append(("Skipping", f"the week of {monday} (`skip off` takes it back)"))
+    if member.snoozed_until is not None and member.snoozed_until > now:
+        until = format_moment(
+            member.snoozed_until.astimezone(now.tzinfo), today, member.date_language
+        )
+        rows.append(("Snoozed", f"until {until} (`snooze off` ends it now)"))
+    return rows
+
+
 def _view(ctx: Ctx, member: Member, title: str) -> Message:
-    today = ctx.clock.now().astimezone(ZoneInfo(member.time_zone)).date()
+    today = local_now(ctx, member).date()
     quiet = quiet_hours(ctx, member)
     default = "" if member.quiet_start else " (the default)"
     return Message(
@@ -80,6 +130,7 @@ def _view(ctx: Ctx, member: Member, title: str) -> Message:
                     ("Working hours", f"{member.work_start}-{member.work_end}"),
                     ("Quiet hours", f"{quiet[0]}-{quiet[1]}{default}"),
                     ("Nudges", "paused" if member.nudges_paused else "on"),
+                    *breaks(ctx, member),
                     (
                         "Dates",
                         f"{member.date_language}: {format_date(today, member.date_language)}",

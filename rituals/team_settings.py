@@ -25,8 +25,16 @@ from rituals.messages import (
     Reply,
     say,
 )
-from rituals.settings import ClockTime, Day, RitualNames, TeamRituals
-from rituals.teams import TEAM, describe_rituals, manageable_team, pick_team, team_rituals
+from rituals.settings import ClockTime, Day, RitualNames
+from rituals.teams import (
+    TEAM,
+    cadence_words,
+    describe_rituals,
+    manageable_team,
+    pick_team,
+    save_rituals,
+    team_rituals,
+)
 from storage.models import Team
 from storage.people import team_of_channel
 
@@ -71,10 +79,12 @@ class ChangeTeamSettings(Command):
 
 def _view(ctx: Ctx, team: Team, title: str) -> Message:
     rituals = team_rituals(ctx, team)
+    cadence = cadence_words(rituals)
     fields = (
         ("Rituals on", ", ".join(rituals.enabled) or "none"),
-        ("Check-in", f"{rituals.checkin_day} {rituals.checkin_time}"),
-        ("One-on-ones", f"every {rituals.one_on_one_weeks} weeks"),
+        ("Check-in", cadence["checkin"]),
+        ("One-on-ones", cadence["one_on_one"]),
+        ("Fail of the Month vote", cadence["fail_of_month"]),
         ("Pulse answers needed", str(rituals.pulse_threshold)),
         ("Decline threshold", f"{rituals.decline_threshold_percent}%"),
         ("Home channel", f"#{team.channel_id}" if team.channel_id else "none yet"),
@@ -84,7 +94,10 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
             Heading(title),
             Fields(fields),
             Actions((Button("Change", f'settings set in "{team.name}"', ButtonStyle.PRIMARY),)),
-            Note("Only the team's lead or an admin can change them."),
+            Note(
+                "Only the team's lead or an admin can change them. `schedule set` changes "
+                "when the rituals come round."
+            ),
         )
     )
 
@@ -115,12 +128,9 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
                 )
             ]
         team.channel_id = cmd.channel
-    overrides = {**team.settings, **given}
-    TeamRituals.model_validate({**ctx.settings.rituals.model_dump(), **overrides})
-    team.settings = overrides  # a new dict, so the JSON column notices the change
-    await ctx.session.flush()
+    rituals = await save_rituals(ctx, team, given)
     view = _view(ctx, team, f"Saved: settings of {team.name}")
-    return [Message((*view.blocks[:2], Note("; ".join(describe_rituals(team_rituals(ctx, team))))))]
+    return [Message((*view.blocks[:2], Note("; ".join(describe_rituals(rituals)))))]
 
 
 def _current(ctx: Ctx, team: Team) -> dict[str, str]:

@@ -6,13 +6,14 @@ never guesses. Who may change a team is asked of `permissions`, and refusals nam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
 from rituals.commands import Command, Name, PersonRef, mention_text
 from rituals.context import Ctx
+from rituals.dates import WEEKDAY_NAMES
 from rituals.messages import (
     Actions,
     Audience,
@@ -35,7 +36,7 @@ from rituals.messages import (
 from rituals.onboarding import lead_checklist
 from rituals.people import actor_member, resolve_person
 from rituals.permissions import leads_team, refuse_team
-from rituals.settings import RITUALS, TeamRituals
+from rituals.settings import RITUALS, WEEKDAYS, TeamRituals
 from storage.models import JoinRequest, Member, Role, Team
 from storage.people import (
     Seat,
@@ -53,15 +54,7 @@ from storage.people import (
     waiting_to_join,
 )
 
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
+DAY_NAMES = dict(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True))
 TEAM = Field(None, title="Team", description="its name; the only one you are on if empty")
 
 # --- commands ---------------------------------------------------------------------------------
@@ -159,10 +152,43 @@ def team_rituals(ctx: Ctx, team: Team) -> TeamRituals:
     return TeamRituals.model_validate({**defaults, **team.settings})
 
 
+async def save_rituals(ctx: Ctx, team: Team, given: Mapping[str, object]) -> TeamRituals:
+    """Store what a lead changed as overrides of app.yaml, refusing a mix TeamRituals refuses.
+
+    A value equal to what the team already has is not stored, so submitting a prefilled form
+    does not pin every default: a new default in app.yaml still reaches every team that never
+    chose otherwise. `team_settings` and `team_schedule` both save through here.
+    """
+    current = team_rituals(ctx, team).model_dump(mode="json")
+    changed = {k: v for k, v in given.items() if k in team.settings or current.get(k) != v}
+    overrides = {**team.settings, **changed}
+    rituals = TeamRituals.model_validate({**ctx.settings.rituals.model_dump(), **overrides})
+    team.settings = overrides  # a new dict, so the JSON column notices the change
+    await ctx.session.flush()
+    return rituals
+
+
+def cadence_words(rituals: TeamRituals) -> dict[str, str]:
+    """When each scheduled ritual comes round, in words; times are each person's own."""
+    weeks = rituals.one_on_one_weeks
+    every = "every week" if weeks == 1 else f"every {weeks} weeks"
+    days = rituals.vote_days
+    last = "the last day" if days == 1 else f"the last {days} days"
+    return {
+        "checkin": f"{DAY_NAMES[rituals.checkin_day]}s at {rituals.checkin_time}",
+        "one_on_one": (
+            f"{every}, {DAY_NAMES[rituals.one_on_one_day]}s at {rituals.one_on_one_time}"
+        ),
+        "fail_of_month": f"opens for {last} of each month, at {rituals.checkin_time}",
+        "review": (
+            f"the first {DAY_NAMES[rituals.checkin_day]} of each quarter, at {rituals.checkin_time}"
+        ),
+    }
+
+
 def describe_rituals(rituals: TeamRituals) -> list[str]:
     schedule = {
-        "checkin": f"{DAY_NAMES[rituals.checkin_day]}s at {rituals.checkin_time}",
-        "one_on_one": f"every {rituals.one_on_one_weeks} weeks",
+        **cadence_words(rituals),
         "pulse": f"results once {rituals.pulse_threshold} have answered",
     }
     return [

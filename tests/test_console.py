@@ -17,7 +17,7 @@ from bot.console.chat import ConsoleChat, ReadLine
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher
 from rituals.context import FixedClock
-from storage.models import Kpi, KpiStatus
+from storage.models import Kpi, KpiStatus, Team
 from tests.conftest import ROOT
 
 GOAL = "I want to run discovery calls on my own by March"
@@ -237,3 +237,40 @@ def test_the_console_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "run `kpicoach migrate`" in result.stderr
+
+
+async def test_breaks_and_the_schedule_in_a_console_session(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await run_console(
+        dispatcher,
+        sessions,
+        clock,
+        [
+            "schedule",
+            "snooze 2h",
+            "skip week",
+            "me",
+            "snooze 5m",
+            ":as lea",
+            "schedule set",
+            "",  # team: keep "Demo team"
+            "tue 09:00",  # check-in
+            "",  # one-on-ones: keep
+            "",  # vote: keep
+        ],
+    )
+    # Ana is in Lisbon, where it is 09:30 on Monday: today's 10:00 check-in is ahead.
+    assert "Mondays at 10:00; next for you: Monday 23 November 2026, 10:00" in transcript
+    assert "Snoozed until 11:30 today, your time (Europe/Lisbon)." in transcript
+    assert "Skipping the week of 23 November 2026" in transcript
+    assert "until 11:30 today (`snooze off` ends it now)" in transcript
+    assert "5 minutes is too short to snooze" in transcript
+    assert "== Change the schedule ==" in transcript
+    assert "== Saved: schedule of Demo team ==" in transcript
+    assert "Tuesdays at 09:00; next for you: Tuesday 24 November 2026, 09:00" in transcript
+    assert "switched off" not in transcript  # the form sent the vote unchanged
+    async with sessions() as session:
+        team = await session.scalar(select(Team))
+    assert team is not None
+    assert team.settings == {"checkin_day": "tue", "checkin_time": "09:00"}

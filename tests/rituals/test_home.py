@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from rituals.home import next_weekly
 from tests.support import Chat, buttons_of, text_of
 
 
@@ -36,20 +33,24 @@ async def test_a_lead_sees_who_asked_to_join_and_the_buttons_work(chat: Chat) ->
     assert "Rookie asked" in after
 
 
-async def test_next_up_is_the_teams_check_in_in_your_own_time(chat: Chat) -> None:
+async def test_next_up_is_each_scheduled_ritual_in_your_own_time(chat: Chat) -> None:
     shown = await chat.text("ana", "home")
-    # Monday 09:30 UTC: today's 10:00 check-in is still ahead.
-    assert "Growth: check-in: Monday 23 November 2026, 10:00 your time" in shown
-    assert "Growth: one-on-one: every 2 weeks" in shown
+    # Monday 09:30 UTC: today's 10:00 check-in is still ahead; Growth started this week, so
+    # this week is a one-on-one week, on Wednesday.
+    assert "Growth: Check-in: Monday 23 November 2026, 10:00" in shown
+    assert "Growth: One-on-one: Wednesday 25 November 2026, 10:00" in shown
     assert "not on a team yet" in await chat.text("newbie", "home")
 
 
-def test_next_weekly_is_local_and_strictly_ahead() -> None:
-    monday = datetime.fromisoformat("2026-11-23T09:30:00+00:00")
-    assert next_weekly(monday, "UTC", "mon", "10:00").isoformat() == "2026-11-23T10:00:00+00:00"
-    # Already 22:30 on Monday in Auckland: next week's.
-    auckland = next_weekly(monday, "Pacific/Auckland", "mon", "10:00")
-    assert auckland.isoformat() == "2026-11-30T10:00:00+13:00"
-    # Across the year end.
-    new_year = datetime.fromisoformat("2026-12-31T12:00:00+00:00")
-    assert next_weekly(new_year, "UTC", "fri", "09:00").date().isoformat() == "2027-01-01"
+async def test_next_up_moves_with_your_zone_and_your_breaks(chat: Chat) -> None:
+    # Already 22:30 on Monday in Auckland: next week's check-in, at 10:00 there.
+    await chat.say("ana", "me set tz Pacific/Auckland")
+    assert "Growth: Check-in: Monday 30 November 2026, 10:00" in await chat.text("ana", "home")
+    await chat.say("ana", "me set tz UTC")
+    await chat.say("ana", "skip week")
+    shown = await chat.text("ana", "home")
+    assert "Growth: Check-in: Monday 30 November 2026, 10:00 (skipped before then: " in shown
+    # Every 2 weeks from this one: the next one-on-one after the skipped week is in week 50.
+    assert "Growth: One-on-one: Wednesday 9 December 2026, 10:00" in shown
+    await chat.say("ana", "me set pause on")
+    assert "Growth: Check-in: not for now (your nudges are paused" in await chat.text("ana", "home")
