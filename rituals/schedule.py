@@ -211,7 +211,7 @@ def _hours(span: timedelta) -> str:
 def next_prompt(rule: Rule, person: Person, now: datetime) -> datetime:
     """When the person next gets this ritual's prompt, after `now` (for `schedule` and Home)."""
     today = now.astimezone(ZoneInfo(person.reach.time_zone)).date()
-    for weeks in range(0, 60):
+    for weeks in range(-1, 60):  # last period's prompt may have moved past today
         day = today + timedelta(weeks=weeks)
         occ = occurrence(rule, day)
         if occ is None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from rituals.schedule import Reach, reachable_at
+from rituals.schedule import Person, Reach, Rule, next_prompt, reachable_at
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import NudgeOutcome, Role
 from tests.scheduling import Someone, ledger, member, outbox, planner, seed_team, text
@@ -189,3 +189,12 @@ async def test_the_weekly_budget_merges_then_holds(
     ]
     assert len(missed) == 1
     assert len(await outbox(sessions)) == 3
+
+
+def test_the_next_prompt_counts_one_that_working_days_moved_into_this_week() -> None:
+    """A Sunday check-in for someone who works Monday to Friday arrives on Monday."""
+    rule = Rule("checkin", "weekly", "sun", "10:00")
+    person = Person(Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00"))
+    monday_early = at("2026-11-23 08:00", "UTC")
+    assert next_prompt(rule, person, monday_early) == at("2026-11-23 10:00", "UTC")
+    assert next_prompt(rule, person, at("2026-11-23 10:00", "UTC")) == at("2026-11-30 10:00", "UTC")
