@@ -28,9 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import ConfigError
 from rituals.context import Clock
 from storage.models import Outbox, OutboxStatus, Platform
-from storage.outbox import Claimed, claim, mark_failed, mark_sent, retry_later
+from storage.outbox import Claimed, ask_again, claim, mark_failed, mark_sent, retry_later
 
 log = logging.getLogger(__name__)
+
+# Results are written in groups this size: one transaction per group instead of per message.
+RECORD_EVERY = 16
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,25 @@ class Failed:
     reason: str
 
 
-Result = Sent | Retry | Failed
+@dataclass(frozen=True)
+class Unsure:
+    """A row in doubt whose platform could not be asked whether it arrived: ask again later,
+    rather than risk sending it twice."""
+
+    reason: str
+    after: float | None = None
+
+
+Result = Sent | Retry | Failed | Unsure
+
+
+class CannotAsk(Exception):
+    """Raised by `Sender.delivered` when the platform did not answer the question."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.after = after
 
 
 class Sender(Protocol):
@@ -58,7 +79,8 @@ class Sender(Protocol):
     async def send(self, item: Claimed) -> Result: ...
 
     async def delivered(self, item: Claimed) -> bool | None:
-        """Whether an in-doubt row already arrived; None when the platform cannot tell."""
+        """Whether an in-doubt row already arrived; None when the platform keeps no record to
+        ask. Raises CannotAsk when it could tell but did not answer."""
         ...
 
 
@@ -91,7 +113,7 @@ class Worker:
         per_second: float,
         *,
         exclusive: bool = False,
-        batch: int = 200,
+        batch: int = 64,
         concurrency: int = 16,
         lease: timedelta = timedelta(minutes=2),
         max_attempts: int = 8,
@@ -152,33 +174,49 @@ class Worker:
         return total
 
     async def round(self) -> int:
+        """Claim a batch and send it, recording results every few sends: a crash leaves at most
+        a batch in doubt, and the rows whose results were recorded are not."""
         async with self.sessions() as session, session.begin():
             items = await claim(
                 session, list(self.senders), self.clock.now(), self.batch, self.lease
             )
-        if not items:
-            return 0
-        results = await asyncio.gather(*(self._deliver(item) for item in items))
-        await self._record(list(zip(items, results, strict=True)))
+        done: list[tuple[Claimed, Result]] = []
+        for finished in asyncio.as_completed([self._deliver(item) for item in items]):
+            done.append(await finished)
+            if len(done) >= RECORD_EVERY:
+                await self._record(done)
+                done = []
+        await self._record(done)
         return len(items)
 
-    async def _deliver(self, item: Claimed) -> Result:
-        sender = self.senders[item.platform]
+    async def _deliver(self, item: Claimed) -> tuple[Claimed, Result]:
         async with self._slots:
-            try:
-                if item.in_doubt and await sender.delivered(item):
-                    log.info("outbox %s had arrived before its worker stopped", item.id)
-                    return Sent()
-                await self.pace.wait(item.workspace)
-                result = await sender.send(item)
-            except Exception as exc:
-                log.exception("outbox %s: sending failed", item.id)
-                return Retry(f"{type(exc).__name__}: {exc}")
-        if isinstance(result, Retry) and result.after is not None:
+            result = await self._attempt(item)
+        if isinstance(result, Retry | Unsure) and result.after is not None:
             self.pace.pause(item.workspace, result.after)
-        return result
+        return item, result
+
+    async def _attempt(self, item: Claimed) -> Result:
+        sender = self.senders[item.platform]
+        try:
+            if item.in_doubt:
+                try:
+                    if await sender.delivered(item):
+                        log.info("outbox %s had arrived before its worker stopped", item.id)
+                        return Sent()
+                except CannotAsk as exc:
+                    if item.attempts < self.max_attempts:
+                        return Unsure(exc.reason, exc.after)
+                    log.warning("outbox %s: still in doubt, sending anyway", item.id)
+            await self.pace.wait(item.workspace)
+            return await sender.send(item)
+        except Exception as exc:
+            log.exception("outbox %s: sending failed", item.id)
+            return Retry(f"{type(exc).__name__}: {exc}")
 
     async def _record(self, outcomes: list[tuple[Claimed, Result]]) -> None:
+        if not outcomes:
+            return
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             sent = [item.id for item, result in outcomes if isinstance(result, Sent)]
@@ -190,6 +228,9 @@ class Worker:
                     await mark_failed(session, item.id, result.reason)
                 elif isinstance(result, Retry):
                     await self._retry(session, item, result)
+                elif isinstance(result, Unsure):
+                    wait = result.after if result.after is not None else backoff(item.attempts)
+                    await ask_again(session, item.id, now + timedelta(seconds=wait), result.reason)
 
     async def _retry(self, session: AsyncSession, item: Claimed, result: Retry) -> None:
         if result.after is not None:  # rate limited: wait as asked; it costs no attempt

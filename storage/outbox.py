@@ -160,6 +160,16 @@ async def retry_later(
     )
 
 
+async def ask_again(session: AsyncSession, row_id: int, when: datetime, reason: str) -> None:
+    """Still in doubt: it stays `sending`, its lease running out when it is time to ask again."""
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id)
+        .values(lease_until=when, last_error=reason[:300])
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def mark_failed(session: AsyncSession, row_id: int, reason: str) -> None:
     await session.execute(
         update(Outbox)

@@ -254,3 +254,36 @@ async def test_two_workers_drain_a_thousand_rows_sending_each_once(
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_a_row_in_doubt_waits_when_slack_cannot_say_whether_it_arrived(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """Sending again without knowing could post twice: the row waits and asks again."""
+    await queue(sessions, ["U1"])
+    [row] = await outbox(sessions)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Outbox).values(status=OutboxStatus.SENDING, lease_until=NOW, attempts=1)
+        )
+    slack_api.history["D1"] = [
+        {
+            "text": "Hello",
+            "metadata": {"event_type": "kpi_coach_outbox", "event_payload": {"outbox_id": row.id}},
+        }
+    ]
+    slack_api.rate_limited["conversations.history"] = 1
+    deliver = worker(sessions, slack_api, http, moving)
+    moving.advance(timedelta(minutes=3))
+    await deliver.drain()
+    [row] = await outbox(sessions)
+    assert row.status is OutboxStatus.SENDING  # still in doubt, not pending: never sent blind
+    assert row.lease_until == moving.now() + timedelta(seconds=1)  # Slack's Retry-After
+    assert slack_api.of("chat.postMessage") == []
+    moving.advance(timedelta(seconds=2))
+    await deliver.drain()
+    assert [r.status for r in await outbox(sessions)] == [OutboxStatus.SENT]
+    assert slack_api.of("chat.postMessage") == []  # it had arrived: nothing sent again

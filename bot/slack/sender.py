@@ -15,7 +15,7 @@ from aiohttp import ClientError, ClientSession
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Failed, Result, Retry, Sent
+from bot.delivery import CannotAsk, Failed, Result, Retry, Sent
 from bot.payload import decode
 from bot.slack.render import render_message
 from rituals.messages import Audience
@@ -101,8 +101,14 @@ class SlackSender:
             history = await client.conversations_history(
                 channel=opened["channel"]["id"], limit=50, include_all_metadata=True
             )
-        except (SlackApiError, ClientError, TimeoutError):
-            return None
+        except SlackApiError as exc:
+            judged = _judge(exc)
+            after = judged.after if isinstance(judged, Retry) else None
+            raise CannotAsk(
+                f"could not read the DM's history: {exc.response.get('error')}", after
+            ) from None
+        except (ClientError, TimeoutError) as exc:
+            raise CannotAsk(f"could not reach Slack: {type(exc).__name__}") from None
         return any(_is_row(m, item.id) for m in history.get("messages") or [])
 
 
