@@ -34,6 +34,7 @@ from rituals.schedule import (
     Occurrence,
     Person,
     Reach,
+    Rule,
     Verdict,
     decide,
     occurrence,
@@ -74,6 +75,28 @@ class TickReport:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Crew:
+    """A team as one tick sees it: its people, its lead, and each rule's prompts by the
+    local date they fall in."""
+
+    team: TeamRow
+    people: list[SeatRow]
+    lead: SeatRow | None
+    rules: list[tuple[Rule, dict[date, Occurrence]]]
+
+
+def _occurrences(rule: Rule, dates: set[date]) -> dict[date, Occurrence]:
+    """The rule's prompt for each date and the period before it, keyed by those dates."""
+    found = {}
+    for today in dates:
+        for day in (today, previous_day(rule, today)):
+            occ = occurrence(rule, day)
+            if occ is not None:
+                found[day] = occ
+    return found
+
+
 @dataclass
 class Planner:
     sessions: async_sessionmaker[AsyncSession]
@@ -81,6 +104,10 @@ class Planner:
     platforms: Collection[Platform]
     last_tick: datetime | None = None
     last_report: TickReport = field(default_factory=TickReport)
+    # Per tick: each zone's local date and week, worked out once rather than per person.
+    _dates: dict[str, date] = field(default_factory=dict)
+    _weeks: dict[str, str] = field(default_factory=dict)
+    _dates_at: datetime | None = None
 
     async def tick(self, now: datetime) -> TickReport:
         started = time.perf_counter()
@@ -88,11 +115,12 @@ class Planner:
         async with self.sessions() as session, session.begin():
             teams = await teams_on(session, self.platforms)
             seats = await seats_on(session, self.platforms)
-            candidates = self._candidates(teams, seats, now)
-            known = await decided_keys(
-                session, {c.occ.ritual for c in candidates}, {c.occ.period for c in candidates}
-            )
-            fresh = [c for c in candidates if c.key not in known]
+            crews = self._crews(teams, seats, now)
+            # What is settled already is skipped before any person's arithmetic is done.
+            rituals = {o.ritual for c in crews for _, occs in c.rules for o in occs.values()}
+            periods = {o.period for c in crews for _, occs in c.rules for o in occs.values()}
+            known = await decided_keys(session, rituals, periods)
+            fresh = self._candidates(crews, now, known)
             await self._settle(session, fresh, now, report)
         report.seconds = time.perf_counter() - started
         self.last_tick, self.last_report = now, report
@@ -100,52 +128,79 @@ class Planner:
             log.info("tick %s: %s", now.isoformat(timespec="minutes"), report)
         return report
 
-    def _candidates(
-        self, teams: list[TeamRow], seats: list[SeatRow], now: datetime
-    ) -> list[Candidate]:
+    def _crews(self, teams: list[TeamRow], seats: list[SeatRow], now: datetime) -> list[Crew]:
+        """Each team with its people and the prompts its rules make on their local dates."""
         by_team: dict[int, list[SeatRow]] = defaultdict(list)
         for seat in seats:
             by_team[seat.team_id].append(seat)
-        today: dict[str, date] = {}
-        out: list[Candidate] = []
+        defaults = self.settings.rituals.model_dump()
+        crews = []
         for team in teams:
-            rituals = TeamRituals.model_validate(
-                {**self.settings.rituals.model_dump(), **team.settings}
-            )
+            rituals = TeamRituals.model_validate({**defaults, **team.settings})
             rules = [r for r in team_rules(rituals, team.created_at.date()) if r.ritual in BODY]
-            if not rules:
-                continue
             people = by_team.get(team.id, [])
-            lead = next((s for s in people if s.role is Role.LEAD), None)
-            reports = tuple(_mention(s) for s in people if s.role is not Role.LEAD)
-            for seat in people:
+            if not rules or not people:
+                continue
+            dates = {self._today(s.time_zone, now) for s in people}
+            crews.append(
+                Crew(
+                    team,
+                    people,
+                    next((s for s in people if s.role is Role.LEAD), None),
+                    [(rule, _occurrences(rule, dates)) for rule in rules],
+                )
+            )
+        return crews
+
+    def _candidates(self, crews: list[Crew], now: datetime, known: set[str]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for crew in crews:
+            team, lead = crew.team, crew.lead
+            reports = tuple(self._mention(s) for s in crew.people if s is not lead)
+            for seat in crew.people:
                 person = self._person(seat)
-                local = today.get(seat.time_zone)
-                if local is None:
-                    local = today[seat.time_zone] = now.astimezone(ZoneInfo(seat.time_zone)).date()
-                for rule in rules:
+                local = self._today(seat.time_zone, now)
+                for rule, occs in crew.rules:
                     if rule.ritual == "one_on_one" and (
                         lead is None or (lead is seat and not reports)
                     ):
                         continue  # a one-on-one needs a lead and someone to meet
                     grace = timedelta(hours=self.settings.nudges.grace_hours[rule.ritual])
                     for day in (local, previous_day(rule, local)):
-                        occ = occurrence(rule, day)
+                        occ = occs.get(day)
                         if occ is None:
+                            continue
+                        key = f"{rule.ritual}:{team.id}:{seat.member_id}:{occ.period}"
+                        if key in known:
                             continue
                         decision = decide(occ, person, now, grace)
                         if decision.verdict is Verdict.WAIT or decision.at < seat.joined_at:
                             continue  # not yet; or from before they joined the team
                         prompt = Prompt(
                             rule.ritual,
-                            _mention(seat),
+                            self._mention(seat),
                             team.name,
-                            lead=_mention(lead) if lead and lead is not seat else None,
+                            lead=self._mention(lead) if lead and lead is not seat else None,
                             reports=reports if seat is lead and rule.ritual == "one_on_one" else (),
                         )
-                        key = f"{rule.ritual}:{team.id}:{seat.member_id}:{occ.period}"
                         out.append(Candidate(key, occ, team, seat, decision, prompt))
         return out
+
+    def _today(self, zone: str, now: datetime) -> date:
+        if self._dates_at != now:
+            self._dates, self._weeks, self._dates_at = {}, {}, now
+        if zone not in self._dates:
+            self._dates[zone] = now.astimezone(ZoneInfo(zone)).date()
+        return self._dates[zone]
+
+    def _budget_week(self, zone: str, now: datetime) -> str:
+        """The recipient's week now: the budget is counted in their own weeks."""
+        if zone not in self._weeks:
+            self._weeks[zone] = week_name(self._today(zone, now))
+        return self._weeks[zone]
+
+    def _mention(self, seat: SeatRow) -> Mention:
+        return Mention(seat.platform_user_id, seat.display_name)
 
     def _person(self, seat: SeatRow) -> Person:
         quiet = (
@@ -184,7 +239,7 @@ class Planner:
         for group in groups:
             mine = [c for c in group if c.key in won]
             if mine:
-                rows.append(_outbox_row(mine, now))
+                rows.append(_outbox_row(mine, self._budget_week(mine[0].seat.time_zone, now), now))
                 report.queued += len(mine)
         await enqueue(session, rows)
         report.messages = len(rows)
@@ -203,12 +258,12 @@ class Planner:
         by_person: dict[int, list[Candidate]] = defaultdict(list)
         for c in due:
             by_person[c.seat.member_id].append(c)
-        weeks = {_budget_week(cs[0], now) for cs in by_person.values()}
+        weeks = {self._budget_week(cs[0].seat.time_zone, now) for cs in by_person.values()}
         used = await budget_used(session, weeks)
         budget = self.settings.nudges.weekly_budget
         groups: list[list[Candidate]] = []
         for member_id, cs in by_person.items():
-            left = budget - used.get((member_id, _budget_week(cs[0], now)), 0)
+            left = budget - used.get((member_id, self._budget_week(cs[0].seat.time_zone, now)), 0)
             if left <= 0:
                 report.held += len(cs)
                 continue
@@ -218,14 +273,6 @@ class Planner:
             else:
                 groups += [[c] for c in cs[: left - 1]] + [cs[left - 1 :]]
         return groups
-
-
-def _mention(seat: SeatRow) -> Mention:
-    return Mention(seat.platform_user_id, seat.display_name)
-
-
-def _budget_week(c: Candidate, now: datetime) -> str:
-    return week_name(now.astimezone(ZoneInfo(c.seat.time_zone)).date())
 
 
 def _ledger(
@@ -244,7 +291,7 @@ def _ledger(
     }
 
 
-def _outbox_row(group: list[Candidate], now: datetime) -> dict[str, object]:
+def _outbox_row(group: list[Candidate], budget_week: str, now: datetime) -> dict[str, object]:
     first = group[0]
     return {
         "workspace_id": first.team.workspace_id,
@@ -254,7 +301,7 @@ def _outbox_row(group: list[Candidate], now: datetime) -> dict[str, object]:
         "ritual": first.occ.ritual,
         "dedupe_key": first.key,
         "payload": encode(compose([c.prompt for c in group])),
-        "budget_week": _budget_week(first, now),
+        "budget_week": budget_week,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": now,

@@ -35,3 +35,19 @@ def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
     rows = [line.split() for line in lines[2:]]
     assert [(r[0], r[1]) for r in rows] == [("bare", "2"), ("kpi", "2")]
     assert rows[1][5] == "0"  # no failed acks
+
+
+def test_the_fanout_benchmark_runs(tmp_path: Path) -> None:
+    """A small fan-out: every figure printed, and every row delivered exactly once."""
+    lines = bench(tmp_path, "fanout.py", "--members", "200", "--teams", "4")
+    assert lines[0].startswith("fan-out of one check-in: 200 members in 4 teams")
+    figures = {line.split()[0]: line.split() for line in lines[1:]}
+    assert list(figures) == ["enqueue", "send", "overhead", "memory", "delivered"]
+    assert figures["enqueue"][1:3] == ["200", "rows"]
+    assert figures["enqueue"][4] == "s"
+    assert figures["send"][1:3] == ["200", "messages"]
+    assert figures["send"][6] == "msg/s"
+    assert figures["overhead"][4] == "ms/msg"
+    assert figures["memory"][4] == "MB"
+    assert " ".join(figures["delivered"][1:6]) == "200 of 200 exactly once:"
+    assert "200 chat.postMessage, 200 distinct outbox ids" in lines[-1]

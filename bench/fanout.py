@@ -1,0 +1,425 @@
+"""Fan-out of one weekly check-in: the tick that queues it, the worker that sends it, the memory.
+
+One Slack workspace, 10,000 members in 100 teams (team settings left empty, so app.yaml's
+Monday 10:00 check-in applies), every member in a zone that is UTC+0 in November, so one tick at
+Monday 10:00 finds all of them due. Last week's fan-out is ticked and marked sent first, so the
+ledger holds the history it would hold in steady state and the process is warm. Then it measures
+
+- enqueue: the wall time of `Planner.tick` writing 10,000 ledger rows and outbox rows;
+- send: the outbox worker draining them into a mock Slack Web API without a rate limit, which
+  runs in a process of its own (its CPU is not ours): messages per second, and our CPU per
+  message (this process's CPU time over the drain, the database driver's thread included);
+- memory: the peak resident set of this process, which holds the planner and the worker.
+
+It checks that every member was queued once and that the mock received every row exactly once.
+
+    .venv/bin/python bench/fanout.py [--members 10000] [--teams 100] [--database-url URL]
+
+A PostgreSQL URL (postgresql+asyncpg://user@host/db) gets a scratch database beside it,
+dropped at the end; the default is a SQLite file in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiohttp import ClientSession  # noqa: E402
+from sqlalchemy import event, func, insert, select, text, update  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bot.config import async_database_url, load_app_config  # noqa: E402
+from bot.delivery import Worker, only_worker  # noqa: E402
+from bot.migrate import upgrade  # noqa: E402
+from bot.scheduler import Planner, TickReport  # noqa: E402
+from bot.slack.sender import SlackSender  # noqa: E402
+from rituals.context import FixedClock  # noqa: E402
+from rituals.schedule import week_name  # noqa: E402
+from storage.engine import make_engine, make_sessionmaker  # noqa: E402
+from storage.models import (  # noqa: E402
+    Member,
+    Membership,
+    Outbox,
+    OutboxStatus,
+    Platform,
+    Role,
+    Team,
+    Workspace,
+)
+from tests.slack.mock_slack import MockSlack  # noqa: E402
+
+SLACK_TEAM = "T0FANOUT1"
+# A Monday in November, a few seconds into 10:00 UTC: check-in time in every zone below.
+NOW = datetime(2026, 11, 16, 10, 0, 20, tzinfo=UTC)
+LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)
+# UTC+0 in November, each its own zone to the scheduler.
+ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Atlantic/Reykjavik",
+    "Atlantic/Canary",
+    "Africa/Abidjan",
+    "Africa/Accra",
+    "Africa/Dakar",
+    "UTC",
+)
+
+
+# --- the mock Slack, in a process of its own --------------------------------------------------
+
+
+async def serve_mock() -> None:
+    """Print the Web API's URL; when stdin closes, print what arrived as JSON and stop."""
+    api = MockSlack(team_id=SLACK_TEAM)
+    print(await api.start(), flush=True)
+    idle = time.process_time()  # what starting took; serving is the rest
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    posts = api.of("chat.postMessage")
+    ids = [
+        ((c.args.get("metadata") or {}).get("event_payload") or {}).get("outbox_id") for c in posts
+    ]
+    summary = {
+        "posts": len(posts),
+        "ids": sorted(i for i in ids if i is not None),
+        "other_calls": len(api.calls) - len(posts),
+        "cpu": time.process_time() - idle,
+    }
+    print(json.dumps(summary), flush=True)
+    await api.stop()
+
+
+@dataclass
+class MockProcess:
+    process: asyncio.subprocess.Process
+    url: str
+
+    @classmethod
+    async def start(cls) -> MockProcess:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--serve-mock",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        if not line.startswith(b"http"):
+            raise RuntimeError(f"the mock Slack did not start: {line!r}")
+        return cls(process, line.decode().strip())
+
+    async def summary(self) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.close()
+        result: dict[str, Any] = json.loads(await self.process.stdout.read())
+        await self.process.wait()
+        return result
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+# --- seeding ------------------------------------------------------------------------------
+
+
+def people(members: int, teams: int) -> tuple[list[dict[str, Any]], ...]:
+    """Rows for the teams, members and memberships: contiguous blocks, the first one the lead."""
+    team_rows = [
+        {
+            "id": t + 1,
+            "workspace_id": 1,
+            "name": f"Team {t + 1:03d}",
+            "channel_id": f"C{t + 1:08d}",
+            "time_zone": "UTC",
+            "settings": {},
+            "created_at": LONG_AGO,
+        }
+        for t in range(teams)
+    ]
+    member_rows = [
+        {
+            "id": i + 1,
+            "workspace_id": 1,
+            "platform_user_id": f"U{i + 1:08d}",
+            "display_name": f"Person {i + 1}",
+            "time_zone": ZONES[i % len(ZONES)],
+            "working_days": "mon,tue,wed,thu,fri",
+            "created_at": LONG_AGO,
+        }
+        for i in range(members)
+    ]
+    seats = []
+    previous = -1
+    for i in range(members):
+        team = i * teams // members
+        seats.append(
+            {
+                "workspace_id": 1,
+                "team_id": team + 1,
+                "member_id": i + 1,
+                "role": Role.LEAD if team != previous else Role.MEMBER,
+                "created_at": LONG_AGO,
+            }
+        )
+        previous = team
+    return team_rows, member_rows, seats
+
+
+async def seed(url: str, members: int, teams: int) -> None:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    team_rows, member_rows, seats = people(members, teams)
+    async with sessions() as session, session.begin():
+        workspace = {"id": 1, "platform": Platform.SLACK, "external_id": SLACK_TEAM}
+        await session.execute(insert(Workspace), [{**workspace, "created_at": LONG_AGO}])
+        await session.execute(insert(Team), team_rows)
+        await session.execute(insert(Member), member_rows)
+        await session.execute(insert(Membership), seats)
+    if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+        async with engine.begin() as connection:
+            for table in ("workspace", "team", "member", "membership"):
+                await connection.execute(
+                    text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+                )
+    await engine.dispose()
+
+
+# --- the measurement -----------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    report: TickReport
+    tick_statements: int
+    sent: int
+    drain_seconds: float
+    drain_cpu: float
+    drain_statements: int
+    delivered_ids: set[int]
+    mock: dict[str, Any]
+
+
+async def measure(url: str, args: argparse.Namespace) -> Figures:
+    config = load_app_config(ROOT / "app.yaml")
+    engine = make_engine(url)
+    statements = 0
+
+    def count(*_: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    sessions = make_sessionmaker(engine)
+    planner = Planner(sessions, config, [Platform.SLACK])
+    mock = await MockProcess.start()
+    try:
+        # Steady state: last week's check-in (Monday) and one-on-ones (Wednesday) were queued
+        # and sent, so the ledger has them and this tick has only this week's to decide.
+        for days in (7, 5):
+            then = NOW - timedelta(days=days)
+            await planner.tick(then)
+            async with sessions() as session, session.begin():
+                await session.execute(
+                    update(Outbox)
+                    .where(Outbox.status != OutboxStatus.SENT)
+                    .values(status=OutboxStatus.SENT, sent_at=then)
+                )
+
+        before = statements
+        report = await planner.tick(NOW)
+        tick_statements = statements - before
+        if (report.queued, report.messages) != (args.members, args.members) or (
+            report.held or report.skipped or report.missed
+        ):
+            raise SystemExit(
+                f"expected {args.members} check-ins queued, one message each, and nothing "
+                f"held, skipped or missed; the tick reported {report}"
+            )
+
+        async def token(workspace: str) -> str:
+            return "xoxb-fanout"
+
+        with only_worker(url) as exclusive:
+            async with ClientSession() as http:
+                sender = SlackSender(token, mock.url, http)
+                worker = Worker(
+                    sessions,
+                    {Platform.SLACK: sender},
+                    FixedClock(NOW + timedelta(seconds=1)),
+                    args.per_second,
+                    exclusive=exclusive,
+                    batch=args.batch,
+                    concurrency=args.concurrency,
+                )
+                before = statements
+                cpu, wall = time.process_time(), time.perf_counter()
+                await worker.drain()
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                drain_statements = statements - before
+        summary = await mock.summary()
+        async with sessions() as session:
+            week = week_name(NOW.date())
+            this_week = select(Outbox.id).where(
+                Outbox.budget_week == week, Outbox.status == OutboxStatus.SENT
+            )
+            delivered = set((await session.scalars(this_week)).all())
+            unsent = await session.scalar(
+                select(func.count()).where(Outbox.status != OutboxStatus.SENT)
+            )
+        if unsent:
+            raise SystemExit(f"{unsent} outbox rows were not sent")
+    finally:
+        await mock.stop()
+        await engine.dispose()
+    return Figures(
+        report,
+        tick_statements,
+        worker.sent,
+        wall,
+        cpu,
+        drain_statements,
+        delivered,
+        summary,
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER"
+
+
+def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: float) -> None:
+    r, n = figures.report, figures.sent
+    print(
+        f"fan-out of one check-in: {args.members} members in {args.teams} teams, one Slack "
+        f"workspace, {backend}; tick at {NOW:%a %Y-%m-%d %H:%M:%S} UTC; worker batch "
+        f"{args.batch}, concurrency {args.concurrency}"
+    )
+    per_message = figures.drain_cpu / max(n, 1) * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    rows = [
+        (
+            "enqueue",
+            f"{r.queued} rows",
+            f"{r.seconds:.2f} s",
+            f"(target < 2 s) {verdict(r.seconds < 2)}",
+            f"{figures.tick_statements} SQL statements; {r.messages} outbox rows",
+        ),
+        (
+            "send",
+            f"{n} messages",
+            f"{figures.drain_seconds:.2f} s",
+            f"{n / figures.drain_seconds:.0f} msg/s",
+            f"{figures.drain_statements} SQL statements",
+        ),
+        (
+            "overhead",
+            f"{n} messages",
+            f"{per_message:.3f} ms/msg",
+            f"(target < 2 ms) {verdict(per_message < 2)}",
+            f"our CPU {figures.drain_cpu:.2f} s; the mock's {figures.mock['cpu']:.2f} s",
+        ),
+        (
+            "memory",
+            "peak RSS",
+            f"{peak:.0f} MB",
+            f"(target < 200 MB) {verdict(peak < 200)}",
+            f"this process (imports alone {baseline:.0f} MB), seeding, three ticks, the worker",
+        ),
+    ]
+    for label, what, value, target, note in rows:
+        print(f"{label:<10}{what:<16}{value:>13}   {target:<24}{note}")
+    ids = figures.mock["ids"]
+    once = (
+        figures.mock["posts"] == len(ids) == len(set(ids)) == n
+        and set(ids) == figures.delivered_ids
+        and len(figures.delivered_ids) == r.messages
+    )
+    print(
+        f"{'delivered':<10}{len(set(ids))} of {r.messages} "
+        f"{'exactly once' if once else 'NOT exactly once'}: the mock got "
+        f"{figures.mock['posts']} chat.postMessage, {len(set(ids))} distinct outbox ids"
+    )
+    if not once:
+        raise SystemExit("delivery was not exactly once")
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+async def admin(url: str, statement: str) -> None:
+    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def run(url: str, args: argparse.Namespace) -> None:
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    upgrade(url)
+    asyncio.run(seed(url, args.members, args.teams))
+    figures = asyncio.run(measure(url, args))
+    show(figures, args, make_url(url).get_backend_name(), baseline)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
+    parser.add_argument("--per-second", type=float, default=1e6, help="the worker's pace")
+    worker = inspect.signature(Worker).parameters
+    parser.add_argument(
+        "--batch", type=int, default=worker["batch"].default, help="rows a worker claims at once"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=worker["concurrency"].default,
+        help="sends a worker has under way at once",
+    )
+    parser.add_argument("--serve-mock", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_mock:
+        asyncio.run(serve_mock())
+        return
+    if not 0 < args.teams <= args.members // 2:
+        parser.error("give at least two members per team (a lead and someone to lead)")
+    if not args.database_url:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite+aiosqlite:///{folder}/fanout.db", args)
+        return
+    url = make_url(async_database_url(args.database_url))
+    if url.get_backend_name() != "postgresql":
+        run(url.render_as_string(hide_password=False), args)
+        return
+    server = url.render_as_string(hide_password=False)
+    name = f"kpicoach_fanout_{uuid.uuid4().hex[:8]}"
+    asyncio.run(admin(server, f'CREATE DATABASE "{name}"'))
+    try:
+        run(url.set(database=name).render_as_string(hide_password=False), args)
+    finally:
+        asyncio.run(admin(server, f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
