@@ -36,7 +36,8 @@ class CommandsConfig(_Strict):
 
 
 class DeliveryConfig(_Strict):
-    per_workspace_per_second: float = Field(10, gt=0, le=10_000)
+    # At least one a second, so a claimed batch is sent well within its lease.
+    per_workspace_per_second: float = Field(10, ge=1, le=10_000)
 
 
 class AppConfig(RitualSettings):

@@ -17,7 +17,7 @@ import os
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -180,13 +180,20 @@ class Worker:
             items = await claim(
                 session, list(self.senders), self.clock.now(), self.batch, self.lease
             )
+        sends = [asyncio.ensure_future(self._deliver(item)) for item in items]
         done: list[tuple[Claimed, Result]] = []
-        for finished in asyncio.as_completed([self._deliver(item) for item in items]):
-            done.append(await finished)
-            if len(done) >= RECORD_EVERY:
-                await self._record(done)
-                done = []
-        await self._record(done)
+        try:
+            for finished in asyncio.as_completed(sends):
+                done.append(await finished)
+                if len(done) >= RECORD_EVERY:
+                    outcomes, done = done, []
+                    await self._record(outcomes)
+        finally:
+            # Stopping (or a failed record): nothing goes out unrecorded behind our back, and
+            # what did go out is written down; rows left `sending` are asked about later.
+            for send in sends:
+                send.cancel()
+            await asyncio.shield(self._record(done))
         return len(items)
 
     async def _deliver(self, item: Claimed) -> tuple[Claimed, Result]:
@@ -211,40 +218,44 @@ class Worker:
             await self.pace.wait(item.workspace)
             return await sender.send(item)
         except Exception as exc:
+            # It may have failed after the platform took it: ask before sending again.
             log.exception("outbox %s: sending failed", item.id)
-            return Retry(f"{type(exc).__name__}: {exc}")
+            return Unsure(f"{type(exc).__name__}: {exc}")
 
     async def _record(self, outcomes: list[tuple[Claimed, Result]]) -> None:
         if not outcomes:
             return
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            sent = [item.id for item, result in outcomes if isinstance(result, Sent)]
+            sent = [item for item, result in outcomes if isinstance(result, Sent)]
             await mark_sent(session, sent, now)
             self.sent += len(sent)
             for item, result in outcomes:
                 if isinstance(result, Failed):
-                    log.warning("outbox %s to %s failed: %s", item.id, item.target, result.reason)
-                    await mark_failed(session, item.id, result.reason)
-                elif isinstance(result, Retry):
-                    await self._retry(session, item, result)
-                elif isinstance(result, Unsure):
-                    wait = result.after if result.after is not None else backoff(item.attempts)
-                    await ask_again(session, item.id, now + timedelta(seconds=wait), result.reason)
+                    await self._fail(session, item, result.reason)
+                elif isinstance(result, Retry | Unsure):
+                    await self._later(session, item, result, now)
 
-    async def _retry(self, session: AsyncSession, item: Claimed, result: Retry) -> None:
+    async def _fail(self, session: AsyncSession, item: Claimed, reason: str) -> None:
+        log.warning("outbox %s to %s failed: %s", item.id, item.target, reason)
+        await mark_failed(session, item, reason)
+
+    async def _later(
+        self, session: AsyncSession, item: Claimed, result: Retry | Unsure, now: datetime
+    ) -> None:
         if result.after is not None:  # rate limited: wait as asked; it costs no attempt
-            when = self.clock.now() + timedelta(seconds=result.after)
-            await retry_later(session, item.id, when, result.reason, counts=False)
+            when = now + timedelta(seconds=result.after)
         elif item.attempts >= self.max_attempts:
-            reason = f"gave up after {item.attempts} attempts: {result.reason}"
-            log.warning("outbox %s to %s failed: %s", item.id, item.target, reason)
-            await mark_failed(session, item.id, reason)
-        else:
-            delay = backoff(item.attempts)
-            await retry_later(
-                session, item.id, self.clock.now() + timedelta(seconds=delay), result.reason
+            await self._fail(
+                session, item, f"gave up after {item.attempts} attempts: {result.reason}"
             )
+            return
+        else:
+            when = now + timedelta(seconds=backoff(item.attempts))
+        if isinstance(result, Unsure):
+            await ask_again(session, item, when, result.reason)
+        else:
+            await retry_later(session, item, when, result.reason, counts=result.after is None)
 
 
 def backoff(attempt: int) -> float:

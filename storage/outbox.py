@@ -78,6 +78,9 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     in_doubt: bool
+    # This claim's lease end, which is also its token: a record is written only while the row
+    # still carries it, so a worker whose lease ran out cannot overwrite a newer claim's result.
+    lease_until: datetime
 
 
 async def claim(
@@ -86,19 +89,14 @@ async def claim(
     now: datetime,
     limit: int,
     lease: timedelta,
-    *,
-    stale_leases: bool = True,
 ) -> list[Claimed]:
-    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker.
-
-    `stale_leases=False` leaves those for later, for a worker that must not doubt itself.
-    """
+    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker."""
     due = and_(Outbox.status == OutboxStatus.PENDING, Outbox.next_attempt_at <= now)
     stale = and_(Outbox.status == OutboxStatus.SENDING, Outbox.lease_until < now)
     query = (
         select(Outbox, Workspace.external_id)
         .join(Workspace, Workspace.id == Outbox.workspace_id)
-        .where(Outbox.platform.in_(platforms), or_(due, stale) if stale_leases else due)
+        .where(Outbox.platform.in_(platforms), or_(due, stale))
         .order_by(Outbox.next_attempt_at, Outbox.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Outbox)
@@ -116,6 +114,7 @@ async def claim(
             row.payload,
             row.attempts + 1,
             row.status is OutboxStatus.SENDING,
+            now + lease,
         )
         for row, external_id in rows
     ]
@@ -132,50 +131,55 @@ async def claim(
     return claimed
 
 
-async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> None:
-    if ids:
+def _held(rows: Collection[Claimed]) -> Any:
+    """The rows, as long as they are still `sending` under these claims."""
+    return and_(
+        Outbox.id.in_([r.id for r in rows]),
+        Outbox.status == OutboxStatus.SENDING,
+        Outbox.lease_until.in_({r.lease_until for r in rows}),
+    )
+
+
+async def _settle(session: AsyncSession, rows: Collection[Claimed], **values: Any) -> None:
+    if rows:
         await session.execute(
             update(Outbox)
-            .where(Outbox.id.in_(ids))
-            .values(status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=None)
+            .where(_held(rows))
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
 
 
+async def mark_sent(session: AsyncSession, rows: Collection[Claimed], now: datetime) -> None:
+    await _settle(
+        session, rows, status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=None
+    )
+
+
 async def retry_later(
-    session: AsyncSession, row_id: int, when: datetime, error: str, *, counts: bool = True
+    session: AsyncSession, row: Claimed, when: datetime, error: str, *, counts: bool = True
 ) -> None:
     """Back to pending until `when`; a rate limit (counts=False) costs the row no attempt."""
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id == row_id)
-        .values(
-            status=OutboxStatus.PENDING,
-            next_attempt_at=when,
-            lease_until=None,
-            last_error=error[:300],
-            attempts=Outbox.attempts - (0 if counts else 1),
-        )
-        .execution_options(synchronize_session=False)
+    await _settle(
+        session,
+        [row],
+        status=OutboxStatus.PENDING,
+        next_attempt_at=when,
+        lease_until=None,
+        last_error=error[:300],
+        attempts=Outbox.attempts - (0 if counts else 1),
     )
 
 
-async def ask_again(session: AsyncSession, row_id: int, when: datetime, reason: str) -> None:
-    """Still in doubt: it stays `sending`, its lease running out when it is time to ask again."""
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id == row_id)
-        .values(lease_until=when, last_error=reason[:300])
-        .execution_options(synchronize_session=False)
-    )
+async def ask_again(session: AsyncSession, row: Claimed, when: datetime, reason: str) -> None:
+    """In doubt: it stays `sending`, and when its lease runs out a worker asks the platform
+    whether it arrived before sending it again."""
+    await _settle(session, [row], lease_until=when, last_error=reason[:300])
 
 
-async def mark_failed(session: AsyncSession, row_id: int, reason: str) -> None:
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id == row_id)
-        .values(status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:300])
-        .execution_options(synchronize_session=False)
+async def mark_failed(session: AsyncSession, row: Claimed, reason: str) -> None:
+    await _settle(
+        session, [row], status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:300]
     )
 
 

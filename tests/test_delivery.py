@@ -14,14 +14,14 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
-from bot.delivery import Worker, backoff, only_worker
+from bot.delivery import Retry, Worker, backoff, only_worker
 from bot.payload import encode
 from bot.slack.sender import SlackSender
 from rituals.context import FixedClock, ShiftedClock
 from rituals.messages import Mention, dm
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus, Platform
-from storage.outbox import enqueue
+from storage.outbox import claim, enqueue
 from storage.people import ensure_workspace
 from tests.conftest import NOW
 from tests.scheduling import outbox
@@ -118,14 +118,16 @@ async def test_an_outage_loses_nothing_and_sends_nothing_twice(
     deliver = worker(sessions, slack_api, http, moving)
     await deliver.drain()
     rows = await outbox(sessions)
-    assert {r.status for r in rows} == {OutboxStatus.PENDING}
+    # Slack might have posted before failing: each row stays in doubt, to be asked about.
+    assert {r.status for r in rows} == {OutboxStatus.SENDING}
     assert {r.last_error for r in rows} == {"Slack answered 500 internal_error"}
-    assert all(r.next_attempt_at > NOW for r in rows)  # backing off, not hammering
+    assert all(r.lease_until and r.lease_until > NOW for r in rows)  # backing off
     for _ in range(4):
         moving.advance(timedelta(minutes=5))
         await deliver.drain()
     assert {r.status for r in await outbox(sessions)} == {OutboxStatus.SENT}
     assert received(slack_api) == Counter({f"D{i}": 1 for i in range(6)})
+    assert len(slack_api.of("conversations.history")) >= 6  # each was checked before resending
 
 
 async def test_retry_after_is_honoured_and_costs_no_attempt(
@@ -287,3 +289,22 @@ async def test_a_row_in_doubt_waits_when_slack_cannot_say_whether_it_arrived(
     await deliver.drain()
     assert [r.status for r in await outbox(sessions)] == [OutboxStatus.SENT]
     assert slack_api.of("chat.postMessage") == []  # it had arrived: nothing sent again
+
+
+async def test_a_worker_whose_lease_ran_out_cannot_overwrite_a_newer_claim(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """A stalled worker comes back after another finished its row: its late word is ignored."""
+    await queue(sessions, ["U1"])
+    async with sessions() as session, session.begin():
+        [stale] = await claim(session, [Platform.SLACK], moving.now(), 10, timedelta(minutes=2))
+    moving.advance(timedelta(minutes=3))
+    other = worker(sessions, slack_api, http, moving)
+    assert await other.drain() == 1
+    await worker(sessions, slack_api, http, moving)._record([(stale, Retry("timed out"))])
+    [row] = await outbox(sessions)
+    assert (row.status, row.last_error) == (OutboxStatus.SENT, None)
+    assert received(slack_api) == Counter({"D1": 1})

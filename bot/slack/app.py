@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, ClientTimeout
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
@@ -95,7 +95,9 @@ class SlackBot:
         self.courier = Courier(dispatcher.grammar, self.slash)
         self.backlog = Backlog(WORKERS)
         # One connection pool for every Web API call and response_url reply.
-        self.session = ClientSession()
+        # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a
+        # session it is given.
+        self.session = ClientSession(timeout=ClientTimeout(total=30))
         self.retries = retry_handlers()
         # A client per bot token, built once: queued work holds a reference, not a new client.
         self._clients: dict[str | None, AsyncWebClient] = {}

@@ -15,7 +15,7 @@ from aiohttp import ClientError, ClientSession
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import CannotAsk, Failed, Result, Retry, Sent
+from bot.delivery import CannotAsk, Failed, Result, Retry, Sent, Unsure
 from bot.payload import decode
 from bot.slack.render import render_message
 from rituals.messages import Audience
@@ -103,7 +103,7 @@ class SlackSender:
             )
         except SlackApiError as exc:
             judged = _judge(exc)
-            after = judged.after if isinstance(judged, Retry) else None
+            after = judged.after if isinstance(judged, Retry | Unsure) else None
             raise CannotAsk(
                 f"could not read the DM's history: {exc.response.get('error')}", after
             ) from None
@@ -119,6 +119,7 @@ def _is_row(message: dict[str, Any], row_id: int) -> bool:
 
 
 def _judge(exc: SlackApiError) -> Result:
+    """A refusal that will pass (wait, or ask whether it arrived) or one that will not."""
     response = exc.response
     error = str(response.get("error") or "")
     if response.status_code == 429 or error == "ratelimited":
@@ -127,5 +128,6 @@ def _judge(exc: SlackApiError) -> Result:
         after = raw[0] if isinstance(raw, list) else raw
         return Retry("Slack is rate limiting this workspace", after=float(after or 30))
     if response.status_code >= 500 or error in TRANSIENT:
-        return Retry(f"Slack answered {response.status_code} {error}".strip())
+        # Slack may have posted it before failing: the row is asked about before it is resent.
+        return Unsure(f"Slack answered {response.status_code} {error}".strip())
     return Failed(GONE.get(error, f"Slack refused it: {error or response.status_code}"))
