@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
@@ -28,7 +29,7 @@ from bot.delivery import Sender, Worker, only_worker
 from bot.payload import encode
 from rituals.context import Clock
 from rituals.messages import Mention
-from rituals.nudges import BODY, Prompt, compose
+from rituals.nudges import Prompt, compose
 from rituals.schedule import (
     Decision,
     Occurrence,
@@ -136,8 +137,12 @@ class Planner:
         defaults = self.settings.rituals.model_dump()
         crews = []
         for team in teams:
-            rituals = TeamRituals.model_validate({**defaults, **team.settings})
-            rules = [r for r in team_rules(rituals, team.created_at.date()) if r.ritual in BODY]
+            try:
+                rituals = TeamRituals.model_validate({**defaults, **team.settings})
+            except ValidationError:  # one team's bad settings must not silence every team
+                log.exception("team %s has settings the scheduler cannot read; skipped", team.id)
+                continue
+            rules = team_rules(rituals, team.created_at.date())
             people = by_team.get(team.id, [])
             if not rules or not people:
                 continue
@@ -195,8 +200,9 @@ class Planner:
 
     def _budget_week(self, zone: str, now: datetime) -> str:
         """The recipient's week now: the budget is counted in their own weeks."""
+        today = self._today(zone, now)  # first: it starts afresh when `now` moved
         if zone not in self._weeks:
-            self._weeks[zone] = week_name(self._today(zone, now))
+            self._weeks[zone] = week_name(today)
         return self._weeks[zone]
 
     def _mention(self, seat: SeatRow) -> Mention:

@@ -19,12 +19,11 @@ from rituals.dates import format_date, format_moment
 from rituals.me import local_now, week_start
 from rituals.messages import Code, Reply, say
 from rituals.people import actor_member
-from rituals.schedule import week_name
+from rituals.schedule import LONGEST_SNOOZE, week_name
 from rituals.when import read_clock, read_iso_date, read_span, span_words
 from storage.models import Member
 
 SHORTEST_SNOOZE = timedelta(minutes=15)
-LONGEST_SNOOZE = timedelta(days=7)
 
 
 def _date(value: object) -> object:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from rituals.nudges import BODY
 from rituals.settings import WEEKDAYS, TeamRituals, parse_window
 
 # A Monday: "every N weeks" counts weeks from here, so every process agrees which weeks are on.
 EPOCH = date(2024, 1, 1)
+LONGEST_SNOOZE = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ class Rule:
 
 
 def team_rules(rituals: TeamRituals, team_created: date) -> list[Rule]:
-    """The rules of the rituals a team switched on, from its settings."""
+    """The rules of the rituals a team switched on that the bot prompts for (the vote and the
+    review have their cadence here; their prompts arrive with those rituals)."""
     anchor = (team_created - EPOCH).days // 7
     rules = {
         "checkin": Rule("checkin", "weekly", rituals.checkin_day, rituals.checkin_time),
@@ -55,7 +58,7 @@ def team_rules(rituals: TeamRituals, team_created: date) -> list[Rule]:
         ),
         "review": Rule("review", "quarterly", rituals.checkin_day, rituals.checkin_time),
     }
-    return [rules[name] for name in rituals.enabled if name in rules]
+    return [rules[name] for name in rituals.enabled if name in rules and name in BODY]
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,10 @@ def reachable_at(reach: Reach, day: date, at: str, not_before: datetime | None =
     for _ in range(16):
         if local.weekday() not in working:
             local = _normalise(local + timedelta(days=1))
+            if quiet_from > quiet_to and local.time().replace(tzinfo=None) >= quiet_from:
+                # An evening moment moved to the next day: that day's morning is reachable
+                # sooner than its evening's quiet hours would allow.
+                local = _normalise(datetime.combine(local.date(), quiet_to, tzinfo=zone))
             continue
         end = _quiet_end(local, quiet_from, quiet_to)
         if end is None:
@@ -185,7 +192,12 @@ class Decision:
 def decide(occ: Occurrence, person: Person, now: datetime, grace: timedelta) -> Decision:
     """What to do about one prompt for one person at `now`."""
     on_time = reachable_at(person.reach, occ.day, occ.at)
-    if now - on_time > grace:  # a snooze defers a prompt; it never revives an old one
+    # A snooze over the prompt's time extends its grace by as long as it deferred it; one
+    # set long after (more than a snooze can last) never revives an old prompt.
+    deferred = (person.snoozed_until or on_time) - on_time
+    if not timedelta(0) < deferred <= LONGEST_SNOOZE:
+        deferred = timedelta(0)
+    if now - on_time > grace + deferred:
         return Decision(
             Verdict.MISSED, on_time, f"not sent within {_hours(grace)} of {on_time:%a %H:%M}"
         )
@@ -216,6 +228,8 @@ def next_prompt(rule: Rule, person: Person, now: datetime) -> datetime:
         occ = occurrence(rule, day)
         if occ is None:
             continue
+        if weeks < 0 and reachable_at(person.reach, occ.day, occ.at) <= now:
+            continue  # last period's prompt was due already: it is sent or settled
         at = reachable_at(person.reach, occ.day, occ.at, person.snoozed_until)
         if at > now:
             return at

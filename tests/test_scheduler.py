@@ -10,7 +10,17 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from rituals.schedule import Person, Reach, Rule, next_prompt, reachable_at
+from rituals.schedule import (
+    Person,
+    Reach,
+    Rule,
+    Verdict,
+    decide,
+    next_prompt,
+    occurrence,
+    previous_day,
+    reachable_at,
+)
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import NudgeOutcome, Role
 from tests.scheduling import Someone, ledger, member, outbox, planner, seed_team, text
@@ -198,3 +208,37 @@ def test_the_next_prompt_counts_one_that_working_days_moved_into_this_week() -> 
     monday_early = at("2026-11-23 08:00", "UTC")
     assert next_prompt(rule, person, monday_early) == at("2026-11-23 10:00", "UTC")
     assert next_prompt(rule, person, at("2026-11-23 10:00", "UTC")) == at("2026-11-30 10:00", "UTC")
+
+
+def test_month_end_and_quarter_rules_across_a_year_end() -> None:
+    vote = Rule("fail_of_month", "month_end", at="10:00", days_before_end=3)
+    december = occurrence(vote, date(2026, 12, 5))
+    assert december is not None
+    assert (december.period, december.day) == ("2026-12", date(2026, 12, 29))
+    assert previous_day(vote, date(2027, 1, 2)) == date(2026, 12, 31)
+    review = Rule("review", "quarterly", "mon", "10:00")
+    first = occurrence(review, date(2027, 2, 10))
+    assert first is not None
+    assert (first.period, first.day) == ("2027-Q1", date(2027, 1, 4))
+
+
+def test_an_evening_prompt_moved_off_the_weekend_arrives_the_next_morning() -> None:
+    reach = Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00")
+    assert reachable_at(reach, date(2026, 11, 21), "20:00") == at("2026-11-23 09:00", "UTC")
+    assert reachable_at(reach, date(2026, 11, 22), "23:59") == at("2026-11-23 09:00", "UTC")
+
+
+def test_a_snooze_over_the_due_time_stretches_the_grace_but_never_revives_old_prompts() -> None:
+    rule = Rule("checkin", "weekly", "mon", "10:00")
+    occ = occurrence(rule, date(2026, 11, 23))
+    assert occ is not None
+    snoozed = Person(
+        Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00"),
+        snoozed_until=at("2026-11-25 09:00", "UTC"),
+    )
+    day = timedelta(hours=24)
+    assert decide(occ, snoozed, at("2026-11-25 09:00", "UTC"), day).verdict is Verdict.DUE
+    old = occurrence(rule, date(2026, 11, 9))
+    assert old is not None
+    late = Person(snoozed.reach, snoozed_until=at("2026-11-24 12:00", "UTC"))
+    assert decide(old, late, at("2026-11-23 09:00", "UTC"), day).verdict is Verdict.MISSED

@@ -54,18 +54,15 @@ async def test_the_next_prompt_follows_your_zone_days_quiet_hours_and_breaks(cha
     assert "next for you: not for now (your nudges are paused" in await chat.text("ana", "schedule")
 
 
-async def test_the_vote_and_the_review_once_switched_on(chat: Chat) -> None:
+async def test_the_vote_and_the_review_promise_no_prompt_the_bot_does_not_send(
+    chat: Chat,
+) -> None:
+    """Their prompts arrive with those rituals; until then `schedule` does not promise them."""
     await chat.say("lea", "settings set rituals checkin,fail_of_month,review")
     shown = await chat.text("ana", "schedule")
-    # The vote opens on Saturday 28 November: Ana works weekdays, so it reaches her Monday.
-    assert (
-        "Fail of the Month vote: opens for the last 3 days of each month, at 10:00; "
-        "next for you: Monday 30 November 2026, 10:00"
-    ) in shown
-    assert (
-        "Quarterly review: the first Monday of each quarter, at 10:00; "
-        "next for you: Monday 4 January 2027, 10:00"
-    ) in shown
+    assert "Check-in: Mondays at 10:00" in shown
+    assert "Fail of the Month" not in shown
+    assert "Quarterly review" not in shown
     assert "One-on-one" not in shown
 
 
