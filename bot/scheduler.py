@@ -33,12 +33,11 @@ from rituals.nudges import Prompt, compose
 from rituals.schedule import (
     Decision,
     Occurrence,
-    Person,
-    Reach,
     Rule,
     Verdict,
     decide,
     occurrence,
+    person_of,
     previous_day,
     team_rules,
     week_name,
@@ -163,7 +162,7 @@ class Planner:
             team, lead = crew.team, crew.lead
             reports = tuple(self._mention(s) for s in crew.people if s is not lead)
             for seat in crew.people:
-                person = self._person(seat)
+                person = person_of(seat, self.settings.people.quiet_hours)
                 local = self._today(seat.time_zone, now)
                 for rule, occs in crew.rules:
                     if rule.ritual == "one_on_one" and (
@@ -207,20 +206,6 @@ class Planner:
 
     def _mention(self, seat: SeatRow) -> Mention:
         return Mention(seat.platform_user_id, seat.display_name)
-
-    def _person(self, seat: SeatRow) -> Person:
-        quiet = (
-            f"{seat.quiet_start}-{seat.quiet_end}"
-            if seat.quiet_start and seat.quiet_end
-            else self.settings.people.quiet_hours
-        )
-        return Person(
-            Reach(seat.time_zone, seat.working_days, quiet),
-            seat.paused,
-            seat.away_until,
-            seat.skip_week,
-            seat.snoozed_until,
-        )
 
     async def _settle(
         self, session: AsyncSession, fresh: list[Candidate], now: datetime, report: TickReport

@@ -16,10 +16,10 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.dates import format_date, format_moment
-from rituals.me import local_now, week_start
+from rituals.me import local_now
 from rituals.messages import Code, Reply, say
 from rituals.people import actor_member
-from rituals.schedule import LONGEST_SNOOZE, week_name
+from rituals.schedule import LONGEST_SNOOZE, week_name, week_start
 from rituals.when import read_clock, read_iso_date, read_span, span_words
 from storage.models import Member
 

@@ -9,11 +9,12 @@ choice, never an accident.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from rituals import schedule
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.dates import format_date, format_moment
@@ -30,7 +31,7 @@ from rituals.messages import (
     say,
 )
 from rituals.people import actor_member
-from rituals.schedule import Person, Reach, week_name
+from rituals.schedule import Person, week_monday, week_name
 from rituals.settings import (
     Days,
     Language,
@@ -76,25 +77,7 @@ def local_now(ctx: Ctx, member: Member) -> datetime:
 
 
 def person_of(ctx: Ctx, member: Member) -> Person:
-    """The member as the schedule sees them: how to reach them, and any break they are on."""
-    quiet = quiet_hours(ctx, member)
-    return Person(
-        reach=Reach(member.time_zone, member.working_days, f"{quiet[0]}-{quiet[1]}"),
-        paused=member.nudges_paused,
-        away_until=member.away_until,
-        skip_week=member.skip_week,
-        snoozed_until=member.snoozed_until,
-    )
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def week_monday(name: str) -> date:
-    """ "2026-W48" -> Monday 23 November 2026, to say a week as people know it."""
-    year, week = name.split("-W")
-    return date.fromisocalendar(int(year), int(week), 1)
+    return schedule.person_of(member, ctx.settings.people.quiet_hours)
 
 
 def breaks(ctx: Ctx, member: Member) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ import enum
 import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from rituals.nudges import BODY
@@ -74,6 +75,16 @@ class Occurrence:
 def week_name(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_monday(name: str) -> date:
+    """ "2026-W48" -> Monday 23 November 2026, to say a week as people know it."""
+    year, week = name.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
 
 
 def occurrence(rule: Rule, today: date) -> Occurrence | None:
@@ -175,6 +186,44 @@ class Person:
     snoozed_until: datetime | None = None
 
 
+class Reachable(Protocol):
+    """What the schedule reads of a person: a member row, or the scheduler's lighter copy."""
+
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def working_days(self) -> str: ...
+    @property
+    def quiet_start(self) -> str | None: ...
+    @property
+    def quiet_end(self) -> str | None: ...
+    @property
+    def nudges_paused(self) -> bool: ...
+    @property
+    def away_until(self) -> date | None: ...
+    @property
+    def skip_week(self) -> str | None: ...
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+
+
+def person_of(someone: Reachable, default_quiet_hours: str) -> Person:
+    """The person as the schedule sees them: how to reach them, and any break they are on.
+    Quiet hours they never set follow app.yaml's."""
+    quiet = (
+        f"{someone.quiet_start}-{someone.quiet_end}"
+        if someone.quiet_start and someone.quiet_end
+        else default_quiet_hours
+    )
+    return Person(
+        Reach(someone.time_zone, someone.working_days, quiet),
+        someone.nudges_paused,
+        someone.away_until,
+        someone.skip_week,
+        someone.snoozed_until,
+    )
+
+
 class Verdict(enum.StrEnum):
     WAIT = "wait"  # not yet
     DUE = "due"  # send it now
@@ -204,15 +253,23 @@ def decide(occ: Occurrence, person: Person, now: datetime, grace: timedelta) -> 
     at = reachable_at(person.reach, occ.day, occ.at, person.snoozed_until)
     if now < at:
         return Decision(Verdict.WAIT, at)
-    if person.paused:
-        return Decision(Verdict.SKIPPED, at, "nudges paused")
-    if person.away_until is not None and at.date() < person.away_until:
-        return Decision(Verdict.SKIPPED, at, f"away until {person.away_until.isoformat()}")
-    if person.skip_week is not None and person.skip_week == week_name(at.date()):
-        return Decision(Verdict.SKIPPED, at, f"skipped week {person.skip_week}")
+    reason = skipped_because(person, at)
+    if reason is not None:
+        return Decision(Verdict.SKIPPED, at, reason)
     if now - at > grace:
         return Decision(Verdict.MISSED, at, f"not sent within {_hours(grace)} of {at:%a %H:%M}")
     return Decision(Verdict.DUE, at)
+
+
+def skipped_because(person: Person, at: datetime) -> str | None:
+    """Why a prompt reaching the person at `at` is skipped, or None when it is not."""
+    if person.paused:
+        return "nudges paused"
+    if person.away_until is not None and at.date() < person.away_until:
+        return f"away until {person.away_until.isoformat()}"
+    if person.skip_week is not None and person.skip_week == week_name(at.date()):
+        return f"skipped week {person.skip_week}"
+    return None
 
 
 def _hours(span: timedelta) -> str:

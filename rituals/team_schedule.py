@@ -35,7 +35,7 @@ from rituals.messages import (
     rich,
 )
 from rituals.people import actor_member
-from rituals.schedule import Occurrence, Person, Rule, Verdict, decide, next_prompt, team_rules
+from rituals.schedule import Person, Rule, next_prompt, skipped_because, team_rules
 from rituals.settings import TeamRituals
 from rituals.teams import (
     TEAM,
@@ -213,8 +213,8 @@ class ChangeSchedule(Command):
 def next_sent(rule: Rule, person: Person, now: datetime) -> tuple[datetime | None, list[str]]:
     """The next prompt the person will really get, and why the ones before it will not come.
 
-    Each candidate goes through `decide` as the scheduler will see it when it is due, so a
-    break (away, a skipped week) skips exactly what the scheduler skips. None when paused, or
+    Each candidate is checked as the scheduler checks it when it is due, so a break (away, a
+    skipped week) skips exactly what the scheduler skips. None when paused, or
     nothing comes within a year.
     """
     if person.paused:
@@ -225,12 +225,11 @@ def next_sent(rule: Rule, person: Person, now: datetime) -> tuple[datetime | Non
         at = next_prompt(rule, person, after)
         if at - now > timedelta(days=370):
             break
-        due = Occurrence(rule.ritual, "", at.date(), f"{at:%H:%M}")
-        decision = decide(due, person, at, timedelta(hours=1))
-        if decision.verdict is not Verdict.SKIPPED:
+        reason = skipped_because(person, at)
+        if reason is None:
             return at, reasons
-        if decision.reason not in reasons:
-            reasons.append(decision.reason)
+        if reason not in reasons:
+            reasons.append(reason)
         after = at
     return None, reasons
 

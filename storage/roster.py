@@ -36,7 +36,7 @@ class SeatRow:
     working_days: str
     quiet_start: str | None
     quiet_end: str | None
-    paused: bool
+    nudges_paused: bool
     away_until: date | None
     skip_week: str | None
     snoozed_until: datetime | None

@@ -79,24 +79,23 @@ async def test_ticks_racing_from_two_processes_queue_once(
     own_database: str, config: AppConfig
 ) -> None:
     """Two replicas, each with its own engine, ticking the same minute at the same time."""
-    if True:
-        engines = [make_engine(own_database), make_engine(own_database)]
-        try:
-            sessions = [make_sessionmaker(e) for e in engines]
-            async with sessions[0]() as session, session.begin():
-                people = [Someone(f"p{i}") for i in range(40)]
-                await seed_team(session, [Someone("lea", role=Role.LEAD), *people])
-            monday = at("2026-11-23 10:00", "UTC")
-            reports = await asyncio.gather(
-                *(planner(s, config).tick(monday) for s in sessions for _ in range(2))
-            )
-            assert sum(r.queued for r in reports) == 41
-            rows = await outbox(sessions[0])
-            assert len(rows) == 41
-            assert len({r.target for r in rows}) == 41
-        finally:
-            for engine in engines:
-                await engine.dispose()
+    engines = [make_engine(own_database), make_engine(own_database)]
+    try:
+        sessions = [make_sessionmaker(e) for e in engines]
+        async with sessions[0]() as session, session.begin():
+            people = [Someone(f"p{i}") for i in range(40)]
+            await seed_team(session, [Someone("lea", role=Role.LEAD), *people])
+        monday = at("2026-11-23 10:00", "UTC")
+        reports = await asyncio.gather(
+            *(planner(s, config).tick(monday) for s in sessions for _ in range(2))
+        )
+        assert sum(r.queued for r in reports) == 41
+        rows = await outbox(sessions[0])
+        assert len(rows) == 41
+        assert len({r.target for r in rows}) == 41
+    finally:
+        for engine in engines:
+            await engine.dispose()
 
 
 async def test_quiet_hours_and_working_days_move_the_prompt_later(

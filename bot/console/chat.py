@@ -206,7 +206,7 @@ class ConsoleChat:
             return
         match = re.fullmatch(r"\+?(\d{1,4})\s*([mhdw])", span.lower())
         if not span:
-            self.write(f"It is {self._time_for(self.speaker)}. Move it with ':clock +7d'.")
+            self.write(f"It is {self._speaker_time()}. Move it with ':clock +7d'.")
             return
         delta = timedelta(**{SPANS[match.group(2)]: int(match.group(1))}) if match else None
         if delta is None or not CLOCK_STEP <= delta <= CLOCK_LIMIT:
@@ -222,14 +222,13 @@ class ConsoleChat:
             self.clock.advance(min(step, target - now))
             await self.rhythm.planner.tick(self.clock.now())
             await self.rhythm.worker.drain()
-        self.write(f"It is now {self._time_for(self.speaker)}.")
+        self.write(f"It is now {self._speaker_time()}.")
 
-    def _time_for(self, handle: str) -> str:
+    def _speaker_time(self) -> str:
         assert self.clock is not None
-        person = self.people.get(handle)
-        zone = person.time_zone if person else self.default_time_zone
-        local = self.clock.now().astimezone(ZoneInfo(zone))
-        return f"{local:%a %d %b %Y %H:%M} ({zone}, {self.identity().display_name}'s time)"
+        who = self.identity()
+        local = self.clock.now().astimezone(ZoneInfo(who.time_zone))
+        return f"{local:%a %d %b %Y %H:%M} ({who.time_zone}, {who.display_name}'s time)"
 
     async def send(self, text: str) -> None:
         await self.show(await self.dispatcher.handle_text(self.identity(), text))
