@@ -8,6 +8,7 @@ import gc
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiohttp import web
 
@@ -19,6 +20,7 @@ from bot.outbox_report import outbox_report
 from bot.scheduler import scheduling
 from bot.server import describe_platforms, make_app
 from bot.slack.manifest import manifest_yaml
+from bot.teams.package import write_package
 from bot.wiring import check_schema, make_dispatcher
 from rituals.context import ShiftedClock, SystemClock
 from storage.engine import make_engine, make_sessionmaker
@@ -37,6 +39,7 @@ commands:
   outbox         messages waiting to be sent, failed ones with their reason, recent ones
   new-migration  (developers) autogenerate a migration from the models
   slack-manifest print the Slack app manifest (YAML) to paste at api.slack.com/apps
+  teams-package  write the Microsoft Teams app zip (manifest and icons) to upload in Teams
 
 Secrets and deployment settings come from the environment or .env (DATABASE_URL, PORT,
 SLACK_*, Microsoft*); everything else from app.yaml (APP_CONFIG to use another file).
@@ -68,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     slack.add_argument(
         "--socket-mode", action="store_true", help="for Socket Mode: no request URLs"
+    )
+    teams = sub.add_parser("teams-package", help="write the Microsoft Teams app zip")
+    teams.add_argument(
+        "--out",
+        type=Path,
+        default=Path("kpi-coach-teams.zip"),
+        help="where to write it (default: kpi-coach-teams.zip)",
+    )
+    teams.add_argument(
+        "--url", help="the public https address of `serve` (default: PUBLIC_URL from the env)"
     )
     return parser
 
@@ -102,6 +115,12 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         return 0
     if args.command == "slack-manifest":
         print(manifest_yaml(config, args.url or settings.public_url, args.socket_mode), end="")
+        return 0
+    if args.command == "teams-package":
+        written = write_package(config, settings, args.out, args.url)
+        print(
+            f"Wrote {written}: upload it in Teams under Apps -> Manage your apps -> Upload an app."
+        )
         return 0
     if args.command == "serve" or (
         args.command == "start" and (settings.slack_configured or settings.teams_configured)

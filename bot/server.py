@@ -1,7 +1,9 @@
 """The HTTP process: one aiohttp app hosting the platform endpoints and /healthz.
 
 Slack mounts here when its credentials are set (over HTTP, or as a Socket Mode connection held
-open for the server's life); Teams lands with its issue. `serve` says plainly what is missing.
+open for the server's life). Teams is always at /api/messages: with MicrosoftAppId set it checks
+every token; without, it answers only on loopback, for the Bot Framework Emulator. `serve` says
+plainly what is missing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
 from bot.slack import http as slack_http
 from bot.slack import store
 from bot.slack.app import SlackBot, check_slack_settings
+from bot.teams.app import ROUTE as TEAMS_ROUTE
+from bot.teams.app import TeamsBot
 from bot.wiring import check_schema, make_dispatcher
 from rituals.context import Clock
 from storage.engine import make_engine, make_sessionmaker
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 ENGINE = web.AppKey("engine", AsyncEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULING = web.AppKey("scheduling", Scheduling)
+TEAMS = web.AppKey("teams", TeamsBot)
 
 
 def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Application:
@@ -59,8 +64,14 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         finally:
             await bot.close()
 
+    async def teams(app: web.Application) -> AsyncIterator[None]:
+        bot = TeamsBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
+        app[TEAMS] = bot
+        yield
+        await bot.close()
+
     async def rhythm(app: web.Application) -> AsyncIterator[None]:
-        senders: dict[Platform, Sender] = {}
+        senders: dict[Platform, Sender] = {Platform.TEAMS: app[TEAMS].sender()}
         jobs = {}
         if slack_http.SLACK in app:
             senders[Platform.SLACK] = app[slack_http.SLACK].sender()
@@ -68,15 +79,22 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
             jobs["slack-events"] = (lambda: store.forget_old_events(engine, clock.now()), 3600.0)
         async with scheduling(app[ENGINE], config, senders, clock, jobs) as running:
             app[SCHEDULING] = running
+            app[TEAMS].wake = running.worker.wake
             yield
 
     app.cleanup_ctx.append(database)
     if settings.slack_configured:
         app.cleanup_ctx.append(slack)
         slack_http.add_routes(app, settings)
+    app.cleanup_ctx.append(teams)
+    app.router.add_post(TEAMS_ROUTE, teams_messages)
     app.cleanup_ctx.append(rhythm)
     app.router.add_get("/healthz", healthz)
     return app
+
+
+async def teams_messages(request: web.Request) -> web.StreamResponse:
+    return await request.app[TEAMS].endpoint(request)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -126,10 +144,15 @@ def describe_platforms(settings: Settings) -> list[str]:
             "(or SLACK_APP_TOKEN for Socket Mode) in the environment or .env."
         )
     if settings.teams_configured:
-        lines.append("Teams: credentials found (the Teams endpoint lands with the Teams issue).")
+        lines.append(
+            f"Teams: app {settings.microsoft_app_id} ({settings.microsoft_app_type}); "
+            f"messages at POST {TEAMS_ROUTE}, every token checked."
+        )
     else:
         lines.append(
-            "Teams: not configured. Set MicrosoftAppId, MicrosoftAppPassword, "
-            "MicrosoftAppTenantId and MicrosoftAppType in the environment or .env."
+            f"Teams: no MicrosoftAppId, so POST {TEAMS_ROUTE} answers only on this machine "
+            "(for the Bot Framework Emulator). To connect Teams, set MicrosoftAppId, "
+            "MicrosoftAppPassword, MicrosoftAppTenantId and MicrosoftAppType in the "
+            "environment or .env."
         )
     return lines

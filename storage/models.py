@@ -319,3 +319,35 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TeamsConversation(Base):
+    """Where the bot can write first in Teams: a person's chat with it, or a channel.
+
+    Teams gives a bot no way to open a chat from an id alone; it needs the service URL and the
+    conversation (or the person's Teams id) from an activity it received. These are kept from
+    every activity so nudges and channel posts can go out later. `key` is what the outbox
+    targets: the person's AAD object id, or the channel's id.
+    """
+
+    __tablename__ = "teams_conversation"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key"),
+        ForeignKeyConstraint(
+            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int | None]  # set for a person's chat
+    service_url: Mapped[str] = mapped_column(String(300))
+    bot_id: Mapped[str] = mapped_column(String(200))
+    # The person's Teams id ("29:..."), to open a chat when none is known yet.
+    user_id: Mapped[str | None] = mapped_column(String(200))
+    conversation_id: Mapped[str | None] = mapped_column(String(300))
+    # Why it cannot be written to (the person blocked the bot, the bot left the team); cleared
+    # when the conversation speaks to the bot again.
+    unreachable: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

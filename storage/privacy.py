@@ -128,6 +128,7 @@ FORGET: Mapping[str, Forgetter] = {
     "kpi": retire_kpis,
     "nudge": delete_rows,
     "outbox": delete_rows,
+    "teams_conversation": delete_rows,
 }
 
 

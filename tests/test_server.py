@@ -43,6 +43,7 @@ async def test_serve_refuses_an_unmigrated_database(
 def test_serve_says_how_to_connect_what_is_missing(database_url: str) -> None:
     lines = describe_platforms(settings_for(database_url))
     assert "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in lines[0]
-    assert "Set MicrosoftAppId" in lines[1]
+    assert "only on this machine" in lines[1]
+    assert "set MicrosoftAppId" in lines[1]
     configured = describe_platforms(settings_for(database_url, SLACK_BOT_TOKEN="xoxb-test"))
     assert configured[0].startswith("Slack: one workspace")

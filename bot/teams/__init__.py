@@ -1,0 +1,1 @@
+"""Microsoft Teams: the edge between the Bot Framework and the rituals."""

@@ -1,0 +1,396 @@
+"""The Teams bot: botbuilder's CloudAdapter at POST /api/messages, through the one dispatcher.
+
+Tokens are checked by the adapter whenever an app id is configured (its 401 goes out as is);
+with none, the endpoint answers only on loopback, for the Bot Framework Emulator. Every
+activity keeps its conversation reference fresh, so the bot can write first later. Messages
+and card submissions run through the same grammar and rituals as Slack's `/kpi`.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import ClientSession, ClientTimeout, web
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    Attachment,
+)
+from botbuilder.schema.teams import FileConsentCardResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import AppConfig, Settings
+from bot.dispatch import Dispatcher, Identity
+from bot.teams.cards import CARD_CONTENT_TYPE, render_message, submission
+from bot.teams.people import Directory, identity_of
+from bot.teams.replies import Replier, card
+from bot.teams.send import ConversationPace
+from bot.teams.sender import TeamsSender
+from rituals.context import Clock
+from rituals.messages import Code, Heading, Message, Note, Outgoing, Paragraph, rich, say
+from storage import teams_conversations as conversations
+from storage.engine import make_sessionmaker
+from storage.people import NewMember, ensure_member, ensure_workspace
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
+PROACTIVE = {"ContinueConversation", "CreateConversation"}
+STALE_CARD = say(
+    "That card belongs to an older message and no longer does anything. "
+    "Type help to see what you can do now."
+)
+
+
+class _Credentials:
+    """The names botbuilder's configuration reader looks for."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.microsoft_app_id or ""
+        self.APP_PASSWORD = settings.microsoft_app_password or ""
+        self.APP_TYPE = settings.microsoft_app_type
+        self.APP_TENANTID = settings.microsoft_app_tenant_id or ""
+
+
+class TeamsBot:
+    def __init__(
+        self,
+        settings: Settings,
+        config: AppConfig,
+        dispatcher: Dispatcher,
+        engine: AsyncEngine,
+        clock: Clock,
+    ) -> None:
+        self.app_id = settings.microsoft_app_id or ""
+        self.dispatcher = dispatcher
+        self.sessions = make_sessionmaker(engine)
+        self.clock = clock
+        self.slash = config.commands.slash
+        working_days = ",".join(config.people.working_days)
+        self.default_time_zone = config.people.default_time_zone
+        self.working_days = working_days
+        self.directory = Directory(config.people.default_time_zone, working_days)
+        self.pace = ConversationPace()
+        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Credentials(settings)))
+        self.adapter.on_turn_error = self._on_turn_error
+        # Set once the outbox worker runs: replies queued for others go out at once.
+        self.wake: Callable[[], None] = lambda: None
+        self.replier = Replier(self.sessions, self.pace, clock.now, lambda: self.wake())
+        self.handler = _Handler(self)
+        self.http = ClientSession(timeout=ClientTimeout(total=30))
+        # People seen in passing (mentioned, or writing in a channel), already stored.
+        self._remembered: set[tuple[str, str, str | None, str]] = set()
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    def sender(self) -> TeamsSender:
+        return TeamsSender(self.adapter, self.app_id, self.sessions, self.clock, self.pace)
+
+    # --- HTTP -----------------------------------------------------------------------------
+
+    async def endpoint(self, request: web.Request) -> web.StreamResponse:
+        if not self.app_id and not _loopback(request.remote):
+            return web.json_response(
+                {"error": "no MicrosoftAppId is set, so only local requests are served"},
+                status=403,
+            )
+        problem = await _malformed(request)
+        if problem:
+            log.warning("teams: refused a malformed activity from %s: %s", request.remote, problem)
+            return web.json_response({"error": problem}, status=400)
+        response = await self.adapter.process(request, self.handler)
+        return response if response is not None else web.Response(status=201)
+
+    # --- turns ----------------------------------------------------------------------------
+
+    def identity(self, turn: TurnContext) -> Identity:
+        return identity_of(turn.activity, self.default_time_zone, self.working_days)
+
+    async def on_message(self, turn: TurnContext) -> None:
+        who = self.identity(turn)
+        value = turn.activity.value
+        if isinstance(value, dict) and not (turn.activity.text or "").strip():
+            await self._remember(turn, who, {})
+            await self._submitted(turn, who, value)
+            return
+        said = await self.directory.read(turn)
+        await self._remember(turn, who, said.teams_ids)
+        replies = await self.dispatcher.handle_text(who, said.text, said.mentioned)
+        await self.replier.deliver(turn, replies, who.user_id)
+
+    async def _submitted(self, turn: TurnContext, who: Identity, value: dict[str, Any]) -> None:
+        """An Action.Submit: a button's command, or a form's values."""
+        sent = submission(value)
+        replies: list[Outgoing]
+        if sent is None:
+            replies = [STALE_CARD]
+        elif sent.is_form:
+            replies = await self.dispatcher.handle_form(who, sent.command, sent.values)
+        else:
+            replies = await self.dispatcher.handle_text(who, sent.command)
+        await self.replier.deliver(turn, replies, who.user_id)
+
+    async def on_card_action(self, turn: TurnContext, data: Any) -> AdaptiveCardInvokeResponse:
+        """An Action.Execute: run it like a submission, and answer the invoke with a card."""
+        who = self.identity(turn)
+        await self._remember(turn, who, {})
+        sent = submission(data) if isinstance(data, dict) else None
+        if sent is None:
+            replies: list[Outgoing] = [STALE_CARD]
+        elif sent.is_form:
+            replies = await self.dispatcher.handle_form(who, sent.command, sent.values)
+        else:
+            replies = await self.dispatcher.handle_text(who, sent.command)
+        first = next((r for r in replies if isinstance(r, Message)), None)
+        rest = [r for r in replies if r is not first]
+        if rest:
+            await self.replier.deliver(turn, rest, who.user_id)
+        shown = first or say("Done.")
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type=CARD_CONTENT_TYPE, value=render_message(shown).cards[0]
+        )
+
+    async def on_installed(self, turn: TurnContext) -> None:
+        """The app was installed for a person or added to a team: keep where, and say hello."""
+        who = self.identity(turn)
+        await self._remember(turn, who, {})
+        if who.channel_id is None:
+            await self.replier.deliver(turn, await self.dispatcher.greet(who), who.user_id)
+        else:
+            await self.replier.send(turn, [card(render_message(self._hello()).cards[0])])
+
+    async def on_removed(self, turn: TurnContext) -> None:
+        """Uninstalled, or taken out of a team: stop writing there until asked back."""
+        who = self.identity(turn)
+        key = who.channel_id or who.user_id
+        async with self.sessions() as session, session.begin():
+            row = await conversations.find(session, who.workspace_external_id, key)
+            if row is not None:
+                await conversations.unreachable(
+                    session, row.id, "the app was removed from this conversation", self.clock.now()
+                )
+
+    async def on_file_accepted(self, turn: TurnContext, answer: FileConsentCardResponse) -> None:
+        """The person accepted a file: upload it where Teams said, then show it in the chat."""
+        context = answer.context if isinstance(answer.context, dict) else {}
+        data = base64.b64decode(str(context.get("data") or ""))
+        info = answer.upload_info
+        headers = {"Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}
+        async with self.http.put(info.upload_url, data=data, headers=headers) as response:
+            if response.status >= 300:
+                log.warning("teams: file upload refused: %s", response.status)
+                await self.replier.send(turn, [_text(f"I could not upload {info.name}.")])
+                return
+        shown = Attachment(
+            content_type=FILE_INFO,
+            content_url=info.content_url,
+            name=info.name,
+            content={"uniqueId": info.unique_id, "fileType": info.file_type},
+        )
+        await self.replier.send(turn, [Activity(type=ActivityTypes.message, attachments=[shown])])
+
+    def _hello(self) -> Message:
+        return Message(
+            (
+                Heading("Hello! I'm kpi-coach."),
+                Paragraph(
+                    rich(
+                        "I run this team's KPI rituals: the weekly check-in, wins-first "
+                        "one-on-ones, recognition and Fail of the Month. Mention me with ",
+                        Code("help"),
+                        " to see what I can do, or with ",
+                        Code("team create <name>"),
+                        " to make this channel your team's home.",
+                    )
+                ),
+                Note("Nudges come to each person privately, in their chat with me."),
+            )
+        )
+
+    async def _remember(self, turn: TurnContext, who: Identity, teams_ids: dict[str, str]) -> None:
+        """Keep where this conversation (and each person in it) can be reached later."""
+        activity = turn.activity
+        conversation = str(activity.conversation.id).split(";", 1)[0]
+        service_url = str(activity.service_url)
+        bot = str(activity.recipient.id)
+        person = str(activity.from_property.id)
+        wanted: list[tuple[conversations.Reference, bool, Identity | None]] = []
+        if who.channel_id is None:
+            ref = conversations.Reference(who.user_id, service_url, bot, person, conversation)
+            wanted.append((ref, True, who))
+        else:
+            if len(conversation) <= 64:
+                wanted.append(
+                    (
+                        conversations.Reference(conversation, service_url, bot, None, conversation),
+                        True,
+                        None,
+                    )
+                )
+            wanted.append(
+                (conversations.Reference(who.user_id, service_url, bot, person), False, who)
+            )
+        for aad, teams_id in teams_ids.items():
+            wanted.append((conversations.Reference(aad, service_url, bot, teams_id), False, None))
+        # A conversation that spoke is written every time: that clears an "unreachable" another
+        # replica may have set. Seeds (people seen in passing) are written once per process.
+        fresh = [w for w in wanted if w[1] or _memo(w[0]) not in self._remembered]
+        if not fresh:
+            return
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            workspace = await ensure_workspace(
+                session, who.platform, who.workspace_external_id, who.workspace_name, now
+            )
+            for ref, spoke, person_of in fresh:
+                member_id = None
+                if person_of is not None:
+                    member = await ensure_member(
+                        session,
+                        workspace.id,
+                        NewMember(
+                            person_of.user_id,
+                            person_of.display_name,
+                            person_of.time_zone,
+                            person_of.working_days,
+                        ),
+                        now,
+                    )
+                    member_id = member.id
+                elif ref.user_id is not None:
+                    member_id = await _member_id(session, workspace.id, ref.key)
+                await conversations.remember(
+                    session, workspace.id, _with_member(ref, member_id), now, spoke=spoke
+                )
+        self._remembered.update(_memo(w[0]) for w in fresh if not w[1])
+
+    async def _on_turn_error(self, turn: TurnContext, error: Exception) -> None:
+        activity = turn.activity
+        if activity.type == ActivityTypes.event and activity.name in PROACTIVE:
+            raise error  # a proactive send: its caller (the outbox worker) judges it
+        ref = uuid.uuid4().hex[-8:]
+        log.error("teams turn %s (%s) failed", ref, activity.type, exc_info=error)
+        try:
+            await turn.send_activity(
+                card(
+                    render_message(
+                        say(
+                            "Something went wrong on our side while answering you. ",
+                            f"Please try again in a minute (reference {ref}).",
+                        )
+                    ).cards[0]
+                )
+            )
+        except Exception:
+            log.exception("teams: could not tell the person about failure %s", ref)
+
+
+class _Handler(TeamsActivityHandler):  # type: ignore[misc]
+    """botbuilder's routing of activity types, handing each to the bot."""
+
+    def __init__(self, bot: TeamsBot) -> None:
+        self.bot = bot
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await self.bot.on_message(turn_context)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        me = activity.recipient.id
+        if any(m.id == me for m in activity.members_added or []):
+            await self.bot.on_installed(turn_context)
+        elif any(m.id == me for m in activity.members_removed or []):
+            await self.bot.on_removed(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self.bot.on_installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self.bot.on_removed(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Action.Execute answered here: botbuilder's own path serializes the answer twice,
+        which CloudAdapter then fails on."""
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        data = (value.get("action") or {}).get("data")
+        return InvokeResponse(status=200, body=await self.bot.on_card_action(turn_context, data))
+
+    async def on_teams_file_consent_accept(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        await self.bot.on_file_accepted(turn_context, file_consent_card_response)
+
+    async def on_teams_file_consent_decline(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        await self.bot.replier.send(turn_context, [_text("No file, then. Ask again any time.")])
+
+
+def _text(text: str) -> Activity:
+    return card(render_message(say(text)).cards[0])
+
+
+def _memo(ref: conversations.Reference) -> tuple[str, str, str | None, str]:
+    return (ref.service_url, ref.key, ref.conversation_id, ref.user_id or "")
+
+
+def _with_member(ref: conversations.Reference, member_id: int | None) -> conversations.Reference:
+    return conversations.Reference(
+        ref.key, ref.service_url, ref.bot_id, ref.user_id, ref.conversation_id, member_id
+    )
+
+
+async def _member_id(session: Any, workspace_id: int, platform_user_id: str) -> int | None:
+    from storage.people import member_by_platform_id
+
+    member = await member_by_platform_id(session, workspace_id, platform_user_id)
+    return member.id if member else None
+
+
+def _loopback(remote: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(remote or "").is_loopback
+    except ValueError:
+        return False
+
+
+async def _malformed(request: web.Request) -> str | None:
+    """Why a request is not an activity botbuilder can take, or None: a 400 beats its 500."""
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        return "expected Content-Type: application/json"
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return "the body is not JSON"
+    if not isinstance(body, dict):
+        return "an activity is a JSON object"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "the activity has no type"
+    for part in ("conversation", "from", "recipient"):
+        if body.get(part) is not None and not isinstance(body[part], dict):
+            return f"{part} must be an object"
+    if not isinstance(body.get("serviceUrl", ""), str):
+        return "serviceUrl must be a string"
+    try:
+        Activity().deserialize(body)
+    except Exception as exc:
+        return f"not a Bot Framework activity: {exc}"[:200]
+    return None

@@ -1,0 +1,116 @@
+"""Sending into Teams within its limits, and judging what a refusal means.
+
+Teams takes at most 7 messages a second, 60 in 30 seconds and 1,800 an hour from a bot into one
+conversation, and answers 429, 412, 502 or 504 when it wants a retry; botbuilder neither paces
+nor retries. Replies inside a turn retry here, with backoff and jitter; the outbox worker does
+its own retrying, so its sends only ask `judge` what a refusal means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from botbuilder.schema import ErrorResponseException
+from msrest.exceptions import ClientRequestError
+
+log = logging.getLogger(__name__)
+
+# (seconds, sends) per conversation: https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit
+WINDOWS = ((1.0, 7), (30.0, 60), (3600.0, 1800))
+RETRY_STATUSES = {429, 412, 502, 504}
+ATTEMPTS = 4
+
+T = TypeVar("T")
+
+
+class ConversationPace:
+    """A sliding window per conversation: a send waits until every window has room.
+
+    Slots are reserved before sleeping, so concurrent senders into one chat queue up instead of
+    all waking at the same instant.
+    """
+
+    def __init__(self) -> None:
+        self._sent: dict[str, deque[float]] = {}
+
+    async def wait(self, conversation_id: str) -> None:
+        now = asyncio.get_running_loop().time()
+        slot = self.reserve(conversation_id, now)
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def reserve(self, conversation_id: str, now: float) -> float:
+        """The earliest moment, from `now`, that every window has room; taken at once."""
+        history = self._sent.setdefault(conversation_id, deque(maxlen=WINDOWS[-1][1]))
+        slot = max(now, history[-1] if history else now)
+        for span, limit in WINDOWS:
+            if len(history) >= limit:
+                slot = max(slot, history[-limit] + span)
+        history.append(slot)
+        self._prune(now)
+        return slot
+
+    def _prune(self, now: float) -> None:
+        """Forget conversations quiet for an hour, so a long-running bot does not grow."""
+        if len(self._sent) < 1024:
+            return
+        quiet = [key for key, h in self._sent.items() if h and h[-1] < now - WINDOWS[-1][0]]
+        for key in quiet:
+            del self._sent[key]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a failed send means: retry (after some seconds, if Teams said), or give up."""
+
+    status: int | None
+    reason: str
+    retry: bool
+    after: float | None = None
+    blocked: bool = False  # 403: the person blocked the bot, or it was removed
+
+
+def judge(exc: Exception) -> Refusal | None:
+    """A connector failure in our terms; None for an exception that is not one (a bug)."""
+    if isinstance(exc, ClientRequestError):
+        return Refusal(None, f"could not reach Teams: {exc}"[:200], retry=True)
+    if not isinstance(exc, ErrorResponseException):
+        return None
+    response = exc.response
+    status = int(getattr(response, "status_code", 0) or 0)
+    headers = getattr(response, "headers", None) or {}
+    raw = headers.get("Retry-After")
+    after = float(raw) if raw and raw.replace(".", "", 1).isdigit() else None
+    if status == 403:
+        return Refusal(status, "the person blocked the bot, or it was removed", False, blocked=True)
+    if status == 404:
+        return Refusal(status, "Teams does not know that conversation any more", False)
+    if status in RETRY_STATUSES or status >= 500:
+        return Refusal(status, f"Teams answered {status}", True, after)
+    return Refusal(status, f"Teams refused it ({status})", False)
+
+
+def backoff(attempt: int) -> float:
+    """Half a second doubling, with jitter, so retries from many chats do not line up."""
+    return min(8.0, 0.5 * 2.0 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+
+
+async def with_retries(send: Callable[[], Awaitable[T]]) -> T:
+    """A reply inside a turn: retried on Teams' retryable answers, honouring Retry-After."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await send()
+        except (ErrorResponseException, ClientRequestError) as exc:
+            refusal = judge(exc)
+            if refusal is None or not refusal.retry or attempt == ATTEMPTS:
+                raise
+            wait = refusal.after if refusal.after is not None else backoff(attempt)
+            log.info("teams send: %s; retrying in %.1f s", refusal.reason, wait)
+            await asyncio.sleep(min(wait, 30.0))
+    raise AssertionError("unreachable")

@@ -1,0 +1,95 @@
+"""Where the bot can write first in Teams: kept from each activity, read by the outbox worker.
+
+An upsert on (workspace, key) so that every message, install and mention keeps the reference
+fresh (Teams may move a tenant to another service URL) without a read first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Platform, TeamsConversation, Workspace
+
+CONVERSATIONS: Table = TeamsConversation.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the bot needs to reach one person or channel."""
+
+    key: str
+    service_url: str
+    bot_id: str
+    user_id: str | None = None
+    conversation_id: str | None = None
+    member_id: int | None = None
+
+
+async def remember(
+    session: AsyncSession, workspace_id: int, ref: Reference, now: datetime, *, spoke: bool
+) -> None:
+    """Keep a reference. `spoke`: the conversation itself just reached the bot, so whatever
+    made it unreachable (a block, the bot leaving) is over. A person only mentioned elsewhere
+    leaves a known chat and its state alone."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(CONVERSATIONS).values(
+        workspace_id=workspace_id,
+        key=ref.key,
+        member_id=ref.member_id,
+        service_url=ref.service_url,
+        bot_id=ref.bot_id,
+        user_id=ref.user_id,
+        conversation_id=ref.conversation_id,
+        unreachable=None,
+        updated_at=now,
+    )
+    new = stmt.excluded
+    values: dict[str, object] = {
+        "service_url": new.service_url,
+        "bot_id": new.bot_id,
+        "user_id": func.coalesce(new.user_id, CONVERSATIONS.c.user_id),
+        "member_id": func.coalesce(new.member_id, CONVERSATIONS.c.member_id),
+        "conversation_id": func.coalesce(new.conversation_id, CONVERSATIONS.c.conversation_id),
+        "updated_at": new.updated_at,
+    }
+    if spoke:
+        values["unreachable"] = None
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=["workspace_id", "key"], set_=values)
+    )
+
+
+async def find(session: AsyncSession, tenant: str, key: str) -> TeamsConversation | None:
+    """The reference for a person's AAD object id or a channel id, in a tenant."""
+    return await session.scalar(
+        select(TeamsConversation)
+        .join(Workspace, Workspace.id == TeamsConversation.workspace_id)
+        .where(
+            Workspace.platform == Platform.TEAMS,
+            Workspace.external_id == tenant,
+            TeamsConversation.key == key,
+        )
+    )
+
+
+async def opened(session: AsyncSession, row_id: int, conversation_id: str, now: datetime) -> None:
+    """The chat the bot just created with a person, for every later message to them."""
+    await session.execute(
+        update(TeamsConversation)
+        .where(TeamsConversation.id == row_id)
+        .values(conversation_id=conversation_id, updated_at=now)
+    )
+
+
+async def unreachable(session: AsyncSession, row_id: int, reason: str, now: datetime) -> None:
+    await session.execute(
+        update(TeamsConversation)
+        .where(TeamsConversation.id == row_id)
+        .values(unreachable=reason[:200], updated_at=now)
+    )

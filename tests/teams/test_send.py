@@ -1,0 +1,76 @@
+"""Teams' per-conversation limits and what its refusals mean, without a network."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from botbuilder.schema import ErrorResponseException
+from msrest.exceptions import ClientRequestError
+
+from bot.teams.send import ConversationPace, judge
+
+
+def test_seven_a_second_then_the_eighth_waits_for_the_window() -> None:
+    pace = ConversationPace()
+    slots = [pace.reserve("a:chat", 0.0) for _ in range(8)]
+    assert slots[:7] == [0.0] * 7  # a burst of seven is allowed
+    assert slots[7] == 1.0
+
+
+def test_sixty_in_thirty_seconds_then_the_window_slides() -> None:
+    pace = ConversationPace()
+    slots = [pace.reserve("a:chat", i * 0.2) for i in range(61)]
+    assert slots[59] < 30
+    assert slots[60] == slots[0] + 30  # the 61st waits until the first leaves the window
+    assert sum(1 for s in slots if s < slots[0] + 30) == 60
+
+
+def test_an_hour_holds_1800_at_most() -> None:
+    pace = ConversationPace()
+    slots = [pace.reserve("a:chat", 0.0) for _ in range(1801)]
+    assert slots[1800] >= slots[0] + 3600
+    assert len([s for s in slots if s < 3600]) == 1800
+
+
+def test_conversations_are_paced_apart() -> None:
+    pace = ConversationPace()
+    for _ in range(7):
+        pace.reserve("a:one", 0.0)
+    assert pace.reserve("a:two", 0.0) == 0.0
+    assert pace.reserve("a:one", 0.0) == 1.0
+
+
+def refused(status: int, headers: dict[str, str] | None = None) -> ErrorResponseException:
+    exc = ErrorResponseException.__new__(ErrorResponseException)
+    exc.response = SimpleNamespace(status_code=status, headers=headers or {})
+    return exc
+
+
+@pytest.mark.parametrize("status", [429, 412, 502, 504, 500, 503])
+def test_busy_answers_are_retried(status: int) -> None:
+    refusal = judge(refused(status))
+    assert refusal is not None
+    assert refusal.retry
+    assert not refusal.blocked
+
+
+def test_retry_after_is_read() -> None:
+    refusal = judge(refused(429, {"Retry-After": "7"}))
+    assert refusal is not None
+    assert refusal.after == 7.0
+
+
+@pytest.mark.parametrize(("status", "blocked"), [(403, True), (404, False), (400, False)])
+def test_refusals_that_will_not_pass_are_not_retried(status: int, blocked: bool) -> None:
+    refusal = judge(refused(status))
+    assert refusal is not None
+    assert not refusal.retry
+    assert refusal.blocked is blocked
+
+
+def test_an_unreachable_connector_is_retried_and_a_bug_is_not_judged() -> None:
+    refusal = judge(ClientRequestError("connection refused"))
+    assert refusal is not None
+    assert refusal.retry
+    assert judge(KeyError("a bug")) is None
