@@ -88,9 +88,11 @@ class Submission:
 
 _ZWJ = "\u200d"
 _AT_TAG = re.compile(r"<(?=\s*/?\s*at)", re.IGNORECASE)
-_MARKUP = re.compile(r"[\\`*_\[\]()>]")
-# At the start of a line: "#" (a heading), "-" or "+" (a list), "12." (a numbered list).
-_LINE_MARKER = re.compile(r"(?<![^\r\n])([ \t]*)(?:([#+-])|(\d+)\.)")
+# Only what forms emphasis or a link anywhere: a stray backslash before "(" shows as-is on
+# some Teams clients, so nothing that is harmless alone is escaped.
+_MARKUP = re.compile(r"[\\`*_\[\]]")
+# At the start of a line: "#" (a heading), "-" or "+" (a list), ">" (a quote), "12." (a list).
+_LINE_MARKER = re.compile(r"(?<![^\r\n])([ \t]*)(?:([#+>-])|(\d+)\.)")
 
 
 def escape(text: str, *, line_start: bool = True) -> str:
