@@ -9,6 +9,7 @@ and card submissions run through the same grammar and rituals as Slack's `/kpi`.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import ipaddress
 import json
 import logging
@@ -35,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import AppConfig, Settings
 from bot.dispatch import Dispatcher, Identity
 from bot.teams.cards import CARD_CONTENT_TYPE, render_message, submission
-from bot.teams.people import Directory, identity_of
+from bot.teams.people import Directory, Said, identity_of
 from bot.teams.replies import Replier, card
 from bot.teams.send import ConversationPace
 from bot.teams.sender import TeamsSender
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 ROUTE = "/api/messages"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
 PROACTIVE = {"ContinueConversation", "CreateConversation"}
+# The longest outbox target (storage.models.Outbox.target): longer group chat ids are not kept.
+KEY_LENGTH = 64
 STALE_CARD = say(
     "That card belongs to an older message and no longer does anything. "
     "Type help to see what you can do now."
@@ -125,11 +128,11 @@ class TeamsBot:
         who = self.identity(turn)
         value = turn.activity.value
         if isinstance(value, dict) and not (turn.activity.text or "").strip():
-            await self._remember(turn, who, {})
+            await self._remember(turn, who)
             await self._submitted(turn, who, value)
             return
         said = await self.directory.read(turn)
-        await self._remember(turn, who, said.teams_ids)
+        await self._remember(turn, who, said)
         replies = await self.dispatcher.handle_text(who, said.text, said.mentioned)
         await self.replier.deliver(turn, replies, who.user_id)
 
@@ -148,7 +151,7 @@ class TeamsBot:
     async def on_card_action(self, turn: TurnContext, data: Any) -> AdaptiveCardInvokeResponse:
         """An Action.Execute: run it like a submission, and answer the invoke with a card."""
         who = self.identity(turn)
-        await self._remember(turn, who, {})
+        await self._remember(turn, who)
         sent = submission(data) if isinstance(data, dict) else None
         if sent is None:
             replies: list[Outgoing] = [STALE_CARD]
@@ -168,7 +171,7 @@ class TeamsBot:
     async def on_installed(self, turn: TurnContext) -> None:
         """The app was installed for a person or added to a team: keep where, and say hello."""
         who = self.identity(turn)
-        await self._remember(turn, who, {})
+        await self._remember(turn, who)
         if who.channel_id is None:
             await self.replier.deliver(turn, await self.dispatcher.greet(who), who.user_id)
         else:
@@ -222,34 +225,32 @@ class TeamsBot:
             )
         )
 
-    async def _remember(self, turn: TurnContext, who: Identity, teams_ids: dict[str, str]) -> None:
-        """Keep where this conversation (and each person in it) can be reached later."""
+    async def _remember(self, turn: TurnContext, who: Identity, said: Said | None = None) -> None:
+        """Keep where this conversation, and each person in it, can be reached later.
+
+        A conversation that spoke is written every time: that clears an "unreachable" another
+        replica may have set. People seen in passing (writing in a channel, mentioned) are
+        written once per process: their Teams id, to open a chat with them later.
+        """
         activity = turn.activity
         conversation = str(activity.conversation.id).split(";", 1)[0]
-        service_url = str(activity.service_url)
-        bot = str(activity.recipient.id)
-        person = str(activity.from_property.id)
-        wanted: list[tuple[conversations.Reference, bool, Identity | None]] = []
+        place = (str(activity.service_url), str(activity.recipient.id))
+        seen: list[tuple[conversations.Reference, bool, Identity | None]] = []
         if who.channel_id is None:
-            ref = conversations.Reference(who.user_id, service_url, bot, person, conversation)
-            wanted.append((ref, True, who))
-        else:
-            if len(conversation) <= 64:
-                wanted.append(
-                    (
-                        conversations.Reference(conversation, service_url, bot, None, conversation),
-                        True,
-                        None,
-                    )
-                )
-            wanted.append(
-                (conversations.Reference(who.user_id, service_url, bot, person), False, who)
+            sender = str(activity.from_property.id)
+            seen.append(
+                (conversations.Reference(who.user_id, *place, sender, conversation), True, who)
             )
-        for aad, teams_id in teams_ids.items():
-            wanted.append((conversations.Reference(aad, service_url, bot, teams_id), False, None))
-        # A conversation that spoke is written every time: that clears an "unreachable" another
-        # replica may have set. Seeds (people seen in passing) are written once per process.
-        fresh = [w for w in wanted if w[1] or _memo(w[0]) not in self._remembered]
+        else:
+            if len(conversation) <= KEY_LENGTH:
+                channel = conversations.Reference(conversation, *place, None, conversation)
+                seen.append((channel, True, None))
+            sender = str(activity.from_property.id)
+            seen.append((conversations.Reference(who.user_id, *place, sender), False, who))
+        for named in said.mentioned if said else ():
+            teams_id = said.teams_ids[named.user_id] if said else None
+            seen.append((conversations.Reference(named.user_id, *place, teams_id), False, named))
+        fresh = [s for s in seen if s[1] or _memo(s[0]) not in self._remembered]
         if not fresh:
             return
         now = self.clock.now()
@@ -257,27 +258,15 @@ class TeamsBot:
             workspace = await ensure_workspace(
                 session, who.platform, who.workspace_external_id, who.workspace_name, now
             )
-            for ref, spoke, person_of in fresh:
-                member_id = None
-                if person_of is not None:
-                    member = await ensure_member(
-                        session,
-                        workspace.id,
-                        NewMember(
-                            person_of.user_id,
-                            person_of.display_name,
-                            person_of.time_zone,
-                            person_of.working_days,
-                        ),
-                        now,
+            for ref, spoke, person in fresh:
+                if person is not None:
+                    new = NewMember(
+                        person.user_id, person.display_name, person.time_zone, person.working_days
                     )
-                    member_id = member.id
-                elif ref.user_id is not None:
-                    member_id = await _member_id(session, workspace.id, ref.key)
-                await conversations.remember(
-                    session, workspace.id, _with_member(ref, member_id), now, spoke=spoke
-                )
-        self._remembered.update(_memo(w[0]) for w in fresh if not w[1])
+                    member = await ensure_member(session, workspace.id, new, now)
+                    ref = dataclasses.replace(ref, member_id=member.id)
+                await conversations.remember(session, workspace.id, ref, now, spoke=spoke)
+        self._remembered.update(_memo(s[0]) for s in fresh if not s[1])
 
     async def _on_turn_error(self, turn: TurnContext, error: Exception) -> None:
         activity = turn.activity
@@ -350,19 +339,6 @@ def _text(text: str) -> Activity:
 
 def _memo(ref: conversations.Reference) -> tuple[str, str, str | None, str]:
     return (ref.service_url, ref.key, ref.conversation_id, ref.user_id or "")
-
-
-def _with_member(ref: conversations.Reference, member_id: int | None) -> conversations.Reference:
-    return conversations.Reference(
-        ref.key, ref.service_url, ref.bot_id, ref.user_id, ref.conversation_id, member_id
-    )
-
-
-async def _member_id(session: Any, workspace_id: int, platform_user_id: str) -> int | None:
-    from storage.people import member_by_platform_id
-
-    member = await member_by_platform_id(session, workspace_id, platform_user_id)
-    return member.id if member else None
 
 
 def _loopback(remote: str | None) -> bool:

@@ -158,6 +158,7 @@ async def test_a_mention_in_a_channel_strips_the_bot_and_resolves_people(
     assert seat.member_id == ben.id
     chats = {c.key: c for c in await rows(teams_database, TeamsConversation, teams.tenant)}
     assert chats[BEN[2]].user_id == BEN[0]  # enough to open a chat with Ben later
+    assert chats[BEN[2]].member_id == ben.id  # so forgetting Ben forgets it too
 
 
 async def test_a_dm_goes_out_proactively_through_the_outbox(
