@@ -17,7 +17,7 @@ from bot.payload import encode
 from bot.server import TEAMS as TEAMS_KEY
 from bot.server import make_app
 from rituals.context import FixedClock
-from rituals.messages import Mention, dm
+from rituals.messages import Audience, Mention, Message, dm
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import (
     Membership,
@@ -184,6 +184,20 @@ async def test_a_dm_goes_out_proactively_through_the_outbox(
     assert chats[BEN[2]].conversation_id == f"a:chat-with-{BEN[0]}"  # kept for next time
 
 
+async def test_a_channel_post_starts_a_new_thread_in_the_kept_channel(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    await teams.send(teams.activity("conversation_update_members_added.json"))
+    await teams.meet(ANA)
+    await queue(teams_database, teams.tenant, ANA[2], "Kudos to Ana.", channel=CHANNEL)
+    await teams.deliver()
+    (post,) = teams.connector.to(CHANNEL)[1:]  # after the hello
+    assert post.reply_to is None
+    assert "Kudos to Ana." in post.text
+    (row,) = await rows(teams_database, Outbox, teams.tenant)
+    assert row.status is OutboxStatus.SENT
+
+
 async def test_a_person_who_blocked_the_bot_is_marked_unreachable_not_retried(
     teams: TeamsClient, teams_database: str
 ) -> None:
@@ -343,8 +357,10 @@ async def test_without_an_app_id_only_loopback_is_served(
     assert await guarded("127.0.0.1", {}) in (200, 201)
 
 
-async def queue(database_url: str, tenant: str, aad: str, text: str, key: str = "first") -> None:
-    """A nudge in the outbox, due now, as the scheduler would leave it."""
+async def queue(
+    database_url: str, tenant: str, aad: str, text: str, key: str = "first", channel: str = ""
+) -> None:
+    """A nudge to a person (or a post to `channel`) in the outbox, due now."""
     engine = make_engine(database_url)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -352,14 +368,17 @@ async def queue(database_url: str, tenant: str, aad: str, text: str, key: str = 
             assert workspace is not None
             member = await member_by_platform_id(session, workspace.id, aad)
             assert member is not None
+            message = dm(Mention(aad, member.display_name), text)
+            if channel:
+                message = Message(message.blocks, Audience.CHANNEL, channel_id=channel)
             row = {
                 "workspace_id": workspace.id,
                 "platform": Platform.TEAMS,
-                "member_id": member.id,
-                "target": aad,
+                "member_id": None if channel else member.id,
+                "target": channel or aad,
                 "ritual": "checkin",
                 "dedupe_key": f"test:{tenant}:{key}",
-                "payload": encode(dm(Mention(aad, member.display_name), text)),
+                "payload": encode(message),
                 "budget_week": None,
                 "status": OutboxStatus.PENDING,
                 "attempts": 0,
