@@ -138,27 +138,22 @@ class TeamsBot:
 
     async def _submitted(self, turn: TurnContext, who: Identity, value: dict[str, Any]) -> None:
         """An Action.Submit: a button's command, or a form's values."""
-        sent = submission(value)
-        replies: list[Outgoing]
+        await self.replier.deliver(turn, await self._run(who, value), who.user_id)
+
+    async def _run(self, who: Identity, value: object) -> list[Outgoing]:
+        """What a card sent back, through the grammar: a button's command or a form's values."""
+        sent = submission(value) if isinstance(value, dict) else None
         if sent is None:
-            replies = [STALE_CARD]
-        elif sent.is_form:
-            replies = await self.dispatcher.handle_form(who, sent.command, sent.values)
-        else:
-            replies = await self.dispatcher.handle_text(who, sent.command)
-        await self.replier.deliver(turn, replies, who.user_id)
+            return [STALE_CARD]
+        if sent.is_form:
+            return await self.dispatcher.handle_form(who, sent.command, sent.values)
+        return await self.dispatcher.handle_text(who, sent.command)
 
     async def on_card_action(self, turn: TurnContext, data: Any) -> AdaptiveCardInvokeResponse:
         """An Action.Execute: run it like a submission, and answer the invoke with a card."""
         who = self.identity(turn)
         await self._remember(turn, who)
-        sent = submission(data) if isinstance(data, dict) else None
-        if sent is None:
-            replies: list[Outgoing] = [STALE_CARD]
-        elif sent.is_form:
-            replies = await self.dispatcher.handle_form(who, sent.command, sent.values)
-        else:
-            replies = await self.dispatcher.handle_text(who, sent.command)
+        replies = await self._run(who, data)
         first = next((r for r in replies if isinstance(r, Message)), None)
         rest = [r for r in replies if r is not first]
         if rest:
