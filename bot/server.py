@@ -23,7 +23,7 @@ from bot.slack import http as slack_http
 from bot.slack import store
 from bot.slack.app import SlackBot, check_slack_settings
 from bot.teams.app import ROUTE as TEAMS_ROUTE
-from bot.teams.app import TeamsBot
+from bot.teams.app import TeamsBot, check_teams_settings
 from bot.wiring import check_schema, make_dispatcher
 from rituals.context import Clock
 from storage.engine import make_engine, make_sessionmaker
@@ -43,6 +43,7 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
     app = web.Application()
     if settings.slack_configured:
         check_slack_settings(settings)
+    check_teams_settings(settings)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)

@@ -16,6 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout, web
 from botbuilder.core import InvokeResponse, TurnContext
@@ -31,17 +32,29 @@ from botbuilder.schema import (
     Attachment,
 )
 from botbuilder.schema.teams import FileConsentCardResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import AppConfig, Settings
+from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher, Identity
 from bot.teams.cards import CARD_CONTENT_TYPE, render_message, submission
-from bot.teams.people import Directory, Said, identity_of
+from bot.teams.people import EMULATOR_TENANT, Directory, Said, identity_of, tenant_of
 from bot.teams.replies import Replier, card
 from bot.teams.send import ConversationPace
 from bot.teams.sender import TeamsSender
 from rituals.context import Clock
-from rituals.messages import Code, Heading, Message, Note, Outgoing, Paragraph, rich, say
+from rituals.messages import (
+    Audience,
+    Code,
+    Heading,
+    Mention,
+    Message,
+    Note,
+    Outgoing,
+    Paragraph,
+    rich,
+    say,
+)
 from storage import teams_conversations as conversations
 from storage.engine import make_sessionmaker
 from storage.people import NewMember, ensure_member, ensure_workspace
@@ -59,6 +72,18 @@ STALE_CARD = say(
 )
 
 
+def check_teams_settings(settings: Settings) -> None:
+    """Name the missing variable at start instead of failing every send later."""
+    if not settings.microsoft_app_id:
+        return
+    if settings.microsoft_app_type != "UserAssignedMSI" and not settings.microsoft_app_password:
+        raise ConfigError("Teams (MicrosoftAppId) also needs MicrosoftAppPassword")
+    if settings.microsoft_app_type != "MultiTenant" and not settings.microsoft_app_tenant_id:
+        raise ConfigError(
+            f"MicrosoftAppType={settings.microsoft_app_type} also needs MicrosoftAppTenantId"
+        )
+
+
 class _Credentials:
     """The names botbuilder's configuration reader looks for."""
 
@@ -67,6 +92,10 @@ class _Credentials:
         self.APP_PASSWORD = settings.microsoft_app_password or ""
         self.APP_TYPE = settings.microsoft_app_type
         self.APP_TENANTID = settings.microsoft_app_tenant_id or ""
+
+
+# A reference, whether the conversation itself spoke, and the person to make a member of.
+Seen = tuple[conversations.Reference, bool, Identity | None]
 
 
 class TeamsBot:
@@ -112,12 +141,32 @@ class TeamsBot:
                 {"error": "no MicrosoftAppId is set, so only local requests are served"},
                 status=403,
             )
-        problem = await _malformed(request)
+        problem = await _malformed(request) or await self._not_for_us(request)
         if problem:
             log.warning("teams: refused a malformed activity from %s: %s", request.remote, problem)
             return web.json_response({"error": problem}, status=400)
         response = await self.adapter.process(request, self.handler)
         return response if response is not None else web.Response(status=201)
+
+    async def _not_for_us(self, request: web.Request) -> str | None:
+        """What this deployment will not take. With an app id, only Teams itself: the tenant and
+        the person's AAD id are who the bot serves. Without one (the Emulator), only this
+        machine, and replies only to this machine: the body names where replies go."""
+        body = await request.json()
+        channel = body.get("channelId")
+        if self.app_id:
+            if channel != "msteams":
+                return f"this bot serves Microsoft Teams, not {channel!r}"
+            if tenant_of(Activity().deserialize(body)) == EMULATOR_TENANT:
+                return "a Teams activity names its tenant"
+            if not (body.get("from") or {}).get("aadObjectId"):
+                return "a Teams activity names its sender's aadObjectId"
+            return None
+        if any(h in request.headers for h in ("Forwarded", "X-Forwarded-For")):
+            return "forwarded requests need MicrosoftAppId: only this machine is served without"
+        if not _loopback(urlsplit(str(body.get("serviceUrl"))).hostname):
+            return "without MicrosoftAppId, replies go only to a serviceUrl on this machine"
+        return None
 
     # --- turns ----------------------------------------------------------------------------
 
@@ -134,11 +183,11 @@ class TeamsBot:
         said = await self.directory.read(turn)
         await self._remember(turn, who, said)
         replies = await self.dispatcher.handle_text(who, said.text, said.mentioned)
-        await self.replier.deliver(turn, replies, who.user_id)
+        await self.replier.deliver(turn, replies, _mention(who))
 
     async def _submitted(self, turn: TurnContext, who: Identity, value: dict[str, Any]) -> None:
         """An Action.Submit: a button's command, or a form's values."""
-        await self.replier.deliver(turn, await self._run(who, value), who.user_id)
+        await self.replier.deliver(turn, await self._run(who, value), _mention(who))
 
     async def _run(self, who: Identity, value: object) -> list[Outgoing]:
         """What a card sent back, through the grammar: a button's command or a form's values."""
@@ -154,23 +203,28 @@ class TeamsBot:
         who = self.identity(turn)
         await self._remember(turn, who)
         replies = await self._run(who, data)
-        first = next((r for r in replies if isinstance(r, Message)), None)
+        mine = (r for r in replies if isinstance(r, Message) and r.audience is Audience.EPHEMERAL)
+        first = next(mine, None)
         rest = [r for r in replies if r is not first]
         if rest:
-            await self.replier.deliver(turn, rest, who.user_id)
+            await self.replier.deliver(turn, rest, _mention(who))
         shown = first or say("Done.")
         return AdaptiveCardInvokeResponse(
             status_code=200, type=CARD_CONTENT_TYPE, value=render_message(shown).cards[0]
         )
 
-    async def on_installed(self, turn: TurnContext) -> None:
-        """The app was installed for a person or added to a team: keep where, and say hello."""
+    async def on_installed(self, turn: TurnContext, *, hello: bool) -> None:
+        """The app was installed for a person or added to a team: keep where, and say hello
+        (a person's welcome comes once ever; a channel's hello only when `hello`)."""
         who = self.identity(turn)
         await self._remember(turn, who)
         if who.channel_id is None:
-            await self.replier.deliver(turn, await self.dispatcher.greet(who), who.user_id)
-        else:
+            await self.replier.deliver(turn, await self.dispatcher.greet(who), _mention(who))
+        elif hello:
             await self.replier.send(turn, [card(render_message(self._hello()).cards[0])])
+
+    async def on_seen(self, turn: TurnContext) -> None:
+        await self._remember(turn, self.identity(turn))
 
     async def on_removed(self, turn: TurnContext) -> None:
         """Uninstalled, or taken out of a team: stop writing there until asked back."""
@@ -230,7 +284,7 @@ class TeamsBot:
         activity = turn.activity
         conversation = str(activity.conversation.id).split(";", 1)[0]
         place = (str(activity.service_url), str(activity.recipient.id))
-        seen: list[tuple[conversations.Reference, bool, Identity | None]] = []
+        seen: list[Seen] = []
         if who.channel_id is None:
             sender = str(activity.from_property.id)
             seen.append(
@@ -248,6 +302,15 @@ class TeamsBot:
         fresh = [s for s in seen if s[1] or _memo(s[0]) not in self._remembered]
         if not fresh:
             return
+        try:
+            await self._keep(who, fresh)
+        except IntegrityError:
+            # Two first activities from one new person or tenant (an install sends two at once)
+            # racing to create the same rows: the loser finds them on its second try.
+            await self._keep(who, fresh)
+        self._remembered.update(_memo(s[0]) for s in fresh if not s[1])
+
+    async def _keep(self, who: Identity, fresh: list[Seen]) -> None:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             workspace = await ensure_workspace(
@@ -261,7 +324,6 @@ class TeamsBot:
                     member = await ensure_member(session, workspace.id, new, now)
                     ref = dataclasses.replace(ref, member_id=member.id)
                 await conversations.remember(session, workspace.id, ref, now, spoke=spoke)
-        self._remembered.update(_memo(s[0]) for s in fresh if not s[1])
 
     async def _on_turn_error(self, turn: TurnContext, error: Exception) -> None:
         activity = turn.activity
@@ -297,15 +359,22 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         me = activity.recipient.id
         if any(m.id == me for m in activity.members_added or []):
-            await self.bot.on_installed(turn_context)
+            await self.bot.on_installed(turn_context, hello=True)
         elif any(m.id == me for m in activity.members_removed or []):
             await self.bot.on_removed(turn_context)
+        else:
+            await self.bot.on_seen(turn_context)
 
-    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self.bot.on_installed(turn_context)
-
-    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
-        await self.bot.on_removed(turn_context)
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        """Teams sends this beside the conversationUpdate that says hello, and again on every
+        app upgrade ("add-upgrade", "remove-upgrade"): an upgrade only refreshes the reference."""
+        action = turn_context.activity.action
+        if action == "add":
+            await self.bot.on_installed(turn_context, hello=False)
+        elif action == "remove":
+            await self.bot.on_removed(turn_context)
+        else:
+            await self.bot.on_seen(turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Action.Execute answered here: botbuilder's own path serializes the answer twice,
@@ -332,13 +401,19 @@ def _text(text: str) -> Activity:
     return card(render_message(say(text)).cards[0])
 
 
+def _mention(who: Identity) -> Mention:
+    return Mention(who.user_id, who.display_name)
+
+
 def _memo(ref: conversations.Reference) -> tuple[str, str, str | None, str]:
     return (ref.service_url, ref.key, ref.conversation_id, ref.user_id or "")
 
 
-def _loopback(remote: str | None) -> bool:
+def _loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
     try:
-        return ipaddress.ip_address(remote or "").is_loopback
+        return ipaddress.ip_address(host or "").is_loopback
     except ValueError:
         return False
 
@@ -356,10 +431,10 @@ async def _malformed(request: web.Request) -> str | None:
     if not isinstance(body.get("type"), str) or not body["type"]:
         return "the activity has no type"
     for part in ("conversation", "from", "recipient"):
-        if body.get(part) is not None and not isinstance(body[part], dict):
-            return f"{part} must be an object"
-    if not isinstance(body.get("serviceUrl", ""), str):
-        return "serviceUrl must be a string"
+        if not isinstance(body.get(part), dict) or not isinstance(body[part].get("id"), str):
+            return f"the activity has no {part} with an id"
+    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
+        return "the activity has no serviceUrl"
     try:
         Activity().deserialize(body)
     except Exception as exc:

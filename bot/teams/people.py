@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 CACHE_SECONDS = 3600
 MAX_MENTIONS = 20
 EMULATOR_TENANT = "local"
+GROUPS = {"channel", "groupChat"}
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,20 @@ class Said:
 
 
 def tenant_of(activity: Activity) -> str:
+    """The tenant Teams names in channelData, or the conversation's `tenantId` (which botbuilder
+    keeps only among unknown properties: its schema spells it `tenantID`)."""
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = (data.get("tenant") or {}).get("id") or getattr(
-        activity.conversation, "tenant_id", None
-    )
-    return str(tenant or EMULATOR_TENANT)
+    conversation = activity.conversation
+    tenant = (data.get("tenant") or {}).get("id") or _extra(conversation).get("tenantId")
+    return str(tenant or getattr(conversation, "tenant_id", None) or EMULATOR_TENANT)
 
 
 def channel_of(activity: Activity) -> str | None:
-    """The channel (or group chat) a message came from; None in the personal chat."""
+    """The channel (or group chat) a message came from; None in a chat with the bot alone,
+    including the Emulator's, which names no conversation type."""
     conversation = activity.conversation
     kind = getattr(conversation, "conversation_type", None)
-    if kind == "personal" or conversation is None:
+    if kind not in GROUPS or conversation is None:
         return None
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     channel = (data.get("channel") or {}).get("id") or data.get("teamsChannelId")

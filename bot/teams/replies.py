@@ -21,23 +21,30 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_form, render_message
-from bot.teams.people import tenant_of
+from bot.teams.people import GROUPS, tenant_of
 from bot.teams.send import ConversationPace, with_retries
-from rituals.messages import Audience, Form, Message, Outgoing, say
+from rituals.messages import Audience, Form, Mention, Message, Outgoing, say
 from storage.models import OutboxStatus, Platform
 from storage.outbox import enqueue
 from storage.people import find_workspace, member_by_platform_id
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
-# A file rides inside its consent card until accepted; Teams refuses messages over 100 KB.
-MAX_FILE_BYTES = 60_000
+# A file rides inside its consent card until accepted, as base64 (a third larger): the card
+# stays near 60 KB, well under the 100 KB Teams refuses.
+MAX_FILE_BYTES = 45_000
 
 
-def card(content: dict[str, object]) -> Activity:
+def card(content: dict[str, object], summary: str | None = None) -> Activity:
+    """A message of one card; `summary` is what a notification shows instead of "sent a card"."""
     return Activity(
         type=ActivityTypes.message,
+        summary=summary,
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=content)],
     )
+
+
+def in_group(turn: TurnContext) -> bool:
+    return turn.activity.conversation.conversation_type in GROUPS
 
 
 def conversation_key(turn: TurnContext) -> str:
@@ -58,29 +65,44 @@ class Replier:
         self.now = now
         self.wake = wake
 
-    async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: str) -> None:
-        later: list[Message] = []
+    async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: Mention) -> None:
+        """Messages for elsewhere are queued first, so a failed answer here loses none of them."""
+        later = [queued for r in replies if (queued := self._elsewhere(turn, r, asker))]
+        if later:
+            await self._queue(turn, later)
+        if any(self._private(turn, r) for r in replies):
+            await self.send(turn, [card(_text_card("I answered you in our chat with me."))])
         for reply in replies:
             if isinstance(reply, Form):
                 await self.send(turn, [card(render_form(reply))])
-            elif self._elsewhere(turn, reply, asker):
-                later.append(reply)
-            else:
+            elif not self._elsewhere(turn, reply, asker):
                 await self._here(turn, reply)
-        if later:
-            await self._queue(turn, later)
 
-    def _elsewhere(self, turn: TurnContext, message: Message, asker: str) -> bool:
-        personal = turn.activity.conversation.conversation_type == "personal"
-        if message.audience is Audience.DM and message.to is not None:
-            return not (personal and message.to.platform_user_id == asker)
-        if message.audience is Audience.CHANNEL and message.channel_id:
-            return message.channel_id != conversation_key(turn)
-        return False
+    def _elsewhere(self, turn: TurnContext, reply: Outgoing, asker: Mention) -> Message | None:
+        """The message to queue for someone, or somewhere, else; None to answer here.
+
+        Teams has no ephemeral messages: an answer meant for the asker alone, asked in a
+        channel, goes to their chat with the bot rather than in front of the channel.
+        """
+        if isinstance(reply, Form):
+            return None
+        if self._private(turn, reply):
+            return Message(reply.blocks, Audience.DM, to=asker)
+        if reply.audience is Audience.DM and reply.to is not None:
+            mine = reply.to.platform_user_id == asker.platform_user_id
+            return None if mine and not in_group(turn) else reply
+        if reply.audience is Audience.CHANNEL and reply.channel_id:
+            return None if reply.channel_id == conversation_key(turn) else reply
+        return None
+
+    def _private(self, turn: TurnContext, reply: Outgoing) -> bool:
+        return (
+            isinstance(reply, Message) and reply.audience is Audience.EPHEMERAL and in_group(turn)
+        )
 
     async def _here(self, turn: TurnContext, message: Message) -> None:
         rendered = render_message(message)
-        activities = [card(c) for c in rendered.cards]
+        activities = [card(c, rendered.text) for c in rendered.cards]
         for upload in rendered.uploads:
             activities.append(self._offer(turn, upload))
         await self.send(turn, activities)

@@ -73,7 +73,7 @@ class Refusal:
     reason: str
     retry: bool
     after: float | None = None
-    blocked: bool = False  # 403: the person blocked the bot, or it was removed
+    blocked: bool = False  # 403: the person blocked the bot, or it is not installed there
 
 
 def judge(exc: Exception) -> Refusal | None:
@@ -88,7 +88,12 @@ def judge(exc: Exception) -> Refusal | None:
     raw = headers.get("Retry-After")
     after = float(raw) if raw and raw.replace(".", "", 1).isdigit() else None
     if status == 403:
-        return Refusal(status, "the person blocked the bot, or it was removed", False, blocked=True)
+        reason = "Teams refused (403): the person blocked the bot, or it is not installed there"
+        return Refusal(status, reason, False, blocked=True)
+    if status == 401:
+        # Our own credentials: wrong, or mid-rotation. Worth retrying while someone fixes them.
+        reason = "Teams refused the bot's credentials (401): check MicrosoftAppPassword"
+        return Refusal(status, reason, True)
     if status == 404:
         return Refusal(status, "Teams does not know that conversation any more", False)
     if status in RETRY_STATUSES or status >= 500:

@@ -60,7 +60,7 @@ class TeamsSender:
         if row.unreachable:
             return Failed(row.unreachable)
         rendered = render_message(decode(item.payload))
-        activities = [card(c) for c in rendered.cards]
+        activities = [card(c, rendered.text) for c in rendered.cards]
         try:
             if row.conversation_id is None:
                 if row.user_id is None:

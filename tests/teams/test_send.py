@@ -47,7 +47,7 @@ def refused(status: int, headers: dict[str, str] | None = None) -> ErrorResponse
     return exc
 
 
-@pytest.mark.parametrize("status", [429, 412, 502, 504, 500, 503])
+@pytest.mark.parametrize("status", [429, 412, 502, 504, 500, 503, 401])
 def test_busy_answers_are_retried(status: int) -> None:
     refusal = judge(refused(status))
     assert refusal is not None

@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.config import AppConfig
+from bot.config import AppConfig, ConfigError
 from bot.payload import encode
 from bot.server import TEAMS as TEAMS_KEY
 from bot.server import make_app
@@ -122,6 +122,29 @@ async def test_the_bot_added_to_a_team_keeps_the_channel_and_says_hello(
     assert channel.member_id is None
 
 
+async def test_one_hello_per_team_and_none_on_an_app_upgrade(teams: TeamsClient) -> None:
+    added = teams.activity("conversation_update_members_added.json")
+    installed = teams.activity("installation_update_add.json")
+    installed["conversation"] = added["conversation"]
+    installed["channelData"]["team"] = added["channelData"]["team"]
+    sent = await teams.send(added) + await teams.send(installed)  # Teams sends both
+    assert len(sent) == 1
+    upgraded = {**installed, "action": "add-upgrade"}
+    assert await teams.send(upgraded) == []
+    removed = {**installed, "action": "remove-upgrade"}
+    assert await teams.send(removed) == []
+
+
+async def test_the_emulator_is_a_chat_with_the_bot(teams: TeamsClient) -> None:
+    activity = teams.activity("message_personal.json")
+    activity.update(channelId="emulator", channelData={}, text="help")
+    activity["from"] = {"id": "user1", "name": "User"}
+    activity["conversation"] = {"id": "emulator-conversation"}
+    sent = await teams.send(activity)
+    assert {s.conversation for s in sent} == {"emulator-conversation"}
+    assert "Welcome, User" in text_of(sent)
+
+
 async def test_installing_the_app_keeps_the_persons_chat_and_welcomes_them(
     teams: TeamsClient, teams_database: str
 ) -> None:
@@ -141,10 +164,16 @@ async def test_a_mention_in_a_channel_strips_the_bot_and_resolves_people(
     await teams.meet(ANA)
     created = await teams.say("team create Growth", channel=True)
     assert {s.conversation for s in created} == {CHANNEL + ";messageid=1700000000001"}
+    # Teams has no ephemeral messages: an answer for Ana alone goes to her chat with the bot.
+    assert text_of(created) == "I answered you in our chat with me."
     activity = teams.activity("message_channel_mention.json")
     activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
-    said = text_of(await teams.send(activity))
+    before = len(teams.connector.to(PERSONAL + ANA[0]))
+    await teams.send(activity)
+    await teams.deliver()
+    said = text_of(teams.connector.to(PERSONAL + ANA[0])[before:])
     assert "Ben Okafor" in said
+    assert "Growth" in said
     (seat,) = [
         m for m in await rows(teams_database, Membership, teams.tenant) if m.role == "member"
     ]
@@ -169,8 +198,8 @@ async def test_a_dm_goes_out_proactively_through_the_outbox(
     activity = teams.activity("message_channel_mention.json")
     activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
     await teams.send(activity)
-    (queued,) = [r for r in await rows(teams_database, Outbox, teams.tenant)]
-    assert queued.target == BEN[2]  # "you were added" waits in the outbox, for Ben
+    targets = [r.target for r in await rows(teams_database, Outbox, teams.tenant)]
+    assert BEN[2] in targets  # "you were added" waits in the outbox, for Ben
     await teams.deliver()
     (opened,) = teams.connector.created  # Ben never wrote to the bot: a chat is opened
     assert opened["members"] == [{"id": BEN[0]}]
@@ -178,8 +207,8 @@ async def test_a_dm_goes_out_proactively_through_the_outbox(
     (to_ben,) = teams.connector.to(f"a:chat-with-{BEN[0]}")
     assert to_ben.reply_to is None  # a new message, not a reply
     assert "Ana Ruiz added you to Growth" in to_ben.text
-    (row,) = await rows(teams_database, Outbox, teams.tenant)
-    assert row.status is OutboxStatus.SENT
+    statuses = {r.status for r in await rows(teams_database, Outbox, teams.tenant)}
+    assert statuses == {OutboxStatus.SENT}
     chats = {c.key: c for c in await rows(teams_database, TeamsConversation, teams.tenant)}
     assert chats[BEN[2]].conversation_id == f"a:chat-with-{BEN[0]}"  # kept for next time
 
@@ -292,9 +321,12 @@ async def test_malformed_activities_get_a_400_and_unknown_types_are_ignored(
     assert (await teams.post("{not json")).status == 400
     assert (await teams.post(json.dumps([1, 2]))).status == 400
     assert (await teams.post(json.dumps({"text": "no type"}))).status == 400
-    odd = teams.activity("message_personal.json")
-    odd["conversation"] = "not an object"
-    assert (await teams.post(odd)).status == 400
+    for part in ("conversation", "from", "recipient", "serviceUrl"):
+        odd = teams.activity("message_personal.json")
+        odd[part] = "not an object" if part != "serviceUrl" else ""
+        assert (await teams.post(odd)).status == 400, part
+        del odd[part]
+        assert (await teams.post(odd)).status == 400, part
     before = len(teams.connector.sent)
     strange = teams.activity("message_personal.json")
     strange["type"] = "somethingNew"
@@ -323,10 +355,12 @@ async def test_a_failure_reaches_the_person_as_one_short_line(
 @pytest.fixture
 def guarded(
     teams_database: str, config: AppConfig, clock: FixedClock, connector: MockConnector
-) -> Callable[[str, dict[str, str]], Awaitable[int]]:
+) -> Callable[..., Awaitable[int]]:
     """A message to a server configured with `env`, arriving from `remote`."""
 
-    async def post(remote: str, env: dict[str, str]) -> int:
+    async def post(
+        remote: str, env: dict[str, str], headers: dict[str, str] | None = None, **changes: Any
+    ) -> int:
         app = make_app(teams_settings(teams_database, **env), config, clock)
 
         @web.middleware
@@ -336,23 +370,38 @@ def guarded(
         app.middlewares.append(seen_from)
         async with TestClient(TestServer(app)) as client:
             teams = TeamsClient(client, connector)
-            return (await teams.post(teams.activity("message_personal.json"))).status
+            activity = {**teams.activity("message_personal.json"), **changes}
+            return (await teams.post(activity, headers)).status
 
     return post
 
 
 async def test_with_an_app_id_an_unsigned_request_is_refused_with_401(
-    guarded: Callable[[str, dict[str, str]], Awaitable[int]], connector: MockConnector
+    guarded: Callable[..., Awaitable[int]], connector: MockConnector
 ) -> None:
     env = {"MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a", "MicrosoftAppPassword": "x"}
     assert await guarded("127.0.0.1", env) == 401
     assert connector.sent == []
 
 
+async def test_with_an_app_id_only_teams_activities_naming_tenant_and_person(
+    guarded: Callable[..., Awaitable[int]], connector: MockConnector
+) -> None:
+    env = {"MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a", "MicrosoftAppPassword": "x"}
+    assert await guarded("127.0.0.1", env, channelId="directline") == 400
+    no_tenant = {"id": "a:1", "conversationType": "personal"}
+    assert await guarded("127.0.0.1", env, channelData={}, conversation=no_tenant) == 400
+    assert await guarded("127.0.0.1", env, **{"from": {"id": "29:x", "name": "X"}}) == 400
+    assert connector.sent == []
+
+
 async def test_without_an_app_id_only_loopback_is_served(
-    guarded: Callable[[str, dict[str, str]], Awaitable[int]], connector: MockConnector
+    guarded: Callable[..., Awaitable[int]], connector: MockConnector
 ) -> None:
     assert await guarded("203.0.113.9", {}) == 403
+    assert await guarded("127.0.0.1", {}, headers={"X-Forwarded-For": "203.0.113.9"}) == 400
+    # The body names where replies go: only to this machine, or it would be an open relay.
+    assert await guarded("127.0.0.1", {}, serviceUrl="https://example.org/") == 400
     assert connector.sent == []
     assert await guarded("127.0.0.1", {}) in (200, 201)
 
@@ -388,3 +437,24 @@ async def queue(
             await enqueue(session, [row])
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a"}, "MicrosoftAppPassword"),
+        (
+            {
+                "MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a",
+                "MicrosoftAppPassword": "x",
+                "MicrosoftAppType": "SingleTenant",
+            },
+            "MicrosoftAppTenantId",
+        ),
+    ],
+)
+def test_teams_settings_name_what_is_missing(
+    teams_database: str, config: AppConfig, clock: FixedClock, env: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ConfigError, match=named):
+        make_app(teams_settings(teams_database, **env), config, clock)
