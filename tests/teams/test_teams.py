@@ -213,6 +213,20 @@ async def test_a_dm_goes_out_proactively_through_the_outbox(
     assert chats[BEN[2]].conversation_id == f"a:chat-with-{BEN[0]}"  # kept for next time
 
 
+async def test_a_failed_answer_loses_none_of_the_messages_for_others(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    await teams.meet(ANA)
+    await teams.say("team create Growth", channel=True)
+    activity = teams.activity("message_channel_mention.json")
+    activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
+    teams.connector.refuse[CHANNEL + ";messageid=1700000000001"] = [403]  # the thread refuses
+    await teams.send(activity)
+    assert teams.connector.refused  # the answer in the thread failed...
+    targets = [r.target for r in await rows(teams_database, Outbox, teams.tenant)]
+    assert BEN[2] in targets  # ...and Ben's "you were added" was queued before it
+
+
 async def test_a_channel_post_starts_a_new_thread_in_the_kept_channel(
     teams: TeamsClient, teams_database: str
 ) -> None:
