@@ -182,17 +182,24 @@ class Worker:
             )
         sends = [asyncio.ensure_future(self._deliver(item)) for item in items]
         done: list[tuple[Claimed, Result]] = []
+        taken: set[int] = set()
         try:
             for finished in asyncio.as_completed(sends):
                 done.append(await finished)
+                taken.add(done[-1][0].id)
                 if len(done) >= RECORD_EVERY:
                     outcomes, done = done, []
                     await self._record(outcomes)
         finally:
             # Stopping (or a failed record): nothing goes out unrecorded behind our back, and
-            # what did go out is written down; rows left `sending` are asked about later.
+            # what did go out is written down; rows left `sending` are asked about later. The
+            # cancelled sends are waited for: one may be handing back a database connection,
+            # which must happen before the engine can be closed behind it.
             for send in sends:
                 send.cancel()
+            for outcome in await asyncio.gather(*sends, return_exceptions=True):
+                if isinstance(outcome, tuple) and outcome[0].id not in taken:
+                    done.append(outcome)
             await asyncio.shield(self._record(done))
         return len(items)
 
