@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # Results are written in groups this size: one transaction per group instead of per message.
 RECORD_EVERY = 16
+# How long a stopping worker lets the sends it started finish before cancelling them.
+STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -191,15 +193,16 @@ class Worker:
                     outcomes, done = done, []
                     await self._record(outcomes)
         finally:
-            # Stopping (or a failed record): nothing goes out unrecorded behind our back, and
-            # what did go out is written down; rows left `sending` are asked about later. The
-            # cancelled sends are waited for: one may be handing back a database connection,
-            # which must happen before the engine can be closed behind it.
-            for send in sends:
-                send.cancel()
-            for outcome in await asyncio.gather(*sends, return_exceptions=True):
-                if isinstance(outcome, tuple) and outcome[0].id not in taken:
-                    done.append(outcome)
+            # Stopping (or a failed record): sends in flight get a moment to finish, so what
+            # went out is recorded and none is cut off holding a database connection; the rest
+            # are cancelled and waited for. Rows left `sending` are asked about later.
+            if sends:
+                _, late = await asyncio.wait(sends, timeout=STOP_GRACE_SECONDS)
+                for send in late:
+                    send.cancel()
+                for outcome in await asyncio.gather(*sends, return_exceptions=True):
+                    if isinstance(outcome, tuple) and outcome[0].id not in taken:
+                        done.append(outcome)
             await asyncio.shield(self._record(done))
         return len(items)
 
