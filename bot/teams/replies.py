@@ -103,35 +103,8 @@ class Replier:
     async def _here(self, turn: TurnContext, message: Message) -> None:
         rendered = render_message(message)
         activities = [card(c, rendered.text) for c in rendered.cards]
-        for upload in rendered.uploads:
-            activities.append(self._offer(turn, upload))
+        activities += [offer(upload, in_chat=not in_group(turn)) for upload in rendered.uploads]
         await self.send(turn, activities)
-
-    def _offer(self, turn: TurnContext, upload: Upload) -> Activity:
-        if turn.activity.conversation.conversation_type != "personal":
-            return card(_text_card(f"{upload.name} is ready: ask me in our personal chat for it."))
-        if len(upload.data) > MAX_FILE_BYTES:
-            return card(
-                _text_card(
-                    f"{upload.name} is {len(upload.data) // 1000} KB, more than Teams lets me "
-                    "hand over in a chat. Ask your admin for it, or use the bot in Slack."
-                )
-            )
-        consent = Attachment(
-            content_type=FILE_CONSENT,
-            name=upload.name,
-            content={
-                "description": f"{upload.name}, from kpi-coach",
-                "sizeInBytes": len(upload.data),
-                "acceptContext": {
-                    "name": upload.name,
-                    "mime": upload.mime,
-                    "data": base64.b64encode(upload.data).decode(),
-                },
-                "declineContext": {"name": upload.name},
-            },
-        )
-        return Activity(type=ActivityTypes.message, attachments=[consent])
 
     async def send(self, turn: TurnContext, activities: Sequence[Activity]) -> None:
         """Into the turn's conversation, paced and retried one activity at a time."""
@@ -173,6 +146,35 @@ class Replier:
                 )
             await enqueue(session, rows)
         self.wake()
+
+
+def offer(upload: Upload, *, in_chat: bool) -> Activity:
+    """A file, offered with a consent card: Teams lets a bot share one only in a person's chat
+    with it, and only once they accept."""
+    if not in_chat:
+        return card(_text_card(f"{upload.name} is ready: ask me in our personal chat for it."))
+    if len(upload.data) > MAX_FILE_BYTES:
+        return card(
+            _text_card(
+                f"{upload.name} is {len(upload.data) // 1000} KB, more than Teams lets me "
+                "hand over in a chat. Ask your admin for it, or use the bot in Slack."
+            )
+        )
+    consent = Attachment(
+        content_type=FILE_CONSENT,
+        name=upload.name,
+        content={
+            "description": f"{upload.name}, from kpi-coach",
+            "sizeInBytes": len(upload.data),
+            "acceptContext": {
+                "name": upload.name,
+                "mime": upload.mime,
+                "data": base64.b64encode(upload.data).decode(),
+            },
+            "declineContext": {"name": upload.name},
+        },
+    )
+    return Activity(type=ActivityTypes.message, attachments=[consent])
 
 
 def _text_card(text: str) -> dict[str, object]:

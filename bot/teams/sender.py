@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.delivery import Failed, Result, Retry, Sent
 from bot.payload import decode
 from bot.teams.cards import render_message
-from bot.teams.replies import card
+from bot.teams.replies import card, offer
 from bot.teams.send import ConversationPace, judge
 from rituals.context import Clock
 from storage import teams_conversations as conversations
@@ -61,6 +61,9 @@ class TeamsSender:
             return Failed(row.unreachable)
         rendered = render_message(decode(item.payload))
         activities = [card(c, rendered.text) for c in rendered.cards]
+        # A person's chat (it knows their Teams id) can take a file; a channel cannot.
+        in_chat = row.user_id is not None
+        activities += [offer(upload, in_chat=in_chat) for upload in rendered.uploads]
         try:
             if row.conversation_id is None:
                 if row.user_id is None:

@@ -329,6 +329,19 @@ async def test_an_export_is_offered_as_a_file_and_uploaded_once_accepted(
     assert shown["contentType"] == "application/vnd.microsoft.teams.card.file.info"
 
 
+async def test_an_export_asked_for_in_a_channel_comes_to_the_persons_chat(
+    teams: TeamsClient,
+) -> None:
+    await teams.meet(ANA)
+    in_thread = await teams.say("me export", channel=True)
+    assert text_of(in_thread) == "I answered you in our chat with me."
+    await teams.deliver()
+    chat = teams.connector.to(PERSONAL + ANA[0])
+    kinds = [a["contentType"] for s in chat for a in s.activity.get("attachments") or []]
+    assert kinds[-1] == "application/vnd.microsoft.teams.card.file.consent"
+    assert "Everything kpi-coach holds about you" in text_of(chat)
+
+
 async def test_malformed_activities_get_a_400_and_unknown_types_are_ignored(
     teams: TeamsClient,
 ) -> None:
