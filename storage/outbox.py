@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.engine import upsert
 from storage.models import Nudge, Outbox, OutboxStatus, Platform, Workspace
 
 NUDGES: Table = Nudge.__table__  # type: ignore[assignment]
@@ -24,9 +24,7 @@ OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
 
 
 def _insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return upsert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
 async def decided_keys(

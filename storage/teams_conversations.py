@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.engine import upsert
 from storage.models import Platform, TeamsConversation, Workspace
 
 CONVERSATIONS: Table = TeamsConversation.__table__  # type: ignore[assignment]
@@ -36,9 +36,7 @@ async def remember(
     """Keep a reference. `spoke`: the conversation itself just reached the bot, so whatever
     made it unreachable (a block, the bot leaving) is over. A person only mentioned elsewhere
     leaves a known chat and its state alone."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(CONVERSATIONS).values(
+    stmt = upsert(session, CONVERSATIONS).values(
         workspace_id=workspace_id,
         key=ref.key,
         member_id=ref.member_id,
