@@ -141,23 +141,25 @@ class TeamsBot:
                 {"error": "no MicrosoftAppId is set, so only local requests are served"},
                 status=403,
             )
-        problem = await _malformed(request) or await self._not_for_us(request)
+        read = await _read(request)
+        problem = read if isinstance(read, str) else self._not_for_us(request, *read)
         if problem:
             log.warning("teams: refused a malformed activity from %s: %s", request.remote, problem)
             return web.json_response({"error": problem}, status=400)
         response = await self.adapter.process(request, self.handler)
         return response if response is not None else web.Response(status=201)
 
-    async def _not_for_us(self, request: web.Request) -> str | None:
+    def _not_for_us(
+        self, request: web.Request, body: dict[str, Any], activity: Activity
+    ) -> str | None:
         """What this deployment will not take. With an app id, only Teams itself: the tenant and
         the person's AAD id are who the bot serves. Without one (the Emulator), only this
         machine, and replies only to this machine: the body names where replies go."""
-        body = await request.json()
         channel = body.get("channelId")
         if self.app_id:
             if channel != "msteams":
                 return f"this bot serves Microsoft Teams, not {channel!r}"
-            if tenant_of(Activity().deserialize(body)) == EMULATOR_TENANT:
+            if tenant_of(activity) == EMULATOR_TENANT:
                 return "a Teams activity names its tenant"
             if not (body.get("from") or {}).get("aadObjectId"):
                 return "a Teams activity names its sender's aadObjectId"
@@ -418,8 +420,8 @@ def _loopback(host: str | None) -> bool:
         return False
 
 
-async def _malformed(request: web.Request) -> str | None:
-    """Why a request is not an activity botbuilder can take, or None: a 400 beats its 500."""
+async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
+    """The activity, or why the request is not one botbuilder can take: a 400 beats its 500."""
     if "application/json" not in request.headers.get("Content-Type", ""):
         return "expected Content-Type: application/json"
     try:
@@ -436,7 +438,6 @@ async def _malformed(request: web.Request) -> str | None:
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
         return "the activity has no serviceUrl"
     try:
-        Activity().deserialize(body)
+        return body, Activity().deserialize(body)
     except Exception as exc:
         return f"not a Bot Framework activity: {exc}"[:200]
-    return None

@@ -67,15 +67,16 @@ class Replier:
 
     async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: Mention) -> None:
         """Messages for elsewhere are queued first, so a failed answer here loses none of them."""
-        later = [queued for r in replies if (queued := self._elsewhere(turn, r, asker))]
+        routed = [(reply, self._elsewhere(turn, reply, asker)) for reply in replies]
+        later = [queued for _, queued in routed if queued is not None]
         if later:
             await self._queue(turn, later)
-        if any(self._private(turn, r) for r in replies):
+        if any(self._private(turn, reply) for reply in replies):
             await self.send(turn, [card(_text_card("I answered you in our chat with me."))])
-        for reply in replies:
+        for reply, queued in routed:
             if isinstance(reply, Form):
                 await self.send(turn, [card(render_form(reply))])
-            elif not self._elsewhere(turn, reply, asker):
+            elif queued is None:
                 await self._here(turn, reply)
 
     def _elsewhere(self, turn: TurnContext, reply: Outgoing, asker: Mention) -> Message | None:
