@@ -43,6 +43,13 @@ from tests.teams.mock_connector import MockConnector
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
+async def add_ben(teams: TeamsClient) -> None:
+    """Ana mentions Ben (the fixture's second mention) in the channel: `team add @Ben`."""
+    activity = teams.activity("message_channel_mention.json")
+    activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
+    await teams.send(activity)
+
+
 async def rows(database_url: str, model: Any, tenant: str) -> list[Any]:
     engine = make_engine(database_url)
     try:
@@ -166,10 +173,8 @@ async def test_a_mention_in_a_channel_strips_the_bot_and_resolves_people(
     assert {s.conversation for s in created} == {CHANNEL + ";messageid=1700000000001"}
     # Teams has no ephemeral messages: an answer for Ana alone goes to her chat with the bot.
     assert text_of(created) == "I answered you in our chat with me."
-    activity = teams.activity("message_channel_mention.json")
-    activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
     before = len(teams.connector.to(PERSONAL + ANA[0]))
-    await teams.send(activity)
+    await add_ben(teams)
     await teams.deliver()
     said = text_of(teams.connector.to(PERSONAL + ANA[0])[before:])
     assert "Ben Okafor" in said
@@ -195,9 +200,7 @@ async def test_a_dm_goes_out_proactively_through_the_outbox(
 ) -> None:
     await teams.meet(ANA)
     await teams.say("team create Growth", channel=True)
-    activity = teams.activity("message_channel_mention.json")
-    activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
-    await teams.send(activity)
+    await add_ben(teams)
     targets = [r.target for r in await rows(teams_database, Outbox, teams.tenant)]
     assert BEN[2] in targets  # "you were added" waits in the outbox, for Ben
     await teams.deliver()
@@ -218,10 +221,8 @@ async def test_a_failed_answer_loses_none_of_the_messages_for_others(
 ) -> None:
     await teams.meet(ANA)
     await teams.say("team create Growth", channel=True)
-    activity = teams.activity("message_channel_mention.json")
-    activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
     teams.connector.refuse[CHANNEL + ";messageid=1700000000001"] = [403]  # the thread refuses
-    await teams.send(activity)
+    await add_ben(teams)
     assert teams.connector.refused  # the answer in the thread failed...
     targets = [r.target for r in await rows(teams_database, Outbox, teams.tenant)]
     assert BEN[2] in targets  # ...and Ben's "you were added" was queued before it
