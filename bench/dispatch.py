@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event
+from counting import Statements
 
 from bot.commands import build_grammar
 from bot.config import load_app_config
@@ -37,13 +37,7 @@ async def measure(url: str, runs: int) -> None:
     """Print the median and p95 time and the SQL statements per command."""
     config = load_app_config(ROOT / "app.yaml")
     engine = make_engine(url)
-    statements = 0
-
-    def count(*_: object) -> None:
-        nonlocal statements
-        statements += 1
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    statements = Statements(engine)
     sessions = make_sessionmaker(engine)
     clock = SystemClock()
     async with sessions() as session, session.begin():
@@ -62,7 +56,7 @@ async def measure(url: str, runs: int) -> None:
     print(f"{'command':<18}{'median ms':>10}{'p95 ms':>9}{'SQL/cmd':>9}")
     for name, (user, text) in cases.items():
         timings = []
-        before = statements
+        before = statements.count
         for i in range(runs):
             start = time.perf_counter()
             if text is None:
@@ -76,7 +70,7 @@ async def measure(url: str, runs: int) -> None:
                 await dispatcher.handle_text(who(user), text)
             timings.append((time.perf_counter() - start) * 1000)
         timings.sort()
-        per = (statements - before) / runs
+        per = (statements.count - before) / runs
         p95 = timings[int(len(timings) * 0.95) - 1]
         print(f"{name:<18}{statistics.median(timings):>10.2f}{p95:>9.2f}{per:>9.1f}")
     await engine.dispose()

@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aiohttp import ClientSession  # noqa: E402
-from sqlalchemy import event, func, insert, select, text, update  # noqa: E402
+from counting import Statements  # noqa: E402
+from sqlalchemy import func, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.config import async_database_url, load_app_config  # noqa: E402
@@ -220,13 +221,7 @@ class Figures:
 async def measure(url: str, args: argparse.Namespace) -> Figures:
     config = load_app_config(ROOT / "app.yaml")
     engine = make_engine(url)
-    statements = 0
-
-    def count(*_: object) -> None:
-        nonlocal statements
-        statements += 1
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    statements = Statements(engine)
     sessions = make_sessionmaker(engine)
     planner = Planner(sessions, config, [Platform.SLACK])
     mock = await MockProcess.start()
@@ -243,9 +238,9 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
                     .values(status=OutboxStatus.SENT, sent_at=then)
                 )
 
-        before = statements
+        before = statements.count
         report = await planner.tick(NOW)
-        tick_statements = statements - before
+        tick_statements = statements.count - before
         if (report.queued, report.messages) != (args.members, args.members) or (
             report.held or report.skipped or report.missed
         ):
@@ -269,11 +264,11 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
                     batch=args.batch,
                     concurrency=args.concurrency,
                 )
-                before = statements
+                before = statements.count
                 cpu, wall = time.process_time(), time.perf_counter()
                 await worker.drain()
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                drain_statements = statements - before
+                drain_statements = statements.count - before
         summary = await mock.summary()
         async with sessions() as session:
             week = week_name(NOW.date())
