@@ -29,7 +29,6 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +42,7 @@ from counting import Statements  # noqa: E402
 from sqlalchemy import func, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.config import async_database_url, load_app_config  # noqa: E402
+from bot.config import load_app_config  # noqa: E402
 from bot.delivery import Worker, only_worker  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.scheduler import Planner, TickReport  # noqa: E402
@@ -61,6 +60,7 @@ from storage.models import (  # noqa: E402
     Team,
     Workspace,
 )
+from tests.databases import scratch_database  # noqa: E402
 from tests.slack.mock_slack import MockSlack  # noqa: E402
 
 SLACK_TEAM = "T0FANOUT1"
@@ -356,18 +356,6 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
         raise SystemExit("delivery was not exactly once")
 
 
-# --- databases -----------------------------------------------------------------------------
-
-
-async def admin(url: str, statement: str) -> None:
-    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 def run(url: str, args: argparse.Namespace) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     upgrade(url)
@@ -399,21 +387,11 @@ def main() -> None:
         return
     if not 0 < args.teams <= args.members // 2:
         parser.error("give at least two members per team (a lead and someone to lead)")
-    if not args.database_url:
-        with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite+aiosqlite:///{folder}/fanout.db", args)
-        return
-    url = make_url(async_database_url(args.database_url))
-    if url.get_backend_name() != "postgresql":
-        run(url.render_as_string(hide_password=False), args)
-        return
-    server = url.render_as_string(hide_password=False)
-    name = f"kpicoach_fanout_{uuid.uuid4().hex[:8]}"
-    asyncio.run(admin(server, f'CREATE DATABASE "{name}"'))
-    try:
-        run(url.set(database=name).render_as_string(hide_password=False), args)
-    finally:
-        asyncio.run(admin(server, f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        scratch_database(Path(folder), "fanout", args.database_url) as url,
+    ):
+        run(url, args)
 
 
 if __name__ == "__main__":

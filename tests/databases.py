@@ -17,13 +17,18 @@ from storage.engine import make_engine
 
 
 @contextmanager
-def scratch_database(folder: Path, prefix: str) -> Iterator[str]:
-    """An empty database: a SQLite file, or a new database beside TEST_DATABASE_URL's."""
-    given = os.environ.get("TEST_DATABASE_URL")
+def scratch_database(folder: Path, prefix: str, given: str | None = None) -> Iterator[str]:
+    """An empty database beside `given` (TEST_DATABASE_URL by default): a new PostgreSQL
+    database dropped afterwards, a SQLite file in `folder` when none is given, or any other
+    URL as it is."""
+    given = given or os.environ.get("TEST_DATABASE_URL")
     if not given:
         yield f"sqlite+aiosqlite:///{folder / f'{prefix}.db'}"
         return
     url = make_url(async_database_url(given))
+    if url.get_backend_name() != "postgresql":
+        yield url.render_as_string(hide_password=False)
+        return
     admin = url.render_as_string(hide_password=False)
     name = f"kpicoach_{prefix}_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
