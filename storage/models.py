@@ -351,3 +351,238 @@ class TeamsConversation(Base):
     # when the conversation speaks to the bot again.
     unreachable: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+def _member_fk(column: str, *, cascade: bool = True) -> ForeignKeyConstraint:
+    """A column naming a member of the row's own workspace."""
+    return ForeignKeyConstraint(
+        ["workspace_id", column],
+        ["member.workspace_id", "member.id"],
+        ondelete="CASCADE" if cascade else None,
+    )
+
+
+def _team_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["workspace_id", "team_id"], ["team.workspace_id", "team.id"], ondelete="CASCADE"
+    )
+
+
+class KpiValue(Base):
+    """A KPI's value for one period. Rows are never updated: a correction is a newer row for
+    the same period, so the history keeps what was said before."""
+
+    __tablename__ = "kpi_value"
+    __table_args__ = (
+        _member_fk("logged_by_id"),
+        Index(None, "kpi_id", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    # "2026-W48", "2026-11" or "2026-Q4", by the KPI's cadence; and the day it starts, to order by.
+    period: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date]
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_by_id: Mapped[int]
+    logged_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Kudos(Base):
+    """Recognition that names how the giver served the recipients."""
+
+    __tablename__ = "kudos"
+    __table_args__ = (_member_fk("from_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    from_id: Mapped[int]
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpi.id", ondelete="SET NULL"))
+    story: Mapped[str] = mapped_column(Text)
+    reward: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KudosRecipient(Base):
+    __tablename__ = "kudos_recipient"
+    __table_args__ = (
+        UniqueConstraint("kudos_id", "member_id"),
+        _member_fk("member_id"),
+        Index(None, "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kudos_id: Mapped[int] = mapped_column(ForeignKey("kudos.id", ondelete="CASCADE"))
+    member_id: Mapped[int]
+
+
+class Experiment(Base):
+    """A wild idea tested to bring a KPI back up: a hypothesis with a date to look back."""
+
+    __tablename__ = "experiment"
+    __table_args__ = (_member_fk("owner_id"), Index(None, "owner_id", "finished_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    owner_id: Mapped[int]
+    hypothesis: Mapped[str] = mapped_column(Text)
+    started_on: Mapped[date]
+    review_on: Mapped[date]
+    result: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Obstacle(Base):
+    """What is in someone's way in one check-in week; no text means nothing was."""
+
+    __tablename__ = "obstacle"
+    __table_args__ = (
+        _team_fk(),
+        _member_fk("member_id"),
+        Index(None, "team_id", "week"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    member_id: Mapped[int]
+    week: Mapped[str] = mapped_column(String(8))  # the check-in week, "2026-W48"
+    text: Mapped[str | None] = mapped_column(Text)
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpi.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CommitmentStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Commitment(Base):
+    """A lead's answer to an obstacle: an action, its owner, a due date, and what came of it."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (
+        _team_fk(),
+        _member_fk("for_id"),
+        _member_fk("owner_id"),
+        _member_fk("made_by_id"),
+        Index(None, "team_id", "status", "due"),
+        Index(None, "owner_id", "status"),
+        Index(None, "for_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    obstacle_id: Mapped[int | None] = mapped_column(ForeignKey("obstacle.id", ondelete="SET NULL"))
+    for_id: Mapped[int]  # whose obstacle it clears
+    owner_id: Mapped[int]  # who does it
+    made_by_id: Mapped[int]  # the lead who committed
+    action: Mapped[str] = mapped_column(Text)
+    due: Mapped[date]
+    status: Mapped[CommitmentStatus] = mapped_column(
+        _enum(CommitmentStatus, "commitment_status"), default=CommitmentStatus.OPEN
+    )
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was dropped
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Misstep(Base):
+    """A lead's own misstep, shared with the team to ask for candid feedback."""
+
+    __tablename__ = "misstep"
+    __table_args__ = (_team_fk(), _member_fk("lead_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    lead_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MisstepFeedback(Base):
+    """Feedback on a misstep. An anonymous answer has no author and only the day it came,
+    so neither a column nor a timestamp leads back to who wrote it."""
+
+    __tablename__ = "misstep_feedback"
+    __table_args__ = (_member_fk("author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    misstep_id: Mapped[int] = mapped_column(ForeignKey("misstep.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text)
+    given_on: Mapped[date]
+
+
+class OneOnOne(Base):
+    """A one-on-one that happened: its notes and the next steps agreed, written after it."""
+
+    __tablename__ = "one_on_one"
+    __table_args__ = (
+        _team_fk(),
+        _member_fk("lead_id"),
+        _member_fk("member_id"),
+        _member_fk("written_by_id"),
+        Index(None, "lead_id", "member_id", "held_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    lead_id: Mapped[int]
+    member_id: Mapped[int]
+    notes: Mapped[str] = mapped_column(Text)
+    next_steps: Mapped[str] = mapped_column(Text)  # one step per line
+    written_by_id: Mapped[int]
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TalkingPoint(Base):
+    """Something either of a pair wants to raise at their next one-on-one."""
+
+    __tablename__ = "talking_point"
+    __table_args__ = (
+        _team_fk(),
+        _member_fk("lead_id"),
+        _member_fk("member_id"),
+        _member_fk("author_id"),
+        Index(None, "lead_id", "member_id", "one_on_one_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    lead_id: Mapped[int]
+    member_id: Mapped[int]
+    author_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    # The one-on-one it was raised at; None until then.
+    one_on_one_id: Mapped[int | None] = mapped_column(
+        ForeignKey("one_on_one.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DipLadder(Base):
+    """The answers to "Why did this dip?", asked again up to five times, for one KPI period."""
+
+    __tablename__ = "dip_ladder"
+    __table_args__ = (_member_fk("member_id"), Index(None, "kpi_id", "period"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(8))
+    member_id: Mapped[int]  # who answered
+    whys: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

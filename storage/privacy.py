@@ -129,6 +129,17 @@ FORGET: Mapping[str, Forgetter] = {
     "nudge": delete_rows,
     "outbox": delete_rows,
     "teams_conversation": delete_rows,
+    "kpi_value": delete_rows,
+    "kudos": delete_rows,
+    "kudos_recipient": delete_rows,
+    "experiment": delete_rows,
+    "obstacle": delete_rows,
+    "commitment": delete_rows,
+    "misstep": delete_rows,
+    "misstep_feedback": delete_rows,
+    "one_on_one": delete_rows,
+    "talking_point": delete_rows,
+    "dip_ladder": delete_rows,
 }
 
 
