@@ -204,7 +204,14 @@ class TeamRituals(_Strict):
 
 
 # Rituals the scheduler prompts, and how late a prompt may still go out (hours).
-GRACE_HOURS: dict[str, int] = {"checkin": 24, "one_on_one": 24, "fail_of_month": 24, "review": 72}
+GRACE_HOURS: dict[str, int] = {
+    "checkin": 24,
+    "digest": 24,
+    "one_on_one": 24,
+    "commitment": 24,
+    "fail_of_month": 24,
+    "review": 72,
+}
 
 
 class NudgeSettings(_Strict):
@@ -228,6 +235,49 @@ class NudgeSettings(_Strict):
         return {**GRACE_HOURS, **grace}
 
 
+# Answers that put an obstacle off instead of clearing it. app.yaml's list replaces this one.
+VAGUE_PHRASES: tuple[str, ...] = (
+    "think about it",
+    "think it over",
+    "get back to you",
+    "get back to",
+    "come back to you",
+    "look into it",
+    "look in to it",
+    "maybe later",
+    "we will see",
+    "wait and see",
+    "let us see",
+    "circle back",
+    "keep an eye on it",
+    "sleep on it",
+    "when i get a chance",
+    "when i have time",
+    "at some point",
+    "see what i can do",
+    "see what we can do",
+    "to be decided",
+    "tbd",
+)
+
+
+class CheckinSettings(_Strict):
+    """app.yaml's `checkins` section: what a commitment must be."""
+
+    # An obstacle's answer made only of these (and filler like "I'll", "later") is refused.
+    vague_phrases: tuple[str, ...] = VAGUE_PHRASES
+    # A commitment is due within this many days: an obstacle cleared later is not being cleared.
+    longest_commitment_days: int = Field(90, ge=7, le=364)
+
+    @field_validator("vague_phrases")
+    @classmethod
+    def _some(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        kept = tuple(p.strip() for p in phrases if p.strip())
+        if not kept:
+            raise ValueError("name at least one vague phrase")
+        return kept
+
+
 class RitualSettings(_Strict):
     """Everything non-secret the rituals need, as app.yaml states it."""
 
@@ -235,6 +285,7 @@ class RitualSettings(_Strict):
     kpis: KpiSettings = KpiSettings()
     rituals: TeamRituals = TeamRituals()
     nudges: NudgeSettings = NudgeSettings()
+    checkins: CheckinSettings = CheckinSettings()
 
 
 def check_personal_hours(work_hours: tuple[str, str], quiet_hours: tuple[str, str]) -> str | None:
