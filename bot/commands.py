@@ -8,7 +8,19 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.grammar import Grammar, Param, Syntax
-from rituals import breaks, home, kpis, me, privacy, team_schedule, team_settings, teams
+from rituals import (
+    breaks,
+    checkins,
+    home,
+    kpis,
+    me,
+    missteps,
+    one_on_ones,
+    privacy,
+    team_schedule,
+    team_settings,
+    teams,
+)
 from rituals.commands import Command
 from rituals.context import Ctx
 from rituals.messages import Reply
@@ -417,6 +429,182 @@ NUDGE_COMMANDS = (
 )
 
 
+CHECKIN_COMMANDS = (
+    Syntax(
+        names=("obstacle", "blocked"),
+        model=checkins.RaiseObstacle,
+        handler=checkins.raise_obstacle,
+        topic="Check-ins",
+        summary="tell your lead what's in your way, any time; with no words, a form",
+        params=(Param("text", placeholder="what is in your way"), Param("kpi", "kpi"), TEAM_IN),
+        examples=(
+            "obstacle waiting two weeks for legal to approve the new contract template",
+            'obstacle "no test data for the EU market" kpi 3',
+            "obstacle",
+        ),
+        details="Stories, not slides. Your lead answers each obstacle with a commitment: an "
+        "action, an owner and a due date, and you hear what was committed.",
+        form_title=checkins.ASK,
+    ),
+    Syntax(
+        names=("nothing", "nothing this week", "all clear"),
+        model=checkins.NothingInTheWay,
+        handler=checkins.nothing,
+        topic="Check-ins",
+        summary="nothing in your way this week: a fine answer",
+        params=(TEAM_IN,),
+        examples=("nothing", 'nothing in "Growth"'),
+    ),
+    Syntax(
+        names=("digest",),
+        model=checkins.ShowDigest,
+        handler=checkins.digest,
+        topic="Check-ins",
+        summary="this week's obstacles, what answers them, and what is overdue (lead)",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("digest", "digest Growth"),
+    ),
+    Syntax(
+        names=("commit",),
+        model=checkins.Commit,
+        handler=checkins.commit,
+        topic="Check-ins",
+        summary="answer an obstacle with a commitment: action, owner, due date (lead)",
+        params=(
+            Param("obstacle", placeholder="obstacle number"),
+            Param("action", placeholder="what will be done"),
+            Param("owner", "owner"),
+            Param("due", "due", placeholder="YYYY-MM-DD|today|tomorrow|fri|in 3 days"),
+        ),
+        examples=(
+            "commit 12 Ask legal for a one-page template and send it to Ana owner @lea due fri",
+            'commit 12 "Pair with Ben on the EU test data" owner @ben due 2026-12-04',
+            "commit 12",
+        ),
+        details=checkins.RULE,
+        form_title="Commit to clearing it",
+    ),
+    Syntax(
+        names=("done",),
+        model=checkins.FinishCommitment,
+        handler=checkins.finish,
+        topic="Check-ins",
+        summary="mark a commitment done (its owner or the lead who made it)",
+        params=(Param("commitment", placeholder="commitment number"),),
+        examples=("done 5",),
+    ),
+    Syntax(
+        names=("drop",),
+        model=checkins.DropCommitment,
+        handler=checkins.drop,
+        topic="Check-ins",
+        summary="drop a commitment, with the reason (its owner or the lead who made it)",
+        params=(Param("commitment", placeholder="commitment number"), Param("reason")),
+        examples=("drop 5 legal rewrote the template themselves",),
+    ),
+    Syntax(
+        names=("commitments",),
+        model=checkins.ShowCommitments,
+        handler=checkins.list_commitments,
+        topic="Check-ins",
+        summary="commitments yours to do, and those made for you",
+        examples=("commitments",),
+    ),
+    Syntax(
+        names=("misstep",),
+        model=missteps.ShareMisstep,
+        handler=missteps.share,
+        topic="Check-ins",
+        summary="share a misstep of your own and ask the team for candid feedback (lead)",
+        params=(Param("text", placeholder="what happened"), TEAM_IN),
+        examples=("misstep I set the Q4 target without asking the people who own it",),
+        details="Leads model risk. Feedback is anonymous unless its giver signs it.",
+        form_title="Share a misstep",
+    ),
+    Syntax(
+        names=("feedback",),
+        model=missteps.GiveFeedback,
+        handler=missteps.feedback,
+        topic="Check-ins",
+        summary="answer a lead's misstep, anonymously unless you sign it",
+        params=(
+            Param("misstep", placeholder="misstep number"),
+            Param("text", placeholder="your feedback"),
+            Param("signed", "as", placeholder="anonymous|named"),
+        ),
+        examples=('feedback 2 "ask us first; we knew the pipeline was thin"', "feedback 2"),
+        details=missteps.ANONYMOUS_NOTE,
+        form_title="Candid feedback",
+    ),
+    Syntax(
+        names=("missteps",),
+        model=missteps.ShowMissteps,
+        handler=missteps.show,
+        topic="Check-ins",
+        summary="your shared missteps and the feedback they drew (lead)",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("missteps",),
+    ),
+)
+
+WITH = Param("person", "with")
+
+ONE_ON_ONE_COMMANDS = (
+    Syntax(
+        names=("script", "one-on-one", "1:1"),
+        model=one_on_ones.ShowScript,
+        handler=one_on_ones.script,
+        topic="One-on-ones",
+        summary="the wins-first script for your next one-on-one",
+        params=(Param("person", "with", positional=True), TEAM_IN),
+        examples=("script", "script @ben", 'script with @ben in "Growth"'),
+        details=one_on_ones.PRIVATE,
+    ),
+    Syntax(
+        names=("point", "talking point"),
+        model=one_on_ones.AddPoint,
+        handler=one_on_ones.add_point,
+        topic="One-on-ones",
+        summary="add a talking point to your next one-on-one",
+        params=(Param("text", placeholder="what to raise"), WITH, TEAM_IN),
+        examples=('point "how I get more discovery calls"', 'point "pricing help" with @ben'),
+        form_title="Add a talking point",
+    ),
+    Syntax(
+        names=("notes",),
+        model=one_on_ones.WriteNotes,
+        handler=one_on_ones.write_notes,
+        topic="One-on-ones",
+        summary="after a one-on-one: the notes and next steps; the next script opens with them",
+        params=(
+            Param("notes", placeholder="what you talked about"),
+            Param("next_steps", "next", placeholder="steps"),
+            WITH,
+            TEAM_IN,
+        ),
+        examples=('notes "talked pricing" next "Ana drafts the offer"', "notes with @ben"),
+        form_title="One-on-one notes",
+    ),
+    Syntax(
+        names=("dip",),
+        model=one_on_ones.AnswerDip,
+        handler=one_on_ones.answer_dip,
+        topic="One-on-ones",
+        summary='"Why did this dip?": why, and why again, up to five times (owner or lead)',
+        params=(
+            Param("kpi"),
+            Param("why1", placeholder="why"),
+            Param("why2", "why2"),
+            Param("why3", "why3"),
+            Param("why4", "why4"),
+            Param("why5", "why5"),
+        ),
+        examples=("dip 3", 'dip 3 "two reps were onboarding" why2 "hiring slipped a month"'),
+        form_title="Why did this dip?",
+    ),
+)
+
+
 def build_grammar(prefix: str) -> Grammar:
     """The grammar for every platform, with help that reads the grammar it belongs to."""
 
@@ -433,6 +621,15 @@ def build_grammar(prefix: str) -> Grammar:
         examples=("help", "help propose", "help kpis"),
     )
     grammar = Grammar(
-        (help_syntax, *TEAM_COMMANDS, *KPI_COMMANDS, *SETTINGS_COMMANDS, *NUDGE_COMMANDS), prefix
+        (
+            help_syntax,
+            *TEAM_COMMANDS,
+            *KPI_COMMANDS,
+            *CHECKIN_COMMANDS,
+            *ONE_ON_ONE_COMMANDS,
+            *SETTINGS_COMMANDS,
+            *NUDGE_COMMANDS,
+        ),
+        prefix,
     )
     return grammar

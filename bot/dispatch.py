@@ -143,7 +143,7 @@ class Dispatcher:
                 syntax = self.grammar.find(reply.command)
                 if syntax is None:
                     raise LookupError(f"a ritual asked for the form of unknown {reply.command!r}")
-                out.append(self.grammar.form_for(syntax, reply.values, reply.intro))
+                out.append(self.grammar.form_for(syntax, reply.values, reply.intro, reply.required))
             else:
                 out.append(reply)
         return out

@@ -7,11 +7,12 @@ command's pydantic model and its syntax below), so they cannot drift apart.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import enum
 import re
 import types
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from decimal import Decimal
@@ -464,16 +465,31 @@ class Grammar:
             words += [param.keyword, value] if param.keyword else [value]
         return " ".join(words)
 
-    def form_for(self, syntax: Syntax, known: Mapping[str, str], intro: str) -> Form:
-        """The command's form: one field per model field, in the model's order."""
+    def form_for(
+        self,
+        syntax: Syntax,
+        known: Mapping[str, str],
+        intro: str,
+        required: Collection[str] = (),
+    ) -> Form:
+        """The command's form: one field per model field, in the model's order.
+
+        What the form is about (a KPI, an obstacle, a commitment), once known, is carried along
+        hidden rather than shown as a field someone could change by mistake.
+        """
         fields: list[FormField] = []
         hidden: dict[str, str] = {}
         for name, info in syntax.model.model_fields.items():
             kind = field_kind(info)
-            if kind is Kind.KPI and name in known:
+            extra = info.json_schema_extra
+            carried = kind is Kind.KPI or (isinstance(extra, dict) and extra.get("carried"))
+            if carried and name in known:
                 hidden[name] = known[name]
                 continue
-            fields.append(self._form_field(name, info, kind, known.get(name)))
+            field = self._form_field(name, info, kind, known.get(name))
+            if name in required:
+                field = dataclasses.replace(field, required=True)
+            fields.append(field)
         return Form(
             title=syntax.form_title or syntax.summary,
             command=syntax.name,

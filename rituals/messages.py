@@ -211,6 +211,9 @@ class FormRequest:
     command: str
     values: Mapping[str, str] = field(default_factory=dict)
     intro: str = ""
+    # Fields the ritual needs though the command leaves them optional (so that naming only
+    # what it is about opens the form, with what it is about in the intro).
+    required: tuple[str, ...] = ()
 
 
 # What a ritual may answer with, and what reaches a platform (form requests become forms).

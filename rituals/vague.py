@@ -35,15 +35,14 @@ _CONTRACTIONS = {
 }
 
 # Words that carry no action of their own: what is left of a deferral once its phrase is out.
-FILLER = frozenset(
-    """
+_FILLER_WORDS = """
     i we you me us it this that he she they them i'm will shall would should could can cannot
     might may let going to be am is are was do does did just also and or then so on about for
     with of the a an now later soon sometime sometimes eventually probably possibly perhaps
     maybe surely sure ok okay yes yeah yep hmm well fine try trying again please all right
     some point time when if once next week tomorrow today asap definitely certainly
-    """.split()
-)
+"""
+FILLER = frozenset(_FILLER_WORDS.split())
 
 
 def words(text: str) -> list[str]:

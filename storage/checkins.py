@@ -14,7 +14,15 @@ from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Commitment, CommitmentStatus, Kpi, Member, Obstacle
+from storage.models import (
+    Commitment,
+    CommitmentStatus,
+    Kpi,
+    Member,
+    Misstep,
+    MisstepFeedback,
+    Obstacle,
+)
 
 # An obstacle nobody answered stays in the digest this many weeks, then it has been seen enough.
 UNANSWERED_WEEKS = 4
@@ -187,3 +195,27 @@ async def due_commitments(session: AsyncSession, days: Collection[date]) -> list
     return await commitments_where(
         session, Commitment.status == CommitmentStatus.OPEN, Commitment.due.in_(days)
     )
+
+
+async def missteps_with_feedback(
+    session: AsyncSession, workspace_id: int, team_id: int, lead_id: int
+) -> list[tuple[Misstep, list[tuple[str | None, str]]]]:
+    """A lead's missteps with one team, newest first, each with its feedback as (the author's
+    name when they signed it, the words)."""
+    rows = await session.execute(
+        select(Misstep, MisstepFeedback, Member.display_name)
+        .outerjoin(MisstepFeedback, MisstepFeedback.misstep_id == Misstep.id)
+        .outerjoin(Member, Member.id == MisstepFeedback.author_id)
+        .where(
+            Misstep.workspace_id == workspace_id,
+            Misstep.team_id == team_id,
+            Misstep.lead_id == lead_id,
+        )
+        .order_by(Misstep.id.desc(), MisstepFeedback.id)
+    )
+    found: dict[int, tuple[Misstep, list[tuple[str | None, str]]]] = {}
+    for misstep, answer, author in rows.all():
+        _, answers = found.setdefault(misstep.id, (misstep, []))
+        if answer is not None:
+            answers.append((author, answer.text))
+    return list(found.values())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -180,18 +180,9 @@ async def _changes(
         values[kpi.id].append(value)
     changes: list[tuple[Kpi, Change, datetime]] = []
     for kpi_id, rows in values.items():
-        series = _latest_per_period(rows)
-        if len(series) < 2:
-            continue  # a first value has nothing to rise or fall from
-        now, before = series[-1], series[-2]
-        kpi = kpis[kpi_id]
-        changes.append(
-            (
-                kpi,
-                Change(kpi.id, kpi.name, kpi.unit, now.period, now.value, before.value, now.note),
-                now.logged_at,
-            )
-        )
+        found = _change(kpis[kpi_id], rows)
+        if found is not None:
+            changes.append((kpis[kpi_id], *found))
     ladders = await _ladders(session, [(c.kpi_id, c.period) for _, c, _ in changes])
     for kpi, change, logged_at in changes:
         for script in by_member[kpi.owner_id]:
@@ -202,6 +193,45 @@ async def _changes(
             else:
                 whys = ladders.get((change.kpi_id, change.period), ())
                 script.dips.append(replace(change, whys=whys))
+
+
+def _change(kpi: Kpi, rows: Sequence[KpiValue]) -> tuple[Change, datetime] | None:
+    """The KPI's latest value beside the one before, and when the latest was logged; None for
+    a first value, which has nothing to rise or fall from."""
+    series = _latest_per_period(rows)
+    if len(series) < 2:
+        return None
+    now, before = series[-1], series[-2]
+    change = Change(kpi.id, kpi.name, kpi.unit, now.period, now.value, before.value, now.note)
+    return change, now.logged_at
+
+
+async def kpi_change(session: AsyncSession, kpi: Kpi) -> Change | None:
+    """One KPI's latest change, from its last few rows however long its history."""
+    query = (
+        select(KpiValue)
+        .where(KpiValue.kpi_id == kpi.id)
+        .order_by(KpiValue.period_start.desc(), KpiValue.logged_at.desc())
+        .limit(50)
+    )
+    rows = (await session.scalars(query)).all()
+    periods = list(dict.fromkeys(r.period for r in rows))[:2]
+    found = _change(kpi, [r for r in rows if r.period in periods])
+    return found[0] if found else None
+
+
+async def cover_points(session: AsyncSession, meeting: OneOnOne) -> None:
+    """Talking points raised before a meeting were its agenda: they leave the next script."""
+    await session.execute(
+        update(TalkingPoint)
+        .where(
+            TalkingPoint.workspace_id == meeting.workspace_id,
+            TalkingPoint.lead_id == meeting.lead_id,
+            TalkingPoint.member_id == meeting.member_id,
+            TalkingPoint.one_on_one_id.is_(None),
+        )
+        .values(one_on_one_id=meeting.id)
+    )
 
 
 async def _ladders(

@@ -92,7 +92,7 @@ def test_commands_parse_to_typed_commands(text: str, expected: object) -> None:
     ("text", "says"),
     [
         ("frobnicate", 'I don\'t know the command "frobnicate"'),
-        ("propse", "Did you mean /kpi propose?"),
+        ("propse", "Did you mean /kpi propose"),
         ('propose "Qualified leads', "is not closed"),
         (
             "propose Leads target ten per week",
