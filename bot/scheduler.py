@@ -16,7 +16,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from bot.delivery import Sender, Worker, only_worker
+from bot.details import Asked, details
 from bot.payload import encode
+from rituals.checkins import reminder
 from rituals.context import Clock
 from rituals.messages import Mention
 from rituals.nudges import Prompt, compose
@@ -35,7 +37,9 @@ from rituals.schedule import (
     Occurrence,
     Rule,
     Verdict,
+    checkin_week,
     decide,
+    digest_rule,
     occurrence,
     person_of,
     previous_day,
@@ -43,6 +47,7 @@ from rituals.schedule import (
     week_name,
 )
 from rituals.settings import RitualSettings, TeamRituals
+from storage.checkins import due_commitments
 from storage.engine import make_sessionmaker
 from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
 from storage.outbox import budget_used, decided_keys, enqueue, record_nudges
@@ -54,15 +59,30 @@ TICK_SECONDS = 60
 
 
 @dataclass(frozen=True)
+class Crew:
+    """A team as one tick sees it: its people, its lead, and each rule's prompts by the
+    local date they fall in."""
+
+    team: TeamRow
+    people: list[SeatRow]
+    lead: SeatRow | None
+    rules: list[tuple[Rule, dict[date, Occurrence]]]
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A prompt that is due, skipped or missed for one person, not yet in the ledger."""
 
     key: str
     occ: Occurrence
-    team: TeamRow
+    crew: Crew
     seat: SeatRow
     decision: Decision
     prompt: Prompt
+
+    @property
+    def team(self) -> TeamRow:
+        return self.crew.team
 
 
 @dataclass
@@ -73,17 +93,6 @@ class TickReport:
     skipped: int = 0
     missed: int = 0
     seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class Crew:
-    """A team as one tick sees it: its people, its lead, and each rule's prompts by the
-    local date they fall in."""
-
-    team: TeamRow
-    people: list[SeatRow]
-    lead: SeatRow | None
-    rules: list[tuple[Rule, dict[date, Occurrence]]]
 
 
 def _occurrences(rule: Rule, dates: set[date]) -> dict[date, Occurrence]:
@@ -122,6 +131,7 @@ class Planner:
             known = await decided_keys(session, rituals, periods)
             fresh = self._candidates(crews, now, known)
             await self._settle(session, fresh, now, report)
+            await self._remind(session, teams, seats, now, report)
         report.seconds = time.perf_counter() - started
         self.last_tick, self.last_report = now, report
         if report.queued or report.missed:
@@ -142,6 +152,9 @@ class Planner:
                 log.exception("team %s has settings the scheduler cannot read; skipped", team.id)
                 continue
             rules = team_rules(rituals, team.created_at.date())
+            digest = digest_rule(rituals)
+            if digest is not None:
+                rules.append(digest)
             people = by_team.get(team.id, [])
             if not rules or not people:
                 continue
@@ -165,10 +178,12 @@ class Planner:
                 person = person_of(seat, self.settings.people.quiet_hours)
                 local = self._today(seat.time_zone, now)
                 for rule, occs in crew.rules:
-                    if rule.ritual == "one_on_one" and (
+                    if rule.ritual in ("one_on_one", "digest") and (
                         lead is None or (lead is seat and not reports)
                     ):
-                        continue  # a one-on-one needs a lead and someone to meet
+                        continue  # both need a lead and someone to meet or hear from
+                    if rule.ritual == "digest" and seat is not lead:
+                        continue  # the digest is the lead's
                     grace = timedelta(hours=self.settings.nudges.grace_hours[rule.ritual])
                     for day in (local, previous_day(rule, local)):
                         occ = occs.get(day)
@@ -187,7 +202,7 @@ class Planner:
                             lead=self._mention(lead) if lead and lead is not seat else None,
                             reports=reports if seat is lead and rule.ritual == "one_on_one" else (),
                         )
-                        out.append(Candidate(key, occ, team, seat, decision, prompt))
+                        out.append(Candidate(key, occ, crew, seat, decision, prompt))
         return out
 
     def _today(self, zone: str, now: datetime) -> date:
@@ -203,6 +218,11 @@ class Planner:
         if zone not in self._weeks:
             self._weeks[zone] = week_name(today)
         return self._weeks[zone]
+
+    def _asked(self, c: Candidate, now: datetime) -> Asked:
+        week = checkin_week(c.occ) if c.occ.ritual == "digest" else c.occ.period
+        today = self._today(c.seat.time_zone, now)
+        return Asked(c.key, c.occ.ritual, week, c.team, c.seat, c.crew.lead, c.crew.people, today)
 
     def _mention(self, seat: SeatRow) -> Mention:
         return Mention(seat.platform_user_id, seat.display_name)
@@ -226,9 +246,15 @@ class Planner:
                 reason = None if c.key == first else f"merged into {first}"
                 ledger.append(_ledger(c, NudgeOutcome.QUEUED, reason, now))
         won = await record_nudges(session, ledger)
+        sending = [c for group in groups for c in group if c.key in won]
+        said = await details(session, [self._asked(c, now) for c in sending], now, self.settings)
         rows: list[dict[str, object]] = []
         for group in groups:
-            mine = [c for c in group if c.key in won]
+            mine = [
+                replace(c, prompt=replace(c.prompt, details=said.get(c.key, ())))
+                for c in group
+                if c.key in won
+            ]
             if mine:
                 rows.append(_outbox_row(mine, self._budget_week(mine[0].seat.time_zone, now), now))
                 report.queued += len(mine)
@@ -240,6 +266,82 @@ class Planner:
         report.missed = sum(
             1 for c in fresh if c.decision.verdict is Verdict.MISSED and c.key in won
         )
+
+    async def _remind(
+        self,
+        session: AsyncSession,
+        teams: list[TeamRow],
+        seats: list[SeatRow],
+        now: datetime,
+        report: TickReport,
+    ) -> None:
+        """A commitment's owner hears of it on its due day, when their working day starts.
+
+        Not counted against the nudge budget: the owner took it on, and asked to be held to it.
+        """
+        served = {t.id: t for t in teams}
+        by_member = {s.member_id: s for s in seats}  # any of their seats tells how to reach them
+        days = {self._today(s.time_zone, now) for s in seats}
+        days |= {d - timedelta(days=1) for d in days}  # yesterday's may still be in its grace
+        due = [
+            r
+            for r in await due_commitments(session, days)
+            if r.team_id in served and r.owner.member_id in by_member
+        ]
+        if not due:
+            return
+        known = await decided_keys(session, {"commitment"}, {r.due.isoformat() for r in due})
+        start = self.settings.people.work_hours.split("-")[0]
+        grace = timedelta(hours=self.settings.nudges.grace_hours["commitment"])
+        outcomes = {
+            Verdict.DUE: NudgeOutcome.QUEUED,
+            Verdict.SKIPPED: NudgeOutcome.SKIPPED,
+            Verdict.MISSED: NudgeOutcome.MISSED,
+        }
+        ledger: list[dict[str, object]] = []
+        sending: dict[str, dict[str, object]] = {}
+        for row in due:
+            key = f"commitment:{row.id}"
+            seat = by_member[row.owner.member_id]
+            occ = Occurrence("commitment", row.due.isoformat(), row.due, start)
+            decision = decide(occ, person_of(seat, self.settings.people.quiet_hours), now, grace)
+            if key in known or decision.verdict is Verdict.WAIT:
+                continue
+            team = served[row.team_id]
+            ledger.append(
+                {
+                    "workspace_id": team.workspace_id,
+                    "team_id": team.id,
+                    "member_id": seat.member_id,
+                    "ritual": "commitment",
+                    "period": occ.period,
+                    "dedupe_key": key,
+                    "outcome": outcomes[decision.verdict],
+                    "reason": decision.reason or None,
+                    "decided_at": now,
+                }
+            )
+            if decision.verdict is Verdict.DUE:
+                message = reminder(row, self._today(seat.time_zone, now))
+                sending[key] = {
+                    "workspace_id": team.workspace_id,
+                    "platform": team.platform,
+                    "member_id": seat.member_id,
+                    "target": seat.platform_user_id,
+                    "ritual": "commitment",
+                    "dedupe_key": key,
+                    "payload": encode(message),
+                    "budget_week": None,
+                    "status": OutboxStatus.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+        won = await record_nudges(session, ledger)
+        rows = [row for key, row in sending.items() if key in won]
+        await enqueue(session, rows)
+        report.queued += len(rows)
+        report.messages += len(rows)
 
     async def _groups(
         self, session: AsyncSession, due: list[Candidate], now: datetime, report: TickReport

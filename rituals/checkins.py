@@ -615,7 +615,7 @@ async def _tell_others(ctx: Ctx, row: Commitment, what: str) -> list[Reply]:
 async def list_commitments(ctx: Ctx, cmd: ShowCommitments) -> list[Reply]:
     today = await local_today(ctx)
     rows = await commitments_of_people(
-        ctx.session, [ctx.actor.member_id], today - timedelta(weeks=2), today
+        ctx.session, [ctx.actor.member_id], ctx.clock.now() - timedelta(weeks=2), today
     )
     me = ctx.actor.member_id
     mine = [r for r in rows if r.owner.member_id == me]
@@ -661,18 +661,6 @@ def last_week_blocks(rows: Sequence[CommitmentRow], today: date) -> list[Block]:
             )
         ),
     ]
-
-
-def checkin_actions(team: str, lead: Mention | None) -> Actions:
-    who = lead.display_name if lead else "the team"
-    return Actions(
-        (
-            Button(
-                f"Tell {who} what's in my way"[:75], f'obstacle in "{team}"', ButtonStyle.PRIMARY
-            ),
-            Button("Nothing this week", f'nothing in "{team}"'),
-        )
-    )
 
 
 def reminder(row: CommitmentRow, today: date) -> Message:

@@ -15,6 +15,7 @@ from rituals.messages import (
     Block,
     Bullets,
     Button,
+    ButtonStyle,
     Heading,
     Mention,
     Message,
@@ -25,7 +26,7 @@ from rituals.messages import (
 )
 
 # Lower goes first: when the weekly budget allows only some, these are the ones sent alone.
-PRIORITY = {"checkin": 1, "one_on_one": 2, "fail_of_month": 3, "review": 3}
+PRIORITY = {"checkin": 1, "digest": 1, "one_on_one": 2, "fail_of_month": 3, "review": 3}
 
 MANNERS = (
     "Nudges follow your time zone, working days and quiet hours. `snooze 2h`, `skip week`, "
@@ -42,15 +43,32 @@ class Prompt:
     team: str
     lead: Mention | None = None  # the team's lead, when the person is not the lead
     reports: tuple[Mention, ...] = ()  # for a lead's one-on-one prompt: who with
+    # What the store says for this prompt, loaded in bulk by the tick: last week's commitments
+    # for a check-in, the week's obstacles for a digest, the script for a one-on-one.
+    details: tuple[Block, ...] = ()
 
     @property
     def priority(self) -> int:
         return PRIORITY.get(self.ritual, 9)
 
 
+def checkin_actions(team: str, lead: Mention | None) -> Actions:
+    """Answering is one click: a form for the obstacle, or nothing in the way."""
+    who = lead.display_name if lead else "the team"
+    return Actions(
+        (
+            Button(
+                f"Tell {who} what's in my way"[:75], f'obstacle in "{team}"', ButtonStyle.PRIMARY
+            ),
+            Button("Nothing this week", f'nothing in "{team}"'),
+        )
+    )
+
+
 def _checkin(p: Prompt) -> list[Block]:
     ask: list[Block] = [
         Heading(f"Weekly check-in: {p.team}"),
+        *p.details,
         Paragraph(rich(f"Hi {p.to.display_name}. What's in your way this week?")),
     ]
     if p.lead is not None:
@@ -68,10 +86,18 @@ def _checkin(p: Prompt) -> list[Block]:
         ask.append(
             Paragraph(rich("You lead this team: ask yourself the same, then ask each of them."))
         )
-    return ask
+    return [*ask, checkin_actions(p.team, p.lead)]
+
+
+def _digest(p: Prompt) -> list[Block]:
+    if p.details:
+        return list(p.details)
+    return [Heading(f"Check-in digest: {p.team}"), Paragraph(rich("`digest` shows it."))]
 
 
 def _one_on_one(p: Prompt) -> list[Block]:
+    if p.details:
+        return list(p.details)
     questions = Bullets(
         (
             rich("Wins first: what went well since the last one?"),
@@ -94,7 +120,7 @@ def _one_on_one(p: Prompt) -> list[Block]:
 
 
 # The rituals whose prompts exist today; Fail of the Month and the review add theirs here.
-BODY = {"checkin": _checkin, "one_on_one": _one_on_one}
+BODY = {"checkin": _checkin, "digest": _digest, "one_on_one": _one_on_one}
 
 ACTIONS = Actions(
     (

@@ -62,6 +62,21 @@ def team_rules(rituals: TeamRituals, team_created: date) -> list[Rule]:
     return [rules[name] for name in rituals.enabled if name in rules and name in BODY]
 
 
+def digest_rule(rituals: TeamRituals) -> Rule | None:
+    """The lead's digest of the check-in's obstacles: the next day, at check-in time, so
+    everyone had a day to answer. Only with the check-in switched on."""
+    if "checkin" not in rituals.enabled:
+        return None
+    day = WEEKDAYS[(WEEKDAYS.index(rituals.checkin_day) + 1) % 7]  # type: ignore[arg-type, unused-ignore]
+    return Rule("digest", "weekly", day, rituals.checkin_time)
+
+
+def checkin_week(occ: Occurrence) -> str:
+    """The check-in week a digest reports on: the day before it (a Sunday check-in's digest
+    comes on Monday, in the next ISO week)."""
+    return week_name(occ.day - timedelta(days=1))
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One prompt of a rule: its period's name and its nominal local time."""

@@ -142,7 +142,7 @@ async def digest_commitments(
 
 
 async def commitments_of_people(
-    session: AsyncSession, member_ids: Collection[int], made_since: date, today: date
+    session: AsyncSession, member_ids: Collection[int], made_since: datetime, today: date
 ) -> list[CommitmentRow]:
     """Commitments that concern these people (made for them, or theirs to do): those made
     since `made_since`, and those still open past their due day."""

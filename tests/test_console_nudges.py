@@ -50,7 +50,7 @@ async def test_moving_the_clock_shows_each_nudge_at_its_local_time(
     transcript = await console_with_clock(
         own_database,
         config,
-        [":clock +2d", ":clock +1d", "1", ":clock +2h", ":clock +9w", ":clock soon", ":quit"],
+        [":clock +2d", ":clock +1d", "3", ":clock +2h", ":clock +9w", ":clock soon", ":quit"],
     )
     before, _, after = transcript.partition("ana> :clock +1d")
     assert "nudge:" not in before  # nothing on the weekend
