@@ -443,7 +443,8 @@ CHECKIN_COMMANDS = (
             "obstacle",
         ),
         details="Stories, not slides. Your lead answers each obstacle with a commitment: an "
-        "action, an owner and a due date, and you hear what was committed.",
+        "action, an owner and a due date, and you hear what was committed. Every word is the "
+        'story; to add a KPI or a team, put the story in quotes: obstacle "..." kpi 3.',
         form_title=checkins.ASK,
     ),
     Syntax(
@@ -518,7 +519,8 @@ CHECKIN_COMMANDS = (
         summary="share a misstep of your own and ask the team for candid feedback (lead)",
         params=(Param("text", placeholder="what happened"), TEAM_IN),
         examples=("misstep I set the Q4 target without asking the people who own it",),
-        details="Leads model risk. Feedback is anonymous unless its giver signs it.",
+        details="Leads model risk. Feedback is anonymous unless its giver signs it. To name "
+        'the team, put the misstep in quotes: misstep "..." in Growth.',
         form_title="Share a misstep",
     ),
     Syntax(
@@ -568,6 +570,7 @@ ONE_ON_ONE_COMMANDS = (
         summary="add a talking point to your next one-on-one",
         params=(Param("text", placeholder="what to raise"), WITH, TEAM_IN),
         examples=('point "how I get more discovery calls"', 'point "pricing help" with @ben'),
+        details='Every word is the point; to say with whom, quote it: point "..." with @ben.',
         form_title="Add a talking point",
     ),
     Syntax(

@@ -357,6 +357,9 @@ class Grammar:
                 "the whole name in quotes.",
                 syntax,
             )
+        story = self._story(syntax, tokens, keywords)
+        if story is not None:
+            return story
         for token in tokens:
             word = token.text.lower()
             param = None if token.quoted else keywords.get(word)
@@ -414,6 +417,22 @@ class Grammar:
             else:
                 raw[name] = value
         return raw
+
+    def _story(
+        self, syntax: Syntax, tokens: list[Token], keywords: Mapping[str, Param]
+    ) -> dict[str, str] | None:
+        """A command that starts with a story ("obstacle waiting for legal to approve it")
+        takes every unquoted word as the story: prose is full of "in", "to" and "with". Quote
+        the story to add keywords after it (`obstacle "..." in Growth`)."""
+        first = syntax.params[0] if syntax.params else None
+        if first is None or first.keyword or not tokens or tokens[0].quoted:
+            return None
+        info = syntax.model.model_fields[first.field]
+        if field_kind(info) is not Kind.TEXT or (max_length(info) or 0) <= 100:
+            return None
+        if tokens[0].text.lower() in keywords:
+            return None
+        return {first.field: " ".join(t.text for t in tokens)}
 
     # --- shared by text and forms ------------------------------------------------------------
 
