@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,3 +111,17 @@ def dms_to(replies: Sequence[Outgoing], user: str) -> list[Message]:
         and r.to is not None
         and r.to.platform_user_id == user
     ]
+
+
+@dataclass
+class MovingClock:
+    """A clock a test sets forward, moment by moment."""
+
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+    def move_to(self, at: datetime) -> None:
+        assert at >= self.at, "time only moves forward"
+        self.at = at
