@@ -476,6 +476,7 @@ class Commitment(Base):
         Index(None, "team_id", "status", "due"),
         Index(None, "owner_id", "status"),
         Index(None, "for_id", "created_at"),
+        Index(None, "obstacle_id"),  # "is this obstacle answered?", asked of every digest
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

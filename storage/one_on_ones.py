@@ -241,7 +241,10 @@ async def _ladders(
         return {}
     query = (
         select(DipLadder)
-        .where(tuple_(DipLadder.kpi_id, DipLadder.period).in_(list(keys)))
+        .where(
+            DipLadder.kpi_id.in_({k for k, _ in keys}),  # lets SQLite use the index
+            tuple_(DipLadder.kpi_id, DipLadder.period).in_(list(keys)),
+        )
         .order_by(DipLadder.created_at, DipLadder.id)
     )
     return {(d.kpi_id, d.period): tuple(d.whys) for d in (await session.scalars(query)).all()}

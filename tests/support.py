@@ -96,8 +96,10 @@ class Chat:
     async def submit(
         self, user: str, form: Form, values: dict[str, str], workspace: str = "T1"
     ) -> list[Outgoing]:
+        # Like a platform: prefilled fields submit their values unless changed.
+        shown = {f.name: f.value for f in form.fields if f.value is not None}
         return await self.dispatcher.handle_form(
-            who(user, workspace), form.command, {**form.hidden, **values}
+            who(user, workspace), form.command, {**form.hidden, **shown, **values}
         )
 
 

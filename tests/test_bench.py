@@ -51,3 +51,20 @@ def test_the_fanout_benchmark_runs(tmp_path: Path) -> None:
     assert figures["memory"][4] == "MB"
     assert " ".join(figures["delivered"][1:6]) == "200 of 200 exactly once:"
     assert "200 chat.postMessage, 200 distinct outbox ids" in lines[-1]
+
+
+def test_the_scripts_benchmark_runs(tmp_path: Path) -> None:
+    """Two short histories: each build timed, and its statement count the same for both."""
+    lines = bench(tmp_path, "scripts.py", "--weeks", "4", "8", "--runs", "3", "--members", "6")
+    assert lines[0].split() == ["history", "build", "median", "ms", "p95", "ms", "SQL"]
+    rows = [line.split() for line in lines[1:5]]
+    assert [row[:2] for row in rows] == [
+        ["4w", "script"],
+        ["4w", "digest"],
+        ["8w", "script"],
+        ["8w", "digest"],
+    ]
+    assert all(len(row) == 5 and row[4].isdigit() for row in rows)
+    assert rows[0][4] == rows[2][4]  # the script's statements, whatever the history
+    assert rows[1][4] == rows[3][4]  # the digest's
+    assert lines[5].startswith("seeded: ")

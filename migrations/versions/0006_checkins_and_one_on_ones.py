@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-21 08:36:38.642929
+Create Date: 2026-11-21 08:48:43.641786
 """
 
 from __future__ import annotations
@@ -415,6 +415,9 @@ def upgrade() -> None:
             batch_op.f("ix_commitment_for_id_created_at"), ["for_id", "created_at"], unique=False
         )
         batch_op.create_index(
+            batch_op.f("ix_commitment_obstacle_id"), ["obstacle_id"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_commitment_owner_id_status"), ["owner_id", "status"], unique=False
         )
         batch_op.create_index(
@@ -466,6 +469,7 @@ def downgrade() -> None:
     with op.batch_alter_table("commitment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commitment_team_id_status_due"))
         batch_op.drop_index(batch_op.f("ix_commitment_owner_id_status"))
+        batch_op.drop_index(batch_op.f("ix_commitment_obstacle_id"))
         batch_op.drop_index(batch_op.f("ix_commitment_for_id_created_at"))
 
     op.drop_table("commitment")
