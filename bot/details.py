@@ -121,7 +121,9 @@ async def _digests(session: AsyncSession, asked: Sequence[Asked]) -> dict[str, t
         shown = [
             o
             for o in obstacles
-            if o.team_id == a.team.id and (o.week == a.week or (earliest[a.key] <= o.week < a.week))
+            # This week's answers, and any obstacle still unanswered since `earliest`: raised
+            # late, or after the check-in day (a Friday check-in's digest comes on Monday).
+            if o.team_id == a.team.id and (o.week == a.week or earliest[a.key] <= o.week)
         ]
         ids = {o.id for o in shown}
         answers = [

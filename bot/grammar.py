@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import enum
+import itertools
 import re
 import types
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
@@ -422,8 +423,8 @@ class Grammar:
         self, syntax: Syntax, tokens: list[Token], keywords: Mapping[str, Param]
     ) -> dict[str, str] | None:
         """A command that starts with a story ("obstacle waiting for legal to approve it")
-        takes every unquoted word as the story: prose is full of "in", "to" and "with". Quote
-        the story to add keywords after it (`obstacle "..." in Growth`)."""
+        takes every word as the story: prose is full of "in", "to" and "with". Quote the story,
+        or a keyword's value, to use keywords (`obstacle "..." in Growth`)."""
         first = syntax.params[0] if syntax.params else None
         if first is None or first.keyword or not tokens or tokens[0].quoted:
             return None
@@ -432,6 +433,11 @@ class Grammar:
             return None
         if tokens[0].text.lower() in keywords:
             return None
+        if any(
+            not t.quoted and t.text.lower() in keywords and after.quoted
+            for t, after in itertools.pairwise(tokens)
+        ):
+            return None  # `notes talked pricing next "..."`: a keyword with a quoted value
         return {first.field: " ".join(t.text for t in tokens)}
 
     # --- shared by text and forms ------------------------------------------------------------

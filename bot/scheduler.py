@@ -56,6 +56,8 @@ from storage.roster import SeatRow, TeamRow, seats_on, teams_on
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+# Prompts that do not count against a person's weekly budget (commitment reminders neither).
+UNBUDGETED = frozenset({"digest"})
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,12 @@ class Planner:
                 if c.key in won
             ]
             if mine:
-                rows.append(_outbox_row(mine, self._budget_week(mine[0].seat.time_zone, now), now))
+                week = (
+                    None
+                    if mine[0].occ.ritual in UNBUDGETED
+                    else self._budget_week(mine[0].seat.time_zone, now)
+                )
+                rows.append(_outbox_row(mine, week, now))
                 report.queued += len(mine)
         await enqueue(session, rows)
         report.messages = len(rows)
@@ -281,8 +288,12 @@ class Planner:
         """
         served = {t.id: t for t in teams}
         by_member = {s.member_id: s for s in seats}  # any of their seats tells how to reach them
-        days = {self._today(s.time_zone, now) for s in seats}
-        days |= {d - timedelta(days=1) for d in days}  # yesterday's may still be in its grace
+        # A week back: one due on a weekend or in leave waits for the owner's next working day.
+        days = {
+            today - timedelta(days=back)
+            for today in {self._today(s.time_zone, now) for s in seats}
+            for back in range(8)
+        }
         due = [
             r
             for r in await due_commitments(session, days)
@@ -347,14 +358,19 @@ class Planner:
         self, session: AsyncSession, due: list[Candidate], now: datetime, report: TickReport
     ) -> list[list[Candidate]]:
         """Prompts per person within their weekly budget: the most important alone, the rest
-        merged into one message, and none at all once the budget is spent (they wait)."""
+        merged into one message, and none at all once the budget is spent (they wait).
+
+        A lead's digest is outside the budget: it is the lead's work list, asked for by their
+        team's answers, and must not crowd out their own check-in or one-on-ones.
+        """
+        groups: list[list[Candidate]] = [[c] for c in due if c.occ.ritual in UNBUDGETED]
         by_person: dict[int, list[Candidate]] = defaultdict(list)
         for c in due:
-            by_person[c.seat.member_id].append(c)
+            if c.occ.ritual not in UNBUDGETED:
+                by_person[c.seat.member_id].append(c)
         weeks = {self._budget_week(cs[0].seat.time_zone, now) for cs in by_person.values()}
         used = await budget_used(session, weeks)
         budget = self.settings.nudges.weekly_budget
-        groups: list[list[Candidate]] = []
         for member_id, cs in by_person.items():
             left = budget - used.get((member_id, self._budget_week(cs[0].seat.time_zone, now)), 0)
             if left <= 0:
@@ -384,7 +400,9 @@ def _ledger(
     }
 
 
-def _outbox_row(group: list[Candidate], budget_week: str, now: datetime) -> dict[str, object]:
+def _outbox_row(
+    group: list[Candidate], budget_week: str | None, now: datetime
+) -> dict[str, object]:
     first = group[0]
     return {
         "workspace_id": first.team.workspace_id,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, StringConstraints
 
-from rituals.commands import CLEAN, Command, KpiRef, Name, PersonRef, Reason
+from rituals.commands import CLEAN, LARGEST_ID, Command, KpiRef, Name, PersonRef, Reason
 from rituals.context import Ctx
 from rituals.dates import format_date, format_day
 from rituals.kpis import resolve_kpi
@@ -54,6 +54,7 @@ from storage.checkins import (
     ObstacleRow,
     Who,
     answer_of_week,
+    clear_nothing,
     commitment_by_id,
     commitments_of_people,
     digest_commitments,
@@ -104,6 +105,7 @@ class Commit(Command):
         title="Obstacle",
         description="its number, from the digest",
         ge=1,
+        le=LARGEST_ID,
         json_schema_extra={"carried": True},
     )
     action: ActionText | None = Field(
@@ -116,7 +118,11 @@ class Commit(Command):
 
 
 COMMITMENT = Field(
-    title="Commitment", description="its number", ge=1, json_schema_extra={"carried": True}
+    title="Commitment",
+    description="its number",
+    ge=1,
+    le=LARGEST_ID,
+    json_schema_extra={"carried": True},
 )
 
 
@@ -205,6 +211,7 @@ async def raise_obstacle(ctx: Ctx, cmd: RaiseObstacle) -> list[Reply]:
             return [kpi]
         kpi_id = kpi.id
     week = week_name(await local_today(ctx))
+    await clear_nothing(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id, week)
     obstacle = Obstacle(
         workspace_id=ctx.actor.workspace_id,
         team_id=team.id,
@@ -330,7 +337,14 @@ def digest_body(
         Heading(f"Check-in digest: {team}, week of {format_date(week_monday(week), 'en')}")
     ]
     raised = [o for o in obstacles if o.text]
-    clear = [o.author for o in obstacles if not o.text and o.week == week]
+    blocked = {o.author.member_id for o in raised}
+    clear = list(
+        {
+            o.author.member_id: o.author
+            for o in obstacles
+            if not o.text and o.week == week and o.author.member_id not in blocked
+        }.values()
+    )
     answered = {o.author.member_id for o in obstacles if o.week == week}
     by_obstacle: dict[int, list[CommitmentRow]] = {}
     for row in commitments:
@@ -437,7 +451,8 @@ async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
         return [_commit_form(cmd, author, obstacle.text, f"Due: {problem}.")]
     owner = await actor_member(ctx) if cmd.owner is None else await resolve_person(ctx, cmd.owner)
     if not isinstance(owner, Member):
-        return [owner]
+        unknown = owner.text if isinstance(owner, Message) else "I can't tell who that is."
+        return [_commit_form(cmd, author, obstacle.text, f"Owner: {unknown}")]
     if await membership(ctx.session, ctx.actor.workspace_id, team.id, owner.id) is None:
         return [
             _commit_form(
@@ -593,10 +608,10 @@ async def drop(ctx: Ctx, cmd: DropCommitment) -> list[Reply]:
 
 
 async def _tell_others(ctx: Ctx, row: Commitment, what: str) -> list[Reply]:
-    """The person it was for, and the lead who made it, hear what came of it."""
+    """The person it was for, its owner and the lead who made it hear what came of it."""
     out: list[Reply] = []
     actor = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
-    for member_id in dict.fromkeys((row.for_id, row.made_by_id)):
+    for member_id in dict.fromkeys((row.for_id, row.owner_id, row.made_by_id)):
         if member_id == ctx.actor.member_id:
             continue
         person = await ctx.session.get(Member, member_id)
@@ -670,11 +685,12 @@ def reminder(row: CommitmentRow, today: date) -> Message:
         if row.for_.member_id == row.owner.member_id
         else f"what was in {row.for_.display_name}'s way"
     )
+    when = "today" if row.due == today else format_day(row.due, "en")
     return Message(
         (
             Paragraph(
                 rich(
-                    f"Due today: {row.action} (commitment #{row.id}, to clear {whose}, "
+                    f"Due {when}: {row.action} (commitment #{row.id}, to clear {whose}, "
                     f"made by {row.made_by.display_name})."
                 )
             ),

@@ -82,6 +82,10 @@ class KpiRef(BaseModel):
         return f"#{self.id}" if self.id is not None else f'"{self.name}"'
 
 
+# A row's number as typed: beyond this no row exists, and the database's integer would overflow.
+LARGEST_ID = 2**31 - 1
+
+
 def mention_text(platform_user_id: str) -> str:
     """A resolved person as the grammar reads them back, for commands carried by buttons."""
     return f"<@{platform_user_id}>"

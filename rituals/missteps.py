@@ -12,8 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from rituals.checkins import local_today
-from rituals.commands import CLEAN, Command, Name
+from rituals.commands import CLEAN, LARGEST_ID, Command, Name
 from rituals.context import Ctx
 from rituals.messages import (
     Actions,
@@ -65,7 +64,11 @@ class ShareMisstep(Command):
 
 class GiveFeedback(Command):
     misstep: int = Field(
-        title="Misstep", description="its number", ge=1, json_schema_extra={"carried": True}
+        title="Misstep",
+        description="its number",
+        ge=1,
+        le=LARGEST_ID,
+        json_schema_extra={"carried": True},
     )
     text: Words = Field(title="Your feedback", description="candid and kind")
     signed: Signed = Field(Signed.ANONYMOUS, title="Send it", description="anonymous or named")
@@ -134,13 +137,22 @@ async def feedback(ctx: Ctx, cmd: GiveFeedback) -> list[Reply]:
     if seat is None:
         return [say("Only people on the team it was shared with can give feedback on it.")]
     named = cmd.signed is Signed.NAMED
+    if not named and ctx.actor.channel_id is not None:
+        return [
+            say(
+                "Anonymous feedback is given in a direct message with me, not in a channel where "
+                "everyone sees who wrote it. Press Give feedback in the message I sent you, or "
+                "send the same words to me directly."
+            )
+        ]
     ctx.session.add(
         MisstepFeedback(
             workspace_id=ctx.actor.workspace_id,
             misstep_id=row.id,
             author_id=ctx.actor.member_id if named else None,
             text=cmd.text,
-            given_on=await local_today(ctx),
+            # The day in UTC, not the giver's own: their date would hint at their time zone.
+            given_on=ctx.clock.now().date(),
         )
     )
     await ctx.session.flush()

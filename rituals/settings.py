@@ -248,6 +248,8 @@ VAGUE_PHRASES: tuple[str, ...] = (
     "we will see",
     "wait and see",
     "let us see",
+    "let me see",
+    "we shall see",
     "circle back",
     "keep an eye on it",
     "sleep on it",

@@ -2,7 +2,8 @@
 
 "I'll think about it" answers an obstacle without clearing it. The rule: take out every vague
 phrase (app.yaml's list) and the filler words around them ("I'll", "maybe", "later", "on
-that"); if no word is left that says what will be done, the answer is a deferral. So "Let me
+that", "by Friday"); if fewer than two words are left to say what will be done, the answer is
+a deferral. So "Let me
 get back to you on that!" is refused, and "Think through the pricing options with Sam and send
 a plan" is not: its soft word stands beside real steps. Case, punctuation, curly quotes and
 contractions do not matter: "WE'LL SEE..." is "we will see".
@@ -41,12 +42,20 @@ _FILLER_WORDS = """
     with of the a an now later soon sometime sometimes eventually probably possibly perhaps
     maybe surely sure ok okay yes yeah yep hmm well fine try trying again please all right
     some point time when if once next week tomorrow today asap definitely certainly
+    by over end this that month quarter year weekend morning afternoon evening tonight
+    thanks thank promise first thing monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
 """
 FILLER = frozenset(_FILLER_WORDS.split())
 
 
+# What a deferral says of "it" it says of "this" and "that": "think about this".
+_SAME_AS_IT = {"this": "it", "that": "it"}
+
+
 def words(text: str) -> list[str]:
-    """Lowercase words, with contractions spelled out and punctuation gone."""
+    """Lowercase words, with contractions spelled out, punctuation gone, and "this" and "that"
+    read as "it"."""
     folded = unicodedata.normalize("NFKC", text).lower()
     folded = folded.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     tokens = re.findall(r"[\w']+", folded)
@@ -54,7 +63,7 @@ def words(text: str) -> list[str]:
     for token in tokens:
         token = token.strip("'")
         out += _CONTRACTIONS.get(token, token).split()
-    return [w for w in out if w]
+    return [_SAME_AS_IT.get(w, w) for w in out if w]
 
 
 def _without(tokens: list[str], phrase: list[str]) -> tuple[list[str], bool]:
@@ -76,7 +85,7 @@ def deferral(action: str, phrases: Sequence[str]) -> str | None:
     """The vague phrase an action amounts to, or None when it says what will be done.
 
     An action made only of filler ("will do", "soon") counts as a deferral too, named by its
-    own words.
+    own words; so does a deferral with a single word beside it ("let me get back to you, Ana").
     """
     tokens = words(action)
     matched: str | None = None
@@ -85,6 +94,9 @@ def deferral(action: str, phrases: Sequence[str]) -> str | None:
         tokens, found = _without(tokens, words(phrase))
         if found and matched is None:
             matched = phrase
-    if any(t not in FILLER for t in tokens):
+    left = [t for t in tokens if t not in FILLER]
+    # Beside a deferral, one stray word ("..., Ana") is not yet an action: it takes a verb
+    # and what it acts on ("and send Ana the list").
+    if len(left) >= (2 if matched else 1):
         return None
     return matched or " ".join(words(action)) or action

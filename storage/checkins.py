@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select, tuple_
+from sqlalchemy import and_, delete, exists, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -168,6 +168,21 @@ async def answer_of_week(
         Obstacle.week == week,
     )
     return (await session.scalars(query.order_by(Obstacle.id))).all()
+
+
+async def clear_nothing(
+    session: AsyncSession, workspace_id: int, team_id: int, member_id: int, week: str
+) -> None:
+    """Someone who said nothing was in their way now has something: take the "nothing" back."""
+    await session.execute(
+        delete(Obstacle).where(
+            Obstacle.workspace_id == workspace_id,
+            Obstacle.team_id == team_id,
+            Obstacle.member_id == member_id,
+            Obstacle.week == week,
+            Obstacle.text.is_(None),
+        )
+    )
 
 
 async def obstacle_by_id(

@@ -37,8 +37,8 @@ from storage.models import (
 )
 
 # KPI values this far before the last one-on-one are read too: the one each new value is
-# compared with. A quarter covers the slowest cadence.
-LOOKBACK = timedelta(days=92)
+# compared with. Two quarters cover the slowest cadence.
+LOOKBACK = timedelta(days=184)
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,12 @@ class PointRow:
     author_id: int
     author: str
     text: str
+
+
+def _ours(team_id: int | None, pair: Pair) -> bool:
+    """A row belongs in a pair's script when it is of their team, or of no team: what a
+    person does on another team is that team's to discuss."""
+    return team_id is None or team_id == pair.team_id
 
 
 @dataclass
@@ -186,6 +192,8 @@ async def _changes(
     ladders = await _ladders(session, [(c.kpi_id, c.period) for _, c, _ in changes])
     for kpi, change, logged_at in changes:
         for script in by_member[kpi.owner_id]:
+            if not _ours(kpi.team_id, script.pair):
+                continue
             if logged_at < script.since or change.value == change.previous:
                 continue
             if change.value > change.previous:
@@ -266,7 +274,7 @@ async def _kudos(
     )
     for member_id, kudos, giver, kpi in (await session.execute(query)).all():
         for script in by_member[member_id]:
-            if kudos.created_at >= script.since:
+            if kudos.created_at >= script.since and _ours(kudos.team_id, script.pair):
                 script.kudos.append(KudosRow(giver, kudos.story, kpi))
 
 
@@ -291,6 +299,8 @@ async def _commitments(
         concerned = {row.for_.member_id, row.owner.member_id} & set(members)
         for member_id in concerned:
             for script in by_member[member_id]:
+                if not _ours(row.team_id, script.pair):
+                    continue
                 if row.status is CommitmentStatus.OPEN:
                     script.overdue.append(row)
                 elif row.closed_at is not None and row.closed_at >= script.since:
@@ -304,15 +314,15 @@ async def _experiments(
     by_member: dict[int, list[ScriptData]],
 ) -> None:
     query = (
-        select(Experiment, Kpi.name)
+        select(Experiment, Kpi.name, Kpi.team_id)
         .join(Kpi, Kpi.id == Experiment.kpi_id)
         .where(Experiment.owner_id.in_(members), Experiment.finished_at >= earliest)
         .order_by(Experiment.finished_at, Experiment.id)
     )
-    for experiment, kpi in (await session.execute(query)).all():
+    for experiment, kpi, team_id in (await session.execute(query)).all():
         assert experiment.finished_at is not None
         for script in by_member[experiment.owner_id]:
-            if experiment.finished_at >= script.since:
+            if experiment.finished_at >= script.since and _ours(team_id, script.pair):
                 script.experiments.append(
                     ExperimentRow(kpi, experiment.hypothesis, experiment.result)
                 )
@@ -332,6 +342,8 @@ async def _points(session: AsyncSession, scripts: dict[Pair, ScriptData]) -> Non
     by_pair = {(p.lead_id, p.member_id): s for p, s in scripts.items()}
     for point, author in (await session.execute(query)).all():
         script = by_pair[(point.lead_id, point.member_id)]
+        if point.team_id != script.pair.team_id:
+            continue
         script.points.append(PointRow(point.id, point.author_id, author, point.text))
 
 

@@ -103,3 +103,30 @@ async def test_a_commitment_is_followed_through_into_the_next_week(
     assert "Overdue commitments" in script
     lead_prompt = (await rows_to("lea", "one_on_one"))[-1]
     assert "Ana: 1 win, 1 overdue commitment" in lead_prompt
+
+
+async def test_a_weekend_due_day_is_reminded_on_the_next_working_day_and_digests_cost_no_budget(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    async with sessions() as session, session.begin():
+        await seed_team(session, [Someone("lea", role=Role.LEAD), Someone("ana")])
+    clock = MovingClock(at("2026-11-23 11:00"))
+    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    tick = planner(sessions, config)
+    said = await chat.text("ana", "obstacle no test data for the EU market")
+    number = said.split("#")[1].split(".")[0]
+    await chat.say("lea", f'commit {number} "Pull EU orders into staging" due sat')
+    for moment in ("2026-11-28 10:00", "2026-11-29 10:00", "2026-11-30 08:59"):
+        clock.move_to(at(moment))
+        await tick.tick(clock.now())
+    assert [r for r in await outbox(sessions) if r.ritual == "commitment"] == []
+    clock.move_to(at("2026-11-30 09:00"))
+    await tick.tick(clock.now())
+    (row,) = [r for r in await outbox(sessions) if r.ritual == "commitment"]
+    assert "Due Saturday 28 November 2026: Pull EU orders into staging" in text(row)
+    assert row.budget_week is None
+    clock.move_to(at("2026-12-01 10:00"))
+    await tick.tick(clock.now())
+    digests = [r for r in await outbox(sessions) if r.ritual == "digest"]
+    assert digests
+    assert {r.budget_week for r in digests} == {None}

@@ -42,6 +42,16 @@ VAGUE = [
     "Soon",
     "will do",
     "next week",
+    "I'll think about this",
+    "We shall see",
+    "let me see",
+    "Let me look into this",
+    "Maybe later this month",
+    "We'll see next month",
+    "I'll think about it over the weekend",
+    "I will think about it, thanks",
+    "Let me get back to you, Ana",
+    "Let me get back to you by Friday",
 ]
 
 # Concrete actions, some of which merely contain a soft word.
@@ -284,3 +294,56 @@ async def test_help_explains_the_commitment_rule(dispatcher: Dispatcher, chat: C
     said = await chat.text("lea", "help commit")
     assert "Think through the pricing options with Sam and send a plan" in said
     assert "I'll think about it" in said
+
+
+async def test_numbers_beyond_any_row_get_an_answer_not_a_crash(chat: Chat) -> None:
+    huge = "99999999999999999999"
+    for command in (f"commit {huge}", f"done {huge}", f"drop {huge} no longer needed"):
+        said = await chat.text("lea", command)
+        assert "less than or equal to 2147483647" in said, command
+    said = await chat.text("ana", f'feedback {huge} "hello there"')
+    assert "2147483647" in said
+
+
+async def test_an_unknown_owner_keeps_what_the_lead_typed(chat: Chat) -> None:
+    number = await _obstacle(chat)
+    (form,) = await chat.say(
+        "lea", f'commit {number} "Send Ana the template" owner @nobody due fri'
+    )
+    assert isinstance(form, Form)
+    assert "Owner: I don't know @nobody" in form.intro
+    kept = {f.name: f.value for f in form.fields}
+    assert kept["action"] == "Send Ana the template"
+    assert kept["due"] == "fri"
+
+
+async def test_whoever_closes_a_commitment_the_owner_and_the_member_hear_of_it(chat: Chat) -> None:
+    number = await _obstacle(chat)
+    said = await chat.text("lea", f'commit {number} "Send Ana the template" owner @ben due fri')
+    row = said.split("Committed #")[1].split(":")[0]
+    replies = await chat.say("lea", f"drop {row} legal did it themselves")
+    assert {m.to.platform_user_id for m in replies if isinstance(m, Message) and m.to} == {
+        "ana",
+        "ben",
+    }
+
+
+async def test_raising_an_obstacle_after_saying_nothing_takes_the_nothing_back(chat: Chat) -> None:
+    await chat.say("ana", "nothing")
+    await _obstacle(chat)
+    said = await chat.text("lea", "digest")
+    assert "Nothing in the way" not in said
+    assert "No answer yet: Ben." in said
+
+
+async def test_anonymous_feedback_is_not_taken_in_a_channel(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    replies = await chat.say(
+        "lea", "misstep I set the Q4 target without asking the people who own it"
+    )
+    number = buttons_of(dms_to(replies, "ana"))[0].command.split()[1]
+    said = await chat.text("ana", f'feedback {number} "ask us first"', channel="C123")
+    assert "in a direct message with me" in said
+    async with sessions() as session:
+        assert (await session.scalars(select(MisstepFeedback))).all() == []

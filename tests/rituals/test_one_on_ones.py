@@ -274,3 +274,24 @@ async def test_a_script_is_private_to_its_pair(chat: Chat) -> None:
     assert "Ben with Lea (Growth)" in await chat.text("lea", "script @ben")
     assert "Scripts are private" in await chat.text("ana", 'point "pricing" with @ben in "Growth"')
     assert "don't know @ana" in await chat.text("zed", "script @ana", workspace="T2")
+
+
+async def test_what_happens_on_another_team_stays_out_of_the_script(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.say("ben", "team create Ops")
+    await chat.say("ben", "team add @ana to Ops")
+    await chat.say("ana", 'obstacle "my other lead keeps changing priorities on me" in Ops')
+    said = await chat.text("ben", 'digest in "Ops"')
+    number = said.split("(#")[1].split(")")[0]
+    await chat.say("ben", f'commit {number} "Raise the priority churn with Lea" due today')
+    said = await chat.text("ben", "commitments")
+    row = said.split("#")[1].split(" ")[0]
+    await chat.say("ben", f"done {row}")
+    assert "Raise the priority churn" in await chat.text("ben", "script @ana")
+    assert "Raise the priority churn" not in await chat.text("lea", "script @ana")
+
+
+async def test_notes_typed_with_a_quoted_next_step(chat: Chat) -> None:
+    said = await chat.text("ana", 'notes talked pricing next "Ana drafts the offer"')
+    assert "Saved your one-on-one notes and 1 next step" in said
