@@ -45,7 +45,7 @@ from rituals.messages import (
 from rituals.people import actor_member, resolve_person
 from rituals.permissions import leads_team, refuse_team
 from rituals.schedule import week_monday, week_name
-from rituals.teams import mention, pick_team
+from rituals.teams import TEAM, mention, pick_team
 from rituals.vague import deferral
 from rituals.when import read_day, read_iso_date
 from storage.checkins import (
@@ -65,7 +65,6 @@ from storage.models import Commitment, CommitmentStatus, Kpi, Member, Obstacle, 
 from storage.people import membership, roster
 
 ASK = "What's in your way this week?"
-TEAM = Field(None, title="Team", description="its name; the only one you are on if empty")
 
 ObstacleText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000), CLEAN
