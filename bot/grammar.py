@@ -350,7 +350,14 @@ class Grammar:
         current: Param | None = None
         unquoted_answer = False  # the current value is a long answer typed without quotes
         needs_first = [p for p in positional if not p.keyword and fields[p.field].is_required()]
-        if needs_first and tokens and not tokens[0].quoted and tokens[0].text.lower() in keywords:
+        named_value = len(tokens) > 1 and tokens[1].quoted  # `obstacle in "Growth"`: a button
+        if (
+            needs_first
+            and tokens
+            and not tokens[0].quoted
+            and tokens[0].text.lower() in keywords
+            and not named_value
+        ):
             # "propose Growth rate target 5%": the name starts with a keyword.
             return Problem(
                 f'"{tokens[0].text}" is a keyword here, so I found no '
