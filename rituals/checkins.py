@@ -486,30 +486,19 @@ async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
         )
     ]
     if author.id != ctx.actor.member_id:
-        replies.append(
-            Message(
-                (
-                    Paragraph(rich(lead, " answered what is in your way: ", obstacle.text)),
-                    Paragraph(
-                        rich(
-                            f"Commitment #{row.id}: {row.action}. Owner ",
-                            mention(owner),
-                            f", due {when}.",
-                        )
-                    ),
-                ),
-                audience=Audience.DM,
-                to=mention(author),
-            )
-        )
+        told: list[Block] = [
+            Paragraph(rich(lead, " answered what is in your way: ", obstacle.text)),
+            Paragraph(
+                rich(
+                    f"Commitment #{row.id}: {row.action}. Owner ", mention(owner), f", due {when}."
+                )
+            ),
+        ]
+        if owner.id == author.id:
+            told.append(_done_or_drop(row.id))  # theirs to do: the buttons come with it
+        replies.append(Message(tuple(told), audience=Audience.DM, to=mention(author)))
     if owner.id not in (author.id, ctx.actor.member_id):
         replies.append(_to_owner(lead, owner, author, row, when))
-    elif owner.id == author.id and author.id != ctx.actor.member_id:
-        replies[-1] = Message(
-            (*replies[-1].blocks, _done_or_drop(row.id)),  # type: ignore[union-attr]
-            audience=Audience.DM,
-            to=mention(author),
-        )
     return replies
 
 

@@ -347,3 +347,13 @@ async def test_anonymous_feedback_is_not_taken_in_a_channel(
     assert "in a direct message with me" in said
     async with sessions() as session:
         assert (await session.scalars(select(MisstepFeedback))).all() == []
+
+
+async def test_a_commitment_the_member_owns_comes_to_them_with_its_buttons(chat: Chat) -> None:
+    number = await _obstacle(chat)
+    replies = await chat.say(
+        "lea", f'commit {number} "Ask legal for the template yourself" owner @ana due fri'
+    )
+    (to_ana,) = dms_to(replies, "ana")
+    assert [b.label for b in buttons_of([to_ana])] == ["Done", "Drop it"]
+    assert dms_to(replies, "ben") == []
