@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,7 @@ from rituals.messages import (
 from rituals.people import actor_member, resolve_person
 from rituals.permissions import leads_team, refuse_team
 from rituals.schedule import week_monday, week_name
+from rituals.settings import WEEKDAYS
 from rituals.teams import TEAM, mention, pick_team
 from rituals.vague import deferral
 from rituals.when import read_day, read_iso_date
@@ -155,7 +156,7 @@ def read_due(text: str, today: date) -> date:
         return today + timedelta(days=1)
     day = read_day(words.removeprefix("next ").removeprefix("this "))
     if day is not None:
-        ahead = (["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(day) - today.weekday()) % 7
+        ahead = (WEEKDAYS.index(day) - today.weekday()) % 7
         return today + timedelta(days=ahead or (7 if words.startswith("next ") else 0))
     span = re.fullmatch(r"in (\d{1,3}) (day|days|week|weeks)", words)
     if span:
@@ -693,7 +694,3 @@ def reminder(row: CommitmentRow, today: date) -> Message:
         audience=Audience.DM,
         to=Mention(row.owner.platform_user_id, row.owner.display_name),
     )
-
-
-def local_date(at: datetime, zone: str) -> date:
-    return at.astimezone(ZoneInfo(zone)).date()
