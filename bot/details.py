@@ -29,7 +29,7 @@ from rituals.messages import (
 )
 from rituals.schedule import week_monday, week_name
 from rituals.scripts import NEXT_QUESTIONS, build, summary
-from rituals.settings import RitualSettings, TeamRituals
+from rituals.settings import TeamRituals
 from storage.checkins import (
     UNANSWERED_WEEKS,
     Who,
@@ -53,6 +53,7 @@ class Asked:
     ritual: str
     week: str  # the check-in week a digest reports on, or the prompt's own week
     team: TeamRow
+    rituals: TeamRituals  # the team's, over app.yaml's
     seat: SeatRow
     lead: SeatRow | None
     people: Sequence[SeatRow]
@@ -68,7 +69,7 @@ def _who(seat: SeatRow) -> Who:
 
 
 async def details(
-    session: AsyncSession, asked: Sequence[Asked], now: datetime, settings: RitualSettings
+    session: AsyncSession, asked: Sequence[Asked], now: datetime
 ) -> dict[str, tuple[Block, ...]]:
     """Prompt key -> the blocks the store gives it."""
     by_ritual: dict[str, list[Asked]] = defaultdict(list)
@@ -77,7 +78,7 @@ async def details(
     out: dict[str, tuple[Block, ...]] = {}
     out.update(await _checkins(session, by_ritual["checkin"]))
     out.update(await _digests(session, by_ritual["digest"]))
-    out.update(await _one_on_ones(session, by_ritual["one_on_one"], now, settings))
+    out.update(await _one_on_ones(session, by_ritual["one_on_one"], now))
     return out
 
 
@@ -137,7 +138,7 @@ async def _digests(session: AsyncSession, asked: Sequence[Asked]) -> dict[str, t
 
 
 async def _one_on_ones(
-    session: AsyncSession, asked: Sequence[Asked], now: datetime, settings: RitualSettings
+    session: AsyncSession, asked: Sequence[Asked], now: datetime
 ) -> dict[str, tuple[Block, ...]]:
     """The member's script, or for the lead, a line per report with a button to each script."""
     wanted: dict[Pair, datetime] = {}
@@ -145,8 +146,7 @@ async def _one_on_ones(
     for a in asked:
         if a.lead is None:
             continue
-        rituals = TeamRituals.model_validate({**settings.rituals.model_dump(), **a.team.settings})
-        since = now - timedelta(weeks=rituals.one_on_one_weeks)
+        since = now - timedelta(weeks=a.rituals.one_on_one_weeks)
         others = [s for s in a.people if s is not a.lead] if a.seat is a.lead else [a.seat]
         reports[a.key] = [(Pair(a.team.id, a.lead.member_id, s.member_id), s) for s in others]
         wanted.update({pair: since for pair, _ in reports[a.key]})

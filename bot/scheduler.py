@@ -46,7 +46,7 @@ from rituals.schedule import (
     team_rules,
     week_name,
 )
-from rituals.settings import RitualSettings, TeamRituals
+from rituals.settings import RitualSettings, TeamRituals, with_overrides
 from storage.checkins import due_commitments
 from storage.engine import make_sessionmaker
 from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
@@ -66,6 +66,7 @@ class Crew:
     local date they fall in."""
 
     team: TeamRow
+    rituals: TeamRituals
     people: list[SeatRow]
     lead: SeatRow | None
     rules: list[tuple[Rule, dict[date, Occurrence]]]
@@ -145,11 +146,10 @@ class Planner:
         by_team: dict[int, list[SeatRow]] = defaultdict(list)
         for seat in seats:
             by_team[seat.team_id].append(seat)
-        defaults = self.settings.rituals.model_dump()
         crews = []
         for team in teams:
             try:
-                rituals = TeamRituals.model_validate({**defaults, **team.settings})
+                rituals = with_overrides(self.settings.rituals, team.settings)
             except ValidationError:  # one team's bad settings must not silence every team
                 log.exception("team %s has settings the scheduler cannot read; skipped", team.id)
                 continue
@@ -164,6 +164,7 @@ class Planner:
             crews.append(
                 Crew(
                     team,
+                    rituals,
                     people,
                     next((s for s in people if s.role is Role.LEAD), None),
                     [(rule, _occurrences(rule, dates)) for rule in rules],
@@ -224,7 +225,18 @@ class Planner:
     def _asked(self, c: Candidate, now: datetime) -> Asked:
         week = checkin_week(c.occ) if c.occ.ritual == "digest" else c.occ.period
         today = self._today(c.seat.time_zone, now)
-        return Asked(c.key, c.occ.ritual, week, c.team, c.seat, c.crew.lead, c.crew.people, today)
+        crew = c.crew
+        return Asked(
+            c.key,
+            c.occ.ritual,
+            week,
+            crew.team,
+            crew.rituals,
+            c.seat,
+            crew.lead,
+            crew.people,
+            today,
+        )
 
     def _mention(self, seat: SeatRow) -> Mention:
         return Mention(seat.platform_user_id, seat.display_name)
@@ -249,7 +261,7 @@ class Planner:
                 ledger.append(_ledger(c, NudgeOutcome.QUEUED, reason, now))
         won = await record_nudges(session, ledger)
         sending = [c for group in groups for c in group if c.key in won]
-        said = await details(session, [self._asked(c, now) for c in sending], now, self.settings)
+        said = await details(session, [self._asked(c, now) for c in sending], now)
         rows: list[dict[str, object]] = []
         for group in groups:
             mine = [

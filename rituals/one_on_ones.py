@@ -28,7 +28,7 @@ from rituals.messages import (
 from rituals.people import actor_member, resolve_person
 from rituals.permissions import may_act_for
 from rituals.scripts import DIP_QUESTION, WHY_AGAIN, build, change_text
-from rituals.settings import TeamRituals
+from rituals.settings import with_overrides
 from rituals.teams import mention
 from storage.models import DipLadder, Kpi, Member, OneOnOne, TalkingPoint
 from storage.one_on_ones import PairRow, cover_points, kpi_change, load_scripts, pairs_of
@@ -110,9 +110,7 @@ async def find_pair(
 
 
 def _default_since(pair: PairRow, ctx: Ctx, now: datetime) -> datetime:
-    rituals = TeamRituals.model_validate(
-        {**ctx.settings.rituals.model_dump(), **pair.team_settings}
-    )
+    rituals = with_overrides(ctx.settings.rituals, pair.team_settings)
     return now - timedelta(weeks=rituals.one_on_one_weeks)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Mapping
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -201,6 +202,12 @@ class TeamRituals(_Strict):
         return (
             tuple(filter(None, ritual_names(value).split(","))) if isinstance(value, str) else value
         )
+
+
+def with_overrides(defaults: TeamRituals, overrides: Mapping[str, object]) -> TeamRituals:
+    """A team's ritual settings: its own choices over app.yaml's. Raises ValidationError when
+    the mix is not allowed."""
+    return TeamRituals.model_validate({**defaults.model_dump(), **overrides})
 
 
 # Rituals the scheduler prompts, and how late a prompt may still go out (hours).

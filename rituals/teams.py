@@ -36,7 +36,7 @@ from rituals.messages import (
 from rituals.onboarding import lead_checklist
 from rituals.people import actor_member, resolve_person
 from rituals.permissions import leads_team, refuse_team
-from rituals.settings import RITUALS, WEEKDAYS, TeamRituals
+from rituals.settings import RITUALS, WEEKDAYS, TeamRituals, with_overrides
 from storage.models import JoinRequest, Member, Role, Team
 from storage.people import (
     Seat,
@@ -148,8 +148,7 @@ def mention(member: Member) -> Mention:
 
 def team_rituals(ctx: Ctx, team: Team) -> TeamRituals:
     """The team's ritual settings over app.yaml's defaults."""
-    defaults = ctx.settings.rituals.model_dump()
-    return TeamRituals.model_validate({**defaults, **team.settings})
+    return with_overrides(ctx.settings.rituals, team.settings)
 
 
 async def save_rituals(ctx: Ctx, team: Team, given: Mapping[str, object]) -> TeamRituals:
@@ -162,7 +161,7 @@ async def save_rituals(ctx: Ctx, team: Team, given: Mapping[str, object]) -> Tea
     current = team_rituals(ctx, team).model_dump(mode="json")
     changed = {k: v for k, v in given.items() if k in team.settings or current.get(k) != v}
     overrides = {**team.settings, **changed}
-    rituals = TeamRituals.model_validate({**ctx.settings.rituals.model_dump(), **overrides})
+    rituals = with_overrides(ctx.settings.rituals, overrides)
     team.settings = overrides  # a new dict, so the JSON column notices the change
     await ctx.session.flush()
     return rituals
