@@ -30,7 +30,7 @@ from bot.details import Asked, details
 from bot.payload import encode
 from rituals.checkins import reminder
 from rituals.context import Clock
-from rituals.messages import Mention
+from rituals.messages import Mention, Message
 from rituals.nudges import Prompt, compose
 from rituals.schedule import (
     Decision,
@@ -346,20 +346,7 @@ class Planner:
             )
             if decision.verdict is Verdict.DUE:
                 message = reminder(row, self._today(seat.time_zone, now))
-                sending[key] = {
-                    "workspace_id": team.workspace_id,
-                    "platform": team.platform,
-                    "member_id": seat.member_id,
-                    "target": seat.platform_user_id,
-                    "ritual": "commitment",
-                    "dedupe_key": key,
-                    "payload": encode(message),
-                    "budget_week": None,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                }
+                sending[key] = _dm_row(team, seat, "commitment", key, message, None, now)
         won = await record_nudges(session, ledger)
         rows = [row for key, row in sending.items() if key in won]
         await enqueue(session, rows)
@@ -416,14 +403,28 @@ def _outbox_row(
     group: list[Candidate], budget_week: str | None, now: datetime
 ) -> dict[str, object]:
     first = group[0]
+    message = compose([c.prompt for c in group])
+    return _dm_row(first.team, first.seat, first.occ.ritual, first.key, message, budget_week, now)
+
+
+def _dm_row(
+    team: TeamRow,
+    seat: SeatRow,
+    ritual: str,
+    key: str,
+    message: Message,
+    budget_week: str | None,
+    now: datetime,
+) -> dict[str, object]:
+    """An outbox row for a DM to one person on one team, due now."""
     return {
-        "workspace_id": first.team.workspace_id,
-        "platform": first.team.platform,
-        "member_id": first.seat.member_id,
-        "target": first.seat.platform_user_id,
-        "ritual": first.occ.ritual,
-        "dedupe_key": first.key,
-        "payload": encode(compose([c.prompt for c in group])),
+        "workspace_id": team.workspace_id,
+        "platform": team.platform,
+        "member_id": seat.member_id,
+        "target": seat.platform_user_id,
+        "ritual": ritual,
+        "dedupe_key": key,
+        "payload": encode(message),
         "budget_week": budget_week,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
