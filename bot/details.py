@@ -60,7 +60,8 @@ class Asked:
     today: date  # the person's local date
 
 
-def _mention(seat: SeatRow) -> Mention:
+def seat_mention(seat: SeatRow) -> Mention:
+    """A real mention of someone the tick loaded."""
     return Mention(seat.platform_user_id, seat.display_name)
 
 
@@ -155,13 +156,13 @@ async def _one_on_ones(
     for a in asked:
         if a.lead is None:
             continue
-        lead = _mention(a.lead)
+        lead = seat_mention(a.lead)
         if a.seat is not a.lead:
             pair, seat = reports[a.key][0]
-            blocks = build(scripts[pair], lead, _mention(seat), a.team.name, False, "en")
+            blocks = build(scripts[pair], lead, seat_mention(seat), a.team.name, False, "en")
             out[a.key] = tuple(blocks)
             continue
-        lines = tuple(summary(scripts[pair], _mention(seat)) for pair, seat in reports[a.key])
+        lines = tuple(summary(scripts[pair], seat_mention(seat)) for pair, seat in reports[a.key])
         buttons = tuple(
             Button(
                 f"Script with {seat.display_name}"[:75],

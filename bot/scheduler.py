@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from bot.delivery import Sender, Worker, only_worker
-from bot.details import Asked, details
+from bot.details import Asked, details, seat_mention
 from bot.payload import encode
 from rituals.checkins import reminder
 from rituals.context import Clock
-from rituals.messages import Mention, Message
+from rituals.messages import Message
 from rituals.nudges import Prompt, compose
 from rituals.schedule import (
     Decision,
@@ -176,7 +176,7 @@ class Planner:
         out: list[Candidate] = []
         for crew in crews:
             team, lead = crew.team, crew.lead
-            reports = tuple(self._mention(s) for s in crew.people if s is not lead)
+            reports = tuple(seat_mention(s) for s in crew.people if s is not lead)
             for seat in crew.people:
                 person = person_of(seat, self.settings.people.quiet_hours)
                 local = self._today(seat.time_zone, now)
@@ -200,9 +200,9 @@ class Planner:
                             continue  # not yet; or from before they joined the team
                         prompt = Prompt(
                             rule.ritual,
-                            self._mention(seat),
+                            seat_mention(seat),
                             team.name,
-                            lead=self._mention(lead) if lead and lead is not seat else None,
+                            lead=seat_mention(lead) if lead and lead is not seat else None,
                             reports=reports if seat is lead and rule.ritual == "one_on_one" else (),
                         )
                         out.append(Candidate(key, occ, crew, seat, decision, prompt))
@@ -237,9 +237,6 @@ class Planner:
             crew.people,
             today,
         )
-
-    def _mention(self, seat: SeatRow) -> Mention:
-        return Mention(seat.platform_user_id, seat.display_name)
 
     async def _settle(
         self, session: AsyncSession, fresh: list[Candidate], now: datetime, report: TickReport
