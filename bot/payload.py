@@ -84,8 +84,9 @@ def _block(block: Block) -> dict[str, object]:
                 "actions": [[b.label, b.command, b.style.value] for b in buttons],
                 "prompt": prompt,
             }
-        case Image(path=path, alt=alt, title=title):
-            return {"image": path, "alt": alt, "title": title}
+        case Image(name=name, data=data, alt=alt, title=title, sketch=sketch):
+            encoded = base64.b64encode(data).decode()
+            return {"image": name, "data": encoded, "alt": alt, "title": title, "sketch": sketch}
         case File(name=name, data=data, mime=mime):
             return {"file": name, "data": base64.b64encode(data).decode(), "mime": mime}
     raise TypeError(f"not a block: {block!r}")
@@ -108,7 +109,13 @@ def _from_block(data: dict[str, Any]) -> Block:
         )
         return Actions(buttons, data.get("prompt"))
     if "image" in data:
-        return Image(data["image"], data["alt"], data.get("title", ""))
+        return Image(
+            data["image"],
+            base64.b64decode(data["data"]),
+            data["alt"],
+            data.get("title", ""),
+            data.get("sketch", ""),
+        )
     if "file" in data:
         return File(data["file"], base64.b64decode(data["data"]), data["mime"])
     raise ValueError(f"unknown block in a stored message: {sorted(data)}")

@@ -132,9 +132,17 @@ class Actions:
 
 @dataclass(frozen=True)
 class Image:
-    path: str
+    """A picture (a chart): shown inline where the platform can, else offered as a file.
+
+    The bytes travel with the message, so a queued message needs no file that might be gone
+    by the time it is sent. `sketch` is a text drawing for places that show no pictures.
+    """
+
+    name: str
+    data: bytes
     alt: str
     title: str = ""
+    sketch: str = ""
 
 
 @dataclass(frozen=True)

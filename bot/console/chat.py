@@ -25,7 +25,17 @@ from bot.dispatch import Dispatcher, Identity
 from bot.payload import decode
 from bot.scheduler import Scheduling
 from rituals.context import ShiftedClock
-from rituals.messages import Actions, Button, FieldKind, File, Form, FormField, Message, Outgoing
+from rituals.messages import (
+    Actions,
+    Button,
+    FieldKind,
+    File,
+    Form,
+    FormField,
+    Image,
+    Message,
+    Outgoing,
+)
 from storage.models import Platform
 from storage.outbox import Claimed
 
@@ -248,14 +258,14 @@ class ConsoleChat:
         self.buttons += buttons
         self.write(text)
         for block in message.blocks:
-            if isinstance(block, File):
-                self.save(block)
+            if isinstance(block, File | Image):
+                self.save(block.name, block.data)
 
-    def save(self, file: File) -> None:
-        """Files (an export, say) land in ./exports, as a download would."""
+    def save(self, name: str, data: bytes) -> None:
+        """Files (an export, a chart) land in ./exports, as a download would."""
         self.exports.mkdir(exist_ok=True)
-        path = self.exports / Path(file.name).name
-        path.write_bytes(file.data)
+        path = self.exports / Path(name).name
+        path.write_bytes(data)
         self.write(f"  saved to {path}")
 
     async def fill(self, form: Form) -> list[Outgoing] | None:

@@ -90,8 +90,9 @@ def _render_block(block: Block, buttons: list[Button], first_number: int) -> lis
                 buttons.append(button)
                 out.append(f"  [{first_number + len(buttons) - 1}] {button.label}")
             return out
-        case Image(path=path, alt=alt, title=title):
-            return [f"[image] {title or alt}: {path}"]
+        case Image(name=name, alt=alt, title=title, sketch=sketch):
+            out = [f"[image] {title or alt}: {name}"]
+            return out + [f"  {line}" for line in sketch.splitlines()]
         case File(name=name, data=data):
             return [f"[file] {name} ({len(data):,} bytes)"]
     raise TypeError(f"cannot render {block!r}")

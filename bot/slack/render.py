@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -161,8 +160,8 @@ def _render_block(block: m.Block, uploads: list[Upload]) -> list[Block]:
             return [ContextBlock(elements=[_md(piece)]) for piece in chunks(escape(text), 3000)]
         case m.Actions(buttons=buttons, prompt=prompt):
             return _actions(buttons, prompt)
-        case m.Image(path=path, alt=alt, title=title):
-            uploads.append(Upload(Path(path).name, title or alt, Path(path).read_bytes()))
+        case m.Image(name=name, data=data, alt=alt, title=title):
+            uploads.append(Upload(name, title or alt, data))
             return [ContextBlock(elements=[_md(escape(clip(f"{alt} (attached below)", 3000)))])]
         case m.File(name=name, data=data):
             uploads.append(Upload(name, name, data))

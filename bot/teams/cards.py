@@ -18,7 +18,6 @@ import mimetypes
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rituals import messages as m
@@ -272,21 +271,15 @@ def _image(image: m.Image, uploads: list[Upload], room: int) -> _Piece:
 
     When it would not fit in a card, it is offered as a file instead, like an export.
     """
-    path = Path(image.path)
-    mime = mimetypes.guess_type(path.name)[0] or "image/png"
+    mime = mimetypes.guess_type(image.name)[0] or "image/png"
     if not mime.startswith("image/"):
         mime = "image/png"
     title = [_text(escape(image.title), weight="bolder")] if image.title else []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        log.warning("image %s could not be read: %s", path, exc)
-        return _Piece([*title, _small(escape(f"{image.alt} (the picture could not be loaded)"))])
-    uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    uri = f"data:{mime};base64,{base64.b64encode(image.data).decode('ascii')}"
     piece = _Piece([*title, {"type": "Image", "url": uri, "altText": image.alt}])
     if piece.size <= room:
         return piece
-    uploads.append(Upload(path.name, data, mime))
+    uploads.append(Upload(image.name, image.data, mime))
     note = f"{image.alt} (the picture is too large for a card: I'll offer it as a file)"
     return _Piece([*title, _small(escape(note))])
 
