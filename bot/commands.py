@@ -11,10 +11,13 @@ from bot.grammar import Grammar, Param, Syntax
 from rituals import (
     breaks,
     checkins,
+    declines,
+    experiments,
     home,
     kpis,
     me,
     missteps,
+    numbers,
     one_on_ones,
     privacy,
     team_schedule,
@@ -148,6 +151,83 @@ KPI_COMMANDS = (
         summary="example KPIs for a role, to start from",
         params=(Param("role", synonyms=ROLE_WORDS),),
         examples=("examples sales", "examples engineering", "examples"),
+    ),
+)
+
+NUMBER_COMMANDS = (
+    Syntax(
+        names=("kpi log", "log"),
+        model=numbers.LogValue,
+        handler=numbers.log_value,
+        topic="Numbers",
+        summary="log a KPI's value for this period, with a line of context",
+        params=(
+            Param("kpi"),
+            Param("value", placeholder="number", with_unit=True),
+            Param("note", placeholder="context"),
+            Param("period", "period", placeholder="this|last|2026-W47"),
+            Param("confirmed", "confirmed"),
+        ),
+        examples=(
+            'kpi log 3 12 "two demos slipped to next week"',
+            "kpi log 4 31% period last",
+            "kpi log 3",
+        ),
+        details=(
+            "The period is the KPI's current week, month or quarter, where you are; name "
+            "another with period (last, 2026-W47, 2026-11, 2026-Q4). Logging a period again "
+            "corrects it, and the first value stays in the history. A value that looks like a "
+            "slip (a share outside 0-100%, ten times anything before) is asked about first. "
+            "A sharp fall is not scolded: it asks what wild idea to test."
+        ),
+        form_title="Log a value",
+    ),
+    Syntax(
+        names=("kpi trend", "trend"),
+        model=numbers.ShowTrend,
+        handler=numbers.trend,
+        topic="Numbers",
+        summary="a KPI's last two years as a chart, with its target and context notes",
+        params=(Param("kpi"),),
+        examples=("kpi trend 3", 'kpi trend "Qualified leads"'),
+        details="Numbers are their owner's and their lead's; a KPI the team co-created is the "
+        "team's to see too.",
+    ),
+    Syntax(
+        names=("experiment", "try"),
+        model=experiments.StartExperiment,
+        handler=experiments.start,
+        topic="Numbers",
+        summary="test a wild idea to bring a KPI back up; I ask what happened on the day",
+        params=(
+            Param("kpi"),
+            Param("idea", placeholder="the idea"),
+            Param("review", "review", placeholder="fri|in 10 days|2026-12-04"),
+        ),
+        examples=(
+            'experiment 3 "call back every lost lead within an hour" review fri',
+            "experiment 3",
+        ),
+        details="The look-back day is in a week unless you name one, within eight weeks.",
+        form_title=declines.WILD_IDEA,
+    ),
+    Syntax(
+        names=("result",),
+        model=experiments.FinishExperiment,
+        handler=experiments.finish,
+        topic="Numbers",
+        summary="say what happened in an experiment; it opens your next one-on-one as a win",
+        params=(Param("experiment", placeholder="experiment number"), Param("result")),
+        examples=('result 5 "three lost leads came back; we keep the one-hour rule"',),
+        form_title="What happened?",
+    ),
+    Syntax(
+        names=("experiments",),
+        model=experiments.ListExperiments,
+        handler=experiments.list_experiments,
+        topic="Numbers",
+        summary="your experiments, running and finished",
+        examples=("experiments",),
     ),
 )
 
@@ -628,6 +708,7 @@ def build_grammar(prefix: str) -> Grammar:
             help_syntax,
             *TEAM_COMMANDS,
             *KPI_COMMANDS,
+            *NUMBER_COMMANDS,
             *CHECKIN_COMMANDS,
             *ONE_ON_ONE_COMMANDS,
             *SETTINGS_COMMANDS,

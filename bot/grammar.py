@@ -491,7 +491,8 @@ class Grammar:
                 words.append(param.keyword or param.field)
                 continue
             if param.with_unit and raw.get("unit"):
-                value = f"{value} {raw['unit']}"
+                unit = raw["unit"]
+                value = f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"
             elif kind is not Kind.PEOPLE and _needs_quotes(value, syntax):
                 value = f'"{value}"'
             words += [param.keyword, value] if param.keyword else [value]
@@ -514,6 +515,8 @@ class Grammar:
         for name, info in syntax.model.model_fields.items():
             kind = field_kind(info)
             extra = info.json_schema_extra
+            if isinstance(extra, dict) and extra.get("typed_only"):
+                continue  # a refinement of another field, for typed text only
             carried = kind is Kind.KPI or (isinstance(extra, dict) and extra.get("carried"))
             if carried and name in known:
                 hidden[name] = known[name]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, StringConstraints
 
@@ -42,7 +41,7 @@ from rituals.messages import (
     rich,
     say,
 )
-from rituals.people import actor_member, resolve_person
+from rituals.people import actor_member, local_today, resolve_person
 from rituals.permissions import leads_team, refuse_team
 from rituals.schedule import week_monday, week_name
 from rituals.settings import WEEKDAYS
@@ -140,11 +139,6 @@ class ShowCommitments(Command):
 
 
 # --- time -------------------------------------------------------------------------------------
-
-
-async def local_today(ctx: Ctx) -> date:
-    member = await actor_member(ctx)
-    return ctx.clock.now().astimezone(ZoneInfo(member.time_zone)).date()
 
 
 def read_due(text: str, today: date) -> date:

@@ -34,6 +34,7 @@ from rituals.messages import (
     say,
 )
 from rituals.people import actor_member, resolve_person
+from rituals.periods import PERIOD
 from rituals.permissions import is_lead_of, may_act_for, may_propose_for, refuse
 from rituals.settings import KpiSettings
 from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
@@ -44,8 +45,6 @@ EXCITES_QUESTION = "How can we measure success in a way that excites you?"
 GROWTH_QUESTION = "Which growth goal does this KPI feed? How does it fuel a career?"
 EFFORT_CHALLENGE = "This measures effort, not impact. What outcome does it drive?"
 NOT_AGREED = "Its owner has not agreed to it yet: targets are set with the owner, never for them."
-
-PERIOD = {Cadence.WEEKLY: "week", Cadence.MONTHLY: "month", Cadence.QUARTERLY: "quarter"}
 
 # --- commands ---------------------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.commands import PersonRef
@@ -34,6 +37,12 @@ async def actor_member(ctx: Ctx) -> Member:
     member = await ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     return member
+
+
+async def local_today(ctx: Ctx) -> date:
+    """The day it is where the person asking lives: periods and due days are theirs."""
+    member = await actor_member(ctx)
+    return ctx.clock.now().astimezone(ZoneInfo(member.time_zone)).date()
 
 
 async def leave_workspace(session: AsyncSession, member: Member) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -237,6 +238,8 @@ class Kpi(Base):
     agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Posted to its team's channel for a vote: the team co-created it and sees its numbers.
+    shared: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class NudgeOutcome(enum.StrEnum):
@@ -388,6 +391,8 @@ class KpiValue(Base):
     note: Mapped[str | None] = mapped_column(Text)
     logged_by_id: Mapped[int]
     logged_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # This value fell sharply and "what wild idea will we test?" was asked: once per period.
+    decline_asked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Kudos(Base):
@@ -587,3 +592,92 @@ class DipLadder(Base):
     member_id: Mapped[int]  # who answered
     whys: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KpiVote(Base):
+    """A teammate's say on a proposed KPI: back it, or question it (with a comment).
+
+    One per person and KPI, changed by voting again."""
+
+    __tablename__ = "kpi_vote"
+    __table_args__ = (UniqueConstraint("kpi_id", "member_id"), _member_fk("member_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    member_id: Mapped[int]
+    backs: Mapped[bool]
+    comment: Mapped[str | None] = mapped_column(Text)
+    voted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Purpose(Base):
+    """A "why we exist" workshop: the lead's purpose, and until when answers are gathered."""
+
+    __tablename__ = "purpose"
+    __table_args__ = (_team_fk(), _member_fk("lead_id"), Index(None, "posted_at", "closes_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    lead_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PurposeAnswer(Base):
+    """How one member's role moves the needle on the purpose; revised in place."""
+
+    __tablename__ = "purpose_answer"
+    __table_args__ = (UniqueConstraint("purpose_id", "member_id"), _member_fk("member_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    purpose_id: Mapped[int] = mapped_column(ForeignKey("purpose.id", ondelete="CASCADE"))
+    member_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReviewVerdict(enum.StrEnum):
+    KEEP = "keep"
+    ADJUST = "adjust"
+    KILL = "kill"
+
+
+class KpiReview(Base):
+    """One person's quarterly review of one KPI: still relevant, still motivating, and the
+    verdict. The owner and their lead each give one per quarter; a second replaces the first."""
+
+    __tablename__ = "kpi_review"
+    __table_args__ = (UniqueConstraint("kpi_id", "quarter", "member_id"), _member_fk("member_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    quarter: Mapped[str] = mapped_column(String(8))
+    member_id: Mapped[int]
+    relevant: Mapped[bool]
+    motivating: Mapped[bool]
+    verdict: Mapped[ReviewVerdict] = mapped_column(_enum(ReviewVerdict, "review_verdict"))
+    why: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KpiChange(Base):
+    """A KPI's target or definition changed in review, with what it was and why."""
+
+    __tablename__ = "kpi_change"
+    __table_args__ = (_member_fk("changed_by_id"), Index(None, "kpi_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    changed_by_id: Mapped[int]
+    what: Mapped[str] = mapped_column(String(20))  # "target" or "name"
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    why: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.checkins import CommitmentRow, commitments_where
+from storage.kpi_values import latest_per_period
 from storage.models import (
     Commitment,
     CommitmentStatus,
@@ -153,16 +154,6 @@ async def load_scripts(
     return scripts
 
 
-def _latest_per_period(rows: Sequence[KpiValue]) -> list[KpiValue]:
-    """One value per period, the latest said (corrections win), in period order."""
-    chosen: dict[str, KpiValue] = {}
-    for row in rows:
-        held = chosen.get(row.period)
-        if held is None or (row.logged_at, row.id) > (held.logged_at, held.id):
-            chosen[row.period] = row
-    return sorted(chosen.values(), key=lambda r: r.period_start)
-
-
 async def _changes(
     session: AsyncSession,
     members: Collection[int],
@@ -206,7 +197,7 @@ async def _changes(
 def _change(kpi: Kpi, rows: Sequence[KpiValue]) -> tuple[Change, datetime] | None:
     """The KPI's latest value beside the one before, and when the latest was logged; None for
     a first value, which has nothing to rise or fall from."""
-    series = _latest_per_period(rows)
+    series = latest_per_period(rows)
     if len(series) < 2:
         return None
     now, before = series[-1], series[-2]

@@ -140,6 +140,11 @@ FORGET: Mapping[str, Forgetter] = {
     "one_on_one": delete_rows,
     "talking_point": delete_rows,
     "dip_ladder": delete_rows,
+    "kpi_vote": delete_rows,
+    "purpose": delete_rows,
+    "purpose_answer": delete_rows,
+    "kpi_review": delete_rows,
+    "kpi_change": delete_rows,
 }
 
 

@@ -68,3 +68,15 @@ def test_the_scripts_benchmark_runs(tmp_path: Path) -> None:
     assert rows[0][4] == rows[2][4]  # the script's statements, whatever the history
     assert rows[1][4] == rows[3][4]  # the digest's
     assert lines[5].startswith("seeded: ")
+
+
+def test_the_charts_benchmark_runs(tmp_path: Path) -> None:
+    """Two years of weeks drawn a couple of times: import, cold and warm figures, and the size."""
+    lines = bench(tmp_path, "charts.py", "--runs", "2")
+    assert lines[0].startswith("104 weekly points (2024-W49 to 2026-W48), ")
+    assert lines[1].split() == ["chart", "median", "ms", "p95", "ms", "PNG", "KB"]
+    rows = [line.split() for line in lines[2:]]
+    assert [row[0] for row in rows] == ["import", "cold", "warm"]
+    assert len(rows[0]) == 2
+    assert rows[1][2] == "-"
+    assert all(float(figure) > 0 for figure in (*rows[0][1:], rows[1][1], rows[1][3], *rows[2][1:]))

@@ -1,0 +1,147 @@
+"""Pictures of KPI numbers: a trend chart for chats that show images, a sparkline for the rest.
+
+A column of numbers hides the shape people need to see: is it climbing, did it dip, how far from
+the target. The chart is drawn with matplotlib's object API on an Agg canvas of its own, never
+pyplot and never the global rcParams, because rituals run concurrently and pyplot's current-figure
+state and global styles would leak between them. Every style is passed per call for the same
+reason, so a chart looks the same whatever else the process has configured.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+MAX_LABELS = 8  # more x labels than this collide at 8 inches wide ("2026-W48" is ~0.6 inch)
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+SPARK_WIDTH = 52  # a year of weeks: fits a terminal line with room for the KPI's name
+
+LINE = "#2563eb"
+NOTE = "#ea580c"
+TARGET = "#16a34a"
+MUTED = "#6b7280"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period's value on a trend: the period's name as people read it, and its context note."""
+
+    label: str  # e.g. "2026-W48", "2026-11", "2026-Q4"
+    value: float
+    note: str | None = None
+
+
+def noted(points: Sequence[Point]) -> list[tuple[int, Point]]:
+    """The points that carry a note, numbered from 1 as the chart marks them.
+
+    The picture has no room for the notes' words, so the message lists them by these numbers;
+    both come from here so they cannot disagree.
+    """
+    return [(number, point) for number, (_, point) in enumerate(_with_notes(points), start=1)]
+
+
+def _with_notes(points: Sequence[Point]) -> list[tuple[int, Point]]:
+    """The noted points with their positions: equal points may repeat, so no looking them up."""
+    return [(i, point) for i, point in enumerate(points) if point.note]
+
+
+def trend_png(title: str, points: Sequence[Point], target: float | None, unit: str) -> bytes:
+    """PNG of the values over periods, with the target dashed and the noted points numbered.
+
+    Shows the shape of the numbers, so it is kept sparse: at most MAX_LABELS period names (the
+    latest always among them, since that is the one being discussed), and y limits that take in
+    the target too, so a target far off the values still shows how far off it is.
+    """
+    if not points:
+        raise ValueError("a trend needs at least one point")
+    xs = range(len(points))
+    ys = [p.value for p in points]
+
+    fig = Figure(figsize=(8, 4), dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_facecolor("white")
+    small = len(points) <= 30
+    ax.plot(xs, ys, color=LINE, linewidth=2, marker="o", markersize=5 if small else 3, zorder=3)
+
+    marked = _with_notes(points)
+    if marked:
+        spots = [i for i, _ in marked], [point.value for _, point in marked]
+        ax.plot(*spots, linestyle="none", marker="D", markersize=8, color=NOTE, zorder=4)
+    for number, (i, point) in enumerate(marked, start=1):
+        ax.annotate(
+            str(number),
+            (i, point.value),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+            color=NOTE,
+            bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            in_layout=False,  # inside the plot, under the headroom: no need to measure
+        )
+
+    low, high = min(ys), max(ys)
+    if target is not None:
+        low, high = min(low, target), max(high, target)
+        ax.axhline(target, color=TARGET, linestyle="--", linewidth=1.5, zorder=2)
+        ax.annotate(  # beside the plot, where no value can hide it
+            "target",
+            (1, target),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=9,
+            color=TARGET,
+        )
+    if low < 0 < high:
+        ax.axhline(0, color=MUTED, linewidth=0.8, zorder=1)
+    pad = (high - low) * 0.12 or max(abs(high) * 0.1, 1.0)  # all equal: a flat line mid-height
+    ax.set_ylim(low - pad, high + pad * (1.6 if marked else 1))  # room for the note numbers
+    ax.set_xlim(-0.5, len(points) - 0.5)
+
+    step = math.ceil(len(points) / MAX_LABELS)
+    ticks = list(range(len(points) - 1, -1, -step))[::-1]
+    ax.set_xticks(ticks, [points[i].label for i in ticks], fontsize=9)
+    ax.tick_params(axis="y", labelsize=9)
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+    ax.set_ylabel(unit, fontsize=10)
+    ax.set_title(title, fontsize=12, loc="left")
+    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    # Not savefig's bbox_inches="tight": it crops to a different size per chart, and is slower.
+    fig.tight_layout()
+
+    buffer = io.BytesIO()
+    # savefig's own facecolor and no version stamp: the same chart gives the same bytes whatever
+    # the process's rcParams and matplotlib's release.
+    fig.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """A one-line text drawing of the values with block characters, lowest to highest.
+
+    For places that show no pictures (the terminal console). Equal values say "no change" with a
+    flat line at mid-height rather than all lows or all highs, and only the latest SPARK_WIDTH
+    values are drawn so the line never wraps.
+    """
+    recent = list(values)[-SPARK_WIDTH:]
+    if not recent:
+        return ""
+    low, high = min(recent), max(recent)
+    if high == low:
+        return SPARK_BLOCKS[len(SPARK_BLOCKS) // 2 - 1] * len(recent)
+    top = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[round((v - low) / (high - low) * top)] for v in recent)

@@ -1,0 +1,53 @@
+"""KPI values as logged: every row kept, the latest said per period read as the value.
+
+None of these commit; each reads only the KPIs it is given, which the caller found in its own
+workspace.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import KpiValue
+
+
+def latest_per_period(rows: Sequence[KpiValue]) -> list[KpiValue]:
+    """One value per period, the latest said (corrections win), in period order."""
+    chosen: dict[str, KpiValue] = {}
+    for row in rows:
+        held = chosen.get(row.period)
+        if held is None or (row.logged_at, row.id) > (held.logged_at, held.id):
+            chosen[row.period] = row
+    return sorted(chosen.values(), key=lambda r: r.period_start)
+
+
+async def values_since(session: AsyncSession, kpi_id: int, since: date) -> Sequence[KpiValue]:
+    """Every row logged for periods starting on or after `since`, corrections included."""
+    query = (
+        select(KpiValue)
+        .where(KpiValue.kpi_id == kpi_id, KpiValue.period_start >= since)
+        .order_by(KpiValue.period_start, KpiValue.logged_at, KpiValue.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def series_since(
+    session: AsyncSession, kpi_ids: Collection[int], since: date
+) -> dict[int, list[KpiValue]]:
+    """Each KPI's value per period since a day, in one query however many KPIs."""
+    if not kpi_ids:
+        return {}
+    query = (
+        select(KpiValue)
+        .where(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_start >= since)
+        .order_by(KpiValue.kpi_id, KpiValue.period_start)
+    )
+    rows: dict[int, list[KpiValue]] = defaultdict(list)
+    for row in (await session.scalars(query)).all():
+        rows[row.kpi_id].append(row)
+    return {kpi_id: latest_per_period(found) for kpi_id, found in rows.items()}

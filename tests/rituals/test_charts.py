@@ -1,0 +1,146 @@
+"""KPI pictures: every chart is a whole PNG of the promised size, and the text sparkline fits."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+
+from rituals.charts import Point, noted, sparkline, trend_png
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+LAST_MONDAY = date(2026, 11, 23)  # 2026-W48
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The chunks of a PNG, (type, data) in file order, each one's CRC checked on the way."""
+    assert data[:8] == PNG_SIGNATURE, "not a PNG signature"
+    chunks: list[tuple[bytes, bytes]] = []
+    at = 8
+    while at < len(data):
+        assert at + 12 <= len(data), "a chunk header runs past the end"
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        assert len(body) == length, f"{kind!r} chunk cut short"
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert zlib.crc32(kind + body) == crc, f"bad CRC on {kind!r} chunk at byte {at}"
+        chunks.append((kind, body))
+        at += 12 + length
+    return chunks
+
+
+def assert_valid_png(data: bytes) -> tuple[int, int]:
+    """Check that data is one whole chart-sized PNG; its width and height.
+
+    Every chunk's CRC, IHDR first, IEND last, the image data decompressing to exactly the rows
+    the header promises, a size about 800x400 and 5-150 KB.
+    """
+    assert 5 * 1024 <= len(data) <= 150 * 1024, f"{len(data)} bytes"
+    chunks = png_chunks(data)
+    assert chunks[0][0] == b"IHDR"
+    assert len(chunks[0][1]) == 13
+    assert chunks[-1] == (b"IEND", b"")
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    assert 600 <= width <= 1200, width
+    assert 300 <= height <= 800, height
+    assert (depth, interlace) == (8, 0)
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]  # palette (3) never comes out of Agg
+    pixels = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
+    assert len(pixels) == height * (1 + width * channels)  # a filter byte leads each row
+    return width, height
+
+
+def weeks(values: list[float], notes: dict[int, str] | None = None) -> list[Point]:
+    """Weekly points ending in 2026-W48, with notes at the given positions."""
+    notes = notes or {}
+    points = []
+    for i, value in enumerate(values):
+        year, week, _ = (LAST_MONDAY - timedelta(weeks=len(values) - 1 - i)).isocalendar()
+        points.append(Point(f"{year}-W{week:02d}", value, notes.get(i)))
+    return points
+
+
+TWO_YEARS = [40 + (i % 13) * 1.5 - (i % 7) * 2.25 + i / 10 for i in range(104)]
+
+
+@pytest.mark.parametrize(
+    ("points", "target"),
+    [
+        pytest.param(weeks([12.0]), 20.0, id="one point"),
+        pytest.param(weeks(TWO_YEARS, {10: "a", 50: "b", 103: "c"}), 45.0, id="104 points"),
+        pytest.param(weeks([-5.0, 3.0, -2.5, 8.0, -9.0, 1.0]), 0.0, id="negative values"),
+        pytest.param(weeks([7.0] * 6), 7.0, id="all equal"),
+        pytest.param(weeks([0.0] * 3), None, id="all zero"),
+        pytest.param(weeks([3.0, 4.5, 2.0, 5.0]), None, id="no target"),
+        pytest.param(weeks([3.0, 4.5, 2.0, 5.0]), 5000.0, id="target far above"),
+        pytest.param(weeks([1.2e6, 1.25e6, 1.21e6]), 1.3e6, id="large values"),
+    ],
+)
+def test_every_shape_of_trend_renders_a_whole_png(
+    points: list[Point], target: float | None
+) -> None:
+    assert assert_valid_png(trend_png("Qualified leads", points, target, "leads")) == (800, 400)
+
+
+def test_monthly_and_quarterly_labels_and_a_unit_with_symbols_render() -> None:
+    months = [Point(f"2026-{m:02d}", m * 1.5) for m in range(1, 13)]
+    quarters = [Point(f"2026-Q{q}", 60.0 + q, "a new hire" if q == 2 else None) for q in (1, 2)]
+    assert_valid_png(trend_png("Activation rate", months, 15.0, "%"))
+    assert_valid_png(trend_png("Revenue (€k)", quarters, 70.0, "€k"))
+
+
+def test_no_points_is_refused_rather_than_drawn_as_an_empty_frame() -> None:
+    with pytest.raises(ValueError, match="at least one point"):
+        trend_png("Qualified leads", [], 10.0, "leads")
+
+
+def test_noted_numbers_the_points_with_notes_in_order() -> None:
+    points = weeks([1.0, 2.0, 3.0, 4.0, 5.0], {1: "holiday", 3: "new hire", 4: ""})
+    assert noted(points) == [(1, points[1]), (2, points[3])]  # an empty note is no note
+    assert noted(weeks([1.0, 2.0])) == []
+    same = Point("2026-W48", 1.0, "twice")  # equal points are still two periods
+    assert noted([same, same]) == [(1, same), (2, same)]
+
+
+def test_notes_are_drawn_on_the_chart() -> None:
+    plain = weeks([3.0, 4.5, 2.0, 5.0, 4.0])
+    marked = weeks([3.0, 4.5, 2.0, 5.0, 4.0], {2: "server outage"})
+    assert trend_png("Leads", plain, 4.0, "leads") != trend_png("Leads", marked, 4.0, "leads")
+
+
+def test_charts_drawn_in_threads_at_once_match_one_drawn_alone() -> None:
+    """No pyplot, no shared figure: concurrent rituals cannot draw on each other's pictures."""
+    points = [weeks(TWO_YEARS[: 20 + i], {i: "note"}) for i in range(4)]
+    alone = [trend_png("Leads", p, 45.0, "leads") for p in points]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda p: trend_png("Leads", p, 45.0, "leads"), points * 2))
+    assert together == alone * 2
+
+
+def test_sparkline_draws_rising_values_from_lowest_to_highest_block() -> None:
+    assert sparkline([1, 2, 3, 4, 5, 6, 7, 8]) == "▁▂▃▄▅▆▇█"
+    assert sparkline([0.0, 10.0]) == "▁█"
+    drawn = sparkline([float(v) for v in range(30)])
+    assert (drawn[0], drawn[-1]) == ("▁", "█")
+    assert list(drawn) == sorted(drawn)
+
+
+def test_sparkline_of_equal_values_is_a_flat_middle_line() -> None:
+    assert sparkline([5.0, 5.0, 5.0]) == "▄▄▄"
+    assert sparkline([-2.0]) == "▄"
+
+
+def test_sparkline_of_nothing_is_empty() -> None:
+    assert sparkline([]) == ""
+
+
+def test_sparkline_keeps_the_latest_52_values() -> None:
+    values = [float(v) for v in range(200)]
+    drawn = sparkline(values)
+    assert len(drawn) == 52
+    assert drawn == sparkline(values[-52:])
+    assert sparkline([9.0] * 148 + [float(v) for v in range(52)])[0] == "▁"  # the old max is gone
