@@ -20,9 +20,12 @@ from rituals import (
     numbers,
     one_on_ones,
     privacy,
+    purpose,
+    reviews,
     team_schedule,
     team_settings,
     teams,
+    votes,
 )
 from rituals.commands import Command
 from rituals.context import Ctx
@@ -36,6 +39,7 @@ CADENCE_WORDS = {
     "quarter": "quarterly",
     "q": "quarterly",
 }
+TEAM_IN = Param("team", "in", placeholder="team", also=("to", "from", "of"))
 ROLE_WORDS = {"hr": "people", "ops": "operations", "eng": "engineering", "dev": "engineering"}
 
 
@@ -154,9 +158,95 @@ KPI_COMMANDS = (
     ),
 )
 
+LIFE_CYCLE_COMMANDS = (
+    Syntax(
+        names=("vote",),
+        model=votes.VoteKpi,
+        handler=votes.vote,
+        topic="KPI registry",
+        summary="back a proposed KPI, or question it with a comment (its team)",
+        params=(
+            Param("kpi"),
+            Param("stance", placeholder="back|question"),
+            Param("comment", placeholder="what you would ask or add"),
+        ),
+        examples=("vote 3 back", 'vote 3 question "is 10 a week realistic in December?"'),
+        details="A proposal is put to its team's vote in the team channel once the proposer "
+        "says what excites them about it. One vote each; vote again to change it. A lead "
+        "activates it when more back it than question it.",
+        form_title="Back it, or question it?",
+    ),
+    Syntax(
+        names=("review",),
+        model=reviews.ReviewKpi,
+        handler=reviews.review,
+        topic="KPI registry",
+        summary="the quarterly review: still relevant, still motivating, keep, adjust or kill",
+        params=(
+            Param("kpi"),
+            Param("verdict", placeholder="keep|adjust|kill"),
+            Param("relevant", "relevant", placeholder="yes|no"),
+            Param("motivating", "motivating", placeholder="yes|no"),
+            Param("target", "target", placeholder="new target"),
+            Param("name", "name", placeholder="new name"),
+            Param("why", "why", placeholder="the reason"),
+        ),
+        examples=(
+            "review 3 keep relevant yes motivating yes",
+            'review 3 adjust relevant yes motivating no target 14 why "10 is reached easily now"',
+            'review 3 kill relevant no motivating no why "we measure win rate instead"',
+            "review 3",
+        ),
+        details=(
+            "Its owner and their lead each answer, every quarter. Adjust changes the target or "
+            "the name and keeps what it was and why; kill retires it with the reason, never "
+            "deletes it. The team sees one summary when the review closes."
+        ),
+        form_title="Quarterly KPI review",
+    ),
+    Syntax(
+        names=("purpose start",),
+        model=purpose.StartPurpose,
+        handler=purpose.start,
+        topic="Purpose",
+        summary='start "why we exist": ask everyone how their role moves the needle (lead)',
+        params=(
+            Param("text", placeholder="our purpose"),
+            TEAM_IN,
+            Param("until", "until", placeholder="fri|2026-12-04"),
+        ),
+        examples=('purpose start "we help small shops sell online without a developer" until fri',),
+        details="Answers are gathered until the day given (a week if none), then posted "
+        "together to the team channel at check-in time. Every word is the purpose; to name "
+        'the team or the day, quote it: purpose start "..." until fri.',
+        form_title="Why we exist",
+    ),
+    Syntax(
+        names=("purpose answer",),
+        model=purpose.AnswerPurpose,
+        handler=purpose.answer,
+        topic="Purpose",
+        summary="say how your role moves the needle on the team's purpose; revise it any time",
+        params=(Param("text", placeholder="your answer"), TEAM_IN),
+        examples=('purpose answer "every shop I onboard sells in its first week"',),
+        details='Every word is the answer; to name the team, quote it: purpose answer "..." in '
+        "Growth.",
+        form_title=purpose.ASK,
+    ),
+    Syntax(
+        names=("purpose",),
+        model=purpose.ShowPurpose,
+        handler=purpose.show,
+        topic="Purpose",
+        summary="the team's purpose and everyone's answer",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("purpose", "purpose Growth"),
+    ),
+)
+
 NUMBER_COMMANDS = (
     Syntax(
-        names=("kpi log", "log"),
+        names=("log",),
         model=numbers.LogValue,
         handler=numbers.log_value,
         topic="Numbers",
@@ -169,9 +259,9 @@ NUMBER_COMMANDS = (
             Param("confirmed", "confirmed"),
         ),
         examples=(
-            'kpi log 3 12 "two demos slipped to next week"',
-            "kpi log 4 31% period last",
-            "kpi log 3",
+            'log 3 12 "two demos slipped to next week"',
+            "log 4 31% period last",
+            "log 3",
         ),
         details=(
             "The period is the KPI's current week, month or quarter, where you are; name "
@@ -183,13 +273,13 @@ NUMBER_COMMANDS = (
         form_title="Log a value",
     ),
     Syntax(
-        names=("kpi trend", "trend"),
+        names=("trend",),
         model=numbers.ShowTrend,
         handler=numbers.trend,
         topic="Numbers",
         summary="a KPI's last two years as a chart, with its target and context notes",
         params=(Param("kpi"),),
-        examples=("kpi trend 3", 'kpi trend "Qualified leads"'),
+        examples=("trend 3", 'trend "Qualified leads"'),
         details="Numbers are their owner's and their lead's; a KPI the team co-created is the "
         "team's to see too.",
     ),
@@ -231,8 +321,6 @@ NUMBER_COMMANDS = (
     ),
 )
 
-
-TEAM_IN = Param("team", "in", placeholder="team", also=("to", "from", "of"))
 
 TEAM_COMMANDS = (
     Syntax(
@@ -709,6 +797,7 @@ def build_grammar(prefix: str) -> Grammar:
             *TEAM_COMMANDS,
             *KPI_COMMANDS,
             *NUMBER_COMMANDS,
+            *LIFE_CYCLE_COMMANDS,
             *CHECKIN_COMMANDS,
             *ONE_ON_ONE_COMMANDS,
             *SETTINGS_COMMANDS,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.checkins import digest_body, last_week_blocks
 from rituals.commands import mention_text
+from rituals.kpis import describe_target
 from rituals.messages import (
     Actions,
     Block,
@@ -27,6 +28,7 @@ from rituals.messages import (
     Paragraph,
     rich,
 )
+from rituals.reviews import Reviewable, prompt_blocks
 from rituals.schedule import week_monday, week_name
 from rituals.scripts import NEXT_QUESTIONS, build, summary
 from rituals.settings import TeamRituals
@@ -38,6 +40,7 @@ from storage.checkins import (
     obstacles_of_weeks,
 )
 from storage.one_on_ones import Pair, load_scripts
+from storage.reviews import active_kpis_owned_by
 from storage.roster import SeatRow, TeamRow
 
 # The lead's one-on-one prompt offers a button for this many reports' scripts; `script @name`
@@ -80,6 +83,29 @@ async def details(
     out.update(await _checkins(session, by_ritual["checkin"]))
     out.update(await _digests(session, by_ritual["digest"]))
     out.update(await _one_on_ones(session, by_ritual["one_on_one"], now))
+    out.update(await _reviews(session, by_ritual["review"]))
+    return out
+
+
+async def _reviews(session: AsyncSession, asked: Sequence[Asked]) -> dict[str, tuple[Block, ...]]:
+    """Each person's active KPIs to review; a lead's prompt adds their team's."""
+    if not asked:
+        return {}
+    owners = {a.seat.member_id for a in asked}
+    owners |= {s.member_id for a in asked if a.lead is a.seat for s in a.people}
+    by_owner: dict[int, list[Reviewable]] = defaultdict(list)
+    for kpi, name in await active_kpis_owned_by(session, owners):
+        target = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        by_owner[kpi.owner_id].append(Reviewable(kpi.id, kpi.name, name, target))
+    out: dict[str, tuple[Block, ...]] = {}
+    for a in asked:
+        mine = by_owner.get(a.seat.member_id, [])
+        theirs = (
+            [k for s in a.people if s is not a.seat for k in by_owner.get(s.member_id, [])]
+            if a.lead is a.seat
+            else []
+        )
+        out[a.key] = tuple(prompt_blocks(a.team.name, mine, theirs))
     return out
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -30,8 +32,11 @@ from bot.details import Asked, details, seat_mention
 from bot.payload import encode
 from rituals.checkins import reminder
 from rituals.context import Clock
-from rituals.messages import Message
+from rituals.experiments import review_reminder
+from rituals.messages import Audience, Block, Message, Note
 from rituals.nudges import Prompt, compose
+from rituals.purpose import post_blocks
+from rituals.reviews import REVIEW_DAYS, quarter_outcomes, summary
 from rituals.schedule import (
     Decision,
     Occurrence,
@@ -47,10 +52,12 @@ from rituals.schedule import (
     week_name,
 )
 from rituals.settings import RitualSettings, TeamRituals, with_overrides
-from storage.checkins import due_commitments
+from storage.checkins import CommitmentRow, due_commitments
 from storage.engine import make_sessionmaker
+from storage.experiments import DueExperiment, due_experiments
 from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
-from storage.outbox import budget_used, decided_keys, enqueue, record_nudges
+from storage.outbox import budget_used, decided_keys, enqueue, queued_keys, record_nudges
+from storage.purposes import answers_to, closing_purposes
 from storage.roster import SeatRow, TeamRow, seats_on, teams_on
 
 log = logging.getLogger(__name__)
@@ -135,6 +142,7 @@ class Planner:
             fresh = self._candidates(crews, now, known)
             await self._settle(session, fresh, now, report)
             await self._remind(session, teams, seats, now, report)
+            await self._post(session, crews, now, report)
         report.seconds = time.perf_counter() - started
         self.last_tick, self.last_report = now, report
         if report.queued or report.missed:
@@ -291,7 +299,8 @@ class Planner:
         now: datetime,
         report: TickReport,
     ) -> None:
-        """A commitment's owner hears of it on its due day, when their working day starts.
+        """A commitment's owner hears of it on its due day, and an experiment's owner on its
+        look-back day, when their working day starts.
 
         Not counted against the nudge budget: the owner took it on, and asked to be held to it.
         """
@@ -304,15 +313,38 @@ class Planner:
             for back in range(8)
         }
         due = [
-            r
+            _Reminder(
+                f"commitment:{r.id}",
+                "commitment",
+                r.team_id,
+                r.owner.member_id,
+                r.due,
+                functools.partial(_commitment_due, r),
+            )
             for r in await due_commitments(session, days)
-            if r.team_id in served and r.owner.member_id in by_member
+        ] + [
+            _Reminder(
+                f"experiment:{d.experiment.id}",
+                "experiment",
+                d.team_id,
+                d.experiment.owner_id,
+                d.experiment.review_on,
+                functools.partial(_experiment_due, d),
+            )
+            for d in await due_experiments(session, days)
+        ]
+        # The owner's seat on the item's team, else any seat they have on a team served here.
+        due = [
+            r
+            for r in due
+            if r.member_id in by_member and (r.team_id in served or r.team_id is None)
         ]
         if not due:
             return
-        known = await decided_keys(session, {"commitment"}, {r.due.isoformat() for r in due})
+        known = await decided_keys(
+            session, {r.ritual for r in due}, {r.day.isoformat() for r in due}
+        )
         start = self.settings.people.work_hours.split("-")[0]
-        grace = timedelta(hours=self.settings.nudges.grace_hours["commitment"])
         outcomes = {
             Verdict.DUE: NudgeOutcome.QUEUED,
             Verdict.SKIPPED: NudgeOutcome.SKIPPED,
@@ -320,34 +352,73 @@ class Planner:
         }
         ledger: list[dict[str, object]] = []
         sending: dict[str, dict[str, object]] = {}
-        for row in due:
-            key = f"commitment:{row.id}"
-            seat = by_member[row.owner.member_id]
-            occ = Occurrence("commitment", row.due.isoformat(), row.due, start)
+        for item in due:
+            seat = by_member[item.member_id]
+            grace = timedelta(hours=self.settings.nudges.grace_hours[item.ritual])
+            occ = Occurrence(item.ritual, item.day.isoformat(), item.day, start)
             decision = decide(occ, person_of(seat, self.settings.people.quiet_hours), now, grace)
-            if key in known or decision.verdict is Verdict.WAIT:
+            if item.key in known or decision.verdict is Verdict.WAIT:
                 continue
-            team = served[row.team_id]
+            team = served.get(item.team_id) if item.team_id is not None else None
+            team = team or served[seat.team_id]
             ledger.append(
                 {
                     "workspace_id": team.workspace_id,
                     "team_id": team.id,
                     "member_id": seat.member_id,
-                    "ritual": "commitment",
+                    "ritual": item.ritual,
                     "period": occ.period,
-                    "dedupe_key": key,
+                    "dedupe_key": item.key,
                     "outcome": outcomes[decision.verdict],
                     "reason": decision.reason or None,
                     "decided_at": now,
                 }
             )
             if decision.verdict is Verdict.DUE:
-                message = reminder(row, self._today(seat.time_zone, now))
-                sending[key] = _dm_row(team, seat, "commitment", key, message, None, now)
+                message = item.message(seat, self._today(seat.time_zone, now))
+                sending[item.key] = _dm_row(team, seat, item.ritual, item.key, message, None, now)
         won = await record_nudges(session, ledger)
         rows = [row for key, row in sending.items() if key in won]
         await enqueue(session, rows)
         report.queued += len(rows)
+        report.messages += len(rows)
+
+    async def _post(
+        self, session: AsyncSession, crews: list[Crew], now: datetime, report: TickReport
+    ) -> None:
+        """Team posts that close a ritual: a purpose workshop's answers at its deadline, and
+        the quarterly review's summary when its window ends. Each goes out once (its outbox
+        key), to the team channel, or to the lead when the team has none."""
+        by_team = {c.team.id: c for c in crews}
+        rows: list[dict[str, object]] = []
+        for purpose in await closing_purposes(session, list(by_team), now):
+            crew = by_team[purpose.team_id]
+            answers = await answers_to(session, purpose.id)
+            blocks = post_blocks(crew.team.name, purpose.text, answers)
+            row = _post_row(crew, f"purpose:{purpose.id}", "purpose", blocks, now)
+            if row is not None:
+                rows.append(row)
+            purpose.posted_at = now
+        due: list[tuple[Crew, str, datetime]] = []
+        for crew in crews:
+            for rule, _ in crew.rules:
+                if rule.ritual == "review":
+                    grace = timedelta(hours=self.settings.nudges.grace_hours["review"])
+                    closing = _review_closes(rule, crew.team.time_zone, now, grace)
+                    if closing is not None and closing[1] >= crew.team.created_at:
+                        due.append((crew, *closing))
+        sent = await queued_keys(session, {f"review-summary:{c.team.id}:{q}" for c, q, _ in due})
+        for crew, quarter, opened in due:
+            key = f"review-summary:{crew.team.id}:{quarter}"
+            if key in sent:
+                continue
+            outcomes = await quarter_outcomes(session, crew.team, quarter, opened)
+            row = _post_row(
+                crew, key, "review", summary(crew.team.name, quarter, outcomes).blocks, now
+            )
+            if row is not None:
+                rows.append(row)
+        await enqueue(session, rows)
         report.messages += len(rows)
 
     async def _groups(
@@ -378,6 +449,73 @@ class Planner:
             else:
                 groups += [[c] for c in cs[: left - 1]] + [cs[left - 1 :]]
         return groups
+
+
+@dataclass(frozen=True)
+class _Reminder:
+    """Something one person took on, due on a day: a commitment, an experiment's look-back."""
+
+    key: str
+    ritual: str
+    team_id: int | None
+    member_id: int
+    day: date
+    message: Callable[[SeatRow, date], Message]
+
+
+def _review_closes(
+    rule: Rule, zone: str, now: datetime, grace: timedelta
+) -> tuple[str, datetime] | None:
+    """The quarter whose review window ended by now (and not longer ago than the grace, so a
+    bot started late does not post stale news), with when it opened. In the team's zone."""
+    local = now.astimezone(ZoneInfo(zone))
+    occ = occurrence(rule, local.date())
+    if occ is None:
+        return None
+    opened = datetime.combine(occ.day, day_time.fromisoformat(occ.at), ZoneInfo(zone))
+    closes = opened + timedelta(days=REVIEW_DAYS)
+    if not closes <= local < closes + grace:
+        return None
+    return occ.period, opened
+
+
+def _post_row(
+    crew: Crew, key: str, ritual: str, blocks: Sequence[Block], now: datetime
+) -> dict[str, object] | None:
+    """An outbox row posting to the team's channel; to the lead's DM without one; None when
+    the team has neither."""
+    team = crew.team
+    if team.channel_id:
+        message = Message(tuple(blocks), audience=Audience.CHANNEL, channel_id=team.channel_id)
+        target, member_id = team.channel_id, None
+    elif crew.lead is not None:
+        note = Note("Your team has no home channel, so this comes to you: `settings set channel`.")
+        message = Message((*blocks, note), audience=Audience.DM, to=seat_mention(crew.lead))
+        target, member_id = crew.lead.platform_user_id, crew.lead.member_id
+    else:
+        return None
+    return {
+        "workspace_id": team.workspace_id,
+        "platform": team.platform,
+        "member_id": member_id,
+        "target": target,
+        "ritual": ritual,
+        "dedupe_key": key,
+        "payload": encode(message),
+        "budget_week": None,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def _commitment_due(row: CommitmentRow, seat: SeatRow, today: date) -> Message:
+    return reminder(row, today)
+
+
+def _experiment_due(due: DueExperiment, seat: SeatRow, today: date) -> Message:
+    return review_reminder(due.experiment, due.kpi_name, seat_mention(seat))
 
 
 def _ledger(

@@ -6,7 +6,7 @@ fall: a first value has nothing to fall from, and a period nobody logged is unkn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,3 +63,20 @@ def _fall(value: Decimal, reference: Decimal) -> Decimal:
     if reference <= 0 or value >= reference:
         return Decimal(0)
     return (reference - value) * 100 / reference
+
+
+def latest_declines(
+    series: Mapping[int, Sequence[tuple[Period, Decimal]]], threshold_percent: int
+) -> dict[int, Decline]:
+    """Each KPI's decline in its latest logged period, if that period fell: a team at a glance.
+
+    `series` maps a KPI to its values per period, oldest first."""
+    found = {}
+    for kpi_id, values in series.items():
+        if not values:
+            continue
+        current, value = values[-1]
+        decline = detect(current, value, values[:-1], threshold_percent)
+        if decline is not None:
+            found[kpi_id] = decline
+    return found

@@ -38,8 +38,9 @@ from rituals.periods import PERIOD
 from rituals.permissions import is_lead_of, may_act_for, may_propose_for, refuse
 from rituals.settings import KpiSettings
 from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
-from storage.models import Cadence, Kpi, KpiStatus, Member
+from storage.models import Cadence, Kpi, KpiStatus, Member, Team
 from storage.people import team_ids_of
+from storage.votes import Tally, tally
 
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"
 GROWTH_QUESTION = "Which growth goal does this KPI feed? How does it fuel a career?"
@@ -261,7 +262,44 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
     ]
     if not mine:
         replies.append(_ask_owner(ctx, kpi, owner))
-    return replies
+    return replies + await put_to_vote(ctx, kpi, owner)
+
+
+async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:
+    """Post the proposal to its team's channel for the team to back or question, once the
+    proposer has said what excites them about it. From then on it is the team's KPI: they
+    see its numbers."""
+    if kpi.shared or not kpi.excites or kpi.team_id is None:
+        return []
+    team = await ctx.session.get(Team, kpi.team_id)
+    if team is None or not team.channel_id:
+        return []
+    kpi.shared = True
+    await ctx.session.flush()
+    proposer = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
+    post = (
+        Heading(f"Proposed KPI #{kpi.id}: {kpi.name}"),
+        Fields(
+            (
+                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
+                ("Owner", owner.display_name),
+            )
+        ),
+        Paragraph(rich(proposer, f' answered "{EXCITES_QUESTION}"')),
+        Paragraph(rich(kpi.excites)),
+        Actions(
+            (
+                Button("Back it", f"vote {kpi.id} back", ButtonStyle.PRIMARY),
+                Button("Question it", f"vote {kpi.id} question"),
+            ),
+            prompt="Does this measure success in a way that excites us?",
+        ),
+        Note(
+            "A lead activates the KPIs the team backs, with the owner's agreement. The team "
+            "co-creates it, so the team sees its numbers."
+        ),
+    )
+    return [Message(post, audience=Audience.CHANNEL, channel_id=team.channel_id)]
 
 
 def _ask_owner(ctx: Ctx, kpi: Kpi, owner: Member) -> Message:
@@ -374,10 +412,30 @@ async def activate(ctx: Ctx, cmd: ActivateKpi) -> list[Reply]:
     unanswered = kpi.effort_term and not kpi.outcome
     if kpi.agreed_at is None or kpi.growth_goal is None or unanswered:
         return [Message((Paragraph(rich(f"#{kpi.id} {kpi.name} is not ready yet.")), *missing))]
+    if kpi.shared:
+        said = await tally(ctx.session, kpi.id)
+        if said.backs <= said.questions:
+            return [_not_backed(kpi, said)]
     kpi.status = KpiStatus.ACTIVE
     kpi.activated_at = ctx.clock.now()
     await ctx.session.flush()
     return [Message(tuple(_card(kpi, owner, f"Active: #{kpi.id} {kpi.name}")))]
+
+
+def _not_backed(kpi: Kpi, said: Tally) -> Message:
+    """The team has not backed it (yet): what they asked, so the owner can answer first."""
+    blocks: list[Block] = [
+        Paragraph(
+            rich(
+                f"The team has not backed #{kpi.id} {kpi.name} yet ({said}). A KPI the team "
+                "backs is one they will chase; answer their questions first."
+            )
+        )
+    ]
+    asked = [rich(f"{who}: {text}") for who, backs, text in said.comments if not backs]
+    if asked:
+        blocks.append(Bullets(tuple(asked[-10:])))
+    return Message(tuple(blocks))
 
 
 async def retire(ctx: Ctx, cmd: RetireKpi) -> list[Reply]:
@@ -405,7 +463,11 @@ async def answer_outcome(ctx: Ctx, cmd: AnswerOutcome) -> list[Reply]:
 
 
 async def answer_why(ctx: Ctx, cmd: AnswerWhy) -> list[Reply]:
-    return await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
+    replies = await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
+    kpi = await resolve_kpi(ctx, cmd.kpi, "why")
+    if isinstance(kpi, Kpi) and kpi.excites == cmd.why and kpi.status is KpiStatus.PROPOSED:
+        replies += await put_to_vote(ctx, kpi, await _owner(ctx, kpi))
+    return replies
 
 
 async def _answer(

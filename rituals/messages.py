@@ -170,6 +170,9 @@ class Message:
     # For a DM: the person it goes to. For a channel post: the platform's channel id.
     to: Mention | None = None
     channel_id: str | None = None
+    # A channel post that answers the message someone acted on: in its thread where the
+    # platform has threads (Slack), as a reply in the conversation (Teams).
+    in_thread: bool = False
 
     @property
     def text(self) -> str:

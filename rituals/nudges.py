@@ -119,8 +119,17 @@ def _one_on_one(p: Prompt) -> list[Block]:
     return [Heading(f"One-on-one: {p.team}"), Paragraph(with_whom), questions]
 
 
-# The rituals whose prompts exist today; Fail of the Month and the review add theirs here.
-BODY = {"checkin": _checkin, "digest": _digest, "one_on_one": _one_on_one}
+def _review(p: Prompt) -> list[Block]:
+    if p.details:
+        return list(p.details)
+    return [
+        Heading(f"Quarterly KPI review: {p.team}"),
+        Paragraph(rich("`review <kpi>` for each of your active KPIs: keep, adjust or kill?")),
+    ]
+
+
+# The rituals whose prompts exist today; Fail of the Month adds its own here.
+BODY = {"checkin": _checkin, "digest": _digest, "one_on_one": _one_on_one, "review": _review}
 
 ACTIONS = Actions(
     (

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.charts import Point, noted, sparkline, trend_png
 from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, ShortText
 from rituals.context import Ctx
-from rituals.declines import TREND_SPAN, WILD_IDEA, Decline, detect
+from rituals.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.kpis import describe_target, format_number, resolve_kpi
 from rituals.messages import (
     Actions,
@@ -43,7 +45,7 @@ from rituals.people import local_today
 from rituals.periods import PERIOD, Period, describe_period, parse_period, period_of
 from rituals.permissions import may_act_for, refuse
 from rituals.settings import with_overrides
-from storage.kpi_values import latest_per_period, values_since
+from storage.kpi_values import active_team_kpis, latest_per_period, series_since, values_since
 from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
 from storage.people import membership
 
@@ -119,7 +121,7 @@ def amount(value: Decimal, unit: str) -> str:
 
 
 def _note_without_unit(note: str | None, unit: str) -> str | None:
-    """ "kpi log 3 12 leads great week": the unit word typed after the number is not the note."""
+    """ "log 3 12 leads great week": the unit word typed after the number is not the note."""
     if note is None or not unit:
         return note
     first, _, rest = note.partition(" ")
@@ -132,7 +134,7 @@ def _note_without_unit(note: str | None, unit: str) -> str | None:
 
 
 async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
-    kpi = await resolve_kpi(ctx, cmd.kpi, "kpi log")
+    kpi = await resolve_kpi(ctx, cmd.kpi, "log")
     if not isinstance(kpi, Kpi):
         return [kpi]
     if kpi.status is not KpiStatus.ACTIVE:
@@ -204,7 +206,7 @@ def _form(kpi: Kpi, cmd: LogValue, problem: str) -> FormRequest:
     target = describe_target(kpi.target, kpi.unit, kpi.cadence)
     about = f"#{kpi.id} {kpi.name}, target {target}."
     return FormRequest(
-        "kpi log", values, f"{problem} {about}" if problem else about, required=("value",)
+        "log", values, f"{problem} {about}" if problem else about, required=("value",)
     )
 
 
@@ -235,7 +237,7 @@ def _question(ctx: Ctx, kpi: Kpi, cmd: LogValue, doubt: str) -> Message:
             Actions(
                 (
                     Button(f"Yes, log {shown}"[:75], f"{ctx.command_text} confirmed"),
-                    Button("Change it", f"kpi log {kpi.id}", ButtonStyle.PRIMARY),
+                    Button("Change it", f"log {kpi.id}", ButtonStyle.PRIMARY),
                 ),
                 prompt="Is that the number?",
             ),
@@ -276,7 +278,7 @@ async def _told(
     mine = owner.id == ctx.actor.member_id
     if decline is not None and mine:
         blocks += celebration(kpi, decline)
-    blocks.append(Actions((Button("See the trend", f"kpi trend {kpi.id}"),)))
+    blocks.append(Actions((Button("See the trend", f"trend {kpi.id}"),)))
     replies: list[Reply] = [Message(tuple(blocks))]
     if not mine:
         logger = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
@@ -316,7 +318,7 @@ def celebration(kpi: Kpi, decline: Decline) -> list[Block]:
 
 
 async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
-    kpi = await resolve_kpi(ctx, cmd.kpi, "kpi trend")
+    kpi = await resolve_kpi(ctx, cmd.kpi, "trend")
     if not isinstance(kpi, Kpi):
         return [kpi]
     owner = await _owner(ctx, kpi)
@@ -339,7 +341,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
             Message(
                 (
                     Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet.")),
-                    Actions((Button("Log one", f"kpi log {kpi.id}", ButtonStyle.PRIMARY),)),
+                    Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),)),
                 )
             )
         ]
@@ -371,7 +373,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
             )
         )
     )
-    blocks.append(Actions((Button("Log a value", f"kpi log {kpi.id}"),)))
+    blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
     if not kpi.shared:
         blocks.append(Note(f"Only {owner.display_name} and their lead see these numbers."))
     return [Message(tuple(blocks))]
@@ -390,3 +392,28 @@ def _corrections(rows: Sequence[KpiValue], unit: str) -> list[str]:
                 f"{period} {amount(ordered[0].value, unit)} to {amount(ordered[-1].value, unit)}"
             )
     return out
+
+
+async def team_declines(
+    session: AsyncSession, workspace_id: int, team_id: int, today: date, threshold_percent: int
+) -> list[tuple[Kpi, Decline]]:
+    """The team's active KPIs that fell sharply this period or the last: two queries for any
+    number of people and any length of history."""
+    kpis = await active_team_kpis(session, workspace_id, team_id)
+    if not kpis:
+        return []
+    since = min(period_of(k.cadence, today).shifted(-2 * TREND_SPAN).start for k in kpis)
+    rows = await series_since(session, [k.id for k in kpis], since)
+    by_id = {k.id: k for k in kpis}
+    series = {
+        kpi_id: [(period_of(by_id[kpi_id].cadence, r.period_start), r.value) for r in found]
+        for kpi_id, found in rows.items()
+    }
+    # A fall logged long ago is history, not news: only this period's or the last one's.
+    recent = {
+        kpi_id: values
+        for kpi_id, values in series.items()
+        if values[-1][0].index >= period_of(by_id[kpi_id].cadence, today).index - 1
+    }
+    found = latest_declines(recent, threshold_percent)
+    return [(k, found[k.id]) for k in kpis if k.id in found]

@@ -183,7 +183,7 @@ class PeopleDefaults(_Strict):
 class TeamRituals(_Strict):
     """A team's ritual settings; app.yaml's `rituals` section gives every new team its start."""
 
-    enabled: tuple[str, ...] = ("checkin", "one_on_one", "kudos")
+    enabled: tuple[str, ...] = ("checkin", "one_on_one", "kudos", "review")
     checkin_day: Weekday = "mon"
     checkin_time: ClockTime = "10:00"
     one_on_one_weeks: int = Field(2, ge=1, le=8)
@@ -216,6 +216,7 @@ GRACE_HOURS: dict[str, int] = {
     "digest": 24,
     "one_on_one": 24,
     "commitment": 24,
+    "experiment": 24,
     "fail_of_month": 24,
     "review": 72,
 }

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import KpiValue
+from storage.models import Kpi, KpiStatus, KpiValue, Membership
 
 
 def latest_per_period(rows: Sequence[KpiValue]) -> list[KpiValue]:
@@ -51,3 +51,21 @@ async def series_since(
     for row in (await session.scalars(query)).all():
         rows[row.kpi_id].append(row)
     return {kpi_id: latest_per_period(found) for kpi_id, found in rows.items()}
+
+
+async def active_team_kpis(session: AsyncSession, workspace_id: int, team_id: int) -> list[Kpi]:
+    """The active KPIs owned by a team's people, whatever team each KPI is filed under: a
+    person's KPIs are their team's concern."""
+    owners = select(Membership.member_id).where(
+        Membership.workspace_id == workspace_id, Membership.team_id == team_id
+    )
+    query = (
+        select(Kpi)
+        .where(
+            Kpi.workspace_id == workspace_id,
+            Kpi.status == KpiStatus.ACTIVE,
+            Kpi.owner_id.in_(owners),
+        )
+        .order_by(Kpi.owner_id, Kpi.id)
+    )
+    return list((await session.scalars(query)).all())

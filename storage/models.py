@@ -429,7 +429,11 @@ class Experiment(Base):
     """A wild idea tested to bring a KPI back up: a hypothesis with a date to look back."""
 
     __tablename__ = "experiment"
-    __table_args__ = (_member_fk("owner_id"), Index(None, "owner_id", "finished_at"))
+    __table_args__ = (
+        _member_fk("owner_id"),
+        Index(None, "owner_id", "finished_at"),
+        Index(None, "review_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))

@@ -51,6 +51,14 @@ async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -
         await session.execute(_insert_ignoring_duplicates(session, OUTBOX), list(rows))
 
 
+async def queued_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
+    """Which of these keys the outbox holds already: posts that went out, or are going."""
+    if not keys:
+        return set()
+    query = select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys))
+    return set((await session.scalars(query)).all())
+
+
 async def budget_used(session: AsyncSession, weeks: Collection[str]) -> dict[tuple[int, str], int]:
     """(member id, week) -> unprompted DMs queued or sent to them that week."""
     if not weeks:

@@ -21,6 +21,7 @@ class TeamRow:
     settings: dict[str, object]
     time_zone: str
     created_at: datetime
+    channel_id: str | None  # the team's home channel, for its posts
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ async def teams_on(session: AsyncSession, platforms: Collection[Platform]) -> li
             Team.settings,
             Team.time_zone,
             Team.created_at,
+            Team.channel_id,
         )
         .join(Workspace, Workspace.id == Team.workspace_id)
         .where(Workspace.platform.in_(platforms))

@@ -80,3 +80,19 @@ def test_the_charts_benchmark_runs(tmp_path: Path) -> None:
     assert len(rows[0]) == 2
     assert rows[1][2] == "-"
     assert all(float(figure) > 0 for figure in (*rows[0][1:], rows[1][1], rows[1][3], *rows[2][1:]))
+
+
+def test_the_declines_benchmark_runs(tmp_path: Path) -> None:
+    """Two short histories: detection timed, its statements the same for both, and some of the
+    team's KPIs found falling, so the seeding really exercises detection."""
+    lines = bench(tmp_path, "declines.py", "--weeks", "8", "12", "--runs", "2", "--members", "6")
+    assert lines[0].startswith("decline detection for a team of 6, ")
+    assert lines[1].split() == ["history", "median", "ms", "p95", "ms", "SQL", "KPIs", "declines"]
+    rows = [line.split() for line in lines[2:4]]
+    assert [row[0] for row in rows] == ["8w", "12w"]
+    assert all(len(row) == 6 and row[3].isdigit() for row in rows)
+    assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in rows)
+    assert rows[0][3] == rows[1][3]  # the statements, whatever the history
+    assert [row[4] for row in rows] == ["18", "18"]  # three KPIs each
+    assert all(0 < int(row[5]) < 18 for row in rows)
+    assert lines[4].startswith("seeded: ")

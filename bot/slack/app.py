@@ -223,6 +223,9 @@ class SlackBot:
             body.get("response_url"),
             body.get("trigger_id"),
         )
+        container = body.get("container") or {}
+        if container.get("type") == "message":
+            place.thread_ts = container.get("thread_ts") or container.get("message_ts")
         team = _team(body)
         from_home = (body.get("view") or {}).get("type") == "home"
         self._after_ack(

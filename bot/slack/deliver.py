@@ -60,6 +60,8 @@ class Place:
     retry_handlers: list[AsyncRetryHandler] = field(default_factory=list)
     session: ClientSession | None = None  # shared, so each reply does not open a connection
     responses_left: int = 5  # Slack takes five replies through one response_url
+    # The message a button was on, when it was in a channel: where a reply in a thread goes.
+    thread_ts: str | None = None
 
 
 class Courier:
@@ -109,8 +111,9 @@ class Courier:
             await self._post(rendered, place, message.to.platform_user_id)
         elif message.audience is Audience.CHANNEL:
             channel = message.channel_id or place.channel_id or place.user_id
+            here = message.in_thread and channel == place.channel_id
             try:
-                await self._post(rendered, place, channel)
+                await self._post(rendered, place, channel, place.thread_ts if here else None)
             except SlackApiError as exc:
                 if exc.response.get("error") not in UNREACHABLE_CHANNEL:
                     raise
@@ -161,10 +164,14 @@ class Courier:
                 return sent
         return len(parts)
 
-    async def _post(self, rendered: Rendered, place: Place, channel: str) -> None:
+    async def _post(
+        self, rendered: Rendered, place: Place, channel: str, thread_ts: str | None = None
+    ) -> None:
         """A visible post; a user id as the channel means the person's DM with the app."""
         for part in rendered.parts:
-            await place.client.chat_postMessage(channel=channel, text=part.text, blocks=part.blocks)
+            await place.client.chat_postMessage(
+                channel=channel, text=part.text, blocks=part.blocks, thread_ts=thread_ts
+            )
         await self._upload(rendered.uploads, place, channel)
 
     async def _upload(self, uploads: Sequence[Upload], place: Place, channel: str) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-21 09:27:43.645084
+Create Date: 2026-11-21 09:38:15.066068
 """
 
 from __future__ import annotations
@@ -181,6 +181,9 @@ def upgrade() -> None:
             "purpose_id", "member_id", name=op.f("uq_purpose_answer_purpose_id_member_id")
         ),
     )
+    with op.batch_alter_table("experiment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_experiment_review_on"), ["review_on"], unique=False)
+
     with op.batch_alter_table("kpi", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("shared", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -198,6 +201,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table("kpi", schema=None) as batch_op:
         batch_op.drop_column("shared")
+
+    with op.batch_alter_table("experiment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_experiment_review_on"))
 
     op.drop_table("purpose_answer")
     op.drop_table("kpi_vote")

@@ -171,7 +171,7 @@ async def test_a_value_is_logged_for_the_current_period_with_its_note(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    said = await talk.text("ana", f'kpi log {kpi} 12 "two demos moved up"')
+    said = await talk.text("ana", f'log {kpi} 12 "two demos moved up"')
     assert "Logged 12 leads for #1 Qualified leads, the week of 23 November 2026." in said
     (row,) = await _values(sessions)
     assert (row.period, row.period_start, row.value, row.note) == (
@@ -186,10 +186,10 @@ async def test_the_unit_typed_after_the_number_is_checked_and_not_kept_as_the_no
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    assert "Logged 9 leads" in await talk.text("ana", f"kpi log {kpi} 9 leads")
+    assert "Logged 9 leads" in await talk.text("ana", f"log {kpi} 9 leads")
     (row,) = await _values(sessions)
     assert row.note is None
-    (form,) = await talk.say("ana", f"kpi log {kpi} 9%")
+    (form,) = await talk.say("ana", f"log {kpi} 9%")
     assert isinstance(form, Form)
     assert "is counted in leads, not in %" in form.intro
     assert len(await _values(sessions)) == 1
@@ -199,13 +199,13 @@ async def test_a_correction_keeps_the_old_value_in_history(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    await talk.text("ana", f"kpi log {kpi} 10")
-    said = await talk.text("ana", f"kpi log {kpi} 12")
+    await talk.text("ana", f"log {kpi} 10")
+    said = await talk.text("ana", f"log {kpi} 12")
     assert "Corrected #1 Qualified leads for the week of 23 November 2026: 10 leads is now 12" in (
         said
     )
     assert [r.value for r in await _values(sessions)] == [Decimal(10), Decimal(12)]
-    (reply,) = await talk.say("ana", f"kpi trend {kpi}")
+    (reply,) = await talk.say("ana", f"trend {kpi}")
     assert "Corrected: 2026-W48 10 leads to 12 leads." in text_of([reply])
 
 
@@ -213,17 +213,17 @@ async def test_earlier_periods_by_name_and_not_the_future(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    assert "the week of 16 November 2026" in await talk.text("ana", f"kpi log {kpi} 8 period last")
+    assert "the week of 16 November 2026" in await talk.text("ana", f"log {kpi} 8 period last")
     assert "the week of 9 November 2026" in await talk.text(
-        "ana", f"kpi log {kpi} 8 period 2026-W46"
+        "ana", f"log {kpi} 8 period 2026-W46"
     )
-    (form,) = await talk.say("ana", f"kpi log {kpi} 8 period 2026-W50")
+    (form,) = await talk.say("ana", f"log {kpi} 8 period 2026-W50")
     assert isinstance(form, Form)
     assert "has not begun" in form.intro
-    (form,) = await talk.say("ana", f"kpi log {kpi} 8 period 2026-11")
+    (form,) = await talk.say("ana", f"log {kpi} 8 period 2026-11")
     assert isinstance(form, Form)
     assert "write it like 2026-W48" in form.intro
-    (form,) = await talk.say("ana", f"kpi log {kpi} 8 period 2020-W01")
+    (form,) = await talk.say("ana", f"log {kpi} 8 period 2020-W01")
     assert isinstance(form, Form)
     assert "values go back 156 weeks at most" in form.intro
     assert len(await _values(sessions)) == 2
@@ -231,7 +231,7 @@ async def test_earlier_periods_by_name_and_not_the_future(
 
 async def test_with_no_value_a_form_opens_about_the_kpi(talk: Chat) -> None:
     kpi = await active_kpi(talk)
-    (form,) = await talk.say("ana", f"kpi log {kpi}")
+    (form,) = await talk.say("ana", f"log {kpi}")
     assert isinstance(form, Form)
     assert form.hidden == {"kpi": str(kpi)}
     assert {f.name: f.required for f in form.fields} == {
@@ -256,7 +256,7 @@ async def test_bad_numbers_are_refused_with_the_reason(
     talk: Chat, sessions: async_sessionmaker[AsyncSession], typed: str, problem: str
 ) -> None:
     kpi = await active_kpi(talk)
-    said = await talk.text("ana", f"kpi log {kpi} {typed}")
+    said = await talk.text("ana", f"log {kpi} {typed}")
     assert problem in said
     assert await _values(sessions) == []
 
@@ -265,7 +265,7 @@ async def test_a_too_long_note_is_refused(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    said = await talk.text("ana", f'kpi log {kpi} 5 "{"x" * 201}"')
+    said = await talk.text("ana", f'log {kpi} 5 "{"x" * 201}"')
     assert "200" in said
     assert await _values(sessions) == []
 
@@ -274,12 +274,12 @@ async def test_a_share_over_the_whole_is_questioned_and_stored_only_when_confirm
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk, "Win rate", "25%")
-    replies = await talk.say("ana", f"kpi log {kpi} 340%")
+    replies = await talk.say("ana", f"log {kpi} 340%")
     assert "340% is outside 0 to 100%" in text_of(replies)
     assert await _values(sessions) == []
     yes, change = buttons_of(replies)
     assert yes.label == "Yes, log 340%"
-    assert change.command == f"kpi log {kpi}"
+    assert change.command == f"log {kpi}"
     assert "Logged 340%" in await talk.text("ana", yes.command)
     assert [r.value for r in await _values(sessions)] == [Decimal(340)]
 
@@ -288,12 +288,12 @@ async def test_a_value_ten_times_anything_before_is_questioned(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    replies = await talk.say("ana", f'kpi log {kpi} 1,200 "big fair"')
+    replies = await talk.say("ana", f'log {kpi} 1,200 "big fair"')
     assert "more than 10 times the target" in text_of(replies)
     assert "(the largest is 10 leads)" in text_of(replies)
     yes, _ = buttons_of(replies)
-    assert yes.command == f'kpi log {kpi} 1,200 "big fair" confirmed'
-    replies = await talk.say("ana", f"kpi log {kpi} -3")
+    assert yes.command == f'log {kpi} 1,200 "big fair" confirmed'
+    replies = await talk.say("ana", f"log {kpi} -3")
     assert "below zero" in text_of(replies)
     assert await _values(sessions) == []
 
@@ -302,18 +302,18 @@ async def test_only_the_owner_and_their_lead_log_and_only_active_kpis(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    assert "You can't log Ana's numbers" in await talk.text("ben", f"kpi log {kpi} 3")
-    assert "There is no KPI #1 here" in await talk.text("zed", f"kpi log {kpi} 3", "T2")
-    replies = await talk.say("lea", f'kpi log {kpi} 9 "from the CRM export"')
+    assert "You can't log Ana's numbers" in await talk.text("ben", f"log {kpi} 3")
+    assert "There is no KPI #1 here" in await talk.text("zed", f"log {kpi} 3", "T2")
+    replies = await talk.say("lea", f'log {kpi} 9 "from the CRM export"')
     assert "Logged 9 leads" in text_of(replies)
     (to_ana,) = dms_to(replies, "ana")
     assert "Lea logged 9 leads for Qualified leads" in to_ana.text
     assert "Context: from the CRM export" in to_ana.text
     said = await talk.text("ana", 'propose "Demos" target 3 demos per week')
     proposed = int(said.split("#")[1].split(":")[0])
-    assert "still a proposal" in await talk.text("ana", f"kpi log {proposed} 3")
+    assert "still a proposal" in await talk.text("ana", f"log {proposed} 3")
     await talk.text("ana", f"retire {kpi} we measure demos now")
-    assert "was retired (we measure demos now)" in await talk.text("ana", f"kpi log {kpi} 3")
+    assert "was retired (we measure demos now)" in await talk.text("ana", f"log {kpi} 3")
     assert len(await _values(sessions)) == 1
 
 
@@ -324,21 +324,21 @@ async def test_a_sharp_fall_asks_for_a_wild_idea_once_per_period(
     talk: Chat, moving: MovingClock, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi = await active_kpi(talk)
-    await talk.text("ana", f"kpi log {kpi} 10 period last")
-    replies = await talk.say("ana", f'kpi log {kpi} 6 "two reps out sick"')
+    await talk.text("ana", f"log {kpi} 10 period last")
+    replies = await talk.say("ana", f'log {kpi} 6 "two reps out sick"')
     said = text_of(replies)
     assert "Qualified leads fell 40% against last week (10 leads to 6 leads)." in said
     assert WILD_IDEA in said
     assert f"experiment {kpi}" in [b.command for b in buttons_of(replies)]
     # A correction in the same week that still falls is not asked again.
-    assert WILD_IDEA not in await talk.text("ana", f"kpi log {kpi} 5")
+    assert WILD_IDEA not in await talk.text("ana", f"log {kpi} 5")
     assert [r.decline_asked for r in await _values(sessions)] == [False, True, False]
 
 
 async def test_the_owner_hears_of_a_decline_their_lead_logged(talk: Chat) -> None:
     kpi = await active_kpi(talk)
-    await talk.text("ana", f"kpi log {kpi} 10 period last")
-    replies = await talk.say("lea", f"kpi log {kpi} 2")
+    await talk.text("ana", f"log {kpi} 10 period last")
+    replies = await talk.say("lea", f"log {kpi} 2")
     assert WILD_IDEA not in text_of([r for r in replies if r not in dms_to(replies, "ana")])
     (to_ana,) = dms_to(replies, "ana")
     assert WILD_IDEA in to_ana.text
@@ -355,8 +355,8 @@ async def test_a_decline_on_a_shared_kpi_is_celebrated_in_the_team_channel(
         team = await session.get(Team, row.team_id)
         assert team is not None
         team.channel_id = "C-GROWTH"
-    await talk.text("ana", f"kpi log {kpi} 10 period last")
-    replies = await talk.say("ana", f"kpi log {kpi} 4")
+    await talk.text("ana", f"log {kpi} 10 period last")
+    replies = await talk.say("ana", f"log {kpi} 4")
     posts = [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
     assert posts, text_of(replies)
     assert WILD_IDEA in posts[0].text
@@ -365,8 +365,8 @@ async def test_a_decline_on_a_shared_kpi_is_celebrated_in_the_team_channel(
 async def test_the_decline_threshold_is_the_teams_setting(talk: Chat) -> None:
     kpi = await active_kpi(talk)
     await talk.text("lea", "settings set decline 50")
-    await talk.text("ana", f"kpi log {kpi} 10 period last")
-    assert WILD_IDEA not in await talk.text("ana", f"kpi log {kpi} 6")
+    await talk.text("ana", f"log {kpi} 10 period last")
+    assert WILD_IDEA not in await talk.text("ana", f"log {kpi} 6")
 
 
 async def test_an_experiment_starts_from_the_wild_idea_and_finishes_as_a_win(
@@ -435,7 +435,7 @@ async def test_the_trend_is_a_png_with_its_notes_and_a_sketch(
                     logged_at=NOW - timedelta(weeks=back),
                 )
             )
-    (reply,) = await talk.say("ana", f"kpi trend {kpi}")
+    (reply,) = await talk.say("ana", f"trend {kpi}")
     assert isinstance(reply, Message)
     (image,) = [b for b in reply.blocks if isinstance(b, Image)]
     width, height = assert_valid_png(image.data)
@@ -446,14 +446,14 @@ async def test_the_trend_is_a_png_with_its_notes_and_a_sketch(
     assert "104 values from 2024-W49 to 2026-W48" in image.alt
     assert "1. 2026-W45: fair week" in reply.text
     assert "Only Ana and their lead see these numbers." in reply.text
-    assert "Image" not in await talk.text("ben", f"kpi trend {kpi}")
-    assert "You can't see Ana's numbers" in await talk.text("ben", f"kpi trend {kpi}")
-    (lead_view,) = await talk.say("lea", f"kpi trend {kpi}")
+    assert "Image" not in await talk.text("ben", f"trend {kpi}")
+    assert "You can't see Ana's numbers" in await talk.text("ben", f"trend {kpi}")
+    (lead_view,) = await talk.say("lea", f"trend {kpi}")
     assert any(isinstance(b, Image) for b in lead_view.blocks)  # type: ignore[union-attr]
 
 
 async def test_a_trend_with_no_values_offers_to_log_one(talk: Chat) -> None:
     kpi = await active_kpi(talk)
-    replies = await talk.say("ana", f"kpi trend {kpi}")
+    replies = await talk.say("ana", f"trend {kpi}")
     assert "has no values yet" in text_of(replies)
-    assert [b.command for b in buttons_of(replies)] == [f"kpi log {kpi}"]
+    assert [b.command for b in buttons_of(replies)] == [f"log {kpi}"]

@@ -27,8 +27,8 @@ async def _member(sessions: async_sessionmaker[AsyncSession], user: str) -> Memb
 async def test_team_settings_show_the_app_yaml_defaults(chat: Chat) -> None:
     said = await chat.text("ana", "settings")
     assert (
-        "Rituals on            checkin, one_on_one, kudos" in said
-        or "checkin, one_on_one, kudos" in said
+        "Rituals on            checkin, one_on_one, kudos, review" in said
+        or "checkin, one_on_one, kudos, review" in said
     )
     assert "every 2 weeks" in said
     assert "none yet" in said
@@ -77,7 +77,7 @@ async def test_settings_set_alone_opens_the_form_prefilled_and_a_bad_submission_
     assert isinstance(form, Form)
     values = {f.name: f.value for f in form.fields}
     assert values["team"] == "Growth"
-    assert values["rituals"] == "checkin, one_on_one, kudos"
+    assert values["rituals"] == "checkin, one_on_one, kudos, review"
     assert values["one_on_one_weeks"] == "2"
     submitted = {k: v for k, v in values.items() if v} | {
         "rituals": "checkin, standup",

@@ -54,15 +54,14 @@ async def test_the_next_prompt_follows_your_zone_days_quiet_hours_and_breaks(cha
     assert "next for you: not for now (your nudges are paused" in await chat.text("ana", "schedule")
 
 
-async def test_the_vote_and_the_review_promise_no_prompt_the_bot_does_not_send(
-    chat: Chat,
-) -> None:
-    """Their prompts arrive with those rituals; until then `schedule` does not promise them."""
+async def test_the_vote_promises_no_prompt_the_bot_does_not_send(chat: Chat) -> None:
+    """The vote's prompt arrives with Fail of the Month; until then `schedule` does not
+    promise it. The quarterly review prompts, so it is promised."""
     await chat.say("lea", "settings set rituals checkin,fail_of_month,review")
     shown = await chat.text("ana", "schedule")
     assert "Check-in: Mondays at 10:00" in shown
     assert "Fail of the Month" not in shown
-    assert "Quarterly review" not in shown
+    assert "Quarterly review: the first Monday of each quarter, at 10:00" in shown
     assert "One-on-one" not in shown
 
 

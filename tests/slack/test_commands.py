@@ -67,6 +67,9 @@ async def test_the_kpi_registry_over_slack_with_its_bad_inputs(slack: SlackClien
     assert "Growth link saved" in await slack.ask(f'growth {kpi} "lead discovery calls by March"')
     assert "saved" in await slack.ask(f'why {kpi} "every lead is a conversation I learn from"')
     assert "You can't" in await slack.ask(f"activate {kpi}", BEN)  # + his welcome
+    # Put to the team's vote in the channel: the lead activates what the team backs.
+    assert "has not backed" in await slack.ask(f"activate {kpi}", LEA)
+    assert "The team so far: 1 back it" in await slack.ask(f"vote {kpi} back", BEN)
     assert "Active" in await slack.ask(f"activate {kpi}", LEA)
     assert "Qualified leads" in await slack.ask("kpis")
     assert "Qualified leads" in await slack.ask(f"kpis <@{ANA}|ana>", LEA)

@@ -1,0 +1,86 @@
+"""Quarterly reviews as the review command, the prompt and the team's summary read them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Membership
+
+
+async def saved_review(
+    session: AsyncSession, kpi_id: int, quarter: str, member_id: int
+) -> KpiReview | None:
+    """This person's review of this KPI this quarter, to be replaced by a new answer."""
+    return await session.scalar(
+        select(KpiReview).where(
+            KpiReview.kpi_id == kpi_id,
+            KpiReview.quarter == quarter,
+            KpiReview.member_id == member_id,
+        )
+    )
+
+
+async def active_kpis_owned_by(
+    session: AsyncSession, owner_ids: Collection[int]
+) -> list[tuple[Kpi, str]]:
+    """Active KPIs of these people with the owner's name, for the review prompts of a tick
+    (a member id names one person in one workspace, so this reads no other workspace's)."""
+    if not owner_ids:
+        return []
+    rows = await session.execute(
+        select(Kpi, Member.display_name)
+        .join(Member, Member.id == Kpi.owner_id)
+        .where(Kpi.owner_id.in_(owner_ids), Kpi.status == KpiStatus.ACTIVE)
+        .order_by(Kpi.owner_id, Kpi.id)
+    )
+    return [(k, name) for k, name in rows.all()]
+
+
+async def quarter_of_team(
+    session: AsyncSession, workspace_id: int, team_id: int, quarter: str, since: datetime
+) -> tuple[list[tuple[Kpi, str]], dict[int, KpiReview], dict[int, list[KpiChange]]]:
+    """The team's KPIs the quarter's review was about (active now, or reviewed this quarter),
+    each with its owner's name; the latest review of each; and the changes made since."""
+    people = select(Membership.member_id).where(
+        Membership.workspace_id == workspace_id, Membership.team_id == team_id
+    )
+    reviewed = select(KpiReview.kpi_id).where(
+        KpiReview.workspace_id == workspace_id, KpiReview.quarter == quarter
+    )
+    rows = await session.execute(
+        select(Kpi, Member.display_name)
+        .join(Member, Member.id == Kpi.owner_id)
+        .where(
+            Kpi.workspace_id == workspace_id,
+            Kpi.owner_id.in_(people),
+            (Kpi.status == KpiStatus.ACTIVE) | Kpi.id.in_(reviewed),
+        )
+        .order_by(Kpi.owner_id, Kpi.id)
+    )
+    kpis = [(k, name) for k, name in rows.all()]
+    ids = [k.id for k, _ in kpis]
+    latest: dict[int, KpiReview] = {}
+    changes: dict[int, list[KpiChange]] = defaultdict(list)
+    if ids:
+        for review in (
+            await session.scalars(
+                select(KpiReview)
+                .where(KpiReview.kpi_id.in_(ids), KpiReview.quarter == quarter)
+                .order_by(KpiReview.reviewed_at, KpiReview.id)
+            )
+        ).all():
+            latest[review.kpi_id] = review
+        for change in (
+            await session.scalars(
+                select(KpiChange)
+                .where(KpiChange.kpi_id.in_(ids), KpiChange.changed_at >= since)
+                .order_by(KpiChange.id)
+            )
+        ).all():
+            changes[change.kpi_id].append(change)
+    return kpis, latest, dict(changes)
