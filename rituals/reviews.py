@@ -276,7 +276,10 @@ def summary(team: str, quarter: str, outcomes: Sequence[Outcome]) -> Message:
         blocks.append(
             Bullets(
                 tuple(
-                    rich(f"{o.kpi.name} ({o.kpi.owner}): {'; '.join(o.changes)}. Why: {o.why}")
+                    rich(
+                        f"{o.kpi.name} ({o.kpi.owner}): "
+                        f"{'; '.join(o.changes) or 'as it was'}. Why: {o.why}"
+                    )
                     for o in adjusted
                 )
             )
@@ -299,17 +302,27 @@ async def quarter_outcomes(
     session: AsyncSession, team: TeamRow, quarter: str, opened: datetime
 ) -> list[Outcome]:
     """What the quarter's review made of each of the team's KPIs, for its summary."""
-    kpis, latest, changes = await quarter_of_team(
+    kpis, reviews, changes = await quarter_of_team(
         session, team.workspace_id, team.id, quarter, opened
     )
     outcomes = []
     for kpi, owner in kpis:
-        shown = Reviewable(
-            kpi.id, kpi.name, owner, describe_target(kpi.target, kpi.unit, kpi.cadence)
-        )
-        said = latest.get(kpi.id)
-        made = tuple(f"{c.what} {c.before} is now {c.after}" for c in changes.get(kpi.id, []))
-        outcomes.append(
-            Outcome(shown, said.verdict if said else None, said.why if said else None, made)
-        )
+        target = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        shown = Reviewable(kpi.id, kpi.name, owner, target)
+        outcomes.append(_outcome(shown, kpi, reviews.get(kpi.id, []), changes.get(kpi.id, [])))
     return outcomes
+
+
+def _outcome(
+    shown: Reviewable, kpi: Kpi, reviews: Sequence[KpiReview], changes: Sequence[KpiChange]
+) -> Outcome:
+    """What came of it, whoever said what: a kill stands, then an adjustment made, then the
+    last word."""
+    killed = [r for r in reviews if r.verdict is ReviewVerdict.KILL]
+    if killed and kpi.status is KpiStatus.RETIRED:
+        return Outcome(shown, ReviewVerdict.KILL, killed[-1].why)
+    if changes:
+        said = tuple(f"{c.what} {c.before} is now {c.after}" for c in changes)
+        return Outcome(shown, ReviewVerdict.ADJUST, changes[-1].why, said)
+    last = reviews[-1] if reviews else None
+    return Outcome(shown, last.verdict if last else None, last.why if last else None)

@@ -43,9 +43,9 @@ async def active_kpis_owned_by(
 
 async def quarter_of_team(
     session: AsyncSession, workspace_id: int, team_id: int, quarter: str, since: datetime
-) -> tuple[list[tuple[Kpi, str]], dict[int, KpiReview], dict[int, list[KpiChange]]]:
+) -> tuple[list[tuple[Kpi, str]], dict[int, list[KpiReview]], dict[int, list[KpiChange]]]:
     """The team's KPIs the quarter's review was about (active now, or reviewed this quarter),
-    each with its owner's name; the latest review of each; and the changes made since."""
+    each with its owner's name; each one's reviews, oldest first; and the changes made since."""
     people = select(Membership.member_id).where(
         Membership.workspace_id == workspace_id, Membership.team_id == team_id
     )
@@ -64,7 +64,7 @@ async def quarter_of_team(
     )
     kpis = [(k, name) for k, name in rows.all()]
     ids = [k.id for k, _ in kpis]
-    latest: dict[int, KpiReview] = {}
+    reviews: dict[int, list[KpiReview]] = defaultdict(list)
     changes: dict[int, list[KpiChange]] = defaultdict(list)
     if ids:
         for review in (
@@ -74,7 +74,7 @@ async def quarter_of_team(
                 .order_by(KpiReview.reviewed_at, KpiReview.id)
             )
         ).all():
-            latest[review.kpi_id] = review
+            reviews[review.kpi_id].append(review)
         for change in (
             await session.scalars(
                 select(KpiChange)
@@ -83,4 +83,4 @@ async def quarter_of_team(
             )
         ).all():
             changes[change.kpi_id].append(change)
-    return kpis, latest, dict(changes)
+    return kpis, dict(reviews), dict(changes)

@@ -214,9 +214,7 @@ async def test_earlier_periods_by_name_and_not_the_future(
 ) -> None:
     kpi = await active_kpi(talk)
     assert "the week of 16 November 2026" in await talk.text("ana", f"log {kpi} 8 period last")
-    assert "the week of 9 November 2026" in await talk.text(
-        "ana", f"log {kpi} 8 period 2026-W46"
-    )
+    assert "the week of 9 November 2026" in await talk.text("ana", f"log {kpi} 8 period 2026-W46")
     (form,) = await talk.say("ana", f"log {kpi} 8 period 2026-W50")
     assert isinstance(form, Form)
     assert "has not begun" in form.intro
