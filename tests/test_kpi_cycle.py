@@ -251,7 +251,8 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
     async with sessions() as session:
         kpi = await session.get(Kpi, 1)
         killed = await session.get(Kpi, 3)
-        assert kpi is not None and killed is not None
+        assert kpi is not None
+        assert killed is not None
         assert kpi.target == 14
         assert killed.status is KpiStatus.RETIRED
         assert killed.retired_reason == "killed in the Q1 2027 review: monitoring alerts cover it"
