@@ -487,27 +487,12 @@ def _post_row(
     team = crew.team
     if team.channel_id:
         message = Message(tuple(blocks), audience=Audience.CHANNEL, channel_id=team.channel_id)
-        target, member_id = team.channel_id, None
-    elif crew.lead is not None:
+        return _row(team, None, team.channel_id, ritual, key, message, None, now)
+    if crew.lead is not None:
         note = Note("Your team has no home channel, so this comes to you: `settings set channel`.")
         message = Message((*blocks, note), audience=Audience.DM, to=seat_mention(crew.lead))
-        target, member_id = crew.lead.platform_user_id, crew.lead.member_id
-    else:
-        return None
-    return {
-        "workspace_id": team.workspace_id,
-        "platform": team.platform,
-        "member_id": member_id,
-        "target": target,
-        "ritual": ritual,
-        "dedupe_key": key,
-        "payload": encode(message),
-        "budget_week": None,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
+        return _dm_row(team, crew.lead, ritual, key, message, None, now)
+    return None
 
 
 def _commitment_due(row: CommitmentRow, seat: SeatRow, today: date) -> Message:
@@ -552,11 +537,25 @@ def _dm_row(
     now: datetime,
 ) -> dict[str, object]:
     """An outbox row for a DM to one person on one team, due now."""
+    target = seat.platform_user_id
+    return _row(team, seat.member_id, target, ritual, key, message, budget_week, now)
+
+
+def _row(
+    team: TeamRow,
+    member_id: int | None,
+    target: str,
+    ritual: str,
+    key: str,
+    message: Message,
+    budget_week: str | None,
+    now: datetime,
+) -> dict[str, object]:
     return {
         "workspace_id": team.workspace_id,
         "platform": team.platform,
-        "member_id": seat.member_id,
-        "target": seat.platform_user_id,
+        "member_id": member_id,
+        "target": target,
         "ritual": ritual,
         "dedupe_key": key,
         "payload": encode(message),

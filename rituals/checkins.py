@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from rituals.commands import CLEAN, LARGEST_ID, Command, KpiRef, Name, PersonRef, Reason
+from rituals.commands import CLEAN, Command, KpiRef, Name, PersonRef, Reason, row_number
 from rituals.context import Ctx
 from rituals.dates import format_date, format_day
 from rituals.kpis import resolve_kpi
@@ -100,13 +100,7 @@ class ShowDigest(Command):
 
 
 class Commit(Command):
-    obstacle: int = Field(
-        title="Obstacle",
-        description="its number, from the digest",
-        ge=1,
-        le=LARGEST_ID,
-        json_schema_extra={"carried": True},
-    )
+    obstacle: int = row_number("Obstacle", "its number, from the digest")
     action: ActionText | None = Field(
         None, title="What will be done?", description="a concrete action, not a promise to think"
     )
@@ -116,13 +110,7 @@ class Commit(Command):
     )
 
 
-COMMITMENT = Field(
-    title="Commitment",
-    description="its number",
-    ge=1,
-    le=LARGEST_ID,
-    json_schema_extra={"carried": True},
-)
+COMMITMENT = row_number("Commitment")
 
 
 class FinishCommitment(Command):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -84,6 +84,19 @@ class KpiRef(BaseModel):
 
 # A row's number as typed: beyond this no row exists, and the database's integer would overflow.
 LARGEST_ID = 2**31 - 1
+
+
+def row_number(title: str, description: str = "its number") -> Any:
+    """A field naming one row (an obstacle, a commitment, an experiment) by its number.
+
+    Carried hidden in the row's own form once known, since it is what the form is about."""
+    return Field(
+        title=title,
+        description=description,
+        ge=1,
+        le=LARGEST_ID,
+        json_schema_extra={"carried": True},
+    )
 
 
 def mention_text(platform_user_id: str) -> str:

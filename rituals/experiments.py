@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from rituals.checkins import DueText, read_due
-from rituals.commands import CLEAN, LARGEST_ID, Answer, Command, KpiRef
+from rituals.commands import CLEAN, Answer, Command, KpiRef, row_number
 from rituals.context import Ctx
 from rituals.dates import format_day
 from rituals.declines import WILD_IDEA
@@ -61,13 +61,7 @@ class StartExperiment(Command):
 
 
 class FinishExperiment(Command):
-    experiment: int = Field(
-        title="Experiment",
-        description="its number",
-        ge=1,
-        le=LARGEST_ID,
-        json_schema_extra={"carried": True},
-    )
+    experiment: int = row_number("Experiment")
     result: Answer | None = Field(
         None, title="What happened?", description="what you tried, what moved, what you learned"
     )

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from rituals.commands import CLEAN, LARGEST_ID, Command, Name
+from rituals.commands import CLEAN, Command, Name, row_number
 from rituals.context import Ctx
 from rituals.messages import (
     Actions,
@@ -63,13 +63,7 @@ class ShareMisstep(Command):
 
 
 class GiveFeedback(Command):
-    misstep: int = Field(
-        title="Misstep",
-        description="its number",
-        ge=1,
-        le=LARGEST_ID,
-        json_schema_extra={"carried": True},
-    )
+    misstep: int = row_number("Misstep")
     text: Words = Field(title="Your feedback", description="candid and kind")
     signed: Signed = Field(Signed.ANONYMOUS, title="Send it", description="anonymous or named")
 
