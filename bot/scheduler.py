@@ -58,6 +58,7 @@ from storage.experiments import DueExperiment, due_experiments
 from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
 from storage.outbox import budget_used, decided_keys, enqueue, queued_keys, record_nudges
 from storage.purposes import answers_to, closing_purposes
+from storage.reviews import active_kpis_owned_by
 from storage.roster import SeatRow, TeamRow, seats_on, teams_on
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ class Planner:
             rituals = {o.ritual for c in crews for _, occs in c.rules for o in occs.values()}
             periods = {o.period for c in crews for _, occs in c.rules for o in occs.values()}
             known = await decided_keys(session, rituals, periods)
-            fresh = self._candidates(crews, now, known)
+            fresh = await _nothing_to_review(session, self._candidates(crews, now, known))
             await self._settle(session, fresh, now, report)
             await self._remind(session, teams, seats, now, report)
             await self._post(session, crews, now, report)
@@ -413,6 +414,8 @@ class Planner:
             if key in sent:
                 continue
             outcomes = await quarter_outcomes(session, crew.team, quarter, opened)
+            if not outcomes:
+                continue  # no KPIs, nothing to say
             row = _post_row(
                 crew, key, "review", summary(crew.team.name, quarter, outcomes).blocks, now
             )
@@ -449,6 +452,25 @@ class Planner:
             else:
                 groups += [[c] for c in cs[: left - 1]] + [cs[left - 1 :]]
         return groups
+
+
+async def _nothing_to_review(session: AsyncSession, fresh: list[Candidate]) -> list[Candidate]:
+    """A quarterly review prompt is skipped for someone with no active KPI to review, and for
+    a lead whose team has none: a nudge about nothing would spend their budget."""
+    due = {c.key for c in fresh if c.occ.ritual == "review" and c.decision.verdict is Verdict.DUE}
+    if not due:
+        return fresh
+    people = {s.member_id for c in fresh if c.key in due for s in c.crew.people}
+    owners = {kpi.owner_id for kpi, _ in await active_kpis_owned_by(session, people)}
+    out = []
+    for c in fresh:
+        if c.key in due:
+            mine = {s.member_id for s in c.crew.people} if c.seat is c.crew.lead else set()
+            if not (mine | {c.seat.member_id}) & owners:
+                nothing = Decision(Verdict.SKIPPED, c.decision.at, "no active KPI to review")
+                c = replace(c, decision=nothing)
+        out.append(c)
+    return out
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,8 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
         logged_at=ctx.clock.now(),
     )
     decline = None
-    if not any(r.decline_asked for r in said):
+    # A fall in an old period, logged late, is history: the question is for this week's news.
+    if period.index >= current.index - 1 and not any(r.decline_asked for r in said):
         decline = detect(period, cmd.value, earlier, await _threshold(ctx, kpi))
         row.decline_asked = decline is not None
     ctx.session.add(row)

@@ -292,8 +292,6 @@ def summary(team: str, quarter: str, outcomes: Sequence[Outcome]) -> Message:
     if open_:
         names = ", ".join(f"{o.kpi.name} ({o.kpi.owner})" for o in open_)
         blocks.append(Note(f"Not reviewed: {names}. They carry on as they are."))
-    if not outcomes:
-        blocks.append(Paragraph(rich("No KPIs were active this quarter.")))
     blocks.append(Note("KPIs are tools for growth: keep what helps, change what doesn't."))
     return Message(tuple(blocks), audience=Audience.CHANNEL)
 

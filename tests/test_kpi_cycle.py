@@ -16,7 +16,7 @@ from bot.dispatch import Dispatcher
 from rituals.declines import WILD_IDEA
 from rituals.messages import Audience, Form, Message
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role
-from tests.scheduling import LONG_AGO, Someone, outbox, planner, seed_team, text
+from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
 from tests.support import Chat, MovingClock, buttons_of, dms_to, text_of
 
 CHANNEL = "C0GROWTH"
@@ -280,3 +280,31 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
     )
     assert "Uptime (Ben): monitoring alerts cover it" in said
     assert "Not reviewed: Demos (Ana)." in said
+
+
+async def test_nobody_is_asked_to_review_nothing_and_no_summary_says_nothing(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    await _team(sessions)
+    clock = MovingClock(at("2026-12-14 11:00"))
+    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    tick = planner(sessions, config)
+    await chat.say("ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"')
+    await chat.say("lea", "activate 1")
+    clock.move_to(at("2027-01-04 10:00"))
+    await tick.tick(clock.now())
+    asked = {r.target for r in await outbox(sessions) if r.ritual == "review"}
+    assert asked == {"ana", "lea"}  # Ben owns no active KPI
+    (skipped,) = [
+        n for n in await ledger(sessions) if n.ritual == "review" and n.outcome.value == "skipped"
+    ]
+    assert skipped.reason == "no active KPI to review"
+    # A quarter later Ana's KPI is retired: nobody is asked, and the team gets no empty post.
+    await chat.say("ana", "retire 1 we measure win rate now")
+    clock.move_to(at("2027-04-05 10:00"))
+    await tick.tick(clock.now())
+    clock.move_to(at("2027-04-12 10:00"))
+    await tick.tick(clock.now())
+    later = [r for r in await outbox(sessions) if r.created_at >= at("2027-04-01 00:00")]
+    assert later  # the tick ran: check-ins went out
+    assert [r for r in later if r.ritual == "review" or r.target == CHANNEL] == []

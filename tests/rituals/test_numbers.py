@@ -333,6 +333,14 @@ async def test_a_sharp_fall_asks_for_a_wild_idea_once_per_period(
     assert [r.decline_asked for r in await _values(sessions)] == [False, True, False]
 
 
+async def test_a_fall_in_an_old_period_logged_late_is_history_not_news(talk: Chat) -> None:
+    kpi = await active_kpi(talk)
+    await talk.text("ana", f"log {kpi} 10 period 2026-W40")
+    assert WILD_IDEA not in await talk.text("ana", f"log {kpi} 2 period 2026-W41")
+    await talk.text("ana", f"log {kpi} 10 period 2026-W46")
+    assert WILD_IDEA in await talk.text("ana", f"log {kpi} 2 period last")
+
+
 async def test_the_owner_hears_of_a_decline_their_lead_logged(talk: Chat) -> None:
     kpi = await active_kpi(talk)
     await talk.text("ana", f"log {kpi} 10 period last")
