@@ -473,6 +473,12 @@ class Grammar:
             return Problem(f'This form belongs to a command I no longer know ("{_clip(command)}").')
         fields = syntax.model.model_fields
         raw = {k: v.strip() for k, v in values.items() if k in fields and v and v.strip()}
+        for param in syntax.params:
+            # "34%" in a number field reads as typed text does: the number, and its unit.
+            if param.with_unit and param.field in raw and "unit" not in raw:
+                raw[param.field], unit = split_unit(raw[param.field])
+                if unit:
+                    raw["unit"] = unit
         outcome = self._build(syntax, raw)
         if isinstance(outcome, Problem):
             return NeedsForm(self.form_for(syntax, raw, intro=outcome.message))

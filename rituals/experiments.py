@@ -109,7 +109,8 @@ async def start(ctx: Ctx, cmd: StartExperiment) -> list[Reply]:
     when = format_day(review, "en")
     replies: list[Reply] = [
         say(
-            f"Experiment #{row.id} on {kpi.name}: {row.hypothesis} I'll ask what happened on "
+            f"Experiment #{row.id} on {kpi.name}: {row.hypothesis.rstrip('.!')}. I'll ask what "
+            "happened on "
             f"{when}."
         )
     ]

@@ -290,7 +290,7 @@ async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:
         Actions(
             (
                 Button("Back it", f"vote {kpi.id} back", ButtonStyle.PRIMARY),
-                Button("Question it", f"vote {kpi.id} question"),
+                Button("Question it", f"vote {kpi.id}"),  # the form, for the question
             ),
             prompt="Does this measure success in a way that excites us?",
         ),

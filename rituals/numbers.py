@@ -352,7 +352,8 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     png = await asyncio.to_thread(trend_png, title, points, target, kpi.unit)
     first, last = series[0], series[-1]
     alt = (
-        f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} values from {first.period} to "
+        f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} "
+        f"value{'s' if len(series) > 1 else ''} from {first.period} to "
         f"{last.period}; latest {amount(last.value, kpi.unit)}, target "
         f"{amount(kpi.target, kpi.unit)}."
     )

@@ -124,7 +124,7 @@ async def test_a_co_created_kpi_is_voted_on_in_the_channel_and_activated_when_ba
     (post,) = _posts(replies)
     assert post.channel_id == CHANNEL
     assert "every lead is a conversation I learn from" in post.text
-    assert [b.command for b in buttons_of([post])] == ["vote 1 back", "vote 1 question"]
+    assert [b.command for b in buttons_of([post])] == ["vote 1 back", "vote 1"]
 
     (form,) = await chat.say("ben", "vote 1")
     assert isinstance(form, Form)

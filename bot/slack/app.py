@@ -255,6 +255,7 @@ class SlackBot:
         user_id = body["user"]["id"]
         team_id, team_name = _team(body)
         place = self._place(client, user_id, origin.channel_id, origin.response_url, None)
+        place.thread_ts = origin.thread_ts
         try:
             who = await self._identity(place, (team_id, team_name))
             mentioned = await self.directory.mentioned(
@@ -268,7 +269,9 @@ class SlackBot:
         form = next((r for r in replies if isinstance(r, Form)), None)
         if form is not None:
             # The same modal again, values kept and the problem on top; or the next form.
-            then = FormOrigin(form.command, form.hidden, origin.channel_id, origin.response_url)
+            then = FormOrigin(
+                form.command, form.hidden, origin.channel_id, origin.response_url, origin.thread_ts
+            )
             await ack(response_action="update", view=modal(form, then))
         else:
             await ack()

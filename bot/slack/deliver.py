@@ -79,7 +79,9 @@ class Courier:
     async def _form(self, form: Form, place: Place) -> None:
         if place.trigger_id:
             trigger, place.trigger_id = place.trigger_id, None  # a trigger opens one view
-            origin = FormOrigin(form.command, form.hidden, place.channel_id, place.response_url)
+            origin = FormOrigin(
+                form.command, form.hidden, place.channel_id, place.response_url, place.thread_ts
+            )
             try:
                 await place.client.views_open(trigger_id=trigger, view=render_modal(form, origin))
                 return

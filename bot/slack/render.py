@@ -229,11 +229,15 @@ class FormOrigin:
     hidden: Mapping[str, str] = field(default_factory=dict)
     channel_id: str | None = None
     response_url: str | None = None
+    # The message whose button opened the form: a reply in its thread stays there.
+    thread_ts: str | None = None
 
     def encode(self) -> str:
         data: dict[str, Any] = {"command": self.command, "hidden": dict(self.hidden)}
         if self.channel_id:
             data["channel"] = self.channel_id
+        if self.thread_ts:
+            data["thread"] = self.thread_ts
         text = json.dumps({**data, "response_url": self.response_url})
         if len(text) <= PRIVATE_METADATA:
             return text
@@ -252,6 +256,7 @@ class FormOrigin:
             hidden={str(k): str(v) for k, v in hidden.items()},
             channel_id=data.get("channel"),
             response_url=data.get("response_url"),
+            thread_ts=data.get("thread"),
         )
 
 

@@ -37,9 +37,10 @@ def assert_valid_png(data: bytes) -> tuple[int, int]:
     """Check that data is one whole chart-sized PNG; its width and height.
 
     Every chunk's CRC, IHDR first, IEND last, the image data decompressing to exactly the rows
-    the header promises, a size about 800x400 and 5-150 KB.
+    the header promises, a size about 800x400 and 2-60 KB (small enough to sit inside a Teams
+    card), and for a palette image the palette it draws with.
     """
-    assert 5 * 1024 <= len(data) <= 150 * 1024, f"{len(data)} bytes"
+    assert 2 * 1024 <= len(data) <= 60 * 1024, f"{len(data)} bytes"
     chunks = png_chunks(data)
     assert chunks[0][0] == b"IHDR"
     assert len(chunks[0][1]) == 13
@@ -48,7 +49,11 @@ def assert_valid_png(data: bytes) -> tuple[int, int]:
     assert 600 <= width <= 1200, width
     assert 300 <= height <= 800, height
     assert (depth, interlace) == (8, 0)
-    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]  # palette (3) never comes out of Agg
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+    if colour == 3:  # a palette: 64 colours at most, each an RGB triple
+        (palette,) = [body for kind, body in chunks if kind == b"PLTE"]
+        assert 0 < len(palette) <= 64 * 3
+        assert len(palette) % 3 == 0
     pixels = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
     assert len(pixels) == height * (1 + width * channels)  # a filter byte leads each row
     return width, height
