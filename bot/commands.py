@@ -256,7 +256,8 @@ NUMBER_COMMANDS = (
             Param("value", placeholder="number", with_unit=True),
             Param("note", placeholder="context"),
             Param("period", "period", placeholder="this|last|2026-W47"),
-            Param("confirmed", "confirmed"),
+            # Not a word anyone writes in a note: the 340% question's button adds it.
+            Param("confirmed", "--confirmed"),
         ),
         examples=(
             'log 3 12 "two demos slipped to next week"',

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from bot.tokens import Token, TokenError, tokenize
+from bot.tokens import Token, TokenError, quote, tokenize
 from rituals.commands import Command, KpiRef, PersonRef
 from rituals.context import Ctx
 from rituals.messages import (
@@ -500,7 +500,7 @@ class Grammar:
                 unit = raw["unit"]
                 value = f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"
             elif kind is not Kind.PEOPLE and _needs_quotes(value, syntax):
-                value = f'"{value}"'
+                value = quote(value)
             words += [param.keyword, value] if param.keyword else [value]
         return " ".join(words)
 

@@ -63,3 +63,16 @@ def _closing_quote(text: str, start: int, closers: str) -> int:
         if text[j] in closers and (j + 1 == len(text) or text[j + 1].isspace()):
             return j
     return -1
+
+
+def quote(value: str) -> str:
+    """The value as one quoted word that `tokenize` reads back whole: in the first quote mark
+    whose closer never stands before a space inside it (a note may hold "quotes" itself)."""
+    for opener in ('"', "'", "“", "‘"):
+        closers = _CLOSERS[opener]
+        if not any(
+            c in closers and (j + 1 == len(value) or value[j + 1].isspace())
+            for j, c in enumerate(value)
+        ):
+            return f"{opener}{value}{closers[0]}"
+    return f'"{value}"'

@@ -33,8 +33,8 @@ def detect(
 ) -> Decline | None:
     """The decline the value makes against the period before it, or else against the trend.
 
-    `earlier` holds the KPI's values for periods before `current`, in any order. A value above
-    last period's is recovering, so it never counts as a decline against the trend.
+    `earlier` holds the KPI's values for periods before `current`, in any order. A value at or
+    above the latest one before it is recovering, so it never counts against the trend.
     """
     before = sorted(
         (p, v) for p, v in earlier if current.index - 2 * TREND_SPAN <= p.index < current.index
@@ -45,8 +45,8 @@ def detect(
         fall = _fall(value, previous)
         if fall > threshold_percent:
             return Decline(value, previous, f"last {word}", int(fall))
-        if value >= previous:
-            return None
+    if before and value >= before[-1][1]:
+        return None  # up on the latest value there is: recovering, whatever the trend says
     recent = [v for _, v in before[-TREND_SPAN:]]
     if len(recent) < 2:
         return None

@@ -121,12 +121,9 @@ def amount(value: Decimal, unit: str) -> str:
 
 
 def _note_without_unit(note: str | None, unit: str) -> str | None:
-    """ "log 3 12 leads great week": the unit word typed after the number is not the note."""
-    if note is None or not unit:
-        return note
-    first, _, rest = note.partition(" ")
-    if _unit_key(first) == _unit_key(unit):
-        return rest.strip() or None
+    """ "log 3 12 leads": the unit word alone after the number is not a note."""
+    if note is not None and unit and _unit_key(note) == _unit_key(unit):
+        return None
     return note
 
 
@@ -173,7 +170,7 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     if not cmd.confirmed:
         doubt = _doubt(kpi, cmd.value, [v for _, v in earlier])
         if doubt:
-            return [_question(ctx, kpi, cmd, doubt)]
+            return [_question(ctx, kpi, cmd, period, doubt)]
     note = _note_without_unit(cmd.note, kpi.unit)
     row = KpiValue(
         workspace_id=kpi.workspace_id,
@@ -229,15 +226,17 @@ def _doubt(kpi: Kpi, value: Decimal, earlier: Sequence[Decimal]) -> str | None:
     return None
 
 
-def _question(ctx: Ctx, kpi: Kpi, cmd: LogValue, doubt: str) -> Message:
-    """Nothing stored yet: the same command, confirmed, is one click away."""
+def _question(ctx: Ctx, kpi: Kpi, cmd: LogValue, period: Period, doubt: str) -> Message:
+    """Nothing stored yet: the same command, confirmed, is one click away; for the period
+    asked about, even when the click comes after that period ends."""
     shown = amount(cmd.value or Decimal(0), kpi.unit)
+    again = ctx.command_text if cmd.period else f"{ctx.command_text} period {period.name}"
     return Message(
         (
             Paragraph(rich(doubt, " Nothing is logged yet.")),
             Actions(
                 (
-                    Button(f"Yes, log {shown}"[:75], f"{ctx.command_text} confirmed"),
+                    Button(f"Yes, log {shown}"[:75], f"{again} --confirmed"),
                     Button("Change it", f"log {kpi.id}", ButtonStyle.PRIMARY),
                 ),
                 prompt="Is that the number?",

@@ -115,6 +115,12 @@ def test_missing_periods_are_unknown_not_zero() -> None:
     assert found.against == "the trend of the last 3 weeks"
 
 
+def test_a_rise_after_a_gap_is_a_recovery_not_a_fall_against_the_trend() -> None:
+    day = date(2026, 11, 23)
+    current = period_of(W, day)
+    assert detect(current, Decimal(5), _history(W, day, [10, 10, 10, 4, None]), 20) is None
+
+
 def test_small_falls_rises_and_recoveries_are_not_declines() -> None:
     day = date(2026, 11, 23)
     current = period_of(W, day)
@@ -290,10 +296,28 @@ async def test_a_value_ten_times_anything_before_is_questioned(
     assert "more than 10 times the target" in text_of(replies)
     assert "(the largest is 10 leads)" in text_of(replies)
     yes, _ = buttons_of(replies)
-    assert yes.command == f'log {kpi} 1,200 "big fair" confirmed'
+    assert yes.command == f'log {kpi} 1,200 "big fair" period 2026-W48 --confirmed'
     replies = await talk.say("ana", f"log {kpi} -3")
     assert "below zero" in text_of(replies)
     assert await _values(sessions) == []
+
+
+async def test_the_confirm_button_keeps_a_note_with_quotes_and_its_period(
+    talk: Chat, moving: MovingClock, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    kpi = await active_kpi(talk)
+    note = 'he said "wow" today'
+    replies = await talk.say("ana", f"log {kpi} 1200 '{note}'")
+    yes, _ = buttons_of(replies)
+    assert await _values(sessions) == []
+    moving.move_to(NOW + timedelta(weeks=1))  # clicked a week later: still the week asked about
+    assert "the week of 23 November 2026" in await talk.text("ana", yes.command)
+    (row,) = await _values(sessions)
+    assert (row.note, row.period) == (note, "2026-W48")
+    # A note that merely says "confirmed" is a note, not a way past the question.
+    said = await talk.text("ana", f"log {kpi} 99999 order confirmed by the client")
+    assert "more than 10 times" in said
+    assert len(await _values(sessions)) == 1
 
 
 async def test_only_the_owner_and_their_lead_log_and_only_active_kpis(

@@ -184,7 +184,7 @@ async def test_a_share_over_the_whole_is_questioned_and_its_button_logs_it(
     assert "Nothing is logged yet." in said
     (question,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
     assert buttons(question) == {
-        "Yes, log 340%": f"log {kpi} 340% confirmed",
+        "Yes, log 340%": f"log {kpi} 340% period 2026-W48 --confirmed",
         "Change it": f"log {kpi}",
     }
     assert "has no values yet" in await slack.ask(f"trend {kpi}", ANA)
