@@ -35,6 +35,7 @@ from rituals.context import Clock
 from rituals.experiments import review_reminder
 from rituals.messages import Audience, Block, Message, Note
 from rituals.nudges import Prompt, compose
+from rituals.periods import period_of
 from rituals.purpose import post_blocks
 from rituals.reviews import REVIEW_DAYS, quarter_outcomes, summary
 from rituals.schedule import (
@@ -55,10 +56,10 @@ from rituals.settings import RitualSettings, TeamRituals, with_overrides
 from storage.checkins import CommitmentRow, due_commitments
 from storage.engine import make_sessionmaker
 from storage.experiments import DueExperiment, due_experiments
-from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
+from storage.models import Cadence, NudgeOutcome, OutboxStatus, Platform, Role
 from storage.outbox import budget_used, decided_keys, enqueue, queued_keys, record_nudges
 from storage.purposes import answers_to, closing_purposes
-from storage.reviews import active_kpis_owned_by
+from storage.reviews import active_kpis_owned_by, teams_reviewing
 from storage.roster import SeatRow, TeamRow, seats_on, teams_on
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class Planner:
             fresh = await _nothing_to_review(session, self._candidates(crews, now, known))
             await self._settle(session, fresh, now, report)
             await self._remind(session, teams, seats, now, report)
-            await self._post(session, crews, now, report)
+            await self._post(session, teams, seats, crews, now, report)
         report.seconds = time.perf_counter() - started
         self.last_tick, self.last_report = now, report
         if report.queued or report.missed:
@@ -385,40 +386,57 @@ class Planner:
         report.messages += len(rows)
 
     async def _post(
-        self, session: AsyncSession, crews: list[Crew], now: datetime, report: TickReport
+        self,
+        session: AsyncSession,
+        teams: list[TeamRow],
+        seats: list[SeatRow],
+        crews: list[Crew],
+        now: datetime,
+        report: TickReport,
     ) -> None:
         """Team posts that close a ritual: a purpose workshop's answers at its deadline, and
         the quarterly review's summary when its window ends. Each goes out once (its outbox
         key), to the team channel, or to the lead when the team has none."""
-        by_team = {c.team.id: c for c in crews}
+        served = {t.id: t for t in teams}
+        leads = {s.team_id: s for s in seats if s.role is Role.LEAD}
         rows: list[dict[str, object]] = []
-        for purpose in await closing_purposes(session, list(by_team), now):
-            crew = by_team[purpose.team_id]
+        # Any team's workshop, whichever rituals it runs: one left open would block the next.
+        for purpose in await closing_purposes(session, list(served), now):
+            team = served[purpose.team_id]
             answers = await answers_to(session, purpose.id)
-            blocks = post_blocks(crew.team.name, purpose.text, answers)
-            row = _post_row(crew, f"purpose:{purpose.id}", "purpose", blocks, now)
+            blocks = post_blocks(team.name, purpose.text, answers)
+            row = _post_row(
+                team, leads.get(team.id), f"purpose:{purpose.id}", "purpose", blocks, now
+            )
             if row is not None:
                 rows.append(row)
             purpose.posted_at = now
-        due: list[tuple[Crew, str, datetime]] = []
+        due: dict[str, tuple[TeamRow, str, datetime]] = {}
+        grace = timedelta(hours=self.settings.nudges.grace_hours["review"])
         for crew in crews:
             for rule, _ in crew.rules:
-                if rule.ritual == "review":
-                    grace = timedelta(hours=self.settings.nudges.grace_hours["review"])
-                    closing = _review_closes(rule, crew.team.time_zone, now, grace)
-                    if closing is not None and closing[1] >= crew.team.created_at:
-                        due.append((crew, *closing))
-        sent = await queued_keys(session, {f"review-summary:{c.team.id}:{q}" for c, q, _ in due})
-        for crew, quarter, opened in due:
-            key = f"review-summary:{crew.team.id}:{quarter}"
-            if key in sent:
+                closing = (
+                    _review_closes(rule, crew.team.time_zone, now, grace)
+                    if rule.ritual == "review"
+                    else None
+                )
+                if closing is not None and closing[1] >= crew.team.created_at:
+                    quarter, since = closing
+                    due[f"review-summary:{crew.team.id}:{quarter}"] = (crew.team, quarter, since)
+        sent = await queued_keys(session, set(due))
+        waiting = {key: found for key, found in due.items() if key not in sent}
+        # One query finds the teams with something to say; the rest are never loaded.
+        reviewing = await teams_reviewing(
+            session,
+            {t.id for t, _, _ in waiting.values()},
+            min((s for _, _, s in waiting.values()), default=now),
+        )
+        for key, (team, quarter, since) in waiting.items():
+            if team.id not in reviewing:
                 continue
-            outcomes = await quarter_outcomes(session, crew.team, quarter, opened)
-            if not outcomes:
-                continue  # no KPIs, nothing to say
-            row = _post_row(
-                crew, key, "review", summary(crew.team.name, quarter, outcomes).blocks, now
-            )
+            outcomes = await quarter_outcomes(session, team, quarter, since)
+            summarised = summary(team.name, quarter, outcomes).blocks
+            row = _post_row(team, leads.get(team.id), key, "review", summarised, now)
             if row is not None:
                 rows.append(row)
         await enqueue(session, rows)
@@ -489,7 +507,8 @@ def _review_closes(
     rule: Rule, zone: str, now: datetime, grace: timedelta
 ) -> tuple[str, datetime] | None:
     """The quarter whose review window ended by now (and not longer ago than the grace, so a
-    bot started late does not post stale news), with when it opened. In the team's zone."""
+    bot started late does not post stale news), with the quarter's first moment, since when
+    its changes count. In the team's zone."""
     local = now.astimezone(ZoneInfo(zone))
     occ = occurrence(rule, local.date())
     if occ is None:
@@ -498,22 +517,27 @@ def _review_closes(
     closes = opened + timedelta(days=REVIEW_DAYS)
     if not closes <= local < closes + grace:
         return None
-    return occ.period, opened
+    begun = period_of(Cadence.QUARTERLY, occ.day).start
+    return occ.period, datetime.combine(begun, day_time(), ZoneInfo(zone))
 
 
 def _post_row(
-    crew: Crew, key: str, ritual: str, blocks: Sequence[Block], now: datetime
+    team: TeamRow,
+    lead: SeatRow | None,
+    key: str,
+    ritual: str,
+    blocks: Sequence[Block],
+    now: datetime,
 ) -> dict[str, object] | None:
     """An outbox row posting to the team's channel; to the lead's DM without one; None when
     the team has neither."""
-    team = crew.team
     if team.channel_id:
         message = Message(tuple(blocks), audience=Audience.CHANNEL, channel_id=team.channel_id)
         return _row(team, None, team.channel_id, ritual, key, message, None, now)
-    if crew.lead is not None:
+    if lead is not None:
         note = Note("Your team has no home channel, so this comes to you: `settings set channel`.")
-        message = Message((*blocks, note), audience=Audience.DM, to=seat_mention(crew.lead))
-        return _dm_row(team, crew.lead, ritual, key, message, None, now)
+        message = Message((*blocks, note), audience=Audience.DM, to=seat_mention(lead))
+        return _dm_row(team, lead, ritual, key, message, None, now)
     return None
 
 

@@ -213,6 +213,7 @@ class Reviewable:
     name: str
     owner: str
     target: str
+    shared: bool = False  # co-created with the team: the team sees it
 
 
 def prompt_blocks(
@@ -261,8 +262,13 @@ class Outcome:
     changes: tuple[str, ...] = ()
 
 
-def summary(team: str, quarter: str, outcomes: Sequence[Outcome]) -> Message:
-    """One post for the team: kept, adjusted, killed, and what nobody reviewed."""
+def summary(team: str, quarter: str, everything: Sequence[Outcome]) -> Message:
+    """One post for the team: kept, adjusted, killed, and what nobody reviewed.
+
+    Only KPIs the team co-created are named: a person's own KPI, its target and the reasons
+    given stay between them and their lead, and the team hears only how many there were."""
+    outcomes = [o for o in everything if o.kpi.shared]
+    personal = len(everything) - len(outcomes)
     kept = [o for o in outcomes if o.verdict is ReviewVerdict.KEEP]
     adjusted = [o for o in outcomes if o.verdict is ReviewVerdict.ADJUST]
     killed = [o for o in outcomes if o.verdict is ReviewVerdict.KILL]
@@ -292,6 +298,11 @@ def summary(team: str, quarter: str, outcomes: Sequence[Outcome]) -> Message:
     if open_:
         names = ", ".join(f"{o.kpi.name} ({o.kpi.owner})" for o in open_)
         blocks.append(Note(f"Not reviewed: {names}. They carry on as they are."))
+    if personal:
+        kpis = "KPI was" if personal == 1 else "KPIs were"
+        blocks.append(
+            Paragraph(rich(f"{personal} personal {kpis} reviewed between owners and their lead."))
+        )
     blocks.append(Note("KPIs are tools for growth: keep what helps, change what doesn't."))
     return Message(tuple(blocks), audience=Audience.CHANNEL)
 
@@ -306,7 +317,7 @@ async def quarter_outcomes(
     outcomes = []
     for kpi, owner in kpis:
         target = describe_target(kpi.target, kpi.unit, kpi.cadence)
-        shown = Reviewable(kpi.id, kpi.name, owner, target)
+        shown = Reviewable(kpi.id, kpi.name, owner, target, kpi.shared)
         outcomes.append(_outcome(shown, kpi, reviews.get(kpi.id, []), changes.get(kpi.id, [])))
     return outcomes
 

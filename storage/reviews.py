@@ -84,3 +84,22 @@ async def quarter_of_team(
         ).all():
             changes[change.kpi_id].append(change)
     return kpis, dict(reviews), dict(changes)
+
+
+async def teams_reviewing(
+    session: AsyncSession, team_ids: Collection[int], since: datetime
+) -> set[int]:
+    """Which of these teams have a KPI the quarter's review was about: active now, or retired
+    since it began. One query, so a tick skips the rest without loading them."""
+    if not team_ids:
+        return set()
+    query = (
+        select(Membership.team_id)
+        .join(Kpi, Kpi.owner_id == Membership.member_id)
+        .where(
+            Membership.team_id.in_(team_ids),
+            (Kpi.status == KpiStatus.ACTIVE) | (Kpi.retired_at >= since),
+        )
+        .distinct()
+    )
+    return set((await session.scalars(query)).all())

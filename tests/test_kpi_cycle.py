@@ -15,7 +15,7 @@ from bot.config import AppConfig
 from bot.dispatch import Dispatcher
 from rituals.declines import WILD_IDEA
 from rituals.messages import Audience, Form, Image, Message
-from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role
+from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
 from tests.support import Chat, MovingClock, buttons_of, dms_to, text_of
 
@@ -267,7 +267,10 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
         )
         assert len((await session.scalars(select(KpiReview))).all()) == 3
 
-    # A week on, the team gets one post of what came of it.
+    # A week on, the team gets one post of what came of it: the KPIs it co-created by name,
+    # a person's own only as a count.
+    async with sessions() as session, session.begin():
+        await session.execute(update(Kpi).where(Kpi.id.in_([1, 3])).values(shared=True))
     clock.move_to(at("2027-01-11 09:59"))
     await tick.tick(clock.now())
     assert [r for r in await outbox(sessions) if r.target == CHANNEL] == []
@@ -281,7 +284,8 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
         "Qualified leads (Ana): target 10 per week is now 14 per week. Why: 10 comes easily" in said
     )
     assert "Uptime (Ben): monitoring alerts cover it" in said
-    assert "Not reviewed: Demos (Ana)." in said
+    assert "1 personal KPI was reviewed between owners and their lead." in said
+    assert "Demos" not in said
 
 
 async def test_nobody_is_asked_to_review_nothing_and_no_summary_says_nothing(
@@ -310,3 +314,19 @@ async def test_nobody_is_asked_to_review_nothing_and_no_summary_says_nothing(
     later = [r for r in await outbox(sessions) if r.created_at >= at("2027-04-01 00:00")]
     assert later  # the tick ran: check-ins went out
     assert [r for r in later if r.ritual == "review" or r.target == CHANNEL] == []
+
+
+async def test_a_team_that_runs_no_scheduled_ritual_still_gets_its_purpose_posted(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    await _team(sessions)
+    async with sessions() as session, session.begin():
+        await session.execute(update(Team).values(settings={"enabled": ["kudos"]}))
+    clock = MovingClock(at("2026-11-23 11:00"))
+    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    await chat.say("lea", 'purpose start "we help small shops sell online" until tomorrow')
+    clock.move_to(at("2026-11-24 10:00"))
+    await planner(sessions, config).tick(clock.now())
+    (post,) = [r for r in await outbox(sessions) if r.ritual == "purpose"]
+    assert post.target == CHANNEL
+    assert "Asked 2 people" in await chat.text("lea", 'purpose start "a second purpose to ask"')
