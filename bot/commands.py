@@ -285,6 +285,17 @@ NUMBER_COMMANDS = (
         "team's to see too.",
     ),
     Syntax(
+        names=("falls",),
+        model=numbers.ShowFalls,
+        handler=numbers.falls,
+        topic="Numbers",
+        summary="which of the team's KPIs fell sharply this period or the last (lead)",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("falls", "falls Growth"),
+        details="A fall counts past the team's decline threshold (settings set decline 20), "
+        "against last period or the recent trend. Each is a question, not a verdict.",
+    ),
+    Syntax(
         names=("experiment", "try"),
         model=experiments.StartExperiment,
         handler=experiments.start,

@@ -18,7 +18,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.charts import Point, noted, sparkline, trend_png
-from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, ShortText
+from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, Name, ShortText
 from rituals.context import Ctx
 from rituals.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.kpis import describe_target, format_number, resolve_kpi
@@ -43,8 +43,9 @@ from rituals.messages import (
 )
 from rituals.people import local_today
 from rituals.periods import PERIOD, Period, describe_period, parse_period, period_of
-from rituals.permissions import may_act_for, refuse
+from rituals.permissions import leads_team, may_act_for, refuse, refuse_team
 from rituals.settings import with_overrides
+from rituals.teams import TEAM, pick_team
 from storage.kpi_values import active_team_kpis, latest_per_period, series_since, values_since
 from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
 from storage.people import membership
@@ -85,6 +86,10 @@ class LogValue(Command):
 
 class ShowTrend(Command):
     kpi: KpiRef = Field(title="KPI")
+
+
+class ShowFalls(Command):
+    team: Name | None = TEAM
 
 
 # --- who may see and log ----------------------------------------------------------------------
@@ -418,3 +423,35 @@ async def team_declines(
     }
     found = latest_declines(recent, threshold_percent)
     return [(k, found[k.id]) for k in kpis if k.id in found]
+
+
+async def falls(ctx: Ctx, cmd: ShowFalls) -> list[Reply]:
+    """The lead's glance: which of the team's KPIs fell sharply this period or the last."""
+    team = await pick_team(ctx, cmd.team)
+    if not isinstance(team, Team):
+        return [team]
+    if not await leads_team(ctx, team):
+        return [await refuse_team(ctx, "see which of its KPIs are falling", team)]
+    threshold = with_overrides(ctx.settings.rituals, team.settings).decline_threshold_percent
+    found = await team_declines(
+        ctx.session, ctx.actor.workspace_id, team.id, await local_today(ctx), threshold
+    )
+    if not found:
+        return [say(f"No KPI on {team.name} fell more than {threshold}% this period or the last.")]
+    lines = tuple(
+        rich(f"#{kpi.id} {kpi.name}: {decline.percent}% down against {decline.against}")
+        for kpi, decline in found
+    )
+    buttons = tuple(
+        Button(f"Trend #{kpi.id} {kpi.name}"[:75], f"trend {kpi.id}") for kpi, _ in found
+    )
+    return [
+        Message(
+            (
+                Heading(f"Falling on {team.name}"),
+                Bullets(lines),
+                Actions(buttons[:10]),
+                Note(f"A fall is news to learn from: ask each owner, {WILD_IDEA}"),
+            )
+        )
+    ]

@@ -365,6 +365,21 @@ async def test_a_fall_in_an_old_period_logged_late_is_history_not_news(talk: Cha
     assert WILD_IDEA in await talk.text("ana", f"log {kpi} 2 period last")
 
 
+async def test_the_lead_sees_the_teams_falls_at_a_glance(talk: Chat) -> None:
+    kpi = await active_kpi(talk)
+    other = await active_kpi(talk, "Demos", "3 demos", owner="ben")
+    assert "No KPI on Growth fell more than 20%" in await talk.text("lea", "falls")
+    for number, before, now in ((kpi, 10, 4), (other, 3, 3)):
+        await talk.text("lea", f"log {number} {before} period last")
+        await talk.text("lea", f"log {number} {now}")
+    replies = await talk.say("lea", "falls")
+    said = text_of(replies)
+    assert f"#{kpi} Qualified leads: 60% down against last week" in said
+    assert "Demos" not in said
+    assert [b.command for b in buttons_of(replies)] == [f"trend {kpi}"]
+    assert "Only the lead of Growth or an admin" in await talk.text("ana", "falls")
+
+
 async def test_the_owner_hears_of_a_decline_their_lead_logged(talk: Chat) -> None:
     kpi = await active_kpi(talk)
     await talk.text("ana", f"log {kpi} 10 period last")
