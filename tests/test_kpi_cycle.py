@@ -121,31 +121,34 @@ async def test_a_co_created_kpi_is_voted_on_in_the_channel_and_activated_when_ba
         'propose "Qualified leads" target 10 leads per week growth "run discovery calls alone" '
         'why "every lead is a conversation I learn from"',
     )
+    kpi = int(text_of(replies).split("Proposed #")[1].split(":")[0])
     (post,) = _posts(replies)
     assert post.channel_id == CHANNEL
     assert "every lead is a conversation I learn from" in post.text
-    assert [b.command for b in buttons_of([post])] == ["vote 1 back", "vote 1"]
+    assert [b.command for b in buttons_of([post])] == [f"vote {kpi} back", f"vote {kpi}"]
 
-    (form,) = await chat.say("ben", "vote 1")
+    (form,) = await chat.say("ben", f"vote {kpi}")
     assert isinstance(form, Form)
     assert [f.name for f in form.fields] == ["stance", "comment"]
-    replies = await chat.say("ben", 'vote 1 question "is 10 realistic in December?"')
+    replies = await chat.say("ben", f'vote {kpi} question "is 10 realistic in December?"')
     assert "The team so far: 0 back it, 1 question it." in text_of(replies)
     (thread,) = _posts(replies)
     assert thread.in_thread
     assert "Ben questions it: is 10 realistic in December?" in thread.text
-    refused = await chat.text("lea", "activate 1")
-    assert "has not backed #1 Qualified leads yet (0 back it, 1 question it)" in refused
+    refused = await chat.text("lea", f"activate {kpi}")
+    assert f"has not backed #{kpi} Qualified leads yet (0 back it, 1 question it)" in refused
     assert "Ben: is 10 realistic in December?" in refused
-    assert "You now back #1" in await chat.text("ben", 'vote 1 back "fair, with the fair in"')
-    assert "The team so far: 2 back it" in await chat.text("lea", "vote 1 back")
-    assert "Only Growth's people vote on its KPIs." in await chat.text("zed", "vote 1 back")
-    assert "There is no KPI #1 here" in await chat.text("yan", "vote 1 back", "T2")
-    assert "Active" in await chat.text("lea", "activate 1")
-    assert "votes are for proposals" in await chat.text("ben", "vote 1 question")
+    assert f"You now back #{kpi}" in await chat.text(
+        "ben", f'vote {kpi} back "fair, with the fair in"'
+    )
+    assert "The team so far: 2 back it" in await chat.text("lea", f"vote {kpi} back")
+    assert "Only Growth's people vote on its KPIs." in await chat.text("zed", f"vote {kpi} back")
+    assert f"There is no KPI #{kpi} here" in await chat.text("yan", f"vote {kpi} back", "T2")
+    assert "Active" in await chat.text("lea", f"activate {kpi}")
+    assert "votes are for proposals" in await chat.text("ben", f"vote {kpi} question")
     # The team co-created it, so the team sees its numbers.
-    await chat.say("ana", "log 1 8")
-    (trend,) = await chat.say("ben", "trend 1")
+    await chat.say("ana", f"log {kpi} 8")
+    (trend,) = await chat.say("ben", f"trend {kpi}")
     assert isinstance(trend, Message)
     assert any(isinstance(b, Image) for b in trend.blocks)
     assert "Only Ana and their lead" not in trend.text
@@ -158,10 +161,13 @@ async def test_a_decline_starts_an_experiment_whose_look_back_day_asks_what_happ
     clock = MovingClock(at("2026-11-23 11:00"))
     chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
     tick = planner(sessions, config)
-    await chat.say("ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"')
-    await chat.say("lea", "activate 1")
-    await chat.say("ana", 'log 1 10 "steady" period last')
-    replies = await chat.say("ana", 'log 1 5 "two reps out sick"')
+    said = await chat.text(
+        "ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"'
+    )
+    kpi = int(said.split("Proposed #")[1].split(":")[0])
+    await chat.say("lea", f"activate {kpi}")
+    await chat.say("ana", f'log {kpi} 10 "steady" period last')
+    replies = await chat.say("ana", f'log {kpi} 5 "two reps out sick"')
     assert WILD_IDEA in text_of(replies)
     (idea,) = [b for b in buttons_of(replies) if b.command.startswith("experiment")]
     (form,) = await chat.say("ana", idea.command)
@@ -172,6 +178,7 @@ async def test_a_decline_starts_an_experiment_whose_look_back_day_asks_what_happ
         )
     )
     assert "I'll ask what happened on Thursday 26 November 2026" in said
+    tried = int(said.split("Experiment #")[1].split(" ")[0])
 
     clock.move_to(at("2026-11-26 08:59"))
     await tick.tick(clock.now())
@@ -185,7 +192,7 @@ async def test_a_decline_starts_an_experiment_whose_look_back_day_asks_what_happ
     assert "call back lost leads within an hour" in text(look_back)
     assert "Tell what happened" in text(look_back)
     clock.move_to(at("2026-11-26 10:00"))
-    await chat.say("ana", 'result 1 "four lost leads came back; the hour rule stays"')
+    await chat.say("ana", f'result {tried} "four lost leads came back; the hour rule stays"')
     clock.move_to(at("2026-11-27 09:00"))
     await tick.tick(clock.now())
     assert len([r for r in await outbox(sessions) if r.ritual == "experiment"]) == 1
@@ -198,10 +205,15 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
     clock = MovingClock(at("2026-12-14 11:00"))
     chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
     tick = planner(sessions, config)
+    ids = []
     for name, owner in (("Qualified leads", "ana"), ("Demos", "ana"), ("Uptime", "ben")):
-        await chat.say(owner, f'propose "{name}" target 10 per week growth "grow into a lead role"')
-    for kpi in (1, 2, 3):
+        said = await chat.text(
+            owner, f'propose "{name}" target 10 per week growth "grow into a lead role"'
+        )
+        ids.append(int(said.split("Proposed #")[1].split(":")[0]))
+    for kpi in ids:
         await chat.say("lea", f"activate {kpi}")
+    leads, demos, uptime = ids
 
     # The first Monday of the quarter, at check-in time: owners and the lead are asked.
     clock.move_to(at("2027-01-04 10:00"))
@@ -211,48 +223,52 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
     ]
     assert "Quarterly KPI review: Growth" in to_ana
     assert "Is this KPI still relevant?" in to_ana
-    assert "Review #1 Qualified leads" in to_ana
+    assert f"Review #{leads} Qualified leads" in to_ana
     assert "Uptime" not in to_ana
     (to_lea,) = [
         text(r) for r in await outbox(sessions) if r.target == "lea" and r.ritual == "review"
     ]
-    assert "#3 Uptime (Ben)" in to_lea
+    assert f"#{uptime} Uptime (Ben)" in to_lea
 
     clock.move_to(at("2027-01-04 11:00"))
-    (form,) = await chat.say("ana", "review 1")
+    (form,) = await chat.say("ana", f"review {leads}")
     assert isinstance(form, Form)
     assert {f.name: f.required for f in form.fields}["verdict"] is True
-    (form,) = await chat.say("ana", "review 1 adjust relevant yes motivating no")
+    (form,) = await chat.say("ana", f"review {leads} adjust relevant yes motivating no")
     assert isinstance(form, Form)
     assert "give a new target, a new name, or both" in form.intro
-    (form,) = await chat.say("ana", "review 1 adjust relevant yes motivating no target 14")
+    (form,) = await chat.say("ana", f"review {leads} adjust relevant yes motivating no target 14")
     assert isinstance(form, Form)
     assert "Say why it changes" in form.intro
     (form,) = await chat.say(
-        "ana", 'review 1 adjust relevant yes motivating no name "Demos" why "clearer"'
+        "ana", f'review {leads} adjust relevant yes motivating no name "Demos" why "clearer"'
     )
     assert isinstance(form, Form)
     assert "already the name of another" in form.intro
     said = await chat.text(
-        "ana", 'review 1 adjust relevant yes motivating no target 14 why "10 comes easily now"'
+        "ana",
+        f'review {leads} adjust relevant yes motivating no target 14 why "10 comes easily now"',
     )
-    assert "Adjusted #1: target 10 per week is now 14 per week. Why: 10 comes easily now" in said
+    assert (
+        f"Adjusted #{leads}: target 10 per week is now 14 per week. Why: 10 comes easily now"
+        in said
+    )
     # The lead's later "keep" does not undo what was adjusted.
-    await chat.say("lea", "review 1 keep relevant yes motivating yes")
+    await chat.say("lea", f"review {leads} keep relevant yes motivating yes")
     replies = await chat.say(
-        "lea", 'review 3 kill relevant no motivating no why "monitoring alerts cover it"'
+        "lea", f'review {uptime} kill relevant no motivating no why "monitoring alerts cover it"'
     )
     (to_ben,) = dms_to(replies, "ben")
-    assert "Killed #3 Uptime" in to_ben.text
+    assert f"Killed #{uptime} Uptime" in to_ben.text
     assert "You can't review Ana's KPI" in await chat.text(
-        "ben", "review 2 keep relevant yes motivating yes"
+        "ben", f"review {demos} keep relevant yes motivating yes"
     )
     assert "reviews are for active KPIs" in await chat.text(
-        "ben", "review 3 keep relevant yes motivating yes"
+        "ben", f"review {uptime} keep relevant yes motivating yes"
     )
     async with sessions() as session:
-        kpi = await session.get(Kpi, 1)
-        killed = await session.get(Kpi, 3)
+        kpi = await session.get(Kpi, leads)
+        killed = await session.get(Kpi, uptime)
         assert kpi is not None
         assert killed is not None
         assert kpi.target == 14
@@ -270,7 +286,7 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
     # A week on, the team gets one post of what came of it: the KPIs it co-created by name,
     # a person's own only as a count.
     async with sessions() as session, session.begin():
-        await session.execute(update(Kpi).where(Kpi.id.in_([1, 3])).values(shared=True))
+        await session.execute(update(Kpi).where(Kpi.id.in_([leads, uptime])).values(shared=True))
     clock.move_to(at("2027-01-11 09:59"))
     await tick.tick(clock.now())
     assert [r for r in await outbox(sessions) if r.target == CHANNEL] == []
@@ -295,8 +311,11 @@ async def test_nobody_is_asked_to_review_nothing_and_no_summary_says_nothing(
     clock = MovingClock(at("2026-12-14 11:00"))
     chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
     tick = planner(sessions, config)
-    await chat.say("ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"')
-    await chat.say("lea", "activate 1")
+    said = await chat.text(
+        "ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"'
+    )
+    kpi = int(said.split("Proposed #")[1].split(":")[0])
+    await chat.say("lea", f"activate {kpi}")
     clock.move_to(at("2027-01-04 10:00"))
     await tick.tick(clock.now())
     asked = {r.target for r in await outbox(sessions) if r.ritual == "review"}
@@ -306,7 +325,7 @@ async def test_nobody_is_asked_to_review_nothing_and_no_summary_says_nothing(
     ]
     assert skipped.reason == "no active KPI to review"
     # A quarter later Ana's KPI is retired: nobody is asked, and the team gets no empty post.
-    await chat.say("ana", "retire 1 we measure win rate now")
+    await chat.say("ana", f"retire {kpi} we measure win rate now")
     clock.move_to(at("2027-04-05 10:00"))
     await tick.tick(clock.now())
     clock.move_to(at("2027-04-12 10:00"))

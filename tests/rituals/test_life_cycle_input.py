@@ -13,38 +13,50 @@ from tests.support import Chat
 LONG = "x" * 501
 
 
-async def _active(chat: Chat) -> None:
-    await chat.say("ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"')
-    assert "Active" in await chat.text("lea", "activate 1")
+async def _active(chat: Chat) -> int:
+    said = await chat.text(
+        "ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"'
+    )
+    kpi = int(said.split("Proposed #")[1].split(":")[0])
+    assert "Active" in await chat.text("lea", f"activate {kpi}")
+    return kpi
 
 
 @pytest.mark.parametrize(
     ("user", "typed", "said"),
     [
-        ("ana", "log 1 12 period someday", "write it like 2026-W48"),
-        ("ana", "log 1 twelve", "must be a number"),
-        ("ana", f'log 1 12 "{LONG}"', "200"),
-        ("ana", "log 99 12", "There is no KPI #99 here"),
+        ("ana", "log {kpi} 12 period someday", "write it like 2026-W48"),
+        ("ana", "log {kpi} twelve", "must be a number"),
+        ("ana", f'log {{kpi}} 12 "{LONG}"', "200"),
+        ("ana", "log 999999999 12", "There is no KPI #999999999 here"),
         ("ana", 'log "Nope" 12', 'No KPI is called "Nope"'),
-        ("ana", "log 1 12%", "counted as a plain number, not in %"),
-        ("ana", "log 1 €12", "counted as a plain number, not in €"),
-        ("ana", "experiment 1 short", "at least 12 characters"),
-        ("ana", 'experiment 1 "call back lost leads fast" review someday', "not a day I can read"),
-        ("ana", f'experiment 1 "{LONG}"', "500"),
+        ("ana", "log {kpi} 12%", "counted as a plain number, not in %"),
+        ("ana", "log {kpi} €12", "counted as a plain number, not in €"),
+        ("ana", "experiment {kpi} short", "at least 12 characters"),
+        (
+            "ana",
+            'experiment {kpi} "call back lost leads fast" review someday',
+            "not a day I can read",
+        ),
+        ("ana", f'experiment {{kpi}} "{LONG}"', "500"),
         ("ana", "result 0 it went well enough", "greater than or equal to 1"),
         ("ana", "result 1 it went well enough", "There is no experiment #1 here"),
         ("ana", "result 1 ok", "at least 12 characters"),
-        ("ben", "vote 1 maybe", "back, question"),
-        ("ana", "review 1 perhaps relevant yes motivating yes", "keep, adjust, kill"),
-        ("ana", "review 1 keep relevant sort-of motivating yes", "yes, no"),
-        ("ana", "review 1 adjust relevant yes motivating yes target lots why unclear", "number"),
-        ("ana", f'review 1 kill relevant no motivating no why "{LONG}"', "500"),
+        ("ben", "vote {kpi} maybe", "back, question"),
+        ("ana", "review {kpi} perhaps relevant yes motivating yes", "keep, adjust, kill"),
+        ("ana", "review {kpi} keep relevant sort-of motivating yes", "yes, no"),
+        (
+            "ana",
+            "review {kpi} adjust relevant yes motivating yes target lots why unclear",
+            "number",
+        ),
+        ("ana", f'review {{kpi}} kill relevant no motivating no why "{LONG}"', "500"),
         ("lea", "purpose start too short", "at least 12 characters"),
         ("lea", 'purpose start "we help small shops sell online" until someday', "not a day"),
         ("lea", 'purpose start "we help small shops sell online" in Nowhere', "no team called"),
         ("ana", 'purpose answer "I onboard shops fast"', "no purpose workshop yet"),
         ("zed", 'purpose answer "I onboard shops fast" in Growth', "no team called"),
-        ("ana", "trend 99", "There is no KPI #99 here"),
+        ("ana", "trend 999999999", "There is no KPI #999999999 here"),
     ],
 )
 async def test_bad_input_is_answered_and_nothing_is_stored(
@@ -54,9 +66,9 @@ async def test_bad_input_is_answered_and_nothing_is_stored(
     typed: str,
     said: str,
 ) -> None:
-    await _active(chat)
+    kpi = await _active(chat)
     workspace = "T2" if user == "zed" else "T1"
-    reply = await chat.text(user, typed, workspace)
+    reply = await chat.text(user, typed.replace("{kpi}", str(kpi)), workspace)
     assert said in reply, reply
     async with sessions() as session:
         for table in (KpiValue, Experiment, KpiVote, KpiReview, Purpose, PurposeAnswer):

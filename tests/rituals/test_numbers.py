@@ -178,7 +178,7 @@ async def test_a_value_is_logged_for_the_current_period_with_its_note(
 ) -> None:
     kpi = await active_kpi(talk)
     said = await talk.text("ana", f'log {kpi} 12 "two demos moved up"')
-    assert "Logged 12 leads for #1 Qualified leads, the week of 23 November 2026." in said
+    assert f"Logged 12 leads for #{kpi} Qualified leads, the week of 23 November 2026." in said
     (row,) = await _values(sessions)
     assert (row.period, row.period_start, row.value, row.note) == (
         "2026-W48",
@@ -207,8 +207,9 @@ async def test_a_correction_keeps_the_old_value_in_history(
     kpi = await active_kpi(talk)
     await talk.text("ana", f"log {kpi} 10")
     said = await talk.text("ana", f"log {kpi} 12")
-    assert "Corrected #1 Qualified leads for the week of 23 November 2026: 10 leads is now 12" in (
-        said
+    assert (
+        f"Corrected #{kpi} Qualified leads for the week of 23 November 2026: 10 leads is now 12"
+        in (said)
     )
     assert [r.value for r in await _values(sessions)] == [Decimal(10), Decimal(12)]
     (reply,) = await talk.say("ana", f"trend {kpi}")
@@ -325,7 +326,7 @@ async def test_only_the_owner_and_their_lead_log_and_only_active_kpis(
 ) -> None:
     kpi = await active_kpi(talk)
     assert "You can't log Ana's numbers" in await talk.text("ben", f"log {kpi} 3")
-    assert "There is no KPI #1 here" in await talk.text("zed", f"log {kpi} 3", "T2")
+    assert f"There is no KPI #{kpi} here" in await talk.text("zed", f"log {kpi} 3", "T2")
     replies = await talk.say("lea", f'log {kpi} 9 "from the CRM export"')
     assert "Logged 9 leads" in text_of(replies)
     (to_ana,) = dms_to(replies, "ana")
@@ -423,7 +424,8 @@ async def test_an_experiment_starts_from_the_wild_idea_and_finishes_as_a_win(
     assert form.title == WILD_IDEA
     replies = await talk.submit("ana", form, {"idea": "call back every lost lead in an hour"})
     said = text_of(replies)
-    assert "Experiment #1 on Qualified leads" in said
+    assert "on Qualified leads" in said
+    tried = int(said.split("Experiment #")[1].split(" ")[0])
     assert "Monday 30 November 2026" in said
     (form,) = await talk.say("ana", f'experiment {kpi} "try a bolder thing" review yesterday')
     assert isinstance(form, Form)
@@ -433,13 +435,15 @@ async def test_an_experiment_starts_from_the_wild_idea_and_finishes_as_a_win(
     )
     assert isinstance(form, Form)
     assert "within 8 weeks" in form.intro
-    assert "someone else's" in await talk.text("ben", 'result 1 "it worked out very well"')
-    (form,) = await talk.say("ana", "result 1")
+    assert "someone else's" in await talk.text("ben", f'result {tried} "it worked out very well"')
+    (form,) = await talk.say("ana", f"result {tried}")
     assert isinstance(form, Form)
     assert "call back every lost lead" in form.intro
     replies = await talk.submit("ana", form, {"result": "three lost leads came back to us"})
     assert "Trying was the win" in text_of(replies)
-    assert "finished already" in await talk.text("ana", 'result 1 "again and again and again"')
+    assert "finished already" in await talk.text(
+        "ana", f'result {tried} "again and again and again"'
+    )
     async with sessions() as session:
         (row,) = (await session.scalars(select(Experiment))).all()
         assert row.result == "three lost leads came back to us"
@@ -465,18 +469,20 @@ async def test_the_trend_is_a_png_with_its_notes_and_a_sketch(
 ) -> None:
     kpi = await active_kpi(talk)
     async with sessions() as session, session.begin():
+        row = await session.get(Kpi, kpi)
+        assert row is not None
         start = period_of(W, NOW.date())
         for back in range(104):
             period = start.shifted(-back)
             session.add(
                 KpiValue(
-                    workspace_id=1,
+                    workspace_id=row.workspace_id,
                     kpi_id=kpi,
                     period=period.name,
                     period_start=period.start,
                     value=Decimal(8 + back % 5),
                     note="fair week" if back == 3 else None,
-                    logged_by_id=2,
+                    logged_by_id=row.owner_id,
                     logged_at=NOW - timedelta(weeks=back),
                 )
             )
