@@ -239,6 +239,16 @@ def split_unit(raw: str) -> tuple[str, str]:
     return number, (rest or per_mille or currency or "").strip()
 
 
+def _units_apart(syntax: Syntax, raw: dict[str, str]) -> dict[str, str]:
+    """ "34%" in a number-with-unit field, typed or in a form: the number, and `unit`."""
+    for param in syntax.params:
+        if param.with_unit and param.field in raw and "unit" not in raw:
+            raw[param.field], unit = split_unit(raw[param.field])
+            if unit:
+                raw["unit"] = unit
+    return raw
+
+
 # --- explaining validation errors -------------------------------------------------------------
 
 
@@ -417,14 +427,8 @@ class Grammar:
             param = next(p for p in syntax.params if p.field == name)
             if not words and field_kind(fields[name]) is not Kind.FLAG:
                 return Problem(f'"{param.keyword}" needs a value after it.', syntax)
-            value = " ".join(words)
-            if param.with_unit:
-                raw[name], unit = split_unit(value)
-                if unit:
-                    raw["unit"] = unit
-            else:
-                raw[name] = value
-        return raw
+            raw[name] = " ".join(words)
+        return _units_apart(syntax, raw)
 
     def _story(
         self, syntax: Syntax, tokens: list[Token], keywords: Mapping[str, Param]
@@ -473,13 +477,7 @@ class Grammar:
             return Problem(f'This form belongs to a command I no longer know ("{_clip(command)}").')
         fields = syntax.model.model_fields
         raw = {k: v.strip() for k, v in values.items() if k in fields and v and v.strip()}
-        for param in syntax.params:
-            # "34%" in a number field reads as typed text does: the number, and its unit.
-            if param.with_unit and param.field in raw and "unit" not in raw:
-                raw[param.field], unit = split_unit(raw[param.field])
-                if unit:
-                    raw["unit"] = unit
-        outcome = self._build(syntax, raw)
+        outcome = self._build(syntax, _units_apart(syntax, raw))
         if isinstance(outcome, Problem):
             return NeedsForm(self.form_for(syntax, raw, intro=outcome.message))
         return outcome

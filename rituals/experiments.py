@@ -17,7 +17,7 @@ from rituals.commands import CLEAN, Answer, Command, KpiRef, row_number
 from rituals.context import Ctx
 from rituals.dates import format_day
 from rituals.declines import WILD_IDEA
-from rituals.kpis import resolve_kpi
+from rituals.kpis import owner_of, resolve_kpi
 from rituals.messages import (
     Actions,
     Audience,
@@ -40,7 +40,7 @@ from rituals.numbers import may_see
 from rituals.people import local_today
 from rituals.permissions import may_act_for
 from storage.experiments import experiment_by_id, experiments_of
-from storage.models import Experiment, Kpi, KpiStatus, Member
+from storage.models import Experiment, Kpi, KpiStatus
 
 Idea = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=12, max_length=500), CLEAN
@@ -115,8 +115,7 @@ async def start(ctx: Ctx, cmd: StartExperiment) -> list[Reply]:
         )
     ]
     if kpi.owner_id != ctx.actor.member_id:
-        owner = await ctx.session.get(Member, kpi.owner_id)
-        assert owner is not None
+        owner = await owner_of(ctx, kpi)
         starter = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
         replies.append(
             Message(

@@ -112,11 +112,15 @@ def format_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def amount(value: Decimal, unit: str) -> str:
+    """ "12 leads", "34%", "1200 EUR": a value as people say it."""
+    number = format_number(value)
+    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
+
+
 def describe_target(target: Decimal, unit: str, cadence: Cadence) -> str:
     """ "10 leads per week", "25% per month": how people say a target."""
-    number = format_number(target)
-    amount = f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
-    return f"{amount} per {PERIOD[cadence]}"
+    return f"{amount(target, unit)} per {PERIOD[cadence]}"
 
 
 def one_line(kpi: Kpi) -> str:
@@ -170,7 +174,7 @@ async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi | Reply:
     return Message((Actions(buttons[:10], prompt=f"Several KPIs are called {ref}. Which one?"),))
 
 
-async def _owner(ctx: Ctx, kpi: Kpi) -> Member:
+async def owner_of(ctx: Ctx, kpi: Kpi) -> Member:
     owner = await ctx.session.get(Member, kpi.owner_id)
     assert owner is not None  # the foreign key guarantees it
     return owner
@@ -334,7 +338,7 @@ async def accept(ctx: Ctx, cmd: AcceptKpi) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "accept")
     if not isinstance(kpi, Kpi):
         return [kpi]
-    owner = await _owner(ctx, kpi)
+    owner = await owner_of(ctx, kpi)
     if owner.id != ctx.actor.member_id:
         return [say(f"Only {owner.display_name} can accept their own KPI.")]
     if kpi.status is KpiStatus.RETIRED:
@@ -405,7 +409,7 @@ async def activate(ctx: Ctx, cmd: ActivateKpi) -> list[Reply]:
         return [say(f"#{kpi.id} {kpi.name} is already active.")]
     if kpi.status is KpiStatus.RETIRED:
         return [say(f"#{kpi.id} {kpi.name} was retired ({kpi.retired_reason}); propose it anew.")]
-    owner = await _owner(ctx, kpi)
+    owner = await owner_of(ctx, kpi)
     if not await is_lead_of(ctx, owner.id):
         return [await refuse(ctx, f"activate {owner.display_name}'s KPI", owner, owner_may=False)]
     missing = _next_steps(kpi)
@@ -444,7 +448,7 @@ async def retire(ctx: Ctx, cmd: RetireKpi) -> list[Reply]:
         return [kpi]
     if kpi.status is KpiStatus.RETIRED:
         return [say(f"#{kpi.id} {kpi.name} is already retired ({kpi.retired_reason}).")]
-    owner = await _owner(ctx, kpi)
+    owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
         return [await refuse(ctx, f"retire {owner.display_name}'s KPI", owner, owner_may=True)]
     kpi.status = KpiStatus.RETIRED
@@ -466,7 +470,7 @@ async def answer_why(ctx: Ctx, cmd: AnswerWhy) -> list[Reply]:
     replies = await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
     kpi = await resolve_kpi(ctx, cmd.kpi, "why")
     if isinstance(kpi, Kpi) and kpi.excites == cmd.why and kpi.status is KpiStatus.PROPOSED:
-        replies += await put_to_vote(ctx, kpi, await _owner(ctx, kpi))
+        replies += await put_to_vote(ctx, kpi, await owner_of(ctx, kpi))
     return replies
 
 
@@ -479,7 +483,7 @@ async def _answer(
         return [kpi]
     if kpi.status is KpiStatus.RETIRED:
         return [say(f"#{kpi.id} {kpi.name} is retired ({kpi.retired_reason}).")]
-    owner = await _owner(ctx, kpi)
+    owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
         doing = "link a growth goal to" if column == "growth_goal" else "answer for"
         return [await refuse(ctx, f"{doing} {owner.display_name}'s KPI", owner, owner_may=True)]

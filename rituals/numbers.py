@@ -21,7 +21,7 @@ from rituals.charts import Point, noted, sparkline, trend_png
 from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, Name, ShortText
 from rituals.context import Ctx
 from rituals.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
-from rituals.kpis import describe_target, format_number, resolve_kpi
+from rituals.kpis import amount, describe_target, format_number, owner_of, resolve_kpi
 from rituals.messages import (
     Actions,
     Audience,
@@ -44,8 +44,7 @@ from rituals.messages import (
 from rituals.people import local_today
 from rituals.periods import PERIOD, Period, describe_period, parse_period, period_of
 from rituals.permissions import leads_team, may_act_for, refuse, refuse_team
-from rituals.settings import with_overrides
-from rituals.teams import TEAM, pick_team
+from rituals.teams import TEAM, pick_team, team_rituals
 from storage.kpi_values import active_team_kpis, latest_per_period, series_since, values_since
 from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
 from storage.people import membership
@@ -95,12 +94,6 @@ class ShowFalls(Command):
 # --- who may see and log ----------------------------------------------------------------------
 
 
-async def _owner(ctx: Ctx, kpi: Kpi) -> Member:
-    owner = await ctx.session.get(Member, kpi.owner_id)
-    assert owner is not None  # the foreign key guarantees it
-    return owner
-
-
 async def may_see(ctx: Ctx, kpi: Kpi) -> bool:
     """Individual numbers are their owner's and their lead's; a shared KPI's, its team's too."""
     if await may_act_for(ctx, kpi.owner_id):
@@ -117,12 +110,6 @@ def _unit_key(unit: str) -> str:
     key = unit.strip().lower()
     key = CURRENCY.get(key, key)
     return key[:-1] if len(key) > 3 and key.endswith("s") else key
-
-
-def amount(value: Decimal, unit: str) -> str:
-    """ "12 leads", "34%", "1200 EUR": a value as people say it."""
-    number = format_number(value)
-    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
 
 
 def _note_without_unit(note: str | None, unit: str) -> str | None:
@@ -146,7 +133,7 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
             else "is still a proposal: numbers are logged once a lead activates it"
         )
         return [say(f"#{kpi.id} {kpi.name} {why}.")]
-    owner = await _owner(ctx, kpi)
+    owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
         return [await refuse(ctx, f"log {owner.display_name}'s numbers", owner, owner_may=True)]
     if cmd.value is None:
@@ -253,9 +240,8 @@ def _question(ctx: Ctx, kpi: Kpi, cmd: LogValue, period: Period, doubt: str) -> 
 async def _threshold(ctx: Ctx, kpi: Kpi) -> int:
     """The decline threshold of the KPI's team (its own settings over app.yaml's)."""
     team = await ctx.session.get(Team, kpi.team_id) if kpi.team_id is not None else None
-    if team is None:
-        return ctx.settings.rituals.decline_threshold_percent
-    return with_overrides(ctx.settings.rituals, team.settings).decline_threshold_percent
+    rituals = team_rituals(ctx, team) if team is not None else ctx.settings.rituals
+    return rituals.decline_threshold_percent
 
 
 async def _told(
@@ -326,7 +312,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "trend")
     if not isinstance(kpi, Kpi):
         return [kpi]
-    owner = await _owner(ctx, kpi)
+    owner = await owner_of(ctx, kpi)
     if not await may_see(ctx, kpi):
         return [
             await refuse(
@@ -432,7 +418,7 @@ async def falls(ctx: Ctx, cmd: ShowFalls) -> list[Reply]:
         return [team]
     if not await leads_team(ctx, team):
         return [await refuse_team(ctx, "see which of its KPIs are falling", team)]
-    threshold = with_overrides(ctx.settings.rituals, team.settings).decline_threshold_percent
+    threshold = team_rituals(ctx, team).decline_threshold_percent
     found = await team_declines(
         ctx.session, ctx.actor.workspace_id, team.id, await local_today(ctx), threshold
     )

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.commands import Command, KpiRef, Name, Reason
 from rituals.context import Ctx
-from rituals.kpis import describe_target, format_number, resolve_kpi
+from rituals.kpis import describe_target, format_number, owner_of, resolve_kpi
 from rituals.messages import (
     Actions,
     Audience,
@@ -40,7 +40,7 @@ from rituals.people import local_today
 from rituals.periods import describe_period, period_of
 from rituals.permissions import may_act_for, refuse
 from storage.kpis import live_kpis_of
-from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, Member, ReviewVerdict
+from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, ReviewVerdict
 from storage.reviews import quarter_of_team, saved_review
 from storage.roster import TeamRow
 
@@ -83,8 +83,7 @@ async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "review")
     if not isinstance(kpi, Kpi):
         return [kpi]
-    owner = await ctx.session.get(Member, kpi.owner_id)
-    assert owner is not None
+    owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
         return [await refuse(ctx, f"review {owner.display_name}'s KPI", owner, owner_may=True)]
     if kpi.status is not KpiStatus.ACTIVE:
