@@ -273,7 +273,7 @@ async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:
     """Post the proposal to its team's channel for the team to back or question, once the
     proposer has said what excites them about it. From then on it is the team's KPI: they
     see its numbers."""
-    if kpi.shared or not kpi.excites or kpi.team_id is None:
+    if kpi.shared or not kpi.excites or kpi.team_id is None or kpi.status is not KpiStatus.PROPOSED:
         return []
     team = await ctx.session.get(Team, kpi.team_id)
     if team is None or not team.channel_id:
@@ -467,11 +467,7 @@ async def answer_outcome(ctx: Ctx, cmd: AnswerOutcome) -> list[Reply]:
 
 
 async def answer_why(ctx: Ctx, cmd: AnswerWhy) -> list[Reply]:
-    replies = await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
-    kpi = await resolve_kpi(ctx, cmd.kpi, "why")
-    if isinstance(kpi, Kpi) and kpi.excites == cmd.why and kpi.status is KpiStatus.PROPOSED:
-        replies += await put_to_vote(ctx, kpi, await owner_of(ctx, kpi))
-    return replies
+    return await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
 
 
 async def _answer(
@@ -489,7 +485,8 @@ async def _answer(
         return [await refuse(ctx, f"{doing} {owner.display_name}'s KPI", owner, owner_may=True)]
     setattr(kpi, column, answer)
     await ctx.session.flush()
-    return [Message((*_card(kpi, owner, f"{saved}: #{kpi.id}"), *_next_steps(kpi)))]
+    card = Message((*_card(kpi, owner, f"{saved}: #{kpi.id}"), *_next_steps(kpi)))
+    return [card, *await put_to_vote(ctx, kpi, owner)]
 
 
 async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:
