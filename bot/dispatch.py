@@ -143,7 +143,11 @@ class Dispatcher:
                 syntax = self.grammar.find(reply.command)
                 if syntax is None:
                     raise LookupError(f"a ritual asked for the form of unknown {reply.command!r}")
-                out.append(self.grammar.form_for(syntax, reply.values, reply.intro, reply.required))
+                out.append(
+                    self.grammar.form_for(
+                        syntax, reply.values, reply.intro, reply.required, reply.options
+                    )
+                )
             else:
                 out.append(reply)
         return out

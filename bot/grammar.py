@@ -201,8 +201,20 @@ def parse_person(raw: str) -> dict[str, str]:
 
 
 def parse_people(raw: str) -> list[dict[str, str]]:
-    """ "@ana @ben", "<@U1|Ana Lima>, @ben": mentions separated by spaces or commas."""
-    return [parse_person(m) for m in re.findall(r"<[^>]*>|[^\s,]+", raw)]
+    """ "@ana @ben", "<@U1|Ana Lima>, @ben": mentions separated by spaces or commas.
+
+    With a comma anywhere, only commas separate, so full names survive ("@Ana Ruiz, @Ben
+    Okafor", as a Teams card is filled in)."""
+    if "," not in re.sub(r"<[^>]*>", "", raw):
+        return [parse_person(m) for m in re.findall(r"<[^>]*>|[^\s,]+", raw)]
+    found = []
+    for part in re.findall(r"(?:<[^>]*>|[^,])+", raw):
+        mentions = re.findall(r"<[^>]*>", part)
+        if mentions and not re.sub(r"<[^>]*>|\s", "", part):
+            found += [parse_person(m) for m in mentions]  # "<@U1> <@U2>" between two commas
+        elif part.strip():
+            found.append(parse_person(part.strip()))
+    return found
 
 
 def parse_kpi(raw: str) -> KpiRef:
@@ -508,6 +520,7 @@ class Grammar:
         known: Mapping[str, str],
         intro: str,
         required: Collection[str] = (),
+        options: Mapping[str, tuple[str, ...]] | None = None,
     ) -> Form:
         """The command's form: one field per model field, in the model's order.
 
@@ -528,6 +541,8 @@ class Grammar:
             field = self._form_field(name, info, kind, known.get(name))
             if name in required:
                 field = dataclasses.replace(field, required=True)
+            if options and options.get(name):
+                field = dataclasses.replace(field, kind=FieldKind.CHOICE, options=options[name])
             fields.append(field)
         return Form(
             title=syntax.form_title or syntax.summary,
@@ -542,6 +557,7 @@ class Grammar:
         form_kind = {
             Kind.NUMBER: FieldKind.NUMBER,
             Kind.PERSON: FieldKind.PERSON,
+            Kind.PEOPLE: FieldKind.PEOPLE,
             Kind.CHOICE: FieldKind.CHOICE,
             Kind.KPI: FieldKind.TEXT,
         }.get(kind, FieldKind.LONG_TEXT if limit > 100 else FieldKind.TEXT)

@@ -186,6 +186,9 @@ class FieldKind(enum.StrEnum):
     NUMBER = "number"
     CHOICE = "choice"
     PERSON = "person"
+    # One or more people. Its value is in the grammar's text form ("<@U1> <@U2>", "@ana @ben"),
+    # and its `max_length` is the command's limit on how many people, not on characters.
+    PEOPLE = "people"
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,8 @@ class FormRequest:
     # Fields the ritual needs though the command leaves them optional (so that naming only
     # what it is about opens the form, with what it is about in the intro).
     required: tuple[str, ...] = ()
+    # Choices only the settings know (app.yaml's rewards, say), for a free-text field.
+    options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # What a ritual may answer with, and what reaches a platform (form requests become forms).

@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.commands import build_grammar
-from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem
+from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, parse_people
 from bot.tokens import Token, TokenError, tokenize
 from rituals.commands import KpiRef, PersonRef
 from rituals.kpis import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
-from rituals.messages import Form, Message
+from rituals.messages import FieldKind, Form, Message
+from rituals.teams import AddMembers
 from storage.models import Cadence
 
 grammar = build_grammar("/kpi")
@@ -319,6 +320,23 @@ def test_a_form_for_an_unknown_command_is_a_problem() -> None:
     assert isinstance(grammar.from_form("selfdestruct", {}), Problem)
 
 
+def test_a_field_for_several_people_is_a_people_field_that_reads_back_as_mentions() -> None:
+    syntax = grammar.find("team add")
+    assert syntax is not None
+    form = grammar.form_for(syntax, {"people": "<@U0ANA> <@U0BEN|Ben>"}, intro="")
+    people = {f.name: f for f in form.fields}["people"]
+    assert people.kind is FieldKind.PEOPLE
+    assert people.value == "<@U0ANA> <@U0BEN|Ben>"
+    assert people.max_length == 20  # the model's limit on how many people
+    submitted = grammar.from_form("team add", {"people": "<@U0ANA> <@U0BEN>", "team": "Growth"})
+    assert isinstance(submitted, Parsed)
+    assert submitted.command == AddMembers(
+        people=(PersonRef(platform_user_id="U0ANA"), PersonRef(platform_user_id="U0BEN")),
+        team="Growth",
+    )
+    assert submitted.text == "team add <@U0ANA> <@U0BEN> in Growth"
+
+
 # --- help is generated from the grammar -------------------------------------------------------
 
 
@@ -347,3 +365,22 @@ def test_help_on_a_topic_and_on_nothing_known() -> None:
     unknown = grammar.help("astrology")
     assert isinstance(unknown, Message)
     assert 'There is no help on "astrology"' in unknown.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("@ana @ben", [{"name": "ana"}, {"name": "ben"}]),
+        ("<@U1|Ana Lima> <@U2>", [{"platform_user_id": "U1"}, {"platform_user_id": "U2"}]),
+        ("@Ana Ruiz, @Ben Okafor", [{"name": "Ana Ruiz"}, {"name": "Ben Okafor"}]),
+        (
+            "<@U1> <@U2>, Ben Okafor",
+            [{"platform_user_id": "U1"}, {"platform_user_id": "U2"}, {"name": "Ben Okafor"}],
+        ),
+        ("ana,, ben,", [{"name": "ana"}, {"name": "ben"}]),
+    ],
+)
+def test_several_people_split_on_commas_when_there_are_any_so_full_names_survive(
+    typed: str, expected: list[dict[str, str]]
+) -> None:
+    assert parse_people(typed) == expected

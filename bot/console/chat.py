@@ -22,6 +22,7 @@ from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.render import render_message
 from bot.delivery import Result, Sent
 from bot.dispatch import Dispatcher, Identity
+from bot.grammar import parse_people
 from bot.payload import decode
 from bot.scheduler import Scheduling
 from rituals.context import ShiftedClock
@@ -307,6 +308,8 @@ def _describe(field: FormField) -> str:
         notes.append(f"up to {field.max_length} characters")
     if field.kind is FieldKind.PERSON:
         notes.append("@name")
+    if field.kind is FieldKind.PEOPLE:
+        notes.append(f"@names like @ana @ben, up to {field.max_length}")
     if field.hint:
         notes.insert(0, field.hint)
     current = f" [{field.value}]" if field.value else ""
@@ -317,6 +320,14 @@ def _check(field: FormField, answer: str) -> str | None:
     """What is wrong with an answer that the form itself can tell, before submitting."""
     if not answer:
         return "This one is needed." if field.required else None
+    if field.kind is FieldKind.PEOPLE:
+        # Counted as the grammar will split them, since max_length here counts people.
+        named = len(parse_people(answer))
+        if not named and field.required:
+            return "Name at least one person, like @ana."
+        if named > field.max_length:
+            return f"That is {named} people; name at most {field.max_length}."
+        return None
     if len(answer) > field.max_length:
         return f"That is {len(answer)} characters; keep it to {field.max_length}."
     if field.options and _chosen(field, answer) not in field.options:

@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
+    UserMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -64,6 +65,8 @@ BUTTON_ACTION = re.compile(r"^run-\d+$")
 VALUE_ACTION = "value"
 # A user mention as Slack escapes it: <@U123> or <@U123|name>.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# What may stand between the mentions of several people, as the grammar reads them.
+_BETWEEN_MENTIONS = re.compile(r"[\s,]*")
 
 
 def escape(text: str) -> str:
@@ -289,12 +292,20 @@ def _input(f: m.FormField) -> InputBlock:
     elif f.kind is m.FieldKind.PERSON and (f.value is None or person):
         initial_user = person.group(1) if person else None
         element = UserSelectElement(action_id=VALUE_ACTION, initial_user=initial_user)
+    elif f.kind is m.FieldKind.PEOPLE and (users := _users(f.value)) is not None:
+        element = UserMultiSelectElement(
+            action_id=VALUE_ACTION,
+            initial_users=users or None,
+            max_selected_items=f.max_length,
+        )
     else:
+        # A PEOPLE field's max_length counts people, not characters: the grammar checks it.
+        limit = INPUT_MAX if f.kind is m.FieldKind.PEOPLE else min(f.max_length, INPUT_MAX)
         element = PlainTextInputElement(
             action_id=VALUE_ACTION,
             multiline=f.kind is m.FieldKind.LONG_TEXT,
-            max_length=min(f.max_length, INPUT_MAX),
-            initial_value=clip(f.value, min(f.max_length, INPUT_MAX)) if f.value else None,
+            max_length=limit,
+            initial_value=clip(f.value, limit) if f.value else None,
         )
     return InputBlock(
         block_id=f.name,
@@ -303,6 +314,19 @@ def _input(f: m.FormField) -> InputBlock:
         element=element,
         optional=not f.required,
     )
+
+
+def _users(value: str | None) -> list[str] | None:
+    """The user ids of a value made only of Slack mentions, for a picker to start from.
+
+    None when the value also names someone by a typed name ("@ana"): a picker cannot show a
+    name Slack has not resolved, so the value stays editable text, as it was typed.
+    """
+    if not value:
+        return []
+    if not _BETWEEN_MENTIONS.fullmatch(MENTION.sub(" ", value)):
+        return None
+    return list(dict.fromkeys(MENTION.findall(value)))
 
 
 def form_values(state: Mapping[str, Any]) -> dict[str, str]:
@@ -314,6 +338,9 @@ def form_values(state: Mapping[str, Any]) -> dict[str, str]:
         if element.get("type") == "users_select":
             user = element.get("selected_user")
             value = f"<@{user}>" if user else None
+        elif element.get("type") == "multi_users_select":
+            users = [u for u in element.get("selected_users") or [] if isinstance(u, str) and u]
+            value = " ".join(f"<@{u}>" for u in users)
         elif element.get("type") == "static_select":
             value = (element.get("selected_option") or {}).get("value")
         else:

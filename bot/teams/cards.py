@@ -444,12 +444,20 @@ def render_form(form: m.Form) -> Json:
     return card
 
 
-_PLACEHOLDERS = {m.FieldKind.NUMBER: "a number", m.FieldKind.PERSON: "@name"}
+_PLACEHOLDERS = {
+    m.FieldKind.NUMBER: "a number",
+    m.FieldKind.PERSON: "@name",
+    m.FieldKind.PEOPLE: "@name, @name",
+}
 
 
 def _input(f: m.FormField) -> Json:
-    """One input. A number is free text because the grammar reads units ("12%"); a person is
-    typed as @name, which the grammar resolves like any typed mention."""
+    """One input. A number is free text because the grammar reads units ("12%"); a person, or
+    several, is typed as @name, which the grammar resolves like any typed mention.
+
+    Several people are typed rather than picked: Teams' people picker works only in its desktop
+    and web clients, and answers with directory ids of people the bot may never have met.
+    """
     element: Json
     if f.kind is m.FieldKind.CHOICE and f.options:
         options = f.options[:CHOICES]
@@ -461,13 +469,15 @@ def _input(f: m.FormField) -> Json:
         if f.value in options:
             element["value"] = f.value
     else:
-        element = {"type": "Input.Text", "maxLength": f.max_length}
+        element = {"type": "Input.Text"}
+        if f.kind is not m.FieldKind.PEOPLE:  # whose max_length counts people, not characters
+            element["maxLength"] = f.max_length
         if f.kind is m.FieldKind.LONG_TEXT:
             element["isMultiline"] = True
         if f.kind in _PLACEHOLDERS:
             element["placeholder"] = _PLACEHOLDERS[f.kind]
         if f.value:
-            element["value"] = f.value[: f.max_length]
+            element["value"] = f.value[: element.get("maxLength")]
     element |= {"id": f.name, "label": f.label, "isRequired": f.required}
     if f.required:
         element["errorMessage"] = f"{f.label} is needed"
