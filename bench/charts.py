@@ -1,4 +1,5 @@
-"""How long one trend chart takes to draw: two years of weekly values, as `trend_png` gets them.
+"""How long one trend chart takes to draw: two years of weekly values, as `trend_png` gets them;
+and one tension pulse's results chart.
 
 A chart is drawn inside a command's reply, so it spends the same budget as the rest of the
 command: the target is well under 300 ms. It draws 104 weekly points (2024-W49 to 2026-W48,
@@ -7,6 +8,8 @@ seeded pseudo-random values around a target, a few of them with notes) and print
 - import: loading `rituals.charts`, matplotlib with it, once per process;
 - cold: the first chart, which also loads the font and fills matplotlib's text caches;
 - warm: the median and p95 of the next --runs charts, which is what a running bot pays;
+- pulse: the same for `pulse_png` with a team of 12's answers, PULSE_COUNTS, after one draw
+  untimed, since its fonts and caches are the trend's and already warm;
 
 each with the PNG's size. It asserts nothing.
 
@@ -27,6 +30,7 @@ WEEKS = 104
 TARGET = 45.0
 NOTES = ("a team offsite", "two people on leave", "the CRM migration", "a new hire started")
 SEED = 20261125
+PULSE_COUNTS = (1, 2, 4, 3, 2)  # answers per score 1 to 5: a team of 12, every score used
 
 
 def two_years() -> list[tuple[str, float, str | None]]:
@@ -55,7 +59,7 @@ def main() -> None:
         parser.error("give at least one run")
 
     start = time.perf_counter()
-    from rituals.charts import Point, noted, trend_png  # timed: matplotlib comes with it
+    from rituals.charts import Point, noted, pulse_png, trend_png  # timed: matplotlib with it
 
     import_ms = (time.perf_counter() - start) * 1000
     points = [Point(*week) for week in two_years()]
@@ -77,6 +81,16 @@ def main() -> None:
     print(f"{'import':<8}{import_ms:.2f}")
     print(row("cold", cold_ms, None, len(png)))
     print(row("warm", statistics.median(timings), p95, len(png)))
+
+    def pulse() -> tuple[float, bytes]:
+        start = time.perf_counter()
+        png = pulse_png("How does chasing Qualified leads feel right now?", PULSE_COUNTS)
+        return (time.perf_counter() - start) * 1000, png
+
+    _, pulse_bytes = pulse()
+    pulse_timings = sorted(pulse()[0] for _ in range(args.runs))
+    pulse_p95 = pulse_timings[math.ceil(len(pulse_timings) * 0.95) - 1]
+    print(row("pulse", statistics.median(pulse_timings), pulse_p95, len(pulse_bytes)))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Pictures of KPI numbers: a trend chart for chats that show images, a sparkline for the rest.
+"""Pictures of KPI numbers: a trend chart for chats that show images, a sparkline for the rest;
+and the same two for a tension pulse's answers, a bar chart and lines of blocks.
 
 A column of numbers hides the shape people need to see: is it climbing, did it dip, how far from
-the target. The chart is drawn with matplotlib's object API on an Agg canvas of its own, never
-pyplot and never the global rcParams, because rituals run concurrently and pyplot's current-figure
-state and global styles would leak between them. Every style is passed per call for the same
-reason, so a chart looks the same whatever else the process has configured.
+the target, how a team's answers spread. Every chart is drawn with matplotlib's object API on an
+Agg canvas of its own, never pyplot and never the global rcParams, because rituals run
+concurrently and pyplot's current-figure state and global styles would leak between them. Every
+style is passed per call for the same reason, so a chart looks the same whatever else the process
+has configured.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from dataclasses import dataclass
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 MAX_LABELS = 8  # more x labels than this collide at 8 inches wide ("2026-W48" is ~0.6 inch)
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 52  # a year of weeks: fits a terminal line with room for the KPI's name
+# The tension pulse's scores 1 to 5 in words, for the chart and for the messages that explain it.
+PULSE_WORDS = ("crushing", "heavy", "okay", "good", "energising")
+PULSE_BAR_WIDTH = 20  # the console's longest pulse bar, in blocks
 
 LINE = "#2563eb"
 NOTE = "#ea580c"
@@ -141,6 +147,107 @@ def _fewer_colours(png: bytes) -> bytes:
     out = io.BytesIO()
     palette.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _checked(counts: Sequence[int]) -> list[int]:
+    """The counts as a list, refused unless they can be a pulse's answers.
+
+    A wrong length or a negative count means the caller mixed something up, and no answers at all
+    would be a mean of nothing and a chart of empty bars: all better refused than drawn.
+    """
+    answers = list(counts)
+    if len(answers) != len(PULSE_WORDS):
+        raise ValueError(
+            f"a pulse has {len(PULSE_WORDS)} counts, one per score; got {len(answers)}"
+        )
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in answers):
+        raise ValueError(f"a pulse's counts are whole numbers of answers, 0 or more; got {answers}")
+    if sum(answers) < 1:
+        raise ValueError("a pulse with no answers has no results to show")
+    return answers
+
+
+def mean_score(counts: Sequence[int]) -> float:
+    """The mean of the answers, from the counts per score.
+
+    The chart marks it and the messages say it, so both take it from here and cannot disagree.
+    """
+    answers = _checked(counts)
+    return sum(score * n for score, n in enumerate(answers, start=1)) / sum(answers)
+
+
+def pulse_png(title: str, counts: Sequence[int]) -> bytes:
+    """PNG of how many answered each score, with the mean dashed.
+
+    Only the counts are drawn, never who answered what. It is small (600x300) because it sits
+    inline in a Teams card beside the question, and the y axis counts people, so whole numbers.
+    """
+    answers = _checked(counts)
+    mean = mean_score(answers)
+    scores = range(1, len(answers) + 1)
+
+    fig = Figure(figsize=(6, 3), dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_facecolor("white")
+    bars = ax.bar(scores, answers, width=0.6, color=LINE, zorder=3)
+    # On white and over the mean's line, which a whole-number mean runs through the middle of.
+    for count in ax.bar_label(bars, padding=2, fontsize=9):
+        count.set(zorder=5, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"})
+
+    ax.axvline(mean, color=NOTE, linestyle="--", linewidth=1.5, zorder=4)
+    right = mean > 4.5  # near the right edge the label would run out of the plot: put it left
+    ax.annotate(
+        f"mean {mean:.1f}",
+        (mean, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(-4 if right else 4, -2),
+        textcoords="offset points",
+        ha="right" if right else "left",
+        va="top",
+        fontsize=9,
+        color=NOTE,
+        in_layout=False,  # inside the plot, in the headroom above the bars: no need to measure
+    )
+
+    ax.set_xlim(0.4, len(answers) + 0.6)
+    ax.set_ylim(0, max(answers) * 1.4)  # headroom for the counts over the bars and the mean
+    ax.set_xticks(list(scores), [f"{s}\n{w}" for s, w in zip(scores, PULSE_WORDS, strict=True)])
+    ax.tick_params(axis="x", length=0, labelsize=9)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.tick_params(axis="y", labelsize=9)
+    ax.set_ylabel("answers", fontsize=10)
+    ax.set_title(title, fontsize=12, loc="left")
+    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
+    return _fewer_colours(buffer.getvalue())
+
+
+def pulse_bars(counts: Sequence[int]) -> str:
+    """The pulse's counts drawn with block characters, one line per score, for the console.
+
+    The console shows no pictures. A small team's answers get a block each, so the bars can be
+    counted; past PULSE_BAR_WIDTH answers the bars are scaled so the longest still fits, and any
+    score someone chose keeps at least one block so it never looks like nobody did.
+    """
+    answers = _checked(counts)
+    most = max(answers)
+    width = max(len(word) for word in PULSE_WORDS)
+    lines = []
+    for score, (word, n) in enumerate(zip(PULSE_WORDS, answers, strict=True), start=1):
+        if most <= PULSE_BAR_WIDTH:
+            blocks = n
+        else:  # rounded half up, in whole numbers, and never down to nothing
+            blocks = max(1, (2 * n * PULSE_BAR_WIDTH + most) // (2 * most)) if n else 0
+        bar = "█" * blocks + " " if blocks else ""
+        lines.append(f"{score} {word:<{width}}  {bar}{n}")
+    return "\n".join(lines)
 
 
 def sparkline(values: Sequence[float]) -> str:

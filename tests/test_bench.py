@@ -76,10 +76,11 @@ def test_the_charts_benchmark_runs(tmp_path: Path) -> None:
     assert lines[0].startswith("104 weekly points (2024-W49 to 2026-W48), ")
     assert lines[1].split() == ["chart", "median", "ms", "p95", "ms", "PNG", "KB"]
     rows = [line.split() for line in lines[2:]]
-    assert [row[0] for row in rows] == ["import", "cold", "warm"]
+    assert [row[0] for row in rows] == ["import", "cold", "warm", "pulse"]
     assert len(rows[0]) == 2
     assert rows[1][2] == "-"
-    assert all(float(figure) > 0 for figure in (*rows[0][1:], rows[1][1], rows[1][3], *rows[2][1:]))
+    figures = (*rows[0][1:], rows[1][1], rows[1][3], *rows[2][1:], *rows[3][1:])
+    assert all(float(figure) > 0 for figure in figures)
 
 
 def test_the_declines_benchmark_runs(tmp_path: Path) -> None:
