@@ -13,13 +13,16 @@ from rituals import (
     checkins,
     declines,
     experiments,
+    fails,
     home,
     kpis,
+    kudos,
     me,
     missteps,
     numbers,
     one_on_ones,
     privacy,
+    pulse,
     purpose,
     reviews,
     team_schedule,
@@ -441,12 +444,15 @@ SETTINGS_COMMANDS = (
             Param("checkin_day", "day"),
             Param("checkin_time", "time", placeholder="HH:MM"),
             Param("one_on_one_weeks", "one-on-one", placeholder="weeks", also=("1:1",)),
+            Param("pulse_weeks", "pulse-every", placeholder="weeks"),
             Param("pulse_threshold", "pulse", placeholder="answers"),
             Param("decline_threshold_percent", "decline", placeholder="percent"),
             Param("channel", "channel", placeholder="#channel"),
+            Param("recognition_channel", "recognition", placeholder="#channel"),
         ),
         examples=(
             "settings set",
+            "settings set recognition #kudos pulse-every 4",
             "settings set rituals checkin,one_on_one,pulse day tue time 09:30",
             'settings set in "Growth" one-on-one 3 channel #growth',
         ),
@@ -788,6 +794,128 @@ ONE_ON_ONE_COMMANDS = (
 )
 
 
+TEAM_ONLY_IN = Param("team", "in", placeholder="team")
+
+RECOGNITION_COMMANDS = (
+    Syntax(
+        names=("kudos", "recognise", "recognize"),
+        model=kudos.GiveKudos,
+        handler=kudos.give,
+        topic="Recognition",
+        summary="recognise someone: the KPI it helped, and how you served them",
+        params=(
+            Param("people", placeholder="@person …"),
+            Param("kpi", "kpi"),
+            Param("story", "how", placeholder="how you served them"),
+            Param("reward", "reward", placeholder="a team lunch"),
+            TEAM_ONLY_IN,
+        ),
+        examples=(kudos.EXAMPLE, "kudos @ana", "kudos"),
+        details='Generic praise ("great job", "thanks!") is refused: say what you did for '
+        "them and what it made possible. It is posted to the team's recognition channel, sent "
+        "to each of them, and opens their next one-on-one as a win. A small reward may come "
+        "with it, from app.yaml's list.",
+        form_title="Kudos",
+    ),
+    Syntax(
+        names=("fail nominate", "nominate"),
+        model=fails.Nominate,
+        handler=fails.nominate,
+        topic="Fail of the Month",
+        summary="nominate a teammate, or yourself, for a misstep and what was learned",
+        params=(
+            Param("person", placeholder="@person|me"),
+            Param("misstep", placeholder="what happened"),
+            Param("learned", "learned", placeholder="what was learned"),
+            TEAM_ONLY_IN,
+        ),
+        examples=(
+            'fail nominate @ana "sent the renewal quote to the wrong client" learned "she '
+            'built a two-step check we all use now"',
+            'fail nominate me "promised a date without asking the team" learned "I ask the team '
+            'before I promise"',
+            "fail nominate",
+        ),
+        details="A story about someone else waits for their yes before anyone else sees it; a "
+        "no is never told. In the month's last days the team votes; the winner's story is "
+        "posted with the trophy.",
+        form_title="Fail of the Month",
+    ),
+    Syntax(
+        names=("fail consent",),
+        model=fails.Consenting,
+        handler=fails.consent,
+        topic="Fail of the Month",
+        summary="say whether a story about you may go on the team's ballot",
+        params=(Param("nomination", placeholder="story number"), Param("answer")),
+        examples=("fail consent 4 yes", "fail consent 4 no"),
+    ),
+    Syntax(
+        names=("fail vote",),
+        model=fails.VoteFail,
+        handler=fails.vote,
+        topic="Fail of the Month",
+        summary="vote for the story the team learned most from; vote again to change it",
+        params=(Param("nomination", placeholder="story number"),),
+        examples=("fail vote 4",),
+        details="One vote each, secret: nobody, the lead included, sees who voted for whom.",
+    ),
+    Syntax(
+        names=("fails",),
+        model=fails.ShowFails,
+        handler=fails.show,
+        topic="Fail of the Month",
+        summary="this month's stories, and every month's trophy and lesson of a year",
+        params=(Param("year", placeholder="year"), TEAM_ONLY_IN),
+        examples=("fails", "fails 2026"),
+    ),
+    Syntax(
+        names=("pulse start",),
+        model=pulse.StartPulse,
+        handler=pulse.start,
+        topic="Tension pulse",
+        summary='ask the team "how does chasing this KPI feel right now?" (lead)',
+        params=(Param("kpi"), Param("until", "until", placeholder="fri|2026-12-04"), TEAM_ONLY_IN),
+        examples=("pulse start 3", "pulse start 3 until fri", "pulse start"),
+        details=pulse.ANONYMOUS,
+    ),
+    Syntax(
+        names=("pulse answer",),
+        model=pulse.AnswerPulse,
+        handler=pulse.answer,
+        topic="Tension pulse",
+        summary="answer the pulse: 1 (crushing) to 5 (energising), and a word if you like",
+        params=(
+            Param("score", placeholder="1-5"),
+            Param("word", placeholder="a word"),
+            Param("pulse", "pulse", placeholder="number"),
+            TEAM_ONLY_IN,
+        ),
+        examples=("pulse answer 4", "pulse answer 2 stretched"),
+        details=pulse.ANONYMOUS,
+        form_title="How does it feel?",
+    ),
+    Syntax(
+        names=("pulse",),
+        model=pulse.ShowPulse,
+        handler=pulse.show,
+        topic="Tension pulse",
+        summary="the team's pulse: how many answered, or its results",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("pulse", "pulse Growth"),
+    ),
+    Syntax(
+        names=("pulse close",),
+        model=pulse.ClosePulse,
+        handler=pulse.close,
+        topic="Tension pulse",
+        summary="close the pulse now and show its results, once enough answered (lead)",
+        params=(Param("team", "in", placeholder="team", positional=True),),
+        examples=("pulse close",),
+    ),
+)
+
+
 def build_grammar(prefix: str) -> Grammar:
     """The grammar for every platform, with help that reads the grammar it belongs to."""
 
@@ -812,6 +940,7 @@ def build_grammar(prefix: str) -> Grammar:
             *LIFE_CYCLE_COMMANDS,
             *CHECKIN_COMMANDS,
             *ONE_ON_ONE_COMMANDS,
+            *RECOGNITION_COMMANDS,
             *SETTINGS_COMMANDS,
             *NUDGE_COMMANDS,
         ),

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.checkins import digest_body, last_week_blocks
 from rituals.commands import mention_text
+from rituals.fails import ballot_blocks, vote_of
 from rituals.kpis import describe_target
 from rituals.messages import (
     Actions,
@@ -28,6 +29,7 @@ from rituals.messages import (
     Paragraph,
     rich,
 )
+from rituals.pulse import answer_blocks
 from rituals.reviews import Reviewable, prompt_blocks
 from rituals.schedule import week_monday, week_name
 from rituals.scripts import NEXT_QUESTIONS, build, summary
@@ -39,7 +41,9 @@ from storage.checkins import (
     digest_commitments,
     obstacles_of_weeks,
 )
+from storage.fails import stories
 from storage.one_on_ones import Pair, load_scripts
+from storage.pulses import open_pulses_of
 from storage.reviews import active_kpis_owned_by
 from storage.roster import SeatRow, TeamRow
 
@@ -84,7 +88,46 @@ async def details(
     out.update(await _digests(session, by_ritual["digest"]))
     out.update(await _one_on_ones(session, by_ritual["one_on_one"], now))
     out.update(await _reviews(session, by_ritual["review"]))
+    out.update(await _fails(session, by_ritual["fail_of_month"], now))
+    out.update(await _pulses(session, by_ritual["pulse"]))
     return out
+
+
+async def _fails(
+    session: AsyncSession, asked: Sequence[Asked], now: datetime
+) -> dict[str, tuple[Block, ...]]:
+    """The month's ballot: each story with a vote button, or an invitation to nominate."""
+    if not asked:
+        return {}
+    found = await stories(session, {(a.team.id, a.week) for a in asked})
+    out: dict[str, tuple[Block, ...]] = {}
+    for a in asked:
+        vote = vote_of(a.week, a.rituals, a.team.time_zone)
+        mine = [
+            s for s in found if s.nomination.team_id == a.team.id and s.nomination.month == a.week
+        ]
+        out[a.key] = (
+            Heading(f"Fail of the Month: {a.team.name}, {vote.name}"),
+            Paragraph(rich("Who learned the most from a misstep this month? One vote each.")),
+            *ballot_blocks(mine, vote, a.seat.member_id, now),
+        )
+    return out
+
+
+async def _pulses(session: AsyncSession, asked: Sequence[Asked]) -> dict[str, tuple[Block, ...]]:
+    """The team's open pulse, with a button per score."""
+    if not asked:
+        return {}
+    pulses = {
+        p.team_id: p
+        for p in await open_pulses_of(session, {a.team.id for a in asked})
+        if p.closed_at is None
+    }
+    return {
+        a.key: tuple(answer_blocks(pulses[a.team.id], a.team.name, a.team.time_zone))
+        for a in asked
+        if a.team.id in pulses
+    }
 
 
 async def _reviews(session: AsyncSession, asked: Sequence[Asked]) -> dict[str, tuple[Block, ...]]:

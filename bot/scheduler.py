@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
@@ -33,9 +34,11 @@ from bot.payload import encode
 from rituals.checkins import reminder
 from rituals.context import Clock
 from rituals.experiments import review_reminder
+from rituals.fails import Vote, closing_blocks, month_of, previous_month, vote_of
 from rituals.messages import Audience, Block, Message, Note
 from rituals.nudges import Prompt, compose
 from rituals.periods import period_of
+from rituals.pulse import OPEN_DAYS, OUR_KPIS, closing_time, question, results, sealed_note
 from rituals.purpose import post_blocks
 from rituals.reviews import REVIEW_DAYS, quarter_outcomes, summary
 from rituals.schedule import (
@@ -56,8 +59,10 @@ from rituals.settings import RitualSettings, TeamRituals, with_overrides
 from storage.checkins import CommitmentRow, due_commitments
 from storage.engine import make_sessionmaker
 from storage.experiments import DueExperiment, due_experiments
+from storage.fails import close_month, closed_among
 from storage.models import Cadence, NudgeOutcome, OutboxStatus, Platform, Role
 from storage.outbox import budget_used, decided_keys, enqueue, queued_keys, record_nudges
+from storage.pulses import closing_pulses, new_pulse, open_pulses_of
 from storage.purposes import answers_to, closing_purposes
 from storage.reviews import active_kpis_owned_by, teams_reviewing
 from storage.roster import SeatRow, TeamRow, seats_on, teams_on
@@ -142,6 +147,7 @@ class Planner:
             periods = {o.period for c in crews for _, occs in c.rules for o in occs.values()}
             known = await decided_keys(session, rituals, periods)
             fresh = await _nothing_to_review(session, self._candidates(crews, now, known))
+            fresh = await _open_pulses(session, fresh, now)
             await self._settle(session, fresh, now, report)
             await self._remind(session, teams, seats, now, report)
             await self._post(session, teams, seats, crews, now, report)
@@ -439,6 +445,8 @@ class Planner:
             row = _post_row(team, leads.get(team.id), key, "review", summarised, now)
             if row is not None:
                 rows.append(row)
+        rows += await _close_pulses(session, served, leads, now)
+        rows += await _close_fail_months(session, crews, leads, now)
         await enqueue(session, rows)
         report.messages += len(rows)
 
@@ -489,6 +497,116 @@ async def _nothing_to_review(session: AsyncSession, fresh: list[Candidate]) -> l
                 c = replace(c, decision=nothing)
         out.append(c)
     return out
+
+
+async def _open_pulses(
+    session: AsyncSession, fresh: list[Candidate], now: datetime
+) -> list[Candidate]:
+    """A scheduled pulse opens with the first of its prompts that is due, once per team and
+    period, so every prompt's buttons answer the same pulse. While a pulse the lead started is
+    open, the schedule adds none: the lead's pulse asked everyone already."""
+    due = [c for c in fresh if c.occ.ritual == "pulse" and c.decision.verdict is Verdict.DUE]
+    if not due:
+        return fresh
+    due_keys = {c.key for c in due}
+    found = await open_pulses_of(session, {c.team.id for c in due}, {c.occ.period for c in due})
+    scheduled = {(p.team_id, p.period): p for p in found if p.period is not None}
+    running = {p.team_id: p for p in found if p.closed_at is None}
+    for c in due:
+        key = (c.team.id, c.occ.period)
+        if key in scheduled or c.team.id in running:
+            continue
+        rituals = c.crew.rituals
+        closes = closing_time(
+            c.occ.day + timedelta(days=OPEN_DAYS), c.team.time_zone, rituals.checkin_time
+        )
+        pulse = new_pulse(
+            c.team.workspace_id,
+            c.team.id,
+            question(OUR_KPIS),
+            rituals.pulse_threshold,
+            now,
+            closes,
+            period=c.occ.period,
+        )
+        try:
+            async with session.begin_nested():  # a replica may open the same one this moment
+                session.add(pulse)
+        except IntegrityError:
+            continue
+        scheduled[key] = running[c.team.id] = pulse
+    out = []
+    for c in fresh:
+        if c.key in due_keys:
+            mine = scheduled.get((c.team.id, c.occ.period))
+            if mine is None and c.team.id not in running:
+                continue  # opened by another process just now: the next tick sends it
+            if mine is None or mine.closed_at is not None:
+                why = "another pulse is open" if mine is None else "the pulse closed already"
+                c = replace(c, decision=Decision(Verdict.SKIPPED, c.decision.at, why))
+        out.append(c)
+    return out
+
+
+async def _close_pulses(
+    session: AsyncSession,
+    served: Mapping[int, TeamRow],
+    leads: Mapping[int, SeatRow],
+    now: datetime,
+) -> list[dict[str, object]]:
+    """Pulses whose time is up: the results to the team when enough answered, else a word to
+    the lead that they stay sealed."""
+    rows = []
+    for pulse in await closing_pulses(session, list(served), now):
+        team, lead = served[pulse.team_id], leads.get(pulse.team_id)
+        count = sum(pulse.counts)
+        pulse.closed_at, pulse.shown = now, count >= pulse.threshold
+        key = f"pulse:{pulse.id}"
+        row: dict[str, object] | None = None
+        if pulse.shown:
+            blocks = (await results(pulse, team.name)).blocks
+            row = _post_row(team, lead, key, "pulse", blocks, now)
+        elif lead is not None:
+            sealed = Message(
+                tuple(sealed_note(pulse, team.name, count)),
+                audience=Audience.DM,
+                to=seat_mention(lead),
+            )
+            row = _dm_row(team, lead, "pulse", key, sealed, None, now)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+async def _close_fail_months(
+    session: AsyncSession, crews: list[Crew], leads: Mapping[int, SeatRow], now: datetime
+) -> list[dict[str, object]]:
+    """Last month's Fail of the Month, once its vote closed: votes counted into the stories,
+    who voted for whom forgotten, the month archived, and the trophy posted."""
+    ending: dict[tuple[int, str], tuple[Crew, Vote]] = {}
+    for crew in crews:
+        if not any(rule.ritual == "fail_of_month" for rule, _ in crew.rules):
+            continue
+        team = crew.team
+        this = month_of(now, team.time_zone)
+        vote = vote_of(previous_month(this), crew.rituals, team.time_zone)
+        if vote.closes <= now and team.created_at < vote.closes:
+            ending[(team.id, vote.month)] = (crew, vote)
+    done = await closed_among(session, set(ending))
+    rows = []
+    for (team_id, month), (crew, vote) in ending.items():
+        if (team_id, month) in done:
+            continue
+        team = crew.team
+        winners = await close_month(session, team.workspace_id, team.id, month, now)
+        if winners is None:
+            continue
+        blocks = closing_blocks(team.name, vote, winners)
+        key = f"fail-month:{team.id}:{month}"
+        row = _post_row(team, leads.get(team.id), key, "fail_of_month", blocks, now)
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)

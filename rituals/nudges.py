@@ -26,7 +26,14 @@ from rituals.messages import (
 )
 
 # Lower goes first: when the weekly budget allows only some, these are the ones sent alone.
-PRIORITY = {"checkin": 1, "digest": 1, "one_on_one": 2, "fail_of_month": 3, "review": 3}
+PRIORITY = {
+    "checkin": 1,
+    "digest": 1,
+    "one_on_one": 2,
+    "fail_of_month": 3,
+    "pulse": 3,
+    "review": 3,
+}
 
 MANNERS = (
     "Nudges follow your time zone, working days and quiet hours. `snooze 2h`, `skip week`, "
@@ -128,8 +135,32 @@ def _review(p: Prompt) -> list[Block]:
     ]
 
 
-# The rituals whose prompts exist today; Fail of the Month adds its own here.
-BODY = {"checkin": _checkin, "digest": _digest, "one_on_one": _one_on_one, "review": _review}
+def _fail_of_month(p: Prompt) -> list[Block]:
+    if p.details:
+        return list(p.details)
+    return [
+        Heading(f"Fail of the Month: {p.team}"),
+        Paragraph(rich("The vote is open: `fails` shows the stories, one vote each.")),
+    ]
+
+
+def _pulse(p: Prompt) -> list[Block]:
+    if p.details:
+        return list(p.details)
+    return [
+        Heading(f"Tension pulse: {p.team}"),
+        Paragraph(rich("How does chasing our KPIs feel right now? `pulse` shows the question.")),
+    ]
+
+
+BODY = {
+    "checkin": _checkin,
+    "digest": _digest,
+    "one_on_one": _one_on_one,
+    "fail_of_month": _fail_of_month,
+    "pulse": _pulse,
+    "review": _review,
+}
 
 ACTIONS = Actions(
     (

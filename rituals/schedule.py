@@ -58,6 +58,14 @@ def team_rules(rituals: TeamRituals, team_created: date) -> list[Rule]:
             days_before_end=rituals.vote_days,
         ),
         "review": Rule("review", "quarterly", rituals.checkin_day, rituals.checkin_time),
+        "pulse": Rule(
+            "pulse",
+            "weekly",
+            rituals.checkin_day,
+            rituals.checkin_time,
+            every=rituals.pulse_weeks,
+            anchor=anchor,
+        ),
     }
     return [rules[name] for name in rituals.enabled if name in rules and name in BODY]
 

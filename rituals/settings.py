@@ -191,7 +191,11 @@ class TeamRituals(_Strict):
     one_on_one_time: ClockTime = "10:00"
     # The Fail of the Month vote opens this many days before the month ends, at check-in time.
     vote_days: int = Field(3, ge=1, le=10)
+    # The tension pulse opens on the check-in day every this many weeks, when switched on.
+    pulse_weeks: int = Field(2, ge=1, le=8)
     pulse_threshold: int = Field(3, ge=3, le=50)
+    # Where kudos are posted; the team's home channel when not set.
+    recognition_channel: str | None = Field(None, max_length=80)
     decline_threshold_percent: int = Field(20, ge=5, le=90)
 
     @field_validator("enabled", mode="before")
@@ -218,6 +222,7 @@ GRACE_HOURS: dict[str, int] = {
     "commitment": 24,
     "experiment": 24,
     "fail_of_month": 24,
+    "pulse": 24,
     "review": 72,
 }
 
@@ -288,6 +293,61 @@ class CheckinSettings(_Strict):
         return kept
 
 
+# Praise that says nothing of how anyone was served. app.yaml's list replaces this one.
+GENERIC_PRAISE: tuple[str, ...] = (
+    "great job",
+    "good job",
+    "nice job",
+    "great work",
+    "good work",
+    "nice work",
+    "well done",
+    "awesome",
+    "amazing",
+    "great",
+    "thanks",
+    "thank you",
+    "thx",
+    "kudos",
+    "you rock",
+    "rock star",
+    "rockstar",
+    "legend",
+    "keep it up",
+    "keep up the good work",
+    "shout out",
+    "shoutout",
+    "for everything",
+    "as always",
+    "you are the best",
+    "you're the best",
+)
+
+
+class RecognitionSettings(_Strict):
+    """app.yaml's `recognition` section: what a kudos must say, and what it may come with."""
+
+    # Small, symbolic rewards a kudos may name; never money.
+    rewards: tuple[str, ...] = (
+        "a handwritten note",
+        "a team lunch",
+        "first pick of the next project",
+    )
+    # A story made only of these (and filler) is generic praise, refused with a request for
+    # how the giver served the recipient.
+    generic_praise: tuple[str, ...] = GENERIC_PRAISE
+
+    @field_validator("rewards", "generic_praise")
+    @classmethod
+    def _some(cls, items: tuple[str, ...]) -> tuple[str, ...]:
+        kept = tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
+        if not kept:
+            raise ValueError("name at least one")
+        if any(len(i) > 80 for i in kept):
+            raise ValueError("keep each to 80 characters")
+        return kept
+
+
 class RitualSettings(_Strict):
     """Everything non-secret the rituals need, as app.yaml states it."""
 
@@ -296,6 +356,7 @@ class RitualSettings(_Strict):
     rituals: TeamRituals = TeamRituals()
     nudges: NudgeSettings = NudgeSettings()
     checkins: CheckinSettings = CheckinSettings()
+    recognition: RecognitionSettings = RecognitionSettings()
 
 
 def check_personal_hours(work_hours: tuple[str, str], quiet_hours: tuple[str, str]) -> str | None:

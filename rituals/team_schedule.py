@@ -53,6 +53,7 @@ LABELS = {
     "one_on_one": "One-on-one",
     "fail_of_month": "Fail of the Month vote",
     "review": "Quarterly review",
+    "pulse": "Tension pulse",
 }
 
 # The ritual each schedule setting belongs to, to warn when a lead times one that is off.

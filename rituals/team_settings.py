@@ -68,6 +68,9 @@ class ChangeTeamSettings(Command):
     one_on_one_weeks: int | None = Field(
         None, title="One-on-one every N weeks", ge=1, le=8, description="1 to 8"
     )
+    pulse_weeks: int | None = Field(
+        None, title="Pulse every N weeks", ge=1, le=8, description="on the check-in day"
+    )
     pulse_threshold: int | None = Field(
         None, title="Pulse answers needed", ge=3, le=50, description="results show from 3 answers"
     )
@@ -75,6 +78,9 @@ class ChangeTeamSettings(Command):
         None, title="Decline threshold %", ge=5, le=90, description="a drop this big is a decline"
     )
     channel: ChannelId | None = Field(None, title="Home channel", description="e.g. #growth")
+    recognition_channel: ChannelId | None = Field(
+        None, title="Recognition channel", description="where kudos go; the home channel if empty"
+    )
 
 
 def _view(ctx: Ctx, team: Team, title: str) -> Message:
@@ -85,9 +91,13 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
         ("Check-in", cadence["checkin"]),
         ("One-on-ones", cadence["one_on_one"]),
         ("Fail of the Month vote", cadence["fail_of_month"]),
-        ("Pulse answers needed", str(rituals.pulse_threshold)),
+        ("Pulse", f"every {rituals.pulse_weeks} weeks; results from {rituals.pulse_threshold}"),
         ("Decline threshold", f"{rituals.decline_threshold_percent}%"),
         ("Home channel", f"#{team.channel_id}" if team.channel_id else "none yet"),
+        (
+            "Recognition channel",
+            f"#{rituals.recognition_channel}" if rituals.recognition_channel else "the home one",
+        ),
     )
     return Message(
         (
@@ -141,7 +151,13 @@ def _current(ctx: Ctx, team: Team) -> dict[str, str]:
         "checkin_day": rituals.checkin_day,
         "checkin_time": rituals.checkin_time,
         "one_on_one_weeks": str(rituals.one_on_one_weeks),
+        "pulse_weeks": str(rituals.pulse_weeks),
         "pulse_threshold": str(rituals.pulse_threshold),
         "decline_threshold_percent": str(rituals.decline_threshold_percent),
         **({"channel": team.channel_id} if team.channel_id else {}),
+        **(
+            {"recognition_channel": rituals.recognition_channel}
+            if rituals.recognition_channel
+            else {}
+        ),
     }

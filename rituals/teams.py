@@ -182,14 +182,15 @@ def cadence_words(rituals: TeamRituals) -> dict[str, str]:
         "review": (
             f"the first {DAY_NAMES[rituals.checkin_day]} of each quarter, at {rituals.checkin_time}"
         ),
+        "pulse": (
+            f"every {rituals.pulse_weeks} weeks, {DAY_NAMES[rituals.checkin_day]}s at "
+            f"{rituals.checkin_time}; results once {rituals.pulse_threshold} have answered"
+        ),
     }
 
 
 def describe_rituals(rituals: TeamRituals) -> list[str]:
-    schedule = {
-        **cadence_words(rituals),
-        "pulse": f"results once {rituals.pulse_threshold} have answered",
-    }
+    schedule = cadence_words(rituals)
     return [
         f"{name}: {RITUALS[name]}" + (f", {schedule[name]}" if name in schedule else "")
         for name in rituals.enabled

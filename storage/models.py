@@ -685,3 +685,121 @@ class KpiChange(Base):
     after: Mapped[str] = mapped_column(Text)
     why: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Consent(enum.StrEnum):
+    ASKED = "asked"
+    GIVEN = "given"
+    DECLINED = "declined"
+
+
+class FailNomination(Base):
+    """A Fail of the Month story: someone's misstep and what they learned.
+
+    Shown to nobody but its nominator until its nominee consents; a self-nomination is
+    consented as it is made. `votes` and `won` are written once, when the month's vote closes.
+    """
+
+    __tablename__ = "fail_nomination"
+    __table_args__ = (
+        _team_fk(),
+        _member_fk("nominee_id"),
+        _member_fk("nominator_id", cascade=False),
+        Index(None, "team_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    month: Mapped[str] = mapped_column(String(7))  # "2026-11", in the team's time zone
+    nominee_id: Mapped[int]
+    # None once the nominator asked to be forgotten: the story stays the nominee's.
+    nominator_id: Mapped[int | None]
+    misstep: Mapped[str] = mapped_column(Text)
+    learned: Mapped[str] = mapped_column(Text)
+    consent: Mapped[Consent] = mapped_column(_enum(Consent, "consent"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    votes: Mapped[int | None]
+    won: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class FailVote(Base):
+    """One person's vote in one team's month, changed by voting again.
+
+    Deleted when the vote closes, once counted into the nominations: after that nothing links a
+    voter to a choice. Until then only the tally reads these rows, never a voter's choice.
+    """
+
+    __tablename__ = "fail_vote"
+    __table_args__ = (
+        UniqueConstraint("team_id", "month", "voter_id"),
+        _team_fk(),
+        _member_fk("voter_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    month: Mapped[str] = mapped_column(String(7))
+    voter_id: Mapped[int]
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("fail_nomination.id", ondelete="CASCADE"))
+
+
+class FailMonth(Base):
+    """A team's month whose vote closed: the archive's index, and what makes closing once."""
+
+    __tablename__ = "fail_month"
+    __table_args__ = (UniqueConstraint("team_id", "month"), _team_fk())
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    month: Mapped[str] = mapped_column(String(7))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Pulse(Base):
+    """A tension pulse: "How does chasing this KPI feel right now?", 1 to 5 and a word.
+
+    The answers are only counts per score and a list of words in no order: no row, position or
+    timestamp ties an answer to the person who gave it. Who answered is kept apart
+    (`PulseRespondent`), only to refuse a second answer.
+    """
+
+    __tablename__ = "pulse"
+    __table_args__ = (
+        _team_fk(),
+        _member_fk("started_by_id", cascade=False),
+        # A scheduled pulse is opened once per team and period, whichever tick gets there first.
+        UniqueConstraint("team_id", "period"),
+        Index(None, "closed_at", "closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int]
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpi.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(Text)
+    # The lead who started it; None for one the team's schedule opened (or a forgotten lead).
+    started_by_id: Mapped[int | None]
+    period: Mapped[str | None] = mapped_column(String(8))  # a scheduled pulse's week
+    threshold: Mapped[int]  # answers needed before anyone sees results, fixed at the start
+    counts: Mapped[list[int]] = mapped_column(JSON)  # answers per score, 1 to 5
+    words: Mapped[list[str]] = mapped_column(JSON)  # shuffled as they come in
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Whether the results were shown when it closed (enough answers), or stay sealed.
+    shown: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class PulseRespondent(Base):
+    """That someone answered a pulse, and nothing about what they answered."""
+
+    __tablename__ = "pulse_respondent"
+    __table_args__ = (UniqueConstraint("pulse_id", "member_id"), _member_fk("member_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    pulse_id: Mapped[int] = mapped_column(ForeignKey("pulse.id", ondelete="CASCADE"))
+    member_id: Mapped[int]

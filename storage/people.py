@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,6 +80,20 @@ async def member_by_platform_id(
             Member.workspace_id == workspace_id, Member.platform_user_id == platform_user_id
         )
     )
+
+
+async def members_by_platform_ids(
+    session: AsyncSession, workspace_id: int, platform_user_ids: Collection[str]
+) -> dict[str, Member]:
+    """Active members of one workspace by platform id; ids from elsewhere find nobody."""
+    if not platform_user_ids:
+        return {}
+    query = select(Member).where(
+        Member.workspace_id == workspace_id,
+        Member.is_active,
+        Member.platform_user_id.in_(list(platform_user_ids)),
+    )
+    return {m.platform_user_id: m for m in (await session.scalars(query)).all()}
 
 
 async def find_members(

@@ -121,6 +121,32 @@ async def retire_kpis(
     )
 
 
+async def clear_columns(
+    session: AsyncSession, table: Table, columns: list[Column[Any]], member: Member, now: datetime
+) -> None:
+    """The row stays the team's; only the pointer to the person goes (a pulse a lead
+    started keeps everyone's sealed answers)."""
+    for column in columns:
+        await session.execute(
+            update(table)
+            .where(table.c.workspace_id == member.workspace_id, column == member.id)
+            .values({column.name: None})
+        )
+
+
+async def forget_nominations(
+    session: AsyncSession, table: Table, columns: list[Column[Any]], member: Member, now: datetime
+) -> None:
+    """A Fail of the Month story is its nominee's: it goes with them. One they nominated
+    someone else for stays that person's, with no nominator."""
+    await session.execute(
+        delete(table).where(
+            table.c.workspace_id == member.workspace_id, table.c.nominee_id == member.id
+        )
+    )
+    await clear_columns(session, table, [table.c.nominator_id], member, now)
+
+
 # How to forget a person in each table that points at a member. Every such table must be here.
 FORGET: Mapping[str, Forgetter] = {
     "membership": delete_rows,
@@ -145,6 +171,10 @@ FORGET: Mapping[str, Forgetter] = {
     "purpose_answer": delete_rows,
     "kpi_review": delete_rows,
     "kpi_change": delete_rows,
+    "fail_nomination": forget_nominations,
+    "fail_vote": delete_rows,
+    "pulse": clear_columns,
+    "pulse_respondent": delete_rows,
 }
 
 

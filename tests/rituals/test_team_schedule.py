@@ -54,14 +54,18 @@ async def test_the_next_prompt_follows_your_zone_days_quiet_hours_and_breaks(cha
     assert "next for you: not for now (your nudges are paused" in await chat.text("ana", "schedule")
 
 
-async def test_the_vote_promises_no_prompt_the_bot_does_not_send(chat: Chat) -> None:
-    """The vote's prompt arrives with Fail of the Month; until then `schedule` does not
-    promise it. The quarterly review prompts, so it is promised."""
-    await chat.say("lea", "settings set rituals checkin,fail_of_month,review")
+async def test_the_schedule_promises_the_prompts_of_the_rituals_switched_on(chat: Chat) -> None:
+    """The vote opens on the 28th, a Saturday, so it reaches a Monday-to-Friday person on
+    Monday the 30th; a switched-off ritual is not promised."""
+    await chat.say("lea", "settings set rituals checkin,fail_of_month,review,pulse")
     shown = await chat.text("ana", "schedule")
     assert "Check-in: Mondays at 10:00" in shown
-    assert "Fail of the Month" not in shown
+    assert (
+        "Fail of the Month vote: opens for the last 3 days of each month, at 10:00; next for "
+        "you: Monday 30 November 2026, 10:00"
+    ) in shown
     assert "Quarterly review: the first Monday of each quarter, at 10:00" in shown
+    assert "Tension pulse: every 2 weeks, Mondays at 10:00; results once 3 have answered" in shown
     assert "One-on-one" not in shown
 
 
