@@ -23,6 +23,7 @@ from rituals.messages import (
     Audience,
     Block,
     ChannelLink,
+    Code,
     FormRequest,
     Heading,
     Inline,
@@ -142,6 +143,13 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
     team = await pick_team(ctx, cmd.team)
     if not isinstance(team, Team):
         return [team]
+    if "kudos" not in team_rituals(ctx, team).enabled:
+        return [
+            say(
+                f"Kudos are switched off for {team.name}. Its lead switches them on: ",
+                Code("settings set rituals checkin,kudos,..."),
+            )
+        ]
     people: list[Member] = []
     for ref in cmd.people:
         person = await resolve_person(ctx, ref)

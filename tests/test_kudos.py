@@ -235,15 +235,18 @@ async def test_kudos_go_to_the_recognition_channel_or_only_to_the_people_without
     assert "Recognition channel" in await chat.text("lea", "settings")
 
 
-async def test_a_kudos_for_another_teams_person_needs_either_to_be_on_the_team(
+async def test_a_kudos_goes_to_a_team_one_of_them_is_on_that_has_kudos_switched_on(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """Anyone may recognise anyone in their workspace; the post goes to a team one of them is
-    on, never to a team neither belongs to."""
+    on, never to a team neither belongs to, nor to one whose lead switched kudos off."""
     kpi = await _kpi(sessions, "ana")
     async with sessions() as session, session.begin():
         workspace = (await _member(session, "ana")).workspace_id
         session.add(Team(workspace_id=workspace, name="Platform", time_zone="UTC", created_at=NOW))
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}" in Platform')
     assert "Neither you nor who you recognise is on Platform" in said
+    await chat.say("lea", "settings set rituals checkin,one_on_one")
+    said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"')
+    assert "Kudos are switched off for Growth." in said
     assert await _stored(sessions) == (0, 0)
