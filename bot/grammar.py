@@ -367,7 +367,7 @@ class Grammar:
         keywords = {k: p for p in syntax.params if p.keyword for k in (p.keyword, *p.also)}
         positional = [p for p in syntax.params if not p.keyword or p.positional]
         fields = syntax.model.model_fields
-        loose: list[str] = []
+        loose: list[Token] = []
         found: dict[str, list[str]] = {}
         current: Param | None = None
         unquoted_answer = False  # the current value is a long answer typed without quotes
@@ -417,18 +417,22 @@ class Grammar:
                 several = len(found[current.field]) > 1
                 unquoted_answer = unquoted_answer or (long and several and not token.quoted)
             else:
-                loose.append(token.text)
+                loose.append(token)
         positional = [p for p in positional if p.field not in found]
         for i, param in enumerate(positional):
             if not loose:
                 break
-            # Only free text at the end takes the rest of the words; a reference is one word.
             last = i == len(positional) - 1
-            rest = last and field_kind(fields[param.field]) in (Kind.TEXT, Kind.PEOPLE)
+            info = fields[param.field]
+            optional_person = field_kind(info) is Kind.PERSON and not info.is_required()
+            if optional_person and loose[0].quoted and not last:
+                continue  # a quoted phrase before more is no mention: `fail nominate "..."`
+            # Only free text at the end takes the rest of the words; a reference is one word.
+            rest = last and field_kind(info) in (Kind.TEXT, Kind.PEOPLE)
             taken, loose = (loose, []) if rest else (loose[:1], loose[1:])
-            found[param.field] = taken
+            found[param.field] = [t.text for t in taken]
         if loose:
-            extra = " ".join(loose)
+            extra = " ".join(t.text for t in loose)
             return Problem(
                 f'I don\'t know what to do with "{_clip(extra)}". '
                 "If it is part of a name, put the whole name in quotes.",

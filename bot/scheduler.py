@@ -61,7 +61,14 @@ from storage.engine import make_sessionmaker
 from storage.experiments import DueExperiment, due_experiments
 from storage.fails import close_month, closed_among
 from storage.models import Cadence, NudgeOutcome, OutboxStatus, Platform, Role
-from storage.outbox import budget_used, decided_keys, enqueue, queued_keys, record_nudges
+from storage.outbox import (
+    budget_used,
+    decided_keys,
+    enqueue,
+    prompted,
+    queued_keys,
+    record_nudges,
+)
 from storage.pulses import closing_pulses, new_pulse, open_pulses_of
 from storage.purposes import answers_to, closing_purposes
 from storage.reviews import active_kpis_owned_by, teams_reviewing
@@ -70,6 +77,9 @@ from storage.roster import SeatRow, TeamRow, seats_on, teams_on
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+# A month's Fail of the Month closed longer ago than this (the bot was down, or the ritual was
+# only just switched on) is archived without a post.
+STALE_NEWS = timedelta(days=7)
 # Prompts that do not count against a person's weekly budget (commitment reminders neither).
 UNBUDGETED = frozenset({"digest"})
 
@@ -211,9 +221,21 @@ class Planner:
                         key = f"{rule.ritual}:{team.id}:{seat.member_id}:{occ.period}"
                         if key in known:
                             continue
-                        decision = decide(occ, person, now, grace)
+                        vote = (
+                            vote_of(occ.period, crew.rituals, team.time_zone)
+                            if rule.ritual == "fail_of_month"
+                            else None
+                        )
+                        decision = decide(occ, person, now, grace, vote.opens if vote else None)
                         if decision.verdict is Verdict.WAIT or decision.at < seat.joined_at:
                             continue  # not yet; or from before they joined the team
+                        if (
+                            vote is not None
+                            and decision.verdict is Verdict.DUE
+                            and max(now, decision.at) >= vote.closes
+                        ):
+                            # Reachable only after the close (a weekend), or sent too late.
+                            decision = Decision(Verdict.SKIPPED, decision.at, "the vote closed")
                         prompt = Prompt(
                             rule.ritual,
                             seat_mention(seat),
@@ -593,6 +615,7 @@ async def _close_fail_months(
         if vote.closes <= now and team.created_at < vote.closes:
             ending[(team.id, vote.month)] = (crew, vote)
     done = await closed_among(session, set(ending))
+    asked = await prompted(session, "fail_of_month", set(ending) - done)
     rows = []
     for (team_id, month), (crew, vote) in ending.items():
         if (team_id, month) in done:
@@ -601,6 +624,10 @@ async def _close_fail_months(
         winners = await close_month(session, team.workspace_id, team.id, month, now)
         if winners is None:
             continue
+        if now - vote.closes > STALE_NEWS:
+            continue  # archived all the same; a trophy a week late is news nobody expects
+        if not winners and (team_id, month) not in asked:
+            continue  # no vote was ever asked for (switched on since): nothing to invite to
         blocks = closing_blocks(team.name, vote, winners)
         key = f"fail-month:{team.id}:{month}"
         row = _post_row(team, leads.get(team.id), key, "fail_of_month", blocks, now)

@@ -198,7 +198,11 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
         return [FormRequest("fail nominate", values, intro, required=("misstep", "learned"))]
     nominee = await _nominee(ctx, cmd.person)
     if not isinstance(nominee, Member):
-        return [nominee]
+        hint = say(
+            "Name who first, or me for yourself; quote the story: ",
+            Code('fail nominate me "what happened" learned "what was learned"'),
+        )
+        return [nominee, hint]
     if await membership(ctx.session, ctx.actor.workspace_id, team.id, nominee.id) is None:
         return [say(f"{nominee.display_name} is not on {team.name}; nominate a teammate.")]
     _, misstep = await with_mentions(ctx, cmd.misstep)
@@ -220,10 +224,15 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
     await ctx.session.flush()
     vote = vote_of(month, team_rituals(ctx, team), team.time_zone)
     if own:
+        when = (
+            f"is open until {_when(vote.closes)}"
+            if vote.opens <= ctx.clock.now()
+            else f"opens {_when(vote.opens)}"
+        )
         return [
             say(
                 f"Your story is on {team.name}'s ballot for {vote.name} (#{row.id}). The vote "
-                f"opens {_when(vote.opens)}. Thank you for going first: {OPPORTUNITY}"
+                f"{when}. Thank you for going first: {OPPORTUNITY}"
             )
         ]
     nominator = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
@@ -293,6 +302,18 @@ async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
     team = await ctx.session.get(Team, row.team_id)
     assert team is not None
     rituals = team_rituals(ctx, team)
+    if row.votes is not None:
+        # Counted when its month closed, then taken back: it returns to that month, where it
+        # was told (and won, or not). The nominator heard of the first yes and never of the
+        # no, so they hear nothing now.
+        row.consent = Consent.GIVEN
+        await ctx.session.flush()
+        return [
+            say(
+                f"Shared again: story #{row.id} is back among {team.name}'s stories of "
+                f"{month_words(row.month)}. Thank you. {OPPORTUNITY}"
+            )
+        ]
     vote = current_vote(ctx.clock.now(), rituals, team.time_zone)
     if await is_closed(ctx.session, team.id, row.month) or row.month < vote.month:
         row.month = vote.month  # its own month's vote has closed: it joins the next one
@@ -306,7 +327,7 @@ async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
         )
     ]
     nominator = await ctx.session.get(Member, row.nominator_id) if row.nominator_id else None
-    if nominator is not None and nominator.is_active:
+    if nominator is not None and nominator.is_active and nominator.id != row.nominee_id:
         replies.append(
             Message(
                 (
@@ -419,6 +440,10 @@ def ballot_blocks(found: Sequence[Story], vote: Vote, voter_id: int, now: dateti
             )
     if voting:
         blocks.append(Note(f"One vote each; change it until {_when(vote.closes)}."))
+    elif now >= vote.closes:  # a prompt that reached someone only after the close
+        blocks.append(
+            Note(f"The vote closed {_when(vote.closes)}; `fails {vote.month[:4]}` shows who won.")
+        )
     else:
         blocks.append(Note(f"The vote opens {_when(vote.opens)}."))
     return blocks

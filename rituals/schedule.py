@@ -261,19 +261,27 @@ class Decision:
     reason: str = ""
 
 
-def decide(occ: Occurrence, person: Person, now: datetime, grace: timedelta) -> Decision:
-    """What to do about one prompt for one person at `now`."""
+def decide(
+    occ: Occurrence,
+    person: Person,
+    now: datetime,
+    grace: timedelta,
+    not_before: datetime | None = None,
+) -> Decision:
+    """What to do about one prompt for one person at `now`; never before `not_before` (a vote
+    that opens at a moment of the team's own), which defers it as a snooze would."""
     on_time = reachable_at(person.reach, occ.day, occ.at)
+    later = max((t for t in (person.snoozed_until, not_before) if t is not None), default=None)
     # A snooze over the prompt's time extends its grace by as long as it deferred it; one
     # set long after (more than a snooze can last) never revives an old prompt.
-    deferred = (person.snoozed_until or on_time) - on_time
+    deferred = (later or on_time) - on_time
     if not timedelta(0) < deferred <= LONGEST_SNOOZE:
         deferred = timedelta(0)
     if now - on_time > grace + deferred:
         return Decision(
             Verdict.MISSED, on_time, f"not sent within {_hours(grace)} of {on_time:%a %H:%M}"
         )
-    at = reachable_at(person.reach, occ.day, occ.at, person.snoozed_until)
+    at = reachable_at(person.reach, occ.day, occ.at, later)
     if now < at:
         return Decision(Verdict.WAIT, at)
     reason = skipped_because(person, at)

@@ -47,13 +47,15 @@ async def stories(
 
 
 async def winners_of_year(session: AsyncSession, team_id: int, year: int) -> list[Story]:
-    """Every closed month's winning stories in a year, month by month."""
+    """Every closed month's winning stories in a year, month by month; a story whose nominee
+    took back their yes is not among them."""
     query = (
         select(FailNomination, Member)
         .join(Member, Member.id == FailNomination.nominee_id)
         .where(
             FailNomination.team_id == team_id,
             FailNomination.won.is_(True),
+            FailNomination.consent == Consent.GIVEN,
             FailNomination.month.like(f"{year:04d}-%"),
         )
         .order_by(FailNomination.month, FailNomination.id)
@@ -158,8 +160,8 @@ async def close_month(
         story.nomination.votes = counts.get(story.nomination.id, 0)
     top = max((s.nomination.votes or 0 for s in ballot), default=0)
     winners = [s for s in ballot if (s.nomination.votes or 0) == top]
-    for story in winners:
-        story.nomination.won = True
+    for story in ballot:  # every story's verdict, not only the winners': written once, here
+        story.nomination.won = (story.nomination.votes or 0) == top
     await session.execute(
         delete(FailVote).where(FailVote.team_id == team_id, FailVote.month == month)
     )

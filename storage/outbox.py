@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.engine import upsert
-from storage.models import Nudge, Outbox, OutboxStatus, Platform, Workspace
+from storage.models import Nudge, NudgeOutcome, Outbox, OutboxStatus, Platform, Workspace
 
 NUDGES: Table = Nudge.__table__  # type: ignore[assignment]
 OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
@@ -57,6 +57,24 @@ async def queued_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
         return set()
     query = select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys))
     return set((await session.scalars(query)).all())
+
+
+async def prompted(
+    session: AsyncSession, ritual: str, keys: Collection[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """Which (team, period) pairs had this ritual's prompt queued for anyone; one query."""
+    if not keys:
+        return set()
+    query = (
+        select(Nudge.team_id, Nudge.period)
+        .where(
+            Nudge.ritual == ritual,
+            Nudge.outcome == NudgeOutcome.QUEUED,
+            tuple_(Nudge.team_id, Nudge.period).in_(list(keys)),
+        )
+        .distinct()
+    )
+    return {(team, period) for team, period in (await session.execute(query)).all()}
 
 
 async def budget_used(session: AsyncSession, weeks: Collection[str]) -> dict[tuple[int, str], int]:

@@ -69,6 +69,8 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "owner_id": ("growth_goal", "outcome", "retired_reason"),
         "proposed_by_id": ("excites",),
     },
+    # Whether a nominee agreed is theirs: a "no" is never told, not even in an export.
+    "fail_nomination": {"nominee_id": ("consent",)},
 }
 
 
