@@ -805,12 +805,16 @@ RECOGNITION_COMMANDS = (
         summary="recognise someone: the KPI it helped, and how you served them",
         params=(
             Param("people", placeholder="@person …"),
+            Param("story", "how", placeholder="how you served them", positional=True),
             Param("kpi", "kpi"),
-            Param("story", "how", placeholder="how you served them"),
             Param("reward", "reward", placeholder="a team lunch"),
             TEAM_ONLY_IN,
         ),
-        examples=(kudos.EXAMPLE, "kudos @ana", "kudos"),
+        examples=(
+            kudos.EXAMPLE,
+            "kudos @ben you were stuck on pricing, so I paired with you on the page for an hour",
+            "kudos",
+        ),
         details='Generic praise ("great job", "thanks!") is refused: say what you did for '
         "them and what it made possible. It is posted to the team's recognition channel, sent "
         "to each of them, and opens their next one-on-one as a win. A small reward may come "

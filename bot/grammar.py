@@ -424,12 +424,16 @@ class Grammar:
                 break
             last = i == len(positional) - 1
             info = fields[param.field]
-            optional_person = field_kind(info) is Kind.PERSON and not info.is_required()
-            if optional_person and loose[0].quoted and not last:
+            kind = field_kind(info)
+            optional_person = kind is Kind.PERSON and not info.is_required()
+            is_phrase = loose[0].quoted and not _mentions_ahead(loose[:1], quoted=True)
+            if optional_person and not last and is_phrase:
                 continue  # a quoted phrase before more is no mention: `fail nominate "..."`
-            # Only free text at the end takes the rest of the words; a reference is one word.
-            rest = last and field_kind(info) in (Kind.TEXT, Kind.PEOPLE)
-            taken, loose = (loose, []) if rest else (loose[:1], loose[1:])
+            # Only free text at the end takes the rest of the words; a reference is one word,
+            # and people are the mentions that lead.
+            rest = last and kind in (Kind.TEXT, Kind.PEOPLE)
+            size = max(1, _mentions_ahead(loose)) if kind is Kind.PEOPLE else 1
+            taken, loose = (loose, []) if rest else (loose[:size], loose[size:])
             found[param.field] = [t.text for t in taken]
         if loose:
             extra = " ".join(t.text for t in loose)
@@ -449,23 +453,33 @@ class Grammar:
     def _story(
         self, syntax: Syntax, tokens: list[Token], keywords: Mapping[str, Param]
     ) -> dict[str, str] | None:
-        """A command that starts with a story ("obstacle waiting for legal to approve it")
-        takes every word as the story: prose is full of "in", "to" and "with". Quote the story,
-        or a keyword's value, to use keywords (`obstacle "..." in Growth`)."""
-        first = syntax.params[0] if syntax.params else None
-        if first is None or first.keyword or not tokens or tokens[0].quoted:
+        """A command that starts with a story ("obstacle waiting for legal to approve it"), or
+        with people and then a story ("kudos @ben you paired with me on pricing"), takes every
+        word as the story: prose is full of "in", "to" and "with". Quote the story, or a
+        keyword's value, to use keywords (`obstacle "..." in Growth`)."""
+        fields = syntax.model.model_fields
+        params = list(syntax.params)
+        found: dict[str, str] = {}
+        if params and field_kind(fields[params[0].field]) is Kind.PEOPLE and not params[0].keyword:
+            lead = _mentions_ahead(tokens)
+            if not lead:
+                return None
+            found[params.pop(0).field] = " ".join(t.text for t in tokens[:lead])
+            tokens = tokens[lead:]
+        first = params[0] if params else None
+        if first is None or (first.keyword and not first.positional) or not tokens:
             return None
-        info = syntax.model.model_fields[first.field]
+        info = fields[first.field]
         if field_kind(info) is not Kind.TEXT or (max_length(info) or 0) <= 100:
             return None
-        if tokens[0].text.lower() in keywords:
+        if tokens[0].quoted or tokens[0].text.lower() in keywords:
             return None
         if any(
             not t.quoted and t.text.lower() in keywords and after.quoted
             for t, after in itertools.pairwise(tokens)
         ):
             return None  # `notes talked pricing next "..."`: a keyword with a quoted value
-        return {first.field: " ".join(t.text for t in tokens)}
+        return {**found, first.field: " ".join(t.text for t in tokens)}
 
     # --- shared by text and forms ------------------------------------------------------------
 
@@ -712,6 +726,20 @@ class Grammar:
         if low and low > 1:
             return f"{low} to {high} characters"
         return f"up to {high} characters"
+
+
+def _mentions_ahead(tokens: Sequence[Token], *, quoted: bool = False) -> int:
+    """How many of the first tokens are mentions (`@ana`, `<@U1>`, or `me`); quoted ones count
+    only when asked, since Teams people quote full names ("@Ana Ruiz")."""
+    count = 0
+    for token in tokens:
+        text = token.text
+        if token.quoted and not quoted:
+            break
+        if not (text.startswith(("@", "<@")) or text.lower() in ("me", "myself")):
+            break
+        count += 1
+    return count
 
 
 def _needs_quotes(value: str, syntax: Syntax) -> bool:

@@ -104,7 +104,7 @@ def _reward(given: str, rewards: Sequence[str]) -> str | None:
 
 def _people_text(people: Sequence[PersonRef] | None) -> str:
     """The people as the grammar reads them back, for a form or a button."""
-    return " ".join(
+    return ", ".join(  # commas: a full name ("@Ana Ruiz") stays one person
         mention_text(p.platform_user_id) if p.platform_user_id else f"@{p.name}"
         for p in people or ()
     )

@@ -303,7 +303,9 @@ class ConsoleChat:
 
 
 def _describe(field: FormField) -> str:
-    notes = [] if field.required else ["optional"]
+    # A hint may say "optional" itself ("optional; a symbol, never money"): once is enough.
+    said = {part.strip().lower() for part in field.hint.split(";")}
+    notes = [] if field.required or "optional" in said else ["optional"]
     if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
         notes.append(f"up to {field.max_length} characters")
     if field.kind is FieldKind.PERSON:
