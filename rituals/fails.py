@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, StringConstraints
 
-from rituals.commands import CLEAN, Command, Name, PersonRef, row_number
+from rituals.commands import CLEAN, Command, Name, PersonRef, mention_text, row_number
 from rituals.context import Ctx
 from rituals.dates import format_day
 from rituals.mentions import with_mentions
@@ -205,6 +205,8 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
         return [nominee, hint]
     if await membership(ctx.session, ctx.actor.workspace_id, team.id, nominee.id) is None:
         return [say(f"{nominee.display_name} is not on {team.name}; nominate a teammate.")]
+    if nominee.id != ctx.actor.member_id and ctx.actor.channel_id is not None:
+        return [_in_private(f"A story about {nominee.display_name} waits for their yes")]
     _, misstep = await with_mentions(ctx, cmd.misstep)
     _, learned = await with_mentions(ctx, cmd.learned)
     own = nominee.id == ctx.actor.member_id
@@ -267,7 +269,15 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
 
 
 def _person_text(ref: PersonRef) -> str:
-    return f"<@{ref.platform_user_id}>" if ref.platform_user_id else f"@{ref.name}"
+    return mention_text(ref.platform_user_id) if ref.platform_user_id else f"@{ref.name}"
+
+
+def _in_private(what: str) -> Message:
+    """Said in a channel, where everyone sees who wrote what: asked again in private."""
+    return say(
+        f"{what}, so it is said in a direct message with me, not in a channel where everyone "
+        "sees it. Press the button in the message I sent you, or send the same words to me."
+    )
 
 
 async def _nominee(ctx: Ctx, ref: PersonRef | None) -> Member | Reply:
@@ -286,6 +296,8 @@ def _story_blocks(misstep: str, learned: str) -> list[Block]:
 
 
 async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
+    if ctx.actor.channel_id is not None:
+        return [_in_private("Whether a story about you is shared is yours to say")]
     row = await ctx.session.get(FailNomination, cmd.nomination)
     if (
         row is None
@@ -294,8 +306,16 @@ async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
     ):
         return [say(f"There is no story #{cmd.nomination} about you here.")]
     if cmd.answer is YesNo.NO:
+        shared = row.consent is Consent.GIVEN
         row.consent = Consent.DECLINED
         await ctx.session.flush()
+        if shared:
+            return [
+                say(
+                    "Taken back: it leaves the ballot and the archive, and nobody is told why. "
+                    "Anything already posted in the channel stays there."
+                )
+            ]
         return [say("Kept private. Nobody else will see it, and nobody is told you said no.")]
     if row.consent is Consent.GIVEN:
         return [say(f"Story #{row.id} is on the ballot already.")]
@@ -350,6 +370,8 @@ async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
 
 
 async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
+    if ctx.actor.channel_id is not None:
+        return [_in_private("A vote is secret")]
     row = await ctx.session.get(FailNomination, cmd.nomination)
     if (
         row is None
@@ -370,6 +392,8 @@ async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
     if now >= ballot.closes or await is_closed(ctx.session, team.id, row.month):
         return [say(f"The vote for {ballot.name} has closed. ", Code("fails"), " shows who won.")]
     changed = await cast_vote(ctx.session, row, ctx.actor.member_id)
+    if changed is None:
+        return [say(f"The vote for {ballot.name} has closed. ", Code("fails"), " shows who won.")]
     nominee = await ctx.session.get(Member, row.nominee_id)
     assert nominee is not None
     verb = "Changed your vote to" if changed else "Voted for"
@@ -395,7 +419,8 @@ async def show(ctx: Ctx, cmd: ShowFails) -> list[Reply]:
     ballot = current_vote(now, rituals, team.time_zone)
     found = await stories(ctx.session, [(team.id, ballot.month)])
     blocks: list[Block] = [Heading(f"Fail of the Month: {team.name}, {ballot.name}")]
-    blocks += ballot_blocks(found, ballot, ctx.actor.member_id, now)
+    private = ctx.actor.channel_id is None
+    blocks += ballot_blocks(found, ballot, ctx.actor.member_id, now, private=private)
     if ballot.opens <= now < ballot.closes and found:
         count = await voters(ctx.session, team.id, ballot.month)
         blocks.append(Note(f"{count} voted so far. Nobody sees who voted for whom."))
@@ -407,15 +432,20 @@ async def show(ctx: Ctx, cmd: ShowFails) -> list[Reply]:
     if mine:
         waiting = tuple(rich(f"#{n.id} about {m.display_name}") for n, m in mine)
         blocks += [Paragraph(rich("Waiting for their say, seen only by you:")), Bullets(waiting)]
-    past = await _year_lines(ctx, team, now.year)
+    year = now.astimezone(ZoneInfo(team.time_zone)).year
+    past = await _year_lines(ctx, team, year)
     if past:
-        blocks += [Paragraph(rich(Strong(f"Trophies in {now.year}"))), Bullets(past)]
+        blocks += [Paragraph(rich(Strong(f"Trophies in {year}"))), Bullets(past)]
     blocks.append(Note("fail nominate @name (or yourself) adds a story; fails 2025 shows a year."))
     return [Message(tuple(blocks))]
 
 
-def ballot_blocks(found: Sequence[Story], vote: Vote, voter_id: int, now: datetime) -> list[Block]:
-    """The month's stories with a vote button each (none on one's own), or an invitation."""
+def ballot_blocks(
+    found: Sequence[Story], vote: Vote, voter_id: int, now: datetime, *, private: bool = True
+) -> list[Block]:
+    """The month's stories with a vote button each (none on one's own), or an invitation.
+
+    Not `private` (asked in a channel), the buttons are left out: a vote is cast in a DM."""
     if not found:
         return [
             Paragraph(
@@ -432,13 +462,15 @@ def ballot_blocks(found: Sequence[Story], vote: Vote, voter_id: int, now: dateti
         n = story.nomination
         blocks.append(Paragraph(rich(Strong(f"#{n.id} "), mention(story.nominee))))
         blocks += _story_blocks(n.misstep, n.learned)
-        if voting and story.nominee.id != voter_id:
+        if voting and private and story.nominee.id != voter_id:
             blocks.append(
                 Actions(
                     (Button(f"Vote for {story.nominee.display_name}"[:75], f"fail vote {n.id}"),)
                 )
             )
-    if voting:
+    if voting and not private:
+        blocks.append(Note("Vote in a direct message with me: fail vote <number>."))
+    elif voting:
         blocks.append(Note(f"One vote each; change it until {_when(vote.closes)}."))
     elif now >= vote.closes:  # a prompt that reached someone only after the close
         blocks.append(
@@ -497,8 +529,10 @@ def closing_blocks(team: str, vote: Vote, winners: Sequence[Story]) -> list[Bloc
             Note(OPPORTUNITY),
         ]
     blocks: list[Block] = [Heading(f"{TROPHY} Fail of the Month: {team}, {vote.name}")]
-    if len(winners) > 1:
-        blocks.append(Paragraph(rich("A shared trophy: the team could not choose between these.")))
+    if not any(story.nomination.votes for story in winners):
+        blocks.append(Paragraph(rich("Nobody voted this time, so every story shares the trophy.")))
+    elif len(winners) > 1:
+        blocks.append(Paragraph(rich("A shared trophy: the vote was tied between these.")))
     for story in winners:
         votes = story.nomination.votes or 0
         said = f" ({votes} vote{'' if votes == 1 else 's'})" if votes else ""

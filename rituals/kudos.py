@@ -41,8 +41,9 @@ from rituals.teams import TEAM, mention, pick_team, team_rituals
 from storage.models import Kpi, KpiStatus, Kudos, KudosRecipient, Member, Team
 from storage.people import membership
 
+# No minimum here: "thanks!" is answered by the generic-praise check, with the form kept.
 KudosStory = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=12, max_length=1000), CLEAN
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), CLEAN
 ]
 RewardText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), CLEAN, ONE_LINE
@@ -88,7 +89,7 @@ def generic_praise(story: str, phrases: Sequence[str]) -> bool:
     text = " " + re.sub(r"[^\w']+", " ", story.lower()) + " "
     for phrase in sorted(phrases, key=len, reverse=True):
         text = text.replace(f" {phrase.lower()} ", " ")
-    words = [w for w in text.split() if w not in FILLER and len(w) > 1]
+    words = {w for w in text.split() if w not in FILLER and len(w) > 1}
     return len(words) < STORY_WORDS
 
 
@@ -160,12 +161,17 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
             return [_form(cmd, "Kudos are for someone else: name who you served.", rewards)]
         if person not in people:
             people.append(person)
-    seats = [
-        await membership(ctx.session, ctx.actor.workspace_id, team.id, who)
-        for who in (ctx.actor.member_id, *(p.id for p in people))
+    # Posted where the recipients' team reads it, and a win in their one-on-ones there.
+    elsewhere = [
+        p.display_name
+        for p in people
+        if await membership(ctx.session, ctx.actor.workspace_id, team.id, p.id) is None
     ]
-    if not any(seats):
-        return [say(f"Neither you nor who you recognise is on {team.name}; name your team.")]
+    if elsewhere:
+        said = (
+            f"{', '.join(elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} not on {team.name}."
+        )
+        return [_form(cmd, f"{said} Name the team you share with them.", rewards)]
     # A form carries a known KPI hidden: one that cannot be used is left out, to be named again.
     unnamed = cmd.model_copy(update={"kpi": None})
     kpi = await resolve_kpi(ctx, cmd.kpi, f"kudos {_people_text(cmd.people)} kpi")
@@ -176,6 +182,10 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
         return [_form(unnamed, f"The KPI: {said}", rewards)]
     if kpi.status is not KpiStatus.ACTIVE:
         said = f"#{kpi.id} {kpi.name} is {kpi.status.value}; name an active KPI."
+        return [_form(unnamed, said, rewards)]
+    owner_on_team = await membership(ctx.session, ctx.actor.workspace_id, team.id, kpi.owner_id)
+    if owner_on_team is None and kpi.owner_id != ctx.actor.member_id:
+        said = f"#{kpi.id} {kpi.name} is not a KPI of {team.name}'s people; name one of theirs."
         return [_form(unnamed, said, rewards)]
     if generic_praise(cmd.story, ctx.settings.recognition.generic_praise):
         return [

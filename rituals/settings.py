@@ -321,6 +321,13 @@ GENERIC_PRAISE: tuple[str, ...] = (
     "as always",
     "you are the best",
     "you're the best",
+    "incredible",
+    "fantastic",
+    "superb",
+    "brilliant",
+    "outstanding",
+    "wow",
+    "truly",
 )
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import Table, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.engine import upsert
 from storage.models import Consent, FailMonth, FailNomination, FailVote, Member
+
+VOTES = cast(Table, FailVote.__table__)
 
 
 @dataclass(frozen=True)
@@ -94,31 +98,38 @@ async def nominations_by(
     return [(n, m) for n, m in (await session.execute(query)).all()]
 
 
-async def cast_vote(session: AsyncSession, nomination: FailNomination, voter_id: int) -> bool:
+async def cast_vote(
+    session: AsyncSession, nomination: FailNomination, voter_id: int
+) -> bool | None:
     """Record the voter's vote for the nomination, replacing any earlier vote of theirs that
-    month. True when it replaced one; what it replaced is never read."""
-    replaced = await session.execute(
-        update(FailVote)
-        .where(
-            FailVote.team_id == nomination.team_id,
-            FailVote.month == nomination.month,
-            FailVote.voter_id == voter_id,
-        )
-        .values(nomination_id=nomination.id)
+    month; what it replaced is never read. True when it replaced one, None when the month
+    closed meanwhile.
+
+    The nomination is locked first, as `close_month` locks the month's nominations before it
+    counts: a vote racing the close is either counted or refused, never left behind as a row
+    that links a voter to a choice after the close.
+    """
+    await session.execute(
+        select(FailNomination.id).where(FailNomination.id == nomination.id).with_for_update()
     )
-    if replaced.rowcount:  # type: ignore[attr-defined]
-        return True
-    session.add(
-        FailVote(
+    if await is_closed(session, nomination.team_id, nomination.month):
+        return None
+    before = await voters(session, nomination.team_id, nomination.month)
+    await session.execute(
+        upsert(session, VOTES)
+        .values(
             workspace_id=nomination.workspace_id,
             team_id=nomination.team_id,
             month=nomination.month,
             voter_id=voter_id,
             nomination_id=nomination.id,
         )
+        .on_conflict_do_update(
+            index_elements=["team_id", "month", "voter_id"],
+            set_={"nomination_id": nomination.id},
+        )
     )
-    await session.flush()
-    return False
+    return await voters(session, nomination.team_id, nomination.month) == before
 
 
 async def tally(session: AsyncSession, team_id: int, month: str) -> dict[int, int]:
@@ -154,6 +165,12 @@ async def close_month(
             )
     except IntegrityError:
         return None
+    # Votes in flight hold their nomination: wait for them, so every vote is counted.
+    await session.execute(
+        select(FailNomination.id)
+        .where(FailNomination.team_id == team_id, FailNomination.month == month)
+        .with_for_update()
+    )
     counts = await tally(session, team_id, month)
     ballot = await stories(session, [(team_id, month)])
     for story in ballot:

@@ -602,7 +602,7 @@ async def test_when_nobody_votes_every_story_shares_the_trophy_and_the_lead_post
     assert post.target == "lea"
     assert decode(post.payload).audience is Audience.DM
     said = text(post)
-    assert "A shared trophy" in said
+    assert "Nobody voted this time, so every story shares the trophy." in said
     # No votes, so no count.
     assert "🏆 @Ana\n" in said
     assert "🏆 @Ben\n" in said
@@ -674,7 +674,9 @@ async def test_a_winner_who_takes_back_the_yes_leaves_the_archive_and_a_new_yes_
     assert f"December 2026: @Ben, who learned: {BEN_LEARNED}" in await chat.text("cy", "fails 2026")
 
     clock.move_to(at("2027-01-04 11:00"))
-    assert "Kept private" in await chat.text("ben", f"fail consent {about_ben} no")
+    assert "Taken back: it leaves the ballot and the archive" in await chat.text(
+        "ben", f"fail consent {about_ben} no"
+    )
     for viewer in ("cy", "lea", "ana"):
         assert BEN_LEARNED not in await chat.text(viewer, "fails 2026")
         assert BEN_LEARNED not in await chat.text(viewer, "fails")

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rituals.kudos import generic_praise
 from rituals.messages import Audience, FieldKind, Form, Mention, Message, Paragraph
 from rituals.settings import GENERIC_PRAISE
-from storage.models import Cadence, Kpi, KpiStatus, Kudos, KudosRecipient, Member, Team
+from storage.models import Cadence, Kpi, KpiStatus, Kudos, KudosRecipient, Member, Role, Team
+from storage.people import NewMember, ensure_member, ensure_membership
 from tests.conftest import NOW
 from tests.support import Chat, dms_to, text_of
 
@@ -150,9 +151,7 @@ async def test_the_form_is_submitted_and_a_refused_one_comes_back_with_what_was_
     assert "That is praise, not yet a story." in again.intro
     assert {f.name: f.value for f in again.fields}["story"] == "Great job, thanks!"
     assert await _stored(sessions) == (0, 0)
-    replies = await chat.submit(
-        "ana", again, {"story": STORY, "reward": "a handwritten note"}
-    )
+    replies = await chat.submit("ana", again, {"story": STORY, "reward": "a handwritten note"})
     (post,) = _posts(replies)
     assert "With a handwritten note." in post.text
     assert await _stored(sessions) == (1, 1)
@@ -166,6 +165,8 @@ async def test_the_form_is_submitted_and_a_refused_one_comes_back_with_what_was_
         "Thanks for all your hard work this week, team!",
         "Great work on the launch, really amazing effort",
         "You rock, keep up the good work as always",
+        "wow wow wow wow wow",
+        "You are awesome, truly incredible, fantastic, superb!",
     ],
 )
 def test_generic_praise_is_told_from_a_story(story: str) -> None:
@@ -202,7 +203,7 @@ async def test_every_wrong_kudos_is_refused_with_what_to_do_and_nothing_is_store
         f'kudos <@ben> kpi {kpi} how "{STORY}" reward "a pony"': '"a pony" is not one of the',
         f'kudos <@ben> kpi {kpi} how "{STORY}" reward "a"': "is too short",
         f'kudos <@ben> kpi {kpi} how "{STORY}" in Nowhere': 'There is no team called "Nowhere"',
-        f'kudos <@ben> kpi {kpi} how "short"': "is too short",
+        f'kudos <@ben> kpi {kpi} how "thanks!"': "That is praise, not yet a story.",
         f'kudos <@ben> kpi {kpi} how "{"x" * 1001}"': "is too long (1001 characters)",
         f"kudos {' '.join(f'@p{i}' for i in range(11))} kpi {kpi}": "too many items; at most 10",
     }
@@ -235,18 +236,29 @@ async def test_kudos_go_to_the_recognition_channel_or_only_to_the_people_without
     assert "Recognition channel" in await chat.text("lea", "settings")
 
 
-async def test_a_kudos_goes_to_a_team_one_of_them_is_on_that_has_kudos_switched_on(
+async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_its_switch(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    """Anyone may recognise anyone in their workspace; the post goes to a team one of them is
-    on, never to a team neither belongs to, nor to one whose lead switched kudos off."""
+    """Posted where the recipients' team reads it, and a win in their one-on-ones there: so
+    every recipient is on the team, the KPI is one of its people's (or the giver's), and a
+    lead who switched kudos off is listened to."""
     kpi = await _kpi(sessions, "ana")
     async with sessions() as session, session.begin():
-        workspace = (await _member(session, "ana")).workspace_id
-        session.add(Team(workspace_id=workspace, name="Platform", time_zone="UTC", created_at=NOW))
+        ana = await _member(session, "ana")
+        platform = Team(
+            workspace_id=ana.workspace_id, name="Platform", time_zone="UTC", created_at=NOW
+        )
+        session.add(platform)
+        cid = await ensure_member(
+            session, ana.workspace_id, NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri"), NOW
+        )
+        await ensure_membership(session, platform, cid, Role.MEMBER, NOW)
+    theirs = await _kpi(sessions, "cid", "Secret quota")
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}" in Platform')
-    assert "Neither you nor who you recognise is on Platform" in said
+    assert "Ben is not on Platform. Name the team you share with them." in said
+    said = await chat.text("ana", f'kudos <@ben> kpi {theirs} how "{STORY}"')
+    assert f"#{theirs} Secret quota is not a KPI of Growth's people" in said
+    assert await _stored(sessions) == (0, 0)
     await chat.say("lea", "settings set rituals checkin,one_on_one")
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"')
     assert "Kudos are switched off for Growth." in said
-    assert await _stored(sessions) == (0, 0)

@@ -369,7 +369,11 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         assert "Fail of the Month" in await slack.ask(
             "settings set rituals checkin,fail_of_month", LEA
         )
-        said = await slack.ask(f'fail nominate <@{BEN}|ben> "{MISSTEP}" learned "{LEARNED}"', ANA)
+        nomination = f'fail nominate <@{BEN}|ben> "{MISSTEP}" learned "{LEARNED}"'
+        # A story about Ben waits for his yes: said in a DM, not where a channel could see it.
+        said = await slack.ask(nomination, ANA)
+        assert "A story about Ben waits for their yes" in said
+        said = await slack.ask(nomination, ANA, channel="D0AB12CDA")
         assert "Asked Ben whether your story (#" in said
         story = number(said)
         ask = await dm_to(slack, BEN, "nominated you")
@@ -394,6 +398,7 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
             f'fail nominate <@{ANA}|ana> "promised a date without asking the team" '
             'learned "she asks the team before she promises now"',
             LEA,
+            channel="D0AB12CDB",
         )
         private = number(said)
         ask_ana = await dm_to(slack, ANA, "nominated you")
@@ -406,7 +411,7 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         # The vote opens in the month's last three days (Growth's zone is Lea's, Auckland).
         clock.advance(timedelta(days=5))
         before = len(slack.api.of("response_url"))
-        await slack.ask("fails", LEA)
+        await slack.ask("fails", LEA, channel="D0AB12CDB")
         (ballot,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
         assert MISSTEP in texts(ballot)
         assert "promised a date" not in texts(ballot)  # her no keeps it off the ballot
@@ -414,13 +419,13 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         assert f"#{private} about Ana" in texts(ballot)
         assert buttons(ballot) == {"Vote for Ben": f"fail vote {story}"}
         before = len(slack.api.of("response_url"))
-        response = await slack.click(buttons(ballot)["Vote for Ben"], LEA)
+        response = await click_in_dm(slack, buttons(ballot)["Vote for Ben"], LEA)
         assert response.status == 200
         said = await answered(slack, before, "Voted for")
         assert f"Voted for Ben's story (#{story})." in said
         # Ben sees his own story on the ballot, with no button to vote for himself.
         before = len(slack.api.of("response_url"))
-        await slack.ask("fails", BEN)
+        await slack.ask("fails", BEN, channel="D0AB12CDC")
         assert not [c for c in slack.api.of("response_url")[before:] if buttons(c.args)]
 
         # The vote closes at check-in time on December's first day: the trophy is posted.
