@@ -539,6 +539,8 @@ async def _open_pulses(
         if key in scheduled or c.team.id in running:
             continue
         rituals = c.crew.rituals
+        if len(c.crew.people) < rituals.pulse_threshold:
+            continue  # results could never show: its prompts are skipped below
         closes = closing_time(
             c.occ.day + timedelta(days=OPEN_DAYS), c.team.time_zone, rituals.checkin_time
         )
@@ -561,9 +563,12 @@ async def _open_pulses(
     for c in fresh:
         if c.key in due_keys:
             mine = scheduled.get((c.team.id, c.occ.period))
-            if mine is None and c.team.id not in running:
+            if len(c.crew.people) < c.crew.rituals.pulse_threshold:
+                few = Decision(Verdict.SKIPPED, c.decision.at, "fewer people than answers needed")
+                c = replace(c, decision=few)
+            elif mine is None and c.team.id not in running:
                 continue  # opened by another process just now: the next tick sends it
-            if mine is None or mine.closed_at is not None:
+            elif mine is None or mine.closed_at is not None or mine.closes_at <= now:
                 why = "another pulse is open" if mine is None else "the pulse closed already"
                 c = replace(c, decision=Decision(Verdict.SKIPPED, c.decision.at, why))
         out.append(c)

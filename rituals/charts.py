@@ -118,11 +118,11 @@ def trend_png(title: str, points: Sequence[Point], target: float | None, unit: s
 
     step = math.ceil(len(points) / MAX_LABELS)
     ticks = list(range(len(points) - 1, -1, -step))[::-1]
-    ax.set_xticks(ticks, [points[i].label for i in ticks], fontsize=9)
+    ax.set_xticks(ticks, [points[i].label for i in ticks], fontsize=9, parse_math=False)
     ax.tick_params(axis="y", labelsize=9)
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)
-    ax.set_ylabel(unit, fontsize=10)
-    ax.set_title(title, fontsize=12, loc="left")
+    ax.set_ylabel(unit, fontsize=10, parse_math=False)
+    ax.set_title(title, fontsize=12, loc="left", parse_math=False)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -217,7 +217,8 @@ def pulse_png(title: str, counts: Sequence[int]) -> bytes:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="y", labelsize=9)
     ax.set_ylabel("answers", fontsize=10)
-    ax.set_title(title, fontsize=12, loc="left")
+    # People's words (a KPI called "Spend $ per lead") are text, never matplotlib's maths.
+    ax.set_title(title, fontsize=12, loc="left", parse_math=False)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):

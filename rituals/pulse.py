@@ -48,12 +48,12 @@ from storage.models import Kpi, KpiStatus, Pulse, Team
 from storage.people import membership, roster
 from storage.pulses import (
     SCORES,
+    PulseClosed,
     has_answered,
     latest_pulse,
     new_pulse,
     open_pulse,
     record_answer,
-    respondents,
 )
 
 Word = Annotated[
@@ -63,6 +63,8 @@ Word = Annotated[
 OPEN_DAYS = 2
 LONGEST_DAYS = 14
 OUR_KPIS = "our KPIs"
+CLOSED = "That pulse has closed; answers are no longer taken."
+IN_A_DM = "Press a score in the message I sent you, or write `pulse answer <1-5>` to me there."
 ANONYMOUS = (
     "Anonymous: the bot keeps only the count of each score and the words, never who gave them. "
     "Results show once enough have answered that no answer can be singled out."
@@ -149,17 +151,47 @@ async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
         kpi = await resolve_kpi(ctx, cmd.kpi, "pulse start")
         if not isinstance(kpi, Kpi):
             return [kpi]
+        if not await _teams_kpi(ctx, kpi, team):
+            return [
+                say(
+                    f"#{kpi.id} {kpi.name} is not {team.name}'s KPI; ask {team.name} about one "
+                    "of its own, or about all of them: ",
+                    Code("pulse start"),
+                )
+            ]
         if kpi.status is not KpiStatus.ACTIVE:
             return [say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; ask about an active KPI.")]
         about, kpi_id = kpi.name, kpi.id
-    today = await local_today(ctx)
+    # The day is read in the team's zone, where the pulse closes (at its check-in time): read
+    # in a lead's zone behind the team's, "tomorrow" could close before it opened.
+    today = ctx.clock.now().astimezone(ZoneInfo(team.time_zone)).date()
     try:
         day = read_due(cmd.until, today) if cmd.until else today + timedelta(days=OPEN_DAYS)
     except ValueError as exc:
         return [say(f"Answers until: {exc}.")]
     if not today < day <= today + timedelta(days=LONGEST_DAYS):
-        return [say(f"Answers until: give a day after today and within {LONGEST_DAYS} days.")]
+        where = "" if today == await local_today(ctx) else f" (in {team.time_zone})"
+        return [
+            say(
+                f"Answers until: give a day after today{where}, {format_day(today, 'en')}, and "
+                f"within {LONGEST_DAYS} days."
+            )
+        ]
     rituals = team_rituals(ctx, team)
+    people = [
+        s.member
+        for s in await roster(ctx.session, ctx.actor.workspace_id, team.id)
+        if s.member.is_active
+    ]
+    if len(people) < rituals.pulse_threshold:
+        return [
+            say(
+                f"{team.name} has {len(people)} people, and results show only once "
+                f"{rituals.pulse_threshold} have answered, so nobody's answer can be singled "
+                "out. With a bigger team, or a lower threshold (3 at least), it can run: ",
+                Code("settings set pulse 3"),
+            )
+        ]
     now = ctx.clock.now()
     pulse = new_pulse(
         ctx.actor.workspace_id,
@@ -174,21 +206,28 @@ async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
     ctx.session.add(pulse)
     await ctx.session.flush()
     # The lead too, by DM: their answer counts like anyone's, and is as anonymous.
-    people = [s.member for s in await roster(ctx.session, ctx.actor.workspace_id, team.id)]
     ask = tuple(answer_blocks(pulse, team.name, team.time_zone))
     asks: list[Reply] = [
-        Message(ask, audience=Audience.DM, to=mention(person))
-        for person in people
-        if person.is_active
+        Message(ask, audience=Audience.DM, to=mention(person)) for person in people
     ]
+    # An admin who is not on the team starts it for the team, and is not asked.
+    included = ", you included" if any(p.id == ctx.actor.member_id for p in people) else ""
     when = _when(pulse.closes_at, team.time_zone)
     return [
         say(
-            f"Asked {len(asks)} people on {team.name}, you included: {pulse.question} Results "
+            f"Asked {len(asks)} people on {team.name}{included}: {pulse.question} Results "
             f"go to the team {when}, if at least {pulse.threshold} answered."
         ),
         *asks,
     ]
+
+
+async def _teams_kpi(ctx: Ctx, kpi: Kpi, team: Team) -> bool:
+    """The KPI is the team's: made on it, or (made by someone on several teams) owned by one
+    of its people. Another team's KPI is not this team's to ask about, nor to name to it."""
+    if kpi.team_id is not None:
+        return kpi.team_id == team.id
+    return await membership(ctx.session, ctx.actor.workspace_id, team.id, kpi.owner_id) is not None
 
 
 async def answer(ctx: Ctx, cmd: AnswerPulse) -> list[Reply]:
@@ -196,20 +235,27 @@ async def answer(ctx: Ctx, cmd: AnswerPulse) -> list[Reply]:
         return [
             say(
                 "A pulse is answered in a direct message with me, not in a channel where others "
-                "see who answered what. Press a score in the message I sent you."
+                f"see who answered what. {IN_A_DM}"
             )
         ]
     pulse = await _the_pulse(ctx, cmd)
     if not isinstance(pulse, Pulse):
         return [pulse]
-    if pulse.closed_at is not None or pulse.closes_at <= ctx.clock.now():
-        return [say("That pulse has closed; answers are no longer taken.")]
+    now = ctx.clock.now()
+    if pulse.closed_at is not None or pulse.closes_at <= now:
+        return [say(CLOSED)]
     if cmd.score is None:
         values = {"pulse": str(pulse.id), **({"word": cmd.word} if cmd.word else {})}
         scale = ", ".join(f"{n} {word}" for n, word in enumerate(PULSE_WORDS, start=1))
         intro = f"{pulse.question} {scale}. {ANONYMOUS}"
         return [FormRequest("pulse answer", values, intro, required=("score",))]
-    if not await record_answer(ctx.session, pulse, ctx.actor.member_id, cmd.score, cmd.word):
+    try:
+        counted = await record_answer(
+            ctx.session, pulse, ctx.actor.member_id, cmd.score, cmd.word, now=now
+        )
+    except PulseClosed:  # closed by the lead or the tick while this answer was on its way
+        return [say(CLOSED)]
+    if not counted:
         return [
             say(
                 "You answered this pulse already. Answers cannot be changed: nothing links yours "
@@ -266,15 +312,24 @@ async def show(ctx: Ctx, cmd: ShowPulse) -> list[Reply]:
         return [
             say(f"{team.name}'s last pulse closed with too few answers to show; they stay sealed.")
         ]
-    count = await respondents(ctx.session, pulse.id)
+    count = answered(pulse)
     blocks: list[Block] = [Heading(f"Tension pulse: {team.name}"), Paragraph(rich(pulse.question))]
     blocks.append(Paragraph(rich(f"{count} answered so far. {_needed(pulse, count)}")))
     if await has_answered(ctx.session, pulse.id, ctx.actor.member_id):
         blocks.append(Note("You have answered."))
-    else:
+    elif ctx.actor.channel_id is None:
         blocks += answer_blocks(pulse, team.name, team.time_zone)[2:4]
+    else:  # answer() refuses anything pressed or typed in a channel: no buttons here
+        blocks.append(Note(IN_A_DM))
     blocks.append(Note(f"Open until {_when(pulse.closes_at, team.time_zone)}."))
     return [Message(tuple(blocks))]
+
+
+def answered(pulse: Pulse) -> int:
+    """How many answered: the answers counted. Not the list of who answered, which loses a
+    person who asked to be forgotten while their anonymous answer stays in the counts; the
+    tick closes by the counts too, so `pulse`, `pulse close` and the tick agree."""
+    return sum(pulse.counts)
 
 
 def _needed(pulse: Pulse, count: int) -> str:
@@ -290,10 +345,11 @@ async def close(ctx: Ctx, cmd: ClosePulse) -> list[Reply]:
         return [team]
     if not await leads_team(ctx, team):
         return [await refuse_team(ctx, "close its tension pulse", team)]
-    pulse = await open_pulse(ctx.session, team.id)
+    # Locked: an answer on its way is counted before, or refused after, never lost between.
+    pulse = await open_pulse(ctx.session, team.id, lock=True)
     if pulse is None:
         return [say(f"{team.name} has no pulse open.")]
-    count = await respondents(ctx.session, pulse.id)
+    count = answered(pulse)
     if count < pulse.threshold:
         more = pulse.threshold - count
         return [

@@ -773,6 +773,14 @@ class Pulse(Base):
         # A scheduled pulse is opened once per team and period, whichever tick gets there first.
         UniqueConstraint("team_id", "period"),
         Index(None, "closed_at", "closes_at"),
+        # One open pulse per team, whatever a lead's double click or a racing tick try.
+        Index(
+            "uq_pulse_one_open",
+            "team_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

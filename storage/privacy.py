@@ -74,10 +74,16 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 }
 
 
+# Columns that are nobody's: a pulse's counts and words are everyone's answers together, and
+# the lead who started it must not read them out of an export, open or sealed.
+NEVER_EXPORTED: Mapping[str, tuple[str, ...]] = {"pulse": ("counts", "words")}
+
+
 def _own_part(table: str, row: dict[str, Any], member_id: int) -> dict[str, object]:
     for whose, columns in WORDS_OF.get(table, {}).items():
         if row[whose] != member_id:
             row = {**row, **dict.fromkeys(columns, "(not yours to export)")}
+    row = {**row, **dict.fromkeys(NEVER_EXPORTED.get(table, ()), "(anonymous: not exported)")}
     return {k: _plain(v) for k, v in row.items()}
 
 

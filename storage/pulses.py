@@ -48,14 +48,22 @@ def new_pulse(
     )
 
 
-async def open_pulse(session: AsyncSession, team_id: int) -> Pulse | None:
-    """The team's pulse taking answers, if one is."""
-    return await session.scalar(
+class PulseClosed(Exception):
+    """The pulse closed before this answer could be counted."""
+
+
+async def open_pulse(session: AsyncSession, team_id: int, *, lock: bool = False) -> Pulse | None:
+    """The team's pulse taking answers, if one is; with `lock`, its row locked (PostgreSQL)
+    and read afresh, so answers being counted this moment are in its counts."""
+    query = (
         select(Pulse)
         .where(Pulse.team_id == team_id, Pulse.closed_at.is_(None))
         .order_by(Pulse.id.desc())
         .limit(1)
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return await session.scalar(query)
 
 
 async def latest_pulse(session: AsyncSession, team_id: int) -> Pulse | None:
@@ -82,12 +90,22 @@ async def respondents(session: AsyncSession, pulse_id: int) -> int:
 
 
 async def record_answer(
-    session: AsyncSession, pulse: Pulse, member_id: int, score: int, word: str | None
+    session: AsyncSession,
+    pulse: Pulse,
+    member_id: int,
+    score: int,
+    word: str | None,
+    *,
+    now: datetime | None = None,
 ) -> bool:
     """Count one answer; False when the person had answered already (nothing is changed).
 
     The pulse row is locked first (PostgreSQL; SQLite writes one at a time anyway), so two
-    answers at the same moment cannot lose each other's count."""
+    answers at the same moment cannot lose each other's count; and read afresh, so an answer
+    that was on its way while the pulse closed (by `pulse close`, or the tick at `now` past
+    its closing time) raises PulseClosed rather than changing results already decided."""
+    if not 1 <= score <= SCORES:
+        raise ValueError(f"a pulse's score is 1 to {SCORES}; got {score}")
     locked = await session.scalar(
         select(Pulse)
         .where(Pulse.id == pulse.id)
@@ -95,6 +113,8 @@ async def record_answer(
         .execution_options(populate_existing=True)
     )
     assert locked is not None
+    if locked.closed_at is not None or (now is not None and locked.closes_at <= now):
+        raise PulseClosed(f"pulse {locked.id} closed")
     try:
         async with session.begin_nested():
             session.add(
@@ -118,13 +138,19 @@ async def record_answer(
 async def closing_pulses(
     session: AsyncSession, team_ids: Collection[int], now: datetime
 ) -> list[Pulse]:
-    """Pulses of these teams whose time is up and that have not closed."""
+    """Pulses of these teams whose time is up and that have not closed; their rows locked
+    (PostgreSQL) and read afresh, so an answer being counted this moment is in the results,
+    and a second replica's tick waits, then finds them closed."""
     if not team_ids:
         return []
-    query = select(Pulse).where(
-        Pulse.closed_at.is_(None), Pulse.closes_at <= now, Pulse.team_id.in_(team_ids)
+    query = (
+        select(Pulse)
+        .where(Pulse.closed_at.is_(None), Pulse.closes_at <= now, Pulse.team_id.in_(team_ids))
+        .order_by(Pulse.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    return list((await session.scalars(query.order_by(Pulse.id))).all())
+    return list((await session.scalars(query)).all())
 
 
 async def open_pulses_of(

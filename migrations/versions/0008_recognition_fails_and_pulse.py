@@ -171,6 +171,13 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_pulse_closed_at_closes_at"), ["closed_at", "closes_at"], unique=False
         )
+        batch_op.create_index(
+            "uq_pulse_one_open",
+            ["team_id"],
+            unique=True,
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        )
 
     op.create_table(
         "pulse_respondent",
@@ -206,6 +213,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("pulse_respondent")
     with op.batch_alter_table("pulse", schema=None) as batch_op:
+        batch_op.drop_index("uq_pulse_one_open")
         batch_op.drop_index(batch_op.f("ix_pulse_closed_at_closes_at"))
 
     op.drop_table("pulse")

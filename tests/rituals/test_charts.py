@@ -315,3 +315,10 @@ def test_pulse_bars_are_scaled_to_20_blocks_and_keep_a_block_for_any_answer() ->
         "3 okay        █ 1",  # a fiftieth of a block is still somebody
     ]
     assert pulse_bars([21, 0, 0, 0, 0]).splitlines()[0] == "1 crushing    " + "█" * 20 + " 21"
+
+
+def test_dollar_signs_in_a_name_or_unit_are_text_not_mathematics() -> None:
+    """Matplotlib would read "$_$" as maths and raise: a KPI's name is people's words."""
+    points = [Point("2026-W47", 10.0), Point("2026-W48", 12.0)]
+    assert_valid_png(trend_png("Spend $_$ per lead", points, 11.0, "$"))
+    assert_valid_png(pulse_png("How does chasing Spend $_$ per lead feel?", [1, 0, 2, 0, 1]))

@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import AppConfig
@@ -331,13 +330,6 @@ async def test_a_lead_closing_the_pulse_posts_its_chart_into_the_channel(
     assert assert_valid_png(upload.args["bytes"]) == (600, 300)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rituals/pulse.py show() adds the score buttons (answer_blocks(...)[2:4]) whatever "
-    "ctx.actor.channel_id is, while answer() refuses any answer from a channel: `pulse` asked "
-    "in a channel offers buttons that only say 'A pulse is answered in a direct message'. "
-    "show() should offer them only in a DM (in a channel, say to press a score in the DM)",
-)
 async def test_the_buttons_pulse_shows_in_a_channel_are_not_refused_when_pressed(
     slack: SlackClient,
 ) -> None:
