@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import PIL.Image
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -122,6 +123,13 @@ def trend_png(title: str, points: Sequence[Point], target: float | None, unit: s
     ax.tick_params(axis="y", labelsize=9)
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     ax.set_ylabel(unit, fontsize=10, parse_math=False)
+    return _finished(fig, ax, title)
+
+
+def _finished(fig: Figure, ax: Axes, title: str) -> bytes:
+    """The house style every chart ends with, and its PNG: the title as plain text (people's
+    words, never matplotlib's maths: "Spend $_$ per lead"), light y grid, no top or right
+    spine, a palette."""
     ax.set_title(title, fontsize=12, loc="left", parse_math=False)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -129,7 +137,6 @@ def trend_png(title: str, points: Sequence[Point], target: float | None, unit: s
         ax.spines[side].set_visible(False)
     # Not savefig's bbox_inches="tight": it crops to a different size per chart, and is slower.
     fig.tight_layout()
-
     buffer = io.BytesIO()
     # savefig's own facecolor and no version stamp: the same chart gives the same bytes whatever
     # the process's rcParams and matplotlib's release.
@@ -217,17 +224,7 @@ def pulse_png(title: str, counts: Sequence[int]) -> bytes:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="y", labelsize=9)
     ax.set_ylabel("answers", fontsize=10)
-    # People's words (a KPI called "Spend $ per lead") are text, never matplotlib's maths.
-    ax.set_title(title, fontsize=12, loc="left", parse_math=False)
-    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
-    return _fewer_colours(buffer.getvalue())
+    return _finished(fig, ax, title)
 
 
 def pulse_bars(counts: Sequence[int]) -> str:
