@@ -10,7 +10,7 @@ import random
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,11 +82,6 @@ async def has_answered(session: AsyncSession, pulse_id: int, member_id: int) -> 
             )
         )
     )
-
-
-async def respondents(session: AsyncSession, pulse_id: int) -> int:
-    count = await session.scalar(select(func.count()).where(PulseRespondent.pulse_id == pulse_id))
-    return int(count or 0)
 
 
 async def record_answer(
