@@ -82,3 +82,6 @@ async def test_a_lead_adds_two_people_typed_in_the_card(teams: TeamsClient) -> N
     assert reply.conversation == PERSONAL + LEA[0]
     assert "Added <at>Zoe</at> and <at>Max</at> to Growth" in reply.text
     assert mentioned(reply) == [ZOE[2], MAX[2]]
+    # Zoe's and Max's "added you" DMs go out before the server stops: a worker stopped halfway
+    # through a send would leave the shared SQLite database locked for the next test.
+    await teams.deliver()
