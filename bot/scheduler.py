@@ -38,7 +38,15 @@ from rituals.fails import Vote, closing_blocks, month_of, previous_month, vote_o
 from rituals.messages import Audience, Block, Message, Note
 from rituals.nudges import Prompt, compose
 from rituals.periods import period_of
-from rituals.pulse import OPEN_DAYS, OUR_KPIS, closing_time, question, results, sealed_note
+from rituals.pulse import (
+    OPEN_DAYS,
+    OUR_KPIS,
+    answered,
+    closing_time,
+    question,
+    results,
+    sealed_note,
+)
 from rituals.purpose import post_blocks
 from rituals.reviews import REVIEW_DAYS, quarter_outcomes, summary
 from rituals.schedule import (
@@ -586,7 +594,7 @@ async def _close_pulses(
     rows = []
     for pulse in await closing_pulses(session, list(served), now):
         team, lead = served[pulse.team_id], leads.get(pulse.team_id)
-        count = sum(pulse.counts)
+        count = answered(pulse)
         pulse.closed_at, pulse.shown = now, count >= pulse.threshold
         key = f"pulse:{pulse.id}"
         row: dict[str, object] | None = None

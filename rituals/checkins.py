@@ -518,11 +518,7 @@ def _commit_form(cmd: Commit, author: Member, obstacle: str, problem: str) -> Fo
         if value:
             values[name] = value
     if cmd.owner is not None:
-        values["owner"] = (
-            f"<@{cmd.owner.platform_user_id}>"
-            if cmd.owner.platform_user_id
-            else f"@{cmd.owner.name}"
-        )
+        values["owner"] = cmd.owner.typed
     intro = f"{author.display_name}: {obstacle[:300]}"
     return FormRequest(
         "commit",

@@ -69,6 +69,11 @@ class PersonRef(BaseModel):
     def __str__(self) -> str:
         return f"@{self.name or self.platform_user_id}"
 
+    @property
+    def typed(self) -> str:
+        """As the grammar reads it back, for a form's value or a button's command."""
+        return mention_text(self.platform_user_id) if self.platform_user_id else f"@{self.name}"
+
 
 class KpiRef(BaseModel):
     """A KPI as typed: its number (`3`, `#3`) or its name."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rituals.settings import Language
 
@@ -39,6 +40,13 @@ def format_date(day: date, language: str) -> str:
     lang = Language(language) if language in Language._value2member_map_ else Language.EN
     month = MONTHS[lang].split()[day.month - 1]
     return PATTERNS[lang].format(day=day.day, month=month, year=day.year)
+
+
+def team_moment(at: datetime, zone: str) -> str:
+    """ "Monday 30 November 2026 at 10:00 (Europe/Berlin)": a deadline on the team's own clock,
+    the zone named, since the people reading it may live elsewhere."""
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{format_day(local.date(), 'en')} at {local:%H:%M} ({zone})"
 
 
 def format_day(day: date, language: str) -> str:

@@ -14,15 +14,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, StringConstraints
 
-from rituals.commands import CLEAN, Command, Name, PersonRef, mention_text, row_number
+from rituals.commands import CLEAN, Command, Name, PersonRef, row_number
 from rituals.context import Ctx
-from rituals.dates import format_day
+from rituals.dates import team_moment
 from rituals.mentions import with_mentions
 from rituals.messages import (
     Actions,
@@ -45,7 +45,7 @@ from rituals.messages import (
     say,
 )
 from rituals.people import resolve_person
-from rituals.periods import describe_period, period_of
+from rituals.periods import Period, describe_period, named, period_of
 from rituals.settings import TeamRituals
 from rituals.teams import mention, pick_team, team_rituals
 from storage.fails import (
@@ -117,10 +117,18 @@ class Vote:
         """ "November 2026" """
         return month_words(self.month)
 
+    @property
+    def opening(self) -> str:
+        return team_moment(self.opens, str(self.opens.tzinfo))
+
+    @property
+    def closing(self) -> str:
+        return team_moment(self.closes, str(self.closes.tzinfo))
+
 
 def vote_of(month: str, rituals: TeamRituals, zone: str) -> Vote:
     """The vote of a month ("2026-11") for a team with these settings, in its zone."""
-    period = period_of(Cadence.MONTHLY, _month_start(month))
+    period = _month(month)
     first_vote_day = period.end - timedelta(days=rituals.vote_days - 1)
     where = ZoneInfo(zone)
     at = time.fromisoformat(rituals.checkin_time)
@@ -138,7 +146,7 @@ def month_of(now: datetime, zone: str) -> str:
 
 def previous_month(month: str) -> str:
     """ "2026-01" -> "2025-12" """
-    return period_of(Cadence.MONTHLY, _month_start(month)).shifted(-1).name
+    return _month(month).shifted(-1).name
 
 
 def current_vote(now: datetime, rituals: TeamRituals, zone: str) -> Vote:
@@ -150,16 +158,14 @@ def current_vote(now: datetime, rituals: TeamRituals, zone: str) -> Vote:
 
 def month_words(month: str) -> str:
     """ "2026-11" -> "November 2026" """
-    return describe_period(period_of(Cadence.MONTHLY, _month_start(month)))
+    return describe_period(_month(month))
 
 
-def _month_start(month: str) -> date:
-    year, number = month.split("-")
-    return date(int(year), int(number), 1)
-
-
-def _when(at: datetime) -> str:
-    return f"{format_day(at.date(), 'en')} at {at:%H:%M} ({at.tzinfo})"
+def _month(month: str) -> Period:
+    """A month the store names ("2026-11"), which it only ever names rightly."""
+    found = named(Cadence.MONTHLY, month)
+    assert found is not None, month
+    return found
 
 
 # --- nominating ---------------------------------------------------------------------------------
@@ -190,7 +196,7 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
             if getattr(cmd, name):
                 values[name] = getattr(cmd, name)
         if cmd.person is not None:
-            values["person"] = _person_text(cmd.person)
+            values["person"] = cmd.person.typed
         intro = (
             "Who learned the most from a misstep this month? Nominate a teammate, or yourself: "
             "what happened, and what was learned."
@@ -227,9 +233,9 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
     vote = vote_of(month, team_rituals(ctx, team), team.time_zone)
     if own:
         when = (
-            f"is open until {_when(vote.closes)}"
+            f"is open until {vote.closing}"
             if vote.opens <= ctx.clock.now()
-            else f"opens {_when(vote.opens)}"
+            else f"opens {vote.opening}"
         )
         return [
             say(
@@ -266,10 +272,6 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
         ),
         ask,
     ]
-
-
-def _person_text(ref: PersonRef) -> str:
-    return mention_text(ref.platform_user_id) if ref.platform_user_id else f"@{ref.name}"
 
 
 def _in_private(what: str) -> Message:
@@ -388,7 +390,7 @@ async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
     now = ctx.clock.now()
     ballot = vote_of(row.month, team_rituals(ctx, team), team.time_zone)
     if now < ballot.opens:
-        return [say(f"The vote for {ballot.name} opens {_when(ballot.opens)}.")]
+        return [say(f"The vote for {ballot.name} opens {ballot.opening}.")]
     if now >= ballot.closes or await is_closed(ctx.session, team.id, row.month):
         return [say(f"The vote for {ballot.name} has closed. ", Code("fails"), " shows who won.")]
     changed = await cast_vote(ctx.session, row, ctx.actor.member_id)
@@ -400,7 +402,7 @@ async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
     return [
         say(
             f"{verb} {nominee.display_name}'s story (#{row.id}). Change it any time until "
-            f"{_when(ballot.closes)}; nobody, the lead included, sees who voted for whom."
+            f"{ballot.closing}; nobody, the lead included, sees who voted for whom."
         )
     ]
 
@@ -471,13 +473,13 @@ def ballot_blocks(
     if voting and not private:
         blocks.append(Note("Vote in a direct message with me: fail vote <number>."))
     elif voting:
-        blocks.append(Note(f"One vote each; change it until {_when(vote.closes)}."))
+        blocks.append(Note(f"One vote each; change it until {vote.closing}."))
     elif now >= vote.closes:  # a prompt that reached someone only after the close
         blocks.append(
-            Note(f"The vote closed {_when(vote.closes)}; `fails {vote.month[:4]}` shows who won.")
+            Note(f"The vote closed {vote.closing}; `fails {vote.month[:4]}` shows who won.")
         )
     else:
-        blocks.append(Note(f"The vote opens {_when(vote.opens)}."))
+        blocks.append(Note(f"The vote opens {vote.opening}."))
     return blocks
 
 

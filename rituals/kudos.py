@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, Name, PersonRef, mention_text
+from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, Name, PersonRef
 from rituals.context import Ctx
 from rituals.kpis import resolve_kpi
 from rituals.mentions import with_mentions
@@ -105,10 +105,7 @@ def _reward(given: str, rewards: Sequence[str]) -> str | None:
 
 def _people_text(people: Sequence[PersonRef] | None) -> str:
     """The people as the grammar reads them back, for a form or a button."""
-    return ", ".join(  # commas: a full name ("@Ana Ruiz") stays one person
-        mention_text(p.platform_user_id) if p.platform_user_id else f"@{p.name}"
-        for p in people or ()
-    )
+    return ", ".join(p.typed for p in people or ())  # commas: "@Ana Ruiz" stays one person
 
 
 def _form(cmd: GiveKudos, problem: str, rewards: Sequence[str]) -> FormRequest:

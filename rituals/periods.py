@@ -71,7 +71,7 @@ def parse_period(cadence: Cadence, text: str, today: date) -> Period:
         return current
     if words in {"last", "previous", f"last {PERIOD[cadence]}"}:
         return current.shifted(-1)
-    found = _named(cadence, text.strip().upper())
+    found = named(cadence, text.strip().upper())
     if found is None:
         raise ValueError(
             f'"{text[:20]}" is not a {PERIOD[cadence]}; write it like {SHAPE[cadence]}, or '
@@ -80,7 +80,9 @@ def parse_period(cadence: Cadence, text: str, today: date) -> Period:
     return found
 
 
-def _named(cadence: Cadence, text: str) -> Period | None:
+def named(cadence: Cadence, text: str) -> Period | None:
+    """The period a name in the cadence's shape names ("2026-W48", "2026-11", "2026-Q4"), or
+    None for a name that is not one."""
     try:
         if cadence is Cadence.WEEKLY and (m := _WEEK.match(text)):
             return period_of(cadence, date.fromisocalendar(int(m[1]), int(m[2]), 1))

@@ -21,7 +21,7 @@ from rituals.charts import PULSE_WORDS, mean_score, pulse_bars, pulse_png
 from rituals.checkins import DueText, read_due
 from rituals.commands import CLEAN, ONE_LINE, Command, KpiRef, Name
 from rituals.context import Ctx
-from rituals.dates import format_day
+from rituals.dates import format_day, team_moment
 from rituals.kpis import resolve_kpi
 from rituals.messages import (
     Actions,
@@ -108,11 +108,6 @@ def closing_time(day: date, zone: str, checkin_time: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(checkin_time), ZoneInfo(zone))
 
 
-def _when(at: datetime, zone: str) -> str:
-    local = at.astimezone(ZoneInfo(zone))
-    return f"{format_day(local.date(), 'en')} at {local:%H:%M} ({zone})"
-
-
 def answer_blocks(pulse: Pulse, team: str, zone: str) -> list[Block]:
     """The question with a button per score: one click answers, anonymously."""
     buttons = tuple(
@@ -126,7 +121,7 @@ def answer_blocks(pulse: Pulse, team: str, zone: str) -> list[Block]:
         Actions(
             (Button("Answer with a word", f"pulse answer pulse {pulse.id}", ButtonStyle.PRIMARY),)
         ),
-        Note(f"{ANONYMOUS} Open until {_when(pulse.closes_at, zone)}."),
+        Note(f"{ANONYMOUS} Open until {team_moment(pulse.closes_at, zone)}."),
     ]
 
 
@@ -140,7 +135,8 @@ async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
     if running is not None:
         return [
             say(
-                f"{team.name}'s pulse is open until {_when(running.closes_at, team.time_zone)}. ",
+                f"{team.name}'s pulse is open until "
+                f"{team_moment(running.closes_at, team.time_zone)}. ",
                 Code("pulse close"),
                 " shows its results once enough have answered.",
             )
@@ -212,7 +208,7 @@ async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
     ]
     # An admin who is not on the team starts it for the team, and is not asked.
     included = ", you included" if any(p.id == ctx.actor.member_id for p in people) else ""
-    when = _when(pulse.closes_at, team.time_zone)
+    when = team_moment(pulse.closes_at, team.time_zone)
     return [
         say(
             f"Asked {len(asks)} people on {team.name}{included}: {pulse.question} Results "
@@ -321,7 +317,7 @@ async def show(ctx: Ctx, cmd: ShowPulse) -> list[Reply]:
         blocks += answer_blocks(pulse, team.name, team.time_zone)[2:4]
     else:  # answer() refuses anything pressed or typed in a channel: no buttons here
         blocks.append(Note(IN_A_DM))
-    blocks.append(Note(f"Open until {_when(pulse.closes_at, team.time_zone)}."))
+    blocks.append(Note(f"Open until {team_moment(pulse.closes_at, team.time_zone)}."))
     return [Message(tuple(blocks))]
 
 
@@ -356,7 +352,7 @@ async def close(ctx: Ctx, cmd: ClosePulse) -> list[Reply]:
             say(
                 f"{count} answered; results show only from {pulse.threshold}, so {more} more "
                 f"{'is' if more == 1 else 'are'} needed. It stays open until "
-                f"{_when(pulse.closes_at, team.time_zone)}."
+                f"{team_moment(pulse.closes_at, team.time_zone)}."
             )
         ]
     pulse.closed_at, pulse.shown = ctx.clock.now(), True

@@ -18,7 +18,7 @@ from pydantic import Field, StringConstraints
 from rituals.checkins import DueText, read_due
 from rituals.commands import CLEAN, Command, Name
 from rituals.context import Ctx
-from rituals.dates import format_day
+from rituals.dates import team_moment
 from rituals.messages import (
     Actions,
     Audience,
@@ -77,7 +77,7 @@ async def start(ctx: Ctx, cmd: StartPurpose) -> list[Reply]:
     open_one = await latest_purpose(ctx.session, ctx.actor.workspace_id, team.id)
     now = ctx.clock.now()
     if open_one is not None and open_one.posted_at is None:
-        closes = _when(open_one.closes_at, team)
+        closes = "on " + team_moment(open_one.closes_at, team.time_zone)
         return [say(f"{team.name}'s workshop is open already; answers are posted {closes}.")]
     today = await local_today(ctx)
     try:
@@ -104,7 +104,7 @@ async def start(ctx: Ctx, cmd: StartPurpose) -> list[Reply]:
         for s in await roster(ctx.session, ctx.actor.workspace_id, team.id)
         if s.member.id != ctx.actor.member_id and s.member.is_active
     ]
-    when = _when(closes_at, team)
+    when = "on " + team_moment(closes_at, team.time_zone)
     asks: list[Reply] = [
         Message(
             (
@@ -128,12 +128,6 @@ async def start(ctx: Ctx, cmd: StartPurpose) -> list[Reply]:
         ),
         *asks,
     ]
-
-
-def _when(at: datetime, team: Team) -> str:
-    """ "on Monday 30 November 2026 at 10:00 (Europe/Berlin)": the team's own clock."""
-    local = at.astimezone(ZoneInfo(team.time_zone))
-    return f"on {format_day(local.date(), 'en')} at {local:%H:%M} ({team.time_zone})"
 
 
 async def answer(ctx: Ctx, cmd: AnswerPurpose) -> list[Reply]:
