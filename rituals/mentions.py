@@ -1,6 +1,6 @@
 """Mentions inside what people write: real mentions where they name someone here.
 
-A story typed in Slack or Teams arrives with its mentions as `<@id|name>`. Posted as they are,
+A story arrives with its mentions as the grammar reads them, `<@id|name>`. Posted as they are,
 they would show as markup (renderers escape every `<`); made into `Mention`s, they notify the
 person. Only people of the writer's own workspace become mentions: an id from anywhere else
 stays plain text, so nobody can forge a mention of someone the bot does not know.

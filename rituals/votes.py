@@ -1,9 +1,9 @@
 """The team's vote on a proposed KPI: back it, or question it with a comment.
 
 KPIs the team co-creates are the ones it will chase. One vote per person, changed by voting
-again; a comment is said in the open, in the proposal's thread (Slack) or as a reply to it
-(Teams) when the vote starts from the proposal's post, because a question asked in front of
-the team is one the owner can answer for everyone.
+again; a comment is said in the open, as a reply to the proposal's post (`in_thread`) when
+the vote starts from it, because a question asked in front of the team is one the owner can
+answer for everyone.
 """
 
 from __future__ import annotations
