@@ -5,7 +5,7 @@ A chart is drawn inside a command's reply, so it spends the same budget as the r
 command: the target is well under 300 ms. It draws 104 weekly points (2024-W49 to 2026-W48,
 seeded pseudo-random values around a target, a few of them with notes) and prints
 
-- import: loading `rituals.charts`, matplotlib with it, once per process;
+- import: loading `rituals.core.charts`, matplotlib with it, once per process;
 - cold: the first chart, which also loads the font and fills matplotlib's text caches;
 - warm: the median and p95 of the next --runs charts, which is what a running bot pays;
 - pulse: the same for `pulse_png` with a team of 12's answers, PULSE_COUNTS, after one draw
@@ -59,7 +59,7 @@ def main() -> None:
         parser.error("give at least one run")
 
     start = time.perf_counter()
-    from rituals.charts import Point, noted, pulse_png, trend_png  # timed: matplotlib with it
+    from rituals.core.charts import Point, noted, pulse_png, trend_png  # timed: matplotlib with it
 
     import_ms = (time.perf_counter() - start) * 1000
     points = [Point(*week) for week in two_years()]

@@ -10,7 +10,7 @@ Wednesday 25 November 2026. Then it measures, in a fresh session already in its 
 a handler's is, and with the garbage collector set as `serve` sets it (all that was loaded
 frozen out of its sweeps, and its thresholds raised: bot/cli.py):
 
-- declines: `rituals.numbers.team_declines` for the team, with a threshold of 20%: its active
+- declines: `rituals.numbers.commands.team_declines` for the team, with a threshold of 20%: its
   KPIs (one query), their values of the last periods (one query), and `detect` on each KPI's
   latest period.
 
@@ -58,9 +58,9 @@ from scripts import (  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from bot.migrate import upgrade  # noqa: E402
-from rituals.declines import Decline  # noqa: E402
-from rituals.numbers import team_declines  # noqa: E402
-from rituals.schedule import week_name  # noqa: E402
+from rituals.core.schedule import week_name  # noqa: E402
+from rituals.numbers.commands import team_declines  # noqa: E402
+from rituals.numbers.declines import Decline  # noqa: E402
 from storage.engine import make_engine, make_sessionmaker  # noqa: E402
 from storage.kpi_values import active_team_kpis  # noqa: E402
 from storage.models import Kpi, KpiValue  # noqa: E402

@@ -22,7 +22,7 @@ from bot.config import load_app_config
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher, Identity
 from bot.migrate import upgrade
-from rituals.context import SystemClock
+from rituals.core.context import SystemClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
 

@@ -47,8 +47,8 @@ from bot.delivery import Worker, only_worker  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.scheduler import Planner, TickReport  # noqa: E402
 from bot.slack.sender import SlackSender  # noqa: E402
-from rituals.context import FixedClock  # noqa: E402
-from rituals.schedule import week_name  # noqa: E402
+from rituals.core.context import FixedClock  # noqa: E402
+from rituals.core.schedule import week_name  # noqa: E402
 from storage.engine import make_engine, make_sessionmaker  # noqa: E402
 from storage.models import (  # noqa: E402
     Member,

@@ -9,7 +9,7 @@ now and then, a one-on-one every two weeks for every pair and a couple of talkin
 the next. "Now" is Wednesday 25 November 2026, 09:00 UTC. Then it measures, for one pair (the
 lead and one member), each in a fresh session already in its transaction, as the handler's is:
 
-- script: `load_scripts` for the pair, then `rituals.scripts.build`, as the lead reads it;
+- script: `load_scripts` for the pair, then `rituals.one_on_ones.scripts.build`, as a lead reads;
 - digest: `obstacles_of_weeks` and `digest_commitments` for this week, then `digest_body`.
 
 It prints the median and p95 wall time over --runs builds (after one to warm up) and the SQL
@@ -49,10 +49,10 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.migrate import upgrade  # noqa: E402
-from rituals.checkins import digest_body  # noqa: E402
-from rituals.messages import Mention  # noqa: E402
-from rituals.schedule import week_monday, week_name  # noqa: E402
-from rituals.scripts import build  # noqa: E402
+from rituals.checkins.commands import digest_body  # noqa: E402
+from rituals.core.messages import Mention  # noqa: E402
+from rituals.core.schedule import week_monday, week_name  # noqa: E402
+from rituals.one_on_ones.scripts import build  # noqa: E402
 from storage.checkins import (  # noqa: E402
     UNANSWERED_WEEKS,
     Who,

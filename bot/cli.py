@@ -22,7 +22,7 @@ from bot.server import describe_platforms, make_app
 from bot.slack.manifest import manifest_yaml
 from bot.teams.package import write_package
 from bot.wiring import check_schema, make_dispatcher
-from rituals.context import ShiftedClock, SystemClock
+from rituals.core.context import ShiftedClock, SystemClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
 

@@ -8,31 +8,24 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.grammar import Grammar, Param, Syntax
-from rituals import (
-    breaks,
-    checkins,
-    declines,
-    experiments,
-    fails,
-    home,
-    kpis,
-    kudos,
-    me,
-    missteps,
-    numbers,
-    one_on_ones,
-    privacy,
-    pulse,
-    purpose,
-    reviews,
-    team_schedule,
-    team_settings,
-    teams,
-    votes,
-)
-from rituals.commands import Command
-from rituals.context import Ctx
-from rituals.messages import Reply
+from rituals.checkins import commands as checkins
+from rituals.checkins import missteps
+from rituals.core.command import Command
+from rituals.core.context import Ctx
+from rituals.core.messages import Reply
+from rituals.fails import commands as fails
+from rituals.kpis import commands as kpis
+from rituals.kpis import votes
+from rituals.kudos import commands as kudos
+from rituals.numbers import commands as numbers
+from rituals.numbers import declines, experiments
+from rituals.one_on_ones import commands as one_on_ones
+from rituals.pulse import commands as pulse
+from rituals.purpose import commands as purpose
+from rituals.reviews import commands as reviews
+from rituals.team import breaks, home, me, privacy, teams
+from rituals.team import schedule as team_schedule
+from rituals.team import settings as team_settings
 
 CADENCE_WORDS = {
     "week": "weekly",

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rituals.settings import RitualSettings
+from rituals.core.settings import RitualSettings
 
 
 class ConfigError(Exception):

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
-from rituals.context import Clock
+from rituals.core.context import Clock
 from storage.models import Outbox, OutboxStatus, Platform
 from storage.outbox import Claimed, ask_again, claim, mark_failed, mark_sent, retry_later
 

@@ -14,11 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rituals.checkins import digest_body, last_week_blocks
-from rituals.commands import mention_text
-from rituals.fails import ballot_blocks, vote_of
-from rituals.kpis import describe_target
-from rituals.messages import (
+from rituals.checkins.commands import digest_body, last_week_blocks
+from rituals.core.command import mention_text
+from rituals.core.messages import (
     Actions,
     Block,
     Bullets,
@@ -29,11 +27,13 @@ from rituals.messages import (
     Paragraph,
     rich,
 )
-from rituals.pulse import answer_blocks
-from rituals.reviews import Reviewable, prompt_blocks
-from rituals.schedule import week_monday, week_name
-from rituals.scripts import NEXT_QUESTIONS, build, summary
-from rituals.settings import TeamRituals
+from rituals.core.schedule import week_monday, week_name
+from rituals.core.settings import TeamRituals
+from rituals.fails.commands import ballot_blocks, vote_of
+from rituals.kpis.commands import describe_target
+from rituals.one_on_ones.scripts import NEXT_QUESTIONS, build, summary
+from rituals.pulse.commands import answer_blocks
+from rituals.reviews.commands import Reviewable, prompt_blocks
 from storage.checkins import (
     UNANSWERED_WEEKS,
     Who,

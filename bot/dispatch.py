@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
-from rituals import onboarding, people
-from rituals.context import Actor, Clock, Ctx
-from rituals.messages import Code, FormRequest, Outgoing, Reply, say
-from rituals.settings import RitualSettings
+from rituals.core import people
+from rituals.core.context import Actor, Clock, Ctx
+from rituals.core.messages import Code, FormRequest, Outgoing, Reply, say
+from rituals.core.settings import RitualSettings
+from rituals.team import onboarding
 from storage.models import Member, Platform
 from storage.people import (
     NewMember,

@@ -24,9 +24,9 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from bot.tokens import Token, TokenError, quote, tokenize
-from rituals.commands import Command, KpiRef, PersonRef
-from rituals.context import Ctx
-from rituals.messages import (
+from rituals.core.command import Command, KpiRef, PersonRef
+from rituals.core.context import Ctx
+from rituals.core.messages import (
     Bullets,
     Code,
     FieldKind,

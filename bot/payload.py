@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from rituals.messages import (
+from rituals.core.messages import (
     Actions,
     Audience,
     Block,

@@ -31,25 +31,12 @@ from bot.config import AppConfig
 from bot.delivery import Sender, Worker, only_worker
 from bot.details import Asked, details, seat_mention
 from bot.payload import encode
-from rituals.checkins import reminder
-from rituals.context import Clock
-from rituals.experiments import review_reminder
-from rituals.fails import Vote, closing_blocks, month_of, previous_month, vote_of
-from rituals.messages import Audience, Block, Message, Note
-from rituals.nudges import Prompt, compose
-from rituals.periods import period_of
-from rituals.pulse import (
-    OPEN_DAYS,
-    OUR_KPIS,
-    answered,
-    closing_time,
-    question,
-    results,
-    sealed_note,
-)
-from rituals.purpose import post_blocks
-from rituals.reviews import REVIEW_DAYS, quarter_outcomes, summary
-from rituals.schedule import (
+from rituals.checkins.commands import reminder
+from rituals.core.context import Clock
+from rituals.core.messages import Audience, Block, Message, Note
+from rituals.core.nudges import Prompt, compose
+from rituals.core.periods import period_of
+from rituals.core.schedule import (
     Decision,
     Occurrence,
     Rule,
@@ -63,7 +50,20 @@ from rituals.schedule import (
     team_rules,
     week_name,
 )
-from rituals.settings import RitualSettings, TeamRituals, with_overrides
+from rituals.core.settings import RitualSettings, TeamRituals, with_overrides
+from rituals.fails.commands import Vote, closing_blocks, month_of, previous_month, vote_of
+from rituals.numbers.experiments import review_reminder
+from rituals.pulse.commands import (
+    OPEN_DAYS,
+    OUR_KPIS,
+    answered,
+    closing_time,
+    question,
+    results,
+    sealed_note,
+)
+from rituals.purpose.commands import post_blocks
+from rituals.reviews.commands import REVIEW_DAYS, quarter_outcomes, summary
 from storage.checkins import CommitmentRow, due_commitments
 from storage.engine import make_sessionmaker
 from storage.experiments import DueExperiment, due_experiments

@@ -25,7 +25,7 @@ from bot.slack.app import SlackBot, check_slack_settings
 from bot.teams.app import ROUTE as TEAMS_ROUTE
 from bot.teams.app import TeamsBot, check_teams_settings
 from bot.wiring import check_schema, make_dispatcher
-from rituals.context import Clock
+from rituals.core.context import Clock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import OutboxStatus, Platform
 from storage.outbox import backlog

@@ -8,7 +8,7 @@ from bot.commands import build_grammar
 from bot.config import AppConfig, ConfigError
 from bot.dispatch import Dispatcher
 from bot.migrate import current_revision, head_revision
-from rituals.context import Clock
+from rituals.core.context import Clock
 from storage.engine import make_sessionmaker
 
 

@@ -20,7 +20,7 @@ from bot.commands import build_grammar
 from bot.config import AppConfig, async_database_url, load_app_config
 from bot.dispatch import Dispatcher
 from bot.migrate import upgrade
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from tests.databases import scratch_database
 from tests.support import Chat, seed_people

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.payload import decode
 from bot.scheduler import Planner
-from rituals.settings import RitualSettings
+from rituals.core.settings import RitualSettings
 from storage.models import Member, Nudge, Outbox, Platform, Role, Team
 from storage.people import (
     NewMember,

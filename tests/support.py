@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dispatch import Dispatcher, Identity
-from rituals.context import Clock
-from rituals.messages import Actions, Audience, Button, Form, Message, Outgoing
+from rituals.core.context import Clock
+from rituals.core.messages import Actions, Audience, Button, Form, Message, Outgoing
 from storage.models import Platform, Role
 from storage.people import (
     NewMember,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.console.chat import ConsoleChat, ReadLine
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from storage.models import Kpi, KpiStatus, Team
 from tests.conftest import ROOT
 

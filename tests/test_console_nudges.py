@@ -10,7 +10,7 @@ from bot.console.chat import ConsoleChat, ConsoleSender
 from bot.console.demo import seed_demo
 from bot.scheduler import scheduling
 from bot.wiring import make_dispatcher
-from rituals.context import FixedClock, ShiftedClock
+from rituals.core.context import FixedClock, ShiftedClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
 from tests.test_console import lines

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher
-from rituals.charts import SPARK_BLOCKS
-from rituals.context import FixedClock
-from rituals.declines import WILD_IDEA
+from rituals.core.charts import SPARK_BLOCKS
+from rituals.core.context import FixedClock
+from rituals.numbers.declines import WILD_IDEA
 from tests.rituals.test_charts import PNG_SIGNATURE, assert_valid_png
 from tests.test_console import run_console
 from tests.test_console_checkins import flat, turn

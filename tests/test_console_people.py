@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.console.chat import ConsoleChat
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher
-from rituals.context import FixedClock
-from rituals.messages import FieldKind, Form, FormField
+from rituals.core.context import FixedClock
+from rituals.core.messages import FieldKind, Form, FormField
 from storage.models import Member, Membership, Team
 from tests.test_console import lines
 

@@ -3,7 +3,7 @@
 `kudos` with nothing else asks its form field by field, the reward as a numbered choice, and
 generic praise brings the form back with everything kept; a pulse started by the demo team's
 lead is answered by its people and closed, its results printed as an `[image]` line with the
-text bars of `rituals.charts.pulse_bars` under it and the PNG saved in ./exports as a download
+text bars of `rituals.core.charts.pulse_bars` under it and the PNG saved in ./exports as a download
 would be; a nominee presses their consent button.
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
-from rituals.charts import pulse_bars
-from rituals.context import FixedClock
+from rituals.core.charts import pulse_bars
+from rituals.core.context import FixedClock
 from storage.models import Kudos, KudosRecipient, Member
 from tests.rituals.test_charts import PNG_SIGNATURE, assert_valid_png
 from tests.test_console import run_console

@@ -21,7 +21,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rituals.settings import WEEKDAYS
+from rituals.core.settings import WEEKDAYS
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Member, Outbox, OutboxStatus
 from tests.conftest import ROOT

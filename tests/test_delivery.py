@@ -17,8 +17,8 @@ from bot.config import ConfigError
 from bot.delivery import Retry, Worker, backoff, only_worker
 from bot.payload import encode
 from bot.slack.sender import SlackSender
-from rituals.context import FixedClock, ShiftedClock
-from rituals.messages import Mention, dm
+from rituals.core.context import FixedClock, ShiftedClock
+from rituals.core.messages import Mention, dm
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus, Platform
 from storage.outbox import claim, enqueue

@@ -20,9 +20,9 @@ from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
 from bot.payload import decode
-from rituals.fails import ballot_blocks, vote_of
-from rituals.messages import Audience, File, Form, Message, Outgoing
-from rituals.settings import with_overrides
+from rituals.core.messages import Audience, File, Form, Message, Outgoing
+from rituals.core.settings import with_overrides
+from rituals.fails.commands import ballot_blocks, vote_of
 from storage.fails import stories, tally, voters
 from storage.models import (
     Consent,

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from bot.commands import build_grammar
 from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, parse_people
 from bot.tokens import Token, TokenError, tokenize
-from rituals.commands import KpiRef, PersonRef
-from rituals.kpis import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
-from rituals.messages import FieldKind, Form, Message
-from rituals.teams import AddMembers
+from rituals.core.command import KpiRef, PersonRef
+from rituals.core.messages import FieldKind, Form, Message
+from rituals.kpis.commands import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
+from rituals.team.teams import AddMembers
 from storage.models import Cadence
 
 grammar = build_grammar("/kpi")

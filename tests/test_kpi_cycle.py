@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
-from rituals.declines import WILD_IDEA
-from rituals.messages import Audience, Form, Image, Message
+from rituals.core.messages import Audience, Form, Image, Message
+from rituals.numbers.declines import WILD_IDEA
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
 from tests.support import Chat, MovingClock, buttons_of, dms_to, text_of

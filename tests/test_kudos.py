@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rituals.kudos import generic_praise
-from rituals.messages import Audience, FieldKind, Form, Mention, Message, Paragraph
-from rituals.settings import GENERIC_PRAISE
+from rituals.core.messages import Audience, FieldKind, Form, Mention, Message, Paragraph
+from rituals.core.settings import GENERIC_PRAISE
+from rituals.kudos.commands import generic_praise
 from storage.models import Cadence, Kpi, KpiStatus, Kudos, KudosRecipient, Member, Role, Team
 from storage.people import NewMember, ensure_member, ensure_membership
 from tests.conftest import NOW

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from rituals.schedule import (
+from rituals.core.schedule import (
     Person,
     Reach,
     Rule,

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.server import describe_platforms, make_app
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 
 
 def settings_for(url: str, **values: str) -> Settings:

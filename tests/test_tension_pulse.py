@@ -25,7 +25,16 @@ from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
 from bot.payload import decode
-from rituals.messages import Audience, Bullets, File, Form, Image, Message, Outgoing, plain_text
+from rituals.core.messages import (
+    Audience,
+    Bullets,
+    File,
+    Form,
+    Image,
+    Message,
+    Outgoing,
+    plain_text,
+)
 from storage.models import Member, NudgeOutcome, Pulse, PulseRespondent, Role, Team
 from storage.pulses import PulseClosed, new_pulse, record_answer
 from tests.scheduling import (

@@ -25,8 +25,8 @@ from bot.dispatch import Dispatcher, Identity
 from bot.grammar import parse_people
 from bot.payload import decode
 from bot.scheduler import Scheduling
-from rituals.context import ShiftedClock
-from rituals.messages import (
+from rituals.core.context import ShiftedClock
+from rituals.core.messages import (
     Actions,
     Button,
     FieldKind,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rituals.context import Clock
+from rituals.core.context import Clock
 from storage.models import Platform, Role
 from storage.people import (
     NewMember,

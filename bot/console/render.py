@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rituals.messages import (
+from rituals.core.messages import (
     Actions,
     Audience,
     Block,

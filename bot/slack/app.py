@@ -38,8 +38,8 @@ from bot.slack.people import Directory, Stranger
 from bot.slack.render import BUTTON_ACTION, FORM_CALLBACK, FormOrigin, form_values, render_home
 from bot.slack.render import render_modal as modal
 from bot.slack.sender import SlackSender
-from rituals.context import Clock
-from rituals.messages import Form, Message, say
+from rituals.core.context import Clock
+from rituals.core.messages import Form, Message, say
 from storage.models import Platform
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from bot.slack.render import (
     render_message,
     render_modal,
 )
-from rituals.messages import (
+from rituals.core.messages import (
     Actions,
     Audience,
     Button,

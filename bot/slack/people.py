@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dispatch import Identity
 from bot.slack.render import MENTION
-from rituals.settings import PeopleDefaults
+from rituals.core.settings import PeopleDefaults
 from storage.models import Platform
 
 ZONES = available_timezones()

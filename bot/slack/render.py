@@ -34,7 +34,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from rituals import messages as m
+from rituals.core import messages as m
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import CannotAsk, Failed, Result, Retry, Sent, Unsure
 from bot.payload import decode
 from bot.slack.render import render_message
-from rituals.messages import Audience
+from rituals.core.messages import Audience
 from storage.outbox import Claimed
 
 EVENT_TYPE = "kpi_coach_outbox"

@@ -42,8 +42,8 @@ from bot.teams.people import EMULATOR_TENANT, Directory, Said, identity_of, tena
 from bot.teams.replies import Replier, card
 from bot.teams.send import ConversationPace
 from bot.teams.sender import TeamsSender
-from rituals.context import Clock
-from rituals.messages import (
+from rituals.core.context import Clock
+from rituals.core.messages import (
     Audience,
     Code,
     Heading,

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rituals import messages as m
+from rituals.core import messages as m
 
 log = logging.getLogger(__name__)
 

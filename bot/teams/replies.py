@@ -23,7 +23,7 @@ from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_form, render_message
 from bot.teams.people import GROUPS, tenant_of
 from bot.teams.send import ConversationPace, with_retries
-from rituals.messages import Audience, Form, Mention, Message, Outgoing, say
+from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say
 from storage.models import OutboxStatus, Platform
 from storage.outbox import enqueue
 from storage.people import find_workspace, member_by_platform_id

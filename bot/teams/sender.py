@@ -26,7 +26,7 @@ from bot.payload import decode
 from bot.teams.cards import render_message
 from bot.teams.replies import card, offer
 from bot.teams.send import ConversationPace, judge
-from rituals.context import Clock
+from rituals.core.context import Clock
 from storage import teams_conversations as conversations
 from storage.models import TeamsConversation
 from storage.outbox import Claimed

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import PIL.Image
 import pytest
 
-from rituals.charts import (
+from rituals.core.charts import (
     LINE,
     NOTE,
     PULSE_WORDS,

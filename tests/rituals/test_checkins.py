@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher
-from rituals.checkins import read_due
-from rituals.messages import Form, Message
-from rituals.settings import VAGUE_PHRASES
-from rituals.vague import deferral
+from rituals.checkins.commands import read_due
+from rituals.checkins.vague import deferral
+from rituals.core.messages import Form, Message
+from rituals.core.settings import VAGUE_PHRASES
 from storage.models import Commitment, CommitmentStatus, MisstepFeedback, Obstacle
 from tests.conftest import NOW
 from tests.support import Chat, buttons_of, dms_to, text_of

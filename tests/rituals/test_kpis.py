@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher
 from bot.grammar import Grammar
-from rituals import kpis
-from rituals.context import Ctx
-from rituals.messages import Form, Reply
+from rituals.core.context import Ctx
+from rituals.core.messages import Form, Reply
+from rituals.kpis import commands as kpis
 from storage.models import Kpi, KpiStatus
 from tests.support import Chat, buttons_of, dms_to, text_of
 

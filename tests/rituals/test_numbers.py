@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
-from rituals.declines import WILD_IDEA, detect
-from rituals.messages import Audience, Form, Image, Message
-from rituals.periods import describe_period, from_index, parse_period, period_of
+from rituals.core.messages import Audience, Form, Image, Message
+from rituals.core.periods import describe_period, from_index, parse_period, period_of
+from rituals.numbers.declines import WILD_IDEA, detect
 from storage.models import Cadence, Experiment, Kpi, KpiValue, Team
 from tests.conftest import NOW
 from tests.rituals.test_charts import assert_valid_png

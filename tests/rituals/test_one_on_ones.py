@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rituals.messages import Form
+from rituals.core.messages import Form
 from storage.models import (
     Cadence,
     Commitment,

@@ -9,7 +9,7 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Identity
-from rituals.messages import File, Message
+from rituals.core.messages import File, Message
 from storage.models import Base, JoinRequest, Member
 from storage.privacy import FORGET, member_columns
 from tests.support import Chat, dms_to, text_of, who

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rituals.messages import Form
+from rituals.core.messages import Form
 from storage.models import Member, Team
 from tests.support import Chat, text_of
 

@@ -26,7 +26,7 @@ from bot.config import AppConfig, Settings
 from bot.migrate import upgrade
 from bot.server import make_app
 from bot.slack.http import SLACK
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from tests.databases import scratch_database
 from tests.slack.mock_slack import MockSlack
 

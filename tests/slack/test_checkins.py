@@ -15,8 +15,8 @@ from typing import Any
 from aiohttp import ClientResponse
 
 from bot.slack.http import SLACK
-from rituals.messages import Mention
-from rituals.nudges import checkin_actions
+from rituals.core.messages import Mention
+from rituals.core.nudges import checkin_actions
 from tests.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, text_objects, texts, typed
 from tests.slack.mock_slack import Call
 
@@ -298,7 +298,7 @@ async def test_the_check_in_dms_button_opens_the_obstacle_form_for_the_team(
     slack: SlackClient,
 ) -> None:
     await growth(slack)
-    # The weekly check-in DM's first button, exactly as rituals.nudges draws it.
+    # The weekly check-in DM's first button, exactly as rituals.core.nudges draws it.
     tell = checkin_actions("Growth", Mention(LEA, "Lea")).buttons[0]
     assert tell.label == "Tell Lea what's in my way"
     before = len(slack.api.of("response_url"))

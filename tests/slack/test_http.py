@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.config import AppConfig
 from bot.server import make_app
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from storage.models import Workspace
 from tests.slack.conftest import SlackClient, fixture, slack_settings

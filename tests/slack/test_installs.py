@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.config import AppConfig, ConfigError
 from bot.server import make_app
 from bot.slack import store
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from tests.slack.conftest import SlackClient, fixture, slack_settings, texts
 from tests.slack.mock_slack import MockSlack

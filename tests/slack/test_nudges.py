@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import AppConfig
 from bot.server import make_app
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Role
 from tests.scheduling import Someone, seed_team

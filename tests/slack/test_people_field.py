@@ -17,9 +17,9 @@ from slack_sdk.models.views import View
 from bot.commands import build_grammar
 from bot.grammar import Parsed
 from bot.slack.render import FormOrigin, form_values, render_modal
-from rituals.commands import PersonRef
-from rituals.messages import Form
-from rituals.teams import AddMembers
+from rituals.core.command import PersonRef
+from rituals.core.messages import Form
+from rituals.team.teams import AddMembers
 from tests.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, fixture, texts, typed
 
 GRAMMAR = build_grammar("/kpi")

@@ -22,8 +22,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import AppConfig
 from bot.server import SCHEDULING, make_app
 from bot.slack.http import SLACK
-from rituals.charts import PULSE_WORDS
-from rituals.context import FixedClock, ShiftedClock
+from rituals.core.charts import PULSE_WORDS
+from rituals.core.context import FixedClock, ShiftedClock
 from tests.conftest import NOW
 from tests.rituals.test_charts import PNG_SIGNATURE, assert_valid_png
 from tests.slack.conftest import (

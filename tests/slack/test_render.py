@@ -18,7 +18,7 @@ from bot.slack.render import (
     render_message,
     render_modal,
 )
-from rituals import messages as m
+from rituals.core import messages as m
 from tests.slack.conftest import fixture
 
 

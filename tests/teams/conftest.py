@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import AppConfig, Settings
 from bot.migrate import upgrade
 from bot.server import SCHEDULING, make_app
-from rituals.context import FixedClock
+from rituals.core.context import FixedClock
 from tests.databases import scratch_database
 from tests.teams.mock_connector import MockConnector, Sent
 

@@ -30,7 +30,7 @@ from bot.teams.cards import (
     render_message,
     submission,
 )
-from rituals import messages as m
+from rituals.core import messages as m
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

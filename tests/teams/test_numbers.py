@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.teams.replies import FILE_CONSENT
-from rituals.periods import period_of
+from rituals.core.periods import period_of
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Cadence, KpiValue, Platform
 from storage.people import find_workspace, member_by_platform_id

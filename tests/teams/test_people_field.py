@@ -11,9 +11,9 @@ from __future__ import annotations
 from bot.commands import build_grammar
 from bot.grammar import Parsed
 from bot.teams.cards import FORM_KEY, HIDDEN_KEY, Submission, render_form, submission
-from rituals.commands import PersonRef
-from rituals.messages import Form
-from rituals.teams import AddMembers
+from rituals.core.command import PersonRef
+from rituals.core.messages import Form
+from rituals.team.teams import AddMembers
 from tests.teams.conftest import LEA, PERSONAL, TeamsClient, text_of
 from tests.teams.test_cards import valid
 from tests.teams.test_checkins import form_of, mentioned

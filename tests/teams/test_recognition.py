@@ -17,7 +17,7 @@ import pytest
 
 from bot.config import AppConfig
 from bot.teams.cards import CARD_CONTENT_TYPE
-from rituals.charts import PULSE_WORDS
+from rituals.core.charts import PULSE_WORDS
 from tests.rituals.test_charts import PNG_SIGNATURE, assert_valid_png
 from tests.teams.conftest import ANA, BEN, CHANNEL, LEA, PERSONAL, TeamsClient, text_of
 from tests.teams.mock_connector import Sent

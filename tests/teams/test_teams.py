@@ -16,8 +16,8 @@ from bot.config import AppConfig, ConfigError
 from bot.payload import encode
 from bot.server import TEAMS as TEAMS_KEY
 from bot.server import make_app
-from rituals.context import FixedClock
-from rituals.messages import Audience, Mention, Message, dm
+from rituals.core.context import FixedClock
+from rituals.core.messages import Audience, Mention, Message, dm
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import (
     Membership,

@@ -1,0 +1,57 @@
+"""Turning typed references to people into members of the actor's workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rituals.core.command import PersonRef
+from rituals.core.context import Ctx
+from rituals.core.messages import Code, Reply, say
+from storage.models import Member
+from storage.people import drop_seats, ensure_an_admin, find_members
+
+
+async def resolve_person(ctx: Ctx, ref: PersonRef) -> Member | Reply:
+    """The one member a mention names, or a reply that says why it names none or several."""
+    found = await find_members(
+        ctx.session, ctx.actor.workspace_id, platform_user_id=ref.platform_user_id, name=ref.name
+    )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return say(
+            f"I don't know {ref} in this workspace yet. ",
+            "People appear once they have said hello to the bot; mention them with ",
+            Code("@name"),
+            ".",
+        )
+    names = ", ".join(f"{m.display_name} ({m.platform_user_id})" for m in found)
+    return say(f"{ref} matches several people: {names}. Mention the one you mean by their id.")
+
+
+async def actor_member(ctx: Ctx) -> Member:
+    """The member row of whoever is asking (the edge created it on first contact)."""
+    member = await ctx.session.get(Member, ctx.actor.member_id)
+    assert member is not None
+    return member
+
+
+async def local_today(ctx: Ctx) -> date:
+    """The day it is where the person asking lives: periods and due days are theirs."""
+    member = await actor_member(ctx)
+    return ctx.clock.now().astimezone(ZoneInfo(member.time_zone)).date()
+
+
+async def leave_workspace(session: AsyncSession, member: Member) -> None:
+    """Someone left the workspace: no more nudges, no mentions, no seats on teams.
+
+    Their teams' leads (or, for a team they led, the admins) carry on; an admin is found if they
+    were the last one.
+    """
+    member.is_active = False
+    member.is_admin = False
+    await drop_seats(session, member.workspace_id, member.id)
+    await ensure_an_admin(session, member.workspace_id)

@@ -1,0 +1,324 @@
+"""When a ritual's prompt is due for one person, in their own time zone, and whether to send it.
+
+A rule names a local day and time ("Monday 10:00") for each period (a week, a month, a
+quarter). The person's working days and quiet hours move it later, never earlier; snooze moves
+it to the snooze's end; leave, a skipped week and paused nudges skip it; and a prompt that could
+not go out within its grace window (the bot was down) is recorded as missed. Everything here is
+plain arithmetic on the clock, so the scheduler, `schedule` and the Home tab agree.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from rituals.core.nudges import BODY
+from rituals.core.settings import WEEKDAYS, TeamRituals, parse_window
+
+# A Monday: "every N weeks" counts weeks from here, so every process agrees which weeks are on.
+EPOCH = date(2024, 1, 1)
+LONGEST_SNOOZE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ritual's cadence: which day of which period, at what local time."""
+
+    ritual: str
+    cadence: str  # "weekly", "month_end" or "quarterly"
+    day: str = "mon"  # weekly and quarterly: the weekday
+    at: str = "10:00"
+    every: int = 1  # weekly: every N weeks
+    anchor: int = 0  # weekly: the week index (weeks since EPOCH) that is "on"
+    days_before_end: int = 3  # month_end: how many days before the month ends
+
+
+def team_rules(rituals: TeamRituals, team_created: date) -> list[Rule]:
+    """The rules of the rituals a team switched on that the bot prompts for (the vote and the
+    review have their cadence here; their prompts arrive with those rituals)."""
+    anchor = (team_created - EPOCH).days // 7
+    rules = {
+        "checkin": Rule("checkin", "weekly", rituals.checkin_day, rituals.checkin_time),
+        "one_on_one": Rule(
+            "one_on_one",
+            "weekly",
+            rituals.one_on_one_day,
+            rituals.one_on_one_time,
+            every=rituals.one_on_one_weeks,
+            anchor=anchor,
+        ),
+        "fail_of_month": Rule(
+            "fail_of_month",
+            "month_end",
+            at=rituals.checkin_time,
+            days_before_end=rituals.vote_days,
+        ),
+        "review": Rule("review", "quarterly", rituals.checkin_day, rituals.checkin_time),
+        "pulse": Rule(
+            "pulse",
+            "weekly",
+            rituals.checkin_day,
+            rituals.checkin_time,
+            every=rituals.pulse_weeks,
+            anchor=anchor,
+        ),
+    }
+    return [rules[name] for name in rituals.enabled if name in rules and name in BODY]
+
+
+def digest_rule(rituals: TeamRituals) -> Rule | None:
+    """The lead's digest of the check-in's obstacles: the next day, at check-in time, so
+    everyone had a day to answer. Only with the check-in switched on."""
+    if "checkin" not in rituals.enabled:
+        return None
+    day = WEEKDAYS[(WEEKDAYS.index(rituals.checkin_day) + 1) % 7]  # type: ignore[arg-type, unused-ignore]
+    return Rule("digest", "weekly", day, rituals.checkin_time)
+
+
+def checkin_week(occ: Occurrence) -> str:
+    """The check-in week a digest reports on: the day before it (a Sunday check-in's digest
+    comes on Monday, in the next ISO week)."""
+    return week_name(occ.day - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One prompt of a rule: its period's name and its nominal local time."""
+
+    ritual: str
+    period: str  # "2026-W48", "2026-11" or "2026-Q4"
+    day: date
+    at: str
+
+
+def week_name(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_monday(name: str) -> date:
+    """ "2026-W48" -> Monday 23 November 2026, to say a week as people know it."""
+    year, week = name.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def occurrence(rule: Rule, today: date) -> Occurrence | None:
+    """The rule's prompt in the period that contains `today`; None in an "off" week."""
+    if rule.cadence == "weekly":
+        monday = today - timedelta(days=today.weekday())
+        if (((monday - EPOCH).days // 7) - rule.anchor) % rule.every:
+            return None
+        day = monday + timedelta(days=WEEKDAYS.index(rule.day))  # type: ignore[arg-type, unused-ignore]
+        return Occurrence(rule.ritual, week_name(day), day, rule.at)
+    if rule.cadence == "month_end":
+        last = _month_start(today.year, today.month + 1) - timedelta(days=1)
+        day = last - timedelta(days=rule.days_before_end - 1)
+        return Occurrence(rule.ritual, f"{today.year}-{today.month:02d}", day, rule.at)
+    quarter = (today.month - 1) // 3
+    first = _month_start(today.year, quarter * 3 + 1)
+    ahead = (WEEKDAYS.index(rule.day) - first.weekday()) % 7  # type: ignore[arg-type, unused-ignore]
+    day = first + timedelta(days=ahead)
+    return Occurrence(rule.ritual, f"{today.year}-Q{quarter + 1}", day, rule.at)
+
+
+def previous_day(rule: Rule, today: date) -> date:
+    """A day in the period before today's, so a tick can still settle the last one."""
+    if rule.cadence == "weekly":
+        return today - timedelta(days=7)
+    if rule.cadence == "month_end":
+        return today.replace(day=1) - timedelta(days=1)
+    return _month_start(today.year, ((today.month - 1) // 3) * 3 + 1) - timedelta(days=1)
+
+
+def _month_start(year: int, month: int) -> date:
+    return date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """When a person may be interrupted: their zone, their working days, their quiet hours."""
+
+    time_zone: str
+    working_days: str  # "mon,tue,wed,thu,fri"
+    quiet_hours: str  # "18:00-09:00"
+
+
+@functools.lru_cache(maxsize=4096)
+def reachable_at(reach: Reach, day: date, at: str, not_before: datetime | None = None) -> datetime:
+    """The first moment at or after local `day` `at` (and `not_before`) the person can be reached.
+
+    A non-working day moves the prompt to the next working day at the same time; quiet hours
+    move it to their end. Cached: thousands of people share a handful of reaches.
+    """
+    zone = ZoneInfo(reach.time_zone)
+    working = {WEEKDAYS.index(d) for d in reach.working_days.split(",")}  # type: ignore[arg-type, unused-ignore]
+    quiet_from, quiet_to = (time.fromisoformat(t) for t in parse_window(reach.quiet_hours))
+    hour, minute = (int(p) for p in at.split(":"))
+    # Through UTC and back, so a time that a DST change skips lands just after the gap.
+    local = _normalise(datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone))
+    if not_before is not None and not_before > local:
+        local = not_before.astimezone(zone)
+    for _ in range(16):
+        if local.weekday() not in working:
+            local = _normalise(local + timedelta(days=1))
+            if quiet_from > quiet_to and local.time().replace(tzinfo=None) >= quiet_from:
+                # An evening moment moved to the next day: that day's morning is reachable
+                # sooner than its evening's quiet hours would allow.
+                local = _normalise(datetime.combine(local.date(), quiet_to, tzinfo=zone))
+            continue
+        end = _quiet_end(local, quiet_from, quiet_to)
+        if end is None:
+            return local
+        local = end
+    return local  # no reachable moment in two weeks: settings prevent this; send anyway
+
+
+def _normalise(local: datetime) -> datetime:
+    assert local.tzinfo is not None
+    return local.astimezone(UTC).astimezone(local.tzinfo)
+
+
+def _quiet_end(local: datetime, start: time, end: time) -> datetime | None:
+    """When the quiet hours around `local` end, or None when `local` is not in them."""
+    now = local.time().replace(tzinfo=None)
+    if start == end:
+        return None
+    wraps = start > end
+    inside = (now >= start or now < end) if wraps else start <= now < end
+    if not inside:
+        return None
+    day = local.date() + timedelta(days=1) if wraps and now >= start else local.date()
+    assert local.tzinfo is not None
+    return _normalise(datetime.combine(day, end, tzinfo=local.tzinfo))
+
+
+@dataclass(frozen=True)
+class Person:
+    reach: Reach
+    paused: bool = False
+    away_until: date | None = None
+    skip_week: str | None = None
+    snoozed_until: datetime | None = None
+
+
+class Reachable(Protocol):
+    """What the schedule reads of a person: a member row, or the scheduler's lighter copy."""
+
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def working_days(self) -> str: ...
+    @property
+    def quiet_start(self) -> str | None: ...
+    @property
+    def quiet_end(self) -> str | None: ...
+    @property
+    def nudges_paused(self) -> bool: ...
+    @property
+    def away_until(self) -> date | None: ...
+    @property
+    def skip_week(self) -> str | None: ...
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+
+
+def person_of(someone: Reachable, default_quiet_hours: str) -> Person:
+    """The person as the schedule sees them: how to reach them, and any break they are on.
+    Quiet hours they never set follow app.yaml's."""
+    quiet = (
+        f"{someone.quiet_start}-{someone.quiet_end}"
+        if someone.quiet_start and someone.quiet_end
+        else default_quiet_hours
+    )
+    return Person(
+        Reach(someone.time_zone, someone.working_days, quiet),
+        someone.nudges_paused,
+        someone.away_until,
+        someone.skip_week,
+        someone.snoozed_until,
+    )
+
+
+class Verdict(enum.StrEnum):
+    WAIT = "wait"  # not yet
+    DUE = "due"  # send it now
+    SKIPPED = "skipped"  # the person chose not to get it
+    MISSED = "missed"  # too late to be useful
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    at: datetime  # when it is (or was) due, in the person's zone
+    reason: str = ""
+
+
+def decide(
+    occ: Occurrence,
+    person: Person,
+    now: datetime,
+    grace: timedelta,
+    not_before: datetime | None = None,
+) -> Decision:
+    """What to do about one prompt for one person at `now`; never before `not_before` (a vote
+    that opens at a moment of the team's own), which defers it as a snooze would."""
+    on_time = reachable_at(person.reach, occ.day, occ.at)
+    later = max((t for t in (person.snoozed_until, not_before) if t is not None), default=None)
+    # A snooze over the prompt's time extends its grace by as long as it deferred it; one
+    # set long after (more than a snooze can last) never revives an old prompt.
+    deferred = (later or on_time) - on_time
+    if not timedelta(0) < deferred <= LONGEST_SNOOZE:
+        deferred = timedelta(0)
+    if now - on_time > grace + deferred:
+        return Decision(
+            Verdict.MISSED, on_time, f"not sent within {_hours(grace)} of {on_time:%a %H:%M}"
+        )
+    at = reachable_at(person.reach, occ.day, occ.at, later)
+    if now < at:
+        return Decision(Verdict.WAIT, at)
+    reason = skipped_because(person, at)
+    if reason is not None:
+        return Decision(Verdict.SKIPPED, at, reason)
+    if now - at > grace:
+        return Decision(Verdict.MISSED, at, f"not sent within {_hours(grace)} of {at:%a %H:%M}")
+    return Decision(Verdict.DUE, at)
+
+
+def skipped_because(person: Person, at: datetime) -> str | None:
+    """Why a prompt reaching the person at `at` is skipped, or None when it is not."""
+    if person.paused:
+        return "nudges paused"
+    if person.away_until is not None and at.date() < person.away_until:
+        return f"away until {person.away_until.isoformat()}"
+    if person.skip_week is not None and person.skip_week == week_name(at.date()):
+        return f"skipped week {person.skip_week}"
+    return None
+
+
+def _hours(span: timedelta) -> str:
+    hours = int(span.total_seconds() // 3600)
+    return f"{hours} hour" + ("" if hours == 1 else "s")
+
+
+def next_prompt(rule: Rule, person: Person, now: datetime) -> datetime:
+    """When the person next gets this ritual's prompt, after `now` (for `schedule` and Home)."""
+    today = now.astimezone(ZoneInfo(person.reach.time_zone)).date()
+    for weeks in range(-1, 60):  # last period's prompt may have moved past today
+        day = today + timedelta(weeks=weeks)
+        occ = occurrence(rule, day)
+        if occ is None:
+            continue
+        if weeks < 0 and reachable_at(person.reach, occ.day, occ.at) <= now:
+            continue  # last period's prompt was due already: it is sent or settled
+        at = reachable_at(person.reach, occ.day, occ.at, person.snoozed_until)
+        if at > now:
+            return at
+    raise ValueError(f"{rule.ritual} has no prompt in the next year")

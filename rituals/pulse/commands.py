@@ -1,0 +1,416 @@
+"""The tension pulse: "How does chasing this KPI feel right now?", 1 to 5 and a word.
+
+Targets and tenderness clash, and naming the stress is how a team works with it. Answers are
+anonymous for real: the store keeps counts and a shuffled list of words, and apart from them
+who has answered (only to refuse a second answer). Results reach the team once, as an
+aggregate, when the pulse closes, and only when at least the team's threshold answered: below
+it nobody sees anything, since a small group's aggregate would single people out. Before the
+close the lead sees only how many answered, and how many more are needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, StringConstraints
+
+from rituals.checkins.commands import DueText, read_due
+from rituals.core.charts import PULSE_WORDS, mean_score, pulse_bars, pulse_png
+from rituals.core.command import CLEAN, ONE_LINE, Command, KpiRef, Name
+from rituals.core.context import Ctx
+from rituals.core.dates import format_day, team_moment
+from rituals.core.messages import (
+    Actions,
+    Audience,
+    Block,
+    Bullets,
+    Button,
+    ButtonStyle,
+    Code,
+    FormRequest,
+    Heading,
+    Image,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    rich,
+    say,
+)
+from rituals.core.people import local_today
+from rituals.core.permissions import leads_team, refuse_team
+from rituals.kpis.commands import resolve_kpi
+from rituals.team.teams import TEAM, mention, pick_team, team_rituals
+from storage.models import Kpi, KpiStatus, Pulse, Team
+from storage.people import membership, roster
+from storage.pulses import (
+    SCORES,
+    PulseClosed,
+    has_answered,
+    latest_pulse,
+    new_pulse,
+    open_pulse,
+    record_answer,
+)
+
+Word = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), CLEAN, ONE_LINE
+]
+# A pulse the lead starts, or the schedule opens, takes answers this long by default.
+OPEN_DAYS = 2
+LONGEST_DAYS = 14
+OUR_KPIS = "our KPIs"
+CLOSED = "That pulse has closed; answers are no longer taken."
+IN_A_DM = "Press a score in the message I sent you, or write `pulse answer <1-5>` to me there."
+ANONYMOUS = (
+    "Anonymous: the bot keeps only the count of each score and the words, never who gave them. "
+    "Results show once enough have answered that no answer can be singled out."
+)
+
+
+def question(kpi_name: str) -> str:
+    return f"How does chasing {kpi_name} feel right now?"
+
+
+class StartPulse(Command):
+    kpi: KpiRef | None = Field(None, title="KPI", description="the KPI it asks about; all if empty")
+    until: DueText | None = Field(
+        None, title="Answers until", description=f"a day like fri; in {OPEN_DAYS} days if empty"
+    )
+    team: Name | None = TEAM
+
+
+class AnswerPulse(Command):
+    score: int | None = Field(
+        None, title="How it feels", description="1 crushing to 5 energising", ge=1, le=5
+    )
+    word: Word | None = Field(None, title="A word for it", description="optional")
+    pulse: int | None = Field(
+        None, title="Pulse", ge=1, le=2**31 - 1, json_schema_extra={"carried": True}
+    )
+    team: Name | None = TEAM
+
+
+class ShowPulse(Command):
+    team: Name | None = TEAM
+
+
+class ClosePulse(Command):
+    team: Name | None = TEAM
+
+
+def closing_time(day: date, zone: str, checkin_time: str) -> datetime:
+    """A pulse closes at the team's check-in time on its last day, in the team's zone: the
+    results arrive as the working day starts, not at midnight."""
+    return datetime.combine(day, time.fromisoformat(checkin_time), ZoneInfo(zone))
+
+
+def answer_blocks(pulse: Pulse, team: str, zone: str) -> list[Block]:
+    """The question with a button per score: one click answers, anonymously."""
+    buttons = tuple(
+        Button(f"{score} {PULSE_WORDS[score - 1]}", f"pulse answer {score} pulse {pulse.id}")
+        for score in range(1, SCORES + 1)
+    )
+    return [
+        Heading(f"Tension pulse: {team}"),
+        Paragraph(rich(pulse.question)),
+        Actions(buttons),
+        Actions(
+            (Button("Answer with a word", f"pulse answer pulse {pulse.id}", ButtonStyle.PRIMARY),)
+        ),
+        Note(f"{ANONYMOUS} Open until {team_moment(pulse.closes_at, zone)}."),
+    ]
+
+
+async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
+    team = await pick_team(ctx, cmd.team)
+    if not isinstance(team, Team):
+        return [team]
+    if not await leads_team(ctx, team):
+        return [await refuse_team(ctx, "start its tension pulse", team)]
+    running = await open_pulse(ctx.session, team.id)
+    if running is not None:
+        return [
+            say(
+                f"{team.name}'s pulse is open until "
+                f"{team_moment(running.closes_at, team.time_zone)}. ",
+                Code("pulse close"),
+                " shows its results once enough have answered.",
+            )
+        ]
+    about = OUR_KPIS
+    kpi_id = None
+    if cmd.kpi is not None:
+        kpi = await resolve_kpi(ctx, cmd.kpi, "pulse start")
+        if not isinstance(kpi, Kpi):
+            return [kpi]
+        if not await _teams_kpi(ctx, kpi, team):
+            return [
+                say(
+                    f"#{kpi.id} {kpi.name} is not {team.name}'s KPI; ask {team.name} about one "
+                    "of its own, or about all of them: ",
+                    Code("pulse start"),
+                )
+            ]
+        if kpi.status is not KpiStatus.ACTIVE:
+            return [say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; ask about an active KPI.")]
+        about, kpi_id = kpi.name, kpi.id
+    # The day is read in the team's zone, where the pulse closes (at its check-in time): read
+    # in a lead's zone behind the team's, "tomorrow" could close before it opened.
+    today = ctx.clock.now().astimezone(ZoneInfo(team.time_zone)).date()
+    try:
+        day = read_due(cmd.until, today) if cmd.until else today + timedelta(days=OPEN_DAYS)
+    except ValueError as exc:
+        return [say(f"Answers until: {exc}.")]
+    if not today < day <= today + timedelta(days=LONGEST_DAYS):
+        where = "" if today == await local_today(ctx) else f" (in {team.time_zone})"
+        return [
+            say(
+                f"Answers until: give a day after today{where}, {format_day(today, 'en')}, and "
+                f"within {LONGEST_DAYS} days."
+            )
+        ]
+    rituals = team_rituals(ctx, team)
+    people = [
+        s.member
+        for s in await roster(ctx.session, ctx.actor.workspace_id, team.id)
+        if s.member.is_active
+    ]
+    if len(people) < rituals.pulse_threshold:
+        return [
+            say(
+                f"{team.name} has {len(people)} people, and results show only once "
+                f"{rituals.pulse_threshold} have answered, so nobody's answer can be singled "
+                "out. With a bigger team, or a lower threshold (3 at least), it can run: ",
+                Code("settings set pulse 3"),
+            )
+        ]
+    now = ctx.clock.now()
+    pulse = new_pulse(
+        ctx.actor.workspace_id,
+        team.id,
+        question(about),
+        rituals.pulse_threshold,
+        now,
+        closing_time(day, team.time_zone, rituals.checkin_time),
+        kpi_id=kpi_id,
+        started_by_id=ctx.actor.member_id,
+    )
+    ctx.session.add(pulse)
+    await ctx.session.flush()
+    # The lead too, by DM: their answer counts like anyone's, and is as anonymous.
+    ask = tuple(answer_blocks(pulse, team.name, team.time_zone))
+    asks: list[Reply] = [
+        Message(ask, audience=Audience.DM, to=mention(person)) for person in people
+    ]
+    # An admin who is not on the team starts it for the team, and is not asked.
+    included = ", you included" if any(p.id == ctx.actor.member_id for p in people) else ""
+    when = team_moment(pulse.closes_at, team.time_zone)
+    return [
+        say(
+            f"Asked {len(asks)} people on {team.name}{included}: {pulse.question} Results "
+            f"go to the team {when}, if at least {pulse.threshold} answered."
+        ),
+        *asks,
+    ]
+
+
+async def _teams_kpi(ctx: Ctx, kpi: Kpi, team: Team) -> bool:
+    """The KPI is the team's: made on it, or (made by someone on several teams) owned by one
+    of its people. Another team's KPI is not this team's to ask about, nor to name to it."""
+    if kpi.team_id is not None:
+        return kpi.team_id == team.id
+    return await membership(ctx.session, ctx.actor.workspace_id, team.id, kpi.owner_id) is not None
+
+
+async def answer(ctx: Ctx, cmd: AnswerPulse) -> list[Reply]:
+    if ctx.actor.channel_id is not None:
+        return [
+            say(
+                "A pulse is answered in a direct message with me, not in a channel where others "
+                f"see who answered what. {IN_A_DM}"
+            )
+        ]
+    pulse = await _the_pulse(ctx, cmd)
+    if not isinstance(pulse, Pulse):
+        return [pulse]
+    now = ctx.clock.now()
+    if pulse.closed_at is not None or pulse.closes_at <= now:
+        return [say(CLOSED)]
+    if cmd.score is None:
+        values = {"pulse": str(pulse.id), **({"word": cmd.word} if cmd.word else {})}
+        scale = ", ".join(f"{n} {word}" for n, word in enumerate(PULSE_WORDS, start=1))
+        intro = f"{pulse.question} {scale}. {ANONYMOUS}"
+        return [FormRequest("pulse answer", values, intro, required=("score",))]
+    try:
+        counted = await record_answer(
+            ctx.session, pulse, ctx.actor.member_id, cmd.score, cmd.word, now=now
+        )
+    except PulseClosed:  # closed by the lead or the tick while this answer was on its way
+        return [say(CLOSED)]
+    if not counted:
+        return [
+            say(
+                "You answered this pulse already. Answers cannot be changed: nothing links yours "
+                "to you, so there is nothing to find and change."
+            )
+        ]
+    return [
+        say(
+            f"Thank you: {cmd.score} ({PULSE_WORDS[cmd.score - 1]}) counted, anonymously. The "
+            "team sees everyone's answers together when the pulse closes."
+        )
+    ]
+
+
+async def _the_pulse(ctx: Ctx, cmd: AnswerPulse) -> Pulse | Reply:
+    """The pulse a button names, else the open pulse of the person's team."""
+    if cmd.pulse is not None:
+        pulse = await ctx.session.get(Pulse, cmd.pulse)
+        if pulse is None or pulse.workspace_id != ctx.actor.workspace_id:
+            return say(f"There is no pulse #{cmd.pulse} here.")
+        team = await ctx.session.get(Team, pulse.team_id)
+        assert team is not None
+    else:
+        picked = await pick_team(ctx, cmd.team)
+        if not isinstance(picked, Team):
+            return picked
+        team = picked
+        found = await open_pulse(ctx.session, team.id)
+        if found is None:
+            return say(f"{team.name} has no pulse open. Its lead starts one: ", Code("pulse start"))
+        pulse = found
+    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
+        return say(f"Only {team.name}'s people answer its pulse.")
+    return pulse
+
+
+async def show(ctx: Ctx, cmd: ShowPulse) -> list[Reply]:
+    team = await pick_team(ctx, cmd.team)
+    if not isinstance(team, Team):
+        return [team]
+    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
+        return [say(f"You are not on {team.name}.")]
+    pulse = await latest_pulse(ctx.session, team.id)
+    if pulse is None:
+        return [
+            say(
+                f"{team.name} has had no tension pulse yet. Its lead starts one: ",
+                Code("pulse start"),
+            )
+        ]
+    if pulse.closed_at is not None:
+        if pulse.shown:
+            return [await results(pulse, team.name)]
+        return [
+            say(f"{team.name}'s last pulse closed with too few answers to show; they stay sealed.")
+        ]
+    count = answered(pulse)
+    blocks: list[Block] = [Heading(f"Tension pulse: {team.name}"), Paragraph(rich(pulse.question))]
+    blocks.append(Paragraph(rich(f"{count} answered so far. {_needed(pulse, count)}")))
+    if await has_answered(ctx.session, pulse.id, ctx.actor.member_id):
+        blocks.append(Note("You have answered."))
+    elif ctx.actor.channel_id is None:
+        blocks += answer_blocks(pulse, team.name, team.time_zone)[2:4]
+    else:  # answer() refuses anything pressed or typed in a channel: no buttons here
+        blocks.append(Note(IN_A_DM))
+    blocks.append(Note(f"Open until {team_moment(pulse.closes_at, team.time_zone)}."))
+    return [Message(tuple(blocks))]
+
+
+def answered(pulse: Pulse) -> int:
+    """How many answered: the answers counted. Not the list of who answered, which loses a
+    person who asked to be forgotten while their anonymous answer stays in the counts; the
+    tick closes by the counts too, so `pulse`, `pulse close` and the tick agree."""
+    return sum(pulse.counts)
+
+
+def _needed(pulse: Pulse, count: int) -> str:
+    more = pulse.threshold - count
+    if more <= 0:
+        return "Enough to show results when it closes."
+    return f"Results need {pulse.threshold}: {more} more."
+
+
+async def close(ctx: Ctx, cmd: ClosePulse) -> list[Reply]:
+    team = await pick_team(ctx, cmd.team)
+    if not isinstance(team, Team):
+        return [team]
+    if not await leads_team(ctx, team):
+        return [await refuse_team(ctx, "close its tension pulse", team)]
+    # Locked: an answer on its way is counted before, or refused after, never lost between.
+    pulse = await open_pulse(ctx.session, team.id, lock=True)
+    if pulse is None:
+        return [say(f"{team.name} has no pulse open.")]
+    count = answered(pulse)
+    if count < pulse.threshold:
+        more = pulse.threshold - count
+        return [
+            say(
+                f"{count} answered; results show only from {pulse.threshold}, so {more} more "
+                f"{'is' if more == 1 else 'are'} needed. It stays open until "
+                f"{team_moment(pulse.closes_at, team.time_zone)}."
+            )
+        ]
+    pulse.closed_at, pulse.shown = ctx.clock.now(), True
+    await ctx.session.flush()
+    post = await results(pulse, team.name)
+    if team.channel_id is None:
+        return [post]
+    return [
+        say("Closed; the results are posted to the team."),
+        Message(post.blocks, audience=Audience.CHANNEL, channel_id=team.channel_id),
+    ]
+
+
+async def results(pulse: Pulse, team: str) -> Message:
+    """The aggregate: how many gave each score, the mean, the words, and a chart."""
+    counts = list(pulse.counts)
+    total = sum(counts)
+    mean = mean_score(counts)
+    title = f"{team}: {pulse.question}"
+    picture = await asyncio.to_thread(pulse_png, title, counts)
+    lines = tuple(
+        rich(f"{score} {PULSE_WORDS[score - 1]}: {counts[score - 1]}")
+        for score in range(SCORES, 0, -1)
+    )
+    blocks: list[Block] = [
+        Heading(f"Tension pulse: {team}"),
+        Paragraph(rich(pulse.question)),
+        Image(
+            f"pulse-{pulse.id}.png",
+            picture,
+            f"{total} answers, mean {mean:.1f} of 5",
+            title,
+            pulse_bars(counts),
+        ),
+        Bullets(lines),
+        Paragraph(rich(f"{total} answered; mean {mean:.1f} of 5.")),
+    ]
+    if pulse.words:
+        blocks.append(Paragraph(rich("In a word: ", ", ".join(sorted(pulse.words, key=str.lower)))))
+    blocks.append(
+        Note(
+            "Name the stress: spend five minutes on it at your next meeting. Nobody's answer "
+            "can be singled out."
+        )
+    )
+    return Message(tuple(blocks))
+
+
+def sealed_note(pulse: Pulse, team: str, count: int) -> list[Block]:
+    """For the lead when a pulse closes with too few answers to show."""
+    more = pulse.threshold - count
+    return [
+        Heading(f"Tension pulse closed: {team}"),
+        Paragraph(
+            rich(
+                f"{count} answered; results show only from {pulse.threshold}, so they stay "
+                f"sealed ({more} more were needed). Nobody, you included, sees these answers."
+            )
+        ),
+        Note("Next time, ask at a team meeting, with five minutes to answer: `pulse start`."),
+    ]

@@ -1,0 +1,336 @@
+"""The quarterly KPI review: is it still relevant, does it still challenge and motivate, and
+keep, adjust or kill?
+
+The owner and their lead each answer for every active KPI. Adjusting changes the target or
+the name with a record of what it was and why; killing retires the KPI with the reason, never
+deletes it. At the end of the review window the team gets one post of what came of it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rituals.core.command import Command, KpiRef, Name, Reason
+from rituals.core.context import Ctx
+from rituals.core.messages import (
+    Actions,
+    Audience,
+    Block,
+    Bullets,
+    Button,
+    FormRequest,
+    Heading,
+    Mention,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    rich,
+    say,
+)
+from rituals.core.people import local_today
+from rituals.core.periods import describe_period, period_of
+from rituals.core.permissions import may_act_for, refuse
+from rituals.kpis.commands import describe_target, format_number, owner_of, resolve_kpi
+from storage.kpis import live_kpis_of
+from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, ReviewVerdict
+from storage.reviews import quarter_of_team, saved_review
+from storage.roster import TeamRow
+
+QUESTIONS = (
+    "Is this KPI still relevant?",
+    "Does it still challenge and motivate you?",
+    "Keep, adjust or kill?",
+)
+# Answers are gathered this many days from the review's first day; then the team hears.
+REVIEW_DAYS = 7
+
+
+class YesNo(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+class ReviewKpi(Command):
+    kpi: KpiRef = Field(title="KPI")
+    relevant: YesNo | None = Field(None, title=QUESTIONS[0])
+    motivating: YesNo | None = Field(None, title=QUESTIONS[1])
+    verdict: ReviewVerdict | None = Field(None, title=QUESTIONS[2])
+    target: Decimal | None = Field(
+        None,
+        title="New target (to adjust)",
+        description="the number to reach each period",
+        max_digits=16,
+        decimal_places=4,
+        allow_inf_nan=False,
+    )
+    name: Name | None = Field(
+        None, title="New name (to adjust)", description="what it measures, said better"
+    )
+    why: Reason | None = Field(
+        None, title="Why?", description="needed to adjust or kill; kept with the KPI"
+    )
+
+
+async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
+    kpi = await resolve_kpi(ctx, cmd.kpi, "review")
+    if not isinstance(kpi, Kpi):
+        return [kpi]
+    owner = await owner_of(ctx, kpi)
+    if not await may_act_for(ctx, owner.id):
+        return [await refuse(ctx, f"review {owner.display_name}'s KPI", owner, owner_may=True)]
+    if kpi.status is not KpiStatus.ACTIVE:
+        return [say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; reviews are for active KPIs.")]
+    if cmd.relevant is None or cmd.motivating is None or cmd.verdict is None:
+        return [_form(kpi, cmd, "")]
+    problem = _problem(cmd)
+    if problem is None and cmd.verdict is ReviewVerdict.ADJUST and cmd.name:
+        problem = await _name_taken(ctx, kpi, cmd.name)
+    if problem:
+        return [_form(kpi, cmd, problem)]
+    quarter = period_of(Cadence.QUARTERLY, await local_today(ctx))
+    now = ctx.clock.now()
+    row = await saved_review(ctx.session, kpi.id, quarter.name, ctx.actor.member_id)
+    if row is None:
+        row = KpiReview(
+            workspace_id=kpi.workspace_id,
+            kpi_id=kpi.id,
+            quarter=quarter.name,
+            member_id=ctx.actor.member_id,
+        )
+        ctx.session.add(row)
+    row.relevant = cmd.relevant is YesNo.YES
+    row.motivating = cmd.motivating is YesNo.YES
+    row.verdict = cmd.verdict
+    row.why = cmd.why
+    row.reviewed_at = now
+    done = _apply(ctx, kpi, cmd, describe_period(quarter))
+    await ctx.session.flush()
+    replies: list[Reply] = [say(done)]
+    if owner.id != ctx.actor.member_id and cmd.verdict is not ReviewVerdict.KEEP:
+        lead = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
+        replies.append(
+            Message(
+                (Paragraph(rich(lead, " reviewed your KPI. ", done)),),
+                audience=Audience.DM,
+                to=Mention(owner.platform_user_id, owner.display_name),
+            )
+        )
+    return replies
+
+
+def _problem(cmd: ReviewKpi) -> str | None:
+    if cmd.verdict is ReviewVerdict.ADJUST:
+        if cmd.target is None and cmd.name is None:
+            return "To adjust it, give a new target, a new name, or both."
+        if cmd.why is None:
+            return "Say why it changes: the record keeps the reason with the old value."
+    if cmd.verdict is ReviewVerdict.KILL and cmd.why is None:
+        return "Say why it goes: a retired KPI keeps its reason for good."
+    return None
+
+
+async def _name_taken(ctx: Ctx, kpi: Kpi, name: str) -> str | None:
+    live = await live_kpis_of(ctx.session, kpi.workspace_id, kpi.owner_id)
+    if any(k.id != kpi.id and k.name.lower() == name.lower() for k in live):
+        return f"{name} is already the name of another of the owner's KPIs."
+    return None
+
+
+def _apply(ctx: Ctx, kpi: Kpi, cmd: ReviewKpi, quarter: str) -> str:
+    """The verdict's effect on the KPI, said in one line."""
+    now = ctx.clock.now()
+    if cmd.verdict is ReviewVerdict.KILL:
+        assert cmd.why is not None
+        kpi.status = KpiStatus.RETIRED
+        kpi.retired_reason = f"killed in the {quarter} review: {cmd.why}"
+        kpi.retired_at = now
+        return f"Killed #{kpi.id} {kpi.name}. It stays in the history with the reason: {cmd.why}"
+    if cmd.verdict is ReviewVerdict.KEEP:
+        return f"Kept #{kpi.id} {kpi.name} as it is."
+    assert cmd.why is not None
+    changed = []
+    if cmd.target is not None and cmd.target != kpi.target:
+        before = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        kpi.target = cmd.target
+        after = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        changed.append(("target", before, after))
+    if cmd.name is not None and cmd.name != kpi.name:
+        changed.append(("name", kpi.name, cmd.name))
+        kpi.name = cmd.name
+    for what, before, after in changed:
+        ctx.session.add(
+            KpiChange(
+                workspace_id=kpi.workspace_id,
+                kpi_id=kpi.id,
+                changed_by_id=ctx.actor.member_id,
+                what=what,
+                before=before,
+                after=after,
+                why=cmd.why,
+                changed_at=now,
+            )
+        )
+    if not changed:
+        return f"#{kpi.id} {kpi.name} already reads that way; nothing changed."
+    said = "; ".join(f"{what} {before} is now {after}" for what, before, after in changed)
+    return f"Adjusted #{kpi.id}: {said}. Why: {cmd.why}"
+
+
+def _form(kpi: Kpi, cmd: ReviewKpi, problem: str) -> FormRequest:
+    values = {"kpi": str(kpi.id)}
+    for name in ("relevant", "motivating", "verdict", "name", "why"):
+        value = getattr(cmd, name)
+        if value is not None:
+            values[name] = str(value)
+    if cmd.target is not None:
+        values["target"] = format_number(cmd.target)
+    about = f"#{kpi.id} {kpi.name}: {describe_target(kpi.target, kpi.unit, kpi.cadence)}."
+    return FormRequest(
+        "review",
+        values,
+        f"{problem} {about}" if problem else about,
+        required=("relevant", "motivating", "verdict"),
+    )
+
+
+# --- the prompt and the summary ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reviewable:
+    """A KPI as the review prompt and summary show it."""
+
+    id: int
+    name: str
+    owner: str
+    target: str
+    shared: bool = False  # co-created with the team: the team sees it
+
+
+def prompt_blocks(
+    team: str, mine: Sequence[Reviewable], theirs: Sequence[Reviewable]
+) -> list[Block]:
+    """The quarter's review prompt: the questions, and a button per KPI to answer them."""
+    blocks: list[Block] = [
+        Heading(f"Quarterly KPI review: {team}"),
+        Paragraph(rich(" ".join(QUESTIONS))),
+    ]
+    if mine:
+        blocks.append(
+            Actions(
+                tuple(Button(f"Review #{k.id} {k.name}"[:75], f"review {k.id}") for k in mine[:10]),
+                prompt="Your KPIs:",
+            )
+        )
+    if theirs:
+        blocks.append(
+            Actions(
+                tuple(
+                    Button(f"#{k.id} {k.name} ({k.owner})"[:75], f"review {k.id}")
+                    for k in theirs[:20]
+                ),
+                prompt="Your team's, to review with each owner:",
+            )
+        )
+    if not mine and not theirs:
+        blocks.append(Paragraph(rich("No active KPIs to review this quarter.")))
+    blocks.append(
+        Note(
+            f"Answers are gathered for {REVIEW_DAYS} days; then the team sees what came of it. "
+            "Killed KPIs are retired with the reason, never deleted."
+        )
+    )
+    return blocks
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the quarter's review made of one KPI."""
+
+    kpi: Reviewable
+    verdict: ReviewVerdict | None  # None: nobody reviewed it
+    why: str | None
+    changes: tuple[str, ...] = ()
+
+
+def summary(team: str, quarter: str, everything: Sequence[Outcome]) -> Message:
+    """One post for the team: kept, adjusted, killed, and what nobody reviewed.
+
+    Only KPIs the team co-created are named: a person's own KPI, its target and the reasons
+    given stay between them and their lead, and the team hears only how many there were."""
+    outcomes = [o for o in everything if o.kpi.shared]
+    personal = len(everything) - len(outcomes)
+    kept = [o for o in outcomes if o.verdict is ReviewVerdict.KEEP]
+    adjusted = [o for o in outcomes if o.verdict is ReviewVerdict.ADJUST]
+    killed = [o for o in outcomes if o.verdict is ReviewVerdict.KILL]
+    open_ = [o for o in outcomes if o.verdict is None]
+    blocks: list[Block] = [Heading(f"{quarter} KPI review: {team}")]
+    if kept:
+        names = ", ".join(f"{o.kpi.name} ({o.kpi.owner})" for o in kept)
+        blocks.append(Paragraph(rich(f"Kept ({len(kept)}): {names}.")))
+    if adjusted:
+        blocks.append(Paragraph(rich(f"Adjusted ({len(adjusted)}):")))
+        blocks.append(
+            Bullets(
+                tuple(
+                    rich(
+                        f"{o.kpi.name} ({o.kpi.owner}): "
+                        f"{'; '.join(o.changes) or 'as it was'}. Why: {o.why}"
+                    )
+                    for o in adjusted
+                )
+            )
+        )
+    if killed:
+        blocks.append(Paragraph(rich(f"Killed ({len(killed)}), retired with the reason:")))
+        blocks.append(
+            Bullets(tuple(rich(f"{o.kpi.name} ({o.kpi.owner}): {o.why}") for o in killed))
+        )
+    if open_:
+        names = ", ".join(f"{o.kpi.name} ({o.kpi.owner})" for o in open_)
+        blocks.append(Note(f"Not reviewed: {names}. They carry on as they are."))
+    if personal:
+        kpis = "KPI was" if personal == 1 else "KPIs were"
+        blocks.append(
+            Paragraph(rich(f"{personal} personal {kpis} reviewed between owners and their lead."))
+        )
+    blocks.append(Note("KPIs are tools for growth: keep what helps, change what doesn't."))
+    return Message(tuple(blocks), audience=Audience.CHANNEL)
+
+
+async def quarter_outcomes(
+    session: AsyncSession, team: TeamRow, quarter: str, opened: datetime
+) -> list[Outcome]:
+    """What the quarter's review made of each of the team's KPIs, for its summary."""
+    kpis, reviews, changes = await quarter_of_team(
+        session, team.workspace_id, team.id, quarter, opened
+    )
+    outcomes = []
+    for kpi, owner in kpis:
+        target = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        shown = Reviewable(kpi.id, kpi.name, owner, target, kpi.shared)
+        outcomes.append(_outcome(shown, kpi, reviews.get(kpi.id, []), changes.get(kpi.id, [])))
+    return outcomes
+
+
+def _outcome(
+    shown: Reviewable, kpi: Kpi, reviews: Sequence[KpiReview], changes: Sequence[KpiChange]
+) -> Outcome:
+    """What came of it, whoever said what: a kill stands, then an adjustment made, then the
+    last word."""
+    killed = [r for r in reviews if r.verdict is ReviewVerdict.KILL]
+    if killed and kpi.status is KpiStatus.RETIRED:
+        return Outcome(shown, ReviewVerdict.KILL, killed[-1].why)
+    if changes:
+        said = tuple(f"{c.what} {c.before} is now {c.after}" for c in changes)
+        return Outcome(shown, ReviewVerdict.ADJUST, changes[-1].why, said)
+    last = reviews[-1] if reviews else None
+    return Outcome(shown, last.verdict if last else None, last.why if last else None)
