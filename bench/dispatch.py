@@ -17,10 +17,10 @@ from pathlib import Path
 
 from counting import Statements
 
-from bot.commands import build_grammar
 from bot.config import load_app_config
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher, Identity
+from bot.grammar import build_grammar
 from bot.migrate import upgrade
 from rituals.core.context import SystemClock
 from storage.engine import make_engine, make_sessionmaker

@@ -8,6 +8,7 @@ rolls back and says so, quoting the person's words so nothing they typed is lost
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,10 @@ from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
 from rituals.core import people
 from rituals.core.context import Actor, Clock, Ctx
 from rituals.core.messages import Code, FormRequest, Outgoing, Reply, say
+from rituals.core.refusal import Refusal
 from rituals.core.settings import RitualSettings
+from rituals.core.spec import by_command
+from rituals.registry import RITUALS
 from rituals.team import onboarding
 from storage.models import Member, Platform
 from storage.people import (
@@ -59,6 +63,7 @@ class Dispatcher:
         self.grammar = grammar
         self.clock = clock
         self.settings = settings
+        self.rituals = by_command(RITUALS)
 
     async def handle_text(
         self, who: Identity, text: str, mentioned: Sequence[Identity] = ()
@@ -75,7 +80,8 @@ class Dispatcher:
         mentioned: Sequence[Identity] = (),
     ) -> list[Outgoing]:
         echo = f"{command} " + " ".join(f"{k}={v!r}" for k, v in values.items())
-        return await self._run(who, self.grammar.from_form(command, values), echo, mentioned)
+        outcome = self.grammar.from_form(command, values)
+        return await self._run(who, outcome, echo, mentioned, submitted=values)
 
     async def greet(self, who: Identity) -> list[Outgoing]:
         """The app was installed or opened: welcome the person, once ever."""
@@ -96,7 +102,12 @@ class Dispatcher:
                 await people.leave_workspace(session, member)
 
     async def _run(
-        self, who: Identity, outcome: Outcome, words: str, mentioned: Sequence[Identity]
+        self,
+        who: Identity,
+        outcome: Outcome,
+        words: str,
+        mentioned: Sequence[Identity],
+        submitted: Mapping[str, str] | None = None,
     ) -> list[Outgoing]:
         if isinstance(outcome, Problem):
             return [self.grammar.problem_reply(outcome)]
@@ -104,11 +115,11 @@ class Dispatcher:
             return [outcome.form]
         try:
             try:
-                return await self._attempt(who, outcome, mentioned)
+                return await self._attempt(who, outcome, mentioned, submitted)
             except IntegrityError:
                 # Two first messages from one person racing to create the same rows: the
                 # loser finds them on its second try.
-                return await self._attempt(who, outcome, mentioned)
+                return await self._attempt(who, outcome, mentioned, submitted)
         except Exception:
             log.exception("command failed: %s", outcome.syntax.name)
             return [
@@ -120,14 +131,25 @@ class Dispatcher:
             ]
 
     async def _attempt(
-        self, who: Identity, parsed: Parsed, mentioned: Sequence[Identity]
+        self,
+        who: Identity,
+        parsed: Parsed,
+        mentioned: Sequence[Identity],
+        submitted: Mapping[str, str] | None,
     ) -> list[Outgoing]:
         async with self.sessions() as session, session.begin():
             ctx = await self._ctx(session, who, parsed.text)
+            ctx = dataclasses.replace(ctx, ritual=self.rituals.get(parsed.syntax.name))
             for person in mentioned:
                 await self._member(session, person)
             greeting = await onboarding.welcome_once(ctx)
-            return self._outgoing([*greeting, *await self._call(ctx, parsed)])
+            try:
+                # The person and their welcome stay; only what the command wrote is undone.
+                async with session.begin_nested():
+                    replies = await self._call(ctx, parsed)
+            except Refusal as refused:
+                return self._outgoing([*greeting, *self._refused(refused, parsed, submitted)])
+            return self._outgoing([*greeting, *replies])
 
     async def _call(self, ctx: Ctx, parsed: Parsed) -> list[Reply]:
         replies = await parsed.syntax.handler(ctx, parsed.command)
@@ -136,7 +158,18 @@ class Dispatcher:
             raise RuntimeError(f"{parsed.syntax.name} returned no reply")
         return replies
 
-    def _outgoing(self, replies: Sequence[Reply]) -> list[Outgoing]:
+    def _refused(
+        self, refused: Refusal, parsed: Parsed, submitted: Mapping[str, str] | None
+    ) -> Sequence[Outgoing | FormRequest]:
+        """The refusal's answer; for a form, the same form again with the problem on top."""
+        if refused.form is not None:
+            form = refused.form
+            return [self.grammar.form_again(form.command, form.values, refused.problem, form)]
+        if submitted is not None:
+            return [self.grammar.form_again(parsed.syntax.name, submitted, refused.problem)]
+        return refused.replies
+
+    def _outgoing(self, replies: Sequence[Reply | Outgoing]) -> list[Outgoing]:
         """Form requests become the command's form, built by the grammar like any other."""
         out: list[Outgoing] = []
         for reply in replies:

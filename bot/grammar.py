@@ -13,13 +13,12 @@ import enum
 import itertools
 import re
 import types
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from dataclasses import field as default
 from decimal import Decimal
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
@@ -32,6 +31,7 @@ from rituals.core.messages import (
     FieldKind,
     Form,
     FormField,
+    FormRequest,
     Heading,
     Message,
     Note,
@@ -40,10 +40,13 @@ from rituals.core.messages import (
     Strong,
     rich,
 )
+from rituals.core.syntax import Param, Syntax
+from rituals.registry import RITUALS
 
 MAX_COMMAND_LENGTH = 4000
-
-Handler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
+# Hidden values a form carries so that, refused, it comes back as it was shown.
+FORM_INTRO = "_intro"
+FORM_REQUIRED = "_required"
 
 
 class Kind(enum.Enum):
@@ -56,43 +59,6 @@ class Kind(enum.Enum):
     KPI = "kpi"
     CHOICE = "choice"
     FLAG = "flag"
-
-
-@dataclass(frozen=True)
-class Param:
-    """Where a field's value stands in typed text: in order (positional) or after a keyword.
-
-    A positional param that is the last one takes all the remaining words, so free text and
-    names need no quotes unless they contain a keyword.
-    """
-
-    field: str
-    keyword: str | None = None
-    placeholder: str = ""
-    also: tuple[str, ...] = ()  # other keywords that mean the same, e.g. "to" for "in"
-    # With a keyword: the value may also stand in its place without it ("team Growth").
-    positional: bool = False
-    # Extra spellings accepted for a choice, e.g. "week" for "weekly".
-    synonyms: Mapping[str, str] = default(default_factory=dict)
-    # A number followed by its unit ("10 leads", "25%"): fills this field and `unit`.
-    with_unit: bool = False
-
-
-@dataclass(frozen=True)
-class Syntax:
-    names: tuple[str, ...]  # the first is the canonical one; others are aliases
-    model: type[Command]
-    handler: Handler
-    topic: str
-    summary: str
-    params: tuple[Param, ...] = ()
-    examples: tuple[str, ...] = ()
-    details: str = ""
-    form_title: str | None = None  # offer a form when required values are missing
-
-    @property
-    def name(self) -> str:
-        return self.names[0]
 
 
 @dataclass(frozen=True)
@@ -505,12 +471,33 @@ class Grammar:
         syntax = self.find(command)
         if syntax is None:
             return Problem(f'This form belongs to a command I no longer know ("{_clip(command)}").')
-        fields = syntax.model.model_fields
-        raw = {k: v.strip() for k, v in values.items() if k in fields and v and v.strip()}
-        outcome = self._build(syntax, _units_apart(syntax, raw))
+        outcome = self._build(syntax, _units_apart(syntax, self._filled(syntax, values)))
         if isinstance(outcome, Problem):
-            return NeedsForm(self.form_for(syntax, raw, intro=outcome.message))
+            return NeedsForm(self.form_again(command, values, outcome.message))
         return outcome
+
+    def _filled(self, syntax: Syntax, values: Mapping[str, str]) -> dict[str, str]:
+        fields = syntax.model.model_fields
+        return {k: v.strip() for k, v in values.items() if k in fields and v and v.strip()}
+
+    def form_again(
+        self,
+        command: str,
+        values: Mapping[str, str],
+        problem: str,
+        request: FormRequest | None = None,
+    ) -> Form:
+        """The same form as the one submitted (its intro, its required fields, what the person
+        typed), with the problem on top. The form's own intro rides along hidden in `values`,
+        or comes from the ritual's `request` when it asked for this form itself."""
+        syntax = self.find(command)
+        if syntax is None:
+            raise LookupError(f"no form for unknown command {command!r}")
+        intro = request.intro if request else values.get(FORM_INTRO, "")
+        required = request.required if request else _split(values.get(FORM_REQUIRED, ""))
+        options = request.options if request else None
+        raw = self._filled(syntax, values)
+        return self.form_for(syntax, raw, intro, required, options, problem=problem)
 
     def to_text(self, syntax: Syntax, raw: Mapping[str, str]) -> str:
         """The command as someone would type it, from its raw values."""
@@ -539,8 +526,10 @@ class Grammar:
         intro: str,
         required: Collection[str] = (),
         options: Mapping[str, tuple[str, ...]] | None = None,
+        problem: str = "",
     ) -> Form:
-        """The command's form: one field per model field, in the model's order.
+        """The command's form: one field per model field, in the model's order, with what was
+        wrong (`problem`) on top of its intro.
 
         What the form is about (a KPI, an obstacle, a commitment), once known, is carried along
         hidden rather than shown as a field someone could change by mistake.
@@ -562,11 +551,16 @@ class Grammar:
             if options and options.get(name):
                 field = dataclasses.replace(field, kind=FieldKind.CHOICE, options=options[name])
             fields.append(field)
+        # The form's own intro and required fields ride along, to show it again as it was.
+        if intro:
+            hidden[FORM_INTRO] = intro[:1200]
+        if required:
+            hidden[FORM_REQUIRED] = ",".join(required)
         return Form(
             title=syntax.form_title or syntax.summary,
             command=syntax.name,
             fields=tuple(fields),
-            intro=intro,
+            intro="\n\n".join(filter(None, (problem, intro))),
             hidden=hidden,
         )
 
@@ -748,5 +742,34 @@ def _needs_quotes(value: str, syntax: Syntax) -> bool:
     return len(words) != 1 or words[0].lower() in keywords or value[:1] in "\"'“‘„«"
 
 
+def _split(listed: str) -> tuple[str, ...]:
+    return tuple(filter(None, (n.strip() for n in listed.split(","))))
+
+
 def _clip(text: str) -> str:
     return text if len(text) <= 60 else text[:60] + "…"
+
+
+class ShowHelp(Command):
+    topic: str | None = Field(
+        None, title="Topic", description="a command or a topic", max_length=60
+    )
+
+
+def build_grammar(prefix: str) -> Grammar:
+    """The grammar for every platform, with help that reads the grammar it belongs to."""
+
+    async def show_help(ctx: Ctx, cmd: ShowHelp) -> list[Reply]:
+        return [grammar.help(cmd.topic)]
+
+    help_syntax = Syntax(
+        names=("help", "?"),
+        model=ShowHelp,
+        handler=show_help,
+        topic="Basics",
+        summary="what the bot can do, or how to write one command",
+        params=(Param("topic"),),
+        examples=("help", "help propose", "help kpis"),
+    )
+    grammar = Grammar((help_syntax, *(s for r in RITUALS for s in r.commands)), prefix)
+    return grammar

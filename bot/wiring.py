@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.commands import build_grammar
 from bot.config import AppConfig, ConfigError
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from bot.migrate import current_revision, head_revision
 from rituals.core.context import Clock
 from storage.engine import make_sessionmaker

@@ -16,9 +16,9 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from bot.commands import build_grammar
 from bot.config import AppConfig, async_database_url, load_app_config
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from bot.migrate import upgrade
 from rituals.core.context import FixedClock
 from storage.engine import make_engine

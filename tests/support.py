@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -127,3 +127,9 @@ class MovingClock:
     def move_to(self, at: datetime) -> None:
         assert at >= self.at, "time only moves forward"
         self.at = at
+
+
+def about(hidden: Mapping[str, str]) -> dict[str, str]:
+    """What a form is about, without how it is shown: its intro and required fields ride along
+    hidden too, so that a refused form comes back as it was."""
+    return {k: v for k, v in hidden.items() if not k.startswith("_")}

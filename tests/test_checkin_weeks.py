@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from storage.models import Role
 from tests.scheduling import Someone, outbox, planner, seed_team, text
 from tests.support import Chat, MovingClock, text_of

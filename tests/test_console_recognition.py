@@ -130,6 +130,7 @@ async def test_a_closed_pulse_prints_its_image_line_and_bars_and_saves_the_png(
         clock,
         [
             ":as lea",
+            "settings set rituals checkin,one_on_one,kudos,review,pulse",
             "pulse start",
             ":as ana",
             "pulse",

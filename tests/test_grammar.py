@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import build_grammar
-from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, parse_people
+from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, build_grammar, parse_people
 from bot.tokens import Token, TokenError, tokenize
 from rituals.core.command import KpiRef, PersonRef
 from rituals.core.messages import FieldKind, Form, Message
 from rituals.kpis.commands import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
 from rituals.team.teams import AddMembers
 from storage.models import Cadence
+from tests.support import about
 
 grammar = build_grammar("/kpi")
 
@@ -278,7 +278,7 @@ def test_a_command_without_values_opens_its_form_asking_what_excites_first() -> 
 def test_missing_values_open_the_form_prefilled_with_what_was_given() -> None:
     outcome = grammar.parse("retire 4")
     assert isinstance(outcome, NeedsForm)
-    assert outcome.form.hidden == {"kpi": "4"}
+    assert about(outcome.form.hidden) == {"kpi": "4"}
     assert [f.name for f in outcome.form.fields] == ["reason"]
     outcome = grammar.parse('propose "Win rate" target 25%')
     assert isinstance(outcome, NeedsForm)

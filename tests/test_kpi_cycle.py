@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from rituals.core.messages import Audience, Form, Image, Message
 from rituals.numbers.declines import WILD_IDEA
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role, Team

@@ -21,9 +21,9 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from bot.payload import decode
 from rituals.core.messages import (
     Audience,
@@ -47,7 +47,7 @@ from tests.scheduling import (
     seed_team,
     text,
 )
-from tests.support import Chat, MovingClock, buttons_of, dms_to, text_of
+from tests.support import Chat, MovingClock, about, buttons_of, dms_to, text_of
 
 CHANNEL = "C0GROWTH"
 GROWTH = (
@@ -62,6 +62,10 @@ PNG = b"\x89PNG\r\n\x1a\n"
 RESULT_LINE = re.compile(r"\b[1-5] (crushing|heavy|okay|good|energising): \d")
 
 
+# The team's rituals with the pulse switched on: a lead's pulse is refused where it is off.
+PULSE_ON = ["checkin", "one_on_one", "kudos", "review", "pulse"]
+
+
 def at(moment: str) -> datetime:
     return datetime.fromisoformat(moment).replace(tzinfo=UTC)
 
@@ -74,7 +78,7 @@ async def _teams(
     """Growth (with a channel) in workspace T1; Oli's Platform beside it in T1; and Zed's
     Other in workspace T2. Lea, seeded first, is T1's admin; Oli is not."""
     async with sessions() as session, session.begin():
-        team = await seed_team(session, people, settings=settings)
+        team = await seed_team(session, people, settings=settings or {"enabled": PULSE_ON})
         team.channel_id = CHANNEL
         await seed_team(session, [Someone("oli", role=Role.LEAD)], team="Platform")
         await seed_team(
@@ -295,7 +299,7 @@ async def test_each_person_answers_once_in_a_dm_by_button_or_by_form(
     assert "Thank you: 4 (good) counted, anonymously" in said
     (form,) = await chat.say("ana", word.command)
     assert isinstance(form, Form)
-    assert form.hidden == {"pulse": str(pulse)}
+    assert about(form.hidden) == {"pulse": str(pulse)}
     assert {f.name: f.required for f in form.fields if f.name != "team"} == {
         "score": True,
         "word": False,
@@ -400,7 +404,7 @@ async def test_bad_answers_are_explained_and_count_nothing(
         (back,) = await chat.submit("ana", form, values)
         assert isinstance(back, Form), values
         assert problem in back.intro, (values, back.intro)
-        assert back.hidden == {"pulse": str(pulse)}
+        assert about(back.hidden) == {"pulse": str(pulse)}
     # No score at all: the form again, asking for it.
     (back,) = await chat.submit("ana", form, {"word": "tired"})
     assert isinstance(back, Form)

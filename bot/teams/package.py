@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.commands import build_grammar
 from bot.config import AppConfig, ConfigError, Settings
+from bot.grammar import build_grammar
 from bot.slack.manifest import APP_NAME, LONG_DESCRIPTION
 
 SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"

@@ -43,6 +43,7 @@ from rituals.core.messages import (
 )
 from rituals.core.people import actor_member, local_today, resolve_person
 from rituals.core.permissions import leads_team, refuse_team
+from rituals.core.refusal import Refusal
 from rituals.core.schedule import week_monday, week_name
 from rituals.core.settings import WEEKDAYS
 from rituals.core.when import read_day, read_iso_date
@@ -431,10 +432,12 @@ async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
     problem = due_problem(due, today, ctx.settings.checkins.longest_commitment_days)
     if problem:
         return [_commit_form(cmd, author, obstacle.text, f"Due: {problem}.")]
-    owner = await actor_member(ctx) if cmd.owner is None else await resolve_person(ctx, cmd.owner)
-    if not isinstance(owner, Member):
-        unknown = owner.text if isinstance(owner, Message) else "I can't tell who that is."
-        return [_commit_form(cmd, author, obstacle.text, f"Owner: {unknown}")]
+    try:
+        owner = (
+            await actor_member(ctx) if cmd.owner is None else await resolve_person(ctx, cmd.owner)
+        )
+    except Refusal as refused:
+        return [_commit_form(cmd, author, obstacle.text, f"Owner: {refused.problem}")]
     if await membership(ctx.session, ctx.actor.workspace_id, team.id, owner.id) is None:
         return [
             _commit_form(

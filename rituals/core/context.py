@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.settings import RitualSettings
+from rituals.core.spec import Ritual
 
 
 class Clock(Protocol):
@@ -65,3 +66,5 @@ class Ctx:
     # The command in canonical text, so a reply can offer it again with one more value filled
     # in (say, which team), as a button.
     command_text: str = ""
+    # The ritual whose command this is: the team gate refuses it where a team switched it off.
+    ritual: Ritual | None = None

@@ -9,27 +9,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.command import PersonRef
 from rituals.core.context import Ctx
-from rituals.core.messages import Code, Reply, say
+from rituals.core.messages import Code, say
+from rituals.core.refusal import Refusal
 from storage.models import Member
 from storage.people import drop_seats, ensure_an_admin, find_members
 
 
-async def resolve_person(ctx: Ctx, ref: PersonRef) -> Member | Reply:
-    """The one member a mention names, or a reply that says why it names none or several."""
+async def resolve_person(ctx: Ctx, ref: PersonRef) -> Member:
+    """The one member a mention names; refused, saying why, when it names none or several."""
     found = await find_members(
         ctx.session, ctx.actor.workspace_id, platform_user_id=ref.platform_user_id, name=ref.name
     )
     if len(found) == 1:
         return found[0]
     if not found:
-        return say(
-            f"I don't know {ref} in this workspace yet. ",
-            "People appear once they have said hello to the bot; mention them with ",
-            Code("@name"),
-            ".",
+        raise Refusal(
+            say(
+                f"I don't know {ref} in this workspace yet. ",
+                "People appear once they have said hello to the bot; mention them with ",
+                Code("@name"),
+                ".",
+            )
         )
     names = ", ".join(f"{m.display_name} ({m.platform_user_id})" for m in found)
-    return say(f"{ref} matches several people: {names}. Mention the one you mean by their id.")
+    raise Refusal(
+        say(f"{ref} matches several people: {names}. Mention the one you mean by their id.")
+    )
 
 
 async def actor_member(ctx: Ctx) -> Member:

@@ -59,11 +59,16 @@ async def refuse(ctx: Ctx, doing: str, owner: Member, *, owner_may: bool) -> Rep
     return say(f"You can't {doing}. Ask ", *listing([_mention(m) for m in who], "or"), ".")
 
 
-async def refuse_team(ctx: Ctx, doing: str, team: Team) -> Reply:
-    """Only the team's lead or an admin may do this; name them."""
+async def team_leads_and_admins(ctx: Ctx, team: Team) -> list[Member]:
+    """Whoever may run this team: its lead, then the workspace's admins."""
     seats = await roster(ctx.session, ctx.actor.workspace_id, team.id)
     who = [s.member for s in seats if s.role is Role.LEAD]
-    who += [m for m in await admins(ctx.session, ctx.actor.workspace_id) if m not in who]
+    return who + [m for m in await admins(ctx.session, ctx.actor.workspace_id) if m not in who]
+
+
+async def refuse_team(ctx: Ctx, doing: str, team: Team) -> Reply:
+    """Only the team's lead or an admin may do this; name them."""
+    who = await team_leads_and_admins(ctx, team)
     if not who:
         return say(f"Only the lead of {team.name} or an admin can {doing}.")
     return say(

@@ -35,6 +35,7 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member, resolve_person
 from rituals.core.periods import PERIOD
 from rituals.core.permissions import is_lead_of, may_act_for, may_propose_for, refuse
+from rituals.core.refusal import Refusal
 from rituals.core.settings import KpiSettings
 from rituals.kpis.catalogue import CATALOGUE, RoleFamily
 from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
@@ -156,12 +157,12 @@ def find_effort_term(name: str, unit: str, settings: KpiSettings) -> str | None:
     return None
 
 
-async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi | Reply:
-    """The KPI a reference names in this workspace, or a reply: not found, or which one?"""
+async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi:
+    """The KPI a reference names in this workspace; refused when none or several do."""
     if ref.id is not None:
         kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id)
         if kpi is None:
-            return say(f"There is no KPI #{ref.id} here. ", Code("kpis"), " lists yours.")
+            raise Refusal(say(f"There is no KPI #{ref.id} here. ", Code("kpis"), " lists yours."))
         return kpi
     assert ref.name is not None
     found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name)
@@ -169,9 +170,13 @@ async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi | Reply:
     if len(live) == 1:
         return live[0]
     if not live:
-        return say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
+        raise Refusal(
+            say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
+        )
     buttons = tuple(Button(f"#{k.id} {k.name} ({k.status.value})", f"{verb} {k.id}") for k in live)
-    return Message((Actions(buttons[:10], prompt=f"Several KPIs are called {ref}. Which one?"),))
+    raise Refusal(
+        Message((Actions(buttons[:10], prompt=f"Several KPIs are called {ref}. Which one?"),))
+    )
 
 
 async def owner_of(ctx: Ctx, kpi: Kpi) -> Member:

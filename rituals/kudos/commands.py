@@ -36,6 +36,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import resolve_person
+from rituals.core.refusal import Refusal
 from rituals.kpis.commands import resolve_kpi
 from rituals.team.teams import TEAM, mention, pick_team, team_rituals
 from storage.models import Kpi, KpiStatus, Kudos, KudosRecipient, Member, Team
@@ -150,10 +151,10 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
         ]
     people: list[Member] = []
     for ref in cmd.people:
-        person = await resolve_person(ctx, ref)
-        if not isinstance(person, Member):
-            said = person.text if isinstance(person, Message) else f"I can't tell who {ref} is."
-            return [_form(cmd, said, rewards)]
+        try:
+            person = await resolve_person(ctx, ref)
+        except Refusal as refused:
+            return [_form(cmd, refused.problem, rewards)]
         if person.id == ctx.actor.member_id:
             return [_form(cmd, "Kudos are for someone else: name who you served.", rewards)]
         if person not in people:
@@ -171,12 +172,13 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
         return [_form(cmd, f"{said} Name the team you share with them.", rewards)]
     # A form carries a known KPI hidden: one that cannot be used is left out, to be named again.
     unnamed = cmd.model_copy(update={"kpi": None})
-    kpi = await resolve_kpi(ctx, cmd.kpi, f"kudos {_people_text(cmd.people)} kpi")
-    if isinstance(kpi, Message) and any(isinstance(b, Actions) for b in kpi.blocks):
-        return [kpi]  # several KPIs have that name: a button for each
-    if not isinstance(kpi, Kpi):
-        said = kpi.text if isinstance(kpi, Message) else "Name the KPI by its number."
-        return [_form(unnamed, f"The KPI: {said}", rewards)]
+    try:
+        kpi = await resolve_kpi(ctx, cmd.kpi, f"kudos {_people_text(cmd.people)} kpi")
+    except Refusal as refused:
+        asked = refused.replies[0]
+        if isinstance(asked, Message) and any(isinstance(b, Actions) for b in asked.blocks):
+            raise  # several KPIs have that name: a button for each
+        return [_form(unnamed, f"The KPI: {refused.problem}", rewards)]
     if kpi.status is not KpiStatus.ACTIVE:
         said = f"#{kpi.id} {kpi.name} is {kpi.status.value}; name an active KPI."
         return [_form(unnamed, said, rewards)]

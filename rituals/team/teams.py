@@ -35,6 +35,7 @@ from rituals.core.messages import (
 )
 from rituals.core.people import actor_member, resolve_person
 from rituals.core.permissions import leads_team, refuse_team
+from rituals.core.refusal import Refusal
 from rituals.core.settings import RITUALS, WEEKDAYS, TeamRituals, with_overrides
 from rituals.team.onboarding import lead_checklist
 from storage.models import JoinRequest, Member, Role, Team
@@ -111,16 +112,16 @@ class LeaveTeam(Command):
 # --- finding the team -------------------------------------------------------------------------
 
 
-async def pick_team(ctx: Ctx, name: str | None) -> Team | Reply:
-    """The team a command means: named, this channel's, the only one, or ask which."""
+async def pick_team(ctx: Ctx, name: str | None) -> Team:
+    """The team a command means: named, this channel's, the only one; else refused, asking which."""
     if name is not None:
         team = await team_named(ctx.session, ctx.actor.workspace_id, name)
         if team is not None:
             return team
         names = [t.name for t in await all_teams(ctx.session, ctx.actor.workspace_id)]
         known = f" Teams here: {', '.join(names)}." if names else " There are no teams yet."
-        return say(
-            f'There is no team called "{name}".{known}', note="team create <name> starts one."
+        raise Refusal(
+            say(f'There is no team called "{name}".{known}', note="team create <name> starts one.")
         )
     if ctx.actor.channel_id is not None:
         team = await team_of_channel(ctx.session, ctx.actor.workspace_id, ctx.actor.channel_id)
@@ -130,11 +131,13 @@ async def pick_team(ctx: Ctx, name: str | None) -> Team | Reply:
     if len(mine) == 1:
         return mine[0]
     if not mine:
-        return say(
-            "You are on no team yet. Start one with `team create <name>`, or ask to join with "
-            "`team join <name>`."
+        raise Refusal(
+            say(
+                "You are on no team yet. Start one with `team create <name>`, or ask to join "
+                "with `team join <name>`."
+            )
         )
-    return which_team(ctx, mine)
+    raise Refusal(which_team(ctx, mine))
 
 
 def which_team(ctx: Ctx, teams: Sequence[Team]) -> Message:

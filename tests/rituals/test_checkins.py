@@ -14,7 +14,7 @@ from rituals.core.messages import Form, Message
 from rituals.core.settings import VAGUE_PHRASES
 from storage.models import Commitment, CommitmentStatus, MisstepFeedback, Obstacle
 from tests.conftest import NOW
-from tests.support import Chat, buttons_of, dms_to, text_of
+from tests.support import Chat, about, buttons_of, dms_to, text_of
 
 # Deferrals, in the spellings people type them.
 VAGUE = [
@@ -108,7 +108,7 @@ async def test_the_commit_button_opens_a_form_about_the_obstacle(chat: Chat) -> 
     number = await _obstacle(chat)
     (form,) = await chat.say("lea", f"commit {number}")
     assert isinstance(form, Form)
-    assert form.hidden == {"obstacle": str(number)}
+    assert about(form.hidden) == {"obstacle": str(number)}
     assert "Ana: legal has not approved the contract template" in form.intro
     fields = {f.name: f.required for f in form.fields}
     assert fields == {"action": True, "owner": False, "due": True}
@@ -218,7 +218,7 @@ async def test_done_and_drop_belong_to_the_owner_and_tell_the_member(
     )
     (form,) = await chat.say("ben", f"drop {row.id}")
     assert isinstance(form, Form)
-    assert form.hidden == {"commitment": str(row.id)}
+    assert about(form.hidden) == {"commitment": str(row.id)}
     replies = await chat.say("ben", f"drop {row.id} legal rewrote it themselves")
     (to_ana,) = dms_to(replies, "ana")
     assert "dropped (legal rewrote it themselves)" in to_ana.text

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from rituals.core.messages import Audience, Form, Image, Message
 from rituals.core.periods import describe_period, from_index, parse_period, period_of
 from rituals.numbers.declines import WILD_IDEA, detect
 from storage.models import Cadence, Experiment, Kpi, KpiValue, Team
 from tests.conftest import NOW
 from tests.rituals.test_charts import assert_valid_png
-from tests.support import Chat, MovingClock, buttons_of, dms_to, seed_people, text_of
+from tests.support import Chat, MovingClock, about, buttons_of, dms_to, seed_people, text_of
 
 W, M, Q = Cadence.WEEKLY, Cadence.MONTHLY, Cadence.QUARTERLY
 
@@ -238,7 +238,7 @@ async def test_with_no_value_a_form_opens_about_the_kpi(talk: Chat) -> None:
     kpi = await active_kpi(talk)
     (form,) = await talk.say("ana", f"log {kpi}")
     assert isinstance(form, Form)
-    assert form.hidden == {"kpi": str(kpi)}
+    assert about(form.hidden) == {"kpi": str(kpi)}
     assert {f.name: f.required for f in form.fields} == {
         "value": True,
         "note": False,

@@ -19,6 +19,7 @@ from rituals.core.messages import Mention
 from rituals.core.nudges import checkin_actions
 from tests.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, text_objects, texts, typed
 from tests.slack.mock_slack import Call
+from tests.support import about
 
 # Someone Lea adds to the team who never answers the check-in.
 CY = "U0AB12CD8"
@@ -145,7 +146,7 @@ async def test_the_lead_commits_from_the_dm_vague_and_past_answers_are_refused(
     view = opened.args["view"]
     origin = json.loads(view["private_metadata"])
     assert origin["command"] == "commit"
-    assert origin["hidden"] == {"obstacle": obstacle}  # carried, not a field to change
+    assert about(origin["hidden"]) == {"obstacle": obstacle}  # carried, not a field to change
     assert f"Ana: {story}" in intro(view)
     assert set(inputs(view)) == {"action", "owner", "due"}
     assert {b["block_id"]: b["optional"] for b in view["blocks"] if b["type"] == "input"} == {
@@ -161,7 +162,7 @@ async def test_the_lead_commits_from_the_dm_vague_and_past_answers_are_refused(
     answer = await response.json()
     assert answer["response_action"] == "update"
     again = answer["view"]
-    assert json.loads(again["private_metadata"])["hidden"] == {"obstacle": obstacle}
+    assert about(json.loads(again["private_metadata"])["hidden"]) == {"obstacle": obstacle}
     said = intro(again)
     assert "puts it off" in said
     assert "What will be done, by whom, by when?" in said
@@ -251,7 +252,7 @@ async def test_a_misstep_reaches_the_team_and_feedback_comes_back_anonymous(
     await click_in_dm(slack, command, ANA)
     (opened,) = await slack.api.wait_for("views.open")
     view = opened.args["view"]
-    assert json.loads(view["private_metadata"])["hidden"] == {"misstep": command.split()[1]}
+    assert about(json.loads(view["private_metadata"])["hidden"]) == {"misstep": command.split()[1]}
     (signed,) = [b for b in view["blocks"] if b.get("block_id") == "signed"]
     assert signed["optional"] is True  # left empty, it is anonymous
     assert [o["value"] for o in signed["element"]["options"]] == ["anonymous", "named"]

@@ -14,8 +14,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.commands import build_grammar
-from bot.grammar import Parsed
+from bot.grammar import Parsed, build_grammar
 from bot.slack.render import FormOrigin, form_values, render_modal
 from rituals.core.command import PersonRef
 from rituals.core.messages import Form

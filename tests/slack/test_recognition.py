@@ -40,6 +40,7 @@ from tests.slack.conftest import (
 from tests.slack.mock_slack import Call, MockSlack
 from tests.slack.test_checkins import buttons, click_in_dm, dm_to, growth, inputs, intro
 from tests.slack.test_numbers import active_kpi, answered, number
+from tests.support import about
 
 STORY = "I sat in on their first three discovery calls and wrote up every objection"
 EVIL = "<!channel> @here <!here> <@U999EVIL> & <b>"
@@ -171,7 +172,7 @@ async def test_generic_praise_comes_back_on_the_modal_with_everything_typed_kept
     assert intro(again).startswith("That is praise, not yet a story.")
     assert "How did you serve them" in intro(again)
     # The KPI is known now, so it rides along hidden; the rest is on the form as typed.
-    assert json.loads(again["private_metadata"])["hidden"] == {"kpi": kpi}
+    assert about(json.loads(again["private_metadata"])["hidden"]) == {"kpi": kpi}
     fields = elements(again)
     assert fields["people"]["type"] == "multi_users_select"
     assert fields["people"]["initial_users"] == [ANA, BEN]
@@ -234,6 +235,7 @@ async def test_a_pulse_is_answered_by_a_button_in_a_dm_once_and_its_results_uplo
 ) -> None:
     async with moving_slack(own_database, config, slack_api) as (slack, clock):
         await growth(slack)
+        await slack.ask("settings set rituals checkin,one_on_one,kudos,review,pulse", LEA)
         said = await slack.ask("pulse start", LEA)
         assert "Asked 3 people on Growth, you included: How does chasing our KPIs feel" in said
         asks = {user: await dm_to(slack, user, "How does chasing") for user in (LEA, ANA, BEN)}
@@ -292,6 +294,7 @@ async def test_a_lead_closing_the_pulse_posts_its_chart_into_the_channel(
     slack: SlackClient,
 ) -> None:
     await growth(slack)
+    await slack.ask("settings set rituals checkin,one_on_one,kudos,review,pulse", LEA)
     await slack.ask("pulse start", LEA)
     for user, score in ((ANA, 5), (BEN, 3)):
         await answer_pulse(slack, await dm_to(slack, user, "How does chasing"), user, score)
@@ -306,7 +309,7 @@ async def test_a_lead_closing_the_pulse_posts_its_chart_into_the_channel(
     view = opened.args["view"]
     origin = json.loads(view["private_metadata"])
     assert origin["command"] == "pulse answer"
-    assert origin["hidden"] == {"pulse": buttons(ask.args)["1 crushing"].split()[-1]}
+    assert about(origin["hidden"]) == {"pulse": buttons(ask.args)["1 crushing"].split()[-1]}
     assert "1 crushing, 2 heavy, 3 okay, 4 good, 5 energising" in intro(view)
     required = {b["block_id"]: not b["optional"] for b in view["blocks"] if b["type"] == "input"}
     assert required["score"] is True
@@ -334,6 +337,7 @@ async def test_the_buttons_pulse_shows_in_a_channel_are_not_refused_when_pressed
     slack: SlackClient,
 ) -> None:
     await growth(slack)
+    await slack.ask("settings set rituals checkin,one_on_one,kudos,review,pulse", LEA)
     await slack.ask("pulse start", LEA)
     before = len(slack.api.of("response_url"))
     shown = await slack.ask("pulse", ANA)  # typed in the team's channel

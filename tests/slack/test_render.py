@@ -158,7 +158,7 @@ def test_submitted_values_are_read_as_the_grammar_reads_them() -> None:
 async def test_a_channel_post_where_the_bot_is_not_invited_tells_the_asker(slack_api: Any) -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.commands import build_grammar
+    from bot.grammar import build_grammar
 
     slack_api.not_in.add("C0PRIVATE")
     courier = Courier(build_grammar("/kpi"), "/kpi")
@@ -179,7 +179,7 @@ async def test_response_url_uses_are_counted_and_the_rest_goes_another_way(
 ) -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.commands import build_grammar
+    from bot.grammar import build_grammar
 
     courier = Courier(build_grammar("/kpi"), "/kpi")
     client = AsyncWebClient(token="xoxb-test", base_url=f"{slack_api.url}/api/")

@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import build_grammar
-from bot.grammar import NeedsForm, Parsed
+from bot.grammar import NeedsForm, Parsed, build_grammar
 from bot.teams.cards import (
     FORM_KEY,
     HIDDEN_KEY,

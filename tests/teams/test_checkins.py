@@ -13,6 +13,7 @@ from typing import Any
 
 from rituals.core.messages import Mention
 from rituals.core.nudges import checkin_actions
+from tests.support import about
 from tests.teams.conftest import ANA, BEN, LEA, PERSONAL, TeamsClient, text_of
 from tests.teams.mock_connector import Sent
 
@@ -120,7 +121,8 @@ async def test_an_obstacle_from_the_form_card_reaches_the_lead_with_a_commit_but
     }
     assert fields["text"]["isMultiline"] is True
     assert not any("value" in f for f in fields.values())
-    assert data == {"kpicoach_form": "obstacle", "kpicoach_hidden": {}}
+    assert data["kpicoach_form"] == "obstacle"
+    assert about(data["kpicoach_hidden"]) == {}
 
     story = "Legal has sat on the new contract template for two weeks"
     said = await teams.submit(filled(fields, data, text=story), ANA)
@@ -151,7 +153,10 @@ async def test_the_lead_commits_from_the_card_and_bad_answers_come_back_on_the_f
     # Lea presses the button: the commit form, the obstacle in its intro and carried hidden.
     card, fields, data = form_of(await teams.submit({"kpicoach_run": command}, LEA))
     assert f"Ana Ruiz: {story}" in words_of(card)
-    assert data == {"kpicoach_form": "commit", "kpicoach_hidden": {"obstacle": obstacle}}
+    assert (data["kpicoach_form"], about(data["kpicoach_hidden"])) == (
+        "commit",
+        {"obstacle": obstacle},
+    )
     assert {k: f["isRequired"] for k, f in fields.items()} == {
         "action": True,
         "owner": False,
@@ -171,7 +176,7 @@ async def test_the_lead_commits_from_the_card_and_bad_answers_come_back_on_the_f
         "owner": None,
         "due": "fri",
     }
-    assert data["kpicoach_hidden"] == {"obstacle": obstacle}
+    assert about(data["kpicoach_hidden"]) == {"obstacle": obstacle}
 
     # An owner who is not on the team: refused with the reason, on the form.
     action = "Ask Sam for the EU test data and send it to Ana"
@@ -241,7 +246,7 @@ async def test_a_misstep_reaches_the_team_and_feedback_comes_back_anonymous(
 
     card, fields, data = form_of(await teams.submit({"kpicoach_run": command}, ANA))
     assert words_of(card).startswith("Candid feedback")
-    assert data["kpicoach_hidden"] == {"misstep": misstep}
+    assert about(data["kpicoach_hidden"]) == {"misstep": misstep}
     assert fields["signed"]["type"] == "Input.ChoiceSet"
     assert [c["value"] for c in fields["signed"]["choices"]] == ["anonymous", "named"]
     assert fields["signed"]["isRequired"] is False

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.commands import build_grammar
 from bot.config import AppConfig
+from bot.grammar import build_grammar
 from bot.teams.package import COMMAND_MENU, manifest, menu_commands
 from tests.conftest import ROOT
 

@@ -8,8 +8,7 @@ input's text beside it.
 
 from __future__ import annotations
 
-from bot.commands import build_grammar
-from bot.grammar import Parsed
+from bot.grammar import Parsed, build_grammar
 from bot.teams.cards import FORM_KEY, HIDDEN_KEY, Submission, render_form, submission
 from rituals.core.command import PersonRef
 from rituals.core.messages import Form

@@ -1,0 +1,64 @@
+"""The one gate every ritual's command passes on its way to a team.
+
+It finds the team a command means, and refuses, with who can help, when the person is not on
+it, when the team switched the command's ritual off, or when only its lead may do this. Rituals
+call it instead of checking any of these themselves, so the rules hold everywhere alike.
+"""
+
+from __future__ import annotations
+
+from rituals.core.context import Ctx
+from rituals.core.messages import Code, listing, say
+from rituals.core.permissions import leads_team, refuse_team, team_leads_and_admins
+from rituals.core.refusal import Refusal
+from rituals.team.teams import mention, pick_team, team_rituals
+from storage.models import Team
+from storage.people import membership
+
+
+async def team_gate(
+    ctx: Ctx, name: str | None, *, lead_only: str | None = None, members_only: str | None = None
+) -> Team:
+    """The team a command means, once the person may use the command's ritual there.
+
+    `lead_only` says what only the team's lead (or an admin) may do ("start a pulse");
+    `members_only` what only its own people may do ("raise obstacles").
+    """
+    team = await pick_team(ctx, name)
+    await switched_on(ctx, team)
+    if lead_only is not None and not await leads_team(ctx, team):
+        raise Refusal(await refuse_team(ctx, lead_only, team))
+    if members_only is not None and not await on_team(ctx, team):
+        raise Refusal(say(f"You are not on {team.name}. Only its own people can {members_only}."))
+    return team
+
+
+async def on_team(ctx: Ctx, team: Team) -> bool:
+    seat = await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id)
+    return seat is not None
+
+
+async def switched_on(ctx: Ctx, team: Team) -> None:
+    """Refuse the command when its ritual is switched off for this team, naming who can switch
+    it on. For commands that reach their team through what they act on (a vote, a pulse)."""
+    ritual = ctx.ritual
+    if ritual is None or not ritual.switchable:
+        return
+    enabled = team_rituals(ctx, team).enabled
+    if ritual.name in enabled:
+        return
+    who = [mention(m) for m in await team_leads_and_admins(ctx, team)]
+    switch = Code(f'settings set rituals {",".join((*enabled, ritual.name))} in "{team.name}"')
+    if not who:
+        raise Refusal(
+            say(f"{team.name} has switched off {ritual.label}. An admin can switch it on.")
+        )
+    raise Refusal(
+        say(
+            f"{team.name} has switched off {ritual.label}. ",
+            *listing(who, "or"),
+            " can switch it on: ",
+            switch,
+            ".",
+        )
+    )
