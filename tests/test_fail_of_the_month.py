@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import build_grammar
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
 from bot.payload import decode
 from rituals.core.messages import Audience, File, Form, Message, Outgoing
 from rituals.core.settings import with_overrides
