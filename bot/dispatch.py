@@ -4,28 +4,36 @@ Slack, Teams and the console all call `Dispatcher`; it resolves who is speaking 
 workspace and member on first contact, and welcoming them once), parses through the one
 grammar, runs the handler and commits once. Nothing raises to the user: an unexpected failure
 rolls back and says so, quoting the person's words so nothing they typed is lost.
+
+Only the answer to the person who asked goes back to the edge. Every message to anyone else (a
+DM to the lead, a channel post) is written to the outbox in the same transaction as the rows it
+speaks of, and the outbox worker sends it: a platform that fails to take it is retried there,
+and never turns into "try again" for someone whose command was saved.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
+from bot.payload import encode
 from rituals.core import people
 from rituals.core.context import Actor, Clock, Ctx
-from rituals.core.messages import Code, FormRequest, Outgoing, Reply, say
+from rituals.core.messages import Audience, Code, FormRequest, Message, Outgoing, Reply, say
 from rituals.core.refusal import Refusal
 from rituals.core.settings import RitualSettings
 from rituals.core.spec import by_command
 from rituals.registry import RITUALS
 from rituals.team import onboarding
 from storage.models import Member, Platform
+from storage.outbox import OutboxRow, enqueue, recipients
 from storage.people import (
     NewMember,
     ensure_member,
@@ -35,6 +43,9 @@ from storage.people import (
 )
 
 log = logging.getLogger(__name__)
+
+# The outbox's name for a message a command sent, as against a ritual's scheduled prompt.
+REPLY = "reply"
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,20 @@ class Identity:
     time_zone: str
     working_days: str
     channel_id: str | None = None  # None in a direct message with the bot
+    # The post the person acted on, in `channel_id`: where a reply `in_thread` goes.
+    thread: str | None = None
+
+
+def for_asker(reply: Reply | Outgoing, asker: str) -> bool:
+    """Whether a reply answers the person who asked (so goes back on the request's own path),
+    rather than reaching someone, or somewhere, else through the outbox."""
+    if not isinstance(reply, Message):
+        return True
+    if reply.audience is Audience.CHANNEL:
+        return False
+    if reply.audience is Audience.DM and reply.to is not None:
+        return reply.to.platform_user_id == asker
+    return True
 
 
 class Dispatcher:
@@ -64,6 +89,8 @@ class Dispatcher:
         self.clock = clock
         self.settings = settings
         self.rituals = by_command(RITUALS)
+        # Set once an outbox worker runs in this process: what a command queued goes out now.
+        self.wake: Callable[[], None] = lambda: None
 
     async def handle_text(
         self, who: Identity, text: str, mentioned: Sequence[Identity] = ()
@@ -87,7 +114,10 @@ class Dispatcher:
         """The app was installed or opened: welcome the person, once ever."""
         async with self.sessions() as session, session.begin():
             ctx = await self._ctx(session, who, "")
-            return self._outgoing(await onboarding.welcome_once(ctx))
+            mine, queued = await self._route(ctx, who, await onboarding.welcome_once(ctx))
+        if queued:
+            self.wake()
+        return self._outgoing(mine)
 
     async def member_left(
         self, platform: Platform, workspace_external_id: str, user_id: str
@@ -143,13 +173,54 @@ class Dispatcher:
             for person in mentioned:
                 await self._member(session, person)
             greeting = await onboarding.welcome_once(ctx)
+            replies: Sequence[Reply | Outgoing]
             try:
                 # The person and their welcome stay; only what the command wrote is undone.
                 async with session.begin_nested():
                     replies = await self._call(ctx, parsed)
             except Refusal as refused:
-                return self._outgoing([*greeting, *self._refused(refused, parsed, submitted)])
-            return self._outgoing([*greeting, *replies])
+                replies = self._refused(refused, parsed, submitted)
+            mine, queued = await self._route(ctx, who, [*greeting, *replies])
+        if queued:
+            self.wake()
+        return self._outgoing(mine)
+
+    async def _route(
+        self, ctx: Ctx, who: Identity, replies: Sequence[Reply | Outgoing]
+    ) -> tuple[list[Reply | Outgoing], int]:
+        """The replies for the asker; the rest written to the outbox in this transaction."""
+        others = [r for r in replies if isinstance(r, Message) and not for_asker(r, who.user_id)]
+        if others:
+            await enqueue(ctx.session, await self._rows(ctx, who, others))
+        return [r for r in replies if for_asker(r, who.user_id)], len(others)
+
+    async def _rows(self, ctx: Ctx, who: Identity, messages: Sequence[Message]) -> list[OutboxRow]:
+        workspace, now = ctx.actor.workspace_id, self.clock.now()
+        dms = {m.to.platform_user_id for m in messages if m.to and m.audience is Audience.DM}
+        members = await recipients(ctx.session, workspace, dms)
+        rows = []
+        for message in messages:
+            thread = None
+            if message.audience is Audience.DM and message.to is not None:
+                target = message.to.platform_user_id
+            else:
+                # A post with no channel of its own goes where the person asked (or to them).
+                target = message.channel_id or who.channel_id or who.user_id
+                if message.in_thread and target == who.channel_id:
+                    thread = who.thread
+            rows.append(
+                OutboxRow(
+                    workspace,
+                    who.platform,
+                    target,
+                    REPLY,
+                    f"{REPLY}:{uuid.uuid4().hex}",
+                    encode(message, thread),
+                    now,
+                    member_id=members.get(target) if message.audience is Audience.DM else None,
+                )
+            )
+        return rows
 
     async def _call(self, ctx: Ctx, parsed: Parsed) -> list[Reply]:
         replies = await parsed.syntax.handler(ctx, parsed.command)

@@ -121,13 +121,26 @@ def _from_block(data: dict[str, Any]) -> Block:
     raise ValueError(f"unknown block in a stored message: {sorted(data)}")
 
 
-def encode(message: Message) -> dict[str, object]:
-    return {
+def encode(message: Message, thread: str | None = None) -> dict[str, object]:
+    """`thread` is the platform's id of the post a channel message answers in the thread of
+    (a Slack ts, a Teams message id): only the request knew it, so the row carries it."""
+    data: dict[str, object] = {
         "blocks": [_block(b) for b in message.blocks],
         "audience": message.audience.value,
         "to": _inline(message.to) if message.to else None,
         "channel": message.channel_id,
     }
+    if message.in_thread:
+        data["in_thread"] = True
+    if thread:
+        data["thread"] = thread
+    return data
+
+
+def thread_of(data: dict[str, Any]) -> str | None:
+    """The thread a stored channel post goes into; None for a new post."""
+    thread = data.get("thread")
+    return str(thread) if thread else None
 
 
 def decode(data: dict[str, Any]) -> Message:
@@ -138,4 +151,5 @@ def decode(data: dict[str, Any]) -> Message:
         audience=Audience(data["audience"]),
         to=to,
         channel_id=data.get("channel"),
+        in_thread=bool(data.get("in_thread")),
     )

@@ -68,8 +68,10 @@ from storage.checkins import CommitmentRow, due_commitments
 from storage.engine import make_sessionmaker
 from storage.experiments import DueExperiment, due_experiments
 from storage.fails import close_month, closed_among
-from storage.models import Cadence, NudgeOutcome, OutboxStatus, Platform, Role
+from storage.models import Cadence, NudgeOutcome, Platform, Role
 from storage.outbox import (
+    LedgerRow,
+    OutboxRow,
     budget_used,
     decided_keys,
     enqueue,
@@ -288,7 +290,7 @@ class Planner:
         self, session: AsyncSession, fresh: list[Candidate], now: datetime, report: TickReport
     ) -> None:
         """Ledger first: only the prompts this tick wins get an outbox row."""
-        ledger: list[dict[str, object]] = []
+        ledger: list[LedgerRow] = []
         for c in fresh:
             if c.decision.verdict is Verdict.SKIPPED:
                 ledger.append(_ledger(c, NudgeOutcome.SKIPPED, c.decision.reason, now))
@@ -305,7 +307,7 @@ class Planner:
         won = await record_nudges(session, ledger)
         sending = [c for group in groups for c in group if c.key in won]
         said = await details(session, [self._asked(c, now) for c in sending], now)
-        rows: list[dict[str, object]] = []
+        rows: list[OutboxRow] = []
         for group in groups:
             mine = [
                 replace(c, prompt=replace(c.prompt, details=said.get(c.key, ())))
@@ -388,8 +390,8 @@ class Planner:
             Verdict.SKIPPED: NudgeOutcome.SKIPPED,
             Verdict.MISSED: NudgeOutcome.MISSED,
         }
-        ledger: list[dict[str, object]] = []
-        sending: dict[str, dict[str, object]] = {}
+        ledger: list[LedgerRow] = []
+        sending: dict[str, OutboxRow] = {}
         for item in due:
             seat = by_member[item.member_id]
             grace = timedelta(hours=self.settings.nudges.grace_hours[item.ritual])
@@ -400,17 +402,17 @@ class Planner:
             team = served.get(item.team_id) if item.team_id is not None else None
             team = team or served[seat.team_id]
             ledger.append(
-                {
-                    "workspace_id": team.workspace_id,
-                    "team_id": team.id,
-                    "member_id": seat.member_id,
-                    "ritual": item.ritual,
-                    "period": occ.period,
-                    "dedupe_key": item.key,
-                    "outcome": outcomes[decision.verdict],
-                    "reason": decision.reason or None,
-                    "decided_at": now,
-                }
+                LedgerRow(
+                    team.workspace_id,
+                    team.id,
+                    seat.member_id,
+                    item.ritual,
+                    occ.period,
+                    item.key,
+                    outcomes[decision.verdict],
+                    decision.reason or None,
+                    now,
+                )
             )
             if decision.verdict is Verdict.DUE:
                 message = item.message(seat, self._today(seat.time_zone, now))
@@ -435,7 +437,7 @@ class Planner:
         key), to the team channel, or to the lead when the team has none."""
         served = {t.id: t for t in teams}
         leads = {s.team_id: s for s in seats if s.role is Role.LEAD}
-        rows: list[dict[str, object]] = []
+        rows: list[OutboxRow] = []
         # Any team's workshop, whichever rituals it runs: one left open would block the next.
         for purpose in await closing_purposes(session, list(served), now):
             team = served[purpose.team_id]
@@ -588,7 +590,7 @@ async def _close_pulses(
     served: Mapping[int, TeamRow],
     leads: Mapping[int, SeatRow],
     now: datetime,
-) -> list[dict[str, object]]:
+) -> list[OutboxRow]:
     """Pulses whose time is up: the results to the team when enough answered, else a word to
     the lead that they stay sealed."""
     rows = []
@@ -597,7 +599,7 @@ async def _close_pulses(
         count = answered(pulse)
         pulse.closed_at, pulse.shown = now, count >= pulse.threshold
         key = f"pulse:{pulse.id}"
-        row: dict[str, object] | None = None
+        row: OutboxRow | None = None
         if pulse.shown:
             blocks = (await results(pulse, team.name)).blocks
             row = _post_row(team, lead, key, "pulse", blocks, now)
@@ -615,7 +617,7 @@ async def _close_pulses(
 
 async def _close_fail_months(
     session: AsyncSession, crews: list[Crew], leads: Mapping[int, SeatRow], now: datetime
-) -> list[dict[str, object]]:
+) -> list[OutboxRow]:
     """Last month's Fail of the Month, once its vote closed: votes counted into the stories,
     who voted for whom forgotten, the month archived, and the trophy posted."""
     ending: dict[tuple[int, str], tuple[Crew, Vote]] = {}
@@ -686,7 +688,7 @@ def _post_row(
     ritual: str,
     blocks: Sequence[Block],
     now: datetime,
-) -> dict[str, object] | None:
+) -> OutboxRow | None:
     """An outbox row posting to the team's channel; to the lead's DM without one; None when
     the team has neither."""
     if team.channel_id:
@@ -707,25 +709,21 @@ def _experiment_due(due: DueExperiment, seat: SeatRow, today: date) -> Message:
     return review_reminder(due.experiment, due.kpi_name, seat_mention(seat))
 
 
-def _ledger(
-    c: Candidate, outcome: NudgeOutcome, reason: str | None, now: datetime
-) -> dict[str, object]:
-    return {
-        "workspace_id": c.team.workspace_id,
-        "team_id": c.team.id,
-        "member_id": c.seat.member_id,
-        "ritual": c.occ.ritual,
-        "period": c.occ.period,
-        "dedupe_key": c.key,
-        "outcome": outcome,
-        "reason": reason,
-        "decided_at": now,
-    }
+def _ledger(c: Candidate, outcome: NudgeOutcome, reason: str | None, now: datetime) -> LedgerRow:
+    return LedgerRow(
+        c.team.workspace_id,
+        c.team.id,
+        c.seat.member_id,
+        c.occ.ritual,
+        c.occ.period,
+        c.key,
+        outcome,
+        reason,
+        now,
+    )
 
 
-def _outbox_row(
-    group: list[Candidate], budget_week: str | None, now: datetime
-) -> dict[str, object]:
+def _outbox_row(group: list[Candidate], budget_week: str | None, now: datetime) -> OutboxRow:
     first = group[0]
     message = compose([c.prompt for c in group])
     return _dm_row(first.team, first.seat, first.occ.ritual, first.key, message, budget_week, now)
@@ -739,7 +737,7 @@ def _dm_row(
     message: Message,
     budget_week: str | None,
     now: datetime,
-) -> dict[str, object]:
+) -> OutboxRow:
     """An outbox row for a DM to one person on one team, due now."""
     target = seat.platform_user_id
     return _row(team, seat.member_id, target, ritual, key, message, budget_week, now)
@@ -754,21 +752,18 @@ def _row(
     message: Message,
     budget_week: str | None,
     now: datetime,
-) -> dict[str, object]:
-    return {
-        "workspace_id": team.workspace_id,
-        "platform": team.platform,
-        "member_id": member_id,
-        "target": target,
-        "ritual": ritual,
-        "dedupe_key": key,
-        "payload": encode(message),
-        "budget_week": budget_week,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
+) -> OutboxRow:
+    return OutboxRow(
+        team.workspace_id,
+        team.platform,
+        target,
+        ritual,
+        key,
+        encode(message),
+        now,
+        member_id=member_id,
+        budget_week=budget_week,
+    )
 
 
 def start_scheduler(

@@ -80,7 +80,7 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
             jobs["slack-events"] = (lambda: store.forget_old_events(engine, clock.now()), 3600.0)
         async with scheduling(app[ENGINE], config, senders, clock, jobs) as running:
             app[SCHEDULING] = running
-            app[TEAMS].wake = running.worker.wake
+            app[DISPATCHER].wake = running.worker.wake
             yield
 
     app.cleanup_ctx.append(database)

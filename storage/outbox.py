@@ -17,10 +17,82 @@ from sqlalchemy import Table, and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.engine import upsert
-from storage.models import Nudge, NudgeOutcome, Outbox, OutboxStatus, Platform, Workspace
+from storage.models import (
+    Member,
+    Nudge,
+    NudgeOutcome,
+    Outbox,
+    OutboxStatus,
+    Platform,
+    Workspace,
+)
 
 NUDGES: Table = Nudge.__table__  # type: ignore[assignment]
 OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """What a tick decided about one prompt for one person: queued, skipped or missed, once."""
+
+    workspace_id: int
+    team_id: int
+    member_id: int
+    ritual: str
+    period: str
+    dedupe_key: str
+    outcome: NudgeOutcome
+    reason: str | None
+    decided_at: datetime
+
+    def values(self) -> dict[str, object]:
+        return {
+            "workspace_id": self.workspace_id,
+            "team_id": self.team_id,
+            "member_id": self.member_id,
+            "ritual": self.ritual,
+            "period": self.period,
+            "dedupe_key": self.dedupe_key,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "decided_at": self.decided_at,
+        }
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message waiting for the worker, due at `due`: the only way a row is written, so
+    every writer (the tick, the dispatcher, an edge) fills the same typed fields.
+
+    `payload` is the neutral message as JSON (the bot encodes it); `member_id` names the person
+    a DM goes to, and `budget_week` the week an unprompted nudge counts against their budget.
+    """
+
+    workspace_id: int
+    platform: Platform
+    target: str
+    ritual: str
+    dedupe_key: str
+    payload: Mapping[str, object]
+    due: datetime
+    member_id: int | None = None
+    budget_week: str | None = None
+
+    def values(self) -> dict[str, object]:
+        return {
+            "workspace_id": self.workspace_id,
+            "platform": self.platform,
+            "member_id": self.member_id,
+            "target": self.target,
+            "ritual": self.ritual,
+            "dedupe_key": self.dedupe_key,
+            "payload": dict(self.payload),
+            "budget_week": self.budget_week,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": self.due,
+            "created_at": self.due,
+        }
 
 
 def _insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
@@ -37,18 +109,32 @@ async def decided_keys(
     return set((await session.scalars(query)).all())
 
 
-async def record_nudges(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -> set[str]:
+async def record_nudges(session: AsyncSession, rows: Sequence[LedgerRow]) -> set[str]:
     """Write ledger rows; the keys this call wrote (a concurrent tick may have won the rest)."""
     if not rows:
         return set()
     stmt = _insert_ignoring_duplicates(session, NUDGES).returning(NUDGES.c.dedupe_key)
-    return set((await session.execute(stmt, list(rows))).scalars().all())
+    return set((await session.execute(stmt, [r.values() for r in rows])).scalars().all())
 
 
-async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, object]]) -> None:
+async def enqueue(session: AsyncSession, rows: Sequence[OutboxRow]) -> None:
     """Add messages to the outbox; a row whose dedupe key exists already is left alone."""
     if rows:
-        await session.execute(_insert_ignoring_duplicates(session, OUTBOX), list(rows))
+        await session.execute(
+            _insert_ignoring_duplicates(session, OUTBOX), [r.values() for r in rows]
+        )
+
+
+async def recipients(
+    session: AsyncSession, workspace_id: int, platform_user_ids: Collection[str]
+) -> dict[str, int]:
+    """Platform user id -> member id, for the DMs about to be queued; one query for all."""
+    if not platform_user_ids:
+        return {}
+    query = select(Member.platform_user_id, Member.id).where(
+        Member.workspace_id == workspace_id, Member.platform_user_id.in_(platform_user_ids)
+    )
+    return {uid: member for uid, member in await session.execute(query)}
 
 
 async def queued_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:

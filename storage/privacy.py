@@ -76,7 +76,12 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 
 # Columns that are nobody's: a pulse's counts and words are everyone's answers together, and
 # the lead who started it must not read them out of an export, open or sealed.
-NEVER_EXPORTED: Mapping[str, tuple[str, ...]] = {"pulse": ("counts", "words")}
+# A message the bot queued for them is others' doing (who asked, who proposed) in the bot's
+# words: that it was sent is theirs, what it said is in the rows it speaks of.
+NEVER_EXPORTED: Mapping[str, tuple[str, ...]] = {
+    "pulse": ("counts", "words"),
+    "outbox": ("payload",),
+}
 
 
 def _own_part(table: str, row: dict[str, Any], member_id: int) -> dict[str, object]:

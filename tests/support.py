@@ -6,12 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher, Identity
+from bot.payload import decode
 from rituals.core.context import Clock
 from rituals.core.messages import Actions, Audience, Button, Form, Message, Outgoing
-from storage.models import Platform, Role
+from storage.models import Outbox, Platform, Role
 from storage.people import (
     NewMember,
     ensure_member,
@@ -86,7 +88,10 @@ class Chat:
     async def say(
         self, user: str, text: str, workspace: str = "T1", channel: str | None = None
     ) -> list[Outgoing]:
-        return await self.dispatcher.handle_text(who(user, workspace, channel), text)
+        """The answer, then the messages to others the command queued in the outbox."""
+        since = await last_queued(self.dispatcher.sessions)
+        said = await self.dispatcher.handle_text(who(user, workspace, channel), text)
+        return [*said, *await queued_since(self.dispatcher.sessions, since)]
 
     async def text(
         self, user: str, text: str, workspace: str = "T1", channel: str | None = None
@@ -98,9 +103,24 @@ class Chat:
     ) -> list[Outgoing]:
         # Like a platform: prefilled fields submit their values unless changed.
         shown = {f.name: f.value for f in form.fields if f.value is not None}
-        return await self.dispatcher.handle_form(
+        since = await last_queued(self.dispatcher.sessions)
+        said = await self.dispatcher.handle_form(
             who(user, workspace), form.command, {**form.hidden, **shown, **values}
         )
+        return [*said, *await queued_since(self.dispatcher.sessions, since)]
+
+
+async def last_queued(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """The newest outbox row's id, to tell what a command queues after it."""
+    async with sessions() as session:
+        return await session.scalar(select(func.max(Outbox.id))) or 0
+
+
+async def queued_since(sessions: async_sessionmaker[AsyncSession], since: int) -> list[Message]:
+    """The messages queued in the outbox after row `since`, in the order they were written."""
+    async with sessions() as session:
+        rows = await session.scalars(select(Outbox).where(Outbox.id > since).order_by(Outbox.id))
+        return [decode(row.payload) for row in rows]
 
 
 def dms_to(replies: Sequence[Outgoing], user: str) -> list[Message]:

@@ -21,7 +21,7 @@ from rituals.core.context import FixedClock, ShiftedClock
 from rituals.core.messages import Mention, dm
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus, Platform
-from storage.outbox import claim, enqueue
+from storage.outbox import OutboxRow, claim, enqueue
 from storage.people import ensure_workspace
 from tests.conftest import NOW
 from tests.scheduling import outbox
@@ -67,19 +67,15 @@ async def queue(sessions: async_sessionmaker[AsyncSession], users: Sequence[str]
         await enqueue(
             session,
             [
-                {
-                    "workspace_id": ws.id,
-                    "platform": Platform.SLACK,
-                    "member_id": None,
-                    "target": user,
-                    "ritual": "checkin",
-                    "dedupe_key": f"test:{user}",
-                    "payload": encode(dm(Mention(user, user), f"Hello {user} <!channel>")),
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": NOW,
-                    "created_at": NOW,
-                }
+                OutboxRow(
+                    ws.id,
+                    Platform.SLACK,
+                    user,
+                    "checkin",
+                    f"test:{user}",
+                    encode(dm(Mention(user, user), f"Hello {user} <!channel>")),
+                    NOW,
+                )
                 for user in users
             ],
         )

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.render import render_message
-from bot.delivery import Result, Sent
-from bot.dispatch import Dispatcher, Identity
+from bot.delivery import Result, Sent, Worker
+from bot.dispatch import REPLY, Dispatcher, Identity
 from bot.grammar import parse_people
 from bot.payload import decode
 from bot.scheduler import Scheduling
@@ -103,6 +103,7 @@ class ConsoleChat:
         self.clock = clock
         # Set by the caller once the scheduler runs, so `:clock` can step it.
         self.rhythm: Scheduling | None = None
+        self._worker: Worker | None = None
         self.dispatcher = dispatcher
         self.read = read
         self.out = out
@@ -245,14 +246,29 @@ class ConsoleChat:
         await self.show(await self.dispatcher.handle_text(self.identity(), text))
 
     async def show(self, replies: Sequence[Outgoing]) -> None:
+        """The answer, then what the command sent to others: the outbox drained at once, so
+        "(direct message to Lea)" follows the command that sent it, buttons numbered on."""
         self.buttons = []
         for reply in replies:
             if isinstance(reply, Form):
+                await self.deliver()
                 answered = await self.fill(reply)
                 if answered is not None:
                     await self.show(answered)
                 return
             self.show_message(reply)
+        await self.deliver()
+
+    async def deliver(self) -> None:
+        """Send what is due in the outbox: through the scheduler's worker in the demo, else
+        through one of the chat's own (a scripted session with no scheduler)."""
+        if self.rhythm is not None:
+            await self.rhythm.worker.drain()
+            return
+        if self._worker is None:
+            senders = {Platform.CONSOLE: ConsoleSender(self)}
+            self._worker = Worker(self.dispatcher.sessions, senders, self.dispatcher.clock, 1000.0)
+        await self._worker.drain()
 
     def show_message(self, message: Message) -> None:
         text, buttons = render_message(message, first_number=len(self.buttons) + 1)
@@ -345,13 +361,19 @@ def _chosen(field: FormField, answer: str) -> str:
 
 
 class ConsoleSender:
-    """The outbox's way into the console: a nudge is printed, addressed and time-stamped."""
+    """The outbox's way into the console: a nudge is printed, addressed and time-stamped; a
+    command's message to someone else as it was said."""
 
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
 
     async def send(self, item: Claimed) -> Result:
         message = decode(item.payload)
+        if item.ritual == REPLY:
+            # A command's message to someone else: shown as part of its answer, and its buttons
+            # numbered with the answer's, so `:as ben` then `1` presses Ben's.
+            self.chat.show_message(message)
+            return Sent()
         person = self.chat.people.get(item.target)
         name = person.name if person else item.target.capitalize()
         when = ""

@@ -7,6 +7,7 @@ form again with the problem) must travel in the acknowledgement itself.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import uuid
@@ -92,7 +93,7 @@ class SlackBot:
         self.clock = clock
         self.slash = config.commands.slash
         self.directory = Directory(config.people)
-        self.courier = Courier(dispatcher.grammar, self.slash)
+        self.courier = Courier(dispatcher.grammar)
         self.backlog = Backlog(WORKERS)
         # One connection pool for every Web API call and response_url reply.
         # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a
@@ -360,9 +361,10 @@ class SlackBot:
         )
 
     async def _identity(self, place: Place, team: tuple[str, str]) -> Identity:
-        return await self.directory.identity(
+        who = await self.directory.identity(
             place.client, team[0], team[1], place.user_id, place.channel_id
         )
+        return dataclasses.replace(who, thread=place.thread_ts)
 
     async def _run_text(
         self, place: Place, team: tuple[str, str], text: str, refresh_home: bool = False

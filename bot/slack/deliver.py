@@ -1,7 +1,8 @@
 """Putting rendered replies where they belong in Slack.
 
 Ephemeral answers go back through the request's `response_url` when there is one (it works in
-channels the bot was never invited to), else as an ephemeral post, else as a DM. Forms open as
+channels the bot was never invited to), else as an ephemeral post, else as a DM. Only the
+answer to the person who asked comes here; the outbox worker posts everything else. Forms open as
 modals while the `trigger_id` is fresh; without one, a button offers to open it.
 """
 
@@ -32,18 +33,15 @@ from rituals.core.messages import (
     Audience,
     Button,
     ButtonStyle,
-    ChannelLink,
-    Code,
     Form,
     Message,
     Outgoing,
     Paragraph,
-    say,
 )
 
 log = logging.getLogger(__name__)
 
-# The bot cannot post there; the person who asked is told how to fix it.
+# The bot cannot post there: the answer goes to the person's DM with the app instead.
 UNREACHABLE_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 STALE_TRIGGER = {"expired_trigger_id", "invalid_trigger_id"}
 
@@ -65,9 +63,8 @@ class Place:
 
 
 class Courier:
-    def __init__(self, grammar: Grammar, slash: str) -> None:
+    def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar
-        self.slash = slash
 
     async def deliver(self, replies: Sequence[Outgoing], place: Place) -> None:
         for reply in replies:
@@ -108,18 +105,11 @@ class Courier:
         )
 
     async def _message(self, message: Message, place: Place) -> None:
+        """An answer to the asker: a DM to them in their chat with the app, anything else
+        ephemeral. Messages to anyone else never get here: the dispatcher queued them."""
         rendered = render_message(message)
         if message.audience is Audience.DM and message.to is not None:
             await self._post(rendered, place, message.to.platform_user_id)
-        elif message.audience is Audience.CHANNEL:
-            channel = message.channel_id or place.channel_id or place.user_id
-            here = message.in_thread and channel == place.channel_id
-            try:
-                await self._post(rendered, place, channel, place.thread_ts if here else None)
-            except SlackApiError as exc:
-                if exc.response.get("error") not in UNREACHABLE_CHANNEL:
-                    raise
-                await self._ephemeral(render_message(_invite_me(channel, self.slash)), place)
         else:
             await self._ephemeral(rendered, place)
 
@@ -166,14 +156,10 @@ class Courier:
                 return sent
         return len(parts)
 
-    async def _post(
-        self, rendered: Rendered, place: Place, channel: str, thread_ts: str | None = None
-    ) -> None:
+    async def _post(self, rendered: Rendered, place: Place, channel: str) -> None:
         """A visible post; a user id as the channel means the person's DM with the app."""
         for part in rendered.parts:
-            await place.client.chat_postMessage(
-                channel=channel, text=part.text, blocks=part.blocks, thread_ts=thread_ts
-            )
+            await place.client.chat_postMessage(channel=channel, text=part.text, blocks=part.blocks)
         await self._upload(rendered.uploads, place, channel)
 
     async def _upload(self, uploads: Sequence[Upload], place: Place, channel: str) -> None:
@@ -186,13 +172,3 @@ class Courier:
             await place.client.files_upload_v2(
                 channel=channel, content=upload.data, filename=upload.name, title=upload.title
             )
-
-
-def _invite_me(channel: str, slash: str) -> Message:
-    return say(
-        "I could not post in ",
-        ChannelLink(channel),
-        ": I am not a member there. Invite me with ",
-        Code("/invite @kpi-coach"),
-        f", then try again (or ask for it in a DM with {slash}).",
-    )

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import CannotAsk, Failed, Result, Retry, Sent, Unsure
-from bot.payload import decode
+from bot.payload import decode, thread_of
 from bot.slack.render import render_message
 from rituals.core.messages import Audience
 from storage.outbox import Claimed
@@ -62,6 +62,7 @@ class SlackSender:
         if client is None:
             return Failed("the app is not installed in this workspace any more")
         rendered = render_message(decode(item.payload))
+        thread = thread_of(item.payload)
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": item.id}}
         try:
             for i, part in enumerate(rendered.parts):
@@ -70,6 +71,7 @@ class SlackSender:
                     text=part.text,
                     blocks=part.blocks,
                     metadata=metadata if i == 0 else None,
+                    thread_ts=thread,
                 )
             if rendered.uploads:
                 channel = item.target

@@ -14,7 +14,6 @@ import ipaddress
 import json
 import logging
 import uuid
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -119,9 +118,8 @@ class TeamsBot:
         self.pace = ConversationPace()
         self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Credentials(settings)))
         self.adapter.on_turn_error = self._on_turn_error
-        # Set once the outbox worker runs: replies queued for others go out at once.
-        self.wake: Callable[[], None] = lambda: None
-        self.replier = Replier(self.sessions, self.pace, clock.now, lambda: self.wake())
+        # Answers queued for the asker's chat go out at once, like everything the dispatcher queued.
+        self.replier = Replier(self.sessions, self.pace, clock.now, lambda: dispatcher.wake())
         self.handler = _Handler(self)
         self.http = ClientSession(timeout=ClientTimeout(total=30))
         # People seen in passing (mentioned, or writing in a channel), already stored.
@@ -173,7 +171,11 @@ class TeamsBot:
     # --- turns ----------------------------------------------------------------------------
 
     def identity(self, turn: TurnContext) -> Identity:
-        return identity_of(turn.activity, self.default_time_zone, self.working_days)
+        """Who wrote, and in a channel the thread they wrote in (`...;messageid=<id>`), where a
+        post that answers them goes."""
+        who = identity_of(turn.activity, self.default_time_zone, self.working_days)
+        _, _, thread = str(turn.activity.conversation.id or "").partition(";messageid=")
+        return dataclasses.replace(who, thread=thread or None) if who.channel_id else who
 
     async def on_message(self, turn: TurnContext) -> None:
         who = self.identity(turn)

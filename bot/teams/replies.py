@@ -1,10 +1,11 @@
 """Putting a turn's replies where they belong in Teams.
 
 Answers go back into the conversation the person wrote in (Teams has no ephemeral messages; in
-a channel the answer lands in the thread of their message). Forms are cards with inputs. A DM
-to someone else, or a post to another channel, goes through the outbox like a nudge: it needs
-a conversation reference, pacing and retries, which the outbox worker already gives. Files are
-offered with a file consent card in the personal chat, which is how Teams lets a bot share one.
+a channel the answer lands in the thread of their message). Forms are cards with inputs.
+Messages to anyone else never get here: the dispatcher queued them in the outbox. An answer
+meant for the asker alone, asked in a channel, goes to their chat with the bot through the
+outbox too, since it needs a conversation reference, pacing and retries. Files are offered
+with a file consent card in the personal chat, which is how Teams lets a bot share one.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dispatch import REPLY
 from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_form, render_message
 from bot.teams.people import GROUPS, tenant_of
 from bot.teams.send import ConversationPace, with_retries
 from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say
-from storage.models import OutboxStatus, Platform
-from storage.outbox import enqueue
-from storage.people import find_workspace, member_by_platform_id
+from storage.models import Platform
+from storage.outbox import OutboxRow, enqueue, recipients
+from storage.people import find_workspace
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 # A file rides inside its consent card until accepted, as base64 (a third larger): the card
@@ -66,35 +68,22 @@ class Replier:
         self.wake = wake
 
     async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: Mention) -> None:
-        """Messages for elsewhere are queued first, so a failed answer here loses none of them."""
-        routed = [(reply, self._elsewhere(turn, reply, asker)) for reply in replies]
-        later = [queued for _, queued in routed if queued is not None]
-        if later:
-            await self._queue(turn, later)
+        """The asker's answers; in a channel, those for them alone are queued for their chat."""
+        private = [m for m in replies if isinstance(m, Message) and self._to_chat(turn, m)]
+        if private:
+            await self._queue(turn, [Message(m.blocks, Audience.DM, to=asker) for m in private])
         if any(self._private(turn, reply) for reply in replies):
             await self.send(turn, [card(_text_card("I answered you in our chat with me."))])
-        for reply, queued in routed:
+        for reply in replies:
             if isinstance(reply, Form):
                 await self.send(turn, [card(render_form(reply))])
-            elif queued is None:
+            elif not self._to_chat(turn, reply):
                 await self._here(turn, reply)
 
-    def _elsewhere(self, turn: TurnContext, reply: Outgoing, asker: Mention) -> Message | None:
-        """The message to queue for someone, or somewhere, else; None to answer here.
-
-        Teams has no ephemeral messages: an answer meant for the asker alone, asked in a
-        channel, goes to their chat with the bot rather than in front of the channel.
-        """
-        if isinstance(reply, Form):
-            return None
-        if self._private(turn, reply):
-            return Message(reply.blocks, Audience.DM, to=asker)
-        if reply.audience is Audience.DM and reply.to is not None:
-            mine = reply.to.platform_user_id == asker.platform_user_id
-            return None if mine and not in_group(turn) else reply
-        if reply.audience is Audience.CHANNEL and reply.channel_id:
-            return None if reply.channel_id == conversation_key(turn) else reply
-        return None
+    def _to_chat(self, turn: TurnContext, message: Message) -> bool:
+        """Teams has no ephemeral messages: in a channel, an answer meant for the asker alone
+        (or a DM to them) goes to their chat with the bot rather than in front of the channel."""
+        return in_group(turn) and message.audience in (Audience.EPHEMERAL, Audience.DM)
 
     def _private(self, turn: TurnContext, reply: Outgoing) -> bool:
         return (
@@ -120,31 +109,22 @@ class Replier:
             workspace = await find_workspace(session, Platform.TEAMS, tenant_of(turn.activity))
             if workspace is None:
                 raise LookupError("a reply to queue from a tenant the store does not know")
-            rows = []
-            for message in messages:
-                member_id = None
-                if message.audience is Audience.DM and message.to is not None:
-                    target = message.to.platform_user_id
-                    member = await member_by_platform_id(session, workspace.id, target)
-                    member_id = member.id if member else None
-                else:
-                    target = str(message.channel_id)
-                rows.append(
-                    {
-                        "workspace_id": workspace.id,
-                        "platform": Platform.TEAMS,
-                        "member_id": member_id,
-                        "target": target,
-                        "ritual": "reply",
-                        "dedupe_key": f"reply:{uuid.uuid4().hex}",
-                        "payload": encode(message),
-                        "budget_week": None,
-                        "status": OutboxStatus.PENDING,
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    }
+            targets = {m.to.platform_user_id for m in messages if m.to is not None}
+            members = await recipients(session, workspace.id, targets)
+            rows = [
+                OutboxRow(
+                    workspace.id,
+                    Platform.TEAMS,
+                    message.to.platform_user_id,
+                    REPLY,
+                    f"{REPLY}:{uuid.uuid4().hex}",
+                    encode(message),
+                    now,
+                    member_id=members.get(message.to.platform_user_id),
                 )
+                for message in messages
+                if message.to is not None
+            ]
             await enqueue(session, rows)
         self.wake()
 

@@ -22,7 +22,7 @@ from botbuilder.schema import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import Failed, Result, Retry, Sent
-from bot.payload import decode
+from bot.payload import decode, thread_of
 from bot.teams.cards import render_message
 from bot.teams.replies import card, offer
 from bot.teams.send import ConversationPace, judge
@@ -60,6 +60,7 @@ class TeamsSender:
         if row.unreachable:
             return Failed(row.unreachable)
         rendered = render_message(decode(item.payload))
+        thread = thread_of(item.payload)
         activities = [card(c, rendered.text) for c in rendered.cards]
         # A person's chat (it knows their Teams id) can take a file; a channel cannot.
         in_chat = row.user_id is not None
@@ -70,7 +71,9 @@ class TeamsSender:
                     return Failed(NEVER_MET)
                 await self._open(row, item.workspace, activities)
             else:
-                await self._continue(row, row.conversation_id, item.workspace, activities)
+                # A reply in a channel's thread is a conversation of its own to Teams.
+                conversation = row.conversation_id + (f";messageid={thread}" if thread else "")
+                await self._continue(row, conversation, item.workspace, activities)
         except Exception as exc:
             return await self._refused(row, exc)
         return Sent()

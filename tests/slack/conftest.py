@@ -24,7 +24,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import AppConfig, Settings
 from bot.migrate import upgrade
-from bot.server import make_app
+from bot.server import SCHEDULING, make_app
 from bot.slack.http import SLACK
 from rituals.core.context import FixedClock
 from tests.databases import scratch_database
@@ -102,6 +102,12 @@ class SlackClient:
         assert response.status == 200, await response.text()
         await self.http.server.app[SLACK].backlog.settled()
         return "\n".join(texts(c.args) for c in self.api.of("response_url")[before:])
+
+    async def deliver(self) -> int:
+        """Run the outbox worker until nothing is due: messages to others (DMs, channel posts)
+        go out through it, after the asker's answer."""
+        await self.http.server.app[SLACK].backlog.settled()
+        return await self.http.server.app[SCHEDULING].worker.drain()
 
     async def meet(self, *users: str) -> None:
         """First contact for each person (a welcome, then the answer), out of the way."""

@@ -155,23 +155,22 @@ def test_submitted_values_are_read_as_the_grammar_reads_them() -> None:
     }
 
 
-async def test_a_channel_post_where_the_bot_is_not_invited_tells_the_asker(slack_api: Any) -> None:
+async def test_an_answer_in_a_channel_the_bot_is_not_in_reaches_the_asker_by_dm(
+    slack_api: Any,
+) -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.grammar import build_grammar
 
     slack_api.not_in.add("C0PRIVATE")
-    courier = Courier(build_grammar("/kpi"), "/kpi")
+    courier = Courier(build_grammar("/kpi"))
     client = AsyncWebClient(token="xoxb-test", base_url=f"{slack_api.url}/api/")
-    post = m.Message(
-        (m.Paragraph(("Kudos!",)),), audience=m.Audience.CHANNEL, channel_id="C0PRIVATE"
-    )
-    await courier.deliver([post], Place(client, "U0AB12CD4", "C0PRIVATE"))
-    # The post fails, the ephemeral in that channel fails too, so the asker hears it by DM.
-    posted = slack_api.of("chat.postMessage")
-    assert [c.args["channel"] for c in posted] == ["C0PRIVATE", "U0AB12CD4"]
+    await courier.deliver([m.say("Saved.")], Place(client, "U0AB12CD4", "C0PRIVATE"))
+    # No response_url, and the ephemeral in that channel fails: the asker hears it by DM.
     assert [c.args["channel"] for c in slack_api.of("chat.postEphemeral")] == ["C0PRIVATE"]
-    assert "/invite @kpi-coach" in json.dumps(posted[-1].args["blocks"])
+    (posted,) = slack_api.of("chat.postMessage")
+    assert posted.args["channel"] == "U0AB12CD4"
+    assert "Saved." in json.dumps(posted.args["blocks"])
 
 
 async def test_response_url_uses_are_counted_and_the_rest_goes_another_way(
@@ -181,7 +180,7 @@ async def test_response_url_uses_are_counted_and_the_rest_goes_another_way(
 
     from bot.grammar import build_grammar
 
-    courier = Courier(build_grammar("/kpi"), "/kpi")
+    courier = Courier(build_grammar("/kpi"))
     client = AsyncWebClient(token="xoxb-test", base_url=f"{slack_api.url}/api/")
     place = Place(client, "U0AB12CD4", "C0AB12CD5", slack_api.response_url(), responses_left=1)
     long = m.Message(tuple(m.Heading(f"h{i}") for i in range(60)))  # two Slack messages

@@ -26,7 +26,7 @@ from storage.models import (
     Platform,
     TeamsConversation,
 )
-from storage.outbox import enqueue
+from storage.outbox import OutboxRow, enqueue
 from storage.people import find_workspace, member_by_platform_id
 from tests.teams.conftest import (
     ANA,
@@ -448,20 +448,16 @@ async def queue(
             message = dm(Mention(aad, member.display_name), text)
             if channel:
                 message = Message(message.blocks, Audience.CHANNEL, channel_id=channel)
-            row = {
-                "workspace_id": workspace.id,
-                "platform": Platform.TEAMS,
-                "member_id": None if channel else member.id,
-                "target": channel or aad,
-                "ritual": "checkin",
-                "dedupe_key": f"test:{tenant}:{key}",
-                "payload": encode(message),
-                "budget_week": None,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": LONG_AGO,
-                "created_at": LONG_AGO,
-            }
+            row = OutboxRow(
+                workspace.id,
+                Platform.TEAMS,
+                channel or aad,
+                "checkin",
+                f"test:{tenant}:{key}",
+                encode(message),
+                LONG_AGO,
+                member_id=None if channel else member.id,
+            )
             await enqueue(session, [row])
     finally:
         await engine.dispose()
