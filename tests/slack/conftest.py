@@ -227,4 +227,8 @@ async def slack(
 ) -> AsyncIterator[SlackClient]:
     app = make_app(slack_settings(database_url, slack_api), config, clock)
     async with TestClient(TestServer(app)) as http:
-        yield SlackClient(http, slack_api)
+        client = SlackClient(http, slack_api)
+        yield client
+        # What the last command queued goes out now, so no worker round is cut off mid-write
+        # (holding the database) when the server stops.
+        await client.deliver()

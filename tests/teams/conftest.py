@@ -134,4 +134,8 @@ async def teams(
 ) -> AsyncIterator[TeamsClient]:
     app = make_app(teams_settings(teams_database), config, clock)
     async with TestClient(TestServer(app)) as http:
-        yield TeamsClient(http, connector)
+        client = TeamsClient(http, connector)
+        yield client
+        # What the last command queued goes out now, so no worker round is cut off mid-write
+        # (holding the database) when the server stops.
+        await client.deliver()
