@@ -91,12 +91,12 @@ async def find_pair(ctx: Ctx, person: PersonRef | None, team: str | None, verb: 
     if team is not None:
         named = await team_gate(ctx, team)
         pairs = [p for p in pairs if p.pair.team_id == named.id]
+    pairs = await _running(ctx, pairs)
     if person is not None:
         other = await resolve_person(ctx, person)
         pairs = [p for p in pairs if other.id in (p.lead.id, p.member.id)]
     if not pairs:
         raise Refusal(say(PRIVATE))
-    pairs = await _switched_on(ctx, pairs)
     if len(pairs) == 1:
         return pairs[0]
     buttons = []
@@ -109,12 +109,12 @@ async def find_pair(ctx: Ctx, person: PersonRef | None, team: str | None, verb: 
     raise Refusal(Message((Actions(tuple(buttons), prompt="Which one-on-one?"),)))
 
 
-async def _switched_on(ctx: Ctx, pairs: list[PairRow]) -> list[PairRow]:
-    """The pairs on teams that run one-on-ones; refused, naming who can switch them on, when
-    every team of these pairs switched them off."""
+async def _running(ctx: Ctx, pairs: list[PairRow]) -> list[PairRow]:
+    """The actor's pairs on teams that run one-on-ones; refused, naming who can switch them on,
+    when every team they have a pair on switched them off."""
     teams = {p.pair.team_id: await ctx.session.get(Team, p.pair.team_id) for p in pairs}
     running = [p for p in pairs if ritual_on(ctx, _known(teams[p.pair.team_id]))]
-    if not running:
+    if pairs and not running:
         await switched_on(ctx, _known(teams[pairs[0].pair.team_id]))
     return running
 

@@ -56,14 +56,17 @@ def examples(
     out = []
     for syntax in ritual.commands:
         assert syntax.examples, f"{syntax.name} has no example to try"
-        for example in syntax.examples:
-            example = re.sub(r"^(\S+) \d+", lambda m: f"{m[1]} {rows[syntax.name]}", example)
+        for typed in syntax.examples:
+            example = re.sub(r"^(\S+) \d+", rf"\g<1> {rows.get(syntax.name, 0)}", typed)
             parsed = GRAMMAR.parse(example)
-            if team is not None and "team" in syntax.model.model_fields:
-                # The example as the grammar writes it back, its free text quoted, so a team
-                # can follow it; one that opens a form is given the team in the form.
-                if isinstance(parsed, Parsed):
-                    example = re.sub(r" in \S+$", "", parsed.text) + f' in "{team}"'
+            # The example as the grammar writes it back, its free text quoted, so a team can
+            # follow it; one that opens a form is given the team in the form.
+            if (
+                team is not None
+                and "team" in syntax.model.model_fields
+                and isinstance(parsed, Parsed)
+            ):
+                example = re.sub(r" in \S+$", "", parsed.text) + f' in "{team}"'
             out.append((syntax, example))
     return out
 

@@ -12,7 +12,8 @@ STORY = "Legal has held the contract template for two weeks"
 
 
 def _form(replies: object) -> Form:
-    assert isinstance(replies, list) and len(replies) == 1, replies
+    assert isinstance(replies, list), replies
+    assert len(replies) == 1, replies
     form = replies[0]
     assert isinstance(form, Form), form
     return form
