@@ -42,11 +42,9 @@ async def switched_on(ctx: Ctx, team: Team) -> None:
     """Refuse the command when its ritual is switched off for this team, naming who can switch
     it on. For commands that reach their team through what they act on (a vote, a pulse)."""
     ritual = ctx.ritual
-    if ritual is None or not ritual.switchable:
+    if ritual is None or ritual_on(ctx, team):
         return
     enabled = team_rituals(ctx, team).enabled
-    if ritual.name in enabled:
-        return
     who = [mention(m) for m in await team_leads_and_admins(ctx, team)]
     switch = Code(f'settings set rituals {",".join((*enabled, ritual.name))} in "{team.name}"')
     if not who:
@@ -62,3 +60,10 @@ async def switched_on(ctx: Ctx, team: Team) -> None:
             ".",
         )
     )
+
+
+def ritual_on(ctx: Ctx, team: Team) -> bool:
+    """Whether the command's ritual runs for this team, without refusing: for a command that
+    chooses among several teams (a pair, a list across teams) and skips those switched off."""
+    ritual = ctx.ritual
+    return ritual is None or not ritual.switchable or ritual.name in team_rituals(ctx, team).enabled
