@@ -315,7 +315,9 @@ async def test_bad_input_on_every_field_says_what_was_wrong_and_stores_nothing(
     assert "There is no story" in await chat.text("zed", f"fail vote {own}", "T2")
     await chat.say("zed", f"fail consent {zeds} yes", "T2")
     assert "There is no story" in await chat.text("ana", f"fail vote {zeds}")
-    assert "You are not on Growth. Only its own people can vote" in await chat.text("dan", f"fail vote {own}")
+    assert "You are not on Growth. Only its own people can vote" in await chat.text(
+        "dan", f"fail vote {own}"
+    )
     assert await _count(sessions, FailVote) == 0
     assert await _count(sessions, FailNomination) == 3
 
