@@ -1,8 +1,5 @@
 """Fail of the Month: the person who learned the most from a misstep gets the trophy.
 
-This module holds its typed commands, the team's calendar of votes and the blocks the tick
-posts; `nominations`, `votes` and `archive` hold the handlers.
-
 All month anyone nominates a teammate, or themself, with the misstep and what was learned. A
 story about someone else stays between the nominator and its nominee until the nominee says
 it may be shared; saying no is silent. In the month's last days the team votes, one vote each,
@@ -10,6 +7,9 @@ changeable until the vote closes; nobody, the lead included, can see who voted f
 close the winners' stories are posted with the trophy, and the month is archived.
 
 Months are the team's own: a story told on the 30th in Berlin belongs to that month in Berlin.
+
+Here are its typed commands, the team's calendar of votes and the blocks the tick posts (the
+tick imports them from here); the handlers are in `nominations`, `votes` and `archive`.
 """
 
 from __future__ import annotations

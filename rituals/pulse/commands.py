@@ -6,6 +6,9 @@ who has answered (only to refuse a second answer). Results reach the team once, 
 aggregate, when the pulse closes, and only when at least the team's threshold answered: below
 it nobody sees anything, since a small group's aggregate would single people out. Before the
 close the lead sees only how many answered, and how many more are needed.
+
+A lead opens one in `opening`; answering, showing and closing are here, beside what the tick
+uses to open and close it on the team's cadence.
 """
 
 from __future__ import annotations
