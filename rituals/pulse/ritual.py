@@ -9,12 +9,13 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.pulse import commands as pulse
+from rituals.pulse import opening
 
 COMMANDS = (
     Syntax(
         names=("pulse start",),
         model=pulse.StartPulse,
-        handler=pulse.start,
+        handler=opening.start,
         topic="Tension pulse",
         summary='ask the team "how does chasing this KPI feel right now?" (lead)',
         params=(Param("kpi"), Param("until", "until", placeholder="fri|2026-12-04"), TEAM_ONLY_IN),

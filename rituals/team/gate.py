@@ -25,12 +25,21 @@ async def team_gate(
     `members_only` what only its own people may do ("raise obstacles").
     """
     team = await pick_team(ctx, name)
+    await admit(ctx, team, lead_only=lead_only, members_only=members_only)
+    return team
+
+
+async def admit(
+    ctx: Ctx, team: Team, *, lead_only: str | None = None, members_only: str | None = None
+) -> None:
+    """The gate for a team a command reached through what it acts on (a story, a pulse): the
+    ritual switched on there, and the person in the role the command needs."""
+    # Someone not on the team hears that first: its switches are not theirs to know or change.
+    if members_only is not None and not await on_team(ctx, team):
+        raise Refusal(say(f"You are not on {team.name}. Only its own people can {members_only}."))
     await switched_on(ctx, team)
     if lead_only is not None and not await leads_team(ctx, team):
         raise Refusal(await refuse_team(ctx, lead_only, team))
-    if members_only is not None and not await on_team(ctx, team):
-        raise Refusal(say(f"You are not on {team.name}. Only its own people can {members_only}."))
-    return team
 
 
 async def on_team(ctx: Ctx, team: Team) -> bool:

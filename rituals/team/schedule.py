@@ -37,12 +37,11 @@ from rituals.core.people import actor_member
 from rituals.core.schedule import Person, Rule, next_prompt, skipped_because, team_rules
 from rituals.core.settings import TeamRituals
 from rituals.core.when import clip, read_clock, read_day
+from rituals.team.gate import team_gate
 from rituals.team.me import local_now, person_of, quiet_hours
 from rituals.team.teams import (
     TEAM,
     cadence_words,
-    manageable_team,
-    pick_team,
     save_rituals,
     team_rituals,
 )
@@ -248,17 +247,13 @@ def when_text(at: datetime | None, reasons: Sequence[str], language: str) -> str
 
 
 async def show(ctx: Ctx, cmd: ShowSchedule) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team)
     member = await actor_member(ctx)
     return [_view(ctx, team, member, team_rituals(ctx, team), f"Schedule of {team.name}")]
 
 
 async def change(ctx: Ctx, cmd: ChangeSchedule) -> list[Reply]:
-    team = await manageable_team(ctx, cmd.team, "change its schedule")
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team, lead_only="change its schedule")
     given: dict[str, object] = {}
     for text, reader in (
         (cmd.checkin, read_checkin),

@@ -25,13 +25,13 @@ from rituals.core.messages import (
     Reply,
     say,
 )
+from rituals.core.refusal import Refusal
 from rituals.core.settings import ClockTime, Day, RitualNames
+from rituals.team.gate import team_gate
 from rituals.team.teams import (
     TEAM,
     cadence_words,
     describe_rituals,
-    manageable_team,
-    pick_team,
     save_rituals,
     team_rituals,
 )
@@ -113,16 +113,12 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
 
 
 async def show(ctx: Ctx, cmd: ShowTeamSettings) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team)
     return [_view(ctx, team, f"Settings of {team.name}")]
 
 
 async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
-    team = await manageable_team(ctx, cmd.team, "change its settings")
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team, lead_only="change its settings")
     given = cmd.model_dump(exclude_none=True, exclude={"team", "channel"}, mode="json")
     if not given and cmd.channel is None:
         return [FormRequest("settings set", _current(ctx, team))]
@@ -131,12 +127,12 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     if cmd.channel is not None and cmd.channel != team.channel_id:
         taken = await team_of_channel(ctx.session, ctx.actor.workspace_id, cmd.channel)
         if taken is not None:
-            return [
+            raise Refusal(
                 say(
                     f"Nothing was saved: #{cmd.channel} is already the home of {taken.name}. "
                     "Pick another channel."
                 )
-            ]
+            )
         team.channel_id = cmd.channel
     rituals = await save_rituals(ctx, team, given)
     view = _view(ctx, team, f"Saved: settings of {team.name}")
