@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.grammar import NeedsForm, Parsed, Problem
 from rituals.core.command import PersonRef
-from rituals.core.messages import FieldKind, Form
+from rituals.core.messages import FieldKind, Form, FormRequest
 from rituals.team.teams import AddMembers
 from tests.bot.grammar import grammar, parsed
 from tests.support import about
@@ -63,6 +65,48 @@ def test_a_bad_form_comes_back_with_the_problem_and_the_values_kept() -> None:
     assert '"target" must be a number' in form.intro
     assert {f.name: f.value for f in form.fields}["name"] == "Win rate"
     assert {f.name: f.value for f in form.fields}["target"] == "lots"
+
+
+def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_problem_on_top() -> None:
+    syntax = grammar.find("propose")
+    assert syntax is not None
+    intro = "What would make this number worth chasing for you?"
+    shown = grammar.form_for(syntax, {}, intro=intro, required=("why",))
+    typed = {"name": "Win rate", "target": "lots", "cadence": "monthly", "why": "it pays us all"}
+    outcome = grammar.from_form("propose", {**shown.hidden, **typed})
+    assert isinstance(outcome, NeedsForm)
+    again = outcome.form
+    problem = '"target" must be a number, like 10 or 2.5 (got "lots").'
+    assert again.intro == f"{problem}\n\n{intro}"
+    assert {f.name for f in again.fields if f.required} == {"name", "target", "cadence", "why"}
+    assert {f.name: f.value for f in again.fields if f.value} == typed
+    assert again.hidden == shown.hidden  # refused twice, it still comes back as it was shown
+    twice = grammar.from_form("propose", {**again.hidden, **typed})
+    assert isinstance(twice, NeedsForm)
+    assert twice.form.intro == again.intro
+
+
+def test_a_form_refused_by_its_ritual_comes_back_as_the_ritual_asked_for_it() -> None:
+    request = FormRequest(
+        "propose",
+        {"name": "Win rate"},
+        intro="Which reward?",
+        required=("why",),
+        options={"unit": ("leads", "deals")},
+    )
+    submitted = {"name": "Win rate", "target": "5", "unit": "deals", "cadence": "weekly"}
+    form = grammar.form_again("propose", submitted, "There is no team called Growth.", request)
+    assert form.intro == "There is no team called Growth.\n\nWhich reward?"
+    fields = {f.name: f for f in form.fields}
+    assert fields["why"].required
+    assert fields["unit"].kind is FieldKind.CHOICE
+    assert fields["unit"].options == ("leads", "deals")
+    assert {n: f.value for n, f in fields.items() if f.value} == submitted
+
+
+def test_showing_again_a_form_of_an_unknown_command_is_a_bug_not_a_reply() -> None:
+    with pytest.raises(LookupError):
+        grammar.form_again("selfdestruct", {}, "no")
 
 
 def test_a_form_for_an_unknown_command_is_a_problem() -> None:
