@@ -106,10 +106,38 @@ class Parser:
 
     def _unknown(self, tokens: Sequence[Token]) -> Problem:
         word = tokens[0].text
-        known = sorted({words[0] for words in self._by_words})
-        close = tuple(difflib.get_close_matches(word.lower(), known, n=3, cutoff=0.6))
         shown = word if len(word) <= 30 else word[:30] + "…"
+        typed = [t.text.lower() for t in tokens[:3]]
+        close = suggestions(typed, self.syntaxes)
         return Problem(f'I don\'t know the command "{shown}".', suggestions=close)
+
+
+def suggestions(typed: Sequence[str], syntaxes: Sequence[Syntax]) -> tuple[str, ...]:
+    """Up to three commands close to the words typed, each by a name the grammar knows.
+
+    A name is compared with as many words as were typed, so "fial vote" finds `fail vote`, and
+    a first word alone ("fail", "all") finds a command it starts, never itself as a command.
+    Of the commands compared on the same words ("purpose", "purpose start"), the closest
+    whole name stands for them all.
+    """
+    scored = []
+    for syntax in syntaxes:
+        name = max(syntax.names, key=lambda n: _likeness(typed, n))
+        scored.append((_likeness(typed, name), name))
+    scored.sort(key=lambda s: s[0], reverse=True)
+    chosen: dict[str, str] = {}  # the words of a name compared -> the command shown for them
+    for (start, _), name in scored:
+        if start >= 0.6:
+            chosen.setdefault(" ".join(name.split()[: len(typed)]), name)
+    return tuple(chosen.values())[:3]
+
+
+def _likeness(typed: Sequence[str], name: str) -> tuple[float, float]:
+    """How close the typed words are to as many of the name's words, then to the whole name."""
+    words = name.split()
+    head = " ".join(typed[: len(words)])
+    start = difflib.SequenceMatcher(None, head, " ".join(words[: len(typed)])).ratio()
+    return start, difflib.SequenceMatcher(None, head, name).ratio()
 
 
 def assign(syntax: Syntax, tokens: list[Token]) -> dict[str, str] | Problem:

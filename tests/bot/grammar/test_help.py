@@ -51,3 +51,12 @@ def test_help_on_a_topic_and_on_nothing_known() -> None:
     unknown = grammar.help("astrology")
     assert isinstance(unknown, Message)
     assert 'There is no help on "astrology"' in unknown.text
+
+
+@pytest.mark.parametrize("topic", ["registy", "fail vot", "pulse strt", "checkins", "one on one"])
+def test_help_on_nothing_known_suggests_only_what_has_help(topic: str) -> None:
+    said = grammar.help(topic).text
+    assert f'There is no help on "{topic}". Did you mean ' in said
+    offered = said.split("Did you mean ", 1)[1].split("?", 1)[0].split(" or ")
+    for suggestion in offered:
+        assert "There is no help on" not in grammar.help(suggestion).text, suggestion

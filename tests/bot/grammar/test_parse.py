@@ -242,3 +242,59 @@ def test_several_people_split_on_commas_when_there_are_any_so_full_names_survive
     typed: str, expected: list[dict[str, str]]
 ) -> None:
     assert parse_people(typed) == expected
+
+
+# --- suggestions for an unknown command ---------------------------------------------------------
+
+NAME_WORDS = sorted({w for s in grammar.syntaxes for n in s.names for w in n.split()})
+
+
+def suggested(text: str) -> tuple[str, ...]:
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Problem), outcome
+    assert outcome.syntax is None, outcome  # no command was recognised
+    return outcome.suggestions
+
+
+def assert_each_is_a_command(suggestions: tuple[str, ...]) -> None:
+    for suggestion in suggestions:
+        assert grammar.find(suggestion) is not None, suggestion
+        outcome = grammar.parse(suggestion)
+        unknown = isinstance(outcome, Problem) and outcome.syntax is None
+        assert not unknown, suggestion
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("al", "all clear"),  # "all" alone is no command
+        ("all", "all clear"),
+        ("fail", "fail vote"),  # nor is "fail"
+        ("talking", "talking point"),  # nor "talking"
+        ("fial vote 4", "fail vote"),
+        ("teem add @ana", "team add"),
+        ("propse Leads", "propose"),
+        ("nothin this week", "nothing this week"),
+    ],
+)
+def test_an_unknown_command_suggests_only_commands_that_exist(typed: str, first: str) -> None:
+    suggestions = suggested(typed)
+    assert suggestions[0] == first
+    assert_each_is_a_command(suggestions)
+
+
+@st.composite
+def misspelt_commands(draw: st.DrawFn) -> str:
+    """Words of command names, the first one a letter short (or whole): mostly unknown."""
+    words = draw(st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=3))
+    cut = draw(st.integers(0, len(words[0])))
+    words[0] = words[0][:cut] + words[0][cut + 1 :]
+    return " ".join(words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(misspelt_commands())
+def test_every_suggestion_for_any_unknown_command_is_a_command(text: str) -> None:
+    outcome = grammar.parse(text)
+    if isinstance(outcome, Problem):
+        assert_each_is_a_command(outcome.suggestions)
