@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from bot.grammar import fields, forms
+from bot.grammar import forms
 from bot.grammar.fields import clip
 from bot.grammar.help import Help, help_command
 from bot.grammar.parse import Outcome, Parser, Problem, to_text
@@ -71,9 +71,6 @@ class Grammar:
 
     def to_text(self, syntax: Syntax, raw: Mapping[str, str]) -> str:
         return to_text(syntax, raw)
-
-    def label(self, syntax: Syntax, name: str) -> str:
-        return fields.label(syntax, name)
 
     def usage(self, syntax: Syntax) -> str:
         return self._help.usage(syntax)
