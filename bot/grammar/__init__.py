@@ -3,6 +3,7 @@
 Every platform feeds this package, so `/kpi propose ...` in Slack, a Teams message and a console
 line behave alike. Usage lines, help and forms are generated from the same definitions (each
 command's pydantic model and its syntax, declared by its ritual), so they cannot drift apart:
+`tokens` splits typed text into words, `fields` knows each field's kind and how to read it,
 `parse` reads typed text, `forms` builds and reads forms, `help` writes usage and help, and
 `Grammar` joins them over one command table.
 """

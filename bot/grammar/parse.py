@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.grammar.fields import Kind, clip, field_kind, label, max_length, units_apart
-from bot.tokens import Token, TokenError, quote, tokenize
+from bot.grammar.tokens import Token, TokenError, quote, tokenize
 from rituals.core.command import Command
 from rituals.core.messages import Form
 from rituals.core.syntax import Param, Syntax

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, parse_people
-from bot.tokens import Token, TokenError, tokenize
 from rituals.core.command import KpiRef, PersonRef
 from rituals.kpis.commands import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
 from storage.models import Cadence
@@ -213,16 +212,6 @@ def test_any_text_parses_to_an_outcome(text: str) -> None:
 def test_any_arrangement_of_keywords_parses_to_an_outcome(words: list[str]) -> None:
     outcome = grammar.parse(" ".join(words))
     assert isinstance(outcome, Parsed | Problem | NeedsForm)
-
-
-def test_tokens_accept_curly_quotes_and_apostrophes() -> None:
-    assert tokenize("“Win rate” don't 'a b'") == [
-        Token("Win rate", quoted=True),
-        Token("don't"),
-        Token("a b", quoted=True),
-    ]
-    with pytest.raises(TokenError):
-        tokenize('"open')
 
 
 @pytest.mark.parametrize(
