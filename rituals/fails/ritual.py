@@ -9,6 +9,8 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.fails import commands as fails
+from rituals.fails.prompt import FAIL_OF_MONTH
+from rituals.fails.tick import TICK
 
 COMMANDS = (
     Syntax(
@@ -71,4 +73,6 @@ RITUAL = Ritual(
     label="Fail of the Month",
     switchable=True,
     commands=COMMANDS,
+    prompts=(FAIL_OF_MONTH,),
+    tick=TICK,
 )

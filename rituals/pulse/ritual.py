@@ -9,6 +9,8 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.pulse import commands as pulse
+from rituals.pulse.prompt import PULSE
+from rituals.pulse.tick import TICK
 
 COMMANDS = (
     Syntax(
@@ -63,4 +65,6 @@ RITUAL = Ritual(
     label="the tension pulse",
     switchable=True,
     commands=COMMANDS,
+    prompts=(PULSE,),
+    tick=TICK,
 )
