@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from rituals.core.spec import PromptKind, registered, switchable
+from rituals.core.spec import PromptKind, RitualName, registered, switchable
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -189,7 +189,12 @@ class PeopleDefaults(_Strict):
 class TeamRituals(_Strict):
     """A team's ritual settings; app.yaml's `rituals` section gives every new team its start."""
 
-    enabled: tuple[str, ...] = ("checkin", "one_on_one", "kudos", "review")
+    enabled: tuple[str, ...] = (
+        RitualName.CHECKIN,
+        RitualName.ONE_ON_ONE,
+        RitualName.KUDOS,
+        RitualName.REVIEW,
+    )
     checkin_day: Weekday = "mon"
     checkin_time: ClockTime = "10:00"
     one_on_one_weeks: int = Field(2, ge=1, le=8)
