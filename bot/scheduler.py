@@ -6,6 +6,10 @@ inserts them under unique keys, so two ticks, a restart or a second replica neve
 twice, and prompts missed while the process was down go out late (within their grace) or are
 recorded as missed. Jobs live in memory with fixed ids: APScheduler 3 cannot share a job
 store between processes, and does not need to, because the database decides.
+
+Which prompts, reminders and hooks there are comes from the registry (`bot.tick` holds the
+steps that read it); this module runs them in order and turns what they decide into ledger
+and outbox rows.
 """
 
 from __future__ import annotations
@@ -40,8 +44,6 @@ from storage.engine import make_sessionmaker
 from storage.models import NudgeOutcome, OutboxStatus, Platform, Role
 from storage.outbox import decided_keys, enqueue, record_nudges
 from storage.roster import SeatRow, TeamRow, seats_on, teams_on
-
-__all__ = ["Planner", "Scheduling", "TickReport", "scheduling", "start_scheduler"]
 
 log = logging.getLogger(__name__)
 

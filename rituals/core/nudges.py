@@ -38,7 +38,7 @@ class Prompt:
     to: Mention
     team: str
     lead: Mention | None = None  # the team's lead, when the person is not the lead
-    reports: tuple[Mention, ...] = ()  # for a lead: the team's other people
+    reports: tuple[Mention, ...] = ()  # for a lead's one-on-one prompt: who with
     # What the store says for this prompt, loaded in bulk by the tick: last week's commitments
     # for a check-in, the week's obstacles for a digest, the script for a one-on-one.
     details: tuple[Block, ...] = ()
