@@ -21,7 +21,6 @@ from rituals.core.context import Ctx
 from rituals.core.dates import format_date, format_day
 from rituals.core.messages import (
     Actions,
-    Audience,
     Block,
     Bullets,
     Button,
@@ -219,53 +218,3 @@ async def digest(ctx: Ctx, cmd: ShowDigest) -> list[Reply]:
         if s.role is not Role.LEAD and s.member.is_active
     ]
     return [Message(tuple(digest_body(team.name, week, people, obstacles, commitments, today)))]
-
-
-# --- what the scheduled DMs say -------------------------------------------------------------
-
-
-def last_week_blocks(rows: Sequence[CommitmentRow], today: date) -> list[Block]:
-    """What was promised last week, by whom, and whether it happened: opens the check-in."""
-    if not rows:
-        return []
-    return [
-        Paragraph(rich(Strong("Last week's commitments"))),
-        Bullets(
-            tuple(
-                rich(
-                    f"{r.made_by.display_name} committed {r.owner.display_name} to: {r.action} "
-                    f"({status_text(r, today)})"
-                )
-                for r in rows
-            )
-        ),
-    ]
-
-
-def reminder(row: CommitmentRow, today: date) -> Message:
-    """The owner's reminder on the due day."""
-    whose = (
-        "your own obstacle"
-        if row.for_.member_id == row.owner.member_id
-        else f"what was in {row.for_.display_name}'s way"
-    )
-    when = "today" if row.due == today else format_day(row.due, "en")
-    return Message(
-        (
-            Paragraph(
-                rich(
-                    f"Due {when}: {row.action} (commitment #{row.id}, to clear {whose}, "
-                    f"made by {row.made_by.display_name})."
-                )
-            ),
-            Actions(
-                (
-                    Button("Done", f"done {row.id}", ButtonStyle.PRIMARY),
-                    Button("Drop it", f"drop {row.id}"),
-                ),
-                prompt="Done, or drop it with a reason?",
-            ),
-        ),
-        audience=Audience.DM,
-        to=Mention(row.owner.platform_user_id, row.owner.display_name),
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rituals.checkins import commands as checkins
 from rituals.checkins import commitments, missteps, obstacles
+from rituals.checkins.prompt import CHECKIN, COMMITMENT, DIGEST
 from rituals.core.spec import Ritual, RitualName
 from rituals.core.syntax import (
     TEAM_IN,
@@ -137,4 +138,6 @@ RITUAL = Ritual(
     label="the weekly check-in",
     switchable=True,
     commands=COMMANDS,
+    prompts=(CHECKIN, DIGEST),
+    reminders=(COMMITMENT,),
 )

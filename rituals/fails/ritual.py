@@ -10,6 +10,8 @@ from rituals.core.syntax import (
 )
 from rituals.fails import archive, nominations, votes
 from rituals.fails import commands as fails
+from rituals.fails.prompt import FAIL_OF_MONTH
+from rituals.fails.tick import TICK
 
 COMMANDS = (
     Syntax(
@@ -72,4 +74,6 @@ RITUAL = Ritual(
     label="Fail of the Month",
     switchable=True,
     commands=COMMANDS,
+    prompts=(FAIL_OF_MONTH,),
+    tick=TICK,
 )

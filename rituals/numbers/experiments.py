@@ -17,18 +17,14 @@ from rituals.core.command import CLEAN, Answer, Command, KpiRef, row_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
 from rituals.core.messages import (
-    Actions,
     Audience,
     Block,
     Bullets,
-    Button,
-    ButtonStyle,
     Code,
     FormRequest,
     Heading,
     Mention,
     Message,
-    Note,
     Paragraph,
     Reply,
     rich,
@@ -195,21 +191,3 @@ async def list_experiments(ctx: Ctx, cmd: ListExperiments) -> list[Reply]:
     if done:
         blocks += [Paragraph(rich("Finished:")), Bullets(tuple(done[-10:]))]
     return [Message(tuple(blocks))]
-
-
-def review_reminder(row: Experiment, kpi_name: str, to: Mention) -> Message:
-    """The look-back day's DM: what happened?"""
-    started = format_day(row.started_on, "en")
-    return Message(
-        (
-            Heading(f"Experiment #{row.id}: look back"),
-            Paragraph(rich(f"On {started} you set out to test, on {kpi_name}: {row.hypothesis}")),
-            Actions(
-                (Button("Tell what happened", f"result {row.id}", ButtonStyle.PRIMARY),),
-                prompt="What happened? Whatever the number did, what you learned counts.",
-            ),
-            Note("Finished experiments open your next one-on-one as a win."),
-        ),
-        audience=Audience.DM,
-        to=to,
-    )

@@ -9,6 +9,7 @@ from rituals.core.syntax import (
 )
 from rituals.numbers import commands as numbers
 from rituals.numbers import declines, experiments, trend
+from rituals.numbers.prompt import EXPERIMENT
 
 COMMANDS = (
     Syntax(
@@ -105,4 +106,5 @@ RITUAL = Ritual(
     label="numbers",
     switchable=False,
     commands=COMMANDS,
+    reminders=(EXPERIMENT,),
 )

@@ -287,18 +287,3 @@ async def results(pulse: Pulse, team: str) -> Message:
         )
     )
     return Message(tuple(blocks))
-
-
-def sealed_note(pulse: Pulse, team: str, count: int) -> list[Block]:
-    """For the lead when a pulse closes with too few answers to show."""
-    more = pulse.threshold - count
-    return [
-        Heading(f"Tension pulse closed: {team}"),
-        Paragraph(
-            rich(
-                f"{count} answered; results show only from {pulse.threshold}, so they stay "
-                f"sealed ({more} more were needed). Nobody, you included, sees these answers."
-            )
-        ),
-        Note("Next time, ask at a team meeting, with five minutes to answer: `pulse start`."),
-    ]

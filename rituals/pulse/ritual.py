@@ -10,6 +10,8 @@ from rituals.core.syntax import (
 )
 from rituals.pulse import commands as pulse
 from rituals.pulse import opening
+from rituals.pulse.prompt import PULSE
+from rituals.pulse.tick import TICK
 
 COMMANDS = (
     Syntax(
@@ -64,4 +66,6 @@ RITUAL = Ritual(
     label="the tension pulse",
     switchable=True,
     commands=COMMANDS,
+    prompts=(PULSE,),
+    tick=TICK,
 )

@@ -20,11 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rituals.core.command import Command, KpiRef, Name, Reason
 from rituals.core.context import Ctx
 from rituals.core.messages import (
-    Actions,
     Audience,
     Block,
     Bullets,
-    Button,
     FormRequest,
     Heading,
     Mention,
@@ -218,7 +216,7 @@ def _form(kpi: Kpi, cmd: ReviewKpi) -> FormRequest:
     return FormRequest("review", values, about, required=("relevant", "motivating", "verdict"))
 
 
-# --- the prompt and the summary ---------------------------------------------------------------
+# --- what a review shows, and the summary --------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -230,42 +228,6 @@ class Reviewable:
     owner: str
     target: str
     shared: bool = False  # co-created with the team: the team sees it
-
-
-def prompt_blocks(
-    team: str, mine: Sequence[Reviewable], theirs: Sequence[Reviewable]
-) -> list[Block]:
-    """The quarter's review prompt: the questions, and a button per KPI to answer them."""
-    blocks: list[Block] = [
-        Heading(f"Quarterly KPI review: {team}"),
-        Paragraph(rich(" ".join(QUESTIONS))),
-    ]
-    if mine:
-        blocks.append(
-            Actions(
-                tuple(Button(f"Review #{k.id} {k.name}"[:75], f"review {k.id}") for k in mine[:10]),
-                prompt="Your KPIs:",
-            )
-        )
-    if theirs:
-        blocks.append(
-            Actions(
-                tuple(
-                    Button(f"#{k.id} {k.name} ({k.owner})"[:75], f"review {k.id}")
-                    for k in theirs[:20]
-                ),
-                prompt="Your team's, to review with each owner:",
-            )
-        )
-    if not mine and not theirs:
-        blocks.append(Paragraph(rich("No active KPIs to review this quarter.")))
-    blocks.append(
-        Note(
-            f"Answers are gathered for {REVIEW_DAYS} days; then the team sees what came of it. "
-            "Killed KPIs are retired with the reason, never deleted."
-        )
-    )
-    return blocks
 
 
 @dataclass(frozen=True)

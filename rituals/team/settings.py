@@ -27,6 +27,7 @@ from rituals.core.messages import (
 )
 from rituals.core.refusal import Refusal
 from rituals.core.settings import ClockTime, Day, RitualNames
+from rituals.core.spec import PromptKind
 from rituals.team.gate import team_gate
 from rituals.team.teams import (
     TEAM,
@@ -88,9 +89,9 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
     cadence = cadence_words(rituals)
     fields = (
         ("Rituals on", ", ".join(rituals.enabled) or "none"),
-        ("Check-in", cadence["checkin"]),
-        ("One-on-ones", cadence["one_on_one"]),
-        ("Fail of the Month vote", cadence["fail_of_month"]),
+        ("Check-in", cadence[PromptKind.CHECKIN]),
+        ("One-on-ones", cadence[PromptKind.ONE_ON_ONE]),
+        ("Fail of the Month vote", cadence[PromptKind.FAIL_OF_MONTH]),
         ("Pulse", f"every {rituals.pulse_weeks} weeks; results from {rituals.pulse_threshold}"),
         ("Decline threshold", f"{rituals.decline_threshold_percent}%"),
         ("Home channel", f"#{team.channel_id}" if team.channel_id else "none yet"),

@@ -24,7 +24,8 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.refusal import Refusal
-from rituals.core.settings import RITUALS, WEEKDAYS, TeamRituals, with_overrides
+from rituals.core.settings import WEEKDAYS, TeamRituals, ritual_titles, with_overrides
+from rituals.core.spec import every_prompt
 from storage.models import Member, Role, Team
 from storage.people import (
     Seat,
@@ -151,30 +152,14 @@ async def save_rituals(ctx: Ctx, team: Team, given: Mapping[str, object]) -> Tea
 
 def cadence_words(rituals: TeamRituals) -> dict[str, str]:
     """When each scheduled ritual comes round, in words; times are each person's own."""
-    weeks = rituals.one_on_one_weeks
-    every = "every week" if weeks == 1 else f"every {weeks} weeks"
-    days = rituals.vote_days
-    last = "the last day" if days == 1 else f"the last {days} days"
-    return {
-        "checkin": f"{DAY_NAMES[rituals.checkin_day]}s at {rituals.checkin_time}",
-        "one_on_one": (
-            f"{every}, {DAY_NAMES[rituals.one_on_one_day]}s at {rituals.one_on_one_time}"
-        ),
-        "fail_of_month": f"opens for {last} of each month, at {rituals.checkin_time}",
-        "review": (
-            f"the first {DAY_NAMES[rituals.checkin_day]} of each quarter, at {rituals.checkin_time}"
-        ),
-        "pulse": (
-            f"every {rituals.pulse_weeks} weeks, {DAY_NAMES[rituals.checkin_day]}s at "
-            f"{rituals.checkin_time}; results once {rituals.pulse_threshold} have answered"
-        ),
-    }
+    return {kind: spec.cadence(rituals) for kind, spec in every_prompt().items() if spec.cadence}
 
 
 def describe_rituals(rituals: TeamRituals) -> list[str]:
     schedule = cadence_words(rituals)
+    titles = ritual_titles()
     return [
-        f"{name}: {RITUALS[name]}" + (f", {schedule[name]}" if name in schedule else "")
+        f"{name}: {titles[name]}" + (f", {schedule[name]}" if name in schedule else "")
         for name in rituals.enabled
     ]
 
