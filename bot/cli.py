@@ -144,7 +144,7 @@ def serve(settings: Settings, config: AppConfig) -> int:
     gc.set_threshold(20_000, 20, 20)
     # No access log: a line per Slack request costs the acks time and says little; our own
     # log lines name each request that failed.
-    web.run_app(app, port=settings.port, access_log=None)
+    web.run_app(app, host=settings.host, port=settings.port, access_log=None)
     return 0
 
 

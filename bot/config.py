@@ -84,6 +84,12 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///./kpicoach.db", validation_alias=AliasChoices("DATABASE_URL")
     )
     port: int = Field(3000, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
+    # Where `serve` listens: this machine only unless a deployment says otherwise (0.0.0.0
+    # behind a load balancer or in a container).
+    host: str = Field("127.0.0.1", min_length=1, validation_alias=AliasChoices("HOST"))
+    # Whoever sends it as a bearer token sees /healthz's details from anywhere; without it,
+    # only this machine does. Everyone else learns only whether the bot is alive.
+    health_token: str | None = Field(None, validation_alias=AliasChoices("HEALTH_TOKEN"))
     app_config: Path = Field(Path("app.yaml"), validation_alias=AliasChoices("APP_CONFIG"))
     slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
     slack_signing_secret: str | None = Field(

@@ -8,6 +8,9 @@ plainly what is missing.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import asdict
@@ -36,11 +39,22 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULING = web.AppKey("scheduling", Scheduling)
 TEAMS = web.AppKey("teams", TeamsBot)
+SETTINGS = web.AppKey("settings", Settings)
+# Headers a proxy adds: a request carrying one came from elsewhere, whatever its address.
+PROXY_HEADERS = (
+    "Forwarded",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Real-IP",
+    "True-Client-IP",
+    "CF-Connecting-IP",
+)
 
 
 def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Application:
     """The whole server, built from settings; the engine opens on start and closes on stop."""
     app = web.Application()
+    app[SETTINGS] = settings
     if settings.slack_configured:
         check_slack_settings(settings)
     check_teams_settings(settings)
@@ -99,8 +113,31 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """The database, the scheduler's last tick and the outbox's backlog, for load balancers
-    and for whoever is on call."""
+    """Alive or not for anyone (a load balancer); the database, the scheduler's last tick and
+    the outbox's backlog for whoever is on call: this machine, or a holder of HEALTH_TOKEN."""
+    details = await _health(request)
+    if _may_see_details(request):
+        return details
+    return web.json_response(
+        {"status": json.loads(details.text or "{}")["status"]}, status=details.status
+    )
+
+
+def _may_see_details(request: web.Request) -> bool:
+    token = request.app[SETTINGS].health_token
+    if token and hmac.compare_digest(
+        request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()
+    ):
+        return True
+    if any(header in request.headers for header in PROXY_HEADERS):
+        return False
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+
+
+async def _health(request: web.Request) -> web.Response:
     try:
         async with make_sessionmaker(request.app[ENGINE])() as session:
             waiting = await backlog(session)

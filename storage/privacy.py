@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,7 @@ def member_columns() -> dict[Table, list[Column[Any]]]:
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, datetime):
+    if isinstance(value, date | time):  # a datetime is a date too
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
@@ -160,13 +160,53 @@ async def forget_nominations(
     await clear_columns(session, table, [table.c.nominator_id], member, now)
 
 
+# Outbox rows are read in pages this long when looking for a person's mentions.
+OUTBOX_PAGE = 500
+
+
+async def forget_outbox(
+    session: AsyncSession, table: Table, columns: list[Column[Any]], member: Member, now: datetime
+) -> None:
+    """Messages to the person go, and so does every message that names them: a lead's digest
+    already sent still holds their name, their id and their words, and one still waiting
+    would carry them out after they asked to be forgotten."""
+    await delete_rows(session, table, columns, member, now)
+    last = 0
+    while True:
+        page = (
+            await session.execute(
+                select(table.c.id, table.c.payload)
+                .where(table.c.workspace_id == member.workspace_id, table.c.id > last)
+                .order_by(table.c.id)
+                .limit(OUTBOX_PAGE)
+            )
+        ).all()
+        if not page:
+            return
+        last = page[-1].id
+        naming = [row.id for row in page if _names(row.payload, member.platform_user_id)]
+        if naming:
+            await session.execute(delete(table).where(table.c.id.in_(naming)))
+
+
+def _names(payload: object, platform_user_id: str) -> bool:
+    """Whether a queued message mentions this person anywhere in it."""
+    if isinstance(payload, dict):
+        if payload.get("mention") == platform_user_id:
+            return True
+        return any(_names(v, platform_user_id) for v in payload.values())
+    if isinstance(payload, list):
+        return any(_names(v, platform_user_id) for v in payload)
+    return False
+
+
 # How to forget a person in each table that points at a member. Every such table must be here.
 FORGET: Mapping[str, Forgetter] = {
     "membership": delete_rows,
     "join_request": delete_rows,
     "kpi": retire_kpis,
     "nudge": delete_rows,
-    "outbox": delete_rows,
+    "outbox": forget_outbox,
     "teams_conversation": delete_rows,
     "kpi_value": delete_rows,
     "kudos": delete_rows,

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher
+from rituals.checkins.prompt import checkin_actions
 from rituals.core.context import FixedClock
-from rituals.core.nudges import checkin_actions
 from storage.models import Member, MisstepFeedback
 from tests.test_console import run_console
 

@@ -274,9 +274,9 @@ async def test_bad_input_on_every_field_says_what_was_wrong_and_stores_nothing(
 
     # The ritual switched off: Dan's team does not run it, whatever he asks.
     said = await chat.text("dan", nominate("me", ANA_DID, ANA_LEARNED))
-    assert "Fail of the Month is not switched on for Sales" in said
-    assert "settings set rituals" in said
-    assert "not switched on for Sales" in await chat.text("dan", "fails")
+    assert "Sales has switched off Fail of the Month" in said
+    assert "can switch it on: settings set rituals" in said
+    assert "Sales has switched off Fail of the Month" in await chat.text("dan", "fails")
     assert "You are not on Growth" in await chat.text("dan", "fails in Growth")
 
     # A missing lesson asks for it in a form that keeps what was typed, and the form refuses
@@ -315,7 +315,9 @@ async def test_bad_input_on_every_field_says_what_was_wrong_and_stores_nothing(
     assert "There is no story" in await chat.text("zed", f"fail vote {own}", "T2")
     await chat.say("zed", f"fail consent {zeds} yes", "T2")
     assert "There is no story" in await chat.text("ana", f"fail vote {zeds}")
-    assert "Only Growth's people vote" in await chat.text("dan", f"fail vote {own}")
+    assert "You are not on Growth. Only its own people can vote" in await chat.text(
+        "dan", f"fail vote {own}"
+    )
     assert await _count(sessions, FailVote) == 0
     assert await _count(sessions, FailNomination) == 3
 

@@ -48,8 +48,8 @@ async def test_the_purpose_workshop_gathers_answers_and_posts_them_together(
     chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
     tick = planner(sessions, config)
 
-    assert "The lead of Growth starts" in await chat.text(
-        "ana", 'purpose start "we help small shops sell online" until fri'
+    assert "Only the lead of Growth or an admin can start its purpose workshop. Ask @Lea" in (
+        await chat.text("ana", 'purpose start "we help small shops sell online" until fri')
     )
     assert "give a day after today" in await chat.text(
         "lea", 'purpose start "we help small shops sell online" until 2027-03-01'

@@ -261,4 +261,4 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
     assert await _stored(sessions) == (0, 0)
     await chat.say("lea", "settings set rituals checkin,one_on_one")
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"')
-    assert "Kudos are switched off for Growth." in said
+    assert "Growth has switched off kudos. @Lea can switch it on" in said

@@ -47,3 +47,28 @@ def test_serve_says_how_to_connect_what_is_missing(database_url: str) -> None:
     assert "set MicrosoftAppId" in lines[1]
     configured = describe_platforms(settings_for(database_url, SLACK_BOT_TOKEN="xoxb-test"))
     assert configured[0].startswith("Slack: one workspace")
+
+
+async def test_healthz_tells_others_only_whether_it_is_alive(
+    database_url: str, config: AppConfig, clock: FixedClock
+) -> None:
+    app = make_app(settings_for(database_url, HEALTH_TOKEN="s3cret-health"), config, clock)
+    async with TestClient(TestServer(app)) as client:
+        for header in ("X-Forwarded-For", "X-Real-IP", "True-Client-IP", "CF-Connecting-IP"):
+            relayed = await client.get("/healthz", headers={header: "203.0.113.9"})
+            assert relayed.status == 200
+            assert await relayed.json() == {"status": "ok"}, header
+        wrong = await client.get(
+            "/healthz", headers={"X-Real-IP": "203.0.113.9", "Authorization": "Bearer nope"}
+        )
+        assert await wrong.json() == {"status": "ok"}
+        holder = await client.get(
+            "/healthz",
+            headers={"X-Real-IP": "203.0.113.9", "Authorization": "Bearer s3cret-health"},
+        )
+        assert (await holder.json())["outbox"]["failed"] == 0
+
+
+def test_serve_listens_on_this_machine_unless_told_otherwise(database_url: str) -> None:
+    assert settings_for(database_url).host == "127.0.0.1"
+    assert settings_for(database_url, HOST="0.0.0.0").host == "0.0.0.0"

@@ -339,13 +339,16 @@ async def test_each_person_answers_once_in_a_dm_by_button_or_by_form(
         b.command for b in buttons_of(await chat.say("dan", "pulse"))
     ]
     # Someone on another team of the workspace, and someone from another workspace.
-    assert "Only Growth's people answer its pulse" in await chat.text(
+    assert "You are not on Growth. Only its own people can answer its pulse" in await chat.text(
         "oli", f"pulse answer 3 pulse {pulse}"
     )
     assert f"There is no pulse #{pulse} here" in await chat.text(
         "zed", f"pulse answer 3 pulse {pulse}", "T2"
     )
-    assert "Other has no pulse open" in await chat.text("zed", "pulse answer 3", "T2")
+    # Other runs no pulse (switched off by default): its lead hears who can switch it on.
+    assert "Other has switched off the tension pulse. @Zed can switch it on" in await chat.text(
+        "zed", "pulse answer 3", "T2"
+    )
     await unchanged()
 
     # After the close no answer is taken, even by button, even before the tick has run.

@@ -29,8 +29,17 @@ def add_routes(app: web.Application, settings: Settings) -> None:
 
 
 async def events(request: web.Request) -> web.Response:
+    if not _plausible_timestamp(request.headers.get("X-Slack-Request-Timestamp")):
+        # Bolt would fail on int() of it with a traceback; no signed request looks like this.
+        log.warning("Slack: refused a request whose timestamp is not a number")
+        return web.Response(status=401, text="invalid request")
     bolt = request.app[SLACK].app
     return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+
+def _plausible_timestamp(stamp: str | None) -> bool:
+    """Absent (Bolt refuses it as unsigned) or whole seconds, as Slack sends it."""
+    return stamp is None or (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12)
 
 
 async def install(request: web.Request) -> web.Response:

@@ -31,8 +31,9 @@ from rituals.core.messages import (
     rich,
     say,
 )
-from rituals.core.permissions import leads_team, refuse_team
-from rituals.team.teams import mention, pick_team
+from rituals.core.refusal import Refusal
+from rituals.team.gate import switched_on, team_gate
+from rituals.team.teams import mention
 from storage.checkins import missteps_with_feedback
 from storage.models import Member, Misstep, MisstepFeedback, Role, Team
 from storage.people import membership, roster
@@ -73,12 +74,12 @@ class ShowMissteps(Command):
 
 
 async def share(ctx: Ctx, cmd: ShareMisstep) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team)
     seat = await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id)
     if seat is None or seat.role is not Role.LEAD:
-        return [say(f"Only the lead of {team.name} shares a misstep with it: it models risk.")]
+        raise Refusal(
+            say(f"Only the lead of {team.name} shares a misstep with it: it models risk.")
+        )
     row = Misstep(
         workspace_id=ctx.actor.workspace_id,
         team_id=team.id,
@@ -124,21 +125,26 @@ async def share(ctx: Ctx, cmd: ShareMisstep) -> list[Reply]:
 async def feedback(ctx: Ctx, cmd: GiveFeedback) -> list[Reply]:
     row = await ctx.session.get(Misstep, cmd.misstep)
     if row is None or row.workspace_id != ctx.actor.workspace_id:
-        return [say(f"There is no misstep #{cmd.misstep} here.")]
+        raise Refusal(say(f"There is no misstep #{cmd.misstep} here."))
+    team = await ctx.session.get(Team, row.team_id)
+    assert team is not None
+    await switched_on(ctx, team)
     if row.lead_id == ctx.actor.member_id:
-        return [say("That misstep is your own; the feedback is for your team to give.")]
+        raise Refusal(say("That misstep is your own; the feedback is for your team to give."))
     seat = await membership(ctx.session, ctx.actor.workspace_id, row.team_id, ctx.actor.member_id)
     if seat is None:
-        return [say("Only people on the team it was shared with can give feedback on it.")]
+        raise Refusal(
+            say(f"Only people on {team.name}, whom it was shared with, can give feedback on it.")
+        )
     named = cmd.signed is Signed.NAMED
     if not named and ctx.actor.channel_id is not None:
-        return [
+        raise Refusal(
             say(
                 "Anonymous feedback is given in a direct message with me, not in a channel where "
                 "everyone sees who wrote it. Press Give feedback in the message I sent you, or "
                 "send the same words to me directly."
             )
-        ]
+        )
     ctx.session.add(
         MisstepFeedback(
             workspace_id=ctx.actor.workspace_id,
@@ -170,11 +176,7 @@ async def feedback(ctx: Ctx, cmd: GiveFeedback) -> list[Reply]:
 
 
 async def show(ctx: Ctx, cmd: ShowMissteps) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if not await leads_team(ctx, team):
-        return [await refuse_team(ctx, "read its missteps' feedback", team)]
+    team = await team_gate(ctx, cmd.team, lead_only="read its missteps' feedback")
     found = await missteps_with_feedback(
         ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rituals.checkins import commands as checkins
-from rituals.checkins import missteps
+from rituals.checkins import commitments, missteps, obstacles
+from rituals.checkins.prompt import CHECKIN, COMMITMENT, DIGEST
 from rituals.core.spec import Ritual, RitualName
 from rituals.core.syntax import (
     TEAM_IN,
@@ -14,8 +15,8 @@ from rituals.core.syntax import (
 COMMANDS = (
     Syntax(
         names=("obstacle", "blocked"),
-        model=checkins.RaiseObstacle,
-        handler=checkins.raise_obstacle,
+        model=obstacles.RaiseObstacle,
+        handler=obstacles.raise_obstacle,
         topic="Check-ins",
         summary="tell your lead what's in your way, any time; with no words, a form",
         params=(Param("text", placeholder="what is in your way"), Param("kpi", "kpi"), TEAM_IN),
@@ -27,12 +28,12 @@ COMMANDS = (
         details="Stories, not slides. Your lead answers each obstacle with a commitment: an "
         "action, an owner and a due date, and you hear what was committed. Every word is the "
         'story; to add a KPI or a team, put the story in quotes: obstacle "..." kpi 3.',
-        form_title=checkins.ASK,
+        form_title=obstacles.ASK,
     ),
     Syntax(
         names=("nothing", "nothing this week", "all clear"),
-        model=checkins.NothingInTheWay,
-        handler=checkins.nothing,
+        model=obstacles.NothingInTheWay,
+        handler=obstacles.nothing,
         topic="Check-ins",
         summary="nothing in your way this week: a fine answer",
         params=(TEAM_IN,),
@@ -49,8 +50,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("commit",),
-        model=checkins.Commit,
-        handler=checkins.commit,
+        model=commitments.Commit,
+        handler=commitments.commit,
         topic="Check-ins",
         summary="answer an obstacle with a commitment: action, owner, due date (lead)",
         params=(
@@ -69,8 +70,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("done",),
-        model=checkins.FinishCommitment,
-        handler=checkins.finish,
+        model=commitments.FinishCommitment,
+        handler=commitments.finish,
         topic="Check-ins",
         summary="mark a commitment done (its owner or the lead who made it)",
         params=(Param("commitment", placeholder="commitment number"),),
@@ -78,8 +79,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("drop",),
-        model=checkins.DropCommitment,
-        handler=checkins.drop,
+        model=commitments.DropCommitment,
+        handler=commitments.drop,
         topic="Check-ins",
         summary="drop a commitment, with the reason (its owner or the lead who made it)",
         params=(Param("commitment", placeholder="commitment number"), Param("reason")),
@@ -87,8 +88,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("commitments",),
-        model=checkins.ShowCommitments,
-        handler=checkins.list_commitments,
+        model=commitments.ShowCommitments,
+        handler=commitments.list_commitments,
         topic="Check-ins",
         summary="commitments yours to do, and those made for you",
         examples=("commitments",),
@@ -137,4 +138,6 @@ RITUAL = Ritual(
     label="the weekly check-in",
     switchable=True,
     commands=COMMANDS,
+    prompts=(CHECKIN, DIGEST),
+    reminders=(COMMITMENT,),
 )

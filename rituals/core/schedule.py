@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from rituals.core.nudges import BODY
 from rituals.core.settings import WEEKDAYS, TeamRituals, parse_window
+from rituals.core.spec import scheduled
 
 # A Monday: "every N weeks" counts weeks from here, so every process agrees which weeks are on.
 EPOCH = date(2024, 1, 1)
@@ -28,7 +28,7 @@ LONGEST_SNOOZE = timedelta(days=7)
 class Rule:
     """A ritual's cadence: which day of which period, at what local time."""
 
-    ritual: str
+    ritual: str  # the prompt's kind
     cadence: str  # "weekly", "month_end" or "quarterly"
     day: str = "mon"  # weekly and quarterly: the weekday
     at: str = "10:00"
@@ -38,51 +38,14 @@ class Rule:
 
 
 def team_rules(rituals: TeamRituals, team_created: date) -> list[Rule]:
-    """The rules of the rituals a team switched on that the bot prompts for (the vote and the
-    review have their cadence here; their prompts arrive with those rituals)."""
-    anchor = (team_created - EPOCH).days // 7
-    rules = {
-        "checkin": Rule("checkin", "weekly", rituals.checkin_day, rituals.checkin_time),
-        "one_on_one": Rule(
-            "one_on_one",
-            "weekly",
-            rituals.one_on_one_day,
-            rituals.one_on_one_time,
-            every=rituals.one_on_one_weeks,
-            anchor=anchor,
-        ),
-        "fail_of_month": Rule(
-            "fail_of_month",
-            "month_end",
-            at=rituals.checkin_time,
-            days_before_end=rituals.vote_days,
-        ),
-        "review": Rule("review", "quarterly", rituals.checkin_day, rituals.checkin_time),
-        "pulse": Rule(
-            "pulse",
-            "weekly",
-            rituals.checkin_day,
-            rituals.checkin_time,
-            every=rituals.pulse_weeks,
-            anchor=anchor,
-        ),
-    }
-    return [rules[name] for name in rituals.enabled if name in rules and name in BODY]
+    """The rules of the prompts a team's people see in their schedule, of the rituals it
+    switched on (a lead's digest follows the check-in and is not listed)."""
+    return [p.rule(rituals, team_created) for p in scheduled(rituals.enabled) if p.label]
 
 
-def digest_rule(rituals: TeamRituals) -> Rule | None:
-    """The lead's digest of the check-in's obstacles: the next day, at check-in time, so
-    everyone had a day to answer. Only with the check-in switched on."""
-    if "checkin" not in rituals.enabled:
-        return None
-    day = WEEKDAYS[(WEEKDAYS.index(rituals.checkin_day) + 1) % 7]  # type: ignore[arg-type, unused-ignore]
-    return Rule("digest", "weekly", day, rituals.checkin_time)
-
-
-def checkin_week(occ: Occurrence) -> str:
-    """The check-in week a digest reports on: the day before it (a Sunday check-in's digest
-    comes on Monday, in the next ISO week)."""
-    return week_name(occ.day - timedelta(days=1))
+def weeks_since_epoch(day: date) -> int:
+    """The week index of a day: "every N weeks" rules count from a team's creation week."""
+    return (day - EPOCH).days // 7
 
 
 @dataclass(frozen=True)

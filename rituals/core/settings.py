@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from rituals.core.spec import PromptKind, RitualName, registered, switchable
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -42,15 +44,18 @@ class Language(enum.StrEnum):
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-# The rituals a team can switch on, with what each does, for the checklist and the settings.
-RITUALS: dict[str, str] = {
-    "checkin": "weekly 'what's in my way' check-in",
-    "one_on_one": "wins-first one-on-one scripts",
-    "kudos": "recognition that names how you served someone",
-    "fail_of_month": "Fail of the Month vote",
-    "pulse": "anonymous tension pulse",
-    "review": "quarterly KPI review",
-}
+
+def ritual_titles() -> dict[str, str]:
+    """The rituals a team can switch on, with what each does, for the checklist and the
+    settings: the registry's, asked for when needed (the registry imports this module)."""
+    return {r.name: r.title for r in switchable()}
+
+
+def grace_defaults() -> dict[str, int]:
+    """How late each kind of nudge may still go out (hours), as its ritual says."""
+    hours = {p.kind: p.grace_hours for r in registered() for p in r.prompts}
+    hours |= {p.kind: p.grace_hours for r in registered() for p in r.reminders}
+    return {kind.value: hours[kind] for kind in PromptKind if kind in hours}
 
 
 @functools.cache
@@ -82,10 +87,11 @@ def _clock_time(value: str) -> str:
 def ritual_names(value: str) -> str:
     """ "checkin, pulse" -> "checkin,pulse", refusing rituals that do not exist."""
     names = [n.strip().lower().replace("-", "_") for n in value.replace(" ", ",").split(",")]
+    known = ritual_titles()
     for name in filter(None, names):
-        if name not in RITUALS:
+        if name not in known:
             raise ValueError(
-                f"there is no ritual called {name!r}; the rituals are {', '.join(RITUALS)}"
+                f"there is no ritual called {name!r}; the rituals are {', '.join(known)}"
             )
     return ",".join(dict.fromkeys(filter(None, names)))
 
@@ -183,7 +189,12 @@ class PeopleDefaults(_Strict):
 class TeamRituals(_Strict):
     """A team's ritual settings; app.yaml's `rituals` section gives every new team its start."""
 
-    enabled: tuple[str, ...] = ("checkin", "one_on_one", "kudos", "review")
+    enabled: tuple[str, ...] = (
+        RitualName.CHECKIN,
+        RitualName.ONE_ON_ONE,
+        RitualName.KUDOS,
+        RitualName.REVIEW,
+    )
     checkin_day: Weekday = "mon"
     checkin_time: ClockTime = "10:00"
     one_on_one_weeks: int = Field(2, ge=1, le=8)
@@ -214,38 +225,24 @@ def with_overrides(defaults: TeamRituals, overrides: Mapping[str, object]) -> Te
     return TeamRituals.model_validate({**defaults.model_dump(), **overrides})
 
 
-# Rituals the scheduler prompts, and how late a prompt may still go out (hours).
-GRACE_HOURS: dict[str, int] = {
-    "checkin": 24,
-    "digest": 24,
-    "one_on_one": 24,
-    "commitment": 24,
-    "experiment": 24,
-    "fail_of_month": 24,
-    "pulse": 24,
-    "review": 72,
-}
-
-
 class NudgeSettings(_Strict):
     """app.yaml's `nudges` section: how much the bot may interrupt a person, and how late."""
 
     # Unprompted DMs a person gets in one week, across every ritual and team.
     weekly_budget: int = Field(3, ge=1, le=20)
     # A prompt missed while the bot was down still goes out this many hours late, not later.
-    grace_hours: dict[str, int] = Field(default_factory=lambda: dict(GRACE_HOURS))
+    grace_hours: dict[str, int] = Field(default_factory=grace_defaults)
 
     @field_validator("grace_hours")
     @classmethod
     def _known_rituals(cls, grace: dict[str, int]) -> dict[str, int]:
+        known = grace_defaults()
         for name, hours in grace.items():
-            if name not in GRACE_HOURS:
-                raise ValueError(
-                    f"{name!r} is not a scheduled ritual; they are {', '.join(GRACE_HOURS)}"
-                )
+            if name not in known:
+                raise ValueError(f"{name!r} is not a scheduled ritual; they are {', '.join(known)}")
             if not 0 < hours <= 24 * 14:
                 raise ValueError(f"{name}: give between 1 and {24 * 14} hours")
-        return {**GRACE_HOURS, **grace}
+        return {**known, **grace}
 
 
 # Answers that put an obstacle off instead of clearing it. app.yaml's list replaces this one.
@@ -361,7 +358,8 @@ class RitualSettings(_Strict):
     people: PeopleDefaults = PeopleDefaults()
     kpis: KpiSettings = KpiSettings()
     rituals: TeamRituals = TeamRituals()
-    nudges: NudgeSettings = NudgeSettings()
+    # Built when settings are read, not at import: its defaults come from the registry.
+    nudges: NudgeSettings = Field(default_factory=NudgeSettings)
     checkins: CheckinSettings = CheckinSettings()
     recognition: RecognitionSettings = RecognitionSettings()
 

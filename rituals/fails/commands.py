@@ -7,6 +7,9 @@ changeable until the vote closes; nobody, the lead included, can see who voted f
 close the winners' stories are posted with the trophy, and the month is archived.
 
 Months are the team's own: a story told on the 30th in Berlin belongs to that month in Berlin.
+
+Here are its typed commands, the team's calendar of votes and the blocks the tick posts (the
+tick imports them from here); the handlers are in `nominations`, `votes` and `archive`.
 """
 
 from __future__ import annotations
@@ -21,45 +24,25 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, StringConstraints
 
 from rituals.core.command import CLEAN, Command, Name, PersonRef, row_number
-from rituals.core.context import Ctx
 from rituals.core.dates import team_moment
-from rituals.core.mentions import with_mentions
 from rituals.core.messages import (
     Actions,
-    Audience,
     Block,
-    Bullets,
     Button,
-    ButtonStyle,
     Code,
-    FormRequest,
     Heading,
-    Mention,
-    Message,
     Note,
     Paragraph,
-    Reply,
-    Rich,
     Strong,
     rich,
-    say,
 )
-from rituals.core.people import resolve_person
 from rituals.core.periods import Period, describe_period, named, period_of
 from rituals.core.settings import TeamRituals
-from rituals.team.teams import mention, pick_team, team_rituals
+from rituals.team.teams import mention
 from storage.fails import (
     Story,
-    cast_vote,
-    closed_months,
-    is_closed,
-    nominations_by,
-    stories,
-    voters,
-    winners_of_year,
 )
-from storage.models import Cadence, Consent, FailNomination, Member, Team
-from storage.people import membership
+from storage.models import Cadence
 
 FailText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600), CLEAN
@@ -168,126 +151,7 @@ def _month(month: str) -> Period:
     return found
 
 
-# --- nominating ---------------------------------------------------------------------------------
-
-
-async def _fail_team(ctx: Ctx, name: str | None) -> Team | Reply:
-    """The team, when Fail of the Month is switched on for it and the person is on it."""
-    team = await pick_team(ctx, name)
-    if not isinstance(team, Team):
-        return team
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
-        return say(f"You are not on {team.name}; its Fail of the Month is its people's.")
-    if "fail_of_month" not in team_rituals(ctx, team).enabled:
-        return say(
-            f"Fail of the Month is not switched on for {team.name}. Its lead switches it on: ",
-            Code("settings set rituals checkin,fail_of_month,..."),
-        )
-    return team
-
-
-async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
-    team = await _fail_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if cmd.misstep is None or cmd.learned is None:
-        values = {"team": team.name}
-        for name in ("misstep", "learned"):
-            if getattr(cmd, name):
-                values[name] = getattr(cmd, name)
-        if cmd.person is not None:
-            values["person"] = cmd.person.typed
-        intro = (
-            "Who learned the most from a misstep this month? Nominate a teammate, or yourself: "
-            "what happened, and what was learned."
-        )
-        return [FormRequest("fail nominate", values, intro, required=("misstep", "learned"))]
-    nominee = await _nominee(ctx, cmd.person)
-    if not isinstance(nominee, Member):
-        hint = say(
-            "Name who first, or me for yourself; quote the story: ",
-            Code('fail nominate me "what happened" learned "what was learned"'),
-        )
-        return [nominee, hint]
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, nominee.id) is None:
-        return [say(f"{nominee.display_name} is not on {team.name}; nominate a teammate.")]
-    if nominee.id != ctx.actor.member_id and ctx.actor.channel_id is not None:
-        return [_in_private(f"A story about {nominee.display_name} waits for their yes")]
-    _, misstep = await with_mentions(ctx, cmd.misstep)
-    _, learned = await with_mentions(ctx, cmd.learned)
-    own = nominee.id == ctx.actor.member_id
-    month = month_of(ctx.clock.now(), team.time_zone)
-    row = FailNomination(
-        workspace_id=ctx.actor.workspace_id,
-        team_id=team.id,
-        month=month,
-        nominee_id=nominee.id,
-        nominator_id=ctx.actor.member_id,
-        misstep=misstep,
-        learned=learned,
-        consent=Consent.GIVEN if own else Consent.ASKED,
-        created_at=ctx.clock.now(),
-    )
-    ctx.session.add(row)
-    await ctx.session.flush()
-    vote = vote_of(month, team_rituals(ctx, team), team.time_zone)
-    if own:
-        when = (
-            f"is open until {vote.closing}"
-            if vote.opens <= ctx.clock.now()
-            else f"opens {vote.opening}"
-        )
-        return [
-            say(
-                f"Your story is on {team.name}'s ballot for {vote.name} (#{row.id}). The vote "
-                f"{when}. Thank you for going first: {OPPORTUNITY}"
-            )
-        ]
-    nominator = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
-    ask = Message(
-        (
-            Heading(f"Fail of the Month: {team.name}"),
-            Paragraph(
-                rich(nominator, f" nominated you for {vote.name}'s trophy, for learning from this:")
-            ),
-            *_story_blocks(misstep, learned),
-            Paragraph(
-                rich("May it go on the team's ballot? Nobody else sees it unless you agree.")
-            ),
-            Actions(
-                (
-                    Button("Yes, share it", f"fail consent {row.id} yes", ButtonStyle.PRIMARY),
-                    Button("No, keep it private", f"fail consent {row.id} no"),
-                )
-            ),
-            Note(f"{OPPORTUNITY} Saying no is fine, and nobody is told."),
-        ),
-        audience=Audience.DM,
-        to=mention(nominee),
-    )
-    return [
-        say(
-            f"Asked {nominee.display_name} whether your story (#{row.id}) may go on "
-            f"{team.name}'s ballot for {vote.name}. Until they agree, only you and they see it."
-        ),
-        ask,
-    ]
-
-
-def _in_private(what: str) -> Message:
-    """Said in a channel, where everyone sees who wrote what: asked again in private."""
-    return say(
-        f"{what}, so it is said in a direct message with me, not in a channel where everyone "
-        "sees it. Press the button in the message I sent you, or send the same words to me."
-    )
-
-
-async def _nominee(ctx: Ctx, ref: PersonRef | None) -> Member | Reply:
-    if ref is None or (ref.name or "").lower() in SELF:
-        me = await ctx.session.get(Member, ctx.actor.member_id)
-        assert me is not None
-        return me
-    return await resolve_person(ctx, ref)
+# --- the stories ------------------------------------------------------------------------------
 
 
 def _story_blocks(misstep: str, learned: str) -> list[Block]:
@@ -295,151 +159,6 @@ def _story_blocks(misstep: str, learned: str) -> list[Block]:
         Paragraph(rich(Strong("What happened: "), misstep)),
         Paragraph(rich(Strong("What was learned: "), learned)),
     ]
-
-
-async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
-    if ctx.actor.channel_id is not None:
-        return [_in_private("Whether a story about you is shared is yours to say")]
-    row = await ctx.session.get(FailNomination, cmd.nomination)
-    if (
-        row is None
-        or row.workspace_id != ctx.actor.workspace_id
-        or row.nominee_id != ctx.actor.member_id
-    ):
-        return [say(f"There is no story #{cmd.nomination} about you here.")]
-    if cmd.answer is YesNo.NO:
-        shared = row.consent is Consent.GIVEN
-        row.consent = Consent.DECLINED
-        await ctx.session.flush()
-        if shared:
-            return [
-                say(
-                    "Taken back: it leaves the ballot and the archive, and nobody is told why. "
-                    "Anything already posted in the channel stays there."
-                )
-            ]
-        return [say("Kept private. Nobody else will see it, and nobody is told you said no.")]
-    if row.consent is Consent.GIVEN:
-        return [say(f"Story #{row.id} is on the ballot already.")]
-    team = await ctx.session.get(Team, row.team_id)
-    assert team is not None
-    rituals = team_rituals(ctx, team)
-    if row.votes is not None:
-        # Counted when its month closed, then taken back: it returns to that month, where it
-        # was told (and won, or not). The nominator heard of the first yes and never of the
-        # no, so they hear nothing now.
-        row.consent = Consent.GIVEN
-        await ctx.session.flush()
-        return [
-            say(
-                f"Shared again: story #{row.id} is back among {team.name}'s stories of "
-                f"{month_words(row.month)}. Thank you. {OPPORTUNITY}"
-            )
-        ]
-    vote = current_vote(ctx.clock.now(), rituals, team.time_zone)
-    if await is_closed(ctx.session, team.id, row.month) or row.month < vote.month:
-        row.month = vote.month  # its own month's vote has closed: it joins the next one
-    row.consent = Consent.GIVEN
-    await ctx.session.flush()
-    month = vote_of(row.month, rituals, team.time_zone)
-    replies: list[Reply] = [
-        say(
-            f"Shared: story #{row.id} is on {team.name}'s ballot for {month.name}. "
-            f"Thank you. {OPPORTUNITY}"
-        )
-    ]
-    nominator = await ctx.session.get(Member, row.nominator_id) if row.nominator_id else None
-    if nominator is not None and nominator.is_active and nominator.id != row.nominee_id:
-        replies.append(
-            Message(
-                (
-                    Paragraph(
-                        rich(
-                            Mention(ctx.actor.platform_user_id, ctx.actor.display_name),
-                            f" agreed: your story #{row.id} is on {team.name}'s ballot for "
-                            f"{month.name}.",
-                        )
-                    ),
-                ),
-                audience=Audience.DM,
-                to=mention(nominator),
-            )
-        )
-    return replies
-
-
-# --- voting -------------------------------------------------------------------------------------
-
-
-async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
-    if ctx.actor.channel_id is not None:
-        return [_in_private("A vote is secret")]
-    row = await ctx.session.get(FailNomination, cmd.nomination)
-    if (
-        row is None
-        or row.workspace_id != ctx.actor.workspace_id
-        or row.consent is not Consent.GIVEN
-    ):
-        return [say(f"There is no story #{cmd.nomination} on a ballot here. ", Code("fails"))]
-    team = await ctx.session.get(Team, row.team_id)
-    assert team is not None
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
-        return [say(f"Only {team.name}'s people vote for its Fail of the Month.")]
-    if row.nominee_id == ctx.actor.member_id:
-        return [say("That story is yours: vote for a teammate's.")]
-    now = ctx.clock.now()
-    ballot = vote_of(row.month, team_rituals(ctx, team), team.time_zone)
-    if now < ballot.opens:
-        return [say(f"The vote for {ballot.name} opens {ballot.opening}.")]
-    if now >= ballot.closes or await is_closed(ctx.session, team.id, row.month):
-        return [say(f"The vote for {ballot.name} has closed. ", Code("fails"), " shows who won.")]
-    changed = await cast_vote(ctx.session, row, ctx.actor.member_id)
-    if changed is None:
-        return [say(f"The vote for {ballot.name} has closed. ", Code("fails"), " shows who won.")]
-    nominee = await ctx.session.get(Member, row.nominee_id)
-    assert nominee is not None
-    verb = "Changed your vote to" if changed else "Voted for"
-    return [
-        say(
-            f"{verb} {nominee.display_name}'s story (#{row.id}). Change it any time until "
-            f"{ballot.closing}; nobody, the lead included, sees who voted for whom."
-        )
-    ]
-
-
-# --- showing ------------------------------------------------------------------------------------
-
-
-async def show(ctx: Ctx, cmd: ShowFails) -> list[Reply]:
-    team = await _fail_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    now = ctx.clock.now()
-    rituals = team_rituals(ctx, team)
-    if cmd.year is not None:
-        return [await _archive(ctx, team, cmd.year)]
-    ballot = current_vote(now, rituals, team.time_zone)
-    found = await stories(ctx.session, [(team.id, ballot.month)])
-    blocks: list[Block] = [Heading(f"Fail of the Month: {team.name}, {ballot.name}")]
-    private = ctx.actor.channel_id is None
-    blocks += ballot_blocks(found, ballot, ctx.actor.member_id, now, private=private)
-    if ballot.opens <= now < ballot.closes and found:
-        count = await voters(ctx.session, team.id, ballot.month)
-        blocks.append(Note(f"{count} voted so far. Nobody sees who voted for whom."))
-    mine = [
-        (n, m)
-        for n, m in await nominations_by(ctx.session, team.id, ballot.month, ctx.actor.member_id)
-        if n.consent is not Consent.GIVEN
-    ]
-    if mine:
-        waiting = tuple(rich(f"#{n.id} about {m.display_name}") for n, m in mine)
-        blocks += [Paragraph(rich("Waiting for their say, seen only by you:")), Bullets(waiting)]
-    year = now.astimezone(ZoneInfo(team.time_zone)).year
-    past = await _year_lines(ctx, team, year)
-    if past:
-        blocks += [Paragraph(rich(Strong(f"Trophies in {year}"))), Bullets(past)]
-    blocks.append(Note("fail nominate @name (or yourself) adds a story; fails 2025 shows a year."))
-    return [Message(tuple(blocks))]
 
 
 def ballot_blocks(
@@ -481,35 +200,6 @@ def ballot_blocks(
     else:
         blocks.append(Note(f"The vote opens {vote.opening}."))
     return blocks
-
-
-async def _year_lines(ctx: Ctx, team: Team, year: int) -> tuple[Rich, ...]:
-    won = await winners_of_year(ctx.session, team.id, year)
-    return tuple(
-        rich(
-            f"{month_words(s.nomination.month)}: ",
-            mention(s.nominee),
-            f", who learned: {s.nomination.learned}",
-        )
-        for s in won
-    )
-
-
-async def _archive(ctx: Ctx, team: Team, year: int) -> Message:
-    lines = await _year_lines(ctx, team, year)
-    closed = await closed_months(ctx.session, team.id, year)
-    won = {s.nomination.month for s in await winners_of_year(ctx.session, team.id, year)}
-    quiet = [m for m in closed if m not in won]
-    blocks: list[Block] = [Heading(f"{TROPHY} Fail of the Month: {team.name}, {year}")]
-    if lines:
-        blocks.append(Bullets(lines))
-    else:
-        blocks.append(Paragraph(rich(f"No trophies in {year}.")))
-    if quiet:
-        names = ", ".join(month_words(m) for m in quiet)
-        blocks.append(Note(f"No stories in {names}."))
-    blocks.append(Note(OPPORTUNITY))
-    return Message(tuple(blocks))
 
 
 # --- closing ------------------------------------------------------------------------------------

@@ -8,13 +8,16 @@ from rituals.core.syntax import (
     Param,
     Syntax,
 )
+from rituals.fails import archive, nominations, votes
 from rituals.fails import commands as fails
+from rituals.fails.prompt import FAIL_OF_MONTH
+from rituals.fails.tick import TICK
 
 COMMANDS = (
     Syntax(
         names=("fail nominate", "nominate"),
         model=fails.Nominate,
-        handler=fails.nominate,
+        handler=nominations.nominate,
         topic="Fail of the Month",
         summary="nominate a teammate, or yourself, for a misstep and what was learned",
         params=(
@@ -38,7 +41,7 @@ COMMANDS = (
     Syntax(
         names=("fail consent",),
         model=fails.Consenting,
-        handler=fails.consent,
+        handler=nominations.consent,
         topic="Fail of the Month",
         summary="say whether a story about you may go on the team's ballot",
         params=(Param("nomination", placeholder="story number"), Param("answer")),
@@ -47,7 +50,7 @@ COMMANDS = (
     Syntax(
         names=("fail vote",),
         model=fails.VoteFail,
-        handler=fails.vote,
+        handler=votes.vote,
         topic="Fail of the Month",
         summary="vote for the story the team learned most from; vote again to change it",
         params=(Param("nomination", placeholder="story number"),),
@@ -57,7 +60,7 @@ COMMANDS = (
     Syntax(
         names=("fails",),
         model=fails.ShowFails,
-        handler=fails.show,
+        handler=archive.show,
         topic="Fail of the Month",
         summary="this month's stories, and every month's trophy and lesson of a year",
         params=(Param("year", placeholder="year"), TEAM_ONLY_IN),
@@ -71,4 +74,6 @@ RITUAL = Ritual(
     label="Fail of the Month",
     switchable=True,
     commands=COMMANDS,
+    prompts=(FAIL_OF_MONTH,),
+    tick=TICK,
 )

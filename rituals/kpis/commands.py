@@ -1,7 +1,8 @@
-"""The KPI registry: propose, link to growth, answer the effort challenge, activate, retire.
+"""The KPI registry's commands, how a KPI is found and described, and the lists people read.
 
-The rules that keep it humane live here: no KPI without a growth link, few KPIs per person,
-outcome over activity, and retirement with a reason instead of deletion.
+The rules that keep it humane: no KPI without a growth link, few KPIs per person, outcome over
+activity, and retirement with a reason instead of deletion. Proposing lives in `proposals`,
+the way to active and retired in `lifecycle`, the team's vote in `votes`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from rituals.core.command import Answer, Command, KpiRef, Name, PersonRef, Reaso
 from rituals.core.context import Ctx
 from rituals.core.messages import (
     Actions,
-    Audience,
     Block,
     Bullets,
     Button,
@@ -24,7 +24,6 @@ from rituals.core.messages import (
     Code,
     Fields,
     Heading,
-    Mention,
     Message,
     Note,
     Paragraph,
@@ -34,14 +33,11 @@ from rituals.core.messages import (
 )
 from rituals.core.people import actor_member, resolve_person
 from rituals.core.periods import PERIOD
-from rituals.core.permissions import is_lead_of, may_act_for, may_propose_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.core.settings import KpiSettings
 from rituals.kpis.catalogue import CATALOGUE, RoleFamily
-from storage.kpis import kpi_by_id, kpis_named, kpis_of, live_kpis_of
-from storage.models import Cadence, Kpi, KpiStatus, Member, Team
-from storage.people import team_ids_of
-from storage.votes import Tally, tally
+from storage.kpis import kpi_by_id, kpis_named, kpis_of
+from storage.models import Cadence, Kpi, KpiStatus, Member
 
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"
 GROWTH_QUESTION = "Which growth goal does this KPI feed? How does it fuel a career?"
@@ -185,7 +181,7 @@ async def owner_of(ctx: Ctx, kpi: Kpi) -> Member:
     return owner
 
 
-def _next_steps(kpi: Kpi) -> list[Block]:
+def next_steps(kpi: Kpi) -> list[Block]:
     """What still stands between a proposed KPI and activation, each with a button to do it."""
     blocks: list[Block] = []
     buttons: list[Button] = []
@@ -211,7 +207,7 @@ def _next_steps(kpi: Kpi) -> list[Block]:
     return blocks
 
 
-def _card(kpi: Kpi, owner: Member, title: str) -> list[Block]:
+def card(kpi: Kpi, owner: Member, title: str) -> list[Block]:
     fields = [
         ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
         ("Owner", owner.display_name),
@@ -224,161 +220,17 @@ def _card(kpi: Kpi, owner: Member, title: str) -> list[Block]:
     return [Heading(title), Fields(tuple(fields))]
 
 
-# --- handlers ---------------------------------------------------------------------------------
+# --- lists ------------------------------------------------------------------------------------
 
 
-async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
-    owner = await actor_member(ctx) if cmd.owner is None else await resolve_person(ctx, cmd.owner)
-    if not isinstance(owner, Member):
-        return [owner]
-    mine = owner.id == ctx.actor.member_id
-    if not await may_propose_for(ctx, owner.id):
-        return [
-            say(
-                "You can propose KPIs for people on your teams; "
-                f"{owner.display_name} is not on one with you."
-            )
-        ]
-    live = await live_kpis_of(ctx.session, ctx.actor.workspace_id, owner.id)
-    same = [k for k in live if k.name.lower() == cmd.name.lower()]
-    if same:
-        return [say(f"{owner.display_name} already has {one_line(same[0])}. Pick another name.")]
-    # Only what the owner agreed to counts toward their cap; a proposal for them waits.
-    if mine and len(agreed := _agreed(live)) >= ctx.settings.kpis.max_per_member:
-        return [_cap_refusal(ctx, owner, agreed)]
-    team_ids = await team_ids_of(ctx.session, ctx.actor.workspace_id, owner.id)
-    now = ctx.clock.now()
-    kpi = Kpi(
-        workspace_id=ctx.actor.workspace_id,
-        team_id=team_ids[0] if len(team_ids) == 1 else None,
-        owner_id=owner.id,
-        proposed_by_id=ctx.actor.member_id,
-        name=cmd.name,
-        unit=cmd.unit,
-        target=cmd.target,
-        cadence=cmd.cadence,
-        status=KpiStatus.PROPOSED,
-        excites=cmd.why,
-        growth_goal=cmd.growth,
-        effort_term=find_effort_term(cmd.name, cmd.unit, ctx.settings.kpis),
-        created_at=now,
-        agreed_at=now if mine else None,
-    )
-    ctx.session.add(kpi)
-    await ctx.session.flush()
-    replies: list[Reply] = [
-        Message((*_card(kpi, owner, f"Proposed #{kpi.id}: {kpi.name}"), *_next_steps(kpi)))
-    ]
-    if not mine:
-        replies.append(_ask_owner(ctx, kpi, owner))
-    return replies + await put_to_vote(ctx, kpi, owner)
-
-
-async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:
-    """Post the proposal to its team's channel for the team to back or question, once the
-    proposer has said what excites them about it. From then on it is the team's KPI: they
-    see its numbers."""
-    if kpi.shared or not kpi.excites or kpi.team_id is None or kpi.status is not KpiStatus.PROPOSED:
-        return []
-    team = await ctx.session.get(Team, kpi.team_id)
-    if team is None or not team.channel_id:
-        return []
-    kpi.shared = True
-    await ctx.session.flush()
-    proposer = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
-    post = (
-        Heading(f"Proposed KPI #{kpi.id}: {kpi.name}"),
-        Fields(
-            (
-                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
-                ("Owner", owner.display_name),
-            )
-        ),
-        Paragraph(rich(proposer, f' answered "{EXCITES_QUESTION}"')),
-        Paragraph(rich(kpi.excites)),
-        Actions(
-            (
-                Button("Back it", f"vote {kpi.id} back", ButtonStyle.PRIMARY),
-                Button("Question it", f"vote {kpi.id}"),  # the form, for the question
-            ),
-            prompt="Does this measure success in a way that excites us?",
-        ),
-        Note(
-            "A lead activates the KPIs the team backs, with the owner's agreement. The team "
-            "co-creates it, so the team sees its numbers."
-        ),
-    )
-    return [Message(post, audience=Audience.CHANNEL, channel_id=team.channel_id)]
-
-
-def _ask_owner(ctx: Ctx, kpi: Kpi, owner: Member) -> Message:
-    """The owner hears of a KPI proposed for them, and decides."""
-    return Message(
-        (
-            Paragraph(
-                rich(
-                    Mention(ctx.actor.platform_user_id, ctx.actor.display_name),
-                    f" proposed a KPI for you: {kpi.name}, "
-                    f"{describe_target(kpi.target, kpi.unit, kpi.cadence)}.",
-                )
-            ),
-            Actions(
-                (
-                    Button("Accept", f"accept {kpi.id}", ButtonStyle.PRIMARY),
-                    Button("Not for me", f"retire {kpi.id}"),
-                ),
-                prompt="Targets are set with you, never for you. Is this one yours?",
-            ),
-        ),
-        audience=Audience.DM,
-        to=Mention(owner.platform_user_id, owner.display_name),
-    )
-
-
-def _agreed(kpis: Sequence[Kpi]) -> list[Kpi]:
+def agreed_kpis(kpis: Sequence[Kpi]) -> list[Kpi]:
     return [k for k in kpis if k.agreed_at is not None]
-
-
-async def accept(ctx: Ctx, cmd: AcceptKpi) -> list[Reply]:
-    kpi = await resolve_kpi(ctx, cmd.kpi, "accept")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    owner = await owner_of(ctx, kpi)
-    if owner.id != ctx.actor.member_id:
-        return [say(f"Only {owner.display_name} can accept their own KPI.")]
-    if kpi.status is KpiStatus.RETIRED:
-        return [say(f"#{kpi.id} {kpi.name} was retired ({kpi.retired_reason}).")]
-    if kpi.agreed_at is not None:
-        return [say(f"You already agreed to #{kpi.id} {kpi.name}.")]
-    live = await live_kpis_of(ctx.session, ctx.actor.workspace_id, owner.id)
-    if len(agreed := _agreed(live)) >= ctx.settings.kpis.max_per_member:
-        return [_cap_refusal(ctx, owner, agreed)]
-    kpi.agreed_at = ctx.clock.now()
-    await ctx.session.flush()
-    return [Message((*_card(kpi, owner, f"Accepted #{kpi.id}: {kpi.name}"), *_next_steps(kpi)))]
-
-
-def _cap_refusal(ctx: Ctx, owner: Member, live: Sequence[Kpi]) -> Message:
-    cap = ctx.settings.kpis.max_per_member
-    whose = "You have" if owner.id == ctx.actor.member_id else f"{owner.display_name} has"
-    return Message(
-        (
-            Paragraph(rich(f"{whose} {len(live)} KPIs already; the cap is {cap}. Few KPIs, kept.")),
-            Bullets(tuple(rich(one_line(k)) for k in live)),
-            Actions(
-                tuple(Button(f"Retire #{k.id} {k.name}", f"retire {k.id}") for k in live),
-                prompt="Which one will you retire to make room?",
-            ),
-        )
-    )
 
 
 async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
     person = (
         await actor_member(ctx) if cmd.person is None else await resolve_person(ctx, cmd.person)
     )
-    if not isinstance(person, Member):
-        return [person]
     kpis = await kpis_of(ctx.session, ctx.actor.workspace_id, person.id, include_retired=cmd.all)
     mine = person.id == ctx.actor.member_id
     whose = "Your" if mine else f"{person.display_name}'s"
@@ -398,100 +250,12 @@ async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
             line += ", no growth link yet"
         items.append(rich(line))
     limit = ctx.settings.kpis.max_per_member
-    live = len(_agreed([k for k in kpis if k.status is not KpiStatus.RETIRED]))
+    live = len(agreed_kpis([k for k in kpis if k.status is not KpiStatus.RETIRED]))
     return [
         Message(
             (Heading(f"{whose} KPIs"), Bullets(tuple(items)), Note(f"{live} of {limit} in use."))
         )
     ]
-
-
-async def activate(ctx: Ctx, cmd: ActivateKpi) -> list[Reply]:
-    kpi = await resolve_kpi(ctx, cmd.kpi, "activate")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    if kpi.status is KpiStatus.ACTIVE:
-        return [say(f"#{kpi.id} {kpi.name} is already active.")]
-    if kpi.status is KpiStatus.RETIRED:
-        return [say(f"#{kpi.id} {kpi.name} was retired ({kpi.retired_reason}); propose it anew.")]
-    owner = await owner_of(ctx, kpi)
-    if not await is_lead_of(ctx, owner.id):
-        return [await refuse(ctx, f"activate {owner.display_name}'s KPI", owner, owner_may=False)]
-    missing = _next_steps(kpi)
-    unanswered = kpi.effort_term and not kpi.outcome
-    if kpi.agreed_at is None or kpi.growth_goal is None or unanswered:
-        return [Message((Paragraph(rich(f"#{kpi.id} {kpi.name} is not ready yet.")), *missing))]
-    if kpi.shared:
-        said = await tally(ctx.session, kpi.id)
-        if said.backs <= said.questions:
-            return [_not_backed(kpi, said)]
-    kpi.status = KpiStatus.ACTIVE
-    kpi.activated_at = ctx.clock.now()
-    await ctx.session.flush()
-    return [Message(tuple(_card(kpi, owner, f"Active: #{kpi.id} {kpi.name}")))]
-
-
-def _not_backed(kpi: Kpi, said: Tally) -> Message:
-    """The team has not backed it (yet): what they asked, so the owner can answer first."""
-    blocks: list[Block] = [
-        Paragraph(
-            rich(
-                f"The team has not backed #{kpi.id} {kpi.name} yet ({said}). A KPI the team "
-                "backs is one they will chase; answer their questions first."
-            )
-        )
-    ]
-    asked = [rich(f"{who}: {text}") for who, backs, text in said.comments if not backs]
-    if asked:
-        blocks.append(Bullets(tuple(asked[-10:])))
-    return Message(tuple(blocks))
-
-
-async def retire(ctx: Ctx, cmd: RetireKpi) -> list[Reply]:
-    kpi = await resolve_kpi(ctx, cmd.kpi, "retire")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    if kpi.status is KpiStatus.RETIRED:
-        return [say(f"#{kpi.id} {kpi.name} is already retired ({kpi.retired_reason}).")]
-    owner = await owner_of(ctx, kpi)
-    if not await may_act_for(ctx, owner.id):
-        return [await refuse(ctx, f"retire {owner.display_name}'s KPI", owner, owner_may=True)]
-    kpi.status = KpiStatus.RETIRED
-    kpi.retired_reason = cmd.reason
-    kpi.retired_at = ctx.clock.now()
-    await ctx.session.flush()
-    return [say(f"Retired #{kpi.id} {kpi.name}. The reason stays with it: {cmd.reason}")]
-
-
-async def link_growth(ctx: Ctx, cmd: LinkGrowth) -> list[Reply]:
-    return await _answer(ctx, cmd.kpi, "growth", "growth_goal", cmd.goal, "Growth link saved")
-
-
-async def answer_outcome(ctx: Ctx, cmd: AnswerOutcome) -> list[Reply]:
-    return await _answer(ctx, cmd.kpi, "outcome", "outcome", cmd.outcome, "Outcome saved")
-
-
-async def answer_why(ctx: Ctx, cmd: AnswerWhy) -> list[Reply]:
-    return await _answer(ctx, cmd.kpi, "why", "excites", cmd.why, "Thanks, saved with")
-
-
-async def _answer(
-    ctx: Ctx, ref: KpiRef, verb: str, column: str, answer: str, saved: str
-) -> list[Reply]:
-    """Save an answer to one of the KPI's coaching questions, from its owner or their lead."""
-    kpi = await resolve_kpi(ctx, ref, verb)
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    if kpi.status is KpiStatus.RETIRED:
-        return [say(f"#{kpi.id} {kpi.name} is retired ({kpi.retired_reason}).")]
-    owner = await owner_of(ctx, kpi)
-    if not await may_act_for(ctx, owner.id):
-        doing = "link a growth goal to" if column == "growth_goal" else "answer for"
-        return [await refuse(ctx, f"{doing} {owner.display_name}'s KPI", owner, owner_may=True)]
-    setattr(kpi, column, answer)
-    await ctx.session.flush()
-    card = Message((*_card(kpi, owner, f"{saved}: #{kpi.id}"), *_next_steps(kpi)))
-    return [card, *await put_to_vote(ctx, kpi, owner)]
 
 
 async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:

@@ -10,13 +10,13 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.kpis import commands as kpis
-from rituals.kpis import votes
+from rituals.kpis import lifecycle, proposals, votes
 
 COMMANDS = (
     Syntax(
         names=("propose",),
         model=kpis.ProposeKpi,
-        handler=kpis.propose,
+        handler=proposals.propose,
         topic="KPI registry",
         summary="propose a KPI for you or a teammate",
         params=(
@@ -52,7 +52,7 @@ COMMANDS = (
     Syntax(
         names=("growth", "link"),
         model=kpis.LinkGrowth,
-        handler=kpis.link_growth,
+        handler=lifecycle.link_growth,
         topic="KPI registry",
         summary="link a KPI to the growth goal it feeds (owner or lead)",
         params=(Param("kpi"), Param("goal", placeholder="growth goal")),
@@ -63,7 +63,7 @@ COMMANDS = (
     Syntax(
         names=("outcome",),
         model=kpis.AnswerOutcome,
-        handler=kpis.answer_outcome,
+        handler=lifecycle.answer_outcome,
         topic="KPI registry",
         summary="answer the effort challenge: what outcome does this KPI drive?",
         params=(Param("kpi"), Param("outcome", placeholder="the outcome")),
@@ -73,7 +73,7 @@ COMMANDS = (
     Syntax(
         names=("why",),
         model=kpis.AnswerWhy,
-        handler=kpis.answer_why,
+        handler=lifecycle.answer_why,
         topic="KPI registry",
         summary="say how this KPI measures success in a way that excites you",
         params=(Param("kpi"), Param("why", placeholder="what excites you")),
@@ -83,7 +83,7 @@ COMMANDS = (
     Syntax(
         names=("accept",),
         model=kpis.AcceptKpi,
-        handler=kpis.accept,
+        handler=proposals.accept,
         topic="KPI registry",
         summary="agree to a KPI someone proposed for you (owner)",
         params=(Param("kpi"),),
@@ -94,7 +94,7 @@ COMMANDS = (
     Syntax(
         names=("activate",),
         model=kpis.ActivateKpi,
-        handler=kpis.activate,
+        handler=lifecycle.activate,
         topic="KPI registry",
         summary="activate a proposed KPI the team backs (lead)",
         params=(Param("kpi"),),
@@ -103,7 +103,7 @@ COMMANDS = (
     Syntax(
         names=("retire",),
         model=kpis.RetireKpi,
-        handler=kpis.retire,
+        handler=lifecycle.retire,
         topic="KPI registry",
         summary="retire a KPI with the reason; it is kept, never deleted (owner or lead)",
         params=(Param("kpi"), Param("reason")),

@@ -25,9 +25,10 @@ from rituals.core.messages import (
     rich,
     say,
 )
+from rituals.core.refusal import Refusal
 from rituals.kpis.commands import EXCITES_QUESTION, describe_target, resolve_kpi
-from storage.models import Kpi, KpiStatus, KpiVote, Team
-from storage.people import membership
+from rituals.team.gate import on_team, switched_on
+from storage.models import KpiStatus, KpiVote, Team
 from storage.votes import tally, vote_of
 
 Comment = Annotated[
@@ -50,15 +51,14 @@ class VoteKpi(Command):
 
 async def vote(ctx: Ctx, cmd: VoteKpi) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "vote")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
     if kpi.status is not KpiStatus.PROPOSED:
-        return [say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; votes are for proposals.")]
+        raise Refusal(say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; votes are for proposals."))
     team = await ctx.session.get(Team, kpi.team_id) if kpi.team_id is not None else None
     if not kpi.shared or team is None:
-        return [say(f"#{kpi.id} {kpi.name} was not put to a team's vote.")]
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
-        return [say(f"Only {team.name}'s people vote on its KPIs.")]
+        raise Refusal(say(f"#{kpi.id} {kpi.name} was not put to a team's vote."))
+    await switched_on(ctx, team)
+    if not await on_team(ctx, team):
+        raise Refusal(say(f"Only {team.name}'s people vote on its KPIs."))
     if cmd.stance is None:
         about = (
             f"#{kpi.id} {kpi.name}: {describe_target(kpi.target, kpi.unit, kpi.cadence)}. "

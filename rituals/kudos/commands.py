@@ -22,7 +22,6 @@ from rituals.core.messages import (
     Audience,
     Block,
     ChannelLink,
-    Code,
     FormRequest,
     Heading,
     Inline,
@@ -38,7 +37,8 @@ from rituals.core.messages import (
 from rituals.core.people import resolve_person
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import resolve_kpi
-from rituals.team.teams import TEAM, mention, pick_team, team_rituals
+from rituals.team.gate import team_gate
+from rituals.team.teams import TEAM, mention, team_rituals
 from storage.models import Kpi, KpiStatus, Kudos, KudosRecipient, Member, Team
 from storage.people import membership
 
@@ -109,7 +109,8 @@ def _people_text(people: Sequence[PersonRef] | None) -> str:
     return ", ".join(p.typed for p in people or ())  # commas: "@Ana Ruiz" stays one person
 
 
-def _form(cmd: GiveKudos, problem: str, rewards: Sequence[str]) -> FormRequest:
+def _form(cmd: GiveKudos, rewards: Sequence[str], problem: str = "") -> FormRequest:
+    """The kudos form with what the person gave so far; `problem` stands on top of its intro."""
     values: dict[str, str] = {}
     if cmd.people:
         values["people"] = _people_text(cmd.people)
@@ -129,8 +130,14 @@ def _form(cmd: GiveKudos, problem: str, rewards: Sequence[str]) -> FormRequest:
     )
 
 
+def _refused(cmd: GiveKudos, rewards: Sequence[str], problem: str) -> Refusal:
+    """Refused with the kudos form again, what was given kept, so no story is lost."""
+    return Refusal(say(problem), form=_form(cmd, rewards))
+
+
 async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
     rewards = ctx.settings.recognition.rewards
+    team = await team_gate(ctx, cmd.team)
     if not cmd.people or cmd.kpi is None or cmd.story is None:
         missing = [
             label
@@ -138,69 +145,22 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
             if not value
         ]
         problem = "" if len(missing) == 3 else f"Still needed: {', '.join(missing)}."
-        return [_form(cmd, problem, rewards)]
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if "kudos" not in team_rituals(ctx, team).enabled:
-        return [
-            say(
-                f"Kudos are switched off for {team.name}. Its lead switches them on: ",
-                Code("settings set rituals checkin,kudos,..."),
-            )
-        ]
-    people: list[Member] = []
-    for ref in cmd.people:
-        try:
-            person = await resolve_person(ctx, ref)
-        except Refusal as refused:
-            return [_form(cmd, refused.problem, rewards)]
-        if person.id == ctx.actor.member_id:
-            return [_form(cmd, "Kudos are for someone else: name who you served.", rewards)]
-        if person not in people:
-            people.append(person)
-    # Posted where the recipients' team reads it, and a win in their one-on-ones there.
-    elsewhere = [
-        p.display_name
-        for p in people
-        if await membership(ctx.session, ctx.actor.workspace_id, team.id, p.id) is None
-    ]
-    if elsewhere:
-        said = (
-            f"{', '.join(elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} not on {team.name}."
-        )
-        return [_form(cmd, f"{said} Name the team you share with them.", rewards)]
-    # A form carries a known KPI hidden: one that cannot be used is left out, to be named again.
-    unnamed = cmd.model_copy(update={"kpi": None})
-    try:
-        kpi = await resolve_kpi(ctx, cmd.kpi, f"kudos {_people_text(cmd.people)} kpi")
-    except Refusal as refused:
-        asked = refused.replies[0]
-        if isinstance(asked, Message) and any(isinstance(b, Actions) for b in asked.blocks):
-            raise  # several KPIs have that name: a button for each
-        return [_form(unnamed, f"The KPI: {refused.problem}", rewards)]
-    if kpi.status is not KpiStatus.ACTIVE:
-        said = f"#{kpi.id} {kpi.name} is {kpi.status.value}; name an active KPI."
-        return [_form(unnamed, said, rewards)]
-    owner_on_team = await membership(ctx.session, ctx.actor.workspace_id, team.id, kpi.owner_id)
-    if owner_on_team is None and kpi.owner_id != ctx.actor.member_id:
-        said = f"#{kpi.id} {kpi.name} is not a KPI of {team.name}'s people; name one of theirs."
-        return [_form(unnamed, said, rewards)]
+        return [_form(cmd, rewards, problem)]
+    people = await _recipients(ctx, cmd, team, rewards)
+    kpi = await _kpi(ctx, cmd, team, rewards)
     if generic_praise(cmd.story, ctx.settings.recognition.generic_praise):
-        return [
-            _form(
-                cmd,
-                "That is praise, not yet a story. Say what you did for them and what it made "
-                "possible, like: I sat in on her first discovery calls and wrote up the "
-                "objections, so she closed the Lisbon deal.",
-                rewards,
-            )
-        ]
+        raise _refused(
+            cmd,
+            rewards,
+            "That is praise, not yet a story. Say what you did for them and what it made "
+            "possible, like: I sat in on her first discovery calls and wrote up the "
+            "objections, so she closed the Lisbon deal.",
+        )
     reward = None
     if cmd.reward:
         reward = _reward(cmd.reward, rewards)
         if reward is None:
-            return [_form(cmd, f'"{cmd.reward}" is not one of the rewards.', rewards)]
+            raise _refused(cmd, rewards, f'"{cmd.reward}" is not one of the rewards.')
     story, plain = await with_mentions(ctx, cmd.story)
     row = Kudos(
         workspace_id=ctx.actor.workspace_id,
@@ -255,6 +215,53 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
         ". It opens their next one-on-one as a win.",
     )
     return [confirm, post, *to_them]
+
+
+async def _recipients(ctx: Ctx, cmd: GiveKudos, team: Team, rewards: Sequence[str]) -> list[Member]:
+    """The people recognised: someone else than the giver, each on the team it is posted to,
+    where it opens their one-on-ones as a win."""
+    people: list[Member] = []
+    for ref in cmd.people or ():
+        try:
+            person = await resolve_person(ctx, ref)
+        except Refusal as refused:
+            raise _refused(cmd, rewards, refused.problem) from None
+        if person.id == ctx.actor.member_id:
+            raise _refused(cmd, rewards, "Kudos are for someone else: name who you served.")
+        if person not in people:
+            people.append(person)
+    elsewhere = [p.display_name for p in people if not await _on(ctx, team, p.id)]
+    if elsewhere:
+        said = (
+            f"{', '.join(elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} not on {team.name}."
+        )
+        raise _refused(cmd, rewards, f"{said} Name the team you share with them.")
+    return people
+
+
+async def _kpi(ctx: Ctx, cmd: GiveKudos, team: Team, rewards: Sequence[str]) -> Kpi:
+    """The active KPI of the team's people that the kudos names."""
+    assert cmd.kpi is not None
+    # A form carries a known KPI hidden: one that cannot be used is left out, to be named again.
+    unnamed = cmd.model_copy(update={"kpi": None})
+    try:
+        kpi = await resolve_kpi(ctx, cmd.kpi, f"kudos {_people_text(cmd.people)} kpi")
+    except Refusal as refused:
+        asked = refused.replies[0]
+        if isinstance(asked, Message) and any(isinstance(b, Actions) for b in asked.blocks):
+            raise  # several KPIs have that name: a button for each
+        raise _refused(unnamed, rewards, f"The KPI: {refused.problem}") from None
+    if kpi.status is not KpiStatus.ACTIVE:
+        said = f"#{kpi.id} {kpi.name} is {kpi.status.value}; name an active KPI."
+        raise _refused(unnamed, rewards, said)
+    if not await _on(ctx, team, kpi.owner_id) and kpi.owner_id != ctx.actor.member_id:
+        said = f"#{kpi.id} {kpi.name} is not a KPI of {team.name}'s people; name one of theirs."
+        raise _refused(unnamed, rewards, said)
+    return kpi
+
+
+async def _on(ctx: Ctx, team: Team, member_id: int) -> bool:
+    return await membership(ctx.session, ctx.actor.workspace_id, team.id, member_id) is not None
 
 
 def _story(

@@ -1,23 +1,22 @@
-"""Numbers with context: logging a KPI's value for its period, and its trend as a picture.
+"""Numbers with context: logging a KPI's value for its period, and the team's sharp falls.
 
 A value always has room for a one-line note, because a number without its story misleads.
 A correction is a new row, so what was said before stays in the history. A value that looks
 like a slip (340% of something, ten times anything seen) is questioned, never stored silently.
-A sharp fall is celebrated as the start of an experiment (`rituals.numbers.declines`).
+A sharp fall is celebrated as the start of an experiment (`rituals.numbers.declines`). The
+trend, and who may see it, live in `rituals.numbers.trend`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rituals.core.charts import Point, noted, sparkline, trend_png
 from rituals.core.command import CLEAN, ONE_LINE, Command, KpiRef, Name, ShortText
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -27,10 +26,8 @@ from rituals.core.messages import (
     Bullets,
     Button,
     ButtonStyle,
-    Fields,
     FormRequest,
     Heading,
-    Image,
     Mention,
     Message,
     Note,
@@ -41,13 +38,14 @@ from rituals.core.messages import (
 )
 from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, Period, describe_period, parse_period, period_of
-from rituals.core.permissions import leads_team, may_act_for, refuse, refuse_team
+from rituals.core.permissions import may_act_for, refuse
+from rituals.core.refusal import Refusal
 from rituals.kpis.commands import amount, describe_target, format_number, owner_of, resolve_kpi
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
-from rituals.team.teams import TEAM, pick_team, team_rituals
+from rituals.team.gate import team_gate
+from rituals.team.teams import TEAM, team_rituals
 from storage.kpi_values import active_team_kpis, latest_per_period, series_since, values_since
 from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
-from storage.people import membership
 
 NoteText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), CLEAN, ONE_LINE
@@ -55,8 +53,6 @@ NoteText = Annotated[
 PeriodText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 # Logging reaches this far back; older history belongs in an import, not in typed values.
 OLDEST_PERIODS = {"weekly": 156, "monthly": 36, "quarterly": 12}
-# The trend chart's span: two years of any cadence.
-TREND_PERIODS = {"weekly": 104, "monthly": 24, "quarterly": 8}
 # A value this many times beyond both the target and every earlier value is questioned.
 SLIP_FACTOR = 10
 CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
@@ -83,27 +79,11 @@ class LogValue(Command):
     confirmed: bool = Field(False, title="Confirmed", json_schema_extra={"typed_only": True})
 
 
-class ShowTrend(Command):
-    kpi: KpiRef = Field(title="KPI")
-
-
 class ShowFalls(Command):
     team: Name | None = TEAM
 
 
-# --- who may see and log ----------------------------------------------------------------------
-
-
-async def may_see(ctx: Ctx, kpi: Kpi) -> bool:
-    """Individual numbers are their owner's and their lead's; a shared KPI's, its team's too."""
-    if await may_act_for(ctx, kpi.owner_id):
-        return True
-    if not kpi.shared or kpi.team_id is None:
-        return False
-    return (
-        await membership(ctx.session, kpi.workspace_id, kpi.team_id, ctx.actor.member_id)
-        is not None
-    )
+# --- logging ----------------------------------------------------------------------------------
 
 
 def _unit_key(unit: str) -> str:
@@ -119,40 +99,37 @@ def _note_without_unit(note: str | None, unit: str) -> str | None:
     return note
 
 
-# --- logging ----------------------------------------------------------------------------------
-
-
 async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "log")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
     if kpi.status is not KpiStatus.ACTIVE:
         why = (
             f"was retired ({kpi.retired_reason})"
             if kpi.status is KpiStatus.RETIRED
             else "is still a proposal: numbers are logged once a lead activates it"
         )
-        return [say(f"#{kpi.id} {kpi.name} {why}.")]
+        raise Refusal(say(f"#{kpi.id} {kpi.name} {why}."))
     owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
-        return [await refuse(ctx, f"log {owner.display_name}'s numbers", owner, owner_may=True)]
+        raise Refusal(
+            await refuse(ctx, f"log {owner.display_name}'s numbers", owner, owner_may=True)
+        )
     if cmd.value is None:
-        return [_form(kpi, cmd, "")]
+        return [_form(kpi, cmd)]
     if cmd.unit and _unit_key(cmd.unit) != _unit_key(kpi.unit):
         counted = f"in {kpi.unit}" if kpi.unit else "as a plain number"
-        return [_form(kpi, cmd, f"#{kpi.id} {kpi.name} is counted {counted}, not in {cmd.unit}.")]
+        _refuse(kpi, cmd, f"#{kpi.id} {kpi.name} is counted {counted}, not in {cmd.unit}.")
     today = await local_today(ctx)
     current = period_of(kpi.cadence, today)
     try:
         period = parse_period(kpi.cadence, cmd.period or "this", today)
     except ValueError as exc:
-        return [_form(kpi, cmd, f"Period: {exc}.")]
+        _refuse(kpi, cmd, f"Period: {exc}.")
     if period > current:
-        return [_form(kpi, cmd, f"{describe_period(period)} has not begun; log it when it has.")]
+        _refuse(kpi, cmd, f"{describe_period(period)} has not begun; log it when it has.")
     if period.index < current.index - OLDEST_PERIODS[kpi.cadence.value]:
         reach = OLDEST_PERIODS[kpi.cadence.value]
         word = PERIOD[kpi.cadence]
-        return [_form(kpi, cmd, f"Period: values go back {reach} {word}s at most.")]
+        _refuse(kpi, cmd, f"Period: values go back {reach} {word}s at most.")
     rows = await values_since(ctx.session, kpi.id, period.shifted(-2 * TREND_SPAN).start)
     said = [r for r in rows if r.period == period.name]
     earlier = [
@@ -184,8 +161,8 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     return await _told(ctx, kpi, owner, row, period, said[-1] if said else None, decline)
 
 
-def _form(kpi: Kpi, cmd: LogValue, problem: str) -> FormRequest:
-    """The log form, with what was typed kept and what was wrong on top."""
+def _form(kpi: Kpi, cmd: LogValue) -> FormRequest:
+    """The log form, with what was typed kept and the KPI and its target on top."""
     values = {"kpi": str(kpi.id)}
     if cmd.value is not None:
         values["value"] = format_number(cmd.value)
@@ -194,10 +171,14 @@ def _form(kpi: Kpi, cmd: LogValue, problem: str) -> FormRequest:
     if cmd.period:
         values["period"] = cmd.period
     target = describe_target(kpi.target, kpi.unit, kpi.cadence)
-    about = f"#{kpi.id} {kpi.name}, target {target}."
     return FormRequest(
-        "log", values, f"{problem} {about}" if problem else about, required=("value",)
+        "log", values, f"#{kpi.id} {kpi.name}, target {target}.", required=("value",)
     )
+
+
+def _refuse(kpi: Kpi, cmd: LogValue, problem: str) -> NoReturn:
+    """Refuse the value, showing the log form again with what was typed and the problem."""
+    raise Refusal(say(problem), form=_form(kpi, cmd))
 
 
 def _doubt(kpi: Kpi, value: Decimal, earlier: Sequence[Decimal]) -> str | None:
@@ -305,85 +286,7 @@ def celebration(kpi: Kpi, decline: Decline) -> list[Block]:
     ]
 
 
-# --- the trend --------------------------------------------------------------------------------
-
-
-async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
-    kpi = await resolve_kpi(ctx, cmd.kpi, "trend")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
-    owner = await owner_of(ctx, kpi)
-    if not await may_see(ctx, kpi):
-        return [
-            await refuse(
-                ctx,
-                f"see {owner.display_name}'s numbers: they are not shared",
-                owner,
-                owner_may=True,
-            )
-        ]
-    today = await local_today(ctx)
-    current = period_of(kpi.cadence, today)
-    span = TREND_PERIODS[kpi.cadence.value]
-    rows = await values_since(ctx.session, kpi.id, current.shifted(1 - span).start)
-    series = latest_per_period(rows)
-    if not series:
-        return [
-            Message(
-                (
-                    Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet.")),
-                    Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),)),
-                )
-            )
-        ]
-    points = [Point(r.period, float(r.value), r.note) for r in series]
-    title = f"#{kpi.id} {kpi.name} ({owner.display_name})"
-    target = float(kpi.target)
-    png = await asyncio.to_thread(trend_png, title, points, target, kpi.unit)
-    first, last = series[0], series[-1]
-    alt = (
-        f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} "
-        f"value{'s' if len(series) > 1 else ''} from {first.period} to "
-        f"{last.period}; latest {amount(last.value, kpi.unit)}, target "
-        f"{amount(kpi.target, kpi.unit)}."
-    )
-    blocks: list[Block] = [
-        Heading(title),
-        Image(f"kpi-{kpi.id}-trend.png", png, alt, title, sparkline([p.value for p in points])),
-    ]
-    notes = noted(points)
-    if notes:
-        blocks.append(Bullets(tuple(rich(f"{n}. {p.label}: {p.note}") for n, p in notes)))
-    corrected = _corrections(rows, kpi.unit)
-    if corrected:
-        blocks.append(Note("Corrected: " + "; ".join(corrected[-5:]) + "."))
-    blocks.append(
-        Fields(
-            (
-                ("Latest", f"{amount(last.value, kpi.unit)} ({last.period})"),
-                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
-            )
-        )
-    )
-    blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
-    if not kpi.shared:
-        blocks.append(Note(f"Only {owner.display_name} and their lead see these numbers."))
-    return [Message(tuple(blocks))]
-
-
-def _corrections(rows: Sequence[KpiValue], unit: str) -> list[str]:
-    """ "2026-W47 10 to 12" for each period whose value was said more than once."""
-    by_period: dict[str, list[KpiValue]] = {}
-    for row in rows:
-        by_period.setdefault(row.period, []).append(row)
-    out = []
-    for period, said in by_period.items():
-        if len(said) > 1:
-            ordered = sorted(said, key=lambda r: (r.logged_at, r.id))
-            out.append(
-                f"{period} {amount(ordered[0].value, unit)} to {amount(ordered[-1].value, unit)}"
-            )
-    return out
+# --- the team's falls -------------------------------------------------------------------------
 
 
 async def team_declines(
@@ -413,11 +316,7 @@ async def team_declines(
 
 async def falls(ctx: Ctx, cmd: ShowFalls) -> list[Reply]:
     """The lead's glance: which of the team's KPIs fell sharply this period or the last."""
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if not await leads_team(ctx, team):
-        return [await refuse_team(ctx, "see which of its KPIs are falling", team)]
+    team = await team_gate(ctx, cmd.team, lead_only="see which of its KPIs are falling")
     threshold = team_rituals(ctx, team).decline_threshold_percent
     found = await team_declines(
         ctx.session, ctx.actor.workspace_id, team.id, await local_today(ctx), threshold

@@ -17,18 +17,14 @@ from rituals.core.command import CLEAN, Answer, Command, KpiRef, row_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
 from rituals.core.messages import (
-    Actions,
     Audience,
     Block,
     Bullets,
-    Button,
-    ButtonStyle,
     Code,
     FormRequest,
     Heading,
     Mention,
     Message,
-    Note,
     Paragraph,
     Reply,
     rich,
@@ -36,9 +32,10 @@ from rituals.core.messages import (
 )
 from rituals.core.people import local_today
 from rituals.core.permissions import may_act_for
+from rituals.core.refusal import Refusal
 from rituals.kpis.commands import owner_of, resolve_kpi
-from rituals.numbers.commands import may_see
 from rituals.numbers.declines import WILD_IDEA
+from rituals.numbers.trend import may_see
 from storage.experiments import experiment_by_id, experiments_of
 from storage.models import Experiment, Kpi, KpiStatus
 
@@ -73,28 +70,27 @@ class ListExperiments(Command):
 
 async def start(ctx: Ctx, cmd: StartExperiment) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "experiment")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
     if kpi.status is not KpiStatus.ACTIVE:
-        return [say(f"#{kpi.id} {kpi.name} is not active; experiments are for live numbers.")]
+        raise Refusal(say(f"#{kpi.id} {kpi.name} is not active; experiments are for live numbers."))
     if not await may_see(ctx, kpi):
-        return [say(f"#{kpi.id} {kpi.name} is not shared with you; its owner or lead can test.")]
+        raise Refusal(
+            say(f"#{kpi.id} {kpi.name} is not shared with you; its owner or lead can test.")
+        )
     if cmd.idea is None:
-        return [_form(kpi, cmd, "")]
+        return [_form(kpi, cmd)]
     today = await local_today(ctx)
     try:
         review = read_due(cmd.review, today) if cmd.review else today + timedelta(DEFAULT_DAYS)
     except ValueError as exc:
-        return [_form(kpi, cmd, f"Look back on: {exc}.")]
+        raise Refusal(say(f"Look back on: {exc}."), form=_form(kpi, cmd)) from exc
     if not today < review <= today + timedelta(LONGEST_DAYS):
-        return [
-            _form(
-                kpi,
-                cmd,
+        raise Refusal(
+            say(
                 f"Look back on: give a day after today and within {LONGEST_DAYS // 7} weeks; "
-                "a longer test is a project.",
-            )
-        ]
+                "a longer test is a project."
+            ),
+            form=_form(kpi, cmd),
+        )
     row = Experiment(
         workspace_id=kpi.workspace_id,
         kpi_id=kpi.id,
@@ -127,27 +123,29 @@ async def start(ctx: Ctx, cmd: StartExperiment) -> list[Reply]:
     return replies
 
 
-def _form(kpi: Kpi, cmd: StartExperiment, problem: str) -> FormRequest:
+def _form(kpi: Kpi, cmd: StartExperiment) -> FormRequest:
+    """The experiment form, with what was typed kept and the KPI on top."""
     values = {"kpi": str(kpi.id)}
     if cmd.idea:
         values["idea"] = cmd.idea
     if cmd.review:
         values["review"] = cmd.review
-    about = f"#{kpi.id} {kpi.name}."
-    return FormRequest(
-        "experiment", values, f"{problem} {about}" if problem else about, required=("idea",)
-    )
+    return FormRequest("experiment", values, f"#{kpi.id} {kpi.name}.", required=("idea",))
 
 
 async def finish(ctx: Ctx, cmd: FinishExperiment) -> list[Reply]:
     found = await experiment_by_id(ctx.session, ctx.actor.workspace_id, cmd.experiment)
     if found is None:
-        return [say(f"There is no experiment #{cmd.experiment} here. ", Code("experiments"), ".")]
+        raise Refusal(
+            say(f"There is no experiment #{cmd.experiment} here. ", Code("experiments"), ".")
+        )
     row, kpi = found
     if row.owner_id != ctx.actor.member_id and not await may_act_for(ctx, kpi.owner_id):
-        return [say(f"Experiment #{row.id} is someone else's; its owner tells what happened.")]
+        raise Refusal(
+            say(f"Experiment #{row.id} is someone else's; its owner tells what happened.")
+        )
     if row.result is not None:
-        return [say(f"Experiment #{row.id} is finished already: {row.result}")]
+        raise Refusal(say(f"Experiment #{row.id} is finished already: {row.result}"))
     if cmd.result is None:
         return [
             FormRequest(
@@ -193,21 +191,3 @@ async def list_experiments(ctx: Ctx, cmd: ListExperiments) -> list[Reply]:
     if done:
         blocks += [Paragraph(rich("Finished:")), Bullets(tuple(done[-10:]))]
     return [Message(tuple(blocks))]
-
-
-def review_reminder(row: Experiment, kpi_name: str, to: Mention) -> Message:
-    """The look-back day's DM: what happened?"""
-    started = format_day(row.started_on, "en")
-    return Message(
-        (
-            Heading(f"Experiment #{row.id}: look back"),
-            Paragraph(rich(f"On {started} you set out to test, on {kpi_name}: {row.hypothesis}")),
-            Actions(
-                (Button("Tell what happened", f"result {row.id}", ButtonStyle.PRIMARY),),
-                prompt="What happened? Whatever the number did, what you learned counts.",
-            ),
-            Note("Finished experiments open your next one-on-one as a win."),
-        ),
-        audience=Audience.DM,
-        to=to,
-    )

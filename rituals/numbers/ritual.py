@@ -8,7 +8,8 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.numbers import commands as numbers
-from rituals.numbers import declines, experiments
+from rituals.numbers import declines, experiments, trend
+from rituals.numbers.prompt import EXPERIMENT
 
 COMMANDS = (
     Syntax(
@@ -41,8 +42,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("trend",),
-        model=numbers.ShowTrend,
-        handler=numbers.trend,
+        model=trend.ShowTrend,
+        handler=trend.trend,
         topic="Numbers",
         summary="a KPI's last two years as a chart, with its target and context notes",
         params=(Param("kpi"),),
@@ -105,4 +106,5 @@ RITUAL = Ritual(
     label="numbers",
     switchable=False,
     commands=COMMANDS,
+    reminders=(EXPERIMENT,),
 )

@@ -26,11 +26,13 @@ from rituals.core.messages import (
 )
 from rituals.core.people import actor_member, resolve_person
 from rituals.core.permissions import may_act_for
+from rituals.core.refusal import Refusal
 from rituals.core.settings import with_overrides
 from rituals.kpis.commands import resolve_kpi
 from rituals.one_on_ones.scripts import DIP_QUESTION, WHY_AGAIN, build, change_text
+from rituals.team.gate import ritual_on, switched_on, team_gate
 from rituals.team.teams import mention
-from storage.models import DipLadder, Kpi, Member, OneOnOne, TalkingPoint
+from storage.models import DipLadder, OneOnOne, TalkingPoint, Team
 from storage.one_on_ones import PairRow, cover_points, kpi_change, load_scripts, pairs_of
 
 PointText = Annotated[
@@ -82,21 +84,19 @@ class AnswerDip(Command):
 # --- finding the pair -------------------------------------------------------------------------
 
 
-async def find_pair(
-    ctx: Ctx, person: PersonRef | None, team: str | None, verb: str
-) -> PairRow | Reply:
+async def find_pair(ctx: Ctx, person: PersonRef | None, team: str | None, verb: str) -> PairRow:
     """The one pair the actor means: with the named person (or their lead), on the named team
-    (or the only one they share); several fit, ask which."""
+    (or the only one they share that runs one-on-ones); several fit, ask which."""
     pairs = await pairs_of(ctx.session, ctx.actor.workspace_id, ctx.actor.member_id)
+    if team is not None:
+        named = await team_gate(ctx, team)
+        pairs = [p for p in pairs if p.pair.team_id == named.id]
+    pairs = await _running(ctx, pairs)
     if person is not None:
         other = await resolve_person(ctx, person)
-        if not isinstance(other, Member):
-            return other
         pairs = [p for p in pairs if other.id in (p.lead.id, p.member.id)]
-    if team is not None:
-        pairs = [p for p in pairs if p.team.lower() == team.lower()]
     if not pairs:
-        return say(PRIVATE)
+        raise Refusal(say(PRIVATE))
     if len(pairs) == 1:
         return pairs[0]
     buttons = []
@@ -106,7 +106,22 @@ async def find_pair(
         buttons.append(
             Button(label[:75], f'{verb} with {mention_text(other.platform_user_id)} in "{p.team}"')
         )
-    return Message((Actions(tuple(buttons), prompt="Which one-on-one?"),))
+    raise Refusal(Message((Actions(tuple(buttons), prompt="Which one-on-one?"),)))
+
+
+async def _running(ctx: Ctx, pairs: list[PairRow]) -> list[PairRow]:
+    """The actor's pairs on teams that run one-on-ones; refused, naming who can switch them on,
+    when every team they have a pair on switched them off."""
+    teams = {p.pair.team_id: await ctx.session.get(Team, p.pair.team_id) for p in pairs}
+    running = [p for p in pairs if ritual_on(ctx, _known(teams[p.pair.team_id]))]
+    if pairs and not running:
+        await switched_on(ctx, _known(teams[pairs[0].pair.team_id]))
+    return running
+
+
+def _known(team: Team | None) -> Team:
+    assert team is not None  # a pair's team: the foreign key guarantees it
+    return team
 
 
 def _default_since(pair: PairRow, ctx: Ctx, now: datetime) -> datetime:
@@ -119,8 +134,6 @@ def _default_since(pair: PairRow, ctx: Ctx, now: datetime) -> datetime:
 
 async def script(ctx: Ctx, cmd: ShowScript) -> list[Reply]:
     pair = await find_pair(ctx, cmd.person, cmd.team, "script")
-    if not isinstance(pair, PairRow):
-        return [pair]
     now = ctx.clock.now()
     data = (await load_scripts(ctx.session, {pair.pair: _default_since(pair, ctx, now)}, now))[
         pair.pair
@@ -139,8 +152,6 @@ async def script(ctx: Ctx, cmd: ShowScript) -> list[Reply]:
 
 async def add_point(ctx: Ctx, cmd: AddPoint) -> list[Reply]:
     pair = await find_pair(ctx, cmd.person, cmd.team, f'point "{cmd.text[:200]}"')
-    if not isinstance(pair, PairRow):
-        return [pair]
     ctx.session.add(
         TalkingPoint(
             workspace_id=ctx.actor.workspace_id,
@@ -165,8 +176,6 @@ async def add_point(ctx: Ctx, cmd: AddPoint) -> list[Reply]:
 
 async def write_notes(ctx: Ctx, cmd: WriteNotes) -> list[Reply]:
     pair = await find_pair(ctx, cmd.person, cmd.team, "notes")
-    if not isinstance(pair, PairRow):
-        return [pair]
     other = pair.member if pair.lead.id == ctx.actor.member_id else pair.lead
     if cmd.notes is None or cmd.next_steps is None:
         values = {"person": mention_text(other.platform_user_id), "team": pair.team}
@@ -212,10 +221,11 @@ async def write_notes(ctx: Ctx, cmd: WriteNotes) -> list[Reply]:
 
 async def answer_dip(ctx: Ctx, cmd: AnswerDip) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "dip")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
+    if kpi.team_id is not None:
+        team = await ctx.session.get(Team, kpi.team_id)
+        await switched_on(ctx, _known(team))
     if not await may_act_for(ctx, kpi.owner_id):
-        return [say(f"Only the owner of {kpi.name} and their lead answer why it dipped.")]
+        raise Refusal(say(f"Only the owner of {kpi.name} and their lead answer why it dipped."))
     change = await kpi_change(ctx.session, kpi)
     if change is None:
         return [say(f"{kpi.name} has fewer than two values logged, so nothing to compare yet.")]

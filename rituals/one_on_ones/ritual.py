@@ -10,6 +10,7 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.one_on_ones import commands as one_on_ones
+from rituals.one_on_ones.prompt import ONE_ON_ONE
 
 COMMANDS = (
     Syntax(
@@ -73,4 +74,5 @@ RITUAL = Ritual(
     label="one-on-one scripts",
     switchable=True,
     commands=COMMANDS,
+    prompts=(ONE_ON_ONE,),
 )

@@ -6,22 +6,25 @@ who has answered (only to refuse a second answer). Results reach the team once, 
 aggregate, when the pulse closes, and only when at least the team's threshold answered: below
 it nobody sees anything, since a small group's aggregate would single people out. Before the
 close the lead sees only how many answered, and how many more are needed.
+
+A lead opens one in `opening`; answering, showing and closing are here, beside what the tick
+uses to open and close it on the team's cadence.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, StringConstraints
 
-from rituals.checkins.commands import DueText, read_due
+from rituals.checkins.commands import DueText
 from rituals.core.charts import PULSE_WORDS, mean_score, pulse_bars, pulse_png
 from rituals.core.command import CLEAN, ONE_LINE, Command, KpiRef, Name
 from rituals.core.context import Ctx
-from rituals.core.dates import format_day, team_moment
+from rituals.core.dates import team_moment
 from rituals.core.messages import (
     Actions,
     Audience,
@@ -40,18 +43,15 @@ from rituals.core.messages import (
     rich,
     say,
 )
-from rituals.core.people import local_today
-from rituals.core.permissions import leads_team, refuse_team
-from rituals.kpis.commands import resolve_kpi
-from rituals.team.teams import TEAM, mention, pick_team, team_rituals
-from storage.models import Kpi, KpiStatus, Pulse, Team
-from storage.people import membership, roster
+from rituals.core.refusal import Refusal
+from rituals.team.gate import admit, team_gate
+from rituals.team.teams import TEAM
+from storage.models import Pulse, Team
 from storage.pulses import (
     SCORES,
     PulseClosed,
     has_answered,
     latest_pulse,
-    new_pulse,
     open_pulse,
     record_answer,
 )
@@ -65,6 +65,8 @@ LONGEST_DAYS = 14
 OUR_KPIS = "our KPIs"
 CLOSED = "That pulse has closed; answers are no longer taken."
 IN_A_DM = "Press a score in the message I sent you, or write `pulse answer <1-5>` to me there."
+# What only a team's own people do, for the gate's refusal.
+ANSWER = "answer its pulse"
 ANONYMOUS = (
     "Anonymous: the bot keeps only the count of each score and the words, never who gave them. "
     "Results show once enough have answered that no answer can be singled out."
@@ -125,121 +127,18 @@ def answer_blocks(pulse: Pulse, team: str, zone: str) -> list[Block]:
     ]
 
 
-async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if not await leads_team(ctx, team):
-        return [await refuse_team(ctx, "start its tension pulse", team)]
-    running = await open_pulse(ctx.session, team.id)
-    if running is not None:
-        return [
-            say(
-                f"{team.name}'s pulse is open until "
-                f"{team_moment(running.closes_at, team.time_zone)}. ",
-                Code("pulse close"),
-                " shows its results once enough have answered.",
-            )
-        ]
-    about = OUR_KPIS
-    kpi_id = None
-    if cmd.kpi is not None:
-        kpi = await resolve_kpi(ctx, cmd.kpi, "pulse start")
-        if not isinstance(kpi, Kpi):
-            return [kpi]
-        if not await _teams_kpi(ctx, kpi, team):
-            return [
-                say(
-                    f"#{kpi.id} {kpi.name} is not {team.name}'s KPI; ask {team.name} about one "
-                    "of its own, or about all of them: ",
-                    Code("pulse start"),
-                )
-            ]
-        if kpi.status is not KpiStatus.ACTIVE:
-            return [say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; ask about an active KPI.")]
-        about, kpi_id = kpi.name, kpi.id
-    # The day is read in the team's zone, where the pulse closes (at its check-in time): read
-    # in a lead's zone behind the team's, "tomorrow" could close before it opened.
-    today = ctx.clock.now().astimezone(ZoneInfo(team.time_zone)).date()
-    try:
-        day = read_due(cmd.until, today) if cmd.until else today + timedelta(days=OPEN_DAYS)
-    except ValueError as exc:
-        return [say(f"Answers until: {exc}.")]
-    if not today < day <= today + timedelta(days=LONGEST_DAYS):
-        where = "" if today == await local_today(ctx) else f" (in {team.time_zone})"
-        return [
-            say(
-                f"Answers until: give a day after today{where}, {format_day(today, 'en')}, and "
-                f"within {LONGEST_DAYS} days."
-            )
-        ]
-    rituals = team_rituals(ctx, team)
-    people = [
-        s.member
-        for s in await roster(ctx.session, ctx.actor.workspace_id, team.id)
-        if s.member.is_active
-    ]
-    if len(people) < rituals.pulse_threshold:
-        return [
-            say(
-                f"{team.name} has {len(people)} people, and results show only once "
-                f"{rituals.pulse_threshold} have answered, so nobody's answer can be singled "
-                "out. With a bigger team, or a lower threshold (3 at least), it can run: ",
-                Code("settings set pulse 3"),
-            )
-        ]
-    now = ctx.clock.now()
-    pulse = new_pulse(
-        ctx.actor.workspace_id,
-        team.id,
-        question(about),
-        rituals.pulse_threshold,
-        now,
-        closing_time(day, team.time_zone, rituals.checkin_time),
-        kpi_id=kpi_id,
-        started_by_id=ctx.actor.member_id,
-    )
-    ctx.session.add(pulse)
-    await ctx.session.flush()
-    # The lead too, by DM: their answer counts like anyone's, and is as anonymous.
-    ask = tuple(answer_blocks(pulse, team.name, team.time_zone))
-    asks: list[Reply] = [
-        Message(ask, audience=Audience.DM, to=mention(person)) for person in people
-    ]
-    # An admin who is not on the team starts it for the team, and is not asked.
-    included = ", you included" if any(p.id == ctx.actor.member_id for p in people) else ""
-    when = team_moment(pulse.closes_at, team.time_zone)
-    return [
-        say(
-            f"Asked {len(asks)} people on {team.name}{included}: {pulse.question} Results "
-            f"go to the team {when}, if at least {pulse.threshold} answered."
-        ),
-        *asks,
-    ]
-
-
-async def _teams_kpi(ctx: Ctx, kpi: Kpi, team: Team) -> bool:
-    """The KPI is the team's: made on it, or (made by someone on several teams) owned by one
-    of its people. Another team's KPI is not this team's to ask about, nor to name to it."""
-    if kpi.team_id is not None:
-        return kpi.team_id == team.id
-    return await membership(ctx.session, ctx.actor.workspace_id, team.id, kpi.owner_id) is not None
-
-
 async def answer(ctx: Ctx, cmd: AnswerPulse) -> list[Reply]:
     if ctx.actor.channel_id is not None:
-        return [
+        raise Refusal(
             say(
                 "A pulse is answered in a direct message with me, not in a channel where others "
                 f"see who answered what. {IN_A_DM}"
             )
-        ]
+        )
     pulse = await _the_pulse(ctx, cmd)
-    if not isinstance(pulse, Pulse):
-        return [pulse]
     now = ctx.clock.now()
     if pulse.closed_at is not None or pulse.closes_at <= now:
-        return [say(CLOSED)]
+        raise Refusal(say(CLOSED))
     if cmd.score is None:
         values = {"pulse": str(pulse.id), **({"word": cmd.word} if cmd.word else {})}
         scale = ", ".join(f"{n} {word}" for n, word in enumerate(PULSE_WORDS, start=1))
@@ -250,14 +149,14 @@ async def answer(ctx: Ctx, cmd: AnswerPulse) -> list[Reply]:
             ctx.session, pulse, ctx.actor.member_id, cmd.score, cmd.word, now=now
         )
     except PulseClosed:  # closed by the lead or the tick while this answer was on its way
-        return [say(CLOSED)]
+        raise Refusal(say(CLOSED)) from None
     if not counted:
-        return [
+        raise Refusal(
             say(
                 "You answered this pulse already. Answers cannot be changed: nothing links yours "
                 "to you, so there is nothing to find and change."
             )
-        ]
+        )
     return [
         say(
             f"Thank you: {cmd.score} ({PULSE_WORDS[cmd.score - 1]}) counted, anonymously. The "
@@ -266,34 +165,27 @@ async def answer(ctx: Ctx, cmd: AnswerPulse) -> list[Reply]:
     ]
 
 
-async def _the_pulse(ctx: Ctx, cmd: AnswerPulse) -> Pulse | Reply:
+async def _the_pulse(ctx: Ctx, cmd: AnswerPulse) -> Pulse:
     """The pulse a button names, else the open pulse of the person's team."""
-    if cmd.pulse is not None:
-        pulse = await ctx.session.get(Pulse, cmd.pulse)
-        if pulse is None or pulse.workspace_id != ctx.actor.workspace_id:
-            return say(f"There is no pulse #{cmd.pulse} here.")
-        team = await ctx.session.get(Team, pulse.team_id)
-        assert team is not None
-    else:
-        picked = await pick_team(ctx, cmd.team)
-        if not isinstance(picked, Team):
-            return picked
-        team = picked
+    if cmd.pulse is None:
+        team = await team_gate(ctx, cmd.team, members_only=ANSWER)
         found = await open_pulse(ctx.session, team.id)
         if found is None:
-            return say(f"{team.name} has no pulse open. Its lead starts one: ", Code("pulse start"))
-        pulse = found
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
-        return say(f"Only {team.name}'s people answer its pulse.")
+            raise Refusal(
+                say(f"{team.name} has no pulse open. Its lead starts one: ", Code("pulse start"))
+            )
+        return found
+    pulse = await ctx.session.get(Pulse, cmd.pulse)
+    if pulse is None or pulse.workspace_id != ctx.actor.workspace_id:
+        raise Refusal(say(f"There is no pulse #{cmd.pulse} here."))
+    its_team = await ctx.session.get(Team, pulse.team_id)
+    assert its_team is not None
+    await admit(ctx, its_team, members_only=ANSWER)
     return pulse
 
 
 async def show(ctx: Ctx, cmd: ShowPulse) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
-        return [say(f"You are not on {team.name}.")]
+    team = await team_gate(ctx, cmd.team, members_only="see its pulse")
     pulse = await latest_pulse(ctx.session, team.id)
     if pulse is None:
         return [
@@ -336,25 +228,21 @@ def _needed(pulse: Pulse, count: int) -> str:
 
 
 async def close(ctx: Ctx, cmd: ClosePulse) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if not await leads_team(ctx, team):
-        return [await refuse_team(ctx, "close its tension pulse", team)]
+    team = await team_gate(ctx, cmd.team, lead_only="close its tension pulse")
     # Locked: an answer on its way is counted before, or refused after, never lost between.
     pulse = await open_pulse(ctx.session, team.id, lock=True)
     if pulse is None:
-        return [say(f"{team.name} has no pulse open.")]
+        raise Refusal(say(f"{team.name} has no pulse open."))
     count = answered(pulse)
     if count < pulse.threshold:
         more = pulse.threshold - count
-        return [
+        raise Refusal(
             say(
                 f"{count} answered; results show only from {pulse.threshold}, so {more} more "
                 f"{'is' if more == 1 else 'are'} needed. It stays open until "
                 f"{team_moment(pulse.closes_at, team.time_zone)}."
             )
-        ]
+        )
     pulse.closed_at, pulse.shown = ctx.clock.now(), True
     await ctx.session.flush()
     post = await results(pulse, team.name)
@@ -399,18 +287,3 @@ async def results(pulse: Pulse, team: str) -> Message:
         )
     )
     return Message(tuple(blocks))
-
-
-def sealed_note(pulse: Pulse, team: str, count: int) -> list[Block]:
-    """For the lead when a pulse closes with too few answers to show."""
-    more = pulse.threshold - count
-    return [
-        Heading(f"Tension pulse closed: {team}"),
-        Paragraph(
-            rich(
-                f"{count} answered; results show only from {pulse.threshold}, so they stay "
-                f"sealed ({more} more were needed). Nobody, you included, sees these answers."
-            )
-        ),
-        Note("Next time, ask at a team meeting, with five minutes to answer: `pulse start`."),
-    ]

@@ -9,12 +9,15 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.pulse import commands as pulse
+from rituals.pulse import opening
+from rituals.pulse.prompt import PULSE
+from rituals.pulse.tick import TICK
 
 COMMANDS = (
     Syntax(
         names=("pulse start",),
         model=pulse.StartPulse,
-        handler=pulse.start,
+        handler=opening.start,
         topic="Tension pulse",
         summary='ask the team "how does chasing this KPI feel right now?" (lead)',
         params=(Param("kpi"), Param("until", "until", placeholder="fri|2026-12-04"), TEAM_ONLY_IN),
@@ -63,4 +66,6 @@ RITUAL = Ritual(
     label="the tension pulse",
     switchable=True,
     commands=COMMANDS,
+    prompts=(PULSE,),
+    tick=TICK,
 )

@@ -37,8 +37,10 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import actor_member, local_today
-from rituals.team.teams import TEAM, mention, pick_team, team_rituals
-from storage.models import Member, Purpose, PurposeAnswer, Role, Team
+from rituals.core.refusal import Refusal
+from rituals.team.gate import team_gate
+from rituals.team.teams import TEAM, mention, team_rituals
+from storage.models import Member, Purpose, PurposeAnswer, Role
 from storage.people import membership, roster
 from storage.purposes import answer_of, answers_to, latest_purpose
 
@@ -68,24 +70,19 @@ class ShowPurpose(Command):
 
 
 async def start(ctx: Ctx, cmd: StartPurpose) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    seat = await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id)
-    if seat is None or seat.role is not Role.LEAD:
-        return [say(f"The lead of {team.name} starts its purpose workshop.")]
+    team = await team_gate(ctx, cmd.team, lead_only="start its purpose workshop")
     open_one = await latest_purpose(ctx.session, ctx.actor.workspace_id, team.id)
     now = ctx.clock.now()
     if open_one is not None and open_one.posted_at is None:
         closes = "on " + team_moment(open_one.closes_at, team.time_zone)
-        return [say(f"{team.name}'s workshop is open already; answers are posted {closes}.")]
+        raise Refusal(say(f"{team.name}'s workshop is open already; answers are posted {closes}."))
     today = await local_today(ctx)
     try:
         day = read_due(cmd.until, today) if cmd.until else today + timedelta(DEFAULT_DAYS)
     except ValueError as exc:
-        return [say(f"Answers until: {exc}.")]
+        raise Refusal(say(f"Answers until: {exc}.")) from exc
     if not today < day <= today + timedelta(LONGEST_DAYS):
-        return [say(f"Answers until: give a day after today and within {LONGEST_DAYS} days.")]
+        raise Refusal(say(f"Answers until: give a day after today and within {LONGEST_DAYS} days."))
     # Posted at the team's check-in time that day, where the team is.
     at = time.fromisoformat(team_rituals(ctx, team).checkin_time)
     closes_at = datetime.combine(day, at, ZoneInfo(team.time_zone))
@@ -131,14 +128,10 @@ async def start(ctx: Ctx, cmd: StartPurpose) -> list[Reply]:
 
 
 async def answer(ctx: Ctx, cmd: AnswerPurpose) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    if await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id) is None:
-        return [say(f"You are not on {team.name}; its purpose is its people's to answer.")]
+    team = await team_gate(ctx, cmd.team, members_only="answer its purpose")
     workshop = await latest_purpose(ctx.session, ctx.actor.workspace_id, team.id)
     if workshop is None:
-        return [say(f"{team.name} has no purpose workshop yet; its lead starts one.")]
+        raise Refusal(say(f"{team.name} has no purpose workshop yet; its lead starts one."))
     if cmd.text is None:
         mine = await answer_of(ctx.session, workshop.id, ctx.actor.member_id)
         values = {"team": team.name, **({"text": mine.text} if mine else {})}
@@ -165,12 +158,7 @@ async def answer(ctx: Ctx, cmd: AnswerPurpose) -> list[Reply]:
 
 
 async def show(ctx: Ctx, cmd: ShowPurpose) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
-    seat = await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id)
-    if seat is None:
-        return [say(f"You are not on {team.name}.")]
+    team = await team_gate(ctx, cmd.team, members_only="see its purpose")
     workshop = await latest_purpose(ctx.session, ctx.actor.workspace_id, team.id)
     if workshop is None:
         return [
@@ -185,7 +173,8 @@ async def show(ctx: Ctx, cmd: ShowPurpose) -> list[Reply]:
         return [Message(tuple(post_blocks(team.name, workshop.text, answers)))]
     mine = next((a for a, m in answers if m.id == ctx.actor.member_id), None)
     blocks: list[Block] = [Heading(f"Why we exist: {team.name}"), Paragraph(rich(workshop.text))]
-    if seat.role is Role.LEAD:
+    seat = await membership(ctx.session, ctx.actor.workspace_id, team.id, ctx.actor.member_id)
+    if seat is not None and seat.role is Role.LEAD:
         who = ", ".join(m.display_name for _, m in answers) or "nobody yet"
         blocks.append(
             Paragraph(rich(f"Answered so far: {who}. Everyone's words are posted together."))

@@ -9,6 +9,7 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.purpose import commands as purpose
+from rituals.purpose.tick import TICK
 
 COMMANDS = (
     Syntax(
@@ -57,4 +58,5 @@ RITUAL = Ritual(
     label="the purpose workshop",
     switchable=False,
     commands=COMMANDS,
+    tick=TICK,
 )

@@ -20,11 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rituals.core.command import Command, KpiRef, Name, Reason
 from rituals.core.context import Ctx
 from rituals.core.messages import (
-    Actions,
     Audience,
     Block,
     Bullets,
-    Button,
     FormRequest,
     Heading,
     Mention,
@@ -38,9 +36,12 @@ from rituals.core.messages import (
 from rituals.core.people import local_today
 from rituals.core.periods import describe_period, period_of
 from rituals.core.permissions import may_act_for, refuse
+from rituals.core.refusal import Refusal
 from rituals.kpis.commands import describe_target, format_number, owner_of, resolve_kpi
+from rituals.team.gate import switched_on
 from storage.kpis import live_kpis_of
 from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, ReviewVerdict
+from storage.people import teams_of
 from storage.reviews import quarter_of_team, saved_review
 from storage.roster import TeamRow
 
@@ -81,20 +82,23 @@ class ReviewKpi(Command):
 
 async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "review")
-    if not isinstance(kpi, Kpi):
-        return [kpi]
+    await _switched_on_for(ctx, kpi)
     owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
-        return [await refuse(ctx, f"review {owner.display_name}'s KPI", owner, owner_may=True)]
+        raise Refusal(
+            await refuse(ctx, f"review {owner.display_name}'s KPI", owner, owner_may=True)
+        )
     if kpi.status is not KpiStatus.ACTIVE:
-        return [say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; reviews are for active KPIs.")]
+        raise Refusal(
+            say(f"#{kpi.id} {kpi.name} is {kpi.status.value}; reviews are for active KPIs.")
+        )
     if cmd.relevant is None or cmd.motivating is None or cmd.verdict is None:
-        return [_form(kpi, cmd, "")]
+        return [_form(kpi, cmd)]
     problem = _problem(cmd)
     if problem is None and cmd.verdict is ReviewVerdict.ADJUST and cmd.name:
         problem = await _name_taken(ctx, kpi, cmd.name)
     if problem:
-        return [_form(kpi, cmd, problem)]
+        raise Refusal(say(problem), form=_form(kpi, cmd))
     quarter = period_of(Cadence.QUARTERLY, await local_today(ctx))
     now = ctx.clock.now()
     row = await saved_review(ctx.session, kpi.id, quarter.name, ctx.actor.member_id)
@@ -124,6 +128,21 @@ async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
             )
         )
     return replies
+
+
+async def _switched_on_for(ctx: Ctx, kpi: Kpi) -> None:
+    """Refuse when every team the KPI's owner is on has switched the review off: a person's
+    KPIs are reviewed in each of their teams' reviews, so one team still running it is enough.
+    """
+    teams = await teams_of(ctx.session, kpi.workspace_id, kpi.owner_id)
+    refused: list[Refusal] = []
+    for team in teams:
+        try:
+            await switched_on(ctx, team)
+        except Refusal as off:
+            refused.append(off)
+    if teams and len(refused) == len(teams):
+        raise refused[0]
 
 
 def _problem(cmd: ReviewKpi) -> str | None:
@@ -184,7 +203,8 @@ def _apply(ctx: Ctx, kpi: Kpi, cmd: ReviewKpi, quarter: str) -> str:
     return f"Adjusted #{kpi.id}: {said}. Why: {cmd.why}"
 
 
-def _form(kpi: Kpi, cmd: ReviewKpi, problem: str) -> FormRequest:
+def _form(kpi: Kpi, cmd: ReviewKpi) -> FormRequest:
+    """The review form, with what was answered kept and the KPI and its target on top."""
     values = {"kpi": str(kpi.id)}
     for name in ("relevant", "motivating", "verdict", "name", "why"):
         value = getattr(cmd, name)
@@ -193,15 +213,10 @@ def _form(kpi: Kpi, cmd: ReviewKpi, problem: str) -> FormRequest:
     if cmd.target is not None:
         values["target"] = format_number(cmd.target)
     about = f"#{kpi.id} {kpi.name}: {describe_target(kpi.target, kpi.unit, kpi.cadence)}."
-    return FormRequest(
-        "review",
-        values,
-        f"{problem} {about}" if problem else about,
-        required=("relevant", "motivating", "verdict"),
-    )
+    return FormRequest("review", values, about, required=("relevant", "motivating", "verdict"))
 
 
-# --- the prompt and the summary ---------------------------------------------------------------
+# --- what a review shows, and the summary --------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -213,42 +228,6 @@ class Reviewable:
     owner: str
     target: str
     shared: bool = False  # co-created with the team: the team sees it
-
-
-def prompt_blocks(
-    team: str, mine: Sequence[Reviewable], theirs: Sequence[Reviewable]
-) -> list[Block]:
-    """The quarter's review prompt: the questions, and a button per KPI to answer them."""
-    blocks: list[Block] = [
-        Heading(f"Quarterly KPI review: {team}"),
-        Paragraph(rich(" ".join(QUESTIONS))),
-    ]
-    if mine:
-        blocks.append(
-            Actions(
-                tuple(Button(f"Review #{k.id} {k.name}"[:75], f"review {k.id}") for k in mine[:10]),
-                prompt="Your KPIs:",
-            )
-        )
-    if theirs:
-        blocks.append(
-            Actions(
-                tuple(
-                    Button(f"#{k.id} {k.name} ({k.owner})"[:75], f"review {k.id}")
-                    for k in theirs[:20]
-                ),
-                prompt="Your team's, to review with each owner:",
-            )
-        )
-    if not mine and not theirs:
-        blocks.append(Paragraph(rich("No active KPIs to review this quarter.")))
-    blocks.append(
-        Note(
-            f"Answers are gathered for {REVIEW_DAYS} days; then the team sees what came of it. "
-            "Killed KPIs are retired with the reason, never deleted."
-        )
-    )
-    return blocks
 
 
 @dataclass(frozen=True)

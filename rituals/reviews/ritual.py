@@ -8,6 +8,8 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.reviews import commands as reviews
+from rituals.reviews.prompt import REVIEW
+from rituals.reviews.tick import TICK
 
 COMMANDS = (
     Syntax(
@@ -46,4 +48,6 @@ RITUAL = Ritual(
     label="the quarterly review",
     switchable=True,
     commands=COMMANDS,
+    prompts=(REVIEW,),
+    tick=TICK,
 )

@@ -18,6 +18,7 @@ from rituals.core.context import Ctx
 from rituals.core.dates import format_date, format_moment
 from rituals.core.messages import Code, Reply, say
 from rituals.core.people import actor_member
+from rituals.core.refusal import Refusal
 from rituals.core.schedule import LONGEST_SNOOZE, week_name, week_start
 from rituals.core.when import read_clock, read_iso_date, read_span, span_words
 from rituals.team.me import local_now
@@ -103,23 +104,23 @@ async def go_away(ctx: Ctx, cmd: GoAway) -> list[Reply]:
     if cmd.until <= today:
         when = "is today" if cmd.until == today else "has passed"
         example = (today + timedelta(days=7)).isoformat()
-        return [
+        raise Refusal(
             say(
                 f"Nothing was changed: {cmd.until.isoformat()} {when}. Give the first day you "
                 "want nudges again, like ",
                 Code(f"away until {example}"),
                 ".",
             )
-        ]
+        )
     if cmd.until > latest:
-        return [
+        raise Refusal(
             say(
                 f"Nothing was changed: {cmd.until.isoformat()} is more than a year away; the "
                 f"latest you can give is {latest.isoformat()}. For longer, pause nudges with ",
                 Code("me set pause on"),
                 ".",
             )
-        ]
+        )
     member.away_until = cmd.until
     await ctx.session.flush()
     back = format_date(cmd.until, member.date_language)
@@ -195,14 +196,14 @@ async def snooze(ctx: Ctx, cmd: Snooze) -> list[Reply]:
     until = until.astimezone(UTC)  # a time a clock change skips lands just after the gap
     span = until - now
     if span < SHORTEST_SNOOZE:
-        return [
+        raise Refusal(
             say(
                 f"Nothing was changed: {span_words(span)} is too short to snooze; snooze for "
                 f"{span_words(SHORTEST_SNOOZE)} at least, like ",
                 Code("snooze 30m"),
                 ".",
             )
-        ]
+        )
     if span > LONGEST_SNOOZE:
         back = now.date() + span
         instead = (
@@ -210,14 +211,14 @@ async def snooze(ctx: Ctx, cmd: Snooze) -> list[Reply]:
             if back <= _a_year_after(now.date())
             else "me set pause on"
         )
-        return [
+        raise Refusal(
             say(
                 f"Nothing was changed: a snooze lasts {span_words(LONGEST_SNOOZE)} at most, "
                 f"and that is {span_words(span)}. For a longer break, say ",
                 Code(instead),
                 ".",
             )
-        ]
+        )
     member.snoozed_until = until
     await ctx.session.flush()
     local = format_moment(until.astimezone(now.tzinfo), now.date(), member.date_language)

@@ -25,12 +25,21 @@ async def team_gate(
     `members_only` what only its own people may do ("raise obstacles").
     """
     team = await pick_team(ctx, name)
+    await admit(ctx, team, lead_only=lead_only, members_only=members_only)
+    return team
+
+
+async def admit(
+    ctx: Ctx, team: Team, *, lead_only: str | None = None, members_only: str | None = None
+) -> None:
+    """The gate for a team a command reached through what it acts on (a story, a pulse): the
+    ritual switched on there, and the person in the role the command needs."""
+    # Someone not on the team hears that first: its switches are not theirs to know or change.
+    if members_only is not None and not await on_team(ctx, team):
+        raise Refusal(say(f"You are not on {team.name}. Only its own people can {members_only}."))
     await switched_on(ctx, team)
     if lead_only is not None and not await leads_team(ctx, team):
         raise Refusal(await refuse_team(ctx, lead_only, team))
-    if members_only is not None and not await on_team(ctx, team):
-        raise Refusal(say(f"You are not on {team.name}. Only its own people can {members_only}."))
-    return team
 
 
 async def on_team(ctx: Ctx, team: Team) -> bool:
@@ -42,11 +51,9 @@ async def switched_on(ctx: Ctx, team: Team) -> None:
     """Refuse the command when its ritual is switched off for this team, naming who can switch
     it on. For commands that reach their team through what they act on (a vote, a pulse)."""
     ritual = ctx.ritual
-    if ritual is None or not ritual.switchable:
+    if ritual is None or ritual_on(ctx, team):
         return
     enabled = team_rituals(ctx, team).enabled
-    if ritual.name in enabled:
-        return
     who = [mention(m) for m in await team_leads_and_admins(ctx, team)]
     switch = Code(f'settings set rituals {",".join((*enabled, ritual.name))} in "{team.name}"')
     if not who:
@@ -62,3 +69,10 @@ async def switched_on(ctx: Ctx, team: Team) -> None:
             ".",
         )
     )
+
+
+def ritual_on(ctx: Ctx, team: Team) -> bool:
+    """Whether the command's ritual runs for this team, without refusing: for a command that
+    chooses among several teams (a pair, a list across teams) and skips those switched off."""
+    ritual = ctx.ritual
+    return ritual is None or not ritual.switchable or ritual.name in team_rituals(ctx, team).enabled

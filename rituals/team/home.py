@@ -28,7 +28,7 @@ from rituals.core.people import actor_member
 from rituals.core.schedule import team_rules
 from rituals.kpis.commands import describe_target
 from rituals.team.me import person_of
-from rituals.team.schedule import LABELS, next_sent, when_text
+from rituals.team.schedule import label_of, next_sent, when_text
 from rituals.team.teams import team_rituals
 from storage.kpis import kpis_of
 from storage.models import Kpi, KpiStatus, Member, Role, Team
@@ -121,7 +121,7 @@ def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]
         for rule in team_rules(team_rituals(ctx, team), team.created_at.date()):
             at, reasons = next_sent(rule, person, now)
             when = when_text(at, reasons, member.date_language)
-            rows.append((f"{team.name}: {LABELS[rule.ritual]}", when))
+            rows.append((f"{team.name}: {label_of(rule.ritual)}", when))
     blocks: list[Block] = [Heading("Next up")]
     blocks.append(Fields(tuple(rows)) if rows else Paragraph(rich("No rituals are switched on.")))
     blocks.append(

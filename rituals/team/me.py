@@ -31,6 +31,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import actor_member
+from rituals.core.refusal import Refusal
 from rituals.core.schedule import Person, week_monday, week_name
 from rituals.core.settings import (
     Days,
@@ -144,7 +145,7 @@ async def change(ctx: Ctx, cmd: ChangeMe) -> list[Reply]:
     quiet = parse_window(cmd.quiet_hours) if cmd.quiet_hours else quiet_hours(ctx, member)
     problem = check_personal_hours(work, quiet)
     if problem is not None:
-        return [say(f"Nothing was changed: {problem} (`me set pause on`).")]
+        raise Refusal(say(f"Nothing was changed: {problem} (`me set pause on`)."))
     if cmd.time_zone:
         member.time_zone = cmd.time_zone
     if cmd.working_days:

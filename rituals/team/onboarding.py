@@ -21,7 +21,7 @@ from rituals.core.messages import (
     rich,
 )
 from rituals.core.people import actor_member
-from rituals.core.settings import RITUALS
+from rituals.core.settings import ritual_titles
 from storage.models import Team
 
 PROMISE_WILL = (
@@ -70,7 +70,7 @@ def lead_checklist(team: Team, enabled: tuple[str, ...]) -> list[Message]:
     """What a new lead should switch on, with the defaults their team starts from."""
     items = tuple(
         rich(f"[{'x' if name in enabled else ' '}] {name}: {what}")
-        for name, what in RITUALS.items()
+        for name, what in ritual_titles().items()
     )
     blocks: list[Block] = [
         Heading(f"Your checklist for {team.name}"),

@@ -30,6 +30,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import actor_member
+from rituals.core.refusal import Refusal
 from rituals.core.settings import parse_window
 from rituals.team.teams import must_hand_over
 from storage.models import Role
@@ -98,12 +99,12 @@ async def forget(ctx: Ctx, cmd: ForgetMe) -> list[Reply]:
     ]
     if sole:
         names = ", ".join(t.name for t in sole)
-        return [
+        raise Refusal(
             say(
                 f"You are the only lead of {names}, and others are on it. Hand it over first "
                 "(`team lead @name`), so the team is not left without one; then forget."
             )
-        ]
+        )
     await forget_rows(ctx.session, member, ctx.clock.now())
     people = ctx.settings.people
     member.display_name = "Former member"

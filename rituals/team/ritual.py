@@ -8,7 +8,7 @@ from rituals.core.syntax import (
     Param,
     Syntax,
 )
-from rituals.team import breaks, home, me, privacy, teams
+from rituals.team import breaks, home, joining, me, members, privacy, teams
 from rituals.team import schedule as team_schedule
 from rituals.team import settings as team_settings
 
@@ -16,7 +16,7 @@ COMMANDS = (
     Syntax(
         names=("team", "team show"),
         model=teams.ShowTeam,
-        handler=teams.show,
+        handler=members.show,
         topic="Teams",
         summary="show a team: its lead, members, home channel and rituals",
         params=(Param("team", "in", placeholder="team", positional=True),),
@@ -25,7 +25,7 @@ COMMANDS = (
     Syntax(
         names=("team create",),
         model=teams.CreateTeam,
-        handler=teams.create,
+        handler=members.create,
         topic="Teams",
         summary="start a team and lead it; run it in a channel to make that its home",
         params=(Param("name"),),
@@ -34,7 +34,7 @@ COMMANDS = (
     Syntax(
         names=("team add",),
         model=teams.AddMembers,
-        handler=teams.add,
+        handler=members.add,
         topic="Teams",
         summary="add people to a team (lead or admin)",
         params=(Param("people"), TEAM_IN),
@@ -43,7 +43,7 @@ COMMANDS = (
     Syntax(
         names=("team remove",),
         model=teams.RemoveMember,
-        handler=teams.remove,
+        handler=members.remove,
         topic="Teams",
         summary="take someone off a team (lead or admin)",
         params=(Param("person"), TEAM_IN),
@@ -52,7 +52,7 @@ COMMANDS = (
     Syntax(
         names=("team lead",),
         model=teams.SetLead,
-        handler=teams.set_lead,
+        handler=members.set_lead,
         topic="Teams",
         summary="make someone the team's lead (lead or admin)",
         params=(Param("person"), TEAM_IN),
@@ -61,7 +61,7 @@ COMMANDS = (
     Syntax(
         names=("team join",),
         model=teams.JoinTeam,
-        handler=teams.join,
+        handler=joining.join,
         topic="Teams",
         summary="ask a team's lead to let you join",
         params=(Param("team", placeholder="team"),),
@@ -70,7 +70,7 @@ COMMANDS = (
     Syntax(
         names=("team approve",),
         model=teams.AnswerJoin,
-        handler=teams.approve,
+        handler=joining.approve,
         topic="Teams",
         summary="let someone who asked join your team (lead or admin)",
         params=(Param("person"), TEAM_IN),
@@ -79,7 +79,7 @@ COMMANDS = (
     Syntax(
         names=("team decline",),
         model=teams.AnswerJoin,
-        handler=teams.decline,
+        handler=joining.decline,
         topic="Teams",
         summary="turn down a request to join your team (lead or admin)",
         params=(Param("person"), TEAM_IN),
@@ -88,7 +88,7 @@ COMMANDS = (
     Syntax(
         names=("team leave",),
         model=teams.LeaveTeam,
-        handler=teams.leave,
+        handler=members.leave,
         topic="Teams",
         summary="leave a team",
         params=(Param("team", "in", placeholder="team", positional=True),),

@@ -36,34 +36,32 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member
 from rituals.core.schedule import Person, Rule, next_prompt, skipped_because, team_rules
 from rituals.core.settings import TeamRituals
+from rituals.core.spec import RitualName, every_prompt
 from rituals.core.when import clip, read_clock, read_day
+from rituals.team.gate import team_gate
 from rituals.team.me import local_now, person_of, quiet_hours
 from rituals.team.teams import (
     TEAM,
     cadence_words,
-    manageable_team,
-    pick_team,
     save_rituals,
     team_rituals,
 )
 from storage.models import Member, Team
 
-LABELS = {
-    "checkin": "Check-in",
-    "one_on_one": "One-on-one",
-    "fail_of_month": "Fail of the Month vote",
-    "review": "Quarterly review",
-    "pulse": "Tension pulse",
-}
+
+def label_of(kind: str) -> str:
+    """How `schedule` and Home name a scheduled prompt, as its ritual's spec says."""
+    return every_prompt()[kind].label
+
 
 # The ritual each schedule setting belongs to, to warn when a lead times one that is off.
 _OWNER = {
-    "checkin_day": "checkin",
-    "checkin_time": "checkin",
-    "one_on_one_weeks": "one_on_one",
-    "one_on_one_day": "one_on_one",
-    "one_on_one_time": "one_on_one",
-    "vote_days": "fail_of_month",
+    "checkin_day": RitualName.CHECKIN,
+    "checkin_time": RitualName.CHECKIN,
+    "one_on_one_weeks": RitualName.ONE_ON_ONE,
+    "one_on_one_day": RitualName.ONE_ON_ONE,
+    "one_on_one_time": RitualName.ONE_ON_ONE,
+    "vote_days": RitualName.FAIL_OF_MONTH,
 }
 
 # --- reading a cadence as people say it -------------------------------------------------------
@@ -248,17 +246,13 @@ def when_text(at: datetime | None, reasons: Sequence[str], language: str) -> str
 
 
 async def show(ctx: Ctx, cmd: ShowSchedule) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team)
     member = await actor_member(ctx)
     return [_view(ctx, team, member, team_rituals(ctx, team), f"Schedule of {team.name}")]
 
 
 async def change(ctx: Ctx, cmd: ChangeSchedule) -> list[Reply]:
-    team = await manageable_team(ctx, cmd.team, "change its schedule")
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team, lead_only="change its schedule")
     given: dict[str, object] = {}
     for text, reader in (
         (cmd.checkin, read_checkin),
@@ -274,7 +268,9 @@ async def change(ctx: Ctx, cmd: ChangeSchedule) -> list[Reply]:
     member = await actor_member(ctx)
     view = _view(ctx, team, member, rituals, f"Saved: schedule of {team.name}")
     changed = {_OWNER[k] for k in given if getattr(before, k) != getattr(rituals, k)}
-    off = [LABELS[name] for name in LABELS if name in changed and name not in rituals.enabled]
+    off = [
+        label_of(name) for name in every_prompt() if name in changed and name not in rituals.enabled
+    ]
     if not off:
         return [view]
     note = Note(
@@ -292,7 +288,7 @@ def _view(ctx: Ctx, team: Team, member: Member, rituals: TeamRituals, title: str
     for rule in team_rules(rituals, team.created_at.date()):
         at, reasons = next_sent(rule, person, now)
         shown = when_text(at, reasons, member.date_language)
-        rows.append((LABELS[rule.ritual], f"{words[rule.ritual]}; next for you: {shown}"))
+        rows.append((label_of(rule.ritual), f"{words[rule.ritual]}; next for you: {shown}"))
     quiet = "-".join(quiet_hours(ctx, member))
     blocks: list[Block] = [Heading(title)]
     if rows:

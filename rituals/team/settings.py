@@ -25,13 +25,14 @@ from rituals.core.messages import (
     Reply,
     say,
 )
+from rituals.core.refusal import Refusal
 from rituals.core.settings import ClockTime, Day, RitualNames
+from rituals.core.spec import PromptKind
+from rituals.team.gate import team_gate
 from rituals.team.teams import (
     TEAM,
     cadence_words,
     describe_rituals,
-    manageable_team,
-    pick_team,
     save_rituals,
     team_rituals,
 )
@@ -88,9 +89,9 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
     cadence = cadence_words(rituals)
     fields = (
         ("Rituals on", ", ".join(rituals.enabled) or "none"),
-        ("Check-in", cadence["checkin"]),
-        ("One-on-ones", cadence["one_on_one"]),
-        ("Fail of the Month vote", cadence["fail_of_month"]),
+        ("Check-in", cadence[PromptKind.CHECKIN]),
+        ("One-on-ones", cadence[PromptKind.ONE_ON_ONE]),
+        ("Fail of the Month vote", cadence[PromptKind.FAIL_OF_MONTH]),
         ("Pulse", f"every {rituals.pulse_weeks} weeks; results from {rituals.pulse_threshold}"),
         ("Decline threshold", f"{rituals.decline_threshold_percent}%"),
         ("Home channel", f"#{team.channel_id}" if team.channel_id else "none yet"),
@@ -113,16 +114,12 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
 
 
 async def show(ctx: Ctx, cmd: ShowTeamSettings) -> list[Reply]:
-    team = await pick_team(ctx, cmd.team)
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team)
     return [_view(ctx, team, f"Settings of {team.name}")]
 
 
 async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
-    team = await manageable_team(ctx, cmd.team, "change its settings")
-    if not isinstance(team, Team):
-        return [team]
+    team = await team_gate(ctx, cmd.team, lead_only="change its settings")
     given = cmd.model_dump(exclude_none=True, exclude={"team", "channel"}, mode="json")
     if not given and cmd.channel is None:
         return [FormRequest("settings set", _current(ctx, team))]
@@ -131,12 +128,12 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     if cmd.channel is not None and cmd.channel != team.channel_id:
         taken = await team_of_channel(ctx.session, ctx.actor.workspace_id, cmd.channel)
         if taken is not None:
-            return [
+            raise Refusal(
                 say(
                     f"Nothing was saved: #{cmd.channel} is already the home of {taken.name}. "
                     "Pick another channel."
                 )
-            ]
+            )
         team.channel_id = cmd.channel
     rituals = await save_rituals(ctx, team, given)
     view = _view(ctx, team, f"Saved: settings of {team.name}")

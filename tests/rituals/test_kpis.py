@@ -271,12 +271,15 @@ async def test_list_shows_growth_links_and_the_cap_in_use(chat: Chat) -> None:
 async def test_a_failure_inside_a_handler_rolls_back_and_quotes_the_words(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
+    d = chat.dispatcher
+    propose = d.grammar.find("propose")
+    assert propose is not None
+
     async def propose_then_break(ctx: Ctx, cmd: kpis.ProposeKpi) -> list[Reply]:
-        await kpis.propose(ctx, cmd)
+        await propose.handler(ctx, cmd)
         raise RuntimeError("boom")
 
-    d = chat.dispatcher
-    syntax = replace(d.grammar.find("propose"), handler=propose_then_break)  # type: ignore[type-var]
+    syntax = replace(propose, handler=propose_then_break)  # type: ignore[type-var]
     broken = Chat(Dispatcher(d.sessions, Grammar([syntax], "/kpi"), d.clock, d.settings))
     said = await broken.text("ana", 'propose "Qualified leads" target 10 per week')
     assert "Something broke on our side and nothing was saved" in said

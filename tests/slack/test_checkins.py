@@ -15,8 +15,8 @@ from typing import Any
 from aiohttp import ClientResponse
 
 from bot.slack.http import SLACK
+from rituals.checkins.prompt import checkin_actions
 from rituals.core.messages import Mention
-from rituals.core.nudges import checkin_actions
 from tests.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, text_objects, texts, typed
 from tests.slack.mock_slack import Call
 from tests.support import about

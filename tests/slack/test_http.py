@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
@@ -49,6 +50,27 @@ async def test_a_stale_timestamp_is_a_replay_and_gets_401(
     old = int(time.time()) - 6 * 60  # Slack's rule: older than five minutes is refused
     replayed = await slack.post(body, "application/x-www-form-urlencoded", timestamp=old)
     assert replayed.status == 401
+    assert slack.api.calls == []
+    assert await workspaces_named(database_url, slack.team) == 0
+
+
+async def test_a_timestamp_that_is_not_a_number_gets_401_not_a_traceback(
+    slack: SlackClient, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = slack.command_body("help")
+    for stamp in ("soon", "1e9", "١٧٠٠٠٠٠٠٠٠", "-5"):
+        response = await slack.http.post(
+            "/slack/events",
+            data=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": "v0=" + "0" * 64,
+            },
+        )
+        assert response.status == 401, stamp
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
     assert slack.api.calls == []
     assert await workspaces_named(database_url, slack.team) == 0
 

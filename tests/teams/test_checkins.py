@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
+from rituals.checkins.prompt import checkin_actions
 from rituals.core.messages import Mention
-from rituals.core.nudges import checkin_actions
 from tests.support import about
 from tests.teams.conftest import ANA, BEN, LEA, PERSONAL, TeamsClient, text_of
 from tests.teams.mock_connector import Sent

@@ -1,4 +1,4 @@
-"""The one grammar: typed text to typed commands, and every bad input explained, never raised."""
+"""Reading typed text: typed commands out, and every bad input explained, never raised."""
 
 from __future__ import annotations
 
@@ -8,28 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, build_grammar, parse_people
-from bot.tokens import Token, TokenError, tokenize
+from bot.grammar import MAX_COMMAND_LENGTH, NeedsForm, Parsed, Problem, parse_people
 from rituals.core.command import KpiRef, PersonRef
-from rituals.core.messages import FieldKind, Form, Message
 from rituals.kpis.commands import ActivateKpi, ListKpis, ProposeKpi, RetireKpi, ShowExamples
-from rituals.team.teams import AddMembers
 from storage.models import Cadence
-from tests.support import about
-
-grammar = build_grammar("/kpi")
-
-
-def parsed(text: str) -> object:
-    outcome = grammar.parse(text)
-    assert isinstance(outcome, Parsed), outcome
-    return outcome.command
-
-
-def problem(text: str) -> str:
-    outcome = grammar.parse(text)
-    assert isinstance(outcome, Problem), outcome
-    return grammar.problem_reply(outcome).text
+from tests.bot.grammar import grammar, parsed, problem
 
 
 @pytest.mark.parametrize(
@@ -142,23 +125,6 @@ def test_bad_input_names_the_problem_and_shows_the_right_form(text: str, says: s
     assert "Traceback" not in reply
 
 
-def test_problems_with_a_known_command_show_its_usage_and_an_example() -> None:
-    reply = problem("propose Leads target ten per week")
-    assert "Write it as `/kpi propose <name> target <number [unit]> per <week|month|quarter>" in (
-        grammar_reply_with_code("propose Leads target ten per week")
-    )
-    assert "For example" in reply
-    assert "/kpi help propose explains every part." in reply
-
-
-def grammar_reply_with_code(text: str) -> str:
-    from bot.console.render import render_message
-
-    outcome = grammar.parse(text)
-    assert isinstance(outcome, Problem)
-    return render_message(grammar.problem_reply(outcome))[0]
-
-
 NASTY = [
     "",
     "   ",
@@ -248,125 +214,6 @@ def test_any_arrangement_of_keywords_parses_to_an_outcome(words: list[str]) -> N
     assert isinstance(outcome, Parsed | Problem | NeedsForm)
 
 
-def test_tokens_accept_curly_quotes_and_apostrophes() -> None:
-    assert tokenize("“Win rate” don't 'a b'") == [
-        Token("Win rate", quoted=True),
-        Token("don't"),
-        Token("a b", quoted=True),
-    ]
-    with pytest.raises(TokenError):
-        tokenize('"open')
-
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-def test_a_command_without_values_opens_its_form_asking_what_excites_first() -> None:
-    outcome = grammar.parse("propose")
-    assert isinstance(outcome, NeedsForm)
-    form = outcome.form
-    assert form.fields[0].label == "How can we measure success in a way that excites you?"
-    assert {f.name for f in form.fields if f.required} == {"name", "target", "cadence"}
-    assert next(f for f in form.fields if f.name == "cadence").options == (
-        "weekly",
-        "monthly",
-        "quarterly",
-    )
-    assert next(f for f in form.fields if f.name == "why").max_length == 500
-
-
-def test_missing_values_open_the_form_prefilled_with_what_was_given() -> None:
-    outcome = grammar.parse("retire 4")
-    assert isinstance(outcome, NeedsForm)
-    assert about(outcome.form.hidden) == {"kpi": "4"}
-    assert [f.name for f in outcome.form.fields] == ["reason"]
-    outcome = grammar.parse('propose "Win rate" target 25%')
-    assert isinstance(outcome, NeedsForm)
-    values = {f.name: f.value for f in outcome.form.fields}
-    assert values["name"] == "Win rate"
-    assert values["target"] == "25"
-    assert values["unit"] == "%"
-
-
-def test_a_form_submission_gives_the_same_command_as_typed_text() -> None:
-    typed = parsed('propose "Win rate" target 25% per month owner @ana')
-    submitted = grammar.from_form(
-        "propose",
-        {
-            "name": "Win rate",
-            "target": "25",
-            "unit": "%",
-            "cadence": "monthly",
-            "owner": "@ana",
-            "why": "",
-        },
-    )
-    assert isinstance(submitted, Parsed)
-    assert submitted.command == typed
-
-
-def test_a_bad_form_comes_back_with_the_problem_and_the_values_kept() -> None:
-    outcome = grammar.from_form(
-        "propose", {"name": "Win rate", "target": "lots", "cadence": "monthly"}
-    )
-    assert isinstance(outcome, NeedsForm)
-    form: Form = outcome.form
-    assert '"target" must be a number' in form.intro
-    assert {f.name: f.value for f in form.fields}["name"] == "Win rate"
-    assert {f.name: f.value for f in form.fields}["target"] == "lots"
-
-
-def test_a_form_for_an_unknown_command_is_a_problem() -> None:
-    assert isinstance(grammar.from_form("selfdestruct", {}), Problem)
-
-
-def test_a_field_for_several_people_is_a_people_field_that_reads_back_as_mentions() -> None:
-    syntax = grammar.find("team add")
-    assert syntax is not None
-    form = grammar.form_for(syntax, {"people": "<@U0ANA> <@U0BEN|Ben>"}, intro="")
-    people = {f.name: f for f in form.fields}["people"]
-    assert people.kind is FieldKind.PEOPLE
-    assert people.value == "<@U0ANA> <@U0BEN|Ben>"
-    assert people.max_length == 20  # the model's limit on how many people
-    submitted = grammar.from_form("team add", {"people": "<@U0ANA> <@U0BEN>", "team": "Growth"})
-    assert isinstance(submitted, Parsed)
-    assert submitted.command == AddMembers(
-        people=(PersonRef(platform_user_id="U0ANA"), PersonRef(platform_user_id="U0BEN")),
-        team="Growth",
-    )
-    assert submitted.text == "team add <@U0ANA> <@U0BEN> in Growth"
-
-
-# --- help is generated from the grammar -------------------------------------------------------
-
-
-def test_help_lists_every_command() -> None:
-    overview = grammar.help(None).text
-    for syntax in grammar.syntaxes:
-        assert f"/kpi {syntax.name}: {syntax.summary}" in overview
-
-
-@pytest.mark.parametrize("name", [s.name for s in grammar.syntaxes])
-def test_help_for_each_command_shows_usage_every_field_and_examples_that_parse(name: str) -> None:
-    syntax = grammar.find(name)
-    assert syntax is not None
-    text = grammar.help(name).text
-    assert grammar.usage(syntax) in text
-    for field, info in syntax.model.model_fields.items():
-        assert (info.title or field) in text
-    for example in syntax.examples:
-        assert f"/kpi {example}" in text
-        assert isinstance(grammar.parse(example), Parsed | NeedsForm), example
-
-
-def test_help_on_a_topic_and_on_nothing_known() -> None:
-    assert "/kpi activate" in grammar.help("registry").text
-    assert "/kpi activate" in grammar.help("KPI registry").text
-    unknown = grammar.help("astrology")
-    assert isinstance(unknown, Message)
-    assert 'There is no help on "astrology"' in unknown.text
-
-
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -384,3 +231,59 @@ def test_several_people_split_on_commas_when_there_are_any_so_full_names_survive
     typed: str, expected: list[dict[str, str]]
 ) -> None:
     assert parse_people(typed) == expected
+
+
+# --- suggestions for an unknown command ---------------------------------------------------------
+
+NAME_WORDS = sorted({w for s in grammar.syntaxes for n in s.names for w in n.split()})
+
+
+def suggested(text: str) -> tuple[str, ...]:
+    outcome = grammar.parse(text)
+    assert isinstance(outcome, Problem), outcome
+    assert outcome.syntax is None, outcome  # no command was recognised
+    return outcome.suggestions
+
+
+def assert_each_is_a_command(suggestions: tuple[str, ...]) -> None:
+    for suggestion in suggestions:
+        assert grammar.find(suggestion) is not None, suggestion
+        outcome = grammar.parse(suggestion)
+        unknown = isinstance(outcome, Problem) and outcome.syntax is None
+        assert not unknown, suggestion
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("al", "all clear"),  # "all" alone is no command
+        ("all", "all clear"),
+        ("fail", "fail vote"),  # nor is "fail"
+        ("talking", "talking point"),  # nor "talking"
+        ("fial vote 4", "fail vote"),
+        ("teem add @ana", "team add"),
+        ("propse Leads", "propose"),
+        ("nothin this week", "nothing this week"),
+    ],
+)
+def test_an_unknown_command_suggests_only_commands_that_exist(typed: str, first: str) -> None:
+    suggestions = suggested(typed)
+    assert suggestions[0] == first
+    assert_each_is_a_command(suggestions)
+
+
+@st.composite
+def misspelt_commands(draw: st.DrawFn) -> str:
+    """Words of command names, the first one a letter short (or whole): mostly unknown."""
+    words = draw(st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=3))
+    cut = draw(st.integers(0, len(words[0])))
+    words[0] = words[0][:cut] + words[0][cut + 1 :]
+    return " ".join(words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(misspelt_commands())
+def test_every_suggestion_for_any_unknown_command_is_a_command(text: str) -> None:
+    outcome = grammar.parse(text)
+    if isinstance(outcome, Problem):
+        assert_each_is_a_command(outcome.suggestions)

@@ -1,0 +1,126 @@
+"""A KPI's trend as a picture, and who may see it: numbers are their owner's and their
+lead's, and a KPI the team co-created is the team's to see too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from pydantic import Field
+
+from rituals.core.charts import Point, noted, sparkline, trend_png
+from rituals.core.command import Command, KpiRef
+from rituals.core.context import Ctx
+from rituals.core.messages import (
+    Actions,
+    Block,
+    Bullets,
+    Button,
+    ButtonStyle,
+    Fields,
+    Heading,
+    Image,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    rich,
+)
+from rituals.core.people import local_today
+from rituals.core.periods import PERIOD, period_of
+from rituals.core.permissions import may_act_for, refuse
+from rituals.core.refusal import Refusal
+from rituals.kpis.commands import amount, describe_target, owner_of, resolve_kpi
+from storage.kpi_values import latest_per_period, values_since
+from storage.models import Kpi, KpiValue
+from storage.people import membership
+
+# The trend chart's span: two years of any cadence.
+TREND_PERIODS = {"weekly": 104, "monthly": 24, "quarterly": 8}
+
+
+class ShowTrend(Command):
+    kpi: KpiRef = Field(title="KPI")
+
+
+async def may_see(ctx: Ctx, kpi: Kpi) -> bool:
+    """Individual numbers are their owner's and their lead's; a shared KPI's, its team's too."""
+    if await may_act_for(ctx, kpi.owner_id):
+        return True
+    if not kpi.shared or kpi.team_id is None:
+        return False
+    return (
+        await membership(ctx.session, kpi.workspace_id, kpi.team_id, ctx.actor.member_id)
+        is not None
+    )
+
+
+async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
+    kpi = await resolve_kpi(ctx, cmd.kpi, "trend")
+    owner = await owner_of(ctx, kpi)
+    if not await may_see(ctx, kpi):
+        doing = f"see {owner.display_name}'s numbers: they are not shared"
+        raise Refusal(await refuse(ctx, doing, owner, owner_may=True))
+    today = await local_today(ctx)
+    current = period_of(kpi.cadence, today)
+    span = TREND_PERIODS[kpi.cadence.value]
+    rows = await values_since(ctx.session, kpi.id, current.shifted(1 - span).start)
+    series = latest_per_period(rows)
+    if not series:
+        return [
+            Message(
+                (
+                    Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet.")),
+                    Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),)),
+                )
+            )
+        ]
+    points = [Point(r.period, float(r.value), r.note) for r in series]
+    title = f"#{kpi.id} {kpi.name} ({owner.display_name})"
+    target = float(kpi.target)
+    png = await asyncio.to_thread(trend_png, title, points, target, kpi.unit)
+    first, last = series[0], series[-1]
+    alt = (
+        f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} "
+        f"value{'s' if len(series) > 1 else ''} from {first.period} to "
+        f"{last.period}; latest {amount(last.value, kpi.unit)}, target "
+        f"{amount(kpi.target, kpi.unit)}."
+    )
+    blocks: list[Block] = [
+        Heading(title),
+        Image(f"kpi-{kpi.id}-trend.png", png, alt, title, sparkline([p.value for p in points])),
+    ]
+    notes = noted(points)
+    if notes:
+        blocks.append(Bullets(tuple(rich(f"{n}. {p.label}: {p.note}") for n, p in notes)))
+    corrected = _corrections(rows, kpi.unit)
+    if corrected:
+        blocks.append(Note("Corrected: " + "; ".join(corrected[-5:]) + "."))
+    blocks.append(
+        Fields(
+            (
+                ("Latest", f"{amount(last.value, kpi.unit)} ({last.period})"),
+                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
+            )
+        )
+    )
+    blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
+    if not kpi.shared:
+        blocks.append(Note(f"Only {owner.display_name} and their lead see these numbers."))
+    return [Message(tuple(blocks))]
+
+
+def _corrections(rows: Sequence[KpiValue], unit: str) -> list[str]:
+    """ "2026-W47 10 to 12" for each period whose value was said more than once."""
+    by_period: dict[str, list[KpiValue]] = {}
+    for row in rows:
+        by_period.setdefault(row.period, []).append(row)
+    out = []
+    for period, said in by_period.items():
+        if len(said) > 1:
+            ordered = sorted(said, key=lambda r: (r.logged_at, r.id))
+            out.append(
+                f"{period} {amount(ordered[0].value, unit)} to {amount(ordered[-1].value, unit)}"
+            )
+    return out

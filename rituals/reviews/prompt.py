@@ -1,0 +1,112 @@
+"""The quarterly review's scheduled prompt: each person's active KPIs to review (a lead's adds
+their team's), loaded for every due prompt of a tick at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rituals.core.messages import Actions, Block, Button, Heading, Note, Paragraph, rich
+from rituals.core.nudges import Prompt, details_or
+from rituals.core.schedule import Rule
+from rituals.core.settings import TeamRituals
+from rituals.core.spec import PromptKind, PromptSpec
+from rituals.core.tick import Asked
+from rituals.kpis.commands import describe_target
+from rituals.reviews.commands import QUESTIONS, REVIEW_DAYS, Reviewable
+from rituals.team.teams import DAY_NAMES
+from storage.reviews import active_kpis_owned_by
+
+
+def prompt_blocks(
+    team: str, mine: Sequence[Reviewable], theirs: Sequence[Reviewable]
+) -> list[Block]:
+    """The quarter's review prompt: the questions, and a button per KPI to answer them."""
+    blocks: list[Block] = [
+        Heading(f"Quarterly KPI review: {team}"),
+        Paragraph(rich(" ".join(QUESTIONS))),
+    ]
+    if mine:
+        blocks.append(
+            Actions(
+                tuple(Button(f"Review #{k.id} {k.name}"[:75], f"review {k.id}") for k in mine[:10]),
+                prompt="Your KPIs:",
+            )
+        )
+    if theirs:
+        blocks.append(
+            Actions(
+                tuple(
+                    Button(f"#{k.id} {k.name} ({k.owner})"[:75], f"review {k.id}")
+                    for k in theirs[:20]
+                ),
+                prompt="Your team's, to review with each owner:",
+            )
+        )
+    if not mine and not theirs:
+        blocks.append(Paragraph(rich("No active KPIs to review this quarter.")))
+    blocks.append(
+        Note(
+            f"Answers are gathered for {REVIEW_DAYS} days; then the team sees what came of it. "
+            "Killed KPIs are retired with the reason, never deleted."
+        )
+    )
+    return blocks
+
+
+def _review(p: Prompt) -> list[Block]:
+    return details_or(
+        p,
+        [
+            Heading(f"Quarterly KPI review: {p.team}"),
+            Paragraph(rich("`review <kpi>` for each of your active KPIs: keep, adjust or kill?")),
+        ],
+    )
+
+
+async def _kpis_to_review(
+    session: AsyncSession, asked: Sequence[Asked], now: datetime
+) -> dict[str, tuple[Block, ...]]:
+    """Each person's active KPIs to review; a lead's prompt adds their team's."""
+    if not asked:
+        return {}
+    owners = {a.seat.member_id for a in asked}
+    owners |= {s.member_id for a in asked if a.lead is a.seat for s in a.people}
+    by_owner: dict[int, list[Reviewable]] = defaultdict(list)
+    for kpi, name in await active_kpis_owned_by(session, owners):
+        target = describe_target(kpi.target, kpi.unit, kpi.cadence)
+        by_owner[kpi.owner_id].append(Reviewable(kpi.id, kpi.name, name, target))
+    out: dict[str, tuple[Block, ...]] = {}
+    for a in asked:
+        mine = by_owner.get(a.seat.member_id, [])
+        theirs = (
+            [k for s in a.people if s is not a.seat for k in by_owner.get(s.member_id, [])]
+            if a.lead is a.seat
+            else []
+        )
+        out[a.key] = tuple(prompt_blocks(a.team.name, mine, theirs))
+    return out
+
+
+def review_rule(rituals: TeamRituals, team_created: date) -> Rule:
+    """The first check-in day of each quarter, at check-in time."""
+    return Rule(PromptKind.REVIEW, "quarterly", rituals.checkin_day, rituals.checkin_time)
+
+
+def _cadence(rituals: TeamRituals) -> str:
+    return f"the first {DAY_NAMES[rituals.checkin_day]} of each quarter, at {rituals.checkin_time}"
+
+
+REVIEW = PromptSpec(
+    kind=PromptKind.REVIEW,
+    priority=3,
+    rule=review_rule,
+    body=_review,
+    load=_kpis_to_review,
+    grace_hours=72,
+    label="Quarterly review",
+    cadence=_cadence,
+)

@@ -1,0 +1,74 @@
+"""A ritual a team switched off sends that team no nudge, and its tick hooks leave the team
+alone: for every switchable ritual the registry holds, over a fortnight that reaches each
+cadence (weekly, every other week, month end, quarter start). The team also has a pulse the
+lead started before, due to close in that fortnight: closing it is a hook's work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import AppConfig
+from rituals.core.spec import Ritual, switchable
+from storage.models import Role
+from storage.pulses import new_pulse
+from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team
+
+# 28 Dec 2026 to 8 Jan 2027: two check-in Mondays, a one-on-one Wednesday and a pulse Monday
+# in either fortnight, December's vote (29-31 Dec) and its close, and Q1's first Monday.
+START = datetime(2026, 12, 28, tzinfo=UTC)
+DAYS = 12
+STEP = timedelta(hours=6)
+
+
+def _scheduled(ritual: Ritual) -> bool:
+    hooks = ritual.tick
+    return bool(ritual.prompts or ritual.reminders or hooks.open or hooks.skip or hooks.close)
+
+
+SCHEDULED = [r for r in switchable() if _scheduled(r)]
+
+
+def _kinds(ritual: Ritual) -> set[str]:
+    """What the ledger and the outbox call the ritual's rows."""
+    return {ritual.name} | {p.kind for p in ritual.prompts} | {p.kind for p in ritual.reminders}
+
+
+async def _rows_of(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig, ritual: Ritual, on: bool
+) -> list[str]:
+    enabled = [r.name for r in switchable() if on or r.name != ritual.name]
+    async with sessions() as session, session.begin():
+        people = [Someone("lea", role=Role.LEAD), *(Someone(n) for n in ("ana", "ben", "cy"))]
+        team = await seed_team(session, people, settings={"enabled": ",".join(enabled)})
+        closes = START + timedelta(days=1)
+        session.add(new_pulse(team.workspace_id, team.id, "How?", 3, LONG_AGO, closes))
+    tick = planner(sessions, config)
+    now = START
+    while now < START + timedelta(days=DAYS):
+        await tick.tick(now)
+        now += STEP
+    kinds = _kinds(ritual)
+    found = [f"ledger {n.ritual}" for n in await ledger(sessions) if n.ritual in kinds]
+    return found + [f"outbox {r.ritual}" for r in await outbox(sessions) if r.ritual in kinds]
+
+
+def test_every_switchable_ritual_with_a_schedule_is_covered() -> None:
+    """The cases below come from the registry; they must not silently shrink to none."""
+    assert {r.name for r in SCHEDULED} >= {"checkin", "one_on_one", "fail_of_month", "pulse"}
+
+
+@pytest.mark.parametrize("ritual", SCHEDULED, ids=[r.name for r in SCHEDULED])
+async def test_a_switched_off_ritual_sends_nothing_and_switched_on_it_does(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig, ritual: Ritual
+) -> None:
+    assert await _rows_of(sessions, config, ritual, on=False) == []
+
+
+@pytest.mark.parametrize("ritual", SCHEDULED, ids=[r.name for r in SCHEDULED])
+async def test_the_same_team_with_the_ritual_on_gets_its_nudges(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig, ritual: Ritual
+) -> None:
+    assert await _rows_of(sessions, config, ritual, on=True) != []
