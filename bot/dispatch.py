@@ -26,12 +26,12 @@ from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
 from bot.payload import encode
 from rituals.core import people
 from rituals.core.context import Actor, Clock, Ctx
-from rituals.core.messages import Audience, Code, FormRequest, Message, Outgoing, Reply, say
+from rituals.core.messages import Audience, Code, Form, FormRequest, Message, Outgoing, Reply, say
 from rituals.core.refusal import Refusal
 from rituals.core.settings import RitualSettings
 from rituals.core.spec import by_command
 from rituals.registry import RITUALS
-from rituals.team import onboarding
+from rituals.team import gate, onboarding
 from storage.models import Member, Platform
 from storage.outbox import OutboxRow, enqueue, recipients
 from storage.people import (
@@ -142,7 +142,7 @@ class Dispatcher:
         if isinstance(outcome, Problem):
             return [self.grammar.problem_reply(outcome)]
         if isinstance(outcome, NeedsForm):
-            return [outcome.form]
+            return await self._form(who, outcome.form)
         try:
             try:
                 return await self._attempt(who, outcome, mentioned, submitted)
@@ -184,6 +184,19 @@ class Dispatcher:
         if queued:
             self.wake()
         return self._outgoing(mine)
+
+    async def _form(self, who: Identity, form: Form) -> list[Outgoing]:
+        """An empty form to fill in, unless its ritual is switched off wherever the person is."""
+        ritual = self.rituals.get(form.command)
+        if ritual is None or not ritual.switchable:
+            return [form]
+        async with self.sessions() as session, session.begin():
+            ctx = dataclasses.replace(await self._ctx(session, who, form.command), ritual=ritual)
+            try:
+                await gate.form_offered(ctx)
+            except Refusal as refused:
+                return self._outgoing(refused.replies)
+        return [form]
 
     async def _route(
         self, ctx: Ctx, who: Identity, replies: Sequence[Reply | Outgoing]
@@ -232,7 +245,11 @@ class Dispatcher:
     def _refused(
         self, refused: Refusal, parsed: Parsed, submitted: Mapping[str, str] | None
     ) -> Sequence[Outgoing | FormRequest]:
-        """The refusal's answer; for a form, the same form again with the problem on top."""
+        """The refusal's answer; for a form, the same form again with the problem on top,
+        unless the answer is a choice to make (which team? which KPI?): its buttons carry the
+        command with every value given, so the choice loses nothing."""
+        if any(isinstance(r, Message) and r.actions for r in refused.replies):
+            return refused.replies
         if refused.form is not None:
             form = refused.form
             return [self.grammar.form_again(form.command, form.values, refused.problem, form)]

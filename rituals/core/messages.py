@@ -175,6 +175,11 @@ class Message:
     in_thread: bool = False
 
     @property
+    def actions(self) -> bool:
+        """Whether the message offers buttons to press."""
+        return any(isinstance(b, Actions) for b in self.blocks)
+
+    @property
     def text(self) -> str:
         """A plain fallback of the whole message, for notifications and text-only places."""
         return "\n".join(block_text(b) for b in self.blocks)

@@ -166,7 +166,10 @@ async def consent(ctx: Ctx, cmd: Consenting) -> list[Reply]:
         raise Refusal(say(f"There is no story #{cmd.nomination} about you here."))
     team = await ctx.session.get(Team, row.team_id)
     assert team is not None
-    await switched_on(ctx, team)
+    if cmd.answer is YesNo.YES:
+        # Saying no, or taking a yes back, is never blocked: a story about someone is
+        # theirs to withdraw whether or not the team runs Fail of the Month right now.
+        await switched_on(ctx, team)
     if cmd.answer is YesNo.NO:
         shared = row.consent is Consent.GIVEN
         row.consent = Consent.DECLINED

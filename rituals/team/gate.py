@@ -13,7 +13,7 @@ from rituals.core.permissions import leads_team, refuse_team, team_leads_and_adm
 from rituals.core.refusal import Refusal
 from rituals.team.teams import mention, pick_team, team_rituals
 from storage.models import Team
-from storage.people import membership
+from storage.people import membership, teams_of
 
 
 async def team_gate(
@@ -76,3 +76,13 @@ def ritual_on(ctx: Ctx, team: Team) -> bool:
     chooses among several teams (a pair, a list across teams) and skips those switched off."""
     ritual = ctx.ritual
     return ritual is None or not ritual.switchable or ritual.name in team_rituals(ctx, team).enabled
+
+
+async def form_offered(ctx: Ctx) -> None:
+    """Before an empty form of the command's ritual opens: refused when every team the person
+    is on has the ritual switched off, so nobody fills in a form only to hear that on submit.
+    With the ritual on somewhere, the form opens and the submission passes `team_gate`."""
+    teams = await teams_of(ctx.session, ctx.actor.workspace_id, ctx.actor.member_id)
+    off = [team for team in teams if not ritual_on(ctx, team)]
+    if teams and len(off) == len(teams):
+        await switched_on(ctx, off[0])

@@ -30,6 +30,8 @@ def _at(story: int) -> Callable[[str], str]:
     """The examples pointed at this story."""
 
     def adapt(example: str) -> str:
+        # Taking a story back is never refused (below); saying yes is.
+        example = re.sub(r"^fail consent (\d+) no$", r"fail consent \1 yes", example)
         return re.sub(r"^fail (consent|vote) \d+", rf"fail \1 {story}", example)
 
     return adapt
@@ -44,6 +46,14 @@ async def test_switched_off_fail_of_the_month_refuses_every_command(
     # Her say on her own story, and a vote for it, are refused too: the ballot is not running.
     tried = await refused_by_switch(chat, sessions, RITUAL, "ana", "Growth", adapt=_at(story))
     assert tried == sum(len(s.examples) for s in RITUAL.commands)
+
+
+async def test_a_story_is_taken_back_even_while_fail_of_the_month_is_off(chat: Chat) -> None:
+    await chat.say("lea", "settings set rituals checkin,fail_of_month")
+    story = await _own_story(chat, "Growth")
+    await chat.say("lea", "settings set rituals checkin")
+    assert "Taken back" in await chat.text("ana", f"fail consent {story} no")
+    assert "switched off" in await chat.text("ana", f"fail consent {story} yes")
 
 
 async def test_on_two_teams_the_one_named_with_it_off_refuses_every_command(
