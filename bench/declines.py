@@ -61,8 +61,8 @@ from bot.migrate import upgrade  # noqa: E402
 from rituals.core.schedule import week_name  # noqa: E402
 from rituals.numbers.commands import team_declines  # noqa: E402
 from rituals.numbers.declines import Decline  # noqa: E402
+from rituals.numbers.store import active_team_kpis  # noqa: E402
 from storage.engine import make_engine, make_sessionmaker  # noqa: E402
-from storage.kpi_values import active_team_kpis  # noqa: E402
 from storage.models import Kpi, KpiValue  # noqa: E402
 from tests.databases import scratch_database  # noqa: E402
 

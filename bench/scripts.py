@@ -50,15 +50,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E40
 
 from bot.migrate import upgrade  # noqa: E402
 from rituals.checkins.commands import digest_body  # noqa: E402
-from rituals.core.messages import Mention  # noqa: E402
-from rituals.core.schedule import week_monday, week_name  # noqa: E402
-from rituals.one_on_ones.scripts import build  # noqa: E402
-from storage.checkins import (  # noqa: E402
+from rituals.checkins.store import (  # noqa: E402
     UNANSWERED_WEEKS,
     Who,
     digest_commitments,
     obstacles_of_weeks,
 )
+from rituals.core.messages import Mention  # noqa: E402
+from rituals.core.schedule import week_monday, week_name  # noqa: E402
+from rituals.one_on_ones.scripts import build  # noqa: E402
+from rituals.one_on_ones.store import Pair, load_scripts  # noqa: E402
 from storage.engine import make_engine, make_sessionmaker  # noqa: E402
 from storage.models import (  # noqa: E402
     Base,
@@ -82,7 +83,6 @@ from storage.models import (  # noqa: E402
     Team,
     Workspace,
 )
-from storage.one_on_ones import Pair, load_scripts  # noqa: E402
 from tests.databases import scratch_database  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # a Wednesday

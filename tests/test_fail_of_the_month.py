@@ -23,7 +23,7 @@ from bot.payload import decode
 from rituals.core.messages import Audience, File, Form, Message, Outgoing
 from rituals.core.settings import with_overrides
 from rituals.fails.commands import ballot_blocks, vote_of
-from storage.fails import stories, tally, voters
+from rituals.fails.store import stories, tally, voters
 from storage.models import (
     Consent,
     FailMonth,

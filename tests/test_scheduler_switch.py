@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from rituals.core.spec import Ritual, switchable
+from rituals.pulse.store import new_pulse
 from storage.models import Role
-from storage.pulses import new_pulse
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team
 
 # 28 Dec 2026 to 8 Jan 2027: two check-in Mondays, a one-on-one Wednesday and a pulse Monday

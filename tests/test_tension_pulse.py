@@ -35,8 +35,8 @@ from rituals.core.messages import (
     Outgoing,
     plain_text,
 )
+from rituals.pulse.store import PulseClosed, new_pulse, record_answer
 from storage.models import Member, NudgeOutcome, Pulse, PulseRespondent, Role, Team
-from storage.pulses import PulseClosed, new_pulse, record_answer
 from tests.scheduling import (
     LONG_AGO,
     Someone,

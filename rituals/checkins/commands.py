@@ -16,6 +16,14 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+from rituals.checkins.store import (
+    UNANSWERED_WEEKS,
+    CommitmentRow,
+    ObstacleRow,
+    Who,
+    digest_commitments,
+    obstacles_of_weeks,
+)
 from rituals.core.command import Command, Name
 from rituals.core.context import Ctx
 from rituals.core.dates import format_date, format_day
@@ -42,14 +50,6 @@ from rituals.core.settings import WEEKDAYS
 from rituals.core.when import read_day, read_iso_date
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM
-from storage.checkins import (
-    UNANSWERED_WEEKS,
-    CommitmentRow,
-    ObstacleRow,
-    Who,
-    digest_commitments,
-    obstacles_of_weeks,
-)
 from storage.models import CommitmentStatus, Role, Team
 from storage.people import roster
 

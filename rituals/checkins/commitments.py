@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from rituals.checkins.commands import DueText, commitment_line, due_problem, read_due
+from rituals.checkins.store import commitment_by_id, commitments_of_people, obstacle_by_id
 from rituals.checkins.vague import deferral
 from rituals.core.command import CLEAN, Command, PersonRef, Reason, row_number
 from rituals.core.context import Ctx
@@ -41,7 +42,6 @@ from rituals.core.permissions import leads_team, refuse_team
 from rituals.core.refusal import Refusal
 from rituals.team.gate import ritual_on, switched_on
 from rituals.team.teams import mention
-from storage.checkins import commitment_by_id, commitments_of_people, obstacle_by_id
 from storage.models import Commitment, CommitmentStatus, Member, Obstacle, Team
 from storage.people import membership, teams_of
 

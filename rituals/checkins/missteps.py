@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from rituals.checkins.store import missteps_with_feedback
 from rituals.core.command import CLEAN, Command, Name, row_number
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -34,7 +35,6 @@ from rituals.core.messages import (
 from rituals.core.refusal import Refusal
 from rituals.team.gate import switched_on, team_gate
 from rituals.team.teams import mention
-from storage.checkins import missteps_with_feedback
 from storage.models import Member, Misstep, MisstepFeedback, Role, Team
 from storage.people import membership, roster
 

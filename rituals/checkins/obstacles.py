@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from rituals.checkins.store import answer_of_week, clear_nothing
 from rituals.core.command import CLEAN, Command, KpiRef, Name
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -30,7 +31,6 @@ from rituals.core.schedule import week_name
 from rituals.kpis.commands import resolve_kpi
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, mention
-from storage.checkins import answer_of_week, clear_nothing
 from storage.models import Member, Obstacle, Role, Team
 from storage.people import roster
 

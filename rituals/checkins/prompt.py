@@ -13,6 +13,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.checkins.commands import digest_body, status_text
+from rituals.checkins.store import (
+    UNANSWERED_WEEKS,
+    CommitmentRow,
+    Who,
+    commitments_of_people,
+    digest_commitments,
+    due_commitments,
+    obstacles_of_weeks,
+)
 from rituals.core.dates import format_day
 from rituals.core.messages import (
     Actions,
@@ -34,15 +43,6 @@ from rituals.core.settings import WEEKDAYS, TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec, Recipients, ReminderSpec
 from rituals.core.tick import Asked, Reminder
 from rituals.team.teams import DAY_NAMES
-from storage.checkins import (
-    UNANSWERED_WEEKS,
-    CommitmentRow,
-    Who,
-    commitments_of_people,
-    digest_commitments,
-    due_commitments,
-    obstacles_of_weeks,
-)
 from storage.roster import SeatRow
 
 # --- the weekly check-in ----------------------------------------------------------------------

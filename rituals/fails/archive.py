@@ -30,9 +30,9 @@ from rituals.fails.commands import (
     month_words,
 )
 from rituals.fails.nominations import TAKE_PART
+from rituals.fails.store import closed_months, nominations_by, stories, voters, winners_of_year
 from rituals.team.gate import team_gate
 from rituals.team.teams import mention, team_rituals
-from storage.fails import closed_months, nominations_by, stories, voters, winners_of_year
 from storage.models import Consent, Team
 
 

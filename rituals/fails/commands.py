@@ -38,10 +38,10 @@ from rituals.core.messages import (
 )
 from rituals.core.periods import Period, describe_period, named, period_of
 from rituals.core.settings import TeamRituals
-from rituals.team.teams import mention
-from storage.fails import (
+from rituals.fails.store import (
     Story,
 )
+from rituals.team.teams import mention
 from storage.models import Cadence
 
 FailText = Annotated[

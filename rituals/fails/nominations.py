@@ -39,9 +39,9 @@ from rituals.fails.commands import (
     month_words,
     vote_of,
 )
+from rituals.fails.store import is_closed
 from rituals.team.gate import switched_on, team_gate
 from rituals.team.teams import mention, team_rituals
-from storage.fails import is_closed
 from storage.models import Consent, FailNomination, Member, Team
 from storage.people import membership
 

@@ -15,7 +15,7 @@ from rituals.core.settings import TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec, Window
 from rituals.core.tick import Asked
 from rituals.fails.commands import ballot_blocks, vote_of
-from storage.fails import stories
+from rituals.fails.store import stories
 
 
 def _fail_of_month(p: Prompt) -> list[Block]:

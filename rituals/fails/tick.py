@@ -12,7 +12,7 @@ from rituals.core.settings import RitualSettings
 from rituals.core.spec import PromptKind, TickHooks
 from rituals.core.tick import Crew, Post
 from rituals.fails.commands import Vote, closing_blocks, month_of, previous_month, vote_of
-from storage.fails import close_month, closed_among
+from rituals.fails.store import close_month, closed_among
 from storage.outbox import prompted
 
 # A month's Fail of the Month closed longer ago than this (the bot was down, or the ritual was

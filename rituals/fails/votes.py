@@ -11,9 +11,9 @@ from rituals.core.messages import Code, Reply, say
 from rituals.core.refusal import Refusal
 from rituals.fails.commands import VoteFail, vote_of
 from rituals.fails.nominations import in_private
+from rituals.fails.store import cast_vote, is_closed
 from rituals.team.gate import admit
 from rituals.team.teams import team_rituals
-from storage.fails import cast_vote, is_closed
 from storage.models import Consent, FailNomination, Member, Team
 
 

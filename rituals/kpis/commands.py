@@ -36,7 +36,7 @@ from rituals.core.periods import PERIOD
 from rituals.core.refusal import Refusal
 from rituals.core.settings import KpiSettings
 from rituals.kpis.catalogue import CATALOGUE, RoleFamily
-from storage.kpis import kpi_by_id, kpis_named, kpis_of
+from rituals.kpis.store import kpi_by_id, kpis_named, kpis_of
 from storage.models import Cadence, Kpi, KpiStatus, Member
 
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"

@@ -21,8 +21,8 @@ from rituals.kpis.commands import (
     resolve_kpi,
 )
 from rituals.kpis.proposals import put_to_vote
+from rituals.kpis.store import Tally, tally
 from storage.models import Kpi, KpiStatus
-from storage.votes import Tally, tally
 
 
 async def activate(ctx: Ctx, cmd: ActivateKpi) -> list[Reply]:

@@ -39,7 +39,7 @@ from rituals.kpis.commands import (
     owner_of,
     resolve_kpi,
 )
-from storage.kpis import live_kpis_of
+from rituals.kpis.store import live_kpis_of
 from storage.models import Kpi, KpiStatus, Member, Team
 from storage.people import team_ids_of
 

@@ -27,9 +27,9 @@ from rituals.core.messages import (
 )
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import EXCITES_QUESTION, describe_target, resolve_kpi
+from rituals.kpis.store import tally, vote_of
 from rituals.team.gate import on_team, switched_on
 from storage.models import KpiStatus, KpiVote, Team
-from storage.votes import tally, vote_of
 
 Comment = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), CLEAN

@@ -42,9 +42,9 @@ from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import amount, describe_target, format_number, owner_of, resolve_kpi
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
+from rituals.numbers.store import active_team_kpis, latest_per_period, series_since, values_since
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, team_rituals
-from storage.kpi_values import active_team_kpis, latest_per_period, series_since, values_since
 from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
 
 NoteText = Annotated[

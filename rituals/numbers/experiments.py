@@ -35,8 +35,8 @@ from rituals.core.permissions import may_act_for
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import owner_of, resolve_kpi
 from rituals.numbers.declines import WILD_IDEA
+from rituals.numbers.store import experiment_by_id, experiments_of
 from rituals.numbers.trend import may_see
-from storage.experiments import experiment_by_id, experiments_of
 from storage.models import Experiment, Kpi, KpiStatus
 
 Idea = Annotated[

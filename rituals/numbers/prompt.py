@@ -21,7 +21,7 @@ from rituals.core.messages import (
 )
 from rituals.core.spec import PromptKind, ReminderSpec
 from rituals.core.tick import Reminder, seat_mention
-from storage.experiments import DueExperiment, due_experiments
+from rituals.numbers.store import DueExperiment, due_experiments
 from storage.models import Experiment
 
 

@@ -32,7 +32,7 @@ from rituals.core.periods import PERIOD, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import amount, describe_target, owner_of, resolve_kpi
-from storage.kpi_values import latest_per_period, values_since
+from rituals.numbers.store import latest_per_period, values_since
 from storage.models import Kpi, KpiValue
 from storage.people import membership
 

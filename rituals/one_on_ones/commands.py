@@ -30,10 +30,10 @@ from rituals.core.refusal import Refusal
 from rituals.core.settings import with_overrides
 from rituals.kpis.commands import resolve_kpi
 from rituals.one_on_ones.scripts import DIP_QUESTION, WHY_AGAIN, build, change_text
+from rituals.one_on_ones.store import PairRow, cover_points, kpi_change, load_scripts, pairs_of
 from rituals.team.gate import ritual_on, switched_on, team_gate
 from rituals.team.teams import mention
 from storage.models import DipLadder, OneOnOne, TalkingPoint, Team
-from storage.one_on_ones import PairRow, cover_points, kpi_change, load_scripts, pairs_of
 
 PointText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), CLEAN

@@ -26,8 +26,8 @@ from rituals.core.settings import TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec, Recipients
 from rituals.core.tick import Asked, seat_mention
 from rituals.one_on_ones.scripts import NEXT_QUESTIONS, build, summary
+from rituals.one_on_ones.store import Pair, load_scripts
 from rituals.team.teams import DAY_NAMES
-from storage.one_on_ones import Pair, load_scripts
 from storage.roster import SeatRow
 
 # The lead's one-on-one prompt offers a button for this many reports' scripts; `script @name`

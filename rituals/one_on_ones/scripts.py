@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rituals.checkins.store import CommitmentRow
 from rituals.core.command import mention_text
 from rituals.core.dates import format_date
 from rituals.core.messages import (
@@ -27,8 +28,7 @@ from rituals.core.messages import (
     rich,
 )
 from rituals.kpis.commands import format_number
-from storage.checkins import CommitmentRow
-from storage.one_on_ones import Change, ScriptData
+from rituals.one_on_ones.store import Change, ScriptData
 
 NEXT_QUESTIONS = (
     "What will you try before our next check-in?",

@@ -44,10 +44,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.refusal import Refusal
-from rituals.team.gate import admit, team_gate
-from rituals.team.teams import TEAM
-from storage.models import Pulse, Team
-from storage.pulses import (
+from rituals.pulse.store import (
     SCORES,
     PulseClosed,
     has_answered,
@@ -55,6 +52,9 @@ from storage.pulses import (
     open_pulse,
     record_answer,
 )
+from rituals.team.gate import admit, team_gate
+from rituals.team.teams import TEAM
+from storage.models import Pulse, Team
 
 Word = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), CLEAN, ONE_LINE

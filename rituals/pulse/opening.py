@@ -25,11 +25,11 @@ from rituals.pulse.commands import (
     closing_time,
     question,
 )
+from rituals.pulse.store import new_pulse, open_pulse
 from rituals.team.gate import team_gate
 from rituals.team.teams import mention, team_rituals
 from storage.models import Kpi, KpiStatus, Team
 from storage.people import membership, roster
-from storage.pulses import new_pulse, open_pulse
 
 
 async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:

@@ -14,8 +14,8 @@ from rituals.core.settings import TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec
 from rituals.core.tick import Asked
 from rituals.pulse.commands import answer_blocks
+from rituals.pulse.store import open_pulses_of
 from rituals.team.teams import DAY_NAMES
-from storage.pulses import open_pulses_of
 
 
 def _pulse(p: Prompt) -> list[Block]:

@@ -16,8 +16,8 @@ from rituals.core.settings import RitualSettings
 from rituals.core.spec import PromptKind, TickHooks
 from rituals.core.tick import Candidate, Crew, Post
 from rituals.pulse.commands import OPEN_DAYS, OUR_KPIS, answered, closing_time, question, results
+from rituals.pulse.store import closing_pulses, new_pulse, open_pulses_of
 from storage.models import Pulse
-from storage.pulses import closing_pulses, new_pulse, open_pulses_of
 
 
 async def _open(session: AsyncSession, mine: list[Candidate], now: datetime) -> list[Candidate]:

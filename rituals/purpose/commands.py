@@ -38,11 +38,11 @@ from rituals.core.messages import (
 )
 from rituals.core.people import actor_member, local_today
 from rituals.core.refusal import Refusal
+from rituals.purpose.store import answer_of, answers_to, latest_purpose
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, mention, team_rituals
 from storage.models import Member, Purpose, PurposeAnswer, Role
 from storage.people import membership, roster
-from storage.purposes import answer_of, answers_to, latest_purpose
 
 ASK = "How does your role move the needle on our purpose?"
 PurposeText = Annotated[

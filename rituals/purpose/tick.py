@@ -11,7 +11,7 @@ from rituals.core.settings import RitualSettings
 from rituals.core.spec import RitualName, TickHooks
 from rituals.core.tick import Crew, Post
 from rituals.purpose.commands import post_blocks
-from storage.purposes import answers_to, closing_purposes
+from rituals.purpose.store import answers_to, closing_purposes
 
 
 async def _close(

@@ -38,11 +38,11 @@ from rituals.core.periods import describe_period, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import describe_target, format_number, owner_of, resolve_kpi
+from rituals.kpis.store import live_kpis_of
+from rituals.reviews.store import quarter_of_team, saved_review
 from rituals.team.gate import switched_on
-from storage.kpis import live_kpis_of
 from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, ReviewVerdict
 from storage.people import teams_of
-from storage.reviews import quarter_of_team, saved_review
 from storage.roster import TeamRow
 
 QUESTIONS = (

@@ -17,8 +17,8 @@ from rituals.core.spec import PromptKind, PromptSpec
 from rituals.core.tick import Asked
 from rituals.kpis.commands import describe_target
 from rituals.reviews.commands import QUESTIONS, REVIEW_DAYS, Reviewable
+from rituals.reviews.store import active_kpis_owned_by
 from rituals.team.teams import DAY_NAMES
-from storage.reviews import active_kpis_owned_by
 
 
 def prompt_blocks(

@@ -18,9 +18,9 @@ from rituals.core.spec import PromptKind, TickHooks
 from rituals.core.tick import Candidate, Crew, Post
 from rituals.reviews.commands import REVIEW_DAYS, quarter_outcomes, summary
 from rituals.reviews.prompt import review_rule
+from rituals.reviews.store import active_kpis_owned_by, teams_reviewing
 from storage.models import Cadence
 from storage.outbox import queued_keys
-from storage.reviews import active_kpis_owned_by, teams_reviewing
 
 
 async def _nothing_to_review(

@@ -27,10 +27,10 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member
 from rituals.core.schedule import team_rules
 from rituals.kpis.commands import describe_target
+from rituals.kpis.store import kpis_of
 from rituals.team.me import person_of
 from rituals.team.schedule import label_of, next_sent, when_text
 from rituals.team.teams import team_rituals
-from storage.kpis import kpis_of
 from storage.models import Kpi, KpiStatus, Member, Role, Team
 from storage.people import requests_to_join, seats_of
 

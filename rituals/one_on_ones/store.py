@@ -17,8 +17,8 @@ from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.checkins import CommitmentRow, commitments_where
-from storage.kpi_values import latest_per_period
+from rituals.checkins.store import CommitmentRow, commitments_where
+from rituals.numbers.store import latest_per_period
 from storage.models import (
     Commitment,
     CommitmentStatus,
