@@ -8,10 +8,10 @@ by name, so a new ritual is a new package and one line in the registry.
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -153,7 +153,6 @@ class Ritual:
     # Its nudges about what someone took on, on the day it falls due.
     reminders: tuple[ReminderSpec, ...] = ()
     tick: TickHooks = TickHooks()
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def runs_for(self, enabled: Collection[str]) -> bool:
         """Whether a team with these rituals switched on runs this one."""
