@@ -6,11 +6,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
-from storage.models.base import Base, stored_enum
+from storage.models.base import Base, member_fk, stored_enum, team_fk
 from storage.models.people import Platform
 from storage.types import UtcDateTime
 
@@ -30,12 +30,8 @@ class Nudge(Base):
 
     __tablename__ = "nudge"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["workspace_id", "team_id"], ["team.workspace_id", "team.id"], ondelete="CASCADE"
-        ),
+        member_fk("member_id"),
+        team_fk(),
         Index(None, "ritual", "period"),
     )
 
@@ -67,9 +63,7 @@ class Outbox(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
-        ),
+        member_fk("member_id"),
         Index(None, "status", "next_attempt_at"),
         Index(None, "member_id", "budget_week"),
     )
@@ -109,9 +103,7 @@ class TeamsConversation(Base):
     __tablename__ = "teams_conversation"
     __table_args__ = (
         UniqueConstraint("workspace_id", "key"),
-        ForeignKeyConstraint(
-            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
-        ),
+        member_fk("member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

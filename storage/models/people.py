@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
-from storage.models.base import Base, stored_enum
+from storage.models.base import Base, member_fk, stored_enum, team_fk
 from storage.types import UtcDateTime
 
 
@@ -100,12 +100,8 @@ class Membership(Base):
     __tablename__ = "membership"
     __table_args__ = (
         UniqueConstraint("team_id", "member_id"),
-        ForeignKeyConstraint(
-            ["workspace_id", "team_id"], ["team.workspace_id", "team.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
-        ),
+        team_fk(),
+        member_fk("member_id"),
         Index(None, "workspace_id", "member_id"),
         # One lead per team, whatever two commands racing each other try.
         Index(
@@ -131,12 +127,8 @@ class JoinRequest(Base):
     __tablename__ = "join_request"
     __table_args__ = (
         UniqueConstraint("team_id", "member_id"),
-        ForeignKeyConstraint(
-            ["workspace_id", "team_id"], ["team.workspace_id", "team.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["workspace_id", "member_id"], ["member.workspace_id", "member.id"], ondelete="CASCADE"
-        ),
+        team_fk(),
+        member_fk("member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
