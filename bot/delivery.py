@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
@@ -288,22 +288,29 @@ def only_worker(database_url: str) -> Iterator[bool]:
     if not url.database or url.database == ":memory:":
         yield True
         return
-    path = Path(url.database).resolve().with_suffix(".worker.lock")
-    handle: IO[str] = path.open("a+")
+    database = Path(url.database).resolve()
+    # The lock is taken on the database file itself, so it holds for the file, not for a name
+    # of it: a second process reaching the same file through a hard link or another path finds
+    # it held. (flock does not touch SQLite's own byte-range locks.) The note beside it only
+    # says who holds it.
+    holding: IO[bytes] = database.open("ab")
+    note: IO[str] = database.with_suffix(".worker.lock").open("a+")
+    handles: tuple[IO[Any], ...] = (holding, note)
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(holding, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            note.seek(0)
+            holder = note.read().strip() or "another process"
             raise ConfigError(
                 f"{holder} already runs the scheduler on {url.database}. SQLite allows one: "
                 "stop it, or use PostgreSQL (DATABASE_URL) to run several."
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"kpicoach (pid {os.getpid()})")
-        handle.flush()
+        note.seek(0)
+        note.truncate()
+        note.write(f"kpicoach (pid {os.getpid()})")
+        note.flush()
         yield True
     finally:
-        handle.close()
+        for handle in handles:
+            handle.close()
