@@ -36,11 +36,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher, Identity
-from bot.teams.cards import CARD_CONTENT_TYPE, render_message, submission
+from bot.teams.cards import CARD_CONTENT_TYPE, render_message
 from bot.teams.people import EMULATOR_TENANT, Directory, Said, identity_of, tenant_of
 from bot.teams.replies import Replier, card
 from bot.teams.send import ConversationPace
 from bot.teams.sender import TeamsSender
+from bot.teams.submissions import submission
 from rituals.core.context import Clock
 from rituals.core.messages import (
     Audience,
