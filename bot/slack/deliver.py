@@ -62,6 +62,49 @@ class Place:
     thread_ts: str | None = None
 
 
+class Places:
+    """A Place for each request, on one Web API client per bot token.
+
+    Each client is built once: queued work holds a reference to it, not a new client, and all
+    share one connection pool and the same retry handlers.
+    """
+
+    def __init__(
+        self, api_url: str, session: ClientSession, retries: list[AsyncRetryHandler]
+    ) -> None:
+        self.api_url = api_url
+        self.session = session
+        self.retries = retries
+        self._clients: dict[str | None, AsyncWebClient] = {}
+
+    def at(
+        self,
+        client: AsyncWebClient,
+        user_id: str,
+        channel_id: str | None,
+        response_url: str | None,
+        trigger_id: str | None,
+    ) -> Place:
+        """Where to answer, on the kept client for the token Bolt gave this request."""
+        token = client.token
+        if token not in self._clients:
+            self._clients[token] = AsyncWebClient(
+                token=token,
+                base_url=self.api_url,
+                session=self.session,
+                retry_handlers=self.retries,
+            )
+        return Place(
+            self._clients[token],
+            user_id,
+            channel_id,
+            response_url,
+            trigger_id,
+            self.retries,
+            self.session,
+        )
+
+
 class Courier:
     def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import REPLY
 from bot.payload import encode
-from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_form, render_message
+from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
+from bot.teams.forms import render_form
 from bot.teams.people import GROUPS, tenant_of
 from bot.teams.send import ConversationPace, with_retries
 from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say

@@ -17,18 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.grammar import NeedsForm, Parsed, build_grammar
-from bot.teams.cards import (
-    FORM_KEY,
-    HIDDEN_KEY,
-    MAX_CARD_BYTES,
-    RUN_KEY,
-    Submission,
-    Upload,
-    escape,
-    render_form,
-    render_message,
-    submission,
-)
+from bot.teams.cards import MAX_CARD_BYTES, Upload, render_message
+from bot.teams.forms import render_form
+from bot.teams.markdown import escape
+from bot.teams.submissions import FORM_KEY, HIDDEN_KEY, RUN_KEY, Submission, submission
 from rituals.core import messages as m
 from tests.conftest import ROOT
 

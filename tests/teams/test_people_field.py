@@ -9,7 +9,8 @@ input's text beside it.
 from __future__ import annotations
 
 from bot.grammar import Parsed, build_grammar
-from bot.teams.cards import FORM_KEY, HIDDEN_KEY, Submission, render_form, submission
+from bot.teams.forms import render_form
+from bot.teams.submissions import FORM_KEY, HIDDEN_KEY, Submission, submission
 from rituals.core.command import PersonRef
 from rituals.core.messages import Form
 from rituals.team.teams import AddMembers

@@ -1,0 +1,108 @@
+"""User text as Adaptive Card markdown: shown exactly as typed, and unable to ping anyone.
+
+A ritual's strings (a KPI name, an answer, a person's display name) reach a card's markdown,
+where Teams would read links, emphasis, lists and `<at>` mentions into them. Everything here
+makes such text literal; the only real mentions are those `mention` builds from an id the
+store resolved, each with the entity Teams needs beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rituals.core import messages as m
+
+_ZWJ = "\u200d"
+_AT_TAG = re.compile(r"<(?=\s*/?\s*at)", re.IGNORECASE)
+# Only what forms emphasis or a link anywhere: a stray backslash before "(" shows as-is on
+# some Teams clients, so nothing that is harmless alone is escaped.
+_MARKUP = re.compile(r"[\\`*_\[\]]")
+# At the start of a line: "#" (a heading), "-" or "+" (a list), ">" (a quote), "12." (a list).
+_LINE_MARKER = re.compile(r"(?<![^\r\n])([ \t]*)(?:([#+>-])|(\d+)\.)")
+_MENTION_UNSAFE = re.compile(r"[\\`*_\[\]<>\x00-\x1f]+")
+
+
+def escape(text: str, *, line_start: bool = True) -> str:
+    """User text as card markdown that shows exactly what was typed and can ping nobody.
+
+    Teams turns `<at>Name</at>` into a mention when an entity's text matches it, and renders
+    links, emphasis and lists from markdown; a person's KPI name or answer must not do either.
+    A zero-width joiner after `<` keeps `<at>` from ever matching an entity, and a backslash
+    before each markdown character makes it literal. `line_start=False` when the text
+    continues a line, so a "-" in mid-sentence is left alone.
+    """
+
+    def marker(match: re.Match[str]) -> str:
+        indent, mark, digits = match.groups()
+        if match.start() == 0 and not line_start:
+            return match.group(0)
+        return f"{indent}\\{mark}" if mark else f"{indent}{digits}\\."
+
+    text = _MARKUP.sub(lambda c: "\\" + c.group(0), text)
+    text = _LINE_MARKER.sub(marker, text)
+    return _AT_TAG.sub("<" + _ZWJ, text)
+
+
+def neutralise(text: str) -> str:
+    """Plain text that cannot become a mention, for places markdown does not reach."""
+    return _AT_TAG.sub("<" + _ZWJ, text)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis; never leaves a dangling escape."""
+    if len(text) <= limit:
+        return text
+    head = text[: max(limit - 1, 0)]
+    trailing = len(head) - len(head.rstrip("\\"))
+    if trailing % 2:
+        head = head[:-1]
+    return head + "…"
+
+
+def mention(person: m.Mention) -> tuple[str, dict[str, Any]]:
+    """A mention's text and its entity, for a name the store resolved.
+
+    Teams matches the text to the entity's, whether before or after it reads the markdown, so
+    the name inside `<at>` must read the same either way: characters markdown would act on
+    are left out of it rather than escaped. The entity keeps the real name.
+    """
+    name = " ".join(_MENTION_UNSAFE.sub(" ", person.display_name).split()) or "someone"
+    text = f"<at>{name}</at>"
+    entity = {
+        "type": "mention",
+        "text": text,
+        "mentioned": {"id": person.platform_user_id, "name": person.display_name},
+    }
+    return text, entity
+
+
+def _bold(text: str) -> str:
+    inner = escape(text.strip(), line_start=False)
+    if not inner:
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}**{inner}**{trail}"
+
+
+def inline(parts: m.Rich, entities: list[dict[str, Any]]) -> str:
+    """Inline parts as card markdown; each mention's entity is appended to `entities`.
+
+    Code becomes bold rather than quoted: quotes would be copied along with a command and
+    change how the grammar reads it. A channel link is "the team channel", since a card
+    cannot link a channel by id and `#19:abc@thread.tacv2` means nothing to anyone.
+    """
+    out = ""
+    for part in parts:
+        if isinstance(part, str):
+            out += escape(part, line_start=not out or out[-1] in "\r\n")
+        elif isinstance(part, m.Mention):
+            text, entity = mention(part)
+            entities.append(entity)
+            out += text
+        elif isinstance(part, m.ChannelLink):
+            out += "the team channel"
+        else:
+            out += _bold(part.text)
+    return out

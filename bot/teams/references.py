@@ -1,0 +1,103 @@
+"""Where each Teams conversation, and each person in it, can be reached later.
+
+Teams lets a bot write first only into a conversation it holds a reference to (service URL,
+bot id, conversation id), and it learns those only from activities. So every activity is
+read for references: the conversation that spoke, its sender, and anyone mentioned in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from botbuilder.core import TurnContext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatch import Identity
+from bot.teams.people import Said
+from rituals.core.context import Clock
+from storage import teams_conversations as conversations
+from storage.people import NewMember, ensure_member, ensure_workspace
+
+# The longest outbox target (storage.models.Outbox.target): longer group chat ids are not kept.
+KEY_LENGTH = 64
+
+# A reference, whether the conversation itself spoke, and the person to make a member of.
+Seen = tuple[conversations.Reference, bool, Identity | None]
+
+
+class References:
+    """Keeps references fresh, writing people seen in passing once per process."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        # People seen in passing (mentioned, or writing in a channel), already stored.
+        self._remembered: set[tuple[str, str, str | None, str]] = set()
+
+    async def remember(self, turn: TurnContext, who: Identity, said: Said | None = None) -> None:
+        """Keep where this conversation, and each person in it, can be reached later.
+
+        A conversation that spoke is written every time: that clears an "unreachable" another
+        replica may have set. People seen in passing (writing in a channel, mentioned) are
+        written once per process: their Teams id, to open a chat with them later.
+        """
+        fresh = [s for s in _seen(turn, who, said) if s[1] or _memo(s[0]) not in self._remembered]
+        if not fresh:
+            return
+        try:
+            await self._keep(who, fresh)
+        except IntegrityError:
+            # Two first activities from one new person or tenant (an install sends two at once)
+            # racing to create the same rows: the loser finds them on its second try.
+            await self._keep(who, fresh)
+        self._remembered.update(_memo(s[0]) for s in fresh if not s[1])
+
+    async def _keep(self, who: Identity, fresh: list[Seen]) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            workspace = await ensure_workspace(
+                session, who.platform, who.workspace_external_id, who.workspace_name, now
+            )
+            for ref, spoke, person in fresh:
+                if person is not None:
+                    new = NewMember(
+                        person.user_id, person.display_name, person.time_zone, person.working_days
+                    )
+                    member = await ensure_member(session, workspace.id, new, now)
+                    ref = dataclasses.replace(ref, member_id=member.id)
+                await conversations.remember(session, workspace.id, ref, now, spoke=spoke)
+
+    async def forget(self, who: Identity, why: str) -> None:
+        """Stop writing where `who` spoke from, until they speak there again."""
+        key = who.channel_id or who.user_id
+        async with self.sessions() as session, session.begin():
+            row = await conversations.find(session, who.workspace_external_id, key)
+            if row is not None:
+                await conversations.unreachable(session, row.id, why, self.clock.now())
+
+
+def _seen(turn: TurnContext, who: Identity, said: Said | None) -> list[Seen]:
+    """Every reference this activity shows: a personal chat, or a channel and its sender,
+    and each person mentioned (reachable through the same service, by their Teams id)."""
+    activity = turn.activity
+    conversation = str(activity.conversation.id).split(";", 1)[0]
+    place = (str(activity.service_url), str(activity.recipient.id))
+    seen: list[Seen] = []
+    if who.channel_id is None:
+        sender = str(activity.from_property.id)
+        seen.append((conversations.Reference(who.user_id, *place, sender, conversation), True, who))
+    else:
+        if len(conversation) <= KEY_LENGTH:
+            channel = conversations.Reference(conversation, *place, None, conversation)
+            seen.append((channel, True, None))
+        sender = str(activity.from_property.id)
+        seen.append((conversations.Reference(who.user_id, *place, sender), False, who))
+    for named in said.mentioned if said else ():
+        teams_id = said.teams_ids[named.user_id] if said else None
+        seen.append((conversations.Reference(named.user_id, *place, teams_id), False, named))
+    return seen
+
+
+def _memo(ref: conversations.Reference) -> tuple[str, str, str | None, str]:
+    return (ref.service_url, ref.key, ref.conversation_id, ref.user_id or "")
