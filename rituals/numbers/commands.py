@@ -40,12 +40,19 @@ from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, Period, describe_period, parse_period, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import amount, describe_target, format_number, owner_of, resolve_kpi
+from rituals.kpis.commands import (
+    amount,
+    better_words,
+    describe_target,
+    format_number,
+    owner_of,
+    resolve_kpi,
+)
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.numbers.store import active_team_kpis, latest_per_period, series_since, values_since
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, team_rituals
-from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
+from storage.models import Direction, Kpi, KpiStatus, KpiValue, Member, Team
 
 NoteText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), CLEAN, ONE_LINE
@@ -154,7 +161,7 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     decline = None
     # A fall in an old period, logged late, is history: the question is for this week's news.
     if period.index >= current.index - 1 and not any(r.decline_asked for r in said):
-        decline = detect(period, cmd.value, earlier, await _threshold(ctx, kpi))
+        decline = detect(period, cmd.value, earlier, await _threshold(ctx, kpi), kpi.direction)
         row.decline_asked = decline is not None
     ctx.session.add(row)
     await ctx.session.flush()
@@ -273,7 +280,7 @@ async def _told(
 def celebration(kpi: Kpi, decline: Decline) -> list[Block]:
     """A fall is news to learn from, not a failure: ask for the experiment."""
     fell = (
-        f"{kpi.name} fell {decline.percent}% against {decline.against} "
+        f"{kpi.name} {decline.moved} {decline.percent}% against {decline.against} "
         f"({amount(decline.reference.quantize(Decimal('0.01')), kpi.unit)} to "
         f"{amount(decline.value, kpi.unit)})."
     )
@@ -310,7 +317,7 @@ async def team_declines(
         for kpi_id, values in series.items()
         if values[-1][0].index >= period_of(by_id[kpi_id].cadence, today).index - 1
     }
-    found = latest_declines(recent, threshold_percent)
+    found = latest_declines(recent, threshold_percent, {k.id: k.direction for k in kpis})
     return [(k, found[k.id]) for k in kpis if k.id in found]
 
 
@@ -324,7 +331,10 @@ async def falls(ctx: Ctx, cmd: ShowFalls) -> list[Reply]:
     if not found:
         return [say(f"No KPI on {team.name} fell more than {threshold}% this period or the last.")]
     lines = tuple(
-        rich(f"#{kpi.id} {kpi.name}: {decline.percent}% down against {decline.against}")
+        rich(
+            f"#{kpi.id} {kpi.name}: {decline.percent}% {decline.way} against {decline.against}"
+            + (f", {better_words(kpi.direction)}" if kpi.direction is Direction.LOWER else "")
+        )
         for kpi, decline in found
     )
     buttons = tuple(

@@ -31,7 +31,7 @@ from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import amount, describe_target, owner_of, resolve_kpi
+from rituals.kpis.commands import amount, better_words, describe_target, owner_of, resolve_kpi
 from rituals.numbers.store import latest_per_period, values_since
 from storage.models import Kpi, KpiValue
 from storage.people import membership
@@ -85,7 +85,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
         f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} "
         f"value{'s' if len(series) > 1 else ''} from {first.period} to "
         f"{last.period}; latest {amount(last.value, kpi.unit)}, target "
-        f"{amount(kpi.target, kpi.unit)}."
+        f"{amount(kpi.target, kpi.unit)}, {better_words(kpi.direction)}."
     )
     blocks: list[Block] = [
         Heading(title),
@@ -102,6 +102,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
             (
                 ("Latest", f"{amount(last.value, kpi.unit)} ({last.period})"),
                 ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
+                ("Better", better_words(kpi.direction)),
             )
         )
     )
