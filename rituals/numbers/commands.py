@@ -1,7 +1,8 @@
 """Numbers with context: logging a KPI's value for its period, and the team's sharp falls.
 
 A value always has room for a one-line note, because a number without its story misleads.
-A correction is a new row, so what was said before stays in the history. A value that looks
+A correction is a new row, so what was said before stays in the history; one without a note
+keeps the note said before. A value that looks
 like a slip (340% of something, ten times anything seen) is questioned, never stored silently.
 A sharp fall is celebrated as the start of an experiment (`rituals.numbers.declines`). The
 trend, and who may see it, live in `rituals.numbers.trend`.
@@ -148,6 +149,8 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
         if doubt:
             return [_question(ctx, kpi, cmd, period, doubt)]
     note = _note_without_unit(cmd.note, kpi.unit)
+    if note is None and said:
+        note = said[-1].note  # a correction without a note keeps the context said before
     row = KpiValue(
         workspace_id=kpi.workspace_id,
         kpi_id=kpi.id,
@@ -245,7 +248,9 @@ async def _told(
     celebrated with the owner, and with the team when the KPI is theirs too."""
     when = describe_period(period)
     value = amount(row.value, kpi.unit)
-    if before is not None:
+    if before is not None and before.value == row.value:
+        done = f"Logged again: {value} for #{kpi.id} {kpi.name}, {when}, as before."
+    elif before is not None:
         done = (
             f"Corrected #{kpi.id} {kpi.name} for {when}: {amount(before.value, kpi.unit)} is now "
             f"{value}. The first value stays in the history."

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from decimal import Decimal
 
 from pydantic import Field
 
@@ -113,15 +114,17 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
 
 
 def _corrections(rows: Sequence[KpiValue], unit: str) -> list[str]:
-    """ "2026-W47 10 to 12" for each period whose value was said more than once."""
+    """ "2026-W47 10 to 12" for each period whose value changed when said again; a value
+    logged again unchanged is no correction."""
     by_period: dict[str, list[KpiValue]] = {}
     for row in rows:
         by_period.setdefault(row.period, []).append(row)
     out = []
     for period, said in by_period.items():
-        if len(said) > 1:
-            ordered = sorted(said, key=lambda r: (r.logged_at, r.id))
-            out.append(
-                f"{period} {amount(ordered[0].value, unit)} to {amount(ordered[-1].value, unit)}"
-            )
+        values: list[Decimal] = []
+        for row in sorted(said, key=lambda r: (r.logged_at, r.id)):
+            if not values or row.value != values[-1]:
+                values.append(row.value)
+        if len(values) > 1:
+            out.append(f"{period} " + " to ".join(amount(v, unit) for v in values))
     return out
