@@ -32,6 +32,7 @@ from rituals.core.refusal import Refusal
 from rituals.kpis.commands import describe_target, owner_of, resolve_kpi
 from rituals.kpis.store import live_kpis_of
 from rituals.reviews.store import waiting_changes
+from rituals.reviews.switch import switched_on_for
 from storage.models import Kpi, KpiChange, KpiStatus, Member
 
 ASK = "Targets are set with you, never for you. Does this change work for you?"
@@ -152,6 +153,7 @@ def _buttons(kpi: Kpi) -> Actions:
 async def answer(ctx: Ctx, cmd: AnswerAdjustment) -> list[Reply]:
     """The owner's say on a change proposed to their KPI."""
     kpi = await resolve_kpi(ctx, cmd.kpi, "adjustment")
+    await switched_on_for(ctx, kpi)
     owner = await owner_of(ctx, kpi)
     if owner.id != ctx.actor.member_id:
         raise Refusal(say(f"Only {owner.display_name} can accept or answer a change to their KPI."))

@@ -42,9 +42,8 @@ from rituals.kpis.commands import describe_target, format_number, owner_of, reso
 from rituals.kpis.store import live_kpis_of
 from rituals.reviews.adjustments import Adjustment, adjustments, apply, propose
 from rituals.reviews.store import quarter_of_team, saved_review
-from rituals.team.gate import switched_on
+from rituals.reviews.switch import switched_on_for
 from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, ReviewVerdict
-from storage.people import teams_of
 from storage.roster import TeamRow
 
 QUESTIONS = (
@@ -84,7 +83,7 @@ class ReviewKpi(Command):
 
 async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "review")
-    await _switched_on_for(ctx, kpi)
+    await switched_on_for(ctx, kpi)
     owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
         raise Refusal(
@@ -134,21 +133,6 @@ async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
             )
         )
     return replies
-
-
-async def _switched_on_for(ctx: Ctx, kpi: Kpi) -> None:
-    """Refuse when every team the KPI's owner is on has switched the review off: a person's
-    KPIs are reviewed in each of their teams' reviews, so one team still running it is enough.
-    """
-    teams = await teams_of(ctx.session, kpi.workspace_id, kpi.owner_id)
-    refused: list[Refusal] = []
-    for team in teams:
-        try:
-            await switched_on(ctx, team)
-        except Refusal as off:
-            refused.append(off)
-    if teams and len(refused) == len(teams):
-        raise refused[0]
 
 
 def _problem(cmd: ReviewKpi) -> str | None:
