@@ -34,7 +34,7 @@ from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import amount, better_words, describe_target, owner_of, resolve_kpi
 from rituals.numbers.store import latest_per_period, values_since
-from storage.models import Kpi, KpiValue
+from storage.models import Direction, Kpi, KpiValue
 from storage.people import membership
 
 # The trend chart's span: two years of any cadence.
@@ -82,11 +82,13 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     target = float(kpi.target)
     png = await asyncio.to_thread(trend_png, title, points, target, kpi.unit)
     first, last = series[0], series[-1]
+    # Most KPIs get better as they rise, and say nothing of it; the others say so everywhere.
+    lower = f", {better_words(kpi.direction)}" if kpi.direction is Direction.LOWER else ""
     alt = (
         f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} "
         f"value{'s' if len(series) > 1 else ''} from {first.period} to "
         f"{last.period}; latest {amount(last.value, kpi.unit)}, target "
-        f"{amount(kpi.target, kpi.unit)}, {better_words(kpi.direction)}."
+        f"{amount(kpi.target, kpi.unit)}{lower}."
     )
     blocks: list[Block] = [
         Heading(title),
@@ -102,8 +104,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
         Fields(
             (
                 ("Latest", f"{amount(last.value, kpi.unit)} ({last.period})"),
-                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
-                ("Better", better_words(kpi.direction)),
+                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence) + lower),
             )
         )
     )
