@@ -99,7 +99,7 @@ async def test_an_experiment_by_prompts_asks_again_when_the_day_is_out_of_reach(
     asked = turn(transcript, f"ana> experiment {kpi}")
     first, again = asked.split(f"== {WILD_IDEA} ==")[1:]
     assert first.startswith(f"\n#{kpi} Qualified leads")
-    assert "(the hypothesis: if we try this, the number rises; up to 500 characters)" in first
+    assert "(the hypothesis: if we try this, the number gets better; up to 500 characters)" in first
     assert "Look back on (in 7 days if empty; a day like fri, or 2026-12-04; optional" in first
     # The same form, the problem on top, the idea kept in [brackets].
     assert again.startswith("\nLook back on: give a day after today and within 8 weeks")

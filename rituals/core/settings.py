@@ -158,8 +158,12 @@ class KpiSettings(_Strict):
     max_per_member: int = Field(5, ge=1, le=50)
     effort_terms: tuple[str, ...] = ()
     outcome_terms: tuple[str, ...] = ()
+    # A KPI whose name or unit says one of these gets better as it falls, unless it also says
+    # one of `higher_terms` ("Error-free orders", "Cost saved").
+    lower_terms: tuple[str, ...] = ()
+    higher_terms: tuple[str, ...] = ()
 
-    @field_validator("effort_terms", "outcome_terms")
+    @field_validator("effort_terms", "outcome_terms", "lower_terms", "higher_terms")
     @classmethod
     def _lowercase(cls, terms: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(t.strip().lower() for t in terms if t.strip())

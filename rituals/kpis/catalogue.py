@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from storage.models import Cadence
+from storage.models import Cadence, Direction
 
 
 class RoleFamily(enum.StrEnum):
@@ -30,13 +30,23 @@ class Example:
     unit: str
     cadence: Cadence
     growth: str  # how this metric can fuel someone's career
+    direction: Direction  # which way it gets better: a proposal infers the same from its name
 
 
-def _e(kra: str, name: str, target: str, unit: str, cadence: Cadence, growth: str) -> Example:
-    return Example(kra, name, Decimal(target), unit, cadence, growth)
+def _e(
+    kra: str,
+    name: str,
+    target: str,
+    unit: str,
+    cadence: Cadence,
+    growth: str,
+    direction: Direction = Direction.HIGHER,
+) -> Example:
+    return Example(kra, name, Decimal(target), unit, cadence, growth, direction)
 
 
 W, M, Q = Cadence.WEEKLY, Cadence.MONTHLY, Cadence.QUARTERLY
+LOWER = Direction.LOWER
 
 CATALOGUE: dict[RoleFamily, tuple[Example, ...]] = {
     RoleFamily.SALES: (
@@ -51,13 +61,13 @@ CATALOGUE: dict[RoleFamily, tuple[Example, ...]] = {
     ),
     RoleFamily.OPERATIONS: (
         _e("Delivery", "Orders shipped on time", "97", "%", W, "process design"),
-        _e("Cost", "Cost per order", "4.5", "EUR", M, "supplier negotiation"),
+        _e("Cost", "Cost per order", "4.5", "EUR", M, "supplier negotiation", LOWER),
         _e("Quality", "Error-free orders", "99", "%", M, "root-cause analysis"),
     ),
     RoleFamily.ENGINEERING: (
-        _e("Flow", "Lead time for changes", "2", "days", W, "delivery practices"),
-        _e("Reliability", "Change failure rate", "10", "%", M, "testing and operations"),
-        _e("Recovery", "Time to restore service", "60", "minutes", M, "incident leadership"),
+        _e("Flow", "Lead time for changes", "2", "days", W, "delivery practices", LOWER),
+        _e("Reliability", "Change failure rate", "10", "%", M, "testing and operations", LOWER),
+        _e("Recovery", "Time to restore service", "60", "minutes", M, "incident leadership", LOWER),
     ),
     RoleFamily.SUPPORT: (
         _e("Resolution", "First-contact resolution", "75", "%", W, "product expertise"),
@@ -66,7 +76,7 @@ CATALOGUE: dict[RoleFamily, tuple[Example, ...]] = {
     ),
     RoleFamily.PEOPLE: (
         _e("Hiring", "Offer acceptance rate", "85", "%", Q, "employer branding"),
-        _e("Retention", "Regretted attrition", "5", "%", Q, "coaching managers"),
+        _e("Retention", "Regretted attrition", "5", "%", Q, "coaching managers", LOWER),
         _e("Growth", "People with a growth plan", "100", "%", Q, "career development design"),
     ),
 }

@@ -7,7 +7,6 @@ the way to active and retired in `lifecycle`, the team's vote in `votes`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -37,7 +36,8 @@ from rituals.core.refusal import Refusal
 from rituals.core.settings import KpiSettings
 from rituals.kpis.catalogue import CATALOGUE, RoleFamily
 from rituals.kpis.store import kpi_by_id, kpis_named, kpis_of
-from storage.models import Cadence, Kpi, KpiStatus, Member
+from rituals.kpis.terms import first_term, stems
+from storage.models import Cadence, Direction, Kpi, KpiStatus, Member
 
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"
 GROWTH_QUESTION = "Which growth goal does this KPI feed? How does it fuel a career?"
@@ -120,22 +120,14 @@ def describe_target(target: Decimal, unit: str, cadence: Cadence) -> str:
     return f"{amount(target, unit)} per {PERIOD[cadence]}"
 
 
+def better_words(direction: Direction) -> str:
+    """ "lower is better": which way a KPI gets better, as the card and the catalogue say it."""
+    return f"{direction.value} is better"
+
+
 def one_line(kpi: Kpi) -> str:
     target = describe_target(kpi.target, kpi.unit, kpi.cadence)
     return f"#{kpi.id} {kpi.name}: {target} ({kpi.status.value})"
-
-
-def _stems(text: str) -> list[str]:
-    """Words without case, hyphens or a plural s: "Hours-worked" -> ["hour", "worked"]."""
-    return [
-        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"\w+", text.lower())
-    ]
-
-
-def _contains(words: list[str], term: str) -> bool:
-    wanted = _stems(term)
-    size = len(wanted)
-    return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
 
 
 def find_effort_term(name: str, unit: str, settings: KpiSettings) -> str | None:
@@ -144,13 +136,10 @@ def find_effort_term(name: str, unit: str, settings: KpiSettings) -> str | None:
     "Calls made" counts effort; "Sales call conversion" is an outcome of calls, and a share
     (a unit of %) is a rate, not a count of activity.
     """
-    words = _stems(f"{name} {unit}")
-    if unit.strip() in {"%", "‰"} or any(_contains(words, t) for t in settings.outcome_terms):
+    words = stems(f"{name} {unit}")
+    if unit.strip() in {"%", "‰"} or first_term(words, settings.outcome_terms):
         return None
-    for term in sorted(settings.effort_terms, key=len, reverse=True):
-        if _contains(words, term):
-            return term
-    return None
+    return first_term(words, settings.effort_terms)
 
 
 async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi:
@@ -210,6 +199,7 @@ def next_steps(kpi: Kpi) -> list[Block]:
 def card(kpi: Kpi, owner: Member, title: str) -> list[Block]:
     fields = [
         ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
+        ("Better", better_words(kpi.direction)),
         ("Owner", owner.display_name),
     ]
     fields.append(("Status", kpi.status.value))
@@ -266,7 +256,10 @@ async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:
     proposals: list[Button] = []
     for ex in CATALOGUE[cmd.role]:
         target = describe_target(ex.target, ex.unit, ex.cadence)
-        blocks.append(Paragraph(rich(f"{ex.kra}: {ex.name}, {target}. Grows: {ex.growth}.")))
+        better = f", {better_words(ex.direction)}" if ex.direction is Direction.LOWER else ""
+        blocks.append(
+            Paragraph(rich(f"{ex.kra}: {ex.name}, {target}{better}. Grows: {ex.growth}."))
+        )
         command = f'propose "{ex.name}" target {target}'
         proposals.append(Button(f"Propose {ex.name}", command))
     blocks.append(Actions(tuple(proposals)))

@@ -39,6 +39,7 @@ from rituals.kpis.commands import (
     owner_of,
     resolve_kpi,
 )
+from rituals.kpis.direction import infer_direction
 from rituals.kpis.store import live_kpis_of
 from storage.models import Kpi, KpiStatus, Member, Team
 from storage.people import team_ids_of
@@ -74,6 +75,7 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
         unit=cmd.unit,
         target=cmd.target,
         cadence=cmd.cadence,
+        direction=infer_direction(cmd.name, cmd.unit, ctx.settings.kpis),
         status=KpiStatus.PROPOSED,
         excites=cmd.why,
         growth_goal=cmd.growth,

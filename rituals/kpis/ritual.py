@@ -10,7 +10,7 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.kpis import commands as kpis
-from rituals.kpis import lifecycle, proposals, votes
+from rituals.kpis import direction, lifecycle, proposals, votes
 
 COMMANDS = (
     Syntax(
@@ -79,6 +79,21 @@ COMMANDS = (
         params=(Param("kpi"), Param("why", placeholder="what excites you")),
         examples=('why 3 "every lead is a conversation I get to learn from"',),
         form_title="What excites you about it?",
+    ),
+    Syntax(
+        names=("direction",),
+        model=direction.SetDirection,
+        handler=direction.set_direction,
+        topic="KPI registry",
+        summary="say which way your KPI gets better: higher, or lower (owner)",
+        params=(
+            Param("kpi"),
+            Param("better", placeholder="higher|lower", synonyms=direction.DIRECTION_WORDS),
+        ),
+        examples=("direction 3 lower", "direction 3 higher"),
+        details="Most KPIs get better as they rise. Time to restore, cost, churn and the like "
+        "get better as they fall: for those a drop is a win, and a sharp rise is the fall that "
+        "asks what wild idea to test. It is guessed from the name when proposed.",
     ),
     Syntax(
         names=("accept",),

@@ -1,7 +1,8 @@
 """Numbers with context: logging a KPI's value for its period, and the team's sharp falls.
 
 A value always has room for a one-line note, because a number without its story misleads.
-A correction is a new row, so what was said before stays in the history. A value that looks
+A correction is a new row, so what was said before stays in the history; one without a note
+keeps the note said before. A value that looks
 like a slip (340% of something, ten times anything seen) is questioned, never stored silently.
 A sharp fall is celebrated as the start of an experiment (`rituals.numbers.declines`). The
 trend, and who may see it, live in `rituals.numbers.trend`.
@@ -40,12 +41,19 @@ from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, Period, describe_period, parse_period, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import amount, describe_target, format_number, owner_of, resolve_kpi
+from rituals.kpis.commands import (
+    amount,
+    better_words,
+    describe_target,
+    format_number,
+    owner_of,
+    resolve_kpi,
+)
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.numbers.store import active_team_kpis, latest_per_period, series_since, values_since
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, team_rituals
-from storage.models import Kpi, KpiStatus, KpiValue, Member, Team
+from storage.models import Direction, Kpi, KpiStatus, KpiValue, Member, Team
 
 NoteText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), CLEAN, ONE_LINE
@@ -141,6 +149,8 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
         if doubt:
             return [_question(ctx, kpi, cmd, period, doubt)]
     note = _note_without_unit(cmd.note, kpi.unit)
+    if note is None and said:
+        note = said[-1].note  # a correction without a note keeps the context said before
     row = KpiValue(
         workspace_id=kpi.workspace_id,
         kpi_id=kpi.id,
@@ -154,7 +164,7 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     decline = None
     # A fall in an old period, logged late, is history: the question is for this week's news.
     if period.index >= current.index - 1 and not any(r.decline_asked for r in said):
-        decline = detect(period, cmd.value, earlier, await _threshold(ctx, kpi))
+        decline = detect(period, cmd.value, earlier, await _threshold(ctx, kpi), kpi.direction)
         row.decline_asked = decline is not None
     ctx.session.add(row)
     await ctx.session.flush()
@@ -238,7 +248,9 @@ async def _told(
     celebrated with the owner, and with the team when the KPI is theirs too."""
     when = describe_period(period)
     value = amount(row.value, kpi.unit)
-    if before is not None:
+    if before is not None and before.value == row.value:
+        done = f"Logged again: {value} for #{kpi.id} {kpi.name}, {when}, as before."
+    elif before is not None:
         done = (
             f"Corrected #{kpi.id} {kpi.name} for {when}: {amount(before.value, kpi.unit)} is now "
             f"{value}. The first value stays in the history."
@@ -273,7 +285,7 @@ async def _told(
 def celebration(kpi: Kpi, decline: Decline) -> list[Block]:
     """A fall is news to learn from, not a failure: ask for the experiment."""
     fell = (
-        f"{kpi.name} fell {decline.percent}% against {decline.against} "
+        f"{kpi.name} {decline.moved} {decline.percent}% against {decline.against} "
         f"({amount(decline.reference.quantize(Decimal('0.01')), kpi.unit)} to "
         f"{amount(decline.value, kpi.unit)})."
     )
@@ -310,7 +322,7 @@ async def team_declines(
         for kpi_id, values in series.items()
         if values[-1][0].index >= period_of(by_id[kpi_id].cadence, today).index - 1
     }
-    found = latest_declines(recent, threshold_percent)
+    found = latest_declines(recent, threshold_percent, {k.id: k.direction for k in kpis})
     return [(k, found[k.id]) for k in kpis if k.id in found]
 
 
@@ -324,7 +336,10 @@ async def falls(ctx: Ctx, cmd: ShowFalls) -> list[Reply]:
     if not found:
         return [say(f"No KPI on {team.name} fell more than {threshold}% this period or the last.")]
     lines = tuple(
-        rich(f"#{kpi.id} {kpi.name}: {decline.percent}% down against {decline.against}")
+        rich(
+            f"#{kpi.id} {kpi.name}: {decline.percent}% {decline.way} against {decline.against}"
+            + (f", {better_words(kpi.direction)}" if kpi.direction is Direction.LOWER else "")
+        )
         for kpi, decline in found
     )
     buttons = tuple(

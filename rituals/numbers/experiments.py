@@ -50,7 +50,7 @@ LONGEST_DAYS = 56
 class StartExperiment(Command):
     kpi: KpiRef = Field(title="KPI")
     idea: Idea | None = Field(
-        None, title=WILD_IDEA, description="the hypothesis: if we try this, the number rises"
+        None, title=WILD_IDEA, description="the hypothesis: if we try this, the number gets better"
     )
     review: DueText | None = Field(
         None, title="Look back on", description="in 7 days if empty; a day like fri, or 2026-12-04"

@@ -34,7 +34,8 @@ COMMANDS = (
         details=(
             "The period is the KPI's current week, month or quarter, where you are; name "
             "another with period (last, 2026-W47, 2026-11, 2026-Q4). Logging a period again "
-            "corrects it, and the first value stays in the history. A value that looks like a "
+            "corrects it: the first value stays in the history, and so does the note unless you "
+            "give a new one. A value that looks like a "
             "slip (a share outside 0-100%, ten times anything before) is asked about first. "
             "A sharp fall is not scolded: it asks what wild idea to test."
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from decimal import Decimal
 
 from pydantic import Field
 
@@ -31,9 +32,9 @@ from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import amount, describe_target, owner_of, resolve_kpi
+from rituals.kpis.commands import amount, better_words, describe_target, owner_of, resolve_kpi
 from rituals.numbers.store import latest_per_period, values_since
-from storage.models import Kpi, KpiValue
+from storage.models import Direction, Kpi, KpiValue
 from storage.people import membership
 
 # The trend chart's span: two years of any cadence.
@@ -81,11 +82,13 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     target = float(kpi.target)
     png = await asyncio.to_thread(trend_png, title, points, target, kpi.unit)
     first, last = series[0], series[-1]
+    # Most KPIs get better as they rise, and say nothing of it; the others say so everywhere.
+    lower = f", {better_words(kpi.direction)}" if kpi.direction is Direction.LOWER else ""
     alt = (
         f"{kpi.name} per {PERIOD[kpi.cadence]}, {len(series)} "
         f"value{'s' if len(series) > 1 else ''} from {first.period} to "
         f"{last.period}; latest {amount(last.value, kpi.unit)}, target "
-        f"{amount(kpi.target, kpi.unit)}."
+        f"{amount(kpi.target, kpi.unit)}{lower}."
     )
     blocks: list[Block] = [
         Heading(title),
@@ -101,7 +104,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
         Fields(
             (
                 ("Latest", f"{amount(last.value, kpi.unit)} ({last.period})"),
-                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence)),
+                ("Target", describe_target(kpi.target, kpi.unit, kpi.cadence) + lower),
             )
         )
     )
@@ -112,15 +115,17 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
 
 
 def _corrections(rows: Sequence[KpiValue], unit: str) -> list[str]:
-    """ "2026-W47 10 to 12" for each period whose value was said more than once."""
+    """ "2026-W47 10 to 12" for each period whose value changed when said again; a value
+    logged again unchanged is no correction."""
     by_period: dict[str, list[KpiValue]] = {}
     for row in rows:
         by_period.setdefault(row.period, []).append(row)
     out = []
     for period, said in by_period.items():
-        if len(said) > 1:
-            ordered = sorted(said, key=lambda r: (r.logged_at, r.id))
-            out.append(
-                f"{period} {amount(ordered[0].value, unit)} to {amount(ordered[-1].value, unit)}"
-            )
+        values: list[Decimal] = []
+        for row in sorted(said, key=lambda r: (r.logged_at, r.id)):
+            if not values or row.value != values[-1]:
+                values.append(row.value)
+        if len(values) > 1:
+            out.append(f"{period} " + " to ".join(amount(v, unit) for v in values))
     return out

@@ -229,15 +229,15 @@ async def answer_dip(ctx: Ctx, cmd: AnswerDip) -> list[Reply]:
     change = await kpi_change(ctx.session, kpi)
     if change is None:
         return [say(f"{kpi.name} has fewer than two values logged, so nothing to compare yet.")]
-    if change.value >= change.previous:
-        return [say(f"{change_text(change, 'went')}: no dip to ask about. Celebrate it instead.")]
+    if change.value == change.previous or change.gained:
+        return [say(f"{change_text(change)}: no dip to ask about. Celebrate it instead.")]
     whys = _whys(cmd)
     if not whys:
         return [
             FormRequest(
                 "dip",
                 {"kpi": str(kpi.id)},
-                intro=f"{change_text(change, 'fell')}. Ask why, then why again, up to five "
+                intro=f"{change_text(change)}. Ask why, then why again, up to five "
                 "times, to reach the real barrier: often fear, or an unclear process.",
                 required=("why1",),
             )

@@ -29,6 +29,7 @@ from rituals.core.messages import (
 )
 from rituals.kpis.commands import format_number
 from rituals.one_on_ones.store import Change, ScriptData
+from storage.models import Direction
 
 NEXT_QUESTIONS = (
     "What will you try before our next check-in?",
@@ -43,11 +44,17 @@ def amount(value: Decimal, unit: str) -> str:
     return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
 
 
-def change_text(change: Change, verb: str) -> str:
-    moved = (
-        f"{change.kpi} {verb} from {amount(change.previous, change.unit)} to "
-        f"{amount(change.value, change.unit)} ({change.period})"
-    )
+def change_text(change: Change) -> str:
+    """ "Time to restore fell from 90 to 20 minutes": the move as it was, whichever way is
+    better for this KPI (a dip of one where lower is better is a rise)."""
+    if change.value == change.previous:
+        moved = f"{change.kpi} stayed at {amount(change.value, change.unit)} ({change.period})"
+    else:
+        verb = "rose" if change.value > change.previous else "fell"
+        moved = (
+            f"{change.kpi} {verb} from {amount(change.previous, change.unit)} to "
+            f"{amount(change.value, change.unit)} ({change.period})"
+        )
     return f"{moved}: {change.note}" if change.note else moved
 
 
@@ -56,7 +63,7 @@ def commitment_text(row: CommitmentRow, language: str) -> str:
 
 
 def _wins(data: ScriptData, language: str) -> list[Rich]:
-    items: list[Rich] = [rich(change_text(c, "rose")) for c in data.gains]
+    items: list[Rich] = [rich(change_text(c)) for c in data.gains]
     for kudos in data.kudos:
         helped = f" (helped {kudos.kpi})" if kudos.kpi else ""
         items.append(rich(f"Kudos from {kudos.giver}{helped}: {kudos.story}"))
@@ -70,8 +77,13 @@ def _wins(data: ScriptData, language: str) -> list[Rich]:
     return items
 
 
+def _why(change: Change) -> str:
+    """The dip question in the KPI's own terms: a KPI where lower is better dips by rising."""
+    return "Why did this rise?" if change.direction is Direction.LOWER else DIP_QUESTION
+
+
 def _dip(change: Change) -> list[Block]:
-    blocks: list[Block] = [Paragraph(rich(change_text(change, "fell"), f". {DIP_QUESTION}"))]
+    blocks: list[Block] = [Paragraph(rich(change_text(change), f". {_why(change)}"))]
     if change.whys:
         asked = [DIP_QUESTION] + [WHY_AGAIN] * (len(change.whys) - 1)
         blocks.append(

@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rituals.checkins.store import CommitmentRow, commitments_where
+from rituals.kpis.direction import improved
 from rituals.numbers.store import latest_per_period
 from storage.models import (
     Commitment,
     CommitmentStatus,
     DipLadder,
+    Direction,
     Experiment,
     Kpi,
     KpiStatus,
@@ -63,6 +65,12 @@ class Change:
     previous: Decimal
     note: str | None
     whys: tuple[str, ...] = ()  # the "why did this dip?" ladder, once answered
+    direction: Direction = Direction.HIGHER
+
+    @property
+    def gained(self) -> bool:
+        """Up for most KPIs; down for one where lower is better."""
+        return improved(self.previous, self.value, self.direction)
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ async def _changes(
                 continue
             if logged_at < script.since or change.value == change.previous:
                 continue
-            if change.value > change.previous:
+            if change.gained:
                 script.gains.append(change)
             else:
                 whys = ladders.get((change.kpi_id, change.period), ())
@@ -201,7 +209,16 @@ def _change(kpi: Kpi, rows: Sequence[KpiValue]) -> tuple[Change, datetime] | Non
     if len(series) < 2:
         return None
     now, before = series[-1], series[-2]
-    change = Change(kpi.id, kpi.name, kpi.unit, now.period, now.value, before.value, now.note)
+    change = Change(
+        kpi.id,
+        kpi.name,
+        kpi.unit,
+        now.period,
+        now.value,
+        before.value,
+        now.note,
+        direction=kpi.direction,
+    )
     return change, now.logged_at
 
 

@@ -2,7 +2,8 @@
 keep, adjust or kill?
 
 The owner and their lead each answer for every active KPI. Adjusting changes the target or
-the name with a record of what it was and why; killing retires the KPI with the reason, never
+the name with a record of what it was and why (the lead's change waits for the owner, in
+`rituals.reviews.adjustments`); killing retires the KPI with the reason, never
 deletes it. At the end of the review window the team gets one post of what came of it.
 """
 
@@ -39,10 +40,10 @@ from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import describe_target, format_number, owner_of, resolve_kpi
 from rituals.kpis.store import live_kpis_of
+from rituals.reviews.adjustments import Adjustment, adjustments, apply, propose
 from rituals.reviews.store import quarter_of_team, saved_review
-from rituals.team.gate import switched_on
+from rituals.reviews.switch import switched_on_for
 from storage.models import Cadence, Kpi, KpiChange, KpiReview, KpiStatus, ReviewVerdict
-from storage.people import teams_of
 from storage.roster import TeamRow
 
 QUESTIONS = (
@@ -82,7 +83,7 @@ class ReviewKpi(Command):
 
 async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "review")
-    await _switched_on_for(ctx, kpi)
+    await switched_on_for(ctx, kpi)
     owner = await owner_of(ctx, kpi)
     if not await may_act_for(ctx, owner.id):
         raise Refusal(
@@ -115,7 +116,11 @@ async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
     row.verdict = cmd.verdict
     row.why = cmd.why
     row.reviewed_at = now
-    done = _apply(ctx, kpi, cmd, describe_period(quarter))
+    changes = adjustments(kpi, cmd.target, cmd.name)
+    if cmd.verdict is ReviewVerdict.ADJUST and changes and owner.id != ctx.actor.member_id:
+        assert cmd.why is not None
+        return await propose(ctx, kpi, owner, changes, cmd.why)
+    done = _apply(ctx, kpi, cmd, changes, describe_period(quarter))
     await ctx.session.flush()
     replies: list[Reply] = [say(done)]
     if owner.id != ctx.actor.member_id and cmd.verdict is not ReviewVerdict.KEEP:
@@ -128,21 +133,6 @@ async def review(ctx: Ctx, cmd: ReviewKpi) -> list[Reply]:
             )
         )
     return replies
-
-
-async def _switched_on_for(ctx: Ctx, kpi: Kpi) -> None:
-    """Refuse when every team the KPI's owner is on has switched the review off: a person's
-    KPIs are reviewed in each of their teams' reviews, so one team still running it is enough.
-    """
-    teams = await teams_of(ctx.session, kpi.workspace_id, kpi.owner_id)
-    refused: list[Refusal] = []
-    for team in teams:
-        try:
-            await switched_on(ctx, team)
-        except Refusal as off:
-            refused.append(off)
-    if teams and len(refused) == len(teams):
-        raise refused[0]
 
 
 def _problem(cmd: ReviewKpi) -> str | None:
@@ -163,43 +153,21 @@ async def _name_taken(ctx: Ctx, kpi: Kpi, name: str) -> str | None:
     return None
 
 
-def _apply(ctx: Ctx, kpi: Kpi, cmd: ReviewKpi, quarter: str) -> str:
+def _apply(ctx: Ctx, kpi: Kpi, cmd: ReviewKpi, changes: Sequence[Adjustment], quarter: str) -> str:
     """The verdict's effect on the KPI, said in one line."""
-    now = ctx.clock.now()
     if cmd.verdict is ReviewVerdict.KILL:
         assert cmd.why is not None
         kpi.status = KpiStatus.RETIRED
         kpi.retired_reason = f"killed in the {quarter} review: {cmd.why}"
-        kpi.retired_at = now
+        kpi.retired_at = ctx.clock.now()
         return f"Killed #{kpi.id} {kpi.name}. It stays in the history with the reason: {cmd.why}"
     if cmd.verdict is ReviewVerdict.KEEP:
         return f"Kept #{kpi.id} {kpi.name} as it is."
     assert cmd.why is not None
-    changed = []
-    if cmd.target is not None and cmd.target != kpi.target:
-        before = describe_target(kpi.target, kpi.unit, kpi.cadence)
-        kpi.target = cmd.target
-        after = describe_target(kpi.target, kpi.unit, kpi.cadence)
-        changed.append(("target", before, after))
-    if cmd.name is not None and cmd.name != kpi.name:
-        changed.append(("name", kpi.name, cmd.name))
-        kpi.name = cmd.name
-    for what, before, after in changed:
-        ctx.session.add(
-            KpiChange(
-                workspace_id=kpi.workspace_id,
-                kpi_id=kpi.id,
-                changed_by_id=ctx.actor.member_id,
-                what=what,
-                before=before,
-                after=after,
-                why=cmd.why,
-                changed_at=now,
-            )
-        )
-    if not changed:
+    if not changes:
         return f"#{kpi.id} {kpi.name} already reads that way; nothing changed."
-    said = "; ".join(f"{what} {before} is now {after}" for what, before, after in changed)
+    apply(ctx, kpi, changes, cmd.why, ctx.actor.member_id)
+    said = "; ".join(str(c) for c in changes)
     return f"Adjusted #{kpi.id}: {said}. Why: {cmd.why}"
 
 

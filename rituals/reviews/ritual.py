@@ -7,6 +7,7 @@ from rituals.core.syntax import (
     Param,
     Syntax,
 )
+from rituals.reviews import adjustments
 from rituals.reviews import commands as reviews
 from rituals.reviews.prompt import REVIEW
 from rituals.reviews.tick import TICK
@@ -35,10 +36,30 @@ COMMANDS = (
         ),
         details=(
             "Its owner and their lead each answer, every quarter. Adjust changes the target or "
-            "the name and keeps what it was and why; kill retires it with the reason, never "
+            "the name and keeps what it was and why (a lead's change waits for the owner to "
+            "accept it); kill retires it with the reason, never "
             "deletes it. The team sees one summary when the review closes."
         ),
         form_title="Quarterly KPI review",
+    ),
+    Syntax(
+        names=("adjustment",),
+        model=adjustments.AnswerAdjustment,
+        handler=adjustments.answer,
+        topic="KPI registry",
+        summary="accept a change your lead proposed to your KPI, or answer it (owner)",
+        params=(
+            Param("kpi"),
+            Param("choice", placeholder="accept|answer"),
+            Param("words", placeholder="your answer"),
+        ),
+        examples=(
+            "adjustment 3 accept",
+            'adjustment 3 answer "25 is more honest in December; 40 from February?"',
+        ),
+        details="A target or name your lead changes in review is proposed to you: it takes "
+        "effect when you accept it. Answer, and it stays as it is while they read your words.",
+        form_title="Your answer",
     ),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,6 +23,16 @@ async def saved_review(
             KpiReview.member_id == member_id,
         )
     )
+
+
+async def waiting_changes(session: AsyncSession, kpi_id: int) -> Sequence[KpiChange]:
+    """The changes proposed to a KPI that wait for its owner's answer, oldest first."""
+    query = (
+        select(KpiChange)
+        .where(KpiChange.kpi_id == kpi_id, KpiChange.waiting.is_(True))
+        .order_by(KpiChange.id)
+    )
+    return (await session.scalars(query)).all()
 
 
 async def active_kpis_owned_by(
@@ -78,7 +88,11 @@ async def quarter_of_team(
         for change in (
             await session.scalars(
                 select(KpiChange)
-                .where(KpiChange.kpi_id.in_(ids), KpiChange.changed_at >= since)
+                .where(
+                    KpiChange.kpi_id.in_(ids),
+                    KpiChange.changed_at >= since,
+                    KpiChange.waiting.is_(False),
+                )
                 .order_by(KpiChange.id)
             )
         ).all():

@@ -26,6 +26,7 @@ from storage.models.delivery import (
 )
 from storage.models.kpis import (
     Cadence,
+    Direction,
     Experiment,
     Kpi,
     KpiChange,
@@ -64,6 +65,7 @@ __all__ = [
     "CommitmentStatus",
     "Consent",
     "DipLadder",
+    "Direction",
     "Experiment",
     "FailMonth",
     "FailNomination",

@@ -29,6 +29,14 @@ class Cadence(enum.StrEnum):
     QUARTERLY = "quarterly"
 
 
+class Direction(enum.StrEnum):
+    """Which way a KPI gets better: most rise to their target, some (time to restore, cost,
+    churn) fall to it, and a fall is then the win."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
 class KpiStatus(enum.StrEnum):
     PROPOSED = "proposed"
     ACTIVE = "active"
@@ -57,6 +65,12 @@ class Kpi(Base):
     unit: Mapped[str] = mapped_column(String(24))
     target: Mapped[Decimal] = mapped_column(Numeric(18, 4))
     cadence: Mapped[Cadence] = mapped_column(stored_enum(Cadence, "cadence"))
+    # Inferred from the name and unit when proposed; its owner can turn it.
+    direction: Mapped[Direction] = mapped_column(
+        stored_enum(Direction, "kpi_direction"),
+        default=Direction.HIGHER,
+        server_default=Direction.HIGHER.value,
+    )
     status: Mapped[KpiStatus] = mapped_column(
         stored_enum(KpiStatus, "kpi_status"), default=KpiStatus.PROPOSED
     )
@@ -166,7 +180,11 @@ class KpiReview(Base):
 
 
 class KpiChange(Base):
-    """A KPI's target or definition changed in review, with what it was and why."""
+    """A KPI's target or definition changed in review, with what it was and why.
+
+    A change someone else asks for waits for the owner's agreement: targets are set with the
+    owner, never for them. Until then it is `waiting`, and `changed_at` is when it was asked;
+    agreed, it takes effect and `changed_at` becomes that day. An answered one is deleted."""
 
     __tablename__ = "kpi_change"
     __table_args__ = (member_fk("changed_by_id"), Index(None, "kpi_id"))
@@ -180,3 +198,6 @@ class KpiChange(Base):
     after: Mapped[str] = mapped_column(Text)
     why: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    waiting: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A target change's new number, to apply when the owner agrees.
+    target: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))

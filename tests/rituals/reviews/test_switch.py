@@ -52,7 +52,7 @@ async def test_every_review_command_is_refused_where_the_team_switched_it_off(
     assert "Rituals on: checkin, one_on_one, kudos\n" in said
     before = await _written(sessions, kpi)
     typed = _typed(kpi)
-    assert len(typed) == 4
+    assert len(typed) == 6
     for user in ("ana", "lea"):  # the owner, and their lead
         for text in typed:
             _refused_by_the_switch(await chat.text(user, text))
