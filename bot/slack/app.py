@@ -72,6 +72,7 @@ class SlackBot:
     ) -> None:
         self.settings = settings
         self.engine = engine
+        self.clock = clock
         self.backlog = Backlog(WORKERS)
         # One connection pool for every Web API call and response_url reply.
         # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a

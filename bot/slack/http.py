@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.slack import store
 from bot.slack.app import INSTALL_PATH, REDIRECT_PATH, SlackBot
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,27 @@ async def events(request: web.Request) -> web.Response:
         # Bolt would fail on int() of it with a traceback; no signed request looks like this.
         log.warning("Slack: refused a request whose timestamp is not a number")
         return web.Response(status=401, text="invalid request")
-    bolt = request.app[SLACK].app
-    return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+    bot = request.app[SLACK]
+    if await _replayed(request, bot):
+        log.warning("Slack: refused a request whose signature was already used")
+        return web.Response(status=401, text="replayed request")
+    return await to_aiohttp_response(await bot.app.async_dispatch(await to_bolt_request(request)))
+
+
+async def _replayed(request: web.Request, bot: SlackBot) -> bool:
+    """A correctly signed request seen before. Bolt checks the signature and its five
+    minutes, but a request captured inside them could be sent again and run again (three
+    obstacles from one slash command); a replica shares what it saw through the database.
+    Only a valid signature is remembered, so junk cannot fill the table."""
+    secret = bot.settings.slack_signing_secret
+    signature = request.headers.get("X-Slack-Signature", "")
+    stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    if not secret or not signature or not stamp:
+        return False  # Bolt refuses it as unsigned
+    body = await request.read()
+    if not SignatureVerifier(secret).is_valid(body, stamp, signature):
+        return False  # Bolt refuses it as forged or stale
+    return not await store.first_signature(bot.engine, signature, bot.clock.now())
 
 
 def _plausible_timestamp(stamp: str | None) -> bool:

@@ -32,8 +32,18 @@ seen_events = Table(
     Column("received_at", UtcDateTime(), nullable=False, index=True),
 )
 
+# Every signed request seen, by its signature: the same signature twice is a replay. Slack
+# refuses a request older than five minutes, so ten minutes of memory covers its whole life.
+seen_requests = Table(
+    "slack_seen_request",
+    metadata,
+    Column("signature", String(80), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False, index=True),
+)
+
 # Slack retries an event for a few minutes at most; a day of memory is plenty.
 REMEMBER_EVENTS = timedelta(days=1)
+REMEMBER_REQUESTS = timedelta(minutes=10)
 
 
 async def first_sighting(engine: AsyncEngine, event_id: str, now: datetime) -> bool:
@@ -46,9 +56,25 @@ async def first_sighting(engine: AsyncEngine, event_id: str, now: datetime) -> b
     return True
 
 
+async def first_signature(engine: AsyncEngine, signature: str, now: datetime) -> bool:
+    """True the first time a signed request arrives, on any replica; False for a replay of it
+    (the same request sent again within its five minutes, which its signature still fits)."""
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(seen_requests).values(signature=signature, received_at=now)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 async def forget_old_events(engine: AsyncEngine, now: datetime) -> None:
     """Run by the scheduler hourly, so an event's request never pays for the cleanup."""
     async with engine.begin() as connection:
         await connection.execute(
             delete(seen_events).where(seen_events.c.received_at < now - REMEMBER_EVENTS)
+        )
+        await connection.execute(
+            delete(seen_requests).where(seen_requests.c.received_at < now - REMEMBER_REQUESTS)
         )

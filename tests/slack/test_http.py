@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.config import AppConfig
 from bot.server import make_app
+from bot.slack.http import SLACK
 from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from storage.models import Workspace
@@ -73,6 +74,25 @@ async def test_a_timestamp_that_is_not_a_number_gets_401_not_a_traceback(
     assert not [r for r in caplog.records if r.exc_info]
     assert slack.api.calls == []
     assert await workspaces_named(database_url, slack.team) == 0
+
+
+async def test_a_signed_command_sent_again_runs_once_and_the_replays_get_401(
+    slack: SlackClient, database_url: str
+) -> None:
+    body = slack.command_body("help")
+    stamp = int(time.time())
+    first = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+    assert first.status == 200
+    for _ in range(2):
+        again = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+        assert again.status == 401
+        assert await again.text() == "replayed request"
+    # The same words as a new request (a new timestamp, so a new signature) run again.
+    fresh = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp + 1)
+    assert fresh.status == 200
+    await slack.http.server.app[SLACK].backlog.settled()
+    answers = [c for c in slack.api.of("response_url") if "kpi-coach: KPIs" in str(c.args)]
+    assert len(answers) == 2  # answered twice: once per real request
 
 
 async def test_the_events_url_check_is_answered_with_the_challenge(slack: SlackClient) -> None:
