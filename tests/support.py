@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,6 +22,11 @@ from storage.people import (
     ensure_team,
     ensure_workspace,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository, for app.yaml and the command line."""
+FIXTURES = ROOT / "tests" / "fixtures"
+"""Real platform payloads and schemas, kept in the repository so a fresh clone can test."""
 
 # workspace -> team -> (user id, name, role)
 PEOPLE = {
