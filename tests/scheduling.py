@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.payload import decode
 from bot.scheduler import Planner
 from rituals.core.settings import RitualSettings
-from storage.models import Member, Nudge, Outbox, Platform, Role, Team
+from storage.models import Nudge, Outbox, Platform, Role, Team
 from storage.people import (
     NewMember,
     ensure_member,
@@ -51,12 +51,6 @@ async def seed_team(
         await ensure_membership(session, row, member, p.role, LONG_AGO)
     await session.flush()
     return row
-
-
-async def member(session: AsyncSession, user_id: str) -> Member:
-    found = await session.scalar(select(Member).where(Member.platform_user_id == user_id))
-    assert found is not None, user_id
-    return found
 
 
 async def outbox(sessions: async_sessionmaker[AsyncSession]) -> list[Outbox]:

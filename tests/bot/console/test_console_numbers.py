@@ -19,7 +19,7 @@ from rituals.core.context import FixedClock
 from rituals.numbers.declines import WILD_IDEA
 from tests.bot.console.test_console import run_console
 from tests.bot.console.test_console_checkins import flat, turn
-from tests.rituals.core.test_charts import PNG_SIGNATURE, assert_valid_png
+from tests.support import PNG_SIGNATURE, assert_valid_png
 
 PROPOSE = 'propose "Qualified leads" target 10 leads per week growth "run discovery calls alone"'
 IDEA = "call back every lost lead within an hour"

@@ -16,16 +16,10 @@ from bot.console.chat import ConsoleChat
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher
 from rituals.core.context import FixedClock
-from rituals.core.messages import FieldKind, Form, FormField
+from rituals.core.messages import FieldKind, FormField
 from storage.models import Member, Membership, Team
 from tests.bot.console.test_console import lines
-
-
-def team_add_form(dispatcher: Dispatcher) -> Form:
-    syntax = dispatcher.grammar.find("team add")
-    assert syntax is not None
-    assert syntax.form_title is None  # not offered as a form yet: built as the grammar builds any
-    return dispatcher.grammar.form_for(syntax, {}, intro="")
+from tests.support import team_add_form
 
 
 async def lea_fills(
@@ -48,7 +42,7 @@ async def lea_fills(
         echo=True,
     )
     await chat.send("team create Growth")
-    answered = await chat.fill(team_add_form(dispatcher))
+    answered = await chat.fill(team_add_form(dispatcher.grammar))
     assert answered is not None, out.getvalue()
     await chat.show(answered)
     return out.getvalue()

@@ -24,7 +24,7 @@ from storage.models import Kudos, KudosRecipient, Member
 from tests.bot.console.test_console import run_console
 from tests.bot.console.test_console_checkins import dm, flat, turn
 from tests.bot.console.test_console_numbers import PROPOSE, proposed
-from tests.rituals.core.test_charts import PNG_SIGNATURE, assert_valid_png
+from tests.support import PNG_SIGNATURE, assert_valid_png
 
 STORY = "I sat in on their discovery calls and wrote up every objection"
 PRAISE = "Great job, thanks for everything!"

@@ -27,7 +27,7 @@ from tests.bot.slack.conftest import (
 )
 from tests.bot.slack.mock_slack import Call
 from tests.bot.slack.test_checkins import buttons, dm_to, growth, inputs, intro
-from tests.rituals.core.test_charts import PNG_SIGNATURE, assert_valid_png
+from tests.support import PNG_SIGNATURE, assert_valid_png
 
 # What the mock Slack answers every chat.postMessage with: the ts of the post it made.
 POSTED_TS = "1700000000.000900"

@@ -17,18 +17,11 @@ from slack_sdk.models.views import View
 from bot.grammar import Parsed, build_grammar
 from bot.slack.render import FormOrigin, form_values, render_modal
 from rituals.core.command import PersonRef
-from rituals.core.messages import Form
 from rituals.team.teams import AddMembers
 from tests.bot.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, fixture, texts, typed
+from tests.support import team_add_form
 
 GRAMMAR = build_grammar("/kpi")
-
-
-def team_add_form(**known: str) -> Form:
-    syntax = GRAMMAR.find("team add")
-    assert syntax is not None
-    assert syntax.form_title is None  # not offered as a form yet: built as the grammar builds any
-    return GRAMMAR.form_for(syntax, known, intro="")
 
 
 def elements(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -46,19 +39,19 @@ def picked(*users: str) -> dict[str, Any]:
 
 def test_a_people_field_is_a_multi_user_picker_that_starts_from_its_mentions() -> None:
     origin = FormOrigin("team add", channel_id=CHANNEL)
-    view = render_modal(team_add_form(people=f"<@{ANA}|ana>, <@{BEN}> <@{ANA}>"), origin)
+    view = render_modal(team_add_form(GRAMMAR, people=f"<@{ANA}|ana>, <@{BEN}> <@{ANA}>"), origin)
     assert elements(view)["people"] == {
         "type": "multi_users_select",
         "action_id": "value",
         "initial_users": [ANA, BEN],
         "max_selected_items": 20,  # AddMembers takes at most 20 people
     }
-    empty = elements(render_modal(team_add_form(), origin))["people"]
+    empty = elements(render_modal(team_add_form(GRAMMAR), origin))["people"]
     assert empty == {"type": "multi_users_select", "action_id": "value", "max_selected_items": 20}
 
 
 def test_a_people_field_naming_someone_by_typed_name_stays_editable_text() -> None:
-    view = render_modal(team_add_form(people=f"@ana <@{BEN}>"), FormOrigin("team add"))
+    view = render_modal(team_add_form(GRAMMAR, people=f"@ana <@{BEN}>"), FormOrigin("team add"))
     people = elements(view)["people"]
     assert people["type"] == "plain_text_input"
     assert people["initial_value"] == f"@ana <@{BEN}>"  # nothing Slack cannot show is dropped
@@ -88,7 +81,7 @@ async def test_a_lead_adds_two_people_picked_in_the_modal(slack: SlackClient) ->
     await slack.meet(LEA, ANA)
     assert "Growth" in await slack.ask("team create Growth", LEA)
     origin = FormOrigin("team add", channel_id=CHANNEL, response_url=slack.api.response_url())
-    view = render_modal(team_add_form(), origin)
+    view = render_modal(team_add_form(GRAMMAR), origin)
     before = len(slack.api.of("response_url"))
     # Ben has never spoken to the bot: his id from the picker is looked up like a mention.
     response = await slack.submit(view, {"people": {"value": picked(ANA, BEN)}}, user=LEA)

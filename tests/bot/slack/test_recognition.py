@@ -39,8 +39,7 @@ from tests.bot.slack.mock_slack import Call, MockSlack
 from tests.bot.slack.test_checkins import buttons, click_in_dm, dm_to, growth, inputs, intro
 from tests.bot.slack.test_numbers import active_kpi, answered, number
 from tests.conftest import NOW
-from tests.rituals.core.test_charts import PNG_SIGNATURE, assert_valid_png
-from tests.support import about
+from tests.support import PNG_SIGNATURE, about, assert_valid_png
 
 STORY = "I sat in on their first three discovery calls and wrote up every objection"
 EVIL = "<!channel> @here <!here> <@U999EVIL> & <b>"

@@ -19,7 +19,8 @@ from tests.bot.slack.conftest import ANA as SLACK_ANA
 from tests.bot.slack.conftest import SlackClient, database_url, slack, slack_api, texts  # fixtures
 from tests.bot.teams.conftest import ANA, BEN, BOT, LEA, PERSONAL, TeamsClient, teams_settings
 from tests.bot.teams.mock_connector import MockConnector
-from tests.scheduling import Someone, member, seed_team
+from tests.scheduling import Someone, seed_team
+from tests.support import member
 
 SLACK_DM = "D0AB12CD4"
 

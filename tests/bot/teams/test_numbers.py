@@ -33,7 +33,7 @@ from tests.bot.teams.test_checkins import (
     words_of,
 )
 from tests.conftest import NOW
-from tests.rituals.core.test_charts import PNG_SIGNATURE, assert_valid_png
+from tests.support import PNG_SIGNATURE, assert_valid_png
 from tests.support import about as what_about
 
 DATA_URI = "data:image/png;base64,"

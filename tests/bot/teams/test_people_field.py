@@ -11,11 +11,11 @@ from __future__ import annotations
 from bot.grammar import Parsed, build_grammar
 from bot.teams.cards import FORM_KEY, HIDDEN_KEY, Submission, render_form, submission
 from rituals.core.command import PersonRef
-from rituals.core.messages import Form
 from rituals.team.teams import AddMembers
 from tests.bot.teams.conftest import LEA, PERSONAL, TeamsClient, text_of
 from tests.bot.teams.test_cards import valid
 from tests.bot.teams.test_checkins import form_of, mentioned
+from tests.support import team_add_form
 
 GRAMMAR = build_grammar("/kpi")
 # People whose Teams name is one word, so that it can be typed among others.
@@ -23,15 +23,8 @@ ZOE = ("29:1zOeZoE", "Zoe", "5e5e5e5e-4e1a-4b1f-9d2c-1a2b3c4d5e6f")
 MAX = ("29:1mAxMaX", "Max", "3a3a3a3a-4e1a-4b1f-9d2c-1a2b3c4d5e6f")
 
 
-def team_add_form(**known: str) -> Form:
-    syntax = GRAMMAR.find("team add")
-    assert syntax is not None
-    assert syntax.form_title is None  # not offered as a form yet: built as the grammar builds any
-    return GRAMMAR.form_for(syntax, known, intro="")
-
-
 def test_a_people_field_is_a_text_input_for_several_names_with_no_character_cap() -> None:
-    card = valid(render_form(team_add_form()))
+    card = valid(render_form(team_add_form(GRAMMAR)))
     inputs = {e["id"]: e for e in card["body"] if e["type"].startswith("Input.")}
     assert inputs["people"] == {
         "type": "Input.Text",
@@ -44,13 +37,13 @@ def test_a_people_field_is_a_text_input_for_several_names_with_no_character_cap(
     assert inputs["team"]["maxLength"] == 80  # other fields keep theirs
     # A prefilled value longer than the field's max_length (20 people) is shown whole.
     known = "<@6be2a34f-4e1a|Ana Ruiz> <@0b0b0b0b-4e1a|Ben Okafor>"
-    card = valid(render_form(team_add_form(people=known)))
+    card = valid(render_form(team_add_form(GRAMMAR, people=known)))
     (people,) = [e for e in card["body"] if e.get("id") == "people"]
     assert people["value"] == known
 
 
 def test_a_submitted_people_field_goes_to_the_grammar_as_typed() -> None:
-    (submit,) = render_form(team_add_form())["actions"]
+    (submit,) = render_form(team_add_form(GRAMMAR))["actions"]
     sent = submission({**submit["data"], "people": "@Zoe, max", "team": "Growth"})
     assert sent == Submission("team add", {"people": "@Zoe, max", "team": "Growth"}, is_form=True)
     outcome = GRAMMAR.from_form(sent.command, sent.values)
@@ -65,7 +58,7 @@ async def test_a_lead_adds_two_people_typed_in_the_card(teams: TeamsClient) -> N
         teams.connector.add_member(*person)
     await teams.meet(LEA, ZOE, MAX)
     assert "Created Growth" in text_of(await teams.say("team create Growth", LEA))
-    data = render_form(team_add_form())["actions"][0]["data"]
+    data = render_form(team_add_form(GRAMMAR))["actions"][0]["data"]
     assert data == {FORM_KEY: "team add", HIDDEN_KEY: {}}
 
     # Too many people: the same card comes back, the problem on top and every name kept.

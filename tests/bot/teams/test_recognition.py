@@ -32,8 +32,7 @@ from tests.bot.teams.test_checkins import (
     words_of,
 )
 from tests.bot.teams.test_numbers import DATA_URI, active_kpi, images
-from tests.rituals.core.test_charts import PNG_SIGNATURE, assert_valid_png
-from tests.support import about
+from tests.support import PNG_SIGNATURE, about, assert_valid_png
 
 STORY = "I sat in on their first three discovery calls and wrote up every objection"
 MISSTEP = "sent the renewal quote to the wrong client"

@@ -23,12 +23,13 @@ from rituals.core.schedule import (
 )
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import NudgeOutcome, Role
-from tests.scheduling import Someone, ledger, member, outbox, planner, seed_team, text
+from tests.scheduling import Someone, ledger, outbox, planner, seed_team, text
+from tests.support import member
 
 ZONES = ("Pacific/Auckland", "Europe/London", "America/Los_Angeles")
 
 
-def at(local: str, zone: str) -> datetime:
+def local_at(local: str, zone: str) -> datetime:
     """ "2026-10-26 10:00" in a zone, as UTC."""
     return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
@@ -43,7 +44,7 @@ async def test_a_monday_10_00_prompt_arrives_at_10_00_local_in_three_zones(
         await seed_team(session, [Someone(f"p{i}", zone) for i, zone in enumerate(ZONES)])
     tick = planner(sessions, config)
     for i, zone in enumerate(ZONES):
-        ten = at(f"{monday} 10:00", zone)
+        ten = local_at(f"{monday} 10:00", zone)
         await tick.tick(ten - timedelta(minutes=1))
         assert [r.target for r in await outbox(sessions)].count(f"p{i}") == 0, zone
         await tick.tick(ten)
@@ -67,7 +68,7 @@ async def test_two_ticks_of_the_same_minute_queue_once(
 ) -> None:
     async with sessions() as session, session.begin():
         await seed_team(session, [Someone("lea", role=Role.LEAD), Someone("ana")])
-    monday = at("2026-11-23 10:00", "UTC")
+    monday = local_at("2026-11-23 10:00", "UTC")
     first = await planner(sessions, config).tick(monday)
     again = await planner(sessions, config).tick(monday)
     later = await planner(sessions, config).tick(monday + timedelta(minutes=5))
@@ -85,7 +86,7 @@ async def test_ticks_racing_from_two_processes_queue_once(
         async with sessions[0]() as session, session.begin():
             people = [Someone(f"p{i}") for i in range(40)]
             await seed_team(session, [Someone("lea", role=Role.LEAD), *people])
-        monday = at("2026-11-23 10:00", "UTC")
+        monday = local_at("2026-11-23 10:00", "UTC")
         reports = await asyncio.gather(
             *(planner(s, config).tick(monday) for s in sessions for _ in range(2))
         )
@@ -108,12 +109,12 @@ async def test_quiet_hours_and_working_days_move_the_prompt_later(
         (await member(session, "owl")).quiet_start = "20:00"
         (await member(session, "owl")).quiet_end = "11:30"
     tick = planner(sessions, config)
-    await tick.tick(at("2026-11-23 11:29", "UTC"))
+    await tick.tick(local_at("2026-11-23 11:29", "UTC"))
     assert await outbox(sessions) == []
-    await tick.tick(at("2026-11-23 11:30", "UTC"))
+    await tick.tick(local_at("2026-11-23 11:30", "UTC"))
     assert [r.target for r in await outbox(sessions)] == ["owl"]
-    await tick.tick(at("2026-11-24 09:59", "UTC"))
-    await tick.tick(at("2026-11-24 10:00", "UTC"))
+    await tick.tick(local_at("2026-11-24 09:59", "UTC"))
+    await tick.tick(local_at("2026-11-24 10:00", "UTC"))
     assert [r.target for r in await outbox(sessions)] == ["owl", "tue"]
 
 
@@ -125,9 +126,9 @@ async def test_leave_skip_pause_and_snooze(
         (await member(session, "away")).away_until = date(2026, 11, 30)  # back that day
         (await member(session, "skip")).skip_week = "2026-W48"
         (await member(session, "paused")).nudges_paused = True
-        (await member(session, "snooze")).snoozed_until = at("2026-11-23 13:15", "UTC")
+        (await member(session, "snooze")).snoozed_until = local_at("2026-11-23 13:15", "UTC")
     tick = planner(sessions, config)
-    await tick.tick(at("2026-11-23 10:00", "UTC"))
+    await tick.tick(local_at("2026-11-23 10:00", "UTC"))
     assert await outbox(sessions) == []
     this_week = [n for n in await ledger(sessions) if n.period == "2026-W48"]
     skipped = {n.dedupe_key.split(":")[2]: n for n in this_week}
@@ -137,12 +138,12 @@ async def test_leave_skip_pause_and_snooze(
         "nudges paused",
         "skipped week 2026-W48",
     ]
-    await tick.tick(at("2026-11-23 13:14", "UTC"))
+    await tick.tick(local_at("2026-11-23 13:14", "UTC"))
     assert await outbox(sessions) == []
-    await tick.tick(at("2026-11-23 13:15", "UTC"))
+    await tick.tick(local_at("2026-11-23 13:15", "UTC"))
     assert [r.target for r in await outbox(sessions)] == ["snooze"]
     # Back from leave: the next week's prompt arrives as usual; skipping was for one week.
-    await tick.tick(at("2026-11-30 10:00", "UTC"))
+    await tick.tick(local_at("2026-11-30 10:00", "UTC"))
     assert sorted(r.target for r in await outbox(sessions)) == ["away", "skip", "snooze", "snooze"]
 
 
@@ -153,13 +154,13 @@ async def test_a_prompt_missed_while_down_goes_out_late_within_grace_else_is_rec
         await seed_team(session, [Someone("ana")])
         await seed_team(session, [Someone("ben")], team="Later", workspace="T2")
     # Down from Monday 09:00 until Monday 16:00: within the check-in's 24 hours, it goes out.
-    await planner(sessions, config).tick(at("2026-11-23 16:00", "UTC") + timedelta(seconds=7))
+    await planner(sessions, config).tick(local_at("2026-11-23 16:00", "UTC") + timedelta(seconds=7))
     assert [r.target for r in await outbox(sessions)] == ["ana", "ben"]
     # Down for a whole week: the next Monday's tick settles last week's as missed and sends
     # this week's on time.
     async with sessions() as session, session.begin():
         await seed_team(session, [Someone("cy")], team="Third", workspace="T3")
-    await planner(sessions, config).tick(at("2026-11-30 10:00", "UTC"))
+    await planner(sessions, config).tick(local_at("2026-11-30 10:00", "UTC"))
     missed = [
         n
         for n in await ledger(sessions)
@@ -179,7 +180,7 @@ async def test_the_weekly_budget_merges_then_holds(
             await seed_team(session, [Someone("ana")], team=name)
         await seed_team(session, [Someone("ana")], team="E", settings={"checkin_day": "thu"})
     tick = planner(sessions, config)
-    report = await tick.tick(at("2026-11-23 10:00", "UTC"))
+    report = await tick.tick(local_at("2026-11-23 10:00", "UTC"))
     rows = await outbox(sessions)
     assert (report.queued, report.messages, len(rows)) == (4, 3, 3)
     merged = [r for r in rows if text(r).count("Weekly check-in") == 2]
@@ -187,10 +188,10 @@ async def test_the_weekly_budget_merges_then_holds(
     reasons = [n.reason for n in await ledger(sessions)]
     assert sum(1 for r in reasons if r and r.startswith("merged into")) == 1
     # Thursday's fifth prompt waits: the week's budget is spent.
-    held = await tick.tick(at("2026-11-26 10:00", "UTC"))
+    held = await tick.tick(local_at("2026-11-26 10:00", "UTC"))
     assert (held.held, held.queued, len(await outbox(sessions))) == (1, 0, 3)
     # Past its grace it is recorded as missed, never sent.
-    await tick.tick(at("2026-11-27 10:01", "UTC"))
+    await tick.tick(local_at("2026-11-27 10:01", "UTC"))
     missed = [
         n
         for n in await ledger(sessions)
@@ -204,9 +205,11 @@ def test_the_next_prompt_counts_one_that_working_days_moved_into_this_week() -> 
     """A Sunday check-in for someone who works Monday to Friday arrives on Monday."""
     rule = Rule("checkin", "weekly", "sun", "10:00")
     person = Person(Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00"))
-    monday_early = at("2026-11-23 08:00", "UTC")
-    assert next_prompt(rule, person, monday_early) == at("2026-11-23 10:00", "UTC")
-    assert next_prompt(rule, person, at("2026-11-23 10:00", "UTC")) == at("2026-11-30 10:00", "UTC")
+    monday_early = local_at("2026-11-23 08:00", "UTC")
+    assert next_prompt(rule, person, monday_early) == local_at("2026-11-23 10:00", "UTC")
+    assert next_prompt(rule, person, local_at("2026-11-23 10:00", "UTC")) == local_at(
+        "2026-11-30 10:00", "UTC"
+    )
 
 
 def test_month_end_and_quarter_rules_across_a_year_end() -> None:
@@ -223,8 +226,8 @@ def test_month_end_and_quarter_rules_across_a_year_end() -> None:
 
 def test_an_evening_prompt_moved_off_the_weekend_arrives_the_next_morning() -> None:
     reach = Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00")
-    assert reachable_at(reach, date(2026, 11, 21), "20:00") == at("2026-11-23 09:00", "UTC")
-    assert reachable_at(reach, date(2026, 11, 22), "23:59") == at("2026-11-23 09:00", "UTC")
+    assert reachable_at(reach, date(2026, 11, 21), "20:00") == local_at("2026-11-23 09:00", "UTC")
+    assert reachable_at(reach, date(2026, 11, 22), "23:59") == local_at("2026-11-23 09:00", "UTC")
 
 
 def test_a_snooze_over_the_due_time_stretches_the_grace_but_never_revives_old_prompts() -> None:
@@ -233,11 +236,11 @@ def test_a_snooze_over_the_due_time_stretches_the_grace_but_never_revives_old_pr
     assert occ is not None
     snoozed = Person(
         Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00"),
-        snoozed_until=at("2026-11-25 09:00", "UTC"),
+        snoozed_until=local_at("2026-11-25 09:00", "UTC"),
     )
     day = timedelta(hours=24)
-    assert decide(occ, snoozed, at("2026-11-25 09:00", "UTC"), day).verdict is Verdict.DUE
+    assert decide(occ, snoozed, local_at("2026-11-25 09:00", "UTC"), day).verdict is Verdict.DUE
     old = occurrence(rule, date(2026, 11, 9))
     assert old is not None
-    late = Person(snoozed.reach, snoozed_until=at("2026-11-24 12:00", "UTC"))
-    assert decide(old, late, at("2026-11-23 09:00", "UTC"), day).verdict is Verdict.MISSED
+    late = Person(snoozed.reach, snoozed_until=local_at("2026-11-24 12:00", "UTC"))
+    assert decide(old, late, local_at("2026-11-23 09:00", "UTC"), day).verdict is Verdict.MISSED

@@ -4,8 +4,6 @@ digest and one-on-one script that open with what came of it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
@@ -13,11 +11,7 @@ from bot.dispatch import Dispatcher
 from bot.grammar import build_grammar
 from storage.models import Role
 from tests.scheduling import Someone, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock, text_of
-
-
-def at(moment: str) -> datetime:
-    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
+from tests.support import Chat, MovingClock, at, text_of
 
 
 async def test_a_commitment_is_followed_through_into_the_next_week(

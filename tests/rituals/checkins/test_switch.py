@@ -8,7 +8,7 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.checkins.ritual import RITUAL
-from tests.rituals.checkins.switch import attempt, examples, row_counts, second_team
+from tests.rituals.switching import attempt, examples, row_counts, second_team
 from tests.support import Chat
 
 SWITCH_OFF = "settings set rituals one_on_one,kudos,review"

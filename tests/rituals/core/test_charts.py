@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -23,53 +21,9 @@ from rituals.core.charts import (
     sparkline,
     trend_png,
 )
+from tests.support import assert_valid_png, png_chunks
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LAST_MONDAY = date(2026, 11, 23)  # 2026-W48
-
-
-def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    """The chunks of a PNG, (type, data) in file order, each one's CRC checked on the way."""
-    assert data[:8] == PNG_SIGNATURE, "not a PNG signature"
-    chunks: list[tuple[bytes, bytes]] = []
-    at = 8
-    while at < len(data):
-        assert at + 12 <= len(data), "a chunk header runs past the end"
-        (length,) = struct.unpack(">I", data[at : at + 4])
-        kind = data[at + 4 : at + 8]
-        body = data[at + 8 : at + 8 + length]
-        assert len(body) == length, f"{kind!r} chunk cut short"
-        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
-        assert zlib.crc32(kind + body) == crc, f"bad CRC on {kind!r} chunk at byte {at}"
-        chunks.append((kind, body))
-        at += 12 + length
-    return chunks
-
-
-def assert_valid_png(data: bytes) -> tuple[int, int]:
-    """Check that data is one whole chart-sized PNG; its width and height.
-
-    Every chunk's CRC, IHDR first, IEND last, the image data decompressing to exactly the rows
-    the header promises, a size about 800x400 and 2-60 KB (small enough to sit inside a Teams
-    card), and for a palette image the palette it draws with.
-    """
-    assert 2 * 1024 <= len(data) <= 60 * 1024, f"{len(data)} bytes"
-    chunks = png_chunks(data)
-    assert chunks[0][0] == b"IHDR"
-    assert len(chunks[0][1]) == 13
-    assert chunks[-1] == (b"IEND", b"")
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
-    assert 600 <= width <= 1200, width
-    assert 300 <= height <= 800, height
-    assert (depth, interlace) == (8, 0)
-    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
-    if colour == 3:  # a palette: 64 colours at most, each an RGB triple
-        (palette,) = [body for kind, body in chunks if kind == b"PLTE"]
-        assert 0 < len(palette) <= 64 * 3
-        assert len(palette) % 3 == 0
-    pixels = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
-    assert len(pixels) == height * (1 + width * channels)  # a filter byte leads each row
-    return width, height
 
 
 def weeks(values: list[float], notes: dict[int, str] | None = None) -> list[Point]:

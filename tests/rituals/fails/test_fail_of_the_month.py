@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,8 +33,8 @@ from storage.models import (
     Role,
     Team,
 )
-from tests.scheduling import LONG_AGO, Someone, ledger, member, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock, buttons_of, dms_to, text_of
+from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
+from tests.support import Chat, MovingClock, at, buttons_of, dms_to, member, text_of
 
 CHANNEL = "C0GROWTH"
 ON: dict[str, object] = {"enabled": ["fail_of_month"]}
@@ -47,10 +46,6 @@ BEN_DID = "sent the renewal quote to the wrong client"
 BEN_LEARNED = "he built a two-step check we all use now"
 CY_DID = "deleted the shared sales sheet on a Friday"
 CY_LEARNED = "she turned on version history for every sheet"
-
-
-def at(moment: str) -> datetime:
-    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
 
 
 def story_id(said: str) -> int:

@@ -5,8 +5,6 @@ one summary post."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,13 +15,9 @@ from rituals.core.messages import Audience, Form, Image, Message
 from rituals.numbers.declines import WILD_IDEA
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock, buttons_of, dms_to, text_of
+from tests.support import Chat, MovingClock, at, buttons_of, dms_to, text_of
 
 CHANNEL = "C0GROWTH"
-
-
-def at(moment: str) -> datetime:
-    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
 
 
 async def _team(sessions: async_sessionmaker[AsyncSession], channel: str | None = CHANNEL) -> None:

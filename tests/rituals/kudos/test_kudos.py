@@ -5,7 +5,6 @@ one-on-one win it becomes, and every way a kudos is refused without losing what 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, update
@@ -14,20 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rituals.core.messages import Audience, FieldKind, Form, Mention, Message, Paragraph
 from rituals.core.settings import GENERIC_PRAISE
 from rituals.kudos.commands import generic_praise
-from storage.models import Cadence, Kpi, KpiStatus, Kudos, KudosRecipient, Member, Role, Team
+from storage.models import KpiStatus, Kudos, KudosRecipient, Role, Team
 from storage.people import NewMember, ensure_member, ensure_membership
 from tests.conftest import NOW
-from tests.support import Chat, dms_to, text_of
+from tests.support import Chat, add_kpi, dms_to, member, text_of
 
+MONTH = timedelta(weeks=4)
 STORY = "I sat in on her first three discovery calls and wrote up the objections"
-
-
-async def _member(session: AsyncSession, user: str, workspace: str = "T1") -> Member:
-    found = await session.scalar(
-        select(Member).where(Member.platform_user_id == user).order_by(Member.id)
-    )
-    assert found is not None
-    return found
 
 
 async def _kpi(
@@ -36,23 +28,11 @@ async def _kpi(
     name: str = "Qualified leads",
     status: KpiStatus = KpiStatus.ACTIVE,
 ) -> int:
+    """The number of a KPI of the owner's, agreed a month ago, written straight into the store."""
     async with sessions() as session, session.begin():
-        member = await _member(session, owner)
-        kpi = Kpi(
-            workspace_id=member.workspace_id,
-            owner_id=member.id,
-            proposed_by_id=member.id,
-            name=name,
-            unit="leads",
-            target=Decimal(10),
-            cadence=Cadence.WEEKLY,
-            status=status,
-            growth_goal="run discovery calls on my own",
-            created_at=NOW - timedelta(weeks=4),
-            agreed_at=NOW - timedelta(weeks=4),
+        kpi = await add_kpi(
+            session, await member(session, owner), name, status=status, agreed_at=NOW - MONTH
         )
-        session.add(kpi)
-        await session.flush()
         return kpi.id
 
 
@@ -244,7 +224,7 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
     lead who switched kudos off is listened to."""
     kpi = await _kpi(sessions, "ana")
     async with sessions() as session, session.begin():
-        ana = await _member(session, "ana")
+        ana = await member(session, "ana")
         platform = Team(
             workspace_id=ana.workspace_id, name="Platform", time_zone="UTC", created_at=NOW
         )

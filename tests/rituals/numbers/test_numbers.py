@@ -19,8 +19,17 @@ from rituals.core.periods import describe_period, from_index, parse_period, peri
 from rituals.numbers.declines import WILD_IDEA, detect
 from storage.models import Cadence, Experiment, Kpi, KpiValue, Team
 from tests.conftest import NOW
-from tests.rituals.core.test_charts import assert_valid_png
-from tests.support import Chat, MovingClock, about, buttons_of, dms_to, seed_people, text_of
+from tests.support import (
+    Chat,
+    MovingClock,
+    about,
+    active_kpi,
+    assert_valid_png,
+    buttons_of,
+    dms_to,
+    seed_people,
+    text_of,
+)
 
 W, M, Q = Cadence.WEEKLY, Cadence.MONTHLY, Cadence.QUARTERLY
 
@@ -154,18 +163,6 @@ async def talk(
     async with sessions() as session, session.begin():
         await seed_people(session, moving)
     return Chat(Dispatcher(sessions, build_grammar(config.commands.slash), moving, config))
-
-
-async def active_kpi(
-    chat: Chat, name: str = "Qualified leads", target: str = "10 leads", owner: str = "ana"
-) -> int:
-    said = await chat.text(
-        owner,
-        f'propose "{name}" target {target} per week growth "run discovery calls on my own"',
-    )
-    number = int(said.split("#")[1].split(":")[0])
-    assert "Active" in await chat.text("lea", f"activate {number}")
-    return number
 
 
 async def _values(sessions: async_sessionmaker[AsyncSession]) -> list[KpiValue]:

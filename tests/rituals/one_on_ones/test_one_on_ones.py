@@ -12,47 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form
 from storage.models import (
-    Cadence,
     Commitment,
     CommitmentStatus,
     DipLadder,
     Experiment,
     Kpi,
-    KpiStatus,
     KpiValue,
     Kudos,
     KudosRecipient,
-    Member,
     OneOnOne,
     Team,
 )
 from tests.conftest import NOW
-from tests.support import Chat, buttons_of, dms_to, text_of
+from tests.support import Chat, add_kpi, buttons_of, dms_to, member, text_of
 
-
-async def _member(session: AsyncSession, user: str) -> Member:
-    found = await session.scalar(select(Member).where(Member.platform_user_id == user))
-    assert found is not None
-    return found
-
-
-async def _kpi(session: AsyncSession, owner: Member, name: str, unit: str) -> Kpi:
-    kpi = Kpi(
-        workspace_id=owner.workspace_id,
-        owner_id=owner.id,
-        proposed_by_id=owner.id,
-        name=name,
-        unit=unit,
-        target=Decimal(10),
-        cadence=Cadence.WEEKLY,
-        status=KpiStatus.ACTIVE,
-        growth_goal="run discovery calls on my own",
-        created_at=NOW - timedelta(weeks=20),
-        agreed_at=NOW - timedelta(weeks=20),
-    )
-    session.add(kpi)
-    await session.flush()
-    return kpi
+AGREED = NOW - timedelta(weeks=20)  # long before the fortnight the script looks back on
 
 
 def _value(
@@ -76,11 +50,11 @@ async def seed_history(sessions: async_sessionmaker[AsyncSession]) -> dict[str, 
     fell, kudos from Ben, a commitment kept, an experiment finished."""
     last = NOW - timedelta(weeks=2)
     async with sessions() as session, session.begin():
-        lea, ana, ben = [await _member(session, u) for u in ("lea", "ana", "ben")]
+        lea, ana, ben = [await member(session, u) for u in ("lea", "ana", "ben")]
         team = await session.scalar(select(Team).where(Team.name == "Growth"))
         assert team is not None
-        leads = await _kpi(session, ana, "Qualified leads", "leads")
-        wins = await _kpi(session, ana, "Win rate", "%")
+        leads = await add_kpi(session, ana, "Qualified leads", unit="leads", agreed_at=AGREED)
+        wins = await add_kpi(session, ana, "Win rate", unit="%", agreed_at=AGREED)
         w45, w46, w47 = date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)
         session.add_all(
             [

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rituals.one_on_ones.ritual import RITUAL
 from storage.models import Cadence, Kpi, KpiStatus, Team
 from tests.conftest import NOW
-from tests.rituals.checkins.switch import attempt, examples, member, row_counts, second_team
-from tests.support import Chat
+from tests.rituals.switching import attempt, examples, row_counts, second_team
+from tests.support import Chat, member
 
 SWITCH_OFF = "settings set rituals checkin,kudos,review"
 

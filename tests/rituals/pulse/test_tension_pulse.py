@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -41,13 +40,23 @@ from tests.scheduling import (
     LONG_AGO,
     Someone,
     ledger,
-    member,
     outbox,
     planner,
     seed_team,
     text,
 )
-from tests.support import Chat, MovingClock, about, buttons_of, dms_to, text_of
+from tests.support import (
+    Chat,
+    MovingClock,
+    about,
+    active_kpi,
+    at,
+    buttons_of,
+    dms_to,
+    member,
+    proposed_kpi,
+    text_of,
+)
 
 CHANNEL = "C0GROWTH"
 GROWTH = (
@@ -64,10 +73,6 @@ RESULT_LINE = re.compile(r"\b[1-5] (crushing|heavy|okay|good|energising): \d")
 
 # The team's rituals with the pulse switched on: a lead's pulse is refused where it is off.
 PULSE_ON = ["checkin", "one_on_one", "kudos", "review", "pulse"]
-
-
-def at(moment: str) -> datetime:
-    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
 
 
 async def _teams(
@@ -124,16 +129,6 @@ async def _respondents(sessions: async_sessionmaker[AsyncSession], pulse_id: int
         return set((await session.scalars(query)).all())
 
 
-async def _kpi(chat: Chat, owner: str, name: str, *, activate: bool = True) -> int:
-    said = await chat.text(
-        owner, f'propose "{name}" target 10 per week growth "run discovery calls alone"'
-    )
-    kpi = int(said.split("Proposed #")[1].split(":")[0])
-    if activate:
-        assert "Active" in await chat.text("lea", f"activate {kpi}")
-    return kpi
-
-
 def _posts(replies: list[Outgoing]) -> list[Message]:
     return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
 
@@ -152,7 +147,7 @@ async def test_a_lead_asks_the_whole_team_about_a_kpi_or_about_all_of_them(
     clock = MovingClock(at("2026-11-23 11:00"))
     chat = _chat(sessions, config, clock)
     tick = planner(sessions, config)
-    kpi = await _kpi(chat, "ana", "Qualified leads")
+    kpi = await active_kpi(chat, "Qualified leads", "10", owner="ana")
 
     refused = await chat.text("ana", f"pulse start {kpi}")
     assert "Only the lead of Growth or an admin can start its tension pulse" in refused
@@ -212,11 +207,11 @@ async def test_bad_input_to_pulse_start_is_explained_and_opens_nothing(
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
     chat = _chat(sessions, config, clock)
-    retired = await _kpi(chat, "ana", "Demos")
+    retired = await active_kpi(chat, "Demos", "10", owner="ana")
     await chat.say("ana", f"retire {retired} we measure win rate now")
-    proposed = await _kpi(chat, "ben", "Referrals", activate=False)
-    theirs = await _kpi(chat, "oli", "Uptime", activate=False)
-    active = await _kpi(chat, "cid", "Qualified leads")
+    proposed = await proposed_kpi(chat, "Referrals", "10", owner="ben")
+    theirs = await proposed_kpi(chat, "Uptime", "10", owner="oli")
+    active = await active_kpi(chat, "Qualified leads", "10", owner="cid")
 
     day = "give a day after today, Monday 23 November 2026, and within 14 days"
     assert day in await chat.text("lea", "pulse start until 2026-11-20")
@@ -565,7 +560,7 @@ async def test_a_kpi_whose_name_has_dollar_signs_still_gets_its_results_and_char
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
     chat = _chat(sessions, config, clock)
-    kpi = await _kpi(chat, "ana", "Spend $_$ per lead")
+    kpi = await active_kpi(chat, "Spend $_$ per lead", "10", owner="ana")
     for n, closing in enumerate(("lead", "tick")):
         replies = await chat.say("lea", f"pulse start {kpi} until wed")
         assert "How does chasing Spend $_$ per lead feel right now?" in text_of(replies)

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Member
 from tests.conftest import NOW
-from tests.support import Chat
-
-
-async def _member(sessions: async_sessionmaker[AsyncSession], user: str) -> Member:
-    async with sessions() as session:
-        member = await session.scalar(select(Member).where(Member.platform_user_id == user))
-        assert member is not None
-        return member
-
+from tests.support import Chat, read_member
 
 # --- away -------------------------------------------------------------------------------------
 
@@ -29,11 +19,11 @@ async def test_away_until_a_date_is_stored_and_confirmed_in_your_date_language(
     said = await chat.text("ana", "away until 2026-12-01")
     assert "You're away until 1. Dezember 2026: no nudges before then" in said
     assert "they resume that day" in said
-    assert (await _member(sessions, "ana")).away_until == date(2026, 12, 1)
+    assert (await read_member(sessions, "ana")).away_until == date(2026, 12, 1)
     assert "Away: until 1. Dezember 2026, when nudges resume" in await chat.text("ana", "me")
     # Without "until" too.
     await chat.say("ana", "away 2026-12-02")
-    assert (await _member(sessions, "ana")).away_until == date(2026, 12, 2)
+    assert (await read_member(sessions, "ana")).away_until == date(2026, 12, 2)
 
 
 async def test_away_refuses_today_the_past_and_beyond_a_year_with_the_reason(
@@ -46,7 +36,7 @@ async def test_away_refuses_today_the_past_and_beyond_a_year_with_the_reason(
     far = await chat.text("ana", "away until 2027-11-24")
     assert "2027-11-24 is more than a year away; the latest you can give is 2027-11-23" in far
     assert "me set pause on" in far
-    assert (await _member(sessions, "ana")).away_until is None
+    assert (await read_member(sessions, "ana")).away_until is None
     assert "You're away until 23 November 2027" in await chat.text("ana", "away until 2027-11-23")
 
 
@@ -65,7 +55,7 @@ async def test_today_is_the_persons_own(
     await chat.say("ana", "me set tz Pacific/Honolulu")
     assert "You're away until 23 November 2026" in await chat.text("ana", "away 2026-11-23")
     assert "Skipping the week of 16 November 2026" in await chat.text("ana", "skip week")
-    assert (await _member(sessions, "ana")).skip_week == "2026-W47"
+    assert (await read_member(sessions, "ana")).skip_week == "2026-W47"
 
 
 async def test_away_off_and_back_end_it_early(
@@ -74,7 +64,7 @@ async def test_away_off_and_back_end_it_early(
     assert "You were not away, so nothing changed." in await chat.text("ana", "back")
     await chat.say("ana", "away until 2026-12-01")
     assert "Welcome back: nudges reach you again from now." in await chat.text("ana", "away off")
-    assert (await _member(sessions, "ana")).away_until is None
+    assert (await read_member(sessions, "ana")).away_until is None
     assert "Away:" not in await chat.text("ana", "me")
 
 
@@ -93,11 +83,11 @@ async def test_skip_week_skips_this_local_week_and_skip_off_takes_it_back(
     said = await chat.text("ana", "skip week")
     assert "Skipping the week of 23 November 2026: no more nudges this week." in said
     assert "They come again from the week of 30 November 2026." in said
-    assert (await _member(sessions, "ana")).skip_week == "2026-W48"
+    assert (await read_member(sessions, "ana")).skip_week == "2026-W48"
     assert "Skipping: the week of 23 November 2026" in await chat.text("ana", "me")
     assert "already skipping the week of 23 November 2026" in await chat.text("ana", "skip")
     assert "The week of 23 November 2026 is back on" in await chat.text("ana", "skip off")
-    assert (await _member(sessions, "ana")).skip_week is None
+    assert (await read_member(sessions, "ana")).skip_week is None
     assert "You were not skipping this week" in await chat.text("ana", "skip off")
 
 
@@ -115,10 +105,10 @@ async def test_snooze_for_a_while_is_stored_in_utc_and_said_in_local_time(
 ) -> None:
     said = await chat.text("ana", "snooze 2h")
     assert "Snoozed until 11:30 today, your time (UTC). Nudges due before then wait" in said
-    assert (await _member(sessions, "ana")).snoozed_until == NOW + timedelta(hours=2)
+    assert (await read_member(sessions, "ana")).snoozed_until == NOW + timedelta(hours=2)
     assert "Snoozed: until 11:30 today" in await chat.text("ana", "me")
     await chat.say("ana", "snooze 1h 30m")
-    assert (await _member(sessions, "ana")).snoozed_until == NOW + timedelta(minutes=90)
+    assert (await read_member(sessions, "ana")).snoozed_until == NOW + timedelta(minutes=90)
     said = await chat.text("ana", "snooze 1d")
     assert "Snoozed until 09:30 tomorrow, 24 November 2026" in said
     said = await chat.text("ana", "snooze 7d")
@@ -131,12 +121,16 @@ async def test_snooze_until_a_time_is_the_persons_own_time(
     await chat.say("ana", "me set tz Europe/Berlin")  # 10:30 there
     said = await chat.text("ana", "snooze until 14:00")
     assert "Snoozed until 14:00 today, your time (Europe/Berlin)" in said
-    assert (await _member(sessions, "ana")).snoozed_until == datetime(2026, 11, 23, 13, tzinfo=UTC)
+    assert (await read_member(sessions, "ana")).snoozed_until == datetime(
+        2026, 11, 23, 13, tzinfo=UTC
+    )
     # A time already past today means tomorrow.
     assert "Snoozed until 09:00 tomorrow, 24 November 2026" in await chat.text(
         "ana", "snooze until 9:00"
     )
-    assert (await _member(sessions, "ana")).snoozed_until == datetime(2026, 11, 24, 8, tzinfo=UTC)
+    assert (await read_member(sessions, "ana")).snoozed_until == datetime(
+        2026, 11, 24, 8, tzinfo=UTC
+    )
 
 
 async def test_snooze_refuses_too_short_too_long_and_unreadable_with_the_reason(
@@ -157,12 +151,12 @@ async def test_snooze_refuses_too_short_too_long_and_unreadable_with_the_reason(
     missing = await chat.text("ana", "snooze")
     assert "is missing" in missing
     assert "/kpi snooze 2h" in missing
-    assert (await _member(sessions, "ana")).snoozed_until is None
+    assert (await read_member(sessions, "ana")).snoozed_until is None
 
 
 async def test_snooze_off_ends_it(chat: Chat, sessions: async_sessionmaker[AsyncSession]) -> None:
     assert "You were not snoozed" in await chat.text("ana", "snooze off")
     await chat.say("ana", "snooze 2h")
     assert "Snooze ended: nudges can reach you again." in await chat.text("ana", "snooze off")
-    assert (await _member(sessions, "ana")).snoozed_until is None
+    assert (await read_member(sessions, "ana")).snoozed_until is None
     assert "Snoozed:" not in await chat.text("ana", "me")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Identity
 from rituals.core.messages import File, Message
 from storage.models import Base, JoinRequest, Member
 from storage.privacy import FORGET, member_columns
-from tests.support import Chat, dms_to, text_of, who
+from tests.support import Chat, dms_to, every_text, text_of, who
 
 NAME, USER = "Zelda Quixote", "uzq1"
 
@@ -88,11 +88,11 @@ async def test_forget_asks_first_then_leaves_no_row_that_names_them(
     await _zelda(chat)
     ask = await chat.dispatcher.handle_text(_who(), "me forget")
     assert "Are you sure?" in text_of(ask)
-    assert NAME in await _every_text(sessions)  # nothing happened yet
+    assert NAME in await every_text(sessions)  # nothing happened yet
 
     done = await chat.dispatcher.handle_text(_who(), "me forget confirm")
     assert "you are forgotten" in text_of(done)
-    everything = await _every_text(sessions)
+    everything = await every_text(sessions)
     assert NAME not in everything
     assert "Zelda" not in everything
     assert USER not in everything.split()
@@ -103,19 +103,6 @@ async def test_forget_asks_first_then_leaves_no_row_that_names_them(
         assert not former.is_active
     said = await chat.text("lea", "team")
     assert "Zelda" not in said
-
-
-async def _every_text(sessions: async_sessionmaker[AsyncSession]) -> str:
-    """Every string in every table, one per line: what a search for the person would see."""
-    out: list[str] = []
-    async with sessions() as session:
-        for table in Base.metadata.sorted_tables:
-            columns = [c for c in table.c if isinstance(c.type, String | Text)]
-            if not columns:
-                continue
-            for row in (await session.execute(select(*columns))).all():
-                out += [str(v) for v in row if v is not None]
-    return "\n".join(out)
 
 
 async def test_leaving_the_workspace_deactivates_and_coming_back_reactivates(

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form
-from storage.models import Member, Team
-from tests.support import Chat, text_of
+from storage.models import Team
+from tests.support import Chat, read_member, text_of
 
 
 async def _team(sessions: async_sessionmaker[AsyncSession], name: str) -> Team:
@@ -15,13 +15,6 @@ async def _team(sessions: async_sessionmaker[AsyncSession], name: str) -> Team:
         team = await session.scalar(select(Team).where(Team.name == name))
         assert team is not None
         return team
-
-
-async def _member(sessions: async_sessionmaker[AsyncSession], user: str) -> Member:
-    async with sessions() as session:
-        member = await session.scalar(select(Member).where(Member.platform_user_id == user))
-        assert member is not None
-        return member
 
 
 async def test_team_settings_show_the_app_yaml_defaults(chat: Chat) -> None:
@@ -120,7 +113,7 @@ async def test_personal_settings_and_their_refusals(
     )
     assert "Saved: your settings" in said
     assert "23. November 2026" in said  # the test clock's Monday, in German
-    member = await _member(sessions, "ana")
+    member = await read_member(sessions, "ana")
     assert (member.time_zone, member.working_days) == ("Europe/Berlin", "mon,tue,wed,thu")
     assert (member.work_start, member.work_end, member.quiet_start, member.quiet_end) == (
         "08:00",
@@ -129,7 +122,7 @@ async def test_personal_settings_and_their_refusals(
         "07:30",
     )
     assert "Nudges: paused" in await chat.text("ana", "me set pause on")
-    assert (await _member(sessions, "ana")).nudges_paused
+    assert (await read_member(sessions, "ana")).nudges_paused
     # Working hours that the saved quiet hours would swallow are refused too.
     assert "cover all your working hours" in await chat.text("ana", "me set hours 18:00-23:00")
 
@@ -153,6 +146,6 @@ async def test_time_zones_are_matched_whatever_their_case(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     assert "Saved" in await chat.text("ana", "me set tz europe/berlin")
-    assert (await _member(sessions, "ana")).time_zone == "Europe/Berlin"
+    assert (await read_member(sessions, "ana")).time_zone == "Europe/Berlin"
     assert "Saved" in await chat.text("ana", "me set tz utc")
-    assert (await _member(sessions, "ana")).time_zone == "UTC"
+    assert (await read_member(sessions, "ana")).time_zone == "UTC"
