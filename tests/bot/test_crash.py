@@ -18,14 +18,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.settings import WEEKDAYS
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Member, Outbox, OutboxStatus
-from tests.bot.slack.mock_slack import MockSlack
-from tests.scheduling import Someone, seed_team
+from tests.bot.slack.mock_slack import MockSlack, received
+from tests.scheduling import Someone, outbox, seed_team
 from tests.support import ROOT
 
 PEOPLE = 300
@@ -59,16 +59,6 @@ async def seed(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Non
                 quiet_start=f"{quiet:%H:%M}", quiet_end=f"{quiet + timedelta(minutes=1):%H:%M}"
             )
         )
-
-
-async def outbox_rows(sessions: async_sessionmaker[AsyncSession]) -> list[Outbox]:
-    async with sessions() as session:
-        return list((await session.scalars(select(Outbox).order_by(Outbox.id))).all())
-
-
-def received(api: MockSlack) -> Counter[str]:
-    """Messages Slack accepted, per DM."""
-    return Counter({channel: len(posts) for channel, posts in api.history.items()})
 
 
 def arrived_ids(api: MockSlack) -> set[int]:
@@ -155,7 +145,7 @@ async def test_a_server_killed_mid_fan_out_and_restarted_sends_each_person_one_m
 
         arrived = received(api).total()
         assert PEOPLE // 3 <= arrived < PEOPLE * 2 // 3, arrived  # killed mid-way
-        rows = await outbox_rows(sessions)
+        rows = await outbox(sessions)
         assert len(rows) == PEOPLE
         in_doubt = {r.id for r in rows if r.status is OutboxStatus.SENDING}
         # The case that could send twice: Slack took these, the dead process never said so.
@@ -181,8 +171,8 @@ async def test_a_server_killed_mid_fan_out_and_restarted_sends_each_person_one_m
         )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 30
-        while {r.status for r in await outbox_rows(sessions)} != {OutboxStatus.SENT}:
-            assert loop.time() < deadline, Counter(r.status for r in await outbox_rows(sessions))
+        while {r.status for r in await outbox(sessions)} != {OutboxStatus.SENT}:
+            assert loop.time() < deadline, Counter(r.status for r in await outbox(sessions))
             await asyncio.sleep(0.2)
         await asyncio.sleep(1)  # a late duplicate would show by now
         second.terminate()
@@ -196,7 +186,7 @@ async def test_a_server_killed_mid_fan_out_and_restarted_sends_each_person_one_m
         assert set(posted.values()) == {1}
         # Each row left in doubt was looked up once in its DM's history.
         assert len(api.of("conversations.history")) - checks_before == len(in_doubt)
-        assert len(await outbox_rows(sessions)) == PEOPLE
+        assert len(await outbox(sessions)) == PEOPLE
     finally:
         for process in processes:
             if process.poll() is None:

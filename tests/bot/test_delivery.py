@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,17 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
 from bot.delivery import Retry, Worker, backoff, only_worker
-from bot.payload import encode
 from bot.slack.sender import SlackSender
 from rituals.core.context import FixedClock, ShiftedClock
-from rituals.core.messages import Mention, dm
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus, Platform
-from storage.outbox import OutboxRow, claim, enqueue
-from storage.people import ensure_workspace
-from tests.bot.slack.mock_slack import MockSlack
+from storage.outbox import claim
+from tests.bot.slack.mock_slack import MockSlack, received
 from tests.conftest import NOW
-from tests.scheduling import outbox
+from tests.scheduling import outbox, queue
 
 
 @pytest.fixture
@@ -59,31 +56,6 @@ def worker(
 
     sender = SlackSender(token, f"{api.url}/api/", http)
     return Worker(sessions, {Platform.SLACK: sender}, clock, 1000, **options)  # type: ignore[arg-type]
-
-
-async def queue(sessions: async_sessionmaker[AsyncSession], users: Sequence[str]) -> None:
-    async with sessions() as session, session.begin():
-        ws = await ensure_workspace(session, Platform.SLACK, "T0AB12CD3", "acme", NOW)
-        await enqueue(
-            session,
-            [
-                OutboxRow(
-                    ws.id,
-                    Platform.SLACK,
-                    user,
-                    "checkin",
-                    f"test:{user}",
-                    encode(dm(Mention(user, user), f"Hello {user} <!channel>")),
-                    NOW,
-                )
-                for user in users
-            ],
-        )
-
-
-def received(api: MockSlack) -> Counter[str]:
-    """Messages Slack accepted, per DM."""
-    return Counter({channel: len(posts) for channel, posts in api.history.items()})
 
 
 async def test_a_due_row_is_posted_with_its_id_and_marked_sent(

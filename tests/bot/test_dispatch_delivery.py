@@ -17,7 +17,7 @@ from rituals.core.context import FixedClock
 from rituals.core.messages import Audience, Mention, Message, dm, say
 from storage.models import Obstacle, Outbox, OutboxStatus
 from storage.outbox import OutboxRow
-from tests.bot.console.test_console import run_console
+from tests.bot.console.support import run_console
 from tests.support import Chat, text_of, who
 
 STORY = "The CRM export breaks every morning"

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from bot.cli import main
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus
-from tests.bot.test_delivery import queue
 from tests.conftest import NOW, ROOT
+from tests.scheduling import queue
 
 
 async def _seed(url: str) -> None:

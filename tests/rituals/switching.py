@@ -5,7 +5,7 @@ before and after to tell that a refused command wrote nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -110,6 +110,36 @@ async def attempt(chat: Chat, user: str, example: str, team: str | None = None) 
             given["team"] = team
         replies = await chat.submit(user, form, given)
     return text_of(replies)
+
+
+def refused_in(said: str, ritual: Ritual, team: str) -> bool:
+    """Whether `said` refuses a command because `team` switched the ritual off, naming Lea as
+    who can switch it on and the command that does it for that team."""
+    return (
+        f"{team} has switched off {ritual.label}. @Lea" in said
+        and "can switch it on" in said
+        and f'in "{team}"' in said
+    )
+
+
+async def each_refused(
+    chat: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    ritual: Ritual,
+    team: str,
+    typed: Iterable[str],
+    *,
+    team_in_form: bool = False,
+) -> None:
+    """Each command as typed, by Lea (the lead) and by Ana (a member), is refused because `team`
+    switched the ritual off, and leaves every table's row count as it was; `team_in_form`
+    names the team in a form the command opens."""
+    for example in typed:
+        for user in ("lea", "ana"):
+            before = await row_counts(sessions)
+            said = await attempt(chat, user, example, team=team if team_in_form else None)
+            assert refused_in(said, ritual, team), (user, example, said)
+            assert await row_counts(sessions) == before, (user, example)
 
 
 def typed_in(team: str, example: str, has_team: bool) -> str:

@@ -2,56 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.console.chat import ConsoleChat, ReadLine
-from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher
 from rituals.core.context import FixedClock
 from storage.models import Kpi, KpiStatus, Team
+from tests.bot.console.support import run_console
 from tests.support import ROOT
 
 GOAL = "I want to run discovery calls on my own by March"
-
-
-def lines(script: Iterable[str]) -> ReadLine:
-    pending = list(script)
-
-    async def read() -> str | None:
-        return pending.pop(0) if pending else None
-
-    return read
-
-
-async def run_console(
-    dispatcher: Dispatcher,
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-    script: list[str],
-) -> str:
-    async with sessions() as session, session.begin():
-        await seed_demo(session, clock, "mon,tue,wed,thu,fri")
-    out = io.StringIO()
-    chat = ConsoleChat(
-        dispatcher,
-        lines(script),
-        out,
-        speaker="ana",
-        working_days="mon,tue,wed,thu,fri",
-        default_time_zone="UTC",
-        echo=True,
-    )
-    await chat.run()
-    return out.getvalue()
 
 
 async def test_a_scripted_session_runs_the_registry_end_to_end(

@@ -16,29 +16,10 @@ from bot.dispatch import Dispatcher
 from rituals.checkins.prompt import checkin_actions
 from rituals.core.context import FixedClock
 from storage.models import Member, MisstepFeedback
-from tests.bot.console.test_console import run_console
+from tests.bot.console.support import dm, flat, run_console, turn
 
 STORY = "Legal has sat on the new contract template for two weeks"
 ACTION = "Ask legal for a one-page template and send it to Ana"
-
-
-def turn(transcript: str, prompt: str) -> str:
-    """What the console showed after the one line typed at `prompt` (e.g. "lea> digest"),
-    up to the next prompt of the chat."""
-    assert transcript.count(f"\n{prompt}\n") == 1, prompt
-    after = transcript.split(f"\n{prompt}\n", 1)[1]
-    return re.split(r"\n[a-z]+> ", after, maxsplit=1)[0]
-
-
-def flat(text: str) -> str:
-    """The words, without the console's line wrapping."""
-    return " ".join(text.split())
-
-
-def dm(shown: str, to: str) -> str:
-    """The DM to `to` among what a turn showed: its lines, up to the next DM or the end."""
-    assert shown.count(f"(direct message to {to})") == 1, shown
-    return shown.split(f"(direct message to {to})\n", 1)[1].split("(direct message to")[0]
 
 
 async def test_an_obstacle_by_prompts_then_a_commitment_refused_until_it_is_concrete(

@@ -6,14 +6,14 @@ import io
 from datetime import UTC, datetime
 
 from bot.config import AppConfig
-from bot.console.chat import ConsoleChat, ConsoleSender
+from bot.console.chat import ConsoleSender
 from bot.console.demo import seed_demo
 from bot.scheduler import scheduling
 from bot.wiring import make_dispatcher
 from rituals.core.context import FixedClock, ShiftedClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
-from tests.bot.console.test_console import lines
+from tests.bot.console.support import demo_chat
 
 SATURDAY = datetime(2026, 11, 21, tzinfo=UTC)
 
@@ -26,16 +26,7 @@ async def console_with_clock(url: str, config: AppConfig, script: list[str]) -> 
         async with make_sessionmaker(engine)() as session, session.begin():
             await seed_demo(session, clock, "mon,tue,wed,thu,fri")
         out = io.StringIO()
-        chat = ConsoleChat(
-            make_dispatcher(engine, config, clock),
-            lines(script),
-            out,
-            speaker="ana",
-            working_days="mon,tue,wed,thu,fri",
-            default_time_zone="UTC",
-            echo=True,
-            clock=clock,
-        )
+        chat = demo_chat(make_dispatcher(engine, config, clock), script, out, clock=clock)
         async with scheduling(engine, config, {Platform.CONSOLE: ConsoleSender(chat)}, clock) as r:
             chat.rhythm = r
             await chat.run()

@@ -17,18 +17,10 @@ from bot.dispatch import Dispatcher
 from rituals.core.charts import SPARK_BLOCKS
 from rituals.core.context import FixedClock
 from rituals.numbers.declines import WILD_IDEA
-from tests.bot.console.test_console import run_console
-from tests.bot.console.test_console_checkins import flat, turn
+from tests.bot.console.support import PROPOSE, flat, proposed, run_console, turn
 from tests.support import PNG_SIGNATURE, assert_valid_png
 
-PROPOSE = 'propose "Qualified leads" target 10 leads per week growth "run discovery calls alone"'
 IDEA = "call back every lost lead within an hour"
-
-
-def proposed(transcript: str) -> str:
-    found = re.search(r"== Proposed #(\d+): Qualified leads ==", transcript)
-    assert found, transcript
-    return found[1]
 
 
 async def test_log_then_trend_prints_the_image_and_sparkline_and_saves_the_png(

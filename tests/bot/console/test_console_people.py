@@ -12,13 +12,12 @@ import io
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.console.chat import ConsoleChat
 from bot.console.demo import seed_demo
 from bot.dispatch import Dispatcher
 from rituals.core.context import FixedClock
 from rituals.core.messages import FieldKind, FormField
 from storage.models import Member, Membership, Team
-from tests.bot.console.test_console import lines
+from tests.bot.console.support import demo_chat
 from tests.support import team_add_form
 
 
@@ -32,15 +31,7 @@ async def lea_fills(
     async with sessions() as session, session.begin():
         await seed_demo(session, clock, "mon,tue,wed,thu,fri")
     out = io.StringIO()
-    chat = ConsoleChat(
-        dispatcher,
-        lines(answers),
-        out,
-        speaker="lea",
-        working_days="mon,tue,wed,thu,fri",
-        default_time_zone="UTC",
-        echo=True,
-    )
+    chat = demo_chat(dispatcher, answers, out, speaker="lea")
     await chat.send("team create Growth")
     answered = await chat.fill(team_add_form(dispatcher.grammar))
     assert answered is not None, out.getvalue()
@@ -91,15 +82,7 @@ async def test_a_prefilled_list_of_mentions_is_kept_with_enter(
     async with sessions() as session, session.begin():
         await seed_demo(session, clock, "mon,tue,wed,thu,fri")
     out = io.StringIO()
-    chat = ConsoleChat(
-        dispatcher,
-        lines([""]),
-        out,
-        speaker="lea",
-        working_days="mon,tue,wed,thu,fri",
-        default_time_zone="UTC",
-        echo=True,
-    )
+    chat = demo_chat(dispatcher, [""], out, speaker="lea")
     field = FormField("people", "People", FieldKind.PEOPLE, max_length=20, value="<@ana> <@ben>")
     assert await chat.ask_field(field) == "<@ana> <@ben>"
     assert "People (@names like @ana @ben, up to 20) [<@ana> <@ben>]" in out.getvalue()

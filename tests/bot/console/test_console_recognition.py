@@ -21,9 +21,7 @@ from bot.dispatch import Dispatcher
 from rituals.core.charts import pulse_bars
 from rituals.core.context import FixedClock
 from storage.models import Kudos, KudosRecipient, Member
-from tests.bot.console.test_console import run_console
-from tests.bot.console.test_console_checkins import dm, flat, turn
-from tests.bot.console.test_console_numbers import PROPOSE, proposed
+from tests.bot.console.support import PROPOSE, dm, flat, proposed, run_console, turn
 from tests.support import PNG_SIGNATURE, assert_valid_png
 
 STORY = "I sat in on their discovery calls and wrote up every objection"

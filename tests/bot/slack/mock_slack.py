@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,3 +226,8 @@ class MockSlack:
 def _dm(channel: str) -> str:
     """A user id names the app's DM with them, as Slack's own chat.postMessage allows."""
     return "D" + channel[1:] if channel.startswith(("U", "W")) else channel
+
+
+def received(api: MockSlack) -> Counter[str]:
+    """Messages Slack accepted, per DM."""
+    return Counter({channel: len(posts) for channel, posts in api.history.items()})

@@ -9,84 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from typing import Any
-
-from aiohttp import ClientResponse
 
 from bot.slack.http import SLACK
 from rituals.checkins.prompt import checkin_actions
 from rituals.core.messages import Mention
-from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, text_objects, texts, typed
-from tests.bot.slack.mock_slack import Call
+from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, text_objects, texts, typed
+from tests.bot.slack.support import buttons, click_in_dm, dm_to, dms_to, growth, inputs, intro
 from tests.support import about
 
 # Someone Lea adds to the team who never answers the check-in.
 CY = "U0AB12CD8"
-
-
-async def growth(slack: SlackClient, *more: str) -> None:
-    """Lea leads Growth; Ana, Ben (and `more`) are on it. The 'you were added' DMs are sent."""
-    await slack.meet(LEA, ANA, BEN)
-    await slack.ask("team create Growth", LEA)
-    people = " ".join(f"<@{u}|{slack.api.users[u]['name']}>" for u in (ANA, BEN, *more))
-    assert "to Growth" in await slack.ask(f"team add {people}", LEA)
-    await slack.api.wait_for("chat.postMessage", 2 + len(more))
-
-
-def dms_to(slack: SlackClient, user: str) -> list[Call]:
-    """Posts into the app's DM with `user` (a user id as the channel opens it)."""
-    return [c for c in slack.api.of("chat.postMessage") if c.args["channel"] == user]
-
-
-async def dm_to(slack: SlackClient, user: str, saying: str) -> Call:
-    """The DM to `user` whose text says `saying`, once it has been posted."""
-    found = await slack.api.wait_for(
-        "chat.postMessage",
-        where=lambda c: c.args["channel"] == user and saying in c.args["text"],
-    )
-    assert len(found) == 1, [c.args["text"] for c in found]
-    return found[0]
-
-
-def buttons(body: dict[str, Any]) -> dict[str, str]:
-    """Label -> value of every button in a message's blocks."""
-    return {
-        e["text"]["text"]: e["value"]
-        for b in body.get("blocks", [])
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
-
-
-async def click_in_dm(slack: SlackClient, value: str, user: str) -> ClientResponse:
-    """A button pressed in the app's DM with `user`: its channel is that DM, not a channel."""
-    payload = fixture("block_actions.json")
-    payload["team"]["id"] = slack.team
-    payload["user"].update(id=user, team_id=slack.team)
-    dm = "D" + user[1:]
-    payload["channel"] = {"id": dm, "name": "directmessage"}
-    payload["container"]["channel_id"] = dm
-    payload["actions"][0].update(action_id="run-0", value=value)
-    payload["response_url"] = slack.api.response_url(uuid.uuid4().hex)
-    response = await slack.interact(payload)
-    assert response.status == 200
-    return response
-
-
-def inputs(view: dict[str, Any]) -> dict[str, Any]:
-    """block_id -> the initial value a modal's input shows (None when empty)."""
-    out: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] == "input":
-            element = block["element"]
-            out[block["block_id"]] = element.get("initial_value") or element.get("initial_user")
-    return out
-
-
-def intro(view: dict[str, Any]) -> str:
-    """What a modal says above its inputs."""
-    return "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
 
 
 async def test_an_obstacle_from_the_modal_reaches_the_lead_with_a_commit_button(

@@ -26,41 +26,21 @@ from tests.bot.slack.conftest import (
     typed,
 )
 from tests.bot.slack.mock_slack import Call
-from tests.bot.slack.test_checkins import buttons, dm_to, growth, inputs, intro
+from tests.bot.slack.support import (
+    GOAL,
+    active_kpi,
+    answered,
+    buttons,
+    dm_to,
+    growth,
+    inputs,
+    intro,
+    number,
+)
 from tests.support import PNG_SIGNATURE, assert_valid_png
 
 # What the mock Slack answers every chat.postMessage with: the ts of the post it made.
 POSTED_TS = "1700000000.000900"
-GOAL = "run discovery calls on my own"
-
-
-def number(said: str) -> str:
-    found = re.search(r"#(\d+)", said)
-    assert found, said
-    return found[1]
-
-
-async def active_kpi(
-    slack: SlackClient, name: str = "Qualified leads", target: str = "10 leads"
-) -> str:
-    """Ana proposes a KPI without saying what excites her, so it is not put to the team's vote,
-    and Lea activates it."""
-    said = await slack.ask(f'propose "{name}" target {target} per week growth "{GOAL}"', ANA)
-    assert "Proposed #" in said, said
-    kpi = number(said.split("Proposed", 1)[1])
-    assert "Active" in await slack.ask(f"activate {kpi}", LEA)
-    return kpi
-
-
-async def answered(slack: SlackClient, before: int, saying: str) -> str:
-    """Every response_url answer since `before`, once one of them says `saying`."""
-
-    def new(call: Call) -> bool:
-        since = slack.api.of("response_url")[before:]
-        return saying in texts(call.args) and any(call is c for c in since)
-
-    await slack.api.wait_for("response_url", where=new)
-    return "\n".join(texts(c.args) for c in slack.api.of("response_url")[before:])
 
 
 def uploads_since(slack: SlackClient, before: int) -> list[Call]:

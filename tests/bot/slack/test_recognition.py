@@ -36,8 +36,17 @@ from tests.bot.slack.conftest import (
     typed,
 )
 from tests.bot.slack.mock_slack import Call, MockSlack
-from tests.bot.slack.test_checkins import buttons, click_in_dm, dm_to, growth, inputs, intro
-from tests.bot.slack.test_numbers import active_kpi, answered, number
+from tests.bot.slack.support import (
+    active_kpi,
+    answered,
+    buttons,
+    click_in_dm,
+    dm_to,
+    growth,
+    inputs,
+    intro,
+    number,
+)
 from tests.conftest import NOW
 from tests.support import PNG_SIGNATURE, about, assert_valid_png
 

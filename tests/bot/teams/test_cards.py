@@ -11,7 +11,6 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,63 +29,12 @@ from bot.teams.cards import (
     submission,
 )
 from rituals.core import messages as m
+from tests.bot.teams.support import VALIDATOR, valid
 from tests.support import FIXTURES
 
 ZWJ = "\u200d"
 # An <at> tag in any spelling Teams might read as one.
 AT_TAG = re.compile(r"<\s*/?\s*at\b", re.IGNORECASE)
-
-# Teams reads `msteams` on a card (width, mention entities), a host extension the published
-# schema does not list; it is described here as strictly as the rest.
-MSTEAMS = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "width": {"enum": ["Full"]},
-        "entities": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["type", "text", "mentioned"],
-                "properties": {
-                    "type": {"enum": ["mention"]},
-                    "text": {"type": "string", "pattern": "^<at>[^<>]+</at>$"},
-                    "mentioned": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["id", "name"],
-                        "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
-                    },
-                },
-            },
-        },
-    },
-}
-
-
-def _validator() -> jsonschema.Draft6Validator:
-    schema = json.loads((FIXTURES / "schemas" / "adaptive-card.1.5.schema.json").read_text())
-    schema["definitions"]["AdaptiveCard"]["properties"]["msteams"] = MSTEAMS
-    jsonschema.Draft6Validator.check_schema(schema)
-    return jsonschema.Draft6Validator(schema)
-
-
-VALIDATOR = _validator()
-
-
-def valid(card: dict[str, Any]) -> dict[str, Any]:
-    """The card is schema-valid, under the byte budget, and every mention has its entity."""
-    error = jsonschema.exceptions.best_match(VALIDATOR.iter_errors(card))
-    assert error is None, f"{error.message} at {list(error.absolute_path)}"
-    assert card["type"] == "AdaptiveCard"
-    assert card["msteams"]["width"] == "Full"
-    assert len(json.dumps(card).encode()) < MAX_CARD_BYTES
-    entities = {e["text"] for e in card["msteams"].get("entities", [])}
-    for tag in re.findall(r"<at>.*?</at>", json.dumps(card["body"])):
-        assert tag in entities
-    return card
 
 
 def texts(card: dict[str, Any]) -> list[str]:

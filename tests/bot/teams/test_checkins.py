@@ -9,103 +9,26 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from rituals.checkins.prompt import checkin_actions
 from rituals.core.messages import Mention
 from tests.bot.teams.conftest import ANA, BEN, LEA, PERSONAL, TeamsClient, text_of
-from tests.bot.teams.mock_connector import Sent
+from tests.bot.teams.support import (
+    answer,
+    chat_of,
+    filled,
+    form_of,
+    growth,
+    mentioned,
+    news,
+    runs,
+    words_of,
+)
 from tests.support import about
 
-Person = tuple[str, str, str]
 # Someone on the team who never answers the check-in, and someone on no team at all.
 CY = ("29:1cYcYcY", "Cy Moreau", "2c2c2c2c-4e1a-4b1f-9d2c-1a2b3c4d5e6f")
 MAX = ("29:1mAxMaX", "Max Vogel", "3a3a3a3a-4e1a-4b1f-9d2c-1a2b3c4d5e6f")
-
-
-def mentioning(teams: TeamsClient, text: str, person: Person, *people: Person) -> dict[str, Any]:
-    """`person` writes `text @people...` to the bot in the team's channel."""
-    activity = teams.activity("message_channel_mention.json", person)
-    bot = activity["entities"][0]
-    activity["text"] = " ".join(["<at>kpi-coach</at>", text, *(f"<at>{p[1]}</at>" for p in people)])
-    activity["entities"] = [bot] + [
-        {"type": "mention", "text": f"<at>{p[1]}</at>", "mentioned": {"id": p[0], "name": p[1]}}
-        for p in people
-    ]
-    return activity
-
-
-async def growth(teams: TeamsClient, *more: Person) -> None:
-    """Lea leads Growth; Ana, Ben (and `more`) are on it; everyone has a chat with the bot."""
-    for person in more:
-        teams.connector.add_member(*person)
-    await teams.meet(LEA, ANA, BEN, *more)
-    assert "Created Growth" in text_of(await teams.say("team create Growth", LEA))
-    await teams.send(mentioning(teams, "team add", LEA, ANA, BEN, *more))
-    await teams.deliver()
-    assert "to Growth" in text_of(chat_of(teams, LEA))
-
-
-def chat_of(teams: TeamsClient, person: Person) -> list[Sent]:
-    return teams.connector.to(PERSONAL + person[0])
-
-
-async def news(teams: TeamsClient, person: Person, saying: str) -> Sent:
-    """The one message the outbox brought into `person`'s chat that says `saying`."""
-    await teams.deliver()
-    found = [s for s in chat_of(teams, person) if saying in s.text]
-    assert len(found) == 1, [s.text for s in chat_of(teams, person)]
-    (sent,) = found
-    assert sent.reply_to is None  # proactive: a new message, not an answer to a turn
-    return sent
-
-
-def runs(sent: Sent) -> dict[str, str]:
-    """Button title -> the command it runs, for every button in the message's cards."""
-    out: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit" and "kpicoach_run" in node.get("data", {}):
-                out[node["title"]] = node["data"]["kpicoach_run"]
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(sent.cards)
-    return out
-
-
-def mentioned(sent: Sent) -> list[str]:
-    """The AAD ids the message's cards really mention."""
-    return [
-        e["mentioned"]["id"] for card in sent.cards for e in card["msteams"].get("entities", [])
-    ]
-
-
-def form_of(sent: list[Sent]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The one form card among the replies: its card, its inputs by id, its submit data."""
-    cards = [c for s in sent for c in s.cards if c.get("actions")]
-    (card,) = [c for c in cards if c["actions"][0]["data"].get("kpicoach_form")]
-    fields = {e["id"]: e for e in card["body"] if e["type"].startswith("Input.")}
-    return card, fields, card["actions"][0]["data"]
-
-
-def filled(fields: dict[str, Any], data: dict[str, Any], **typed: str) -> dict[str, Any]:
-    """What Teams sends on Action.Submit: every input's value (as shown, or as typed over it)
-    beside the submit button's own data."""
-    return {**data, **{k: f.get("value", "") for k, f in fields.items()}, **typed}
-
-
-async def answer(teams: TeamsClient, text: str, person: Person) -> list[Sent]:
-    """What the bot answered `person` in their chat; DMs the worker sends meanwhile are not."""
-    return [s for s in await teams.say(text, person) if s.reply_to is not None]
-
-
-def words_of(card: dict[str, Any]) -> str:
-    return "\n".join(e["text"] for e in card["body"] if e["type"] == "TextBlock")
 
 
 async def test_an_obstacle_from_the_form_card_reaches_the_lead_with_a_commit_button(

@@ -9,8 +9,7 @@ import pytest
 
 from storage.models import Obstacle, Outbox, OutboxStatus
 from tests.bot.teams.conftest import ANA, LEA, PERSONAL, TeamsClient, text_of
-from tests.bot.teams.test_checkins import chat_of, growth
-from tests.bot.teams.test_teams import rows
+from tests.bot.teams.support import chat_of, growth, rows
 from tests.support import MovingClock
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

@@ -10,7 +10,6 @@ with the bot, through the outbox and the mock Bot Connector.
 from __future__ import annotations
 
 import base64
-import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,12 +21,15 @@ from storage.models import Cadence, KpiValue, Platform
 from storage.people import find_workspace, member_by_platform_id
 from tests.bot.teams.conftest import ANA, BEN, LEA, PERSONAL, TeamsClient, text_of
 from tests.bot.teams.mock_connector import Sent
-from tests.bot.teams.test_checkins import (
+from tests.bot.teams.support import (
+    DATA_URI,
+    active_kpi,
     answer,
     chat_of,
     filled,
     form_of,
     growth,
+    images,
     news,
     runs,
     words_of,
@@ -36,42 +38,7 @@ from tests.conftest import NOW
 from tests.support import PNG_SIGNATURE, assert_valid_png
 from tests.support import about as what_about
 
-DATA_URI = "data:image/png;base64,"
 PURPOSE = "we help small shops sell online"
-
-
-async def active_kpi(teams: TeamsClient) -> str:
-    """Ana proposes a KPI (not put to a vote: Growth has no home channel); Lea activates it."""
-    said = text_of(
-        await answer(
-            teams,
-            'propose "Qualified leads" target 10 leads per week growth "run discovery calls alone"',
-            ANA,
-        )
-    )
-    found = re.search(r"Proposed #(\d+)", said)
-    assert found, said
-    assert "Active" in text_of(await answer(teams, f"activate {found[1]}", LEA))
-    return found[1]
-
-
-def images(sent: list[Sent]) -> list[dict[str, Any]]:
-    """Every Adaptive Card Image element among the replies' cards."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Image":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for reply in sent:
-        walk(reply.cards)
-    return found
 
 
 def offered(sent: list[Sent]) -> list[dict[str, Any]]:

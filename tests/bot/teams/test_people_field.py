@@ -13,8 +13,7 @@ from bot.teams.cards import FORM_KEY, HIDDEN_KEY, Submission, render_form, submi
 from rituals.core.command import PersonRef
 from rituals.team.teams import AddMembers
 from tests.bot.teams.conftest import LEA, PERSONAL, TeamsClient, text_of
-from tests.bot.teams.test_cards import valid
-from tests.bot.teams.test_checkins import form_of, mentioned
+from tests.bot.teams.support import form_of, mentioned, valid
 from tests.support import team_add_form
 
 GRAMMAR = build_grammar("/kpi")

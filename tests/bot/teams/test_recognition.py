@@ -20,18 +20,20 @@ from bot.teams.cards import CARD_CONTENT_TYPE
 from rituals.core.charts import PULSE_WORDS
 from tests.bot.teams.conftest import ANA, BEN, CHANNEL, LEA, PERSONAL, TeamsClient, text_of
 from tests.bot.teams.mock_connector import Sent
-from tests.bot.teams.test_checkins import (
+from tests.bot.teams.support import (
+    DATA_URI,
+    active_kpi,
     answer,
     chat_of,
     filled,
     form_of,
+    images,
     mentioned,
     mentioning,
     news,
     runs,
     words_of,
 )
-from tests.bot.teams.test_numbers import DATA_URI, active_kpi, images
 from tests.support import PNG_SIGNATURE, about, assert_valid_png
 
 STORY = "I sat in on their first three discovery calls and wrote up every objection"
@@ -40,7 +42,7 @@ LEARNED = "he built a two-step check we all use now"
 ZWJ = "\u200d"
 
 
-async def growth(teams: TeamsClient) -> None:
+async def growth_at_home(teams: TeamsClient) -> None:
     """Lea creates Growth in the team's channel, its home, and adds Ana and Ben there."""
     await teams.meet(LEA, ANA, BEN)
     await teams.say("team create Growth", LEA, channel=True)
@@ -67,7 +69,7 @@ def body_text(sent: Sent) -> str:
 async def test_kudos_with_no_arguments_is_a_card_with_a_people_input_and_a_reward_choice(
     teams: TeamsClient, config: AppConfig
 ) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     kpi = await active_kpi(teams)
     card, fields, data = form_of(await answer(teams, "kudos", LEA))
     assert card["body"][0]["text"] == "Kudos"
@@ -133,7 +135,7 @@ async def test_kudos_with_no_arguments_is_a_card_with_a_people_input_and_a_rewar
 async def test_a_refused_kudos_card_submitted_again_as_it_came_back_reaches_both_people(
     teams: TeamsClient,
 ) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     kpi = await active_kpi(teams)
     _card, fields, data = form_of(await answer(teams, "kudos", LEA))
     typed = {"people": "@Ana Ruiz, @Ben Okafor", "kpi": kpi, "story": "Great job, thanks!!"}
@@ -147,7 +149,7 @@ async def test_a_refused_kudos_card_submitted_again_as_it_came_back_reaches_both
 async def test_a_kudos_story_cannot_forge_a_mention_or_format_the_channel_card(
     teams: TeamsClient,
 ) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     kpi = await active_kpi(teams)
     _card, fields, data = form_of(await answer(teams, "kudos", LEA))
     forged = (
@@ -187,7 +189,7 @@ async def test_a_kudos_story_cannot_forge_a_mention_or_format_the_channel_card(
 async def test_the_real_channel_kudos_payload_names_ben_and_keeps_the_words_as_the_story(
     teams: TeamsClient,
 ) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     sent = await teams.send(teams.activity("message_channel_mention.json", ANA))
     _card, fields, data = form_of(sent)
     assert data["kpicoach_form"] == "kudos"
@@ -207,7 +209,7 @@ async def test_the_real_channel_kudos_payload_names_ben_and_keeps_the_words_as_t
 async def test_a_kudos_reaches_a_channel_after_the_recognition_channel_is_set_by_name(
     teams: TeamsClient,
 ) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     kpi = await active_kpi(teams)
     await answer(teams, "settings set recognition #wins", LEA)
     said = text_of(await answer(teams, f'kudos <@{ANA[2]}|Ana> kpi {kpi} how "{STORY}"', LEA))
@@ -231,7 +233,7 @@ def score_buttons(sent: Sent) -> dict[str, str]:
 async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_the_channel(
     teams: TeamsClient,
 ) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     await answer(teams, "settings set rituals checkin,one_on_one,kudos,review,pulse", LEA)
     said = text_of(await answer(teams, "pulse start", LEA))
     assert "Asked 3 people on Growth, you included" in said
@@ -294,7 +296,7 @@ async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_th
 
 
 async def fail_of_the_month(teams: TeamsClient) -> None:
-    await growth(teams)
+    await growth_at_home(teams)
     said = text_of(await answer(teams, "settings set rituals checkin,fail_of_month", LEA))
     assert "Rituals on: checkin, fail\\_of\\_month" in said
 

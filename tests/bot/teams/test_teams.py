@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 
 from bot.config import AppConfig, ConfigError
 from bot.payload import encode
@@ -39,6 +38,7 @@ from tests.bot.teams.conftest import (
     text_of,
 )
 from tests.bot.teams.mock_connector import MockConnector
+from tests.bot.teams.support import rows
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -48,21 +48,6 @@ async def add_ben(teams: TeamsClient) -> None:
     activity = teams.activity("message_channel_mention.json")
     activity["text"] = "<at>kpi-coach</at> team add <at>Ben Okafor</at>"
     await teams.send(activity)
-
-
-async def rows(database_url: str, model: Any, tenant: str) -> list[Any]:
-    engine = make_engine(database_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            workspace = await find_workspace(session, Platform.TEAMS, tenant)
-            if workspace is None:
-                return []
-            found = await session.scalars(
-                select(model).where(model.workspace_id == workspace.id).order_by(model.id)
-            )
-            return list(found.all())
-    finally:
-        await engine.dispose()
 
 
 async def test_a_command_in_the_personal_chat_is_answered_there_with_a_card(
