@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import AppConfig
 from bot.dispatch import Dispatcher, Identity
-from bot.grammar import Grammar
+from bot.grammar import Grammar, build_grammar
 from bot.payload import decode
 from rituals.core.context import Clock
 from rituals.core.messages import Actions, Audience, Button, Form, Message, Outgoing
@@ -159,6 +160,19 @@ class MovingClock:
     def move_to(self, at: datetime) -> None:
         assert at >= self.at, "time only moves forward"
         self.at = at
+
+
+def channel_posts(replies: Sequence[object]) -> list[Message]:
+    """The replies posted to a team's channel."""
+    return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
+
+
+def chat_at(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig, clock: MovingClock
+) -> Chat:
+    """A chat whose dispatcher reads the time off a clock the test moves, for scenarios that
+    run across days with the tick."""
+    return Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
 
 
 def about(hidden: Mapping[str, str]) -> dict[str, str]:

@@ -107,3 +107,8 @@ async def answered(slack: SlackClient, before: int, saying: str) -> str:
 
     await slack.api.wait_for("response_url", where=new)
     return "\n".join(texts(c.args) for c in slack.api.of("response_url")[before:])
+
+
+def picked(*users: str) -> dict[str, Any]:
+    """A multi-user picker's state in a submitted modal, as Slack sends it."""
+    return {"type": "multi_users_select", "selected_users": list(users)}

@@ -19,6 +19,7 @@ from bot.slack.render import FormOrigin, form_values, render_modal
 from rituals.core.command import PersonRef
 from rituals.team.teams import AddMembers
 from tests.bot.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, fixture, texts, typed
+from tests.bot.slack.support import picked
 from tests.support import team_add_form
 
 GRAMMAR = build_grammar("/kpi")
@@ -31,10 +32,6 @@ def elements(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
         assert parsed is not None
         assert parsed.to_dict() == block
     return {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
-
-
-def picked(*users: str) -> dict[str, Any]:
-    return {"type": "multi_users_select", "selected_users": list(users)}
 
 
 def test_a_people_field_is_a_multi_user_picker_that_starts_from_its_mentions() -> None:

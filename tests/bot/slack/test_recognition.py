@@ -46,6 +46,7 @@ from tests.bot.slack.support import (
     inputs,
     intro,
     number,
+    picked,
 )
 from tests.conftest import NOW
 from tests.support import PNG_SIGNATURE, about, assert_valid_png
@@ -54,10 +55,6 @@ STORY = "I sat in on their first three discovery calls and wrote up every object
 EVIL = "<!channel> @here <!here> <@U999EVIL> & <b>"
 MISSTEP = "sent the renewal quote to the wrong client"
 LEARNED = "he built a two-step check we all use now"
-
-
-def picked(*users: str) -> dict[str, Any]:
-    return {"type": "multi_users_select", "selected_users": list(users)}
 
 
 def chosen(value: str) -> dict[str, Any]:

@@ -16,8 +16,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from bot.dispatch import Dispatcher
-from bot.grammar import build_grammar
 from bot.payload import decode
 from rituals.core.messages import Audience, File, Form, Message, Outgoing
 from rituals.core.settings import with_overrides
@@ -34,7 +32,7 @@ from storage.models import (
     Team,
 )
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock, at, buttons_of, dms_to, member, text_of
+from tests.support import MovingClock, at, buttons_of, chat_at, dms_to, member, text_of
 
 CHANNEL = "C0GROWTH"
 ON: dict[str, object] = {"enabled": ["fail_of_month"]}
@@ -95,12 +93,6 @@ async def _elsewhere(sessions: async_sessionmaker[AsyncSession]) -> None:
         await session.execute(update(Member).values(welcomed_at=LONG_AGO))
 
 
-def _chat(
-    sessions: async_sessionmaker[AsyncSession], config: AppConfig, clock: MovingClock
-) -> Chat:
-    return Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
-
-
 async def _fail_rows(sessions: async_sessionmaker[AsyncSession]) -> list[Outbox]:
     return [r for r in await outbox(sessions) if r.ritual == "fail_of_month"]
 
@@ -129,7 +121,7 @@ async def test_a_story_about_someone_else_is_seen_by_nobody_but_its_nominator_un
     never reaches a ballot, a prompt, the channel or the archive."""
     team = await _growth(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
 
     said = await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED))
@@ -229,7 +221,7 @@ async def test_bad_input_on_every_field_says_what_was_wrong_and_stores_nothing(
     await _growth(sessions)
     await _elsewhere(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     long = "x" * 601
 
     refusals = {
@@ -325,7 +317,7 @@ async def test_the_vote_opens_with_one_ballot_per_person_and_no_button_on_their_
     budget, and later ticks never send it again."""
     await _growth(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     own = story_id(await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED)))
     about_ben = story_id(await chat.text("ana", nominate("@ben", BEN_DID, BEN_LEARNED)))
@@ -370,7 +362,7 @@ async def test_one_vote_each_changeable_until_the_close_and_nobody_sees_who_vote
     whoever voted for what, and the lead's own data export holds only the lead's own vote."""
     team = await _growth(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     own = story_id(await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED)))
     about_ben = story_id(await chat.text("ana", nominate("@ben", BEN_DID, BEN_LEARNED)))
     await chat.say("ben", f"fail consent {about_ben} yes")
@@ -449,7 +441,7 @@ async def test_the_close_posts_the_winner_once_archives_the_month_and_forgets_th
     winner with the lesson and the month without stories."""
     team = await _growth(sessions)
     clock = MovingClock(at("2026-11-20 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
 
     clock.move_to(at("2026-12-01 09:59"))
@@ -533,7 +525,7 @@ async def test_a_tie_shares_the_trophy_at_ten_on_the_first_in_the_teams_own_zone
     the post names both."""
     team = await _growth(sessions, zone="America/New_York")
     clock = MovingClock(at("2026-12-10 16:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     own = story_id(await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED)))
     about_ben = story_id(await chat.text("ana", nominate("@ben", BEN_DID, BEN_LEARNED)))
@@ -587,7 +579,7 @@ async def test_when_nobody_votes_every_story_shares_the_trophy_and_the_lead_post
     channel gets its post through the lead's DM, once."""
     team = await _growth(sessions, channel=None)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     own = story_id(await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED)))
     bens = story_id(await chat.text("ben", nominate("me", BEN_DID, BEN_LEARNED)))
@@ -617,7 +609,7 @@ async def test_a_consent_given_after_its_month_closed_puts_the_story_on_the_curr
     month now being told, and the nominator hears which."""
     await _growth(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     about_ben = story_id(await chat.text("ana", nominate("@ben", BEN_DID, BEN_LEARNED)))
     about_cy = story_id(await chat.text("ana", nominate("@cy", CY_DID, CY_LEARNED)))
@@ -659,7 +651,7 @@ async def test_a_winner_who_takes_back_the_yes_leaves_the_archive_and_a_new_yes_
     in its own month, not on the next ballot as a trophy January never voted for."""
     team = await _growth(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     own = story_id(await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED)))
     about_ben = story_id(await chat.text("ana", nominate("@ben", BEN_DID, BEN_LEARNED)))
@@ -712,7 +704,7 @@ async def test_the_team_chooses_how_long_the_vote_runs_and_its_check_in_time_clo
             .values(working_days="mon,tue,wed,thu,fri,sat,sun")
         )
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     said = await chat.text("lea", "schedule set vote 5 days before month end checkin 09:00")
     assert "opens for the last 5 days of each month, at 09:00" in said
@@ -766,7 +758,7 @@ async def test_the_nominators_data_export_does_not_tell_a_declined_story_from_a_
     said no (an export holds the nominee's consent for the nominee only)."""
     await _growth(sessions)
     clock = MovingClock(at("2026-12-10 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     about_cy = story_id(await chat.text("ana", nominate("@cy", CY_DID, CY_LEARNED)))
     await chat.say("cy", f"fail consent {about_cy} no")
     (export,) = await chat.say("ana", "me export")
@@ -787,7 +779,7 @@ async def test_someone_living_ahead_of_the_team_is_asked_once_the_vote_is_open(
             update(Member).where(Member.platform_user_id == "cy").values(time_zone="Asia/Tokyo")
         )
     clock = MovingClock(at("2026-12-10 16:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     own = story_id(await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED)))
     for moment in ("2026-12-29 01:00", "2026-12-29 05:00", "2026-12-30 01:00"):
@@ -802,7 +794,7 @@ async def test_a_story_typed_without_a_person_is_the_tellers_own(
 ) -> None:
     """`[@person|me]` is optional in the usage line: leaving it out nominates yourself."""
     await _growth(sessions)
-    chat = _chat(sessions, config, MovingClock(at("2026-12-10 11:00")))
+    chat = chat_at(sessions, config, MovingClock(at("2026-12-10 11:00")))
     said = await chat.text("ana", f'fail nominate "{ANA_DID}" learned "{ANA_LEARNED}"')
     assert "Your story is on Growth's ballot" in said
 

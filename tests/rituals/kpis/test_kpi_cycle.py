@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
 from bot.grammar import build_grammar
-from rituals.core.messages import Audience, Form, Image, Message
+from rituals.core.messages import Form, Image, Message
 from rituals.numbers.declines import WILD_IDEA
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock, at, buttons_of, dms_to, text_of
+from tests.support import Chat, MovingClock, at, buttons_of, channel_posts, dms_to, text_of
 
 CHANNEL = "C0GROWTH"
 
@@ -28,10 +28,6 @@ async def _team(sessions: async_sessionmaker[AsyncSession], channel: str | None 
         team.channel_id = channel
         # People who were here before: no welcome in the replies.
         await session.execute(update(Member).values(welcomed_at=LONG_AGO))
-
-
-def _posts(replies: list) -> list[Message]:
-    return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
 
 
 async def test_the_purpose_workshop_gathers_answers_and_posts_them_together(
@@ -116,7 +112,7 @@ async def test_a_co_created_kpi_is_voted_on_in_the_channel_and_activated_when_ba
         'why "every lead is a conversation I learn from"',
     )
     kpi = int(text_of(replies).split("Proposed #")[1].split(":")[0])
-    (post,) = _posts(replies)
+    (post,) = channel_posts(replies)
     assert post.channel_id == CHANNEL
     assert "every lead is a conversation I learn from" in post.text
     assert [b.command for b in buttons_of([post])] == [f"vote {kpi} back", f"vote {kpi}"]
@@ -126,7 +122,7 @@ async def test_a_co_created_kpi_is_voted_on_in_the_channel_and_activated_when_ba
     assert [f.name for f in form.fields] == ["stance", "comment"]
     replies = await chat.say("ben", f'vote {kpi} question "is 10 realistic in December?"')
     assert "The team so far: 0 back it, 1 question it." in text_of(replies)
-    (thread,) = _posts(replies)
+    (thread,) = channel_posts(replies)
     assert thread.in_thread
     assert "Ben questions it: is 10 realistic in December?" in thread.text
     refused = await chat.text("lea", f"activate {kpi}")

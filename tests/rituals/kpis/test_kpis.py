@@ -19,7 +19,7 @@ from tests.support import Chat, buttons_of, dms_to, text_of
 GOAL = "lead discovery calls on my own by March"
 
 
-async def _kpi(sessions: async_sessionmaker[AsyncSession], kpi_id: int) -> Kpi:
+async def _read_kpi(sessions: async_sessionmaker[AsyncSession], kpi_id: int) -> Kpi:
     async with sessions() as session:
         kpi = await session.get(Kpi, kpi_id)
         assert kpi is not None
@@ -37,7 +37,7 @@ async def test_propose_stores_a_proposal_and_asks_for_growth_and_excitement(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     kpi_id = await _propose(chat, "ana", "Qualified leads")
-    kpi = await _kpi(sessions, kpi_id)
+    kpi = await _read_kpi(sessions, kpi_id)
     assert (kpi.name, kpi.target, kpi.unit) == ("Qualified leads", Decimal(10), "leads")
     assert kpi.status is KpiStatus.PROPOSED
     assert kpi.team_id is not None
@@ -56,11 +56,11 @@ async def test_no_growth_link_no_kpi(
     refused = await chat.text("lea", f"activate {kpi_id}")
     assert "not ready" in refused
     assert "No growth link, no KPI" in refused
-    assert (await _kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
+    assert (await _read_kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
 
     await chat.say("ana", f'growth {kpi_id} "{GOAL}"')
     assert "Active" in await chat.text("lea", f"activate {kpi_id}")
-    kpi = await _kpi(sessions, kpi_id)
+    kpi = await _read_kpi(sessions, kpi_id)
     assert kpi.status is KpiStatus.ACTIVE
     assert kpi.growth_goal == GOAL
     assert kpi.activated_at is not None
@@ -73,7 +73,7 @@ async def test_only_a_lead_activates_and_the_refusal_names_them(
     refused = await chat.say("ben", f"activate {kpi_id}")
     assert "You can't activate Ana's KPI. Ask @Lea." in text_of(refused)
     assert "You can't" in text_of(await chat.say("ana", f"activate {kpi_id}"))
-    assert (await _kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
+    assert (await _read_kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
 
 
 async def test_growth_link_comes_from_the_owner_or_their_lead_only(chat: Chat) -> None:
@@ -103,7 +103,7 @@ async def test_the_cap_refuses_the_sixth_with_the_list_and_which_to_retire(
     assert isinstance(form, Form)
     assert [f.name for f in form.fields] == ["reason"]
     await chat.submit("ben", form, {"reason": "we measure win rate instead"})
-    retired = await _kpi(sessions, ids[0])
+    retired = await _read_kpi(sessions, ids[0])
     assert retired.status is KpiStatus.RETIRED
     assert retired.retired_reason == "we measure win rate instead"
     assert "Proposed" in await chat.text("ben", 'propose "Metric six" target 1 per week')
@@ -130,7 +130,7 @@ async def test_effort_metrics_are_challenged_and_may_be_kept_after_answering(
     assert "not ready" in await chat.text("lea", f"activate {kpi_id}")
     await chat.say("ana", f'outcome {kpi_id} "steady hours mean I stop burning out in Q4"')
     assert "Active" in await chat.text("lea", f"activate {kpi_id}")
-    assert (await _kpi(sessions, kpi_id)).outcome is not None
+    assert (await _read_kpi(sessions, kpi_id)).outcome is not None
 
 
 async def test_outcome_metrics_are_not_challenged(chat: Chat) -> None:
@@ -201,7 +201,7 @@ async def test_a_kpi_proposed_for_someone_waits_for_their_agreement(
     assert "Accepted" in await chat.text("ana", f"accept {kpi_id}")
     assert "already agreed" in await chat.text("ana", f"accept {kpi_id}")
     assert "Active" in await chat.text("lea", f"activate {kpi_id}")
-    assert (await _kpi(sessions, kpi_id)).agreed_at is not None
+    assert (await _read_kpi(sessions, kpi_id)).agreed_at is not None
 
 
 async def test_only_teammates_propose_for_someone_and_proposals_do_not_fill_the_cap(
@@ -232,7 +232,7 @@ async def test_no_data_crosses_workspaces(
     assert f"There is no KPI #{kpi_id} here" in await chat.text("zed", f"activate {kpi_id}", "T2")
     assert "No KPI is called" in await chat.text("zed", 'retire "Qualified leads" mine', "T2")
     assert "I don't know @ana" in await chat.text("zed", "kpis @ana", "T2")
-    assert (await _kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
+    assert (await _read_kpi(sessions, kpi_id)).status is KpiStatus.PROPOSED
 
 
 async def test_first_contact_creates_the_member_and_admins_stand_in_for_leads(chat: Chat) -> None:

@@ -10,19 +10,19 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rituals.core.messages import Audience, FieldKind, Form, Mention, Message, Paragraph
+from rituals.core.messages import FieldKind, Form, Mention, Paragraph
 from rituals.core.settings import GENERIC_PRAISE
 from rituals.kudos.commands import generic_praise
 from storage.models import KpiStatus, Kudos, KudosRecipient, Role, Team
 from storage.people import NewMember, ensure_member, ensure_membership
 from tests.conftest import NOW
-from tests.support import Chat, add_kpi, dms_to, member, text_of
+from tests.support import Chat, add_kpi, channel_posts, dms_to, member, text_of
 
 MONTH = timedelta(weeks=4)
 STORY = "I sat in on her first three discovery calls and wrote up the objections"
 
 
-async def _kpi(
+async def _new_kpi(
     sessions: async_sessionmaker[AsyncSession],
     owner: str,
     name: str = "Qualified leads",
@@ -48,17 +48,13 @@ async def _stored(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]
         return int(kudos or 0), int(recipients or 0)
 
 
-def _posts(replies: list[object]) -> list[Message]:
-    return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
-
-
 async def test_a_kudos_is_posted_with_real_mentions_sent_to_each_and_becomes_a_win(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """The story is the giver's service: posted to the team, a DM to each recipient, stored
     with mentions as plain names, and the first of the recipient's next one-on-one wins."""
     await _channel(sessions, "C0GROWTH")
-    kpi = await _kpi(sessions, "ana")
+    kpi = await _new_kpi(sessions, "ana")
     replies = await chat.say(
         "lea",
         f'kudos <@ana> <@ben> kpi {kpi} how "{STORY}, so <@ana> closed the Lisbon deal with '
@@ -66,7 +62,7 @@ async def test_a_kudos_is_posted_with_real_mentions_sent_to_each_and_becomes_a_w
     )
     said = text_of(replies)
     assert "Posted to #C0GROWTH and sent to @Ana and @Ben" in said
-    (post,) = _posts(replies)
+    (post,) = channel_posts(replies)
     assert post.channel_id == "C0GROWTH"
     assert "Kudos: Qualified leads" in post.text
     assert "@Lea on how they served @Ana and @Ben for Qualified leads:" in post.text
@@ -122,7 +118,7 @@ async def test_the_form_is_submitted_and_a_refused_one_comes_back_with_what_was_
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await _channel(sessions, "C0GROWTH")
-    kpi = await _kpi(sessions, "ben")
+    kpi = await _new_kpi(sessions, "ben")
     (form,) = await chat.say("ana", "kudos")
     assert isinstance(form, Form)
     typed = {"people": "<@ben>", "kpi": str(kpi), "story": "Great job, thanks!"}
@@ -132,7 +128,7 @@ async def test_the_form_is_submitted_and_a_refused_one_comes_back_with_what_was_
     assert {f.name: f.value for f in again.fields}["story"] == "Great job, thanks!"
     assert await _stored(sessions) == (0, 0)
     replies = await chat.submit("ana", again, {"story": STORY, "reward": "a handwritten note"})
-    (post,) = _posts(replies)
+    (post,) = channel_posts(replies)
     assert "With a handwritten note." in post.text
     assert await _stored(sessions) == (1, 1)
 
@@ -169,9 +165,9 @@ async def test_every_wrong_kudos_is_refused_with_what_to_do_and_nothing_is_store
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await _channel(sessions, "C0GROWTH")
-    kpi = await _kpi(sessions, "ana")
-    retired = await _kpi(sessions, "ana", "Old metric", KpiStatus.RETIRED)
-    elsewhere = await _kpi(sessions, "zed", "Their metric")
+    kpi = await _new_kpi(sessions, "ana")
+    retired = await _new_kpi(sessions, "ana", "Old metric", KpiStatus.RETIRED)
+    elsewhere = await _new_kpi(sessions, "zed", "Their metric")
     cases = {
         f'kudos <@ben> kpi {kpi} how "great job, thanks!"': "That is praise, not yet a story.",
         f'kudos <@ana> kpi {kpi} how "{STORY}"': "Kudos are for someone else",
@@ -203,15 +199,15 @@ async def test_every_wrong_kudos_is_refused_with_what_to_do_and_nothing_is_store
 async def test_kudos_go_to_the_recognition_channel_or_only_to_the_people_without_one(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    kpi = await _kpi(sessions, "ben")
+    kpi = await _new_kpi(sessions, "ben")
     replies = await chat.say("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"')
-    assert _posts(replies) == []
+    assert channel_posts(replies) == []
     assert "Growth has no channel for recognition yet, so only they see it" in text_of(replies)
     assert len(dms_to(replies, "ben")) == 1
 
     await _channel(sessions, "C0GROWTH")
     assert "Saved" in await chat.text("lea", "settings set recognition #C0KUDOS")
-    (post,) = _posts(await chat.say("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"'))
+    (post,) = channel_posts(await chat.say("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"'))
     assert post.channel_id == "C0KUDOS"
     assert "Recognition channel" in await chat.text("lea", "settings")
 
@@ -222,7 +218,7 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
     """Posted where the recipients' team reads it, and a win in their one-on-ones there: so
     every recipient is on the team, the KPI is one of its people's (or the giver's), and a
     lead who switched kudos off is listened to."""
-    kpi = await _kpi(sessions, "ana")
+    kpi = await _new_kpi(sessions, "ana")
     async with sessions() as session, session.begin():
         ana = await member(session, "ana")
         platform = Team(
@@ -233,7 +229,7 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
             session, ana.workspace_id, NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri"), NOW
         )
         await ensure_membership(session, platform, cid, Role.MEMBER, NOW)
-    theirs = await _kpi(sessions, "cid", "Secret quota")
+    theirs = await _new_kpi(sessions, "cid", "Secret quota")
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}" in Platform')
     assert "Ben is not on Platform. Name the team you share with them." in said
     said = await chat.text("ana", f'kudos <@ben> kpi {theirs} how "{STORY}"')

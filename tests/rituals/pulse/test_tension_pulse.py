@@ -21,8 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from bot.dispatch import Dispatcher
-from bot.grammar import build_grammar
 from bot.payload import decode
 from rituals.core.messages import (
     Audience,
@@ -52,6 +50,8 @@ from tests.support import (
     active_kpi,
     at,
     buttons_of,
+    channel_posts,
+    chat_at,
     dms_to,
     member,
     proposed_kpi,
@@ -93,12 +93,6 @@ async def _teams(
         await session.execute(update(Member).values(welcomed_at=LONG_AGO))
 
 
-def _chat(
-    sessions: async_sessionmaker[AsyncSession], config: AppConfig, clock: MovingClock
-) -> Chat:
-    return Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
-
-
 def _pulse_id(replies: list[Outgoing], user: str) -> int:
     """The pulse a person's DM asks about, from its score buttons."""
     (asked,) = dms_to(replies, user)
@@ -129,10 +123,6 @@ async def _respondents(sessions: async_sessionmaker[AsyncSession], pulse_id: int
         return set((await session.scalars(query)).all())
 
 
-def _posts(replies: list[Outgoing]) -> list[Message]:
-    return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
-
-
 def _images(message: Message) -> list[Image]:
     return [b for b in message.blocks if isinstance(b, Image)]
 
@@ -145,7 +135,7 @@ async def test_a_lead_asks_the_whole_team_about_a_kpi_or_about_all_of_them(
     starts one, and only one is open at a time."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     kpi = await active_kpi(chat, "Qualified leads", "10", owner="ana")
 
@@ -206,7 +196,7 @@ async def test_bad_input_to_pulse_start_is_explained_and_opens_nothing(
     another team's; a team that does not exist."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     retired = await active_kpi(chat, "Demos", "10", owner="ana")
     await chat.say("ana", f"retire {retired} we measure win rate now")
     proposed = await proposed_kpi(chat, "Referrals", "10", owner="ben")
@@ -256,7 +246,7 @@ async def test_until_is_the_teams_day_so_a_pulse_never_closes_before_it_opens(
             update(Team).where(Team.name == "Growth").values(time_zone="Asia/Tokyo")
         )
     clock = MovingClock(at("2026-11-24 02:00"))  # 18:00 Monday in LA, 11:00 Tuesday in Tokyo
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     refused = await chat.text("lea", "pulse start until tue")
     assert "give a day after today (in Asia/Tokyo), Tuesday 24 November 2026" in refused
     replies = await chat.say("lea", "pulse start until tomorrow")
@@ -284,7 +274,7 @@ async def test_each_person_answers_once_in_a_dm_by_button_or_by_form(
     channel, from outside the team or the workspace, or after the close changes nothing."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "ana")
     score_4, *_, word = buttons_of(dms_to(replies, "ben"))[3:]
@@ -363,7 +353,7 @@ async def test_bad_answers_are_explained_and_count_nothing(
     it right, typed or in the form, and the person may still answer after."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say("lea", "pulse start")
     pulse = _pulse_id(replies, "ana")
 
@@ -426,7 +416,7 @@ async def test_below_the_threshold_the_lead_hears_how_many_more_and_nobody_sees_
     mean; only a lead may close."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "ana")
     await chat.say("ana", f"pulse answer 1 drowning pulse {pulse}")
@@ -454,7 +444,7 @@ async def test_below_the_threshold_the_lead_hears_how_many_more_and_nobody_sees_
             assert not RESULT_LINE.search(said), (user, command, said)
             assert "drowning" not in said, (user, command)
             assert "mean" not in said, (user, command)
-            assert _posts(replies) == []
+            assert channel_posts(replies) == []
             assert not any(_images(r) for r in replies if isinstance(r, Message))
     assert (await _row(sessions, pulse)).closed_at is None
     # A third answer: enough, and `pulse` says so without showing anything yet.
@@ -472,7 +462,7 @@ async def test_at_the_threshold_closing_posts_the_aggregate_to_the_team_once(
     `pulse` shows the same results afterwards."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "ana")
@@ -483,7 +473,7 @@ async def test_at_the_threshold_closing_posts_the_aggregate_to_the_team_once(
     clock.move_to(at("2026-11-24 09:00"))
     replies = await chat.say("lea", "pulse close")
     assert "Closed; the results are posted to the team." in text_of(replies)
-    (post,) = _posts(replies)
+    (post,) = channel_posts(replies)
     assert post.channel_id == CHANNEL
     said = post.text
     assert "How does chasing our KPIs feel right now?" in said
@@ -522,7 +512,7 @@ async def test_the_tick_posts_the_results_at_the_closing_time_once(
     later ticks post nothing more."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "ana")
@@ -559,7 +549,7 @@ async def test_a_kpi_whose_name_has_dollar_signs_still_gets_its_results_and_char
     the tick (which would otherwise fail for every team, every minute), with its chart."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     kpi = await active_kpi(chat, "Spend $_$ per lead", "10", owner="ana")
     for n, closing in enumerate(("lead", "tick")):
         replies = await chat.say("lea", f"pulse start {kpi} until wed")
@@ -568,7 +558,7 @@ async def test_a_kpi_whose_name_has_dollar_signs_still_gets_its_results_and_char
         for user in ("ana", "ben", "cid"):
             assert "counted" in await chat.text(user, f"pulse answer 3 pulse {pulse}")
         if closing == "lead":
-            (post,) = _posts(await chat.say("lea", "pulse close"))
+            (post,) = channel_posts(await chat.say("lea", "pulse close"))
         else:
             clock.move_to(at("2026-11-26 10:00"))
             assert (await planner(sessions, config).tick(clock.now())).messages >= 1
@@ -588,7 +578,7 @@ async def test_a_pulse_closing_below_its_threshold_stays_sealed_for_everyone(
     nothing goes to the channel, and `pulse` shows no result to anyone."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     await chat.say("lea", "settings set pulse 4")
     async with sessions() as session:
@@ -641,7 +631,7 @@ async def test_the_schedule_opens_one_pulse_per_team_and_period_across_zones(
     )
     await _teams(sessions, people, settings={"enabled": ["pulse"]})
     clock = MovingClock(at("2026-11-22 12:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
 
     def prompts_to(rows: list, user: str) -> list:
@@ -709,7 +699,7 @@ async def test_scheduled_prompts_are_skipped_while_a_lead_started_pulse_is_open(
     recorded as skipped in the ledger, no second pulse opens, and no DM goes out."""
     await _teams(sessions, settings={"enabled": ["pulse"]})
     clock = MovingClock(at("2026-11-20 11:00"))  # the Friday before a pulse week
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
     replies = await chat.say("lea", "pulse start until tue")
     pulse = _pulse_id(replies, "ana")
@@ -740,7 +730,7 @@ async def test_the_store_keeps_no_link_from_an_answer_to_its_author(
     people = (Someone("lea", role=Role.LEAD), *(Someone(f"m{n:02d}") for n in range(11)))
     await _teams(sessions, people)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "m00")
     said = [f"word{n:02d}" for n in range(11)]
@@ -838,7 +828,7 @@ async def _two_answers(
     """Lea's pulse, answered by Ana and by Lea herself, each with a word."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "ana")
     await chat.say("ana", f"pulse answer 1 overwhelmed pulse {pulse}")
@@ -892,7 +882,7 @@ async def test_an_answer_on_its_way_when_the_pulse_closes_is_refused_by_the_stor
     through is refused by the store too, rather than counted as another score."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     pulse = _pulse_id(await chat.say("lea", "pulse start until wed"), "ana")
     for user in ("ana", "ben", "cid"):
         await chat.say(user, f"pulse answer 4 pulse {pulse}")
@@ -904,7 +894,7 @@ async def test_an_answer_on_its_way_when_the_pulse_closes_is_refused_by_the_stor
             with pytest.raises(ValueError, match="score is 1 to 5"):
                 await record_answer(answering, stale, dan.id, score, None)
         assert stale.closed_at is None
-        (post,) = _posts(await chat.say("lea", "pulse close"))
+        (post,) = channel_posts(await chat.say("lea", "pulse close"))
         assert "3 answered; mean 4.0 of 5." in post.text
         with pytest.raises(PulseClosed):
             await record_answer(answering, stale, dan.id, 1, "late")
@@ -934,7 +924,7 @@ async def test_forgetting_the_lead_who_started_a_pulse_keeps_it_and_every_answer
     the results (it was never theirs to take back: nothing links it to them)."""
     await _teams(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say("lea", "pulse start until wed")
     pulse = _pulse_id(replies, "ana")
     await chat.say("ana", f"pulse answer 1 overwhelmed pulse {pulse}")
@@ -952,7 +942,7 @@ async def test_forgetting_the_lead_who_started_a_pulse_keeps_it_and_every_answer
         "ana", "pulse"
     )
     replies = await chat.say("ana", "pulse close")
-    (post,) = _posts(replies)
+    (post,) = channel_posts(replies)
     assert "3 answered; mean 3.0 of 5." in post.text
     assert "In a word: buoyant, overwhelmed, torn" in post.text
 
@@ -991,7 +981,7 @@ async def test_a_team_smaller_than_the_threshold_is_never_asked(
     pair = (Someone("lea", role=Role.LEAD), Someone("ana"))
     await _teams(sessions, pair, settings={"enabled": ["pulse"]})
     clock = MovingClock(at("2026-11-23 09:00"))
-    chat = _chat(sessions, config, clock)
+    chat = chat_at(sessions, config, clock)
     said = await chat.text("lea", "pulse start")
     assert "Growth has 2 people, and results show only once 3 have answered" in said
     clock.move_to(at("2026-11-23 10:00"))
