@@ -60,8 +60,8 @@ from storage.models import (  # noqa: E402
     Team,
     Workspace,
 )
+from tests.bot.slack.mock_slack import MockSlack  # noqa: E402
 from tests.databases import scratch_database  # noqa: E402
-from tests.slack.mock_slack import MockSlack  # noqa: E402
 
 SLACK_TEAM = "T0FANOUT1"
 # A Monday in November, a few seconds into 10:00 UTC: check-in time in every zone below.

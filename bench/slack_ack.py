@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.slack.mock_slack import MockSlack  # noqa: E402
+from tests.bot.slack.mock_slack import MockSlack  # noqa: E402
 
 SECRET = "bench-signing-secret"
 USER = "U0BENCH01"

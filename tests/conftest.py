@@ -23,9 +23,8 @@ from bot.migrate import upgrade
 from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from tests.databases import scratch_database
-from tests.support import Chat, seed_people
+from tests.support import ROOT, Chat, seed_people
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday morning
 
 

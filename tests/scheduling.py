@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.payload import decode
+from bot.payload import decode, encode
 from bot.scheduler import Planner
+from rituals.core.messages import Mention, dm
 from rituals.core.settings import RitualSettings
-from storage.models import Member, Nudge, Outbox, Platform, Role, Team
+from storage.models import Nudge, Outbox, Platform, Role, Team
+from storage.outbox import OutboxRow, enqueue
 from storage.people import (
     NewMember,
     ensure_member,
@@ -20,6 +22,7 @@ from storage.people import (
     ensure_team,
     ensure_workspace,
 )
+from tests.conftest import NOW
 
 LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -53,12 +56,6 @@ async def seed_team(
     return row
 
 
-async def member(session: AsyncSession, user_id: str) -> Member:
-    found = await session.scalar(select(Member).where(Member.platform_user_id == user_id))
-    assert found is not None, user_id
-    return found
-
-
 async def outbox(sessions: async_sessionmaker[AsyncSession]) -> list[Outbox]:
     async with sessions() as session:
         return list((await session.scalars(select(Outbox).order_by(Outbox.id))).all())
@@ -79,3 +76,24 @@ def planner(
     platforms: Sequence[Platform] = (Platform.SLACK,),
 ) -> Planner:
     return Planner(sessions, settings, platforms)
+
+
+async def queue(sessions: async_sessionmaker[AsyncSession], users: Sequence[str]) -> None:
+    """A check-in DM to each user of one Slack workspace, due now: work for a delivery worker."""
+    async with sessions() as session, session.begin():
+        ws = await ensure_workspace(session, Platform.SLACK, "T0AB12CD3", "acme", NOW)
+        await enqueue(
+            session,
+            [
+                OutboxRow(
+                    ws.id,
+                    Platform.SLACK,
+                    user,
+                    "checkin",
+                    f"test:{user}",
+                    encode(dm(Mention(user, user), f"Hello {user} <!channel>")),
+                    NOW,
+                )
+                for user in users
+            ],
+        )

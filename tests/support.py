@@ -1,19 +1,27 @@
-"""Helpers for tests: seeded people, and a chat that speaks to the real dispatcher."""
+"""Helpers every kind of test uses: seeded people, a chat that speaks to the real dispatcher,
+moments, members and KPIs in the store, and a check that a chart is a whole PNG."""
 
 from __future__ import annotations
 
+import json
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import AppConfig
 from bot.dispatch import Dispatcher, Identity
+from bot.grammar import Grammar, build_grammar
 from bot.payload import decode
 from rituals.core.context import Clock
 from rituals.core.messages import Actions, Audience, Button, Form, Message, Outgoing
-from storage.models import Outbox, Platform, Role
+from storage.models import Base, Cadence, Kpi, KpiStatus, Member, Outbox, Platform, Role
 from storage.people import (
     NewMember,
     ensure_member,
@@ -21,6 +29,11 @@ from storage.people import (
     ensure_team,
     ensure_workspace,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository, for app.yaml and the command line."""
+FIXTURES = ROOT / "tests" / "fixtures"
+"""Real platform payloads and schemas, kept in the repository so a fresh clone can test."""
 
 # workspace -> team -> (user id, name, role)
 PEOPLE = {
@@ -149,7 +162,164 @@ class MovingClock:
         self.at = at
 
 
+def channel_posts(replies: Sequence[object]) -> list[Message]:
+    """The replies posted to a team's channel."""
+    return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
+
+
+def chat_at(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig, clock: MovingClock
+) -> Chat:
+    """A chat whose dispatcher reads the time off a clock the test moves, for scenarios that
+    run across days with the tick."""
+    return Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+
+
 def about(hidden: Mapping[str, str]) -> dict[str, str]:
     """What a form is about, without how it is shown: its intro and required fields ride along
     hidden too, so that a refused form comes back as it was."""
     return {k: v for k, v in hidden.items() if not k.startswith("_")}
+
+
+def at(moment: str) -> datetime:
+    """ "2026-11-23 10:00" as a UTC moment, for a clock a test moves."""
+    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
+
+
+async def member(session: AsyncSession, user: str) -> Member:
+    """The member with this platform user id (the first made, should two workspaces share it)."""
+    found = await session.scalar(
+        select(Member).where(Member.platform_user_id == user).order_by(Member.id)
+    )
+    assert found is not None, user
+    return found
+
+
+async def read_member(sessions: async_sessionmaker[AsyncSession], user: str) -> Member:
+    """The member as the store holds them now, read in a session of its own: for a test that
+    holds none and wants to see what a command changed."""
+    async with sessions() as session:
+        return await member(session, user)
+
+
+async def add_kpi(
+    session: AsyncSession,
+    owner: Member,
+    name: str = "Qualified leads",
+    *,
+    agreed_at: datetime,
+    unit: str = "leads",
+    status: KpiStatus = KpiStatus.ACTIVE,
+) -> Kpi:
+    """A weekly KPI of the owner's written straight into the store, agreed at `agreed_at`: for
+    tests about what is done with a KPI rather than how one comes to be."""
+    kpi = Kpi(
+        workspace_id=owner.workspace_id,
+        owner_id=owner.id,
+        proposed_by_id=owner.id,
+        name=name,
+        unit=unit,
+        target=Decimal(10),
+        cadence=Cadence.WEEKLY,
+        status=status,
+        growth_goal="run discovery calls on my own",
+        created_at=agreed_at,
+        agreed_at=agreed_at,
+    )
+    session.add(kpi)
+    await session.flush()
+    return kpi
+
+
+async def proposed_kpi(
+    chat: Chat,
+    name: str = "Qualified leads",
+    target: str = "10 leads",
+    owner: str = "ana",
+    growth: str = "run discovery calls alone",
+) -> int:
+    """A KPI the owner proposes with its growth link, as they would type it: its number."""
+    said = await chat.text(owner, f'propose "{name}" target {target} per week growth "{growth}"')
+    assert "Proposed #" in said, said
+    return int(said.split("Proposed #")[1].split(":")[0])
+
+
+async def active_kpi(
+    chat: Chat,
+    name: str = "Qualified leads",
+    target: str = "10 leads",
+    owner: str = "ana",
+    growth: str = "run discovery calls alone",
+) -> int:
+    """A KPI the owner proposes and Growth's lead, Lea, activates: its number."""
+    number = await proposed_kpi(chat, name, target, owner, growth)
+    assert "Active" in await chat.text("lea", f"activate {number}")
+    return number
+
+
+def team_add_form(grammar: Grammar, **known: str) -> Form:
+    """`team add`'s form, which the grammar does not offer yet, built as it builds any: the one
+    form with a people field, for the tests of how each platform shows and reads one."""
+    syntax = grammar.find("team add")
+    assert syntax is not None
+    assert syntax.form_title is None  # not offered as a form yet: built as the grammar builds any
+    return grammar.form_for(syntax, known, intro="")
+
+
+async def every_text(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """Every string in every table, JSON columns written out, one per line: what a search of
+    the whole store for a person would see."""
+    out: list[str] = []
+    async with sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.c if isinstance(c.type, String | Text | JSON)]
+            for row in (await session.execute(select(*columns))).all() if columns else ():
+                out += [v if isinstance(v, str) else json.dumps(v) for v in row if v is not None]
+    return "\n".join(out)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The chunks of a PNG, (type, data) in file order, each one's CRC checked on the way."""
+    assert data[:8] == PNG_SIGNATURE, "not a PNG signature"
+    chunks: list[tuple[bytes, bytes]] = []
+    at = 8
+    while at < len(data):
+        assert at + 12 <= len(data), "a chunk header runs past the end"
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        assert len(body) == length, f"{kind!r} chunk cut short"
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert zlib.crc32(kind + body) == crc, f"bad CRC on {kind!r} chunk at byte {at}"
+        chunks.append((kind, body))
+        at += 12 + length
+    return chunks
+
+
+def assert_valid_png(data: bytes) -> tuple[int, int]:
+    """Check that data is one whole chart-sized PNG; its width and height.
+
+    Every chunk's CRC, IHDR first, IEND last, the image data decompressing to exactly the rows
+    the header promises, a size about 800x400 and 2-60 KB (small enough to sit inside a Teams
+    card), and for a palette image the palette it draws with.
+    """
+    assert 2 * 1024 <= len(data) <= 60 * 1024, f"{len(data)} bytes"
+    chunks = png_chunks(data)
+    assert chunks[0][0] == b"IHDR"
+    assert len(chunks[0][1]) == 13
+    assert chunks[-1] == (b"IEND", b"")
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    assert 600 <= width <= 1200, width
+    assert 300 <= height <= 800, height
+    assert (depth, interlace) == (8, 0)
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+    if colour == 3:  # a palette: 64 colours at most, each an RGB triple
+        (palette,) = [body for kind, body in chunks if kind == b"PLTE"]
+        assert 0 < len(palette) <= 64 * 3
+        assert len(palette) % 3 == 0
+    pixels = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
+    assert len(pixels) == height * (1 + width * channels)  # a filter byte leads each row
+    return width, height

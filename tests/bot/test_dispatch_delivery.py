@@ -17,8 +17,8 @@ from rituals.core.context import FixedClock
 from rituals.core.messages import Audience, Mention, Message, dm, say
 from storage.models import Obstacle, Outbox, OutboxStatus
 from storage.outbox import OutboxRow
+from tests.bot.console.support import run_console
 from tests.support import Chat, text_of, who
-from tests.test_console import run_console
 
 STORY = "The CRM export breaks every morning"
 

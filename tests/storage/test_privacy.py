@@ -8,14 +8,14 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import JSON, String, Text, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Identity
 from rituals.core.context import FixedClock
 from rituals.core.messages import File, Message
-from storage.models import Base, Member, Outbox, OutboxStatus, Platform
-from tests.support import Chat, text_of, who
+from storage.models import Member, Outbox, OutboxStatus, Platform
+from tests.support import Chat, every_text, text_of, who
 
 NAME, USER = "Zelda Quixote", "uzq1"
 OBSTACLE = "the staging database keeps timing out under quixotic load"
@@ -72,17 +72,6 @@ async def _zelda_everywhere(chat: Chat, sessions: async_sessionmaker[AsyncSessio
         )
 
 
-async def _every_text(sessions: async_sessionmaker[AsyncSession]) -> str:
-    """Every string in every table, JSON columns written out, one per line."""
-    out: list[str] = []
-    async with sessions() as session:
-        for table in Base.metadata.sorted_tables:
-            columns = [c for c in table.c if isinstance(c.type, String | Text | JSON)]
-            for row in (await session.execute(select(*columns))).all() if columns else ():
-                out += [v if isinstance(v, str) else json.dumps(v) for v in row if v is not None]
-    return "\n".join(out)
-
-
 async def test_the_export_of_someone_who_used_every_ritual_parses_and_holds_their_rows(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -103,12 +92,12 @@ async def test_forgetting_leaves_no_name_id_or_words_in_any_column_the_outbox_in
     chat: Chat, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
     await _zelda_everywhere(chat, sessions)
-    before = await _every_text(sessions)
+    before = await every_text(sessions)
     assert OBSTACLE in before  # the search would find them
     assert NAME in before
     done = await chat.dispatcher.handle_text(_who(), "me forget confirm")
     assert "you are forgotten" in text_of(done)
-    everything = await _every_text(sessions)
+    everything = await every_text(sessions)
     assert NAME not in everything
     assert "Zelda" not in everything
     assert "quixotic" not in everything

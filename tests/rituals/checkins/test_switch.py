@@ -8,7 +8,7 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.checkins.ritual import RITUAL
-from tests.rituals.checkins.switch import attempt, examples, row_counts, second_team
+from tests.rituals.switching import each_refused, examples, second_team
 from tests.support import Chat
 
 SWITCH_OFF = "settings set rituals one_on_one,kudos,review"
@@ -38,14 +38,6 @@ async def _rows(chat: Chat, team: str) -> dict[str, int]:
     return {"commit": obstacle, "done": commitment, "drop": commitment, "feedback": misstep}
 
 
-def _refused(said: str, team: str) -> bool:
-    return (
-        f"{team} has switched off the weekly check-in. @Lea" in said
-        and "can switch it on" in said
-        and f'in "{team}"' in said
-    )
-
-
 async def test_every_check_in_command_is_refused_where_it_is_switched_off(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -53,12 +45,7 @@ async def test_every_check_in_command_is_refused_where_it_is_switched_off(
     assert "Rituals on: one_on_one, kudos, review" in await chat.text("lea", SWITCH_OFF)
     tried = examples(RITUAL, rows)
     assert {syntax.name for syntax, _ in tried} == {s.name for s in RITUAL.commands}
-    for _, example in tried:
-        for user in ("lea", "ana"):
-            before = await row_counts(sessions)
-            said = await attempt(chat, user, example)
-            assert _refused(said, "Growth"), (user, example, said)
-            assert await row_counts(sessions) == before, (user, example)
+    await each_refused(chat, sessions, RITUAL, "Growth", [example for _, example in tried])
 
 
 async def test_on_two_teams_the_one_that_switched_it_off_refuses_and_the_other_runs_it(
@@ -74,12 +61,7 @@ async def test_on_two_teams_the_one_that_switched_it_off_refuses_and_the_other_r
         if syntax.name in rows or "team" in syntax.model.model_fields
     ]
     assert len(tried) == sum(len(s.examples) for s in RITUAL.commands if s.name != "commitments")
-    for example in tried:
-        for user in ("lea", "ana"):
-            before = await row_counts(sessions)
-            said = await attempt(chat, user, example, team="Platform")
-            assert _refused(said, "Platform"), (user, example, said)
-            assert await row_counts(sessions) == before, (user, example)
+    await each_refused(chat, sessions, RITUAL, "Platform", tried, team_in_form=True)
     # Growth still runs its check-in, for the same two people.
     assert "Saved as obstacle" in await chat.text("ana", 'obstacle "no EU test data" in "Growth"')
     assert "Check-in digest: Growth" in await chat.text("lea", "digest Growth")

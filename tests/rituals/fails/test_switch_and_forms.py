@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form
 from rituals.fails.ritual import RITUAL
-from tests.rituals.team.switches import every_row, refused_by_switch
+from tests.rituals.switching import every_row, refused_by_switch
 from tests.support import Chat
 
 MISSTEP = "promised a launch date without asking the team"

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import FieldKind, Form
 from rituals.kudos.ritual import RITUAL
-from tests.rituals.team.switches import every_row, refused_by_switch
+from tests.rituals.switching import every_row, refused_by_switch
 from tests.support import Chat, about
 
 STORY = "I sat in on her first three discovery calls and wrote up the objections"

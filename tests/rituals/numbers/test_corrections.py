@@ -7,8 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import KpiValue
-from tests.rituals.kpis.helpers import active_kpi
-from tests.support import Chat
+from tests.support import Chat, active_kpi
 
 
 async def _notes(sessions: async_sessionmaker[AsyncSession]) -> list[str | None]:

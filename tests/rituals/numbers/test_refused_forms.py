@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form, Outgoing
 from storage.models import Experiment, KpiValue
-from tests.rituals.kpis.helpers import active_kpi
-from tests.support import Chat, about
+from tests.support import Chat, about, active_kpi
 
 
 async def _count(sessions: async_sessionmaker[AsyncSession], table: type) -> int:

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rituals.one_on_ones.ritual import RITUAL
 from storage.models import Cadence, Kpi, KpiStatus, Team
 from tests.conftest import NOW
-from tests.rituals.checkins.switch import attempt, examples, member, row_counts, second_team
-from tests.support import Chat
+from tests.rituals.switching import each_refused, examples, second_team
+from tests.support import Chat, member
 
 SWITCH_OFF = "settings set rituals checkin,kudos,review"
 
@@ -44,14 +44,6 @@ async def _kpi_of(sessions: async_sessionmaker[AsyncSession], team: str) -> dict
         return {"dip": kpi.id}
 
 
-def _refused(said: str, team: str) -> bool:
-    return (
-        f"{team} has switched off one-on-one scripts. @Lea" in said
-        and "can switch it on" in said
-        and f'in "{team}"' in said
-    )
-
-
 async def test_every_one_on_one_command_is_refused_where_it_is_switched_off(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -59,12 +51,7 @@ async def test_every_one_on_one_command_is_refused_where_it_is_switched_off(
     assert "Rituals on: checkin, kudos, review" in await chat.text("lea", SWITCH_OFF)
     tried = examples(RITUAL, rows)
     assert {syntax.name for syntax, _ in tried} == {s.name for s in RITUAL.commands}
-    for _, example in tried:
-        for user in ("lea", "ana"):
-            before = await row_counts(sessions)
-            said = await attempt(chat, user, example)
-            assert _refused(said, "Growth"), (user, example, said)
-            assert await row_counts(sessions) == before, (user, example)
+    await each_refused(chat, sessions, RITUAL, "Growth", [example for _, example in tried])
 
 
 async def test_on_two_teams_the_one_that_switched_them_off_refuses_and_the_other_runs_them(
@@ -76,12 +63,8 @@ async def test_on_two_teams_the_one_that_switched_them_off_refuses_and_the_other
     assert "Rituals on: checkin, kudos, review" in said
     tried = examples(RITUAL, rows, team="Platform")
     assert {syntax.name for syntax, _ in tried} == {s.name for s in RITUAL.commands}
-    for _, example in tried:
-        for user in ("lea", "ana"):
-            before = await row_counts(sessions)
-            said = await attempt(chat, user, example, team="Platform")
-            assert _refused(said, "Platform"), (user, example, said)
-            assert await row_counts(sessions) == before, (user, example)
+    typed = [example for _, example in tried]
+    await each_refused(chat, sessions, RITUAL, "Platform", typed, team_in_form=True)
     # Unnamed, the pair is the one on Growth, which keeps its one-on-ones.
     assert "Added to your next one-on-one with @Lea" in await chat.text("ana", 'point "pricing"')
     assert "switched off" not in await chat.text("ana", "script")

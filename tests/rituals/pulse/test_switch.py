@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.pulse.ritual import RITUAL
 from storage.models import Pulse
-from tests.rituals.team.switches import refused_by_switch
+from tests.rituals.switching import refused_by_switch
 from tests.support import Chat
 
 

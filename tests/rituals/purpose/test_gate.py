@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Purpose, PurposeAnswer, Role
-from tests.rituals.kpis.helpers import join
+from tests.rituals.switching import join
 from tests.support import Chat
 
 PURPOSE = '"we help small shops sell online"'

@@ -17,8 +17,7 @@ from bot.grammar import build_grammar
 from rituals.core.messages import Form
 from storage.models import Kpi, KpiChange
 from tests.conftest import NOW
-from tests.rituals.kpis.helpers import active_kpi
-from tests.support import Chat, MovingClock, buttons_of, dms_to, seed_people, text_of
+from tests.support import Chat, MovingClock, active_kpi, buttons_of, dms_to, seed_people, text_of
 
 RAISE = 'review {kpi} adjust relevant yes motivating no target 40 name "Demos booked" why "stretch"'
 

@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form
 from storage.models import KpiChange, KpiReview
-from tests.rituals.kpis.helpers import active_kpi
-from tests.support import Chat, about
+from tests.support import Chat, about, active_kpi
 
 
 async def _stored(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.reviews.ritual import RITUAL
 from storage.models import Kpi, KpiChange, KpiReview, Role
-from tests.rituals.kpis.helpers import active_kpi, join
-from tests.support import Chat
+from tests.rituals.switching import join
+from tests.support import Chat, active_kpi
 
 SWITCH_ON = 'settings set rituals checkin,one_on_one,kudos,review in "Growth"'
 

@@ -1,0 +1,99 @@
+"""The benchmarks still run: a couple of rounds each, figures printed, nothing timed here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support import ROOT
+
+
+def bench(tmp_path: Path, script: str, *args: str) -> list[str]:
+    """Run a benchmark briefly in a folder of its own; the lines it printed."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
+    lines = bench(tmp_path, "dispatch.py", "--runs", "3")
+    assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
+    assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
+
+
+def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
+    """Whichever load generator this machine has (wrk, or the Python stand-in)."""
+    lines = bench(tmp_path, "slack_ack.py", "--seconds", "1", "--clients", "2")
+    rows = [line.split() for line in lines[2:]]
+    assert [(r[0], r[1]) for r in rows] == [("bare", "2"), ("kpi", "2")]
+    assert rows[1][5] == "0"  # no failed acks
+
+
+def test_the_fanout_benchmark_runs(tmp_path: Path) -> None:
+    """A small fan-out: every figure printed, and every row delivered exactly once."""
+    lines = bench(tmp_path, "fanout.py", "--members", "200", "--teams", "4")
+    assert lines[0].startswith("fan-out of one check-in: 200 members in 4 teams")
+    figures = {line.split()[0]: line.split() for line in lines[1:]}
+    assert list(figures) == ["enqueue", "send", "overhead", "memory", "delivered"]
+    assert figures["enqueue"][1:3] == ["200", "rows"]
+    assert figures["enqueue"][4] == "s"
+    assert figures["send"][1:3] == ["200", "messages"]
+    assert figures["send"][6] == "msg/s"
+    assert figures["overhead"][4] == "ms/msg"
+    assert figures["memory"][4] == "MB"
+    assert " ".join(figures["delivered"][1:6]) == "200 of 200 exactly once:"
+    assert "200 chat.postMessage, 200 distinct outbox ids" in lines[-1]
+
+
+def test_the_scripts_benchmark_runs(tmp_path: Path) -> None:
+    """Two short histories: each build timed, and its statement count the same for both."""
+    lines = bench(tmp_path, "scripts.py", "--weeks", "4", "8", "--runs", "3", "--members", "6")
+    assert lines[0].split() == ["history", "build", "median", "ms", "p95", "ms", "SQL"]
+    rows = [line.split() for line in lines[1:5]]
+    assert [row[:2] for row in rows] == [
+        ["4w", "script"],
+        ["4w", "digest"],
+        ["8w", "script"],
+        ["8w", "digest"],
+    ]
+    assert all(len(row) == 5 and row[4].isdigit() for row in rows)
+    assert rows[0][4] == rows[2][4]  # the script's statements, whatever the history
+    assert rows[1][4] == rows[3][4]  # the digest's
+    assert lines[5].startswith("seeded: ")
+
+
+def test_the_charts_benchmark_runs(tmp_path: Path) -> None:
+    """Two years of weeks drawn a couple of times: import, cold and warm figures, and the size."""
+    lines = bench(tmp_path, "charts.py", "--runs", "2")
+    assert lines[0].startswith("104 weekly points (2024-W49 to 2026-W48), ")
+    assert lines[1].split() == ["chart", "median", "ms", "p95", "ms", "PNG", "KB"]
+    rows = [line.split() for line in lines[2:]]
+    assert [row[0] for row in rows] == ["import", "cold", "warm", "pulse"]
+    assert len(rows[0]) == 2
+    assert rows[1][2] == "-"
+    figures = (*rows[0][1:], rows[1][1], rows[1][3], *rows[2][1:], *rows[3][1:])
+    assert all(float(figure) > 0 for figure in figures)
+
+
+def test_the_declines_benchmark_runs(tmp_path: Path) -> None:
+    """Two short histories: detection timed, its statements the same for both, and some of the
+    team's KPIs found falling, so the seeding really exercises detection."""
+    lines = bench(tmp_path, "declines.py", "--weeks", "8", "12", "--runs", "2", "--members", "6")
+    assert lines[0].startswith("decline detection for a team of 6, ")
+    assert lines[1].split() == ["history", "median", "ms", "p95", "ms", "SQL", "KPIs", "declines"]
+    rows = [line.split() for line in lines[2:4]]
+    assert [row[0] for row in rows] == ["8w", "12w"]
+    assert all(len(row) == 6 and row[3].isdigit() for row in rows)
+    assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in rows)
+    assert rows[0][3] == rows[1][3]  # the statements, whatever the history
+    assert [row[4] for row in rows] == ["18", "18"]  # three KPIs each
+    assert all(0 < int(row[5]) < 18 for row in rows)
+    assert lines[4].startswith("seeded: ")

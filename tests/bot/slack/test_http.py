@@ -1,0 +1,115 @@
+"""Slack's HTTP edge: signatures, replays, the URL check, and what a bad request touches."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.config import AppConfig
+from bot.server import make_app
+from bot.slack.http import SLACK
+from rituals.core.context import FixedClock
+from storage.engine import make_engine
+from storage.models import Workspace
+from tests.bot.slack.conftest import SlackClient, fixture, slack_settings
+from tests.bot.slack.mock_slack import MockSlack
+
+
+async def workspaces_named(database_url: str, team: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            count = await connection.scalar(
+                select(func.count()).select_from(Workspace).where(Workspace.external_id == team)
+            )
+    finally:
+        await engine.dispose()
+    return int(count or 0)
+
+
+async def test_a_bad_signature_gets_401_and_touches_nothing(
+    slack: SlackClient, database_url: str
+) -> None:
+    body = slack.command_body("help")
+    forged = await slack.post(body, "application/x-www-form-urlencoded", secret="not-the-secret")
+    assert forged.status == 401
+    unsigned = await slack.http.post(
+        "/slack/events", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert unsigned.status == 401
+    assert slack.api.calls == []
+    assert await workspaces_named(database_url, slack.team) == 0
+
+
+async def test_a_stale_timestamp_is_a_replay_and_gets_401(
+    slack: SlackClient, database_url: str
+) -> None:
+    body = slack.command_body("help")
+    old = int(time.time()) - 6 * 60  # Slack's rule: older than five minutes is refused
+    replayed = await slack.post(body, "application/x-www-form-urlencoded", timestamp=old)
+    assert replayed.status == 401
+    assert slack.api.calls == []
+    assert await workspaces_named(database_url, slack.team) == 0
+
+
+async def test_a_timestamp_that_is_not_a_number_gets_401_not_a_traceback(
+    slack: SlackClient, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = slack.command_body("help")
+    for stamp in ("soon", "1e9", "١٧٠٠٠٠٠٠٠٠", "-5"):
+        response = await slack.http.post(
+            "/slack/events",
+            data=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": "v0=" + "0" * 64,
+            },
+        )
+        assert response.status == 401, stamp
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+    assert slack.api.calls == []
+    assert await workspaces_named(database_url, slack.team) == 0
+
+
+async def test_a_signed_command_sent_again_runs_once_and_the_replays_get_401(
+    slack: SlackClient, database_url: str
+) -> None:
+    body = slack.command_body("help")
+    stamp = int(time.time())
+    first = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+    assert first.status == 200
+    for _ in range(2):
+        again = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+        assert again.status == 401
+        assert await again.text() == "replayed request"
+    # The same words as a new request (a new timestamp, so a new signature) run again.
+    fresh = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp + 1)
+    assert fresh.status == 200
+    await slack.http.server.app[SLACK].backlog.settled()
+    answers = [c for c in slack.api.of("response_url") if "kpi-coach: KPIs" in str(c.args)]
+    assert len(answers) == 2  # answered twice: once per real request
+
+
+async def test_the_events_url_check_is_answered_with_the_challenge(slack: SlackClient) -> None:
+    payload = fixture("url_verification.json")
+    response = await slack.send_envelope(payload)
+    assert response.status == 200
+    assert (await response.json())["challenge"] == payload["challenge"]
+
+
+async def test_healthz_still_answers_beside_slack(slack: SlackClient) -> None:
+    response = await slack.http.get("/healthz")
+    assert (await response.json())["database"] == "ok"
+
+
+async def test_without_slack_credentials_there_is_no_slack_endpoint(
+    database_url: str, config: AppConfig, clock: FixedClock, slack_api: MockSlack
+) -> None:
+    settings = slack_settings(database_url, slack_api, SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET="")
+    async with TestClient(TestServer(make_app(settings, config, clock))) as http:
+        assert (await http.post("/slack/events", data="x")).status == 404
