@@ -44,7 +44,19 @@ def free_port() -> int:
         return port
 
 
-def signed(text: str, response_url: str, team: str) -> tuple[str, dict[str, str]]:
+# Requests signed for one round: each is sent once, as Slack sends each command once (the
+# server refuses a signature it has seen). More than any round here can send.
+POOL_PER_SECOND = 6000
+
+Request = tuple[str, dict[str, str]]
+
+
+def signed_pool(text: str, response_url: str, team: str, size: int) -> list[Request]:
+    """`size` distinct signed slash commands: the same words, each its own trigger id."""
+    return [signed(text, response_url, team, serial) for serial in range(size)]
+
+
+def signed(text: str, response_url: str, team: str, serial: int = 0) -> Request:
     body = urlencode(
         {
             "token": "x",
@@ -58,7 +70,7 @@ def signed(text: str, response_url: str, team: str) -> tuple[str, dict[str, str]
             "text": text,
             "api_app_id": "A0BENCH01",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": f"1.2.{serial}.{time.perf_counter_ns()}",
         }
     )
     ts = str(int(time.time()))  # valid for Slack's five minutes: enough for the whole run
@@ -89,14 +101,26 @@ def start(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=log)
 
 
-async def run_wrk(
-    url: str, body: str, headers: dict[str, str], clients: int, seconds: int
-) -> dict[str, float]:
+async def run_wrk(url: str, pool: list[Request], clients: int, seconds: int) -> dict[str, float]:
     script = Path(tempfile.mkdtemp()) / "post.lua"
-    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
-    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
-    script.write_text("\n".join(lines) + "\n")
     threads = min(clients, 2)
+    lines = ["local pool = {"]
+    for body, headers in pool:
+        fields = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        lines.append(f"  {{ {json.dumps(body)}, {{ {fields} }} }},")
+    lines += [
+        "}",
+        "local serial = 0",
+        "setup = function(thread) serial = serial + 1; thread:set('first', serial) end",
+        "init = function() i = tonumber(wrk.thread:get('first')) or 1 end",
+        "request = function()",
+        "  local r = pool[i]",
+        f"  i = i + {threads}",
+        "  if i > #pool then i = 1 end",
+        '  return wrk.format("POST", nil, r[2], r[1])',
+        "end",
+    ]
+    script.write_text("\n".join(lines) + "\n")
     proc = await asyncio.create_subprocess_exec(
         "wrk",
         f"-t{threads}",
@@ -129,29 +153,30 @@ def _ms(match: re.Match[str] | None) -> float:
     raise ValueError(value)
 
 
-async def run_python(
-    url: str, body: str, headers: dict[str, str], clients: int, seconds: int
-) -> dict[str, float]:
+async def run_python(url: str, pool: list[Request], clients: int, seconds: int) -> dict[str, float]:
     """The stand-in generator: its own process, keep-alive connections, closed loop."""
-    code = LOADGEN.format(url=url, body=body, headers=headers, clients=clients, seconds=seconds)
+    code = LOADGEN.format(url=url, clients=clients, seconds=seconds)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", code, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-c", code, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
     )
-    result: dict[str, float] = json.loads((await proc.communicate())[0])
+    out = (await proc.communicate(json.dumps(pool).encode()))[0]
+    result: dict[str, float] = json.loads(out)
     return result
 
 
 LOADGEN = """
-import asyncio, json, time, aiohttp
+import asyncio, itertools, json, sys, time, aiohttp
 async def main():
     lat, errors = [], 0
+    pool = itertools.cycle(json.load(sys.stdin))
     async with aiohttp.ClientSession() as s:
         end = time.perf_counter() + {seconds}
         async def client():
             nonlocal errors
             while time.perf_counter() < end:
                 t = time.perf_counter()
-                async with s.post({url!r}, data={body!r}, headers={headers!r}) as r:
+                body, headers = next(pool)
+                async with s.post({url!r}, data=body, headers=headers) as r:
                     await r.read()
                     errors += r.status != 200
                 lat.append(time.perf_counter() - t)
@@ -196,7 +221,6 @@ async def main() -> None:
     try:
         for port, process in zip((ours, bare), servers, strict=True):
             await wait_ready(port, process)
-        body, headers = signed(args.text, api.response_url("bench"), api.team_id)
         name = generator.__name__.removeprefix("run_")
         print(f"generator: {name}, {args.seconds} s per round, /kpi {args.text}")
         print("app    clients   p50 ms   p99 ms   acks/s  errors  answers/s  p50 vs bare")
@@ -205,7 +229,9 @@ async def main() -> None:
             for app, port in (("bare", bare), ("kpi", ours)):
                 before = len(api.of("response_url"))
                 url = f"http://127.0.0.1:{port}/slack/events"
-                f = await generator(url, body, headers, clients, args.seconds)
+                size = POOL_PER_SECOND * args.seconds
+                pool = signed_pool(args.text, api.response_url("bench"), api.team_id, size)
+                f = await generator(url, pool, clients, args.seconds)
                 answered = (len(api.of("response_url")) - before) / args.seconds
                 line = f"{app:6} {clients:>7} {f['p50']:>8.1f} {f['p99']:>8.1f} "
                 line += f"{f['requests'] / args.seconds:>8.0f} {f['errors']:>7.0f}"
@@ -215,7 +241,8 @@ async def main() -> None:
                     continue
                 print(f"{line} {answered:>10.0f} {f['p50'] / bare_p50:>11.2f}x", flush=True)
                 # Let it answer everything it acked before the next round starts.
-                await api.wait_for("response_url", before + int(f["requests"]), within=900)
+                answers = int(f["requests"] - f["errors"])
+                await api.wait_for("response_url", before + answers, within=900)
     finally:
         for process in servers:
             process.terminate()
