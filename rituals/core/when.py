@@ -93,7 +93,7 @@ def read_date(text: str, today: date) -> date:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
         return _read_iso_date(words, today)
     raise ValueError(
-        f"{clip(text)!r} is not a day I can read; write fri, tomorrow, in 3 days, or a date "
+        f'"{clip(text)}" is not a day I can read; write fri, tomorrow, in 3 days, or a date '
         f"like {example_date(today)}"
     )
 

@@ -40,7 +40,7 @@ async def test_away_takes_words_that_count_from_today(
 
 async def test_away_refusals_give_an_example_after_today(chat: Chat) -> None:
     unreadable = await chat.text("ana", "away until 1 Dec")
-    assert "'1 Dec' is not a day I can read" in unreadable
+    assert '"1 Dec" is not a day I can read' in unreadable
     assert f"a date like {A_WEEK_ON}" in unreadable
     passed = await chat.text("ana", "away until 2027-06-01")
     assert "2027-06-01 has passed" in passed
