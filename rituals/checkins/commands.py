@@ -9,7 +9,6 @@ days every ritual's commitments are read with.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Annotated
@@ -46,8 +45,7 @@ from rituals.core.messages import (
 )
 from rituals.core.people import local_today
 from rituals.core.schedule import week_monday, week_name
-from rituals.core.settings import WEEKDAYS
-from rituals.core.when import read_day, read_iso_date
+from rituals.core.when import read_date
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM
 from storage.models import CommitmentStatus, Role, Team
@@ -56,9 +54,10 @@ from storage.people import roster
 DueText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 
 RULE = (
-    "A commitment is an action someone can do, an owner on the team, and a due date. "
-    'Answers that only put it off ("I\'ll think about it", "let me get back to you", '
-    '"maybe later", "we\'ll see", in any spelling) are refused; an action that merely '
+    'A commitment is an action someone can do (a step and what it acts on: "Send the '
+    'signed contract to legal"), an owner on the team, and a due date. Answers that only put '
+    'it off ("I\'ll think about it", "I\'ll consider it", "will take a look", "let me get back '
+    'to you", in any spelling) are refused; an action that merely '
     'contains a soft word beside a real step ("Think through the pricing options with Sam and '
     "send a plan\") is fine. Due today or later, and within the setting's limit (90 days)."
 )
@@ -71,28 +70,8 @@ class ShowDigest(Command):
 # --- time -------------------------------------------------------------------------------------
 
 
-def read_due(text: str, today: date) -> date:
-    """ "2026-11-27", "today", "tomorrow", "fri", "in 3 days", "in 2 weeks" -> a day."""
-    words = text.strip().lower()
-    if words == "today":
-        return today
-    if words == "tomorrow":
-        return today + timedelta(days=1)
-    day = read_day(words.removeprefix("next ").removeprefix("this "))
-    if day is not None:
-        ahead = (WEEKDAYS.index(day) - today.weekday()) % 7
-        return today + timedelta(days=ahead or (7 if words.startswith("next ") else 0))
-    span = re.fullmatch(r"in (\d{1,3}) (day|days|week|weeks)", words)
-    if span:
-        size = int(span.group(1)) * (7 if span.group(2).startswith("week") else 1)
-        return today + timedelta(days=size)
-    try:
-        return read_iso_date(words)
-    except ValueError:
-        raise ValueError(
-            f'"{text[:30]}" is not a day I can read; write 2026-11-27, today, tomorrow, fri or '
-            "in 3 days"
-        ) from None
+# A due day is written the way every day is: "fri", "in 3 days", a date.
+read_due = read_date
 
 
 def due_problem(due: date, today: date, longest: int) -> str | None:

@@ -95,11 +95,13 @@ async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
         return [form]
     vague = deferral(cmd.action, ctx.settings.checkins.vague_phrases)
     if vague is not None:
+        quoted = f' ("{vague}")' if vague else ""
         raise Refusal(
             say(
-                f'"{cmd.action[:80]}" puts it off ("{vague}") instead of clearing it. What '
-                "will be done, by whom, by when? For example: Ask Sam for the pricing sheet and "
-                "send it to Ana."
+                f'"{cmd.action[:80]}" puts it off{quoted} instead of clearing it: it names '
+                "nothing to do yet. A commitment is a step and what it acts on, like "
+                '"Send the signed contract to legal" or "Book a room for the pricing review". '
+                "What will be done, by whom, by when?"
             ),
             form=form,
         )

@@ -62,7 +62,7 @@ COMMANDS = (
         ),
         examples=(
             "commit 12 Ask legal for a one-page template and send it to Ana owner @lea due fri",
-            'commit 12 "Pair with Ben on the EU test data" owner @ben due 2026-12-04',
+            'commit 12 "Pair with Ben on the EU test data" owner @ben due in 2 weeks',
             "commit 12",
         ),
         details=checkins.RULE,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 MANNERS = (
     "Nudges follow your time zone, working days and quiet hours. `snooze 2h`, `skip week`, "
-    "`away until 2026-12-01` or `me set pause on` when you need quiet."
+    "`away 2 weeks` or `me set pause on` when you need quiet."
 )
 
 

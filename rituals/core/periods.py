@@ -20,7 +20,6 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 # Monday 1 January 2001: weekly indexes count whole weeks from here.
 _MONDAY = date(2001, 1, 1)
 PERIOD = {Cadence.WEEKLY: "week", Cadence.MONTHLY: "month", Cadence.QUARTERLY: "quarter"}
-SHAPE = {Cadence.WEEKLY: "2026-W48", Cadence.MONTHLY: "2026-11", Cadence.QUARTERLY: "2026-Q4"}
 
 
 @dataclass(frozen=True, order=True)
@@ -74,7 +73,7 @@ def parse_period(cadence: Cadence, text: str, today: date) -> Period:
     found = named(cadence, text.strip().upper())
     if found is None:
         raise ValueError(
-            f'"{text[:20]}" is not a {PERIOD[cadence]}; write it like {SHAPE[cadence]}, or '
+            f'"{text[:20]}" is not a {PERIOD[cadence]}; write it like {current.name}, or '
             f"last for last {PERIOD[cadence]}"
         )
     return found

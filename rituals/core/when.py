@@ -51,13 +51,19 @@ def read_clock(text: str) -> str:
         raise ValueError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
 
 
-def read_iso_date(text: str) -> date:
+def example_date(today: date) -> str:
+    """A date to show as an example: a week from the reader's today, so it is never past."""
+    return (today + timedelta(days=7)).isoformat()
+
+
+def _read_iso_date(text: str, today: date) -> date:
     """ "2026-12-01" -> that day. Only this spelling: "1/12" means different days to different
     people, and a date read wrongly would silence someone on the wrong days."""
     value = text.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError(
-            f"{clip(value)!r} is not a date I can read; write it as YYYY-MM-DD, like 2026-12-01"
+            f"{clip(value)!r} is not a date I can read; write it as YYYY-MM-DD, like "
+            f"{example_date(today)}"
         )
     try:
         return date.fromisoformat(value)
@@ -65,6 +71,31 @@ def read_iso_date(text: str) -> date:
         raise ValueError(
             f"{value} is not a day in the calendar; check the month and the day"
         ) from None
+
+
+def read_date(text: str, today: date) -> date:
+    """ "2026-11-27", "today", "tomorrow", "fri", "next fri", "in 3 days", "2 weeks" -> a day.
+
+    Words that count from today never go stale in an example, so they are what help shows."""
+    words = " ".join(text.strip().lower().split())
+    if words == "today":
+        return today
+    if words == "tomorrow":
+        return today + timedelta(days=1)
+    day = read_day(words.removeprefix("next ").removeprefix("this "))
+    if day is not None:
+        ahead = (WEEKDAYS.index(day) - today.weekday()) % 7
+        return today + timedelta(days=ahead or (7 if words.startswith("next ") else 0))
+    span = re.fullmatch(r"(?:in |for )?(\d{1,3}) (day|days|week|weeks)", words)
+    if span:
+        size = int(span.group(1)) * (7 if span.group(2).startswith("week") else 1)
+        return today + timedelta(days=size)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
+        return _read_iso_date(words, today)
+    raise ValueError(
+        f'"{clip(text)}" is not a day I can read; write fri, tomorrow, in 3 days, or a date '
+        f"like {example_date(today)}"
+    )
 
 
 def read_span(text: str) -> timedelta:

@@ -49,6 +49,8 @@ FailText = Annotated[
 ]
 TROPHY = "🏆"
 OPPORTUNITY = "Failure is not a death sentence: it is an opportunity for growth."
+# Below this many voters the winner post names the winner without the tally.
+FEWEST_VOTERS_FOR_A_TALLY = 5
 SELF = frozenset({"me", "myself", "self"})
 FIRST_YEAR = 2000
 
@@ -156,8 +158,8 @@ def _month(month: str) -> Period:
 
 def _story_blocks(misstep: str, learned: str) -> list[Block]:
     return [
-        Paragraph(rich(Strong("What happened: "), misstep)),
-        Paragraph(rich(Strong("What was learned: "), learned)),
+        Paragraph(rich(Strong("What happened:"), " ", misstep)),
+        Paragraph(rich(Strong("What was learned:"), " ", learned)),
     ]
 
 
@@ -181,7 +183,7 @@ def ballot_blocks(
     blocks: list[Block] = []
     for story in found:
         n = story.nomination
-        blocks.append(Paragraph(rich(Strong(f"#{n.id} "), mention(story.nominee))))
+        blocks.append(Paragraph(rich(Strong(f"#{n.id}"), " ", mention(story.nominee))))
         blocks += _story_blocks(n.misstep, n.learned)
         if voting and private and story.nominee.id != voter_id:
             blocks.append(
@@ -225,9 +227,12 @@ def closing_blocks(team: str, vote: Vote, winners: Sequence[Story]) -> list[Bloc
         blocks.append(Paragraph(rich("Nobody voted this time, so every story shares the trophy.")))
     elif len(winners) > 1:
         blocks.append(Paragraph(rich("A shared trophy: the vote was tied between these.")))
+    # The winners' votes are votes of different people: when they add up to fewer than five,
+    # fewer than five voted, and on a small team a tally tells who voted for whom.
+    tally = sum(story.nomination.votes or 0 for story in winners) >= FEWEST_VOTERS_FOR_A_TALLY
     for story in winners:
         votes = story.nomination.votes or 0
-        said = f" ({votes} vote{'' if votes == 1 else 's'})" if votes else ""
+        said = f" ({votes} vote{'' if votes == 1 else 's'})" if tally else ""
         blocks.append(Paragraph(rich(TROPHY, " ", mention(story.nominee), said)))
         blocks += _story_blocks(story.nomination.misstep, story.nomination.learned)
     blocks.append(Note(f"{OPPORTUNITY} Thank you for going first. `fails` keeps every month's."))

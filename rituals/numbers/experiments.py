@@ -53,7 +53,7 @@ class StartExperiment(Command):
         None, title=WILD_IDEA, description="the hypothesis: if we try this, the number gets better"
     )
     review: DueText | None = Field(
-        None, title="Look back on", description="in 7 days if empty; a day like fri, or 2026-12-04"
+        None, title="Look back on", description="in 7 days if empty; a day like fri, or YYYY-MM-DD"
     )
 
 

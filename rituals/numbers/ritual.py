@@ -72,7 +72,7 @@ COMMANDS = (
         params=(
             Param("kpi"),
             Param("idea", placeholder="the idea"),
-            Param("review", "review", placeholder="fri|in 10 days|2026-12-04"),
+            Param("review", "review", placeholder="fri|in 10 days|YYYY-MM-DD"),
         ),
         examples=(
             'experiment 3 "call back every lost lead within an hour" review fri',

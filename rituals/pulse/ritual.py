@@ -20,7 +20,11 @@ COMMANDS = (
         handler=opening.start,
         topic="Tension pulse",
         summary='ask the team "how does chasing this KPI feel right now?" (lead)',
-        params=(Param("kpi"), Param("until", "until", placeholder="fri|2026-12-04"), TEAM_ONLY_IN),
+        params=(
+            Param("kpi"),
+            Param("until", "until", placeholder="fri|in 10 days|YYYY-MM-DD"),
+            TEAM_ONLY_IN,
+        ),
         examples=("pulse start 3", "pulse start 3 until fri", "pulse start"),
         details=pulse.ANONYMOUS,
     ),

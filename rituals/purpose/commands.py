@@ -56,7 +56,9 @@ class StartPurpose(Command):
     text: PurposeText = Field(title="Our purpose", description="why the team exists, in a sentence")
     team: Name | None = TEAM
     until: DueText | None = Field(
-        None, title="Answers until", description="a day like fri or 2026-12-04; a week if empty"
+        None,
+        title="Answers until",
+        description="a day like fri, in 10 days or YYYY-MM-DD; a week if empty",
     )
 
 

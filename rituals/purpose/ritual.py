@@ -21,7 +21,7 @@ COMMANDS = (
         params=(
             Param("text", placeholder="our purpose"),
             TEAM_IN,
-            Param("until", "until", placeholder="fri|2026-12-04"),
+            Param("until", "until", placeholder="fri|in 10 days|YYYY-MM-DD"),
         ),
         examples=('purpose start "we help small shops sell online without a developer" until fri',),
         details="Answers are gathered until the day given (a week if none), then posted "

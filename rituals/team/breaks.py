@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from rituals.core.command import Command
 from rituals.core.context import Ctx
@@ -20,15 +20,11 @@ from rituals.core.messages import Code, Reply, say
 from rituals.core.people import actor_member
 from rituals.core.refusal import Refusal
 from rituals.core.schedule import LONGEST_SNOOZE, week_name, week_start
-from rituals.core.when import read_clock, read_iso_date, read_span, span_words
+from rituals.core.when import example_date, read_clock, read_date, read_span, span_words
 from rituals.team.me import local_now
 from storage.models import Member
 
 SHORTEST_SNOOZE = timedelta(minutes=15)
-
-
-def _date(value: object) -> object:
-    return read_iso_date(value) if isinstance(value, str) else value
 
 
 def read_snooze(text: str) -> timedelta | time:
@@ -48,13 +44,15 @@ def _snooze_text(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_date)]
+# Read against the person's own today, so "fri" and "3 weeks" mean their Friday.
+DayText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 SnoozeText = Annotated[str, AfterValidator(_snooze_text)]
 
 
 class GoAway(Command):
-    until: IsoDate = Field(
-        title="Back on", description="the first day you want nudges again, as YYYY-MM-DD"
+    until: DayText = Field(
+        title="Back on",
+        description="the first day you want nudges again: mon, in 2 weeks, or YYYY-MM-DD",
     )
 
 
@@ -100,30 +98,35 @@ def _also_paused(member: Member) -> list[Code | str]:
 async def go_away(ctx: Ctx, cmd: GoAway) -> list[Reply]:
     member = await actor_member(ctx)
     today = local_now(ctx, member).date()
+    try:
+        until = read_date(cmd.until, today)
+    except ValueError as exc:
+        raise Refusal(say(f"Nothing was changed: {exc}.")) from None
     latest = _a_year_after(today)
-    if cmd.until <= today:
-        when = "is today" if cmd.until == today else "has passed"
-        example = (today + timedelta(days=7)).isoformat()
+    if until <= today:
+        when = "is today" if until == today else "has passed"
         raise Refusal(
             say(
-                f"Nothing was changed: {cmd.until.isoformat()} {when}. Give the first day you "
+                f"Nothing was changed: {until.isoformat()} {when}. Give the first day you "
                 "want nudges again, like ",
-                Code(f"away until {example}"),
+                Code(f"away until {example_date(today)}"),
+                " or ",
+                Code("away 2 weeks"),
                 ".",
             )
         )
-    if cmd.until > latest:
+    if until > latest:
         raise Refusal(
             say(
-                f"Nothing was changed: {cmd.until.isoformat()} is more than a year away; the "
+                f"Nothing was changed: {until.isoformat()} is more than a year away; the "
                 f"latest you can give is {latest.isoformat()}. For longer, pause nudges with ",
                 Code("me set pause on"),
                 ".",
             )
         )
-    member.away_until = cmd.until
+    member.away_until = until
     await ctx.session.flush()
-    back = format_date(cmd.until, member.date_language)
+    back = format_date(until, member.date_language)
     return [
         say(
             f"You're away until {back}: no nudges before then, and they resume that day.",

@@ -190,8 +190,8 @@ COMMANDS = (
         handler=breaks.go_away,
         topic="Nudges",
         summary="on leave: no nudges until the day you are back",
-        params=(Param("until", "until", placeholder="YYYY-MM-DD", positional=True),),
-        examples=("away until 2026-12-01", "away 2027-01-04"),
+        params=(Param("until", "until", placeholder="mon|in 2 weeks|YYYY-MM-DD", positional=True),),
+        examples=("away until mon", "away 3 weeks", "away until next fri"),
         details="Give the first day you want nudges again, in your own time zone; nudges "
         "resume that day. Up to a year ahead: for longer, or with no end, `me set pause on`.",
     ),

@@ -7,9 +7,9 @@ app.yaml reaches every team that never chose otherwise.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Callable
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from rituals.core.command import Command, Name
 from rituals.core.context import Ctx
@@ -26,8 +26,9 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.refusal import Refusal
-from rituals.core.settings import ClockTime, Day, RitualNames
+from rituals.core.settings import Day, ritual_names
 from rituals.core.spec import PromptKind
+from rituals.core.when import read_clock
 from rituals.team.gate import team_gate
 from rituals.team.teams import (
     TEAM,
@@ -49,39 +50,72 @@ def channel_id(value: str) -> str:
     return text
 
 
-ChannelId = Annotated[str, AfterValidator(channel_id)]
-
-
 class ShowTeamSettings(Command):
     team: Name | None = TEAM
 
 
+# The values are taken as typed and checked by `change` after the team gate: someone who may
+# not change the settings hears who can, not that a number they may not set is out of range.
 class ChangeTeamSettings(Command):
     team: Name | None = TEAM
-    rituals: RitualNames | None = Field(
+    rituals: str | None = Field(
         None,
         title="Rituals switched on",
         description="comma-separated: checkin, one_on_one, kudos, fail_of_month, pulse, review",
-        max_length=200,
     )
     checkin_day: Day | None = Field(None, title="Check-in day")
-    checkin_time: ClockTime | None = Field(None, title="Check-in time", description="HH:MM")
+    checkin_time: str | None = Field(None, title="Check-in time", description="HH:MM")
     one_on_one_weeks: int | None = Field(
-        None, title="One-on-one every N weeks", ge=1, le=8, description="1 to 8"
+        None, title="One-on-one every N weeks", description="1 to 8"
     )
     pulse_weeks: int | None = Field(
-        None, title="Pulse every N weeks", ge=1, le=8, description="on the check-in day"
+        None, title="Pulse every N weeks", description="1 to 8, on the check-in day"
     )
     pulse_threshold: int | None = Field(
-        None, title="Pulse answers needed", ge=3, le=50, description="results show from 3 answers"
+        None, title="Pulse answers needed", description="3 to 50; results show from 3 answers"
     )
     decline_threshold_percent: int | None = Field(
-        None, title="Decline threshold %", ge=5, le=90, description="a drop this big is a decline"
+        None, title="Decline threshold %", description="5 to 90; a drop this big is a decline"
     )
-    channel: ChannelId | None = Field(None, title="Home channel", description="e.g. #growth")
-    recognition_channel: ChannelId | None = Field(
+    channel: str | None = Field(None, title="Home channel", description="e.g. #growth")
+    recognition_channel: str | None = Field(
         None, title="Recognition channel", description="where kudos go; the home channel if empty"
     )
+
+
+# What each typed value must be: a number in a range, or text a reader turns into its value.
+RANGES = {
+    "one_on_one_weeks": (1, 8),
+    "pulse_weeks": (1, 8),
+    "pulse_threshold": (3, 50),
+    "decline_threshold_percent": (5, 90),
+}
+READERS: dict[str, Callable[[str], str]] = {
+    "rituals": ritual_names,
+    "checkin_time": read_clock,
+    "channel": channel_id,
+    "recognition_channel": channel_id,
+}
+
+
+def _checked(cmd: ChangeTeamSettings, form: FormRequest) -> dict[str, object]:
+    """The values given, each checked and written as stored; the first wrong one refused."""
+    given: dict[str, object] = cmd.model_dump(exclude_none=True, exclude={"team"}, mode="json")
+    for name, value in given.items():
+        problem = None
+        if name in RANGES:
+            low, high = RANGES[name]
+            if not low <= int(str(value)) <= high:
+                problem = f"give a number from {low} to {high} (got {value})"
+        elif name in READERS:
+            try:
+                given[name] = READERS[name](str(value))
+            except ValueError as exc:
+                problem = str(exc)
+        if problem:
+            title = ChangeTeamSettings.model_fields[name].title
+            raise Refusal(say(f"Nothing was saved. {title}: {problem}."), form=form)
+    return given
 
 
 def _view(ctx: Ctx, team: Team, title: str) -> Message:
@@ -120,24 +154,31 @@ async def show(ctx: Ctx, cmd: ShowTeamSettings) -> list[Reply]:
 
 async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, lead_only="change its settings")
-    given = cmd.model_dump(exclude_none=True, exclude={"team", "channel"}, mode="json")
-    if not given and cmd.channel is None:
+    typed = cmd.model_dump(exclude_none=True, mode="json")
+    form = FormRequest("settings set", {**_current(ctx, team), **_as_text(typed)})
+    given = _checked(cmd, form)
+    channel = given.pop("channel", None)
+    if not given and channel is None:
         return [FormRequest("settings set", _current(ctx, team))]
     if "rituals" in given:
-        given["enabled"] = [n for n in given.pop("rituals").split(",") if n]
-    if cmd.channel is not None and cmd.channel != team.channel_id:
-        taken = await team_of_channel(ctx.session, ctx.actor.workspace_id, cmd.channel)
+        given["enabled"] = [n for n in str(given.pop("rituals")).split(",") if n]
+    if channel is not None and channel != team.channel_id:
+        taken = await team_of_channel(ctx.session, ctx.actor.workspace_id, str(channel))
         if taken is not None:
             raise Refusal(
                 say(
-                    f"Nothing was saved: #{cmd.channel} is already the home of {taken.name}. "
+                    f"Nothing was saved: #{channel} is already the home of {taken.name}. "
                     "Pick another channel."
                 )
             )
-        team.channel_id = cmd.channel
+        team.channel_id = str(channel)
     rituals = await save_rituals(ctx, team, given)
     view = _view(ctx, team, f"Saved: settings of {team.name}")
     return [Message((*view.blocks[:2], Note("; ".join(describe_rituals(rituals)))))]
+
+
+def _as_text(values: dict[str, object]) -> dict[str, str]:
+    return {name: str(value) for name, value in values.items()}
 
 
 def _current(ctx: Ctx, team: Team) -> dict[str, str]:

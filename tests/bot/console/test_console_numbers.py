@@ -92,11 +92,11 @@ async def test_an_experiment_by_prompts_asks_again_when_the_day_is_out_of_reach(
     first, again = asked.split(f"== {WILD_IDEA} ==")[1:]
     assert first.startswith(f"\n#{kpi} Qualified leads")
     assert "(the hypothesis: if we try this, the number gets better; up to 500 characters)" in first
-    assert "Look back on (in 7 days if empty; a day like fri, or 2026-12-04; optional" in first
+    assert "Look back on (in 7 days if empty; a day like fri, or YYYY-MM-DD; optional" in first
     # The same form, the problem on top, the idea kept in [brackets].
     assert again.startswith("\nLook back on: give a day after today and within 8 weeks")
     assert f"up to 500 characters) [{IDEA}]" in again
-    assert "or 2026-12-04; optional; up to 20 characters) [2027-06-01]" in again
+    assert "or YYYY-MM-DD; optional; up to 20 characters) [2027-06-01]" in again
     done = re.search(rf"Experiment #(\d+) on Qualified leads: {IDEA}", flat(again))
     assert done, again
     assert "I'll ask what happened on Thursday 26 November 2026." in flat(again)

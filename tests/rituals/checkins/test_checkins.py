@@ -78,8 +78,8 @@ def test_concrete_actions_pass_even_with_a_soft_word(action: str) -> None:
 
 
 def test_the_phrase_list_is_a_setting() -> None:
-    assert deferral("park it", VAGUE_PHRASES) is None
-    assert deferral("Park it!", ("park it",)) == "park it"
+    assert deferral("Park the idea", VAGUE_PHRASES) is None
+    assert deferral("Park the idea!", ("park the idea",)) == "park the idea"
 
 
 async def _obstacle(

@@ -59,7 +59,7 @@ async def test_bad_values_are_refused_with_the_reason(chat: Chat) -> None:
     assert "must be a number" in await chat.text("lea", "settings set one-on-one often")
     assert "is not a time" in await chat.text("lea", "settings set time 25:00")
     assert "must be one of: mon, tue" in await chat.text("lea", "settings set day funday")
-    assert "greater than or equal to 3" in await chat.text("lea", "settings set pulse 2")
+    assert "a number from 3 to 50 (got 2)" in await chat.text("lea", "settings set pulse 2")
     assert "is not a channel" in await chat.text("lea", 'settings set channel "#no spaces allowed"')
 
 
