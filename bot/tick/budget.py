@@ -1,16 +1,29 @@
-"""The weekly budget: how many unprompted DMs a person gets, and which prompts go alone."""
+"""The weekly budget: how many unprompted DMs a person gets, and which prompts go alone.
+
+Prompts come round on different days of a week, so a budget spent first come, first served
+lets a ballot on Tuesday take the slot of Wednesday's one-on-one, which then is missed with
+nobody told. The budget is planned over the rest of the person's week instead: prompts due
+together merge into one message when the week holds more than the budget, and a prompt
+waits (to merge later, within its grace) rather than take a slot a more important prompt
+still needs this week.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.tick.calendar import Calendar
 from bot.tick.report import TickReport
-from rituals.core.tick import Candidate
+from rituals.core.schedule import occurrence
+from rituals.core.spec import Recipients
+from rituals.core.tick import Candidate, Crew
 from storage.outbox import budget_used
+from storage.roster import SeatRow
 
 
 async def groups(
@@ -21,8 +34,9 @@ async def groups(
     now: datetime,
     report: TickReport,
 ) -> list[list[Candidate]]:
-    """Prompts per person within their weekly budget: the most important alone, the rest
-    merged into one message, and none at all once the budget is spent (they wait).
+    """Prompts per person within their weekly budget: each alone while the week's prompts
+    fit, else those due now merged into one message, or waiting for a more important prompt
+    still to come this week; none at all once the budget is spent (they wait).
 
     A prompt its spec leaves out of the budget (a lead's digest) goes alone, always.
     """
@@ -36,12 +50,66 @@ async def groups(
     for member_id, cs in by_person.items():
         week = calendar.budget_week(cs[0].seat.time_zone, now)
         left = budget - used.get((member_id, week), 0)
-        if left <= 0:
-            report.held += len(cs)
-            continue
         cs.sort(key=lambda c: (c.prompt.priority, c.key))
-        if len(cs) <= left:
-            out += [[c] for c in cs]
-        else:
-            out += [[c] for c in cs[: left - 1]] + [cs[left - 1 :]]
+        later = _later_this_week(cs, calendar.today(cs[0].seat.time_zone, now), now)
+        sending = plan(cs, later, left)
+        report.held += len(cs) - sum(len(g) for g in sending)
+        out += sending
     return out
+
+
+def plan(due: Sequence[Candidate], later: Sequence[int], left: int) -> list[list[Candidate]]:
+    """One person's messages now, from their due prompts (most important first), the
+    priorities of their prompts still to come this week, and the budget left.
+
+    What fits goes alone. Otherwise the slots not kept for the prompts to come carry the
+    most important alone and the rest merged into one message; with no slot to spare, they
+    all merge into one, unless a prompt to come outranks them all and needs the last slot:
+    then they wait, to ride along with it."""
+    if left <= 0:
+        return []
+    if len(due) + len(later) <= left:
+        return [[c] for c in due]
+    slots = left - len(later)
+    if slots >= 1:
+        return [[c] for c in due[: slots - 1]] + [list(due[slots - 1 :])]
+    outranking = sum(1 for p in later if p < due[0].prompt.priority)
+    if left - outranking < 1:
+        return []
+    return [list(due)]
+
+
+def _later_this_week(due: Sequence[Candidate], today: date, now: datetime) -> list[int]:
+    """The priorities of the budgeted prompts this person will get later in their budget
+    week, on the teams of the prompts due now: each team's rules, read ahead to Sunday."""
+    seat = due[0].seat
+    zone = ZoneInfo(seat.time_zone)
+    sunday = today + timedelta(days=6 - today.weekday())
+    days = [today + timedelta(days=n) for n in range((sunday - today).days + 1)]
+    now_here = now.astimezone(zone)
+    found: dict[str, int] = {}
+    for crew in {id(c.crew): c.crew for c in due}.values():
+        mine = next(s for s in crew.people if s.member_id == seat.member_id)
+        for round_ in crew.rounds:
+            spec = round_.spec
+            if not spec.budgeted or not _reaches(spec.recipients, mine, crew):
+                continue
+            for day in days:
+                occ = occurrence(round_.rule, day)
+                if occ is None or occ.day != day:
+                    continue
+                at = datetime.combine(day, time.fromisoformat(occ.at), zone)
+                if at > now_here:
+                    found[f"{spec.kind}:{crew.team.id}:{occ.period}"] = spec.priority
+    return list(found.values())
+
+
+def _reaches(recipients: Recipients, seat: SeatRow, crew: Crew) -> bool:
+    """Whether a prompt for these recipients comes to this person on this team, as the
+    candidates are chosen: pairs need a lead and someone to meet, a lead's need reports."""
+    lead = crew.lead
+    if recipients is Recipients.EVERYONE:
+        return True
+    if lead is None or (lead is seat and len(crew.people) < 2):
+        return False
+    return recipients is not Recipients.LEAD or lead is seat

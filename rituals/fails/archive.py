@@ -21,6 +21,7 @@ from rituals.core.messages import (
     Strong,
     rich,
 )
+from rituals.core.people import actor_member
 from rituals.fails.commands import (
     OPPORTUNITY,
     TROPHY,
@@ -32,6 +33,7 @@ from rituals.fails.commands import (
 from rituals.fails.nominations import TAKE_PART
 from rituals.fails.store import closed_months, nominations_by, stories, voters, winners_of_year
 from rituals.team.gate import team_gate
+from rituals.team.me import person_of
 from rituals.team.teams import mention, team_rituals
 from storage.models import Consent, Team
 
@@ -42,7 +44,8 @@ async def show(ctx: Ctx, cmd: ShowFails) -> list[Reply]:
     rituals = team_rituals(ctx, team)
     if cmd.year is not None:
         return [await _archive(ctx, team, cmd.year)]
-    ballot = current_vote(now, rituals, team.time_zone)
+    viewer = await actor_member(ctx)
+    ballot = current_vote(now, rituals, team.time_zone).for_person(person_of(ctx, viewer).reach)
     found = await stories(ctx.session, [(team.id, ballot.month)])
     blocks: list[Block] = [Heading(f"Fail of the Month: {team.name}, {ballot.name}")]
     private = ctx.actor.channel_id is None

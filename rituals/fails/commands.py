@@ -14,6 +14,7 @@ tick imports them from here); the handlers are in `nominations`, `votes` and `ar
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +38,9 @@ from rituals.core.messages import (
     rich,
 )
 from rituals.core.periods import Period, describe_period, named, period_of
+from rituals.core.schedule import Reach, Rule, occurrence, reachable_at
 from rituals.core.settings import TeamRituals
+from rituals.core.spec import PromptKind
 from rituals.fails.store import (
     Story,
 )
@@ -90,8 +93,10 @@ class ShowFails(Command):
 
 @dataclass(frozen=True)
 class Vote:
-    """One month's vote, in the team's time zone: it opens at the start of the vote's first
-    day and closes at check-in time on the next month's first day, when the winner is posted."""
+    """One month's vote. It opens at check-in time on the first of the vote's days, each
+    person's own time, when their ballot comes (`seen_from` their zone; the team's by default),
+    and closes for everyone at once: check-in time on the next month's first day in the team's
+    zone, when the winner is posted."""
 
     month: str  # "2026-11"
     opens: datetime
@@ -110,16 +115,52 @@ class Vote:
     def closing(self) -> str:
         return team_moment(self.closes, str(self.closes.tzinfo))
 
+    @property
+    def first_anywhere(self) -> datetime:
+        """The first moment the vote opens for anyone: where the day starts first."""
+        return self.seen_from(EARLIEST_ZONE).opens
+
+    def seen_from(self, zone: str) -> Vote:
+        """The same vote for someone in `zone`: it opens on the same day at the same time,
+        their own, as their ballot is due."""
+        opens = datetime.combine(self.opens.date(), self.opens.time(), ZoneInfo(zone))
+        return dataclasses.replace(self, opens=opens)
+
+    def for_person(self, reach: Reach) -> Vote:
+        """The vote as it opens for one person: when their ballot reaches them (their own
+        time, moved past a day off or quiet hours, as the tick moves it). A ballot that could
+        reach them only after the close is not waited for."""
+        due = self.seen_from(reach.time_zone).opens
+        opens = reachable_at(reach, due.date(), f"{due:%H:%M}")
+        return dataclasses.replace(self, opens=due if opens >= self.closes else opens)
+
+
+# The zone where each day starts first (UTC+14).
+EARLIEST_ZONE = "Etc/GMT-14"
+
+
+def ballot_rule(rituals: TeamRituals) -> Rule:
+    """When the ballot comes round: at check-in time on the first of the vote's days. The
+    prompt's schedule, the vote's opening and every sentence about either read this."""
+    return Rule(
+        PromptKind.FAIL_OF_MONTH,
+        "month_end",
+        at=rituals.checkin_time,
+        days_before_end=rituals.vote_days,
+    )
+
 
 def vote_of(month: str, rituals: TeamRituals, zone: str) -> Vote:
     """The vote of a month ("2026-11") for a team with these settings, in its zone."""
     period = _month(month)
-    first_vote_day = period.end - timedelta(days=rituals.vote_days - 1)
+    rule = ballot_rule(rituals)
+    occ = occurrence(rule, period.start)
+    assert occ is not None  # a month-end rule comes round every month
     where = ZoneInfo(zone)
-    at = time.fromisoformat(rituals.checkin_time)
+    at = time.fromisoformat(rule.at)
     return Vote(
         period.name,
-        datetime.combine(first_vote_day, time(), where),
+        datetime.combine(occ.day, at, where),
         datetime.combine(period.end + timedelta(days=1), at, where),
     )
 

@@ -41,6 +41,7 @@ from rituals.fails.commands import (
 )
 from rituals.fails.store import is_closed
 from rituals.team.gate import switched_on, team_gate
+from rituals.team.me import person_of
 from rituals.team.teams import mention, team_rituals
 from storage.models import Consent, FailNomination, Member, Team
 from storage.people import membership
@@ -85,7 +86,11 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
     )
     ctx.session.add(row)
     await ctx.session.flush()
-    vote = vote_of(month, team_rituals(ctx, team), team.time_zone)
+    me = await ctx.session.get(Member, ctx.actor.member_id)
+    assert me is not None
+    vote = vote_of(month, team_rituals(ctx, team), team.time_zone).for_person(
+        person_of(ctx, me).reach
+    )
     if own:
         when = (
             f"is open until {vote.closing}"

@@ -14,7 +14,7 @@ from rituals.core.schedule import Rule
 from rituals.core.settings import TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec, Window
 from rituals.core.tick import Asked
-from rituals.fails.commands import ballot_blocks, vote_of
+from rituals.fails.commands import ballot_blocks, ballot_rule, vote_of
 from rituals.fails.store import stories
 
 
@@ -38,7 +38,7 @@ async def _ballots(
     out: dict[str, tuple[Block, ...]] = {}
     for a in asked:
         month = a.occ.period
-        vote = vote_of(month, a.rituals, a.team.time_zone)
+        vote = vote_of(month, a.rituals, a.team.time_zone).seen_from(a.seat.time_zone)
         mine = [
             s for s in found if s.nomination.team_id == a.team.id and s.nomination.month == month
         ]
@@ -51,24 +51,21 @@ async def _ballots(
 
 
 def _rule(rituals: TeamRituals, team_created: date) -> Rule:
-    return Rule(
-        PromptKind.FAIL_OF_MONTH,
-        "month_end",
-        at=rituals.checkin_time,
-        days_before_end=rituals.vote_days,
-    )
+    return ballot_rule(rituals)
 
 
 def _cadence(rituals: TeamRituals) -> str:
-    days = rituals.vote_days
+    rule = ballot_rule(rituals)
+    days = rule.days_before_end
     last = "the last day" if days == 1 else f"the last {days} days"
-    return f"opens for {last} of each month, at {rituals.checkin_time}"
+    return f"opens for {last} of each month, at {rule.at}"
 
 
 def _voting(month: str, rituals: TeamRituals, zone: str) -> Window:
-    """The ballot goes out once the vote opens on the team's clock, never after it closes."""
+    """Each ballot goes out at its person's own opening (the rule's time, wherever they
+    live), never after the vote closes for everyone."""
     vote = vote_of(month, rituals, zone)
-    return Window(vote.opens, vote.closes, "the vote closed")
+    return Window(vote.first_anywhere, vote.closes, "the vote closed")
 
 
 FAIL_OF_MONTH = PromptSpec(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from rituals.core.context import Ctx
 from rituals.core.messages import Code, Reply, say
+from rituals.core.people import actor_member
 from rituals.core.refusal import Refusal
 from rituals.fails.commands import VoteFail, vote_of
 from rituals.fails.nominations import in_private
 from rituals.fails.store import cast_vote, is_closed
 from rituals.team.gate import admit
+from rituals.team.me import person_of
 from rituals.team.teams import team_rituals
 from storage.models import Consent, FailNomination, Member, Team
 
@@ -33,12 +35,21 @@ async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
     if row.nominee_id == ctx.actor.member_id:
         raise Refusal(say("That story is yours: vote for a teammate's."))
     now = ctx.clock.now()
-    ballot = vote_of(row.month, team_rituals(ctx, team), team.time_zone)
+    me = await actor_member(ctx)
+    vote_month = vote_of(row.month, team_rituals(ctx, team), team.time_zone)
+    ballot = vote_month.for_person(person_of(ctx, me).reach)
     closed = Refusal(
         say(f"The vote for {ballot.name} has closed. ", Code("fails"), " shows who won.")
     )
     if now < ballot.opens:
-        raise Refusal(say(f"The vote for {ballot.name} opens {ballot.opening}."))
+        raise Refusal(
+            say(
+                f"The vote for {ballot.name} opens {ballot.opening}, when your ballot comes. "
+                "Until then, ",
+                Code("fails"),
+                " shows the stories.",
+            )
+        )
     if now >= ballot.closes or await is_closed(ctx.session, team.id, row.month):
         raise closed
     changed = await cast_vote(ctx.session, row, ctx.actor.member_id)

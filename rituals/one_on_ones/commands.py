@@ -8,9 +8,9 @@ their reports'. Admins are no exception; they lead the teams they lead.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from rituals.core.command import CLEAN, Command, KpiRef, Name, PersonRef, mention_text
 from rituals.core.context import Ctx
@@ -29,6 +29,7 @@ from rituals.core.permissions import may_act_for
 from rituals.core.refusal import Refusal
 from rituals.core.settings import with_overrides
 from rituals.kpis.commands import resolve_kpi
+from rituals.one_on_ones.named import person_first
 from rituals.one_on_ones.scripts import DIP_QUESTION, WHY_AGAIN, build, change_text
 from rituals.one_on_ones.store import PairRow, cover_points, kpi_change, load_scripts, pairs_of
 from rituals.team.gate import ritual_on, switched_on, team_gate
@@ -58,9 +59,18 @@ class ShowScript(Command):
 
 
 class AddPoint(Command):
-    text: PointText = Field(title="Talking point", description="what you want to raise")
+    # Optional to the grammar, so that `point with @ana "..."` may name the person first;
+    # without it, the form asks for it.
+    text: PointText | None = Field(
+        None, title="Talking point", description="what you want to raise"
+    )
     person: PersonRef | None = WITH
     team: Name | None = TEAM
+
+    @model_validator(mode="before")
+    @classmethod
+    def _person_first(cls, values: Any) -> Any:
+        return person_first(values, "text")
 
 
 class WriteNotes(Command):
@@ -70,6 +80,11 @@ class WriteNotes(Command):
     )
     person: PersonRef | None = WITH
     team: Name | None = TEAM
+
+    @model_validator(mode="before")
+    @classmethod
+    def _person_first(cls, values: Any) -> Any:
+        return person_first(values, "notes")
 
 
 class AnswerDip(Command):
@@ -84,9 +99,10 @@ class AnswerDip(Command):
 # --- finding the pair -------------------------------------------------------------------------
 
 
-async def find_pair(ctx: Ctx, person: PersonRef | None, team: str | None, verb: str) -> PairRow:
+async def find_pair(ctx: Ctx, person: PersonRef | None, team: str | None) -> PairRow:
     """The one pair the actor means: with the named person (or their lead), on the named team
-    (or the only one they share that runs one-on-ones); several fit, ask which."""
+    (or the only one they share that runs one-on-ones); several fit, ask which, each button
+    the command as given (notes and all) with the pair added."""
     pairs = await pairs_of(ctx.session, ctx.actor.workspace_id, ctx.actor.member_id)
     if team is not None:
         named = await team_gate(ctx, team)
@@ -103,9 +119,12 @@ async def find_pair(ctx: Ctx, person: PersonRef | None, team: str | None, verb: 
     for p in pairs[:20]:
         other = p.member if p.lead.id == ctx.actor.member_id else p.lead
         label = f"{other.display_name} ({p.team})"
-        buttons.append(
-            Button(label[:75], f'{verb} with {mention_text(other.platform_user_id)} in "{p.team}"')
-        )
+        command = ctx.command_text
+        if person is None:
+            command += f" with {mention_text(other.platform_user_id)}"
+        if team is None:
+            command += f' in "{p.team}"'
+        buttons.append(Button(label[:75], command))
     raise Refusal(Message((Actions(tuple(buttons), prompt="Which one-on-one?"),)))
 
 
@@ -133,7 +152,7 @@ def _default_since(pair: PairRow, ctx: Ctx, now: datetime) -> datetime:
 
 
 async def script(ctx: Ctx, cmd: ShowScript) -> list[Reply]:
-    pair = await find_pair(ctx, cmd.person, cmd.team, "script")
+    pair = await find_pair(ctx, cmd.person, cmd.team)
     now = ctx.clock.now()
     data = (await load_scripts(ctx.session, {pair.pair: _default_since(pair, ctx, now)}, now))[
         pair.pair
@@ -151,7 +170,18 @@ async def script(ctx: Ctx, cmd: ShowScript) -> list[Reply]:
 
 
 async def add_point(ctx: Ctx, cmd: AddPoint) -> list[Reply]:
-    pair = await find_pair(ctx, cmd.person, cmd.team, f'point "{cmd.text[:200]}"')
+    pair = await find_pair(ctx, cmd.person, cmd.team)
+    other = pair.member if pair.lead.id == ctx.actor.member_id else pair.lead
+    if cmd.text is None:
+        values = {"person": mention_text(other.platform_user_id), "team": pair.team}
+        return [
+            FormRequest(
+                "point",
+                values,
+                intro=f"For your next one-on-one with {other.display_name}.",
+                required=("text",),
+            )
+        ]
     ctx.session.add(
         TalkingPoint(
             workspace_id=ctx.actor.workspace_id,
@@ -164,7 +194,6 @@ async def add_point(ctx: Ctx, cmd: AddPoint) -> list[Reply]:
         )
     )
     await ctx.session.flush()
-    other = pair.member if pair.lead.id == ctx.actor.member_id else pair.lead
     return [
         say(
             "Added to your next one-on-one with ",
@@ -175,7 +204,7 @@ async def add_point(ctx: Ctx, cmd: AddPoint) -> list[Reply]:
 
 
 async def write_notes(ctx: Ctx, cmd: WriteNotes) -> list[Reply]:
-    pair = await find_pair(ctx, cmd.person, cmd.team, "notes")
+    pair = await find_pair(ctx, cmd.person, cmd.team)
     other = pair.member if pair.lead.id == ctx.actor.member_id else pair.lead
     if cmd.notes is None or cmd.next_steps is None:
         values = {"person": mention_text(other.platform_user_id), "team": pair.team}

@@ -30,8 +30,8 @@ COMMANDS = (
         topic="One-on-ones",
         summary="add a talking point to your next one-on-one",
         params=(Param("text", placeholder="what to raise"), WITH, TEAM_IN),
-        examples=('point "how I get more discovery calls"', 'point "pricing help" with @ben'),
-        details='Every word is the point; to say with whom, quote it: point "..." with @ben.',
+        examples=('point "how I get more discovery calls"', 'point @ben "pricing help"'),
+        details="Every word is the point. A lead names the report first: point @ben ...",
         form_title="Add a talking point",
     ),
     Syntax(
@@ -46,7 +46,11 @@ COMMANDS = (
             WITH,
             TEAM_IN,
         ),
-        examples=('notes "talked pricing" next "Ana drafts the offer"', "notes with @ben"),
+        examples=(
+            'notes "talked pricing" next "I draft the offer"',
+            'notes @ben "talked pricing" next "Ben drafts the offer"',
+            "notes with @ben",
+        ),
         form_title="One-on-one notes",
     ),
     Syntax(

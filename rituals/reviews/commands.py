@@ -212,9 +212,10 @@ def summary(team: str, quarter: str, everything: Sequence[Outcome]) -> Message:
     """One post for the team: kept, adjusted, killed, and what nobody reviewed.
 
     Only KPIs the team co-created are named: a person's own KPI, its target and the reasons
-    given stay between them and their lead, and the team hears only how many there were."""
+    given stay between them and their lead, and the team hears only how many were reviewed
+    and how many were not."""
     outcomes = [o for o in everything if o.kpi.shared]
-    personal = len(everything) - len(outcomes)
+    personal = [o for o in everything if not o.kpi.shared]
     kept = [o for o in outcomes if o.verdict is ReviewVerdict.KEEP]
     adjusted = [o for o in outcomes if o.verdict is ReviewVerdict.ADJUST]
     killed = [o for o in outcomes if o.verdict is ReviewVerdict.KILL]
@@ -244,13 +245,26 @@ def summary(team: str, quarter: str, everything: Sequence[Outcome]) -> Message:
     if open_:
         names = ", ".join(f"{o.kpi.name} ({o.kpi.owner})" for o in open_)
         blocks.append(Note(f"Not reviewed: {names}. They carry on as they are."))
-    if personal:
-        kpis = "KPI was" if personal == 1 else "KPIs were"
-        blocks.append(
-            Paragraph(rich(f"{personal} personal {kpis} reviewed between owners and their lead."))
-        )
+    blocks += _personal(personal)
     blocks.append(Note("KPIs are tools for growth: keep what helps, change what doesn't."))
     return Message(tuple(blocks), audience=Audience.CHANNEL)
+
+
+def _personal(personal: Sequence[Outcome]) -> list[Block]:
+    """How many personal KPIs were reviewed, counting only those with a review, and how many
+    were not: a KPI nobody answered for was not reviewed, whatever else happened to it."""
+    reviewed = sum(o.verdict is not None for o in personal)
+    left = len(personal) - reviewed
+    blocks: list[Block] = []
+    if reviewed:
+        kpis = "KPI was" if reviewed == 1 else "KPIs were"
+        blocks.append(
+            Paragraph(rich(f"{reviewed} personal {kpis} reviewed between owners and their lead."))
+        )
+    if left:
+        kpis = "KPI was" if left == 1 else "KPIs were"
+        blocks.append(Note(f"{left} personal {kpis} not reviewed; they carry on as they are."))
+    return blocks
 
 
 async def quarter_outcomes(

@@ -409,8 +409,9 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         await slack.http.server.app[SLACK].backlog.settled()
         assert not [c for c in posts_to(slack, LEA) if "agreed" in c.args["text"]]
 
-        # The vote opens in the month's last three days (Growth's zone is Lea's, Auckland).
-        clock.advance(timedelta(days=5))
+        # The vote opens in the month's last three days (Growth's zone is Lea's, Auckland),
+        # for Lea when her ballot comes: Monday at check-in time, the first day she works.
+        clock.advance(timedelta(days=7))
         before = len(slack.api.of("response_url"))
         await slack.ask("fails", LEA, channel="D0AB12CDB")
         (ballot,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
@@ -430,7 +431,7 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         assert not [c for c in slack.api.of("response_url")[before:] if buttons(c.args)]
 
         # The vote closes at check-in time on December's first day: the trophy is posted.
-        clock.advance(timedelta(days=3))
+        clock.advance(timedelta(days=1))
         before = len(slack.api.calls)
         await tick(slack)
         (post,) = [

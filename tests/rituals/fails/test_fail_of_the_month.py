@@ -126,7 +126,7 @@ async def test_a_story_about_someone_else_is_seen_by_nobody_but_its_nominator_un
 
     said = await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED))
     assert "Your story is on Growth's ballot for December 2026" in said
-    assert "The vote opens Tuesday 29 December 2026 at 00:00 (UTC)" in said
+    assert "The vote opens Tuesday 29 December 2026 at 10:00 (UTC)" in said
     assert "opportunity" in said
     own = story_id(said)
     for viewer in ("lea", "ben", "cy"):
@@ -357,7 +357,7 @@ async def test_the_vote_opens_with_one_ballot_per_person_and_no_button_on_their_
 async def test_one_vote_each_changeable_until_the_close_and_nobody_sees_who_voted_for_whom(
     sessions: async_sessionmaker[AsyncSession], config: AppConfig
 ) -> None:
-    """The vote is open from 00:00 on its first day until the close: one vote each, moved
+    """The vote is open from check-in time on its first day until the close: one vote each, moved
     (not added) by voting again. The lead's view only ever holds a count of voters, the same
     whoever voted for what, and the lead's own data export holds only the lead's own vote."""
     team = await _growth(sessions)
@@ -367,13 +367,13 @@ async def test_one_vote_each_changeable_until_the_close_and_nobody_sees_who_vote
     about_ben = story_id(await chat.text("ana", nominate("@ben", BEN_DID, BEN_LEARNED)))
     await chat.say("ben", f"fail consent {about_ben} yes")
 
-    clock.move_to(at("2026-12-28 23:59"))
+    clock.move_to(at("2026-12-29 09:59"))
     said = await chat.text("cy", f"fail vote {own}")
-    assert "The vote for December 2026 opens Tuesday 29 December 2026 at 00:00 (UTC)" in said
+    assert "The vote for December 2026 opens Tuesday 29 December 2026 at 10:00 (UTC)" in said
     assert await _count(sessions, FailVote) == 0
     assert "voted so far" not in await chat.text("lea", "fails")
 
-    clock.move_to(at("2026-12-29 00:00"))
+    clock.move_to(at("2026-12-29 10:00"))
     said = await chat.text("cy", f"fail vote {own}")
     assert f"Voted for Ana's story (#{own})" in said
     assert "nobody, the lead included, sees who voted for whom" in said
@@ -521,7 +521,7 @@ async def test_the_close_posts_the_winner_once_archives_the_month_and_forgets_th
 async def test_a_tie_shares_the_trophy_at_ten_on_the_first_in_the_teams_own_zone(
     sessions: async_sessionmaker[AsyncSession], config: AppConfig
 ) -> None:
-    """A team in New York votes from midnight on 29 December and closes at 10:00 on 1 January
+    """A team in New York votes from 10:00 on 29 December and closes at 10:00 on 1 January
     in New York (15:00 UTC), not in UTC. Two stories with the same votes share the trophy, and
     the post names both."""
     team = await _growth(sessions, zone="America/New_York")
@@ -533,17 +533,16 @@ async def test_a_tie_shares_the_trophy_at_ten_on_the_first_in_the_teams_own_zone
     await chat.say("ben", f"fail consent {about_ben} yes")
 
     clock.move_to(at("2026-12-29 04:59"))  # 23:59 on the 28th in New York
-    assert "opens Tuesday 29 December 2026 at 00:00 (America/New_York)" in await chat.text(
+    assert "opens Tuesday 29 December 2026 at 10:00 (America/New_York)" in await chat.text(
         "cy", f"fail vote {own}"
     )
-    clock.move_to(at("2026-12-29 05:00"))
-    assert "Voted for Ana's story" in await chat.text("cy", f"fail vote {own}")
     clock.move_to(at("2026-12-29 10:00"))  # 05:00 in New York: nobody is prompted yet
     await tick.tick(clock.now())
     assert await _fail_rows(sessions) == []
     clock.move_to(at("2026-12-29 15:00"))
     await tick.tick(clock.now())
     assert sorted(r.target for r in await _fail_rows(sessions)) == ["ana", "ben", "cy", "lea"]
+    assert "Voted for Ana's story" in await chat.text("cy", f"fail vote {own}")
     await chat.say("lea", f"fail vote {about_ben}")
 
     clock.move_to(at("2027-01-01 10:00"))  # 05:00 in New York: still open
@@ -711,16 +710,14 @@ async def test_the_team_chooses_how_long_the_vote_runs_and_its_check_in_time_clo
     said = await chat.text("lea", "schedule set vote 5 days before month end checkin 09:00")
     assert "opens for the last 5 days of each month, at 09:00" in said
     said = await chat.text("ana", nominate("me", ANA_DID, ANA_LEARNED))
-    assert "The vote opens Sunday 27 December 2026 at 00:00 (UTC)" in said
+    assert "The vote opens Monday 28 December 2026 at 09:00 (UTC)" in said  # Ana's ballot
     own = story_id(said)
 
-    clock.move_to(at("2026-12-26 23:59"))
-    assert "opens Sunday 27 December" in await chat.text("ben", f"fail vote {own}")
-    clock.move_to(at("2026-12-27 00:00"))
-    assert "Voted for Ana's story" in await chat.text("ben", f"fail vote {own}")
     clock.move_to(at("2026-12-27 09:00"))
+    assert "opens Monday 28 December" in await chat.text("ben", f"fail vote {own}")
     await tick.tick(clock.now())
     assert [r.target for r in await _fail_rows(sessions)] == ["cy"]
+    assert "Voted for Ana's story" in await chat.text("cy", f"fail vote {own}")
     clock.move_to(at("2026-12-28 09:00"))
     await tick.tick(clock.now())
     rows = await _fail_rows(sessions)

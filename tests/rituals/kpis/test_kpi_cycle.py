@@ -290,7 +290,7 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
         "Qualified leads (Ana): target 10 per week is now 14 per week. Why: 10 comes easily" in said
     )
     assert "Uptime (Ben): monitoring alerts cover it" in said
-    assert "1 personal KPI was reviewed between owners and their lead." in said
+    assert "1 personal KPI was not reviewed; they carry on as they are." in said
     assert "Demos" not in said
 
 
