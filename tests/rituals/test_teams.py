@@ -182,7 +182,7 @@ async def test_the_welcome_comes_on_first_contact_only(chat: Chat) -> None:
     first = await chat.say("fresh", "help")
     said = text_of(first)
     assert "Welcome, Fresh" in said
-    assert "What I won't do" in said
+    assert "I never rank people" in said
     assert [b.command for b in buttons_of(first)][:3] == ["team", "propose", "me set"]
     assert "Welcome" not in await chat.text("fresh", "help")
     # Opening the app (Slack app_home_opened, Teams installationUpdate) greets once as well.
