@@ -72,7 +72,7 @@ def _team_step(seats: Sequence[tuple[Team, Role]]) -> Button:
 def lead_checklist(team: Team, enabled: tuple[str, ...]) -> list[Message]:
     """What a new lead should switch on, with the defaults their team starts from."""
     items = tuple(
-        rich(f"[{'x' if name in enabled else ' '}] {name}: {what}")
+        rich(f"[{'x' if name in enabled else ' '}] {what}")
         for name, what in ritual_titles().items()
     )
     blocks: list[Block] = [

@@ -109,6 +109,7 @@ COMMANDS = (
         handler=team_settings.change,
         topic="Settings and home",
         summary="change a team's settings; with no values, a form (lead or admin)",
+        form_title="Change the team's settings",
         params=(
             TEAM_IN,
             Param("rituals", "rituals", placeholder="checkin,pulse,..."),
@@ -150,6 +151,7 @@ COMMANDS = (
         handler=me.change,
         topic="Settings and home",
         summary="change your own settings; with no values, a form",
+        form_title="Change your settings",
         params=(
             Param("time_zone", "tz", placeholder="Area/City", also=("timezone", "zone")),
             Param("working_days", "days", placeholder="mon-fri"),

@@ -26,10 +26,7 @@ async def _member(sessions: async_sessionmaker[AsyncSession], user: str) -> Memb
 
 async def test_team_settings_show_the_app_yaml_defaults(chat: Chat) -> None:
     said = await chat.text("ana", "settings")
-    assert (
-        "Rituals on            checkin, one_on_one, kudos, review" in said
-        or "checkin, one_on_one, kudos, review" in said
-    )
+    assert "the weekly check-in, one-on-one scripts, kudos, the quarterly review" in said
     assert "every 2 weeks" in said
     assert "none yet" in said
 
