@@ -7,11 +7,8 @@ be tried. Forms are asked one field at a time.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import sys
-import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +21,7 @@ from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.fields import FREE_TEXT, check, chosen, describe, is_option
 from bot.console.render import render_message
 from bot.console.sender import ConsoleSender
+from bot.console.stdin import ReadLine, stdin_reader
 from bot.delivery import Worker
 from bot.dispatch import Dispatcher, Identity
 from bot.grammar import FORM_INTRO, Parsed, Problem
@@ -33,8 +31,6 @@ from rituals.core.messages import Button, File, Form, FormField, Image, Message,
 from storage.models import Member, Platform, Workspace
 
 __all__ = ["ConsoleChat", "ConsoleSender", "ReadLine", "stdin_reader"]
-
-ReadLine = Callable[[], Awaitable[str | None]]
 
 META_HELP = (
     "Console commands: ':as NAME' speak as someone else (lea is the team lead; a new name is "
@@ -54,36 +50,6 @@ class Left:
     """A form left for a line that is not an answer: a console command, or a bot command."""
 
     line: str
-
-
-def stdin_reader(stream: TextIO = sys.stdin) -> ReadLine:
-    """Lines from a stream, read by a daemon thread so Ctrl-C never waits for Enter.
-
-    Call it inside the running loop. After the end of input every read returns None.
-    """
-    loop = asyncio.get_running_loop()
-    lines: asyncio.Queue[str | None] = asyncio.Queue()
-
-    def pump() -> None:
-        try:
-            for line in iter(stream.readline, ""):
-                loop.call_soon_threadsafe(lines.put_nowait, line.rstrip("\n"))
-            loop.call_soon_threadsafe(lines.put_nowait, None)
-        except RuntimeError:  # the loop closed while we waited for input: nothing to deliver
-            return
-
-    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
-    ended = False
-
-    async def read() -> str | None:
-        nonlocal ended
-        if ended:
-            return None
-        line = await lines.get()
-        ended = line is None
-        return line
-
-    return read
 
 
 class ConsoleChat:
