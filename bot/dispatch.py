@@ -172,7 +172,6 @@ class Dispatcher:
             ctx = dataclasses.replace(ctx, ritual=self.rituals.get(parsed.syntax.name))
             for person in mentioned:
                 await self._member(session, person)
-            greeting = await onboarding.welcome_once(ctx)
             replies: Sequence[Reply | Outgoing]
             try:
                 # The person and their welcome stay; only what the command wrote is undone.
@@ -180,6 +179,8 @@ class Dispatcher:
                     replies = await self._call(ctx, parsed)
             except Refusal as refused:
                 replies = self._refused(refused, parsed, submitted)
+            # After the command, so a first `team create` is welcomed as the team's lead.
+            greeting = await onboarding.welcome_once(ctx)
             mine, queued = await self._route(ctx, who, [*greeting, *replies])
         if queued:
             self.wake()

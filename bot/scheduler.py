@@ -36,7 +36,7 @@ from bot.tick.reminders import due_reminders
 from bot.tick.report import TickReport
 from rituals.core.context import Clock
 from rituals.core.messages import Audience, Block, Message, Note
-from rituals.core.nudges import compose
+from rituals.core.nudges import compose, told_this_month
 from rituals.core.schedule import Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.tick import Asked, Candidate, Crew, Post, seat_mention
@@ -114,6 +114,8 @@ class Planner:
             for c in group:
                 reason = None if c.key == first else f"merged into {first}"
                 ledger.append(_ledger(c, NudgeOutcome.QUEUED, reason, now))
+        # Read before this tick's rows are written: they are not the month's first nudge.
+        told = await told_this_month(session, (g[0].seat for g in grouped), now)
         won = await record_nudges(session, ledger)
         said = await self._said(session, [c for g in grouped for c in g if c.key in won], now)
         rows: list[OutboxRow] = []
@@ -129,7 +131,9 @@ class Planner:
                     if mine[0].spec.budgeted
                     else None
                 )
-                rows.append(_outbox_row(mine, week, now))
+                first_of_month = mine[0].seat.member_id not in told
+                told.add(mine[0].seat.member_id)
+                rows.append(_outbox_row(mine, week, now, manners=first_of_month))
                 report.queued += len(mine)
         await enqueue(session, rows)
         report.messages = len(rows)
@@ -253,9 +257,11 @@ def _ledger(c: Candidate, outcome: NudgeOutcome, reason: str | None, now: dateti
     )
 
 
-def _outbox_row(group: list[Candidate], budget_week: str | None, now: datetime) -> OutboxRow:
+def _outbox_row(
+    group: list[Candidate], budget_week: str | None, now: datetime, manners: bool
+) -> OutboxRow:
     first = group[0]
-    message = compose([c.prompt for c in group])
+    message = compose([c.prompt for c in group], manners=manners)
     return _dm_row(first.team, first.seat, first.occ.ritual, first.key, message, budget_week, now)
 
 

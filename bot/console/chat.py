@@ -7,40 +7,30 @@ be tried. Forms are asked one field at a time.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import sys
-import threading
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
+from bot.console.fields import FREE_TEXT, check, chosen, describe, is_option
 from bot.console.render import render_message
-from bot.delivery import Result, Sent, Worker
-from bot.dispatch import REPLY, Dispatcher, Identity
-from bot.grammar import parse_people
-from bot.payload import decode
+from bot.console.sender import ConsoleSender
+from bot.console.stdin import ReadLine, stdin_reader
+from bot.delivery import Worker
+from bot.dispatch import Dispatcher, Identity
+from bot.grammar import FORM_INTRO, Parsed, Problem
 from bot.scheduler import Scheduling
 from rituals.core.context import ShiftedClock
-from rituals.core.messages import (
-    Actions,
-    Button,
-    FieldKind,
-    File,
-    Form,
-    FormField,
-    Image,
-    Message,
-    Outgoing,
-)
-from storage.models import Platform
-from storage.outbox import Claimed
+from rituals.core.messages import Button, File, Form, FormField, Image, Message, Outgoing
+from storage.models import Member, Platform, Workspace
 
-ReadLine = Callable[[], Awaitable[str | None]]
+__all__ = ["ConsoleChat", "ConsoleSender", "ReadLine", "stdin_reader"]
 
 META_HELP = (
     "Console commands: ':as NAME' speak as someone else (lea is the team lead; a new name is "
@@ -52,36 +42,14 @@ META_HELP = (
 CLOCK_STEP = timedelta(minutes=15)
 CLOCK_LIMIT = timedelta(days=31)
 SPANS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+FILL_IN = "Fill it in as a form (what you typed is kept)"
 
 
-def stdin_reader(stream: TextIO = sys.stdin) -> ReadLine:
-    """Lines from a stream, read by a daemon thread so Ctrl-C never waits for Enter.
+@dataclass(frozen=True)
+class Left:
+    """A form left for a line that is not an answer: a console command, or a bot command."""
 
-    Call it inside the running loop. After the end of input every read returns None.
-    """
-    loop = asyncio.get_running_loop()
-    lines: asyncio.Queue[str | None] = asyncio.Queue()
-
-    def pump() -> None:
-        try:
-            for line in iter(stream.readline, ""):
-                loop.call_soon_threadsafe(lines.put_nowait, line.rstrip("\n"))
-            loop.call_soon_threadsafe(lines.put_nowait, None)
-        except RuntimeError:  # the loop closed while we waited for input: nothing to deliver
-            return
-
-    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
-    ended = False
-
-    async def read() -> str | None:
-        nonlocal ended
-        if ended:
-            return None
-        line = await lines.get()
-        ended = line is None
-        return line
-
-    return read
+    line: str
 
 
 class ConsoleChat:
@@ -114,6 +82,10 @@ class ConsoleChat:
         self.speaker = speaker.lower()
         self.channel: str | None = None
         self.buttons: list[Button] = []
+        # Forms offered rather than opened (a refused command's), by their button's number.
+        self.offered: dict[int, Form] = {}
+        # A line typed inside a form that was not an answer: acted on once the form is left.
+        self._next: str | None = None
 
     def identity(self) -> Identity:
         person = self.people.get(self.speaker)
@@ -147,28 +119,39 @@ class ConsoleChat:
         self.write(META_HELP)
         await self.show(await self.dispatcher.greet(self.identity()))
         while True:
-            where = f" in #{self.channel}" if self.channel else ""
-            line = await self.ask(f"{self.speaker}{where}> ")
+            line = self._next
+            self._next = None
+            if line is None:
+                where = f" in #{self.channel}" if self.channel else ""
+                line = await self.ask(f"{self.speaker}{where}> ")
             if line is None:
                 return
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(":clock"):
-                await self.move_clock(line.removeprefix(":clock").strip())
-                continue
-            if line.startswith(":"):
-                if not self.meta(line):
-                    return
-                continue
-            command = self.pressed(line)
-            if command != "":
-                await self.send(command or line)
+            if not await self.act(line.strip()):
+                return
 
-    def pressed(self, line: str) -> str | None:
-        """A bare number presses that button of the last reply."""
+    async def act(self, line: str) -> bool:
+        """Do what one line says; False means leave."""
+        if not line:
+            return True
+        if line.startswith(":clock"):
+            await self.move_clock(line.removeprefix(":clock").strip())
+            return True
+        if line.startswith(":"):
+            return self.meta(line)
+        command = self.pressed(line)
+        if isinstance(command, Form):
+            await self.show([command])
+        elif command != "":
+            await self.send(command or line)
+        return True
+
+    def pressed(self, line: str) -> str | Form | None:
+        """A bare number presses that button of the last reply: a command, or a form offered."""
         if not (line.isdecimal() and line.isascii()):
             return None
+        if int(line) in self.offered:
+            self.write(f"  -> {FILL_IN.lower()}")
+            return self.offered[int(line)]
         if 1 <= int(line) <= len(self.buttons):
             command = self.buttons[int(line) - 1].command
             self.write(f"  -> {command}")
@@ -218,7 +201,7 @@ class ConsoleChat:
             return
         match = re.fullmatch(r"\+?(\d{1,4})\s*([mhdw])", span.lower())
         if not span:
-            self.write(f"It is {self._speaker_time()}. Move it with ':clock +7d'.")
+            self.write(f"It is {await self._speaker_time()}. Move it with ':clock +7d'.")
             return
         delta = timedelta(**{SPANS[match.group(2)]: int(match.group(1))}) if match else None
         if delta is None or not CLOCK_STEP <= delta <= CLOCK_LIMIT:
@@ -234,30 +217,75 @@ class ConsoleChat:
             self.clock.advance(min(step, target - now))
             await self.rhythm.planner.tick(self.clock.now())
             await self.rhythm.worker.drain()
-        self.write(f"It is now {self._speaker_time()}.")
+        self.write(f"It is now {await self._speaker_time()}.")
 
-    def _speaker_time(self) -> str:
+    async def _speaker_time(self) -> str:
         assert self.clock is not None
-        who = self.identity()
-        local = self.clock.now().astimezone(ZoneInfo(who.time_zone))
-        return f"{local:%a %d %b %Y %H:%M} ({who.time_zone}, {who.display_name}'s time)"
+        zone = await self.zone_of(self.speaker)
+        local = self.clock.now().astimezone(ZoneInfo(zone))
+        return f"{local:%a %d %b %Y %H:%M} ({zone}, {self.identity().display_name}'s time)"
+
+    def name_of(self, handle: str) -> str:
+        person = self.people.get(handle)
+        return person.name if person else handle.capitalize()
+
+    async def zone_of(self, handle: str) -> str:
+        """The time zone this person set (`me set tz`), else the one they started with."""
+        async with self.dispatcher.sessions() as session:
+            zone = await session.scalar(
+                select(Member.time_zone)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(
+                    Workspace.platform == Platform.CONSOLE,
+                    Workspace.external_id == WORKSPACE_ID,
+                    Member.platform_user_id == handle,
+                )
+            )
+        person = self.people.get(handle)
+        return zone or (person.time_zone if person else self.default_time_zone)
+
+    async def stamp(self, handle: str, whose: str) -> str:
+        """ "Mon 10:00 their time, " in this person's zone; nothing without the demo clock."""
+        if self.clock is None:
+            return ""
+        local = self.clock.now().astimezone(ZoneInfo(await self.zone_of(handle)))
+        return f"{local:%a %H:%M} {whose}, "
 
     async def send(self, text: str) -> None:
-        await self.show(await self.dispatcher.handle_text(self.identity(), text))
+        typed = isinstance(self.dispatcher.grammar.parse(text), Parsed)
+        await self.show(await self.dispatcher.handle_text(self.identity(), text), typed=typed)
 
-    async def show(self, replies: Sequence[Outgoing]) -> None:
+    async def show(self, replies: Sequence[Outgoing], typed: bool = False) -> None:
         """The answer, then what the command sent to others: the outbox drained at once, so
-        "(direct message to Lea)" follows the command that sent it, buttons numbered on."""
+        "(direct message to Lea)" follows the command that sent it, buttons numbered on.
+
+        A form opens when the person asked for one; a complete command refused with its form
+        (`typed`) answers with the problem and offers the form, so nobody is kept in a form
+        they did not ask for.
+        """
         self.buttons = []
+        self.offered = {}
         for reply in replies:
-            if isinstance(reply, Form):
+            if isinstance(reply, Form) and not (typed and _problem(reply)):
                 await self.deliver()
                 answered = await self.fill(reply)
-                if answered is not None:
+                if isinstance(answered, Left):
+                    self._next = answered.line
+                elif answered is not None:
                     await self.show(answered)
                 return
-            self.show_message(reply)
+            if isinstance(reply, Form):
+                self.offer(reply)
+            else:
+                self.show_message(reply)
         await self.deliver()
+
+    def offer(self, form: Form) -> None:
+        """A refused command's problem, and its form a number away, with what was typed."""
+        self.write(_problem(form))
+        self.buttons.append(Button(FILL_IN, form.command))  # holds its number in the row
+        self.offered[len(self.buttons)] = form
+        self.write(f"  [{len(self.buttons)}] {FILL_IN}")
 
     async def deliver(self) -> None:
         """Send what is due in the outbox: through the scheduler's worker in the demo, else
@@ -285,13 +313,15 @@ class ConsoleChat:
         path.write_bytes(data)
         self.write(f"  saved to {path}")
 
-    async def fill(self, form: Form) -> list[Outgoing] | None:
-        """Ask each field in turn; None when the person cancels or input ends."""
+    async def fill(self, form: Form) -> list[Outgoing] | Left | None:
+        """Ask each field in turn; None when the person cancels or input ends, Left when they
+        typed a console command or a bot command instead of an answer."""
         self.write(f"\n== {form.title} ==")
         if form.intro:
             self.write(form.intro)
         self.write(
-            "(Enter keeps the value in [brackets] or skips an optional field; :cancel stops.)"
+            "(Enter keeps the value in [brackets] or skips an optional field; :cancel stops; "
+            "a command leaves the form.)"
         )
         values = dict(form.hidden)
         for field in form.fields:
@@ -299,95 +329,56 @@ class ConsoleChat:
             if answer is None:
                 self.write("Form cancelled; nothing was saved.")
                 return None
+            if isinstance(answer, Left):
+                self.write(f"Left the form {form.title!r}; nothing was saved.")
+                return answer
             if answer:
                 values[field.name] = answer
         return await self.dispatcher.handle_form(self.identity(), form.command, values)
 
-    async def ask_field(self, field: FormField) -> str | None:
-        self.write(_describe(field))
+    async def ask_field(self, field: FormField) -> str | Left | None:
+        self.write(describe(field))
         for i, option in enumerate(field.options, 1):
             self.write(f"  [{i}] {option}")
         while True:
             line = await self.ask("  > ")
             if line is None or line.strip() == ":cancel":
                 return None
+            if line.strip().startswith(":"):
+                return Left(line.strip())
+            if line.strip() and await self.commanded(field, line.strip()):
+                return Left(line.strip())
             answer = line.strip() or (field.value or "")
-            problem = _check(field, answer)
+            problem = check(field, answer)
             if problem is None:
-                return _chosen(field, answer)
+                return chosen(field, answer)
             self.write(f"  {problem}")
 
+    async def commanded(self, field: FormField, answer: str) -> bool:
+        """Whether a line typed for a field is a command rather than its answer.
 
-def _describe(field: FormField) -> str:
-    # A hint may say "optional" itself ("optional; a symbol, never money"): once is enough.
-    said = {part.strip().lower() for part in field.hint.split(";")}
-    notes = [] if field.required or "optional" in said else ["optional"]
-    if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
-        notes.append(f"up to {field.max_length} characters")
-    if field.kind is FieldKind.PERSON:
-        notes.append("@name")
-    if field.kind is FieldKind.PEOPLE:
-        notes.append(f"@names like @ana @ben, up to {field.max_length}")
-    if field.hint:
-        notes.insert(0, field.hint)
-    current = f" [{field.value}]" if field.value else ""
-    return f"{field.label} ({'; '.join(notes)}){current}" if notes else field.label + current
-
-
-def _check(field: FormField, answer: str) -> str | None:
-    """What is wrong with an answer that the form itself can tell, before submitting."""
-    if not answer:
-        return "This one is needed." if field.required else None
-    if field.kind is FieldKind.PEOPLE:
-        # Counted as the grammar will split them, since max_length here counts people.
-        named = len(parse_people(answer))
-        if not named and field.required:
-            return "Name at least one person, like @ana."
-        if named > field.max_length:
-            return f"That is {named} people; name at most {field.max_length}."
-        return None
-    if len(answer) > field.max_length:
-        return f"That is {len(answer)} characters; keep it to {field.max_length}."
-    if field.options and _chosen(field, answer) not in field.options:
-        return f"Pick a number from 1 to {len(field.options)}, or type one of the options."
-    return None
+        Where no free text is asked for, any command is one. In free text, a command's bare
+        name that runs as it is ("kpis", "pulse start") is one; a line that would run with
+        words of its own ("help nudges", but also "team is short of people") is asked about
+        once; a name that would only open a form ("Growth", a team) is an answer.
+        """
+        if is_option(field, answer):
+            return False
+        outcome = self.dispatcher.grammar.parse(answer)
+        if isinstance(outcome, Problem):
+            return False
+        if field.kind not in FREE_TEXT:
+            return True
+        if not isinstance(outcome, Parsed):
+            return False
+        if self.dispatcher.grammar.find(answer) is not None:
+            return True
+        self.write(f'  That reads like the command "{answer}". Run it, leaving this form?')
+        reply = await self.ask("  [y/N] > ")
+        return (reply or "").strip().lower() in {"y", "yes"}
 
 
-def _chosen(field: FormField, answer: str) -> str:
-    number = answer.isdecimal() and answer.isascii()
-    if field.options and number and 1 <= int(answer) <= len(field.options):
-        return field.options[int(answer) - 1]
-    return answer.lower() if field.options else answer
-
-
-class ConsoleSender:
-    """The outbox's way into the console: a nudge is printed, addressed and time-stamped; a
-    command's message to someone else as it was said."""
-
-    def __init__(self, chat: ConsoleChat) -> None:
-        self.chat = chat
-
-    async def send(self, item: Claimed) -> Result:
-        message = decode(item.payload)
-        if item.ritual == REPLY:
-            # A command's message to someone else: shown as part of its answer, and its buttons
-            # numbered with the answer's, so `:as ben` then `1` presses Ben's.
-            self.chat.show_message(message)
-            return Sent()
-        person = self.chat.people.get(item.target)
-        name = person.name if person else item.target.capitalize()
-        when = ""
-        if self.chat.clock is not None:
-            zone = ZoneInfo(person.time_zone if person else self.chat.default_time_zone)
-            when = f"{self.chat.clock.now().astimezone(zone):%a %H:%M} their time, "
-        self.chat.write(f"\n-- nudge: {when}DM to {name} --")
-        if item.target == self.chat.speaker:
-            self.chat.buttons = []
-            self.chat.show_message(message)
-        else:  # someone else's buttons are theirs to press: show what it says, not them
-            blocks = tuple(b for b in message.blocks if not isinstance(b, Actions))
-            self.chat.write(render_message(replace(message, blocks=blocks))[0])
-        return Sent()
-
-    async def delivered(self, item: Claimed) -> bool | None:
-        return None  # a terminal keeps no history to ask
+def _problem(form: Form) -> str:
+    """What was wrong, when the form comes back refused: the intro above the form's own."""
+    own = form.hidden.get(FORM_INTRO, "")
+    return form.intro.removesuffix(own).strip() if form.intro != own else ""

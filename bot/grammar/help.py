@@ -25,6 +25,7 @@ from bot.grammar.parse import Problem
 from rituals.core.command import Command
 from rituals.core.context import Ctx
 from rituals.core.messages import (
+    Block,
     Bullets,
     Code,
     Heading,
@@ -32,10 +33,19 @@ from rituals.core.messages import (
     Note,
     Paragraph,
     Reply,
+    Rich,
     Strong,
     rich,
 )
+from rituals.core.nudges import MANNERS
 from rituals.core.syntax import Param, Syntax
+
+# What a newcomer needs first, by name; `help` shows these and the topics, `help <topic>` the
+# rest. Summaries and usage still come from each command's grammar entry.
+FIRST_COMMANDS = ("home", "team join", "propose", "log", "obstacle")
+
+# What a topic's help says besides its commands: a rule said once here, not under every message.
+TOPIC_NOTES = {"Nudges": MANNERS}
 
 
 class Help:
@@ -96,7 +106,7 @@ class Help:
             s for s in self.syntaxes if wanted in (s.topic.lower(), *s.topic.lower().split())
         ]
         if in_topic:
-            return self._overview(in_topic[0].topic)
+            return self._topic(in_topic[0].topic)
         topics = sorted({s.topic.lower() for s in self.syntaxes})
         names = sorted({s.name for s in self.syntaxes})
         close = difflib.get_close_matches(topic.lower(), topics + names, n=3, cutoff=0.6)
@@ -108,18 +118,38 @@ class Help:
             )
         )
 
-    def _overview(self, topic: str | None = None) -> Message:
-        blocks: list[Any] = [Heading("kpi-coach: KPIs as tools for growth, not weapons")]
-        topics = [topic] if topic else list(dict.fromkeys(s.topic for s in self.syntaxes))
-        for name in topics:
-            items = tuple(
-                rich(Code(f"{self.prefix} {s.name}"), f": {s.summary}")
-                for s in self.syntaxes
-                if s.topic == name
+    def _overview(self) -> Message:
+        """The few commands to start with, and the topics that hold the rest."""
+        first = [s for name in FIRST_COMMANDS if (s := self._find(name)) is not None]
+        # Help's own topic holds only help itself: nothing to look up there.
+        topics = list(dict.fromkeys(s.topic for s in self.syntaxes if s.name != "help"))
+        return Message(
+            (
+                Heading("kpi-coach: KPIs as tools for growth, not weapons"),
+                Paragraph(rich(Strong("To start"))),
+                Bullets(tuple(self._line(s) for s in first)),
+                Paragraph(rich(Strong("Everything else, by topic"))),
+                Bullets(tuple(self._topic_line(t) for t in topics)),
+                Note(f"{self.prefix} help <command> shows how to write it, with examples."),
             )
-            blocks += [Paragraph(rich(Strong(name))), Bullets(items)]
+        )
+
+    def _topic(self, topic: str) -> Message:
+        blocks: list[Block] = [
+            Heading(f"{self.prefix} help {topic.lower()}"),
+            Bullets(tuple(self._line(s) for s in self.syntaxes if s.topic == topic)),
+        ]
+        if topic in TOPIC_NOTES:
+            blocks.append(Paragraph(rich(TOPIC_NOTES[topic])))
         blocks.append(Note(f"{self.prefix} help <command> shows how to write it, with examples."))
         return Message(tuple(blocks))
+
+    def _line(self, syntax: Syntax) -> Rich:
+        return rich(Code(f"{self.prefix} {syntax.name}"), f": {syntax.summary}")
+
+    def _topic_line(self, topic: str) -> Rich:
+        names = [s.name for s in self.syntaxes if s.topic == topic]
+        return rich(Code(f"{self.prefix} help {topic.lower()}"), f": {', '.join(names)}")
 
     def _command_help(self, syntax: Syntax) -> Message:
         blocks: list[Any] = [

@@ -63,6 +63,10 @@ RULE = (
 )
 
 
+# The digest says the rule in full once, in a lead's first digest; after that, where it is.
+RULE_LINK = "What makes a commitment: `help commit`."
+
+
 class ShowDigest(Command):
     team: Name | None = TEAM
 
@@ -119,9 +123,11 @@ def digest_body(
     obstacles: Sequence[ObstacleRow],
     commitments: Sequence[CommitmentRow],
     today: date,
+    first: bool = False,
 ) -> list[Block]:
     """The lead's digest of one check-in week: every obstacle, what answers it, who is clear,
-    who has not answered, and what is overdue."""
+    who has not answered, and what is overdue; the commitment rule in full in the lead's
+    `first` digest, a pointer to it in every other."""
     blocks: list[Block] = [
         Heading(f"Check-in digest: {team}, week of {format_date(week_monday(week), 'en')}")
     ]
@@ -172,7 +178,7 @@ def digest_body(
             Paragraph(rich(Strong("Overdue commitments"))),
             Bullets(tuple(rich(commitment_line(r, today)) for r in overdue)),
         ]
-    blocks.append(Note(RULE))
+    blocks.append(Note(RULE if first else RULE_LINK))
     return blocks
 
 

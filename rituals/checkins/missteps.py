@@ -29,6 +29,7 @@ from rituals.core.messages import (
     Note,
     Paragraph,
     Reply,
+    counted,
     rich,
     say,
 )
@@ -115,8 +116,9 @@ async def share(ctx: Ctx, cmd: ShareMisstep) -> list[Reply]:
     ]
     return [
         say(
-            f"Shared misstep #{row.id} with {len(others)} people on {team.name}. Their feedback "
-            "reaches you here, anonymous unless they sign it. Thank you for going first."
+            f"Shared misstep #{row.id} with {counted(len(others), 'person', 'people')} on "
+            f"{team.name}. Their feedback reaches you here, anonymous unless they sign it. "
+            "Thank you for going first."
         ),
         *ask,
     ]

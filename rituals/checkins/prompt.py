@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.checkins.commands import digest_body, status_text
@@ -43,6 +44,7 @@ from rituals.core.settings import WEEKDAYS, TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec, Recipients, ReminderSpec
 from rituals.core.tick import Asked, Reminder
 from rituals.team.teams import DAY_NAMES
+from storage.models import Nudge, NudgeOutcome
 from storage.roster import SeatRow
 
 # --- the weekly check-in ----------------------------------------------------------------------
@@ -175,6 +177,7 @@ async def _digests(
         for a in asked
     }
     obstacles = await obstacles_of_weeks(session, weeks, min(earliest.values()))
+    had = await _had_a_digest(session, asked)
     commitments = await digest_commitments(
         session,
         {a.team.id for a in asked},
@@ -197,8 +200,21 @@ async def _digests(
             if c.team_id == a.team.id and (c.obstacle_id in ids or c.due < a.today)
         ]
         people = [_who(s) for s in a.people if s is not a.lead]
-        out[a.key] = tuple(digest_body(a.team.name, week[a.key], people, shown, answers, a.today))
+        first = a.seat.member_id not in had
+        body = digest_body(a.team.name, week[a.key], people, shown, answers, a.today, first)
+        out[a.key] = tuple(body)
     return out
+
+
+async def _had_a_digest(session: AsyncSession, asked: Sequence[Asked]) -> set[int]:
+    """The leads among these who had a digest before this one (its own row is written)."""
+    query = select(Nudge.member_id).where(
+        Nudge.ritual == PromptKind.DIGEST,
+        Nudge.outcome == NudgeOutcome.QUEUED,
+        Nudge.member_id.in_({a.seat.member_id for a in asked}),
+        Nudge.dedupe_key.not_in([a.key for a in asked]),
+    )
+    return set((await session.scalars(query)).all())
 
 
 def _digest_rule(rituals: TeamRituals, team_created: date) -> Rule:

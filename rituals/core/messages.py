@@ -49,6 +49,11 @@ def rich(*parts: Inline) -> Rich:
     return tuple(parts)
 
 
+def counted(count: int, one: str, several: str) -> str:
+    """ "1 person", "3 people": a count with the word that goes with it."""
+    return f"{count} {one if count == 1 else several}"
+
+
 def listing(items: Sequence[Inline], last: str = "and") -> list[Inline]:
     """ "A, B and C" (or "A, B or C") from inline parts, mentions included."""
     parts: list[Inline] = []

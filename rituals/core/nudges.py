@@ -1,15 +1,21 @@
 """What a scheduled prompt says: one ritual's body each, several merged into one message.
 
 Each ritual's prompt spec says what its prompt says; this module only puts them together, the
-most important first, with the footer every nudge carries. Built from what the tick already
-loaded, never from a query per person.
+most important first. The manners footer is said once a month, on a person's first nudge of
+it (`help nudges` holds it the rest of the time): under every nudge it is noise nobody reads.
+Built from what the tick already loaded, and one query for everyone, never one per person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.messages import (
     Actions,
@@ -20,9 +26,11 @@ from rituals.core.messages import (
     Message,
     Note,
 )
+from storage.models import Nudge, NudgeOutcome
 
 if TYPE_CHECKING:
     from rituals.core.spec import PromptSpec
+    from storage.roster import SeatRow
 
 MANNERS = (
     "Nudges follow your time zone, working days and quiet hours. `snooze 2h`, `skip week`, "
@@ -57,15 +65,48 @@ ACTIONS = Actions(
 )
 
 
-def compose(prompts: Sequence[Prompt]) -> Message:
-    """One DM for one or more prompts to the same person, highest priority first."""
+def compose(prompts: Sequence[Prompt], *, manners: bool = True) -> Message:
+    """One DM for one or more prompts to the same person, highest priority first; with the
+    manners footer when this is their first nudge of the month."""
     assert prompts, "compose needs at least one prompt"
     ordered = sorted(prompts, key=lambda p: p.priority)
     blocks: list[Block] = []
     for prompt in ordered:
         blocks += prompt.spec.body(prompt)
-    blocks += [ACTIONS, Note(MANNERS)]
+    blocks.append(ACTIONS)
+    if manners:
+        blocks.append(Note(f"{MANNERS} `help nudges` says this again."))
     return Message(tuple(blocks), audience=Audience.DM, to=ordered[0].to)
+
+
+def month_began(time_zone: str, now: datetime) -> datetime:
+    """The moment this person's calendar month began, where they are."""
+    zone = ZoneInfo(time_zone)
+    first = now.astimezone(zone).date().replace(day=1)
+    return datetime.combine(first, time(), zone).astimezone(UTC)
+
+
+async def told_this_month(
+    session: AsyncSession, seats: Iterable[SeatRow], now: datetime
+) -> set[int]:
+    """The members among these who had a nudge (and so its footer) since their month began."""
+    from rituals.core.spec import registered
+
+    began = {s.member_id: month_began(s.time_zone, now) for s in seats}
+    if not began:
+        return set()
+    kinds = [p.kind.value for r in registered() for p in r.prompts]
+    rows = await session.execute(
+        select(Nudge.member_id, func.max(Nudge.decided_at))
+        .where(
+            Nudge.member_id.in_(began),
+            Nudge.outcome == NudgeOutcome.QUEUED,
+            Nudge.ritual.in_(kinds),
+            Nudge.decided_at >= min(began.values()),
+        )
+        .group_by(Nudge.member_id)
+    )
+    return {member for member, last in rows if last >= began[member]}
 
 
 def details_or(prompt: Prompt, fallback: list[Block]) -> list[Block]:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from rituals.checkins.commands import read_due
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day, team_moment
-from rituals.core.messages import Audience, Code, Message, Reply, say
+from rituals.core.messages import Audience, Code, Message, Reply, counted, say
 from rituals.core.people import local_today
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import resolve_kpi
@@ -114,8 +114,9 @@ async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:
     when = team_moment(pulse.closes_at, team.time_zone)
     return [
         say(
-            f"Asked {len(asks)} people on {team.name}{included}: {pulse.question} Results "
-            f"go to the team {when}, if at least {pulse.threshold} answered."
+            f"Asked {counted(len(asks), 'person', 'people')} on {team.name}{included}: "
+            f"{pulse.question} Results go to the team {when}, if at least "
+            f"{pulse.threshold} answered."
         ),
         *asks,
     ]

@@ -33,6 +33,7 @@ from rituals.core.messages import (
     Note,
     Paragraph,
     Reply,
+    counted,
     rich,
     say,
 )
@@ -122,8 +123,8 @@ async def start(ctx: Ctx, cmd: StartPurpose) -> list[Reply]:
     ]
     return [
         say(
-            f"Asked {len(people)} people on {team.name} how their role moves the needle. Their "
-            f"answers are posted together {when}."
+            f"Asked {counted(len(people), 'person', 'people')} on {team.name} how their role "
+            f"moves the needle. Their answers are posted together {when}."
         ),
         *asks,
     ]

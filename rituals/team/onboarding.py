@@ -6,6 +6,8 @@ once: on the first contact, whether that is opening the app or typing a command.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rituals.core.context import Ctx
 from rituals.core.messages import (
     Actions,
@@ -22,17 +24,14 @@ from rituals.core.messages import (
 )
 from rituals.core.people import actor_member
 from rituals.core.settings import ritual_titles
-from storage.models import Team
+from storage.models import Role, Team
+from storage.people import seats_of
 
-PROMISE_WILL = (
-    "help your team choose a few KPIs together, each tied to someone's growth",
-    "ask once a week what is in your way, and make sure someone commits to clear it",
-    "start one-on-ones with your wins, and celebrate what you learn from a dip",
-)
-PROMISE_WONT = (
-    "nudge you outside your working hours, in your quiet hours, or more than a few times a week",
-    "show your individual numbers to anyone but you and your lead",
-    "rank people, or turn a number into a verdict on a person",
+# The promise, in three short lines: what a newcomer reads before their first answer.
+PROMISE = (
+    "I help your team choose a few KPIs together, each tied to someone's growth.",
+    "I nudge you only in your working hours, a few times a week; `me set pause on` stops it.",
+    "Your numbers are seen by you and your lead only, and I never rank people.",
 )
 
 
@@ -42,34 +41,38 @@ async def welcome_once(ctx: Ctx) -> list[Reply]:
     if member.welcomed_at is not None:
         return []
     member.welcomed_at = ctx.clock.now()
-    return [welcome(member.display_name)]
+    seats = await seats_of(ctx.session, ctx.actor.workspace_id, member.id)
+    return [welcome(member.display_name, seats)]
 
 
-def welcome(name: str) -> Message:
+def welcome(name: str, seats: Sequence[tuple[Team, Role]] = ()) -> Message:
+    """The promise, then the first steps as buttons: someone already on a team (a lead who
+    created it, a member added) is shown it, not told to create or join one."""
     return Message(
         (
             Heading(f"Welcome, {name}: KPIs as tools for growth, not weapons"),
-            Paragraph(rich("What I will do:")),
-            Bullets(tuple(rich(line) for line in PROMISE_WILL)),
-            Paragraph(rich("What I won't do:")),
-            Bullets(tuple(rich(line) for line in PROMISE_WONT)),
-            Actions(
-                (
-                    Button("1. Create or join a team", "team", ButtonStyle.PRIMARY),
-                    Button("2. Propose a KPI", "propose"),
-                    Button("3. Set your working hours", "me set"),
-                ),
-                prompt="Three first steps:",
-            ),
-            Note("You can pause every nudge at any time with `me set pause on`."),
+            *(Paragraph(rich(line)) for line in PROMISE),
+            Actions((_team_step(seats), *FIRST_STEPS), prompt="First steps:"),
         )
     )
+
+
+FIRST_STEPS = (Button("Propose a KPI", "propose"), Button("Set your working hours", "me set"))
+
+
+def _team_step(seats: Sequence[tuple[Team, Role]]) -> Button:
+    led = [team for team, role in seats if role is Role.LEAD]
+    if led:
+        return Button(f"See {led[0].name}"[:75], f'team show "{led[0].name}"', ButtonStyle.PRIMARY)
+    if seats:
+        return Button("See your home", "home", ButtonStyle.PRIMARY)
+    return Button("Create or join a team", "team", ButtonStyle.PRIMARY)
 
 
 def lead_checklist(team: Team, enabled: tuple[str, ...]) -> list[Message]:
     """What a new lead should switch on, with the defaults their team starts from."""
     items = tuple(
-        rich(f"[{'x' if name in enabled else ' '}] {name}: {what}")
+        rich(f"[{'x' if name in enabled else ' '}] {what}")
         for name, what in ritual_titles().items()
     )
     blocks: list[Block] = [

@@ -37,6 +37,44 @@ from storage.models import Role
 from storage.people import ensure_an_admin, roster, teams_of
 from storage.privacy import export_rows, forget_rows
 
+# What each exported table holds, in people's words (one, several). Every table that points at
+# a person needs a line: a test fails when a new one has none.
+HOLDINGS: dict[str, tuple[str, str]] = {
+    "member": ("profile (name, time zone, hours)", "profiles"),
+    "membership": ("team you are on", "teams you are on"),
+    "join_request": ("request to join a team", "requests to join a team"),
+    "kpi": ("KPI", "KPIs"),
+    "kpi_value": ("logged value", "logged values"),
+    "kpi_vote": ("vote on a proposed KPI", "votes on proposed KPIs"),
+    "kpi_review": ("quarterly KPI review", "quarterly KPI reviews"),
+    "kpi_change": ("change to a KPI", "changes to KPIs"),
+    "experiment": ("experiment", "experiments"),
+    "obstacle": ("check-in answer", "check-in answers"),
+    "commitment": ("commitment", "commitments"),
+    "misstep": ("misstep shared", "missteps shared"),
+    "misstep_feedback": ("piece of feedback on a misstep", "pieces of feedback on missteps"),
+    "one_on_one": ("one-on-one", "one-on-ones"),
+    "talking_point": ("one-on-one talking point", "one-on-one talking points"),
+    "dip_ladder": ('"why did this dip?"', '"why did this dip?"s'),
+    "purpose": ("purpose workshop started", "purpose workshops started"),
+    "purpose_answer": ("answer on the team's purpose", "answers on the team's purpose"),
+    "kudos": ("kudos given", "kudos given"),
+    "kudos_recipient": ("kudos received", "kudos received"),
+    "fail_nomination": ("Fail of the Month story", "Fail of the Month stories"),
+    "fail_vote": ("Fail of the Month vote", "Fail of the Month votes"),
+    "pulse": ("tension pulse started", "tension pulses started"),
+    "pulse_respondent": ("tension pulse answered", "tension pulses answered"),
+    "nudge": ("nudge sent, skipped or missed", "nudges sent, skipped or missed"),
+    "outbox": ("message sent to you", "messages sent to you"),
+    "teams_conversation": ("Microsoft Teams chat", "Microsoft Teams chats"),
+}
+
+
+def holding(table: str, count: int) -> str:
+    """ "1 KPI", "3 logged values": what a table's rows are, counted as people count."""
+    one, several = HOLDINGS[table]
+    return f"{count} {one if count == 1 else several}"
+
 
 class ExportMe(Command):
     pass
@@ -53,16 +91,16 @@ async def export(ctx: Ctx, cmd: ExportMe) -> list[Reply]:
     document = {"exported_at": ctx.clock.now().isoformat(), "tables": data}
     payload = json.dumps(document, indent=2, ensure_ascii=False).encode()
     counts = tuple(
-        rich(f"{table}: {len(rows)} {'row' if len(rows) == 1 else 'rows'}")
+        rich(holding(table, len(rows)))
         for table, rows in data.items()
+        if rows and table != "member"
     )
-    kpis = data.get("kpi", [])
     return [
         Message(
             (
                 Heading("Everything kpi-coach holds about you"),
-                Paragraph(rich(f"{len(kpis)} KPIs, {len(data.get('membership', []))} teams.")),
-                Bullets(counts),
+                Paragraph(rich("Your profile (name, time zone, hours and pauses), and:")),
+                Bullets(counts or (rich("nothing else yet"),)),
                 File(f"kpicoach-{member.platform_user_id}-{day}.json", payload, "application/json"),
                 Note("Only you received this. `me forget` deletes or anonymises all of it."),
             )

@@ -27,7 +27,7 @@ from rituals.core.messages import (
 )
 from rituals.core.refusal import Refusal
 from rituals.core.settings import Day, ritual_names
-from rituals.core.spec import PromptKind
+from rituals.core.spec import PromptKind, switchable
 from rituals.core.when import read_clock
 from rituals.team.gate import team_gate
 from rituals.team.teams import (
@@ -48,6 +48,11 @@ def channel_id(value: str) -> str:
     if not re.fullmatch(r"[\w.:@-]{1,80}", text):
         raise ValueError(f"{value!r} is not a channel; mention it like #growth")
     return text
+
+
+def ritual_labels() -> dict[str, str]:
+    """What people call each ritual a team can switch on ("the weekly check-in"), by its id."""
+    return {r.name: r.label for r in switchable()}
 
 
 class ShowTeamSettings(Command):
@@ -122,7 +127,7 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
     rituals = team_rituals(ctx, team)
     cadence = cadence_words(rituals)
     fields = (
-        ("Rituals on", ", ".join(rituals.enabled) or "none"),
+        ("Rituals on", ", ".join(ritual_labels()[n] for n in rituals.enabled) or "none"),
         ("Check-in", cadence[PromptKind.CHECKIN]),
         ("One-on-ones", cadence[PromptKind.ONE_ON_ONE]),
         ("Fail of the Month vote", cadence[PromptKind.FAIL_OF_MONTH]),

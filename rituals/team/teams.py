@@ -159,7 +159,7 @@ def describe_rituals(rituals: TeamRituals) -> list[str]:
     schedule = cadence_words(rituals)
     titles = ritual_titles()
     return [
-        f"{name}: {titles[name]}" + (f", {schedule[name]}" if name in schedule else "")
+        titles[name] + (f", {schedule[name]}" if name in schedule else "")
         for name in rituals.enabled
     ]
 

@@ -298,7 +298,7 @@ async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_th
 async def fail_of_the_month(teams: TeamsClient) -> None:
     await growth_at_home(teams)
     said = text_of(await answer(teams, "settings set rituals checkin,fail_of_month", LEA))
-    assert "Rituals on: checkin, fail\\_of\\_month" in said
+    assert "Rituals on: the weekly check-in, Fail of the Month" in said
 
 
 async def test_a_nominee_from_the_form_card_says_yes_with_the_button_in_their_chat(

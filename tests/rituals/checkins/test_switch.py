@@ -42,7 +42,9 @@ async def test_every_check_in_command_is_refused_where_it_is_switched_off(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     rows = await _rows(chat, "Growth")
-    assert "Rituals on: one_on_one, kudos, review" in await chat.text("lea", SWITCH_OFF)
+    assert "Rituals on: one-on-one scripts, kudos, the quarterly review" in await chat.text(
+        "lea", SWITCH_OFF
+    )
     tried = examples(RITUAL, rows)
     assert {syntax.name for syntax, _ in tried} == {s.name for s in RITUAL.commands}
     await each_refused(chat, sessions, RITUAL, "Growth", [example for _, example in tried])
@@ -54,7 +56,7 @@ async def test_on_two_teams_the_one_that_switched_it_off_refuses_and_the_other_r
     await second_team(sessions, "Platform")
     rows = await _rows(chat, "Platform")
     said = await chat.text("lea", f'{SWITCH_OFF} in "Platform"')
-    assert "Rituals on: one_on_one, kudos, review" in said
+    assert "Rituals on: one-on-one scripts, kudos, the quarterly review" in said
     tried = [
         example
         for syntax, example in examples(RITUAL, rows, team="Platform")

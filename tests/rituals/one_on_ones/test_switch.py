@@ -48,7 +48,9 @@ async def test_every_one_on_one_command_is_refused_where_it_is_switched_off(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     rows = await _kpi_of(sessions, "Growth")
-    assert "Rituals on: checkin, kudos, review" in await chat.text("lea", SWITCH_OFF)
+    assert "Rituals on: the weekly check-in, kudos, the quarterly review" in await chat.text(
+        "lea", SWITCH_OFF
+    )
     tried = examples(RITUAL, rows)
     assert {syntax.name for syntax, _ in tried} == {s.name for s in RITUAL.commands}
     await each_refused(chat, sessions, RITUAL, "Growth", [example for _, example in tried])
@@ -60,7 +62,7 @@ async def test_on_two_teams_the_one_that_switched_them_off_refuses_and_the_other
     await second_team(sessions, "Platform")
     rows = await _kpi_of(sessions, "Platform")
     said = await chat.text("lea", f'{SWITCH_OFF} in "Platform"')
-    assert "Rituals on: checkin, kudos, review" in said
+    assert "Rituals on: the weekly check-in, kudos, the quarterly review" in said
     tried = examples(RITUAL, rows, team="Platform")
     assert {syntax.name for syntax, _ in tried} == {s.name for s in RITUAL.commands}
     typed = [example for _, example in tried]

@@ -30,7 +30,7 @@ async def test_a_lead_on_two_teams_starts_only_the_workshop_of_the_team_they_lea
     assert "Only the lead of Growth or an admin can start its purpose workshop. Ask @Lea." in said
     assert await _stored(sessions) == (0, 0)
     said = await chat.text("ana", f"purpose start {PURPOSE} in Platform")
-    assert "Asked 1 people on Platform" in said
+    assert "Asked 1 person on Platform" in said
     assert await _stored(sessions) == (1, 0)
 
 

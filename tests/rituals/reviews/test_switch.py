@@ -49,7 +49,7 @@ async def test_every_review_command_is_refused_where_the_team_switched_it_off(
 ) -> None:
     kpi = await active_kpi(chat)
     said = await chat.text("lea", "settings set rituals checkin,one_on_one,kudos")
-    assert "Rituals on: checkin, one_on_one, kudos\n" in said
+    assert "Rituals on: the weekly check-in, one-on-one scripts, kudos\n" in said
     before = await _written(sessions, kpi)
     typed = _typed(kpi)
     assert len(typed) == 6

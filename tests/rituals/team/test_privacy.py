@@ -72,7 +72,8 @@ async def test_export_sends_everything_as_json_and_a_summary(chat: Chat) -> None
     assert "partner channel" not in files[0].data.decode()
     assert len(tables["membership"]) == 1
     assert len(tables["join_request"]) == 1
-    assert "3 KPIs, 1 teams." in message.text
+    assert "3 KPIs" in message.text
+    assert "1 team you are on" in message.text
 
 
 async def test_export_holds_nobody_elses_rows(chat: Chat) -> None:

@@ -19,10 +19,7 @@ async def _team(sessions: async_sessionmaker[AsyncSession], name: str) -> Team:
 
 async def test_team_settings_show_the_app_yaml_defaults(chat: Chat) -> None:
     said = await chat.text("ana", "settings")
-    assert (
-        "Rituals on            checkin, one_on_one, kudos, review" in said
-        or "checkin, one_on_one, kudos, review" in said
-    )
+    assert "the weekly check-in, one-on-one scripts, kudos, the quarterly review" in said
     assert "every 2 weeks" in said
     assert "none yet" in said
 

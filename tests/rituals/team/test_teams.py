@@ -27,8 +27,8 @@ async def test_create_in_a_channel_makes_it_home_and_the_creator_lead(
     said = text_of(replies)
     assert "Created Platform; you are its lead. Its posts go to #C0PLATFORM." in said
     assert "Your checklist for Platform" in said
-    assert "[x] checkin" in said
-    assert "[ ] pulse" in said
+    assert "[x] weekly 'what's in my way' check-in" in said
+    assert "[ ] anonymous tension pulse" in said
     assert await roles(sessions, "Platform") == {"ben": Role.LEAD}
     # The home channel now means that team.
     assert "== Platform ==" not in said
@@ -168,8 +168,8 @@ async def test_show_lists_lead_members_channel_rituals_and_waiting_requests(chat
     assert "Lead: @Lea" in shown
     assert "Members: @Ana and @Ben" in shown
     assert "Home channel: none yet" in shown
-    assert "checkin: weekly 'what's in my way' check-in, Mondays at 10:00" in shown
-    assert "one_on_one: wins-first one-on-one scripts, every 2 weeks" in shown
+    assert "weekly 'what's in my way' check-in, Mondays at 10:00" in shown
+    assert "wins-first one-on-one scripts, every 2 weeks" in shown
     assert "Waiting to join: Newbie" in shown
     # Members see the team but not who is waiting; outsiders get a button to ask.
     assert "Waiting to join" not in await chat.text("ana", "team")
@@ -182,7 +182,7 @@ async def test_the_welcome_comes_on_first_contact_only(chat: Chat) -> None:
     first = await chat.say("fresh", "help")
     said = text_of(first)
     assert "Welcome, Fresh" in said
-    assert "What I won't do" in said
+    assert "I never rank people" in said
     assert [b.command for b in buttons_of(first)][:3] == ["team", "propose", "me set"]
     assert "Welcome" not in await chat.text("fresh", "help")
     # Opening the app (Slack app_home_opened, Teams installationUpdate) greets once as well.

@@ -1,0 +1,113 @@
+"""A form in the console never keeps someone who has moved on: a console command or a bot
+command typed for a field leaves it, and a refused command answers without trapping anyone in
+its form."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatch import Dispatcher
+from rituals.core.context import FixedClock
+from storage.models import KpiValue, Purpose
+from tests.bot.console.transcript import session_of
+
+PROPOSE = 'propose "Qualified leads" target 10 leads per week'
+GOAL = "I want to run discovery calls on my own by March"
+
+
+async def test_a_console_command_typed_for_a_field_leaves_the_form_and_acts(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await session_of(
+        dispatcher, sessions, clock, [":as lea", "purpose start", ":as ben", "kpis"]
+    )
+    form = transcript.split("lea> purpose start", 1)[1]
+    assert "Left the form 'Why we exist'; nothing was saved." in form
+    assert "You are now Ben." in form
+    assert "ben> kpis" in form
+    async with sessions() as session:
+        assert await session.scalar(select(Purpose)) is None
+
+
+async def test_a_command_typed_for_a_field_runs_instead_of_being_its_answer(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await session_of(
+        dispatcher,
+        sessions,
+        clock,
+        [
+            ":as lea",
+            "purpose start",
+            "settings",  # a bare command: run, not taken as the purpose
+            "purpose start",
+            "help nudges",  # free text that reads as a command: asked about once
+            "y",
+        ],
+    )
+    first, _, second = transcript.partition("lea> purpose start")[2].partition("purpose start")
+    assert "Left the form 'Why we exist'; nothing was saved." in first
+    assert "== Settings of Demo team ==" in first.split("nothing was saved.", 1)[1]
+    assert 'That reads like the command "help nudges". Run it, leaving this form?' in second
+    assert "/kpi snooze" in second  # the Nudges topic, not a purpose called "help nudges"
+    async with sessions() as session:
+        assert await session.scalar(select(Purpose)) is None
+
+
+async def test_free_text_that_only_reads_like_a_command_is_kept_when_the_person_says_so(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await session_of(
+        dispatcher,
+        sessions,
+        clock,
+        [
+            ":as lea",
+            "purpose start",
+            "help our customers grow faster than they hoped",
+            "",  # no, it is the purpose
+            "",
+            "",
+        ],
+    )
+    assert "That reads like the command" in transcript
+    async with sessions() as session:
+        purpose = await session.scalar(select(Purpose))
+    assert purpose is not None
+    assert purpose.text == "help our customers grow faster than they hoped"
+
+
+async def test_a_refused_command_answers_and_offers_its_form_without_opening_it(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await session_of(
+        dispatcher,
+        sessions,
+        clock,
+        [
+            PROPOSE,
+            "1",  # link a growth goal, so that the lead can activate it
+            GOAL,
+            ":as lea",
+            'activate "Qualified leads"',
+            ":as ana",
+            'log "Qualified leads" 12%',  # the wrong unit: refused, with its form
+            "kpis",  # not an answer to the form: the next command
+            'log "Qualified leads" 12%',
+            "1",  # the offered form, with what was typed kept
+            "",
+            "leads from the fair",
+            "",
+        ],
+    )
+    refused = transcript.split('ana> log "Qualified leads" 12%', 2)
+    assert "is counted in leads, not in %." in refused[1]
+    assert "[1] Fill it in as a form (what you typed is kept)" in refused[1]
+    assert "== Log a value ==" not in refused[1]
+    assert "ana> kpis" in refused[1]
+    assert "== Log a value ==" in refused[2]
+    assert "[12]" in refused[2]
+    async with sessions() as session:
+        logged = (await session.scalars(select(KpiValue))).all()
+    assert [(v.value, v.note) for v in logged] == [(12, "leads from the fair")]
