@@ -88,11 +88,21 @@ def mrkdwn(parts: m.Rich) -> str:
         elif isinstance(part, m.ChannelLink):
             out.append(f"<#{part.channel_id}>")
         elif isinstance(part, m.Strong):
-            out.append(f"*{escape(part.text)}*")
+            out.append(_bold(part.text))
         else:
             code = part.text.replace("`", "'")  # a backtick would end the code span
             out.append(f"`{escape(code)}`")
     return "".join(out)
+
+
+def _bold(text: str) -> str:
+    """Slack shows `*x*` as bold only when no space stands inside the stars: the spaces
+    around the words go outside them (`*What happened: *` rendered as typed)."""
+    inner = text.strip()
+    if not inner:
+        return escape(text)
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return f"{escape(lead)}*{escape(inner)}*{escape(trail)}"
 
 
 def chunks(text: str, limit: int) -> Iterator[str]:

@@ -14,6 +14,7 @@ from bot.slack.render import (
     FormOrigin,
     escape,
     form_values,
+    mrkdwn,
     render_home,
     render_message,
     render_modal,
@@ -189,3 +190,11 @@ async def test_response_url_uses_are_counted_and_the_rest_goes_another_way(
     (rest,) = slack_api.of("chat.postEphemeral")  # no part twice, none lost
     assert rest.args["text"] == "(continued)"
     assert place.response_url is None
+
+
+def test_bold_keeps_its_spaces_outside_the_stars_so_slack_renders_it() -> None:
+    assert mrkdwn(("Story ", m.Strong("What happened: "), "the demo")) == (
+        "Story *What happened:* the demo"
+    )
+    assert mrkdwn((m.Strong(" #4 "), "won")) == " *#4* won"
+    assert mrkdwn((m.Strong("   "),)) == "   "
