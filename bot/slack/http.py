@@ -46,7 +46,10 @@ async def _replayed(request: web.Request, bot: SlackBot) -> bool:
     """A correctly signed request seen before. Bolt checks the signature and its five
     minutes, but a request captured inside them could be sent again and run again (three
     obstacles from one slash command); a replica shares what it saw through the database.
-    Only a valid signature is remembered, so junk cannot fill the table."""
+    Only a valid signature is remembered, so junk cannot fill the table. Events (JSON) are
+    left to their `event_id`, which answers Slack's own retries of them with 200, once."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return False
     secret = bot.settings.slack_signing_secret
     signature = request.headers.get("X-Slack-Signature", "")
     stamp = request.headers.get("X-Slack-Request-Timestamp", "")
