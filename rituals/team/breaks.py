@@ -19,7 +19,8 @@ from rituals.core.dates import format_date, format_moment
 from rituals.core.messages import Code, Reply, say
 from rituals.core.people import actor_member
 from rituals.core.refusal import Refusal
-from rituals.core.schedule import LONGEST_SNOOZE, week_name, week_start
+from rituals.core.schedule import LONGEST_SNOOZE, week_monday, week_name, week_start
+from rituals.core.settings import WEEKDAYS
 from rituals.core.when import example_date, read_clock, read_date, read_span, span_words
 from rituals.team.me import local_now
 from storage.models import Member
@@ -147,20 +148,29 @@ async def come_back(ctx: Ctx, cmd: ComeBack) -> list[Reply]:
     return [say("Welcome back: nudges reach you again from now.", *_also_paused(member))]
 
 
+def week_to_skip(today: date, working_days: str) -> date:
+    """A day of the week `skip week` means: this one while a working day of the person's is
+    left in it; on their weekend, the week ahead (the one ending holds nothing to skip)."""
+    left = [d for d in WEEKDAYS[today.weekday() :] if d in working_days.split(",")]
+    return today if left else week_start(today) + timedelta(days=7)
+
+
 async def skip_week(ctx: Ctx, cmd: SkipWeek) -> list[Reply]:
     member = await actor_member(ctx)
     today = local_now(ctx, member).date()
-    monday = format_date(week_start(today), member.date_language)
-    if member.skip_week == week_name(today):
+    week = week_to_skip(today, member.working_days)
+    monday = format_date(week_start(week), member.date_language)
+    if member.skip_week == week_name(week):
         return [
             say(f"You are already skipping the week of {monday}.", note="`skip off` undoes it.")
         ]
-    member.skip_week = week_name(today)
+    member.skip_week = week_name(week)
     await ctx.session.flush()
-    next_monday = format_date(week_start(today) + timedelta(days=7), member.date_language)
+    next_monday = format_date(week_start(week) + timedelta(days=7), member.date_language)
+    which = "this week" if week == today else "that week"
     return [
         say(
-            f"Skipping the week of {monday}: no more nudges this week. They come again from "
+            f"Skipping the week of {monday}: no more nudges {which}. They come again from "
             f"the week of {next_monday}.",
             *_also_paused(member),
             note="`skip off` undoes it.",
@@ -171,15 +181,16 @@ async def skip_week(ctx: Ctx, cmd: SkipWeek) -> list[Reply]:
 async def unskip_week(ctx: Ctx, cmd: UnskipWeek) -> list[Reply]:
     member = await actor_member(ctx)
     today = local_now(ctx, member).date()
-    skipping = member.skip_week is not None and member.skip_week >= week_name(today)
+    skipped = member.skip_week
     member.skip_week = None
     await ctx.session.flush()
-    if not skipping:
+    if skipped is None or skipped < week_name(today):
         return [say("You were not skipping this week, so nothing changed.")]
-    monday = format_date(week_start(today), member.date_language)
+    monday = format_date(week_monday(skipped), member.date_language)
+    due = "still due this week" if skipped == week_name(today) else "of that week"
     return [
         say(
-            f"The week of {monday} is back on: nudges still due this week reach you after all.",
+            f"The week of {monday} is back on: nudges {due} reach you after all.",
             *_also_paused(member),
         )
     ]

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import AppConfig
 from tests.conftest import NOW
-from tests.support import Chat, read_member
+from tests.support import Chat, MovingClock, chat_at, read_member
 
 # --- away -------------------------------------------------------------------------------------
 
@@ -54,8 +55,9 @@ async def test_today_is_the_persons_own(
     # 09:30 UTC on Monday is still Sunday 23:30 in Honolulu: Monday is tomorrow there.
     await chat.say("ana", "me set tz Pacific/Honolulu")
     assert "You're away until 23 November 2026" in await chat.text("ana", "away 2026-11-23")
-    assert "Skipping the week of 16 November 2026" in await chat.text("ana", "skip week")
-    assert (await read_member(sessions, "ana")).skip_week == "2026-W47"
+    # Sunday there, the week ending holds no working day: the week ahead is the one skipped.
+    assert "Skipping the week of 23 November 2026" in await chat.text("ana", "skip week")
+    assert (await read_member(sessions, "ana")).skip_week == "2026-W48"
 
 
 async def test_away_off_and_back_end_it_early(
@@ -89,6 +91,25 @@ async def test_skip_week_skips_this_local_week_and_skip_off_takes_it_back(
     assert "The week of 23 November 2026 is back on" in await chat.text("ana", "skip off")
     assert (await read_member(sessions, "ana")).skip_week is None
     assert "You were not skipping this week" in await chat.text("ana", "skip off")
+
+
+async def test_skip_week_on_a_weekend_skips_the_week_ahead(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    clock = MovingClock(datetime(2026, 11, 27, 11, 0, tzinfo=UTC))  # a Friday
+    talk = chat_at(sessions, config, clock)
+    # A working day is still left: the week that is ending is the one skipped.
+    assert "Skipping the week of 23 November 2026" in await talk.text("ana", "skip week")
+    await talk.say("ana", "skip off")
+    clock.move_to(datetime(2026, 11, 28, 11, 0, tzinfo=UTC))  # Saturday: the week is done
+    said = await talk.text("ana", "skip week")
+    assert "Skipping the week of 30 November 2026: no more nudges that week." in said
+    assert "They come again from the week of 7 December 2026." in said
+    assert (await read_member(sessions, "ana")).skip_week == "2026-W49"
+    assert "Skipping: the week of 30 November 2026" in await talk.text("ana", "me")
+    assert "already skipping the week of 30 November 2026" in await talk.text("ana", "skip week")
+    back = await talk.text("ana", "skip off")
+    assert "The week of 30 November 2026 is back on: nudges of that week reach you" in back
 
 
 async def test_skip_names_what_it_does_not_understand(chat: Chat) -> None:
