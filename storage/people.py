@@ -362,3 +362,16 @@ async def requests_to_join(
         .order_by(JoinRequest.id)
     )
     return [(team_id, member) for team_id, member in rows]
+
+
+async def teams_asked_to_join(
+    session: AsyncSession, workspace_id: int, member_id: int
+) -> Sequence[Team]:
+    """The teams a member has an open request to join, in the order they asked."""
+    query = (
+        select(Team)
+        .join(JoinRequest, JoinRequest.team_id == Team.id)
+        .where(JoinRequest.workspace_id == workspace_id, JoinRequest.member_id == member_id)
+        .order_by(JoinRequest.id)
+    )
+    return (await session.scalars(query)).all()

@@ -26,7 +26,7 @@ COMMANDS = (
             Param("motivating", "motivating", placeholder="yes|no"),
             Param("target", "target", placeholder="new target"),
             Param("name", "name", placeholder="new name"),
-            Param("why", "why", placeholder="the reason"),
+            Param("why", "why", placeholder="the reason", positional=True),
         ),
         examples=(
             "review 3 keep relevant yes motivating yes",

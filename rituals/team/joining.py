@@ -19,14 +19,16 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import resolve_person
+from rituals.core.permissions import leads_team
 from rituals.core.refusal import Refusal
 from rituals.team.gate import team_gate
 from rituals.team.teams import (
     AnswerJoin,
     JoinTeam,
     mention,
+    which_team,
 )
-from storage.models import JoinRequest, Role
+from storage.models import JoinRequest, Member, Role
 from storage.people import (
     admins,
     drop_join_request,
@@ -34,6 +36,7 @@ from storage.people import (
     join_request,
     membership,
     roster,
+    teams_asked_to_join,
 )
 
 
@@ -85,6 +88,18 @@ async def join(ctx: Ctx, cmd: JoinTeam) -> list[Reply]:
     return [say(f"Asked {names} to let you join {team.name}. You will hear back here."), *requests]
 
 
+async def _asked_of_mine(ctx: Ctx, person: Member) -> str:
+    """The team a request names when the lead did not: the one team they lead that this
+    person asked to join; else refused, with a button per team when there are several."""
+    asked = await teams_asked_to_join(ctx.session, ctx.actor.workspace_id, person.id)
+    mine = [team for team in asked if await leads_team(ctx, team)]
+    if len(mine) == 1:
+        return mine[0].name
+    if not mine:
+        raise Refusal(say(f"{person.display_name} has no open request to join a team you lead."))
+    raise Refusal(which_team(ctx, mine))
+
+
 async def approve(ctx: Ctx, cmd: AnswerJoin) -> list[Reply]:
     return await _answer_join(ctx, cmd, approve=True)
 
@@ -94,8 +109,9 @@ async def decline(ctx: Ctx, cmd: AnswerJoin) -> list[Reply]:
 
 
 async def _answer_join(ctx: Ctx, cmd: AnswerJoin, *, approve: bool) -> list[Reply]:
-    team = await team_gate(ctx, cmd.team, lead_only="answer requests to join it")
     person = await resolve_person(ctx, cmd.person)
+    name = cmd.team if cmd.team is not None else await _asked_of_mine(ctx, person)
+    team = await team_gate(ctx, name, lead_only="answer requests to join it")
     if await join_request(ctx.session, ctx.actor.workspace_id, team.id, person.id) is None:
         raise Refusal(
             say(

@@ -74,7 +74,7 @@ COMMANDS = (
         topic="Teams",
         summary="let someone who asked join your team (lead or admin)",
         params=(Param("person"), TEAM_IN),
-        examples=('team approve @zoe in "Growth"',),
+        examples=("team approve @zoe", 'team approve @zoe in "Growth"'),
     ),
     Syntax(
         names=("team decline",),
@@ -83,7 +83,7 @@ COMMANDS = (
         topic="Teams",
         summary="turn down a request to join your team (lead or admin)",
         params=(Param("person"), TEAM_IN),
-        examples=('team decline @zoe in "Growth"',),
+        examples=("team decline @zoe", 'team decline @zoe in "Growth"'),
     ),
     Syntax(
         names=("team leave",),

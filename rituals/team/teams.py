@@ -82,7 +82,9 @@ class JoinTeam(Command):
 
 class AnswerJoin(Command):
     person: PersonRef = Field(title="Person")
-    team: Name = Field(title="Team")
+    team: Name | None = Field(
+        None, title="Team", description="its name; the one they asked to join if empty"
+    )
 
 
 class LeaveTeam(Command):
