@@ -76,6 +76,17 @@ def for_asker(reply: Reply | Outgoing, asker: str) -> bool:
     return True
 
 
+# Typed words longer than this come back with a refusal, so nobody retypes a long story.
+GIVE_BACK = 200
+
+
+def given_back(words: str) -> list[Outgoing]:
+    """A long command refused by the grammar, given back to copy, fix and send again."""
+    if len(words) <= GIVE_BACK:
+        return []
+    return [say("Here is what you wrote, to copy and change: ", Code(words[:3900]))]
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -140,7 +151,7 @@ class Dispatcher:
         submitted: Mapping[str, str] | None = None,
     ) -> list[Outgoing]:
         if isinstance(outcome, Problem):
-            return [self.grammar.problem_reply(outcome)]
+            return [self.grammar.problem_reply(outcome), *given_back(words)]
         if isinstance(outcome, NeedsForm):
             return await self._form(who, outcome.form)
         try:
