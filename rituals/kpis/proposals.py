@@ -42,7 +42,7 @@ from rituals.kpis.commands import (
 from rituals.kpis.direction import infer_direction
 from rituals.kpis.store import live_kpis_of
 from storage.models import Kpi, KpiStatus, Member, Team
-from storage.people import team_ids_of
+from storage.people import roster, team_ids_of
 
 
 async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
@@ -95,12 +95,13 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
 
 async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:
     """Post the proposal to its team's channel for the team to back or question, once the
-    proposer has said what excites them about it. From then on it is the team's KPI: they
-    see its numbers."""
+    proposer has said what excites them about it; a team with no channel gets it in each
+    teammate's DM, so it votes all the same. From then on it is the team's KPI: they see its
+    numbers."""
     if kpi.shared or not kpi.excites or kpi.team_id is None or kpi.status is not KpiStatus.PROPOSED:
         return []
     team = await ctx.session.get(Team, kpi.team_id)
-    if team is None or not team.channel_id:
+    if team is None:
         return []
     kpi.shared = True
     await ctx.session.flush()
@@ -127,7 +128,16 @@ async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:
             "co-creates it, so the team sees its numbers."
         ),
     )
-    return [Message(post, audience=Audience.CHANNEL, channel_id=team.channel_id)]
+    if team.channel_id:
+        return [Message(post, audience=Audience.CHANNEL, channel_id=team.channel_id)]
+    seats = await roster(ctx.session, ctx.actor.workspace_id, team.id)
+    return [
+        Message(
+            post, audience=Audience.DM, to=Mention(s.member.platform_user_id, s.member.display_name)
+        )
+        for s in seats
+        if s.member.is_active and s.member.id != ctx.actor.member_id
+    ]
 
 
 def _ask_owner(ctx: Ctx, kpi: Kpi, owner: Member) -> Message:
