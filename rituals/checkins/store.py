@@ -234,3 +234,24 @@ async def missteps_with_feedback(
         if answer is not None:
             answers.append((author, answer.text))
     return list(found.values())
+
+
+async def obstacles_awaiting_commitment(
+    session: AsyncSession, workspace_id: int, team_ids: Collection[int]
+) -> list[tuple[Obstacle, Member]]:
+    """Obstacles raised on these teams (a lead's few) that no commitment answers yet, oldest
+    first, with who raised them: what a lead's home shows as waiting on them."""
+    answered = exists().where(Commitment.obstacle_id == Obstacle.id)
+    rows = await session.execute(
+        select(Obstacle, Member)
+        .join(Member, Member.id == Obstacle.member_id)
+        .where(
+            Obstacle.workspace_id == workspace_id,
+            Obstacle.team_id.in_(team_ids),
+            Obstacle.text.is_not(None),
+            ~answered,
+        )
+        .order_by(Obstacle.id)
+        .limit(20)
+    )
+    return [(obstacle, member) for obstacle, member in rows.all()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Kpi, KpiStatus, KpiVote, Member
@@ -83,3 +83,32 @@ async def tally(session: AsyncSession, kpi_id: int) -> Tally:
     backs = sum(1 for vote, _ in rows if vote.backs)
     comments = tuple((name, vote.backs, vote.comment) for vote, name in rows if vote.comment)
     return Tally(backs, len(rows) - backs, comments)
+
+
+async def ready_to_activate(
+    session: AsyncSession, workspace_id: int, team_ids: Sequence[int]
+) -> Sequence[Kpi]:
+    """Proposals on these teams (a lead's few) with nothing left but the lead's word: agreed
+    by their owner, tied to a growth goal, exciting, with an outcome where they count effort,
+    and, once put to the team's vote, backed by more than question them."""
+    margin = (
+        select(func.coalesce(func.sum(case((KpiVote.backs, 1), else_=-1)), 0))
+        .where(KpiVote.kpi_id == Kpi.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Kpi)
+        .where(
+            Kpi.workspace_id == workspace_id,
+            Kpi.team_id.in_(team_ids),
+            Kpi.status == KpiStatus.PROPOSED,
+            Kpi.agreed_at.is_not(None),
+            Kpi.growth_goal.is_not(None),
+            Kpi.excites.is_not(None),
+            (Kpi.effort_term.is_(None)) | (Kpi.outcome.is_not(None)),
+            ~Kpi.shared | (margin > 0),
+        )
+        .order_by(Kpi.id)
+        .limit(20)
+    )
+    return (await session.scalars(query)).all()

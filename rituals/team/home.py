@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rituals.checkins.store import obstacles_awaiting_commitment
 from rituals.core.command import Command, mention_text
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -27,7 +28,7 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member
 from rituals.core.schedule import team_rules
 from rituals.kpis.commands import describe_target
-from rituals.kpis.store import kpis_of
+from rituals.kpis.store import kpis_of, ready_to_activate
 from rituals.team.me import person_of
 from rituals.team.schedule import label_of, next_sent, when_text
 from rituals.team.teams import team_rituals
@@ -83,7 +84,8 @@ def _kpi_blocks(kpis: Sequence[Kpi]) -> list[Block]:
 
 
 async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) -> list[Block]:
-    """What only this person can move forward: proposals for them, people asking to join."""
+    """What only this person can move forward: proposals for them; for a lead, people asking
+    to join, KPIs ready to activate and obstacles no commitment answers yet."""
     blocks: list[Block] = []
     for kpi in kpis:
         if kpi.status is KpiStatus.PROPOSED and kpi.agreed_at is None:
@@ -102,7 +104,26 @@ async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) ->
                 )
             )
         )
+    blocks += await _lead_blocks(ctx, names)
     return [Heading("Waiting for you"), *blocks] if blocks else []
+
+
+async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:
+    """A lead's to-do on the teams they lead: each item with the button that does it."""
+    if not names:
+        return []
+    ws = ctx.actor.workspace_id
+    blocks: list[Block] = []
+    for kpi in await ready_to_activate(ctx.session, ws, list(names)):
+        blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} is ready to activate.")))
+        blocks.append(Actions((Button("Activate", f"activate {kpi.id}", ButtonStyle.PRIMARY),)))
+    for obstacle, raiser in await obstacles_awaiting_commitment(ctx.session, ws, list(names)):
+        team = names[obstacle.team_id]
+        blocks.append(
+            Paragraph(rich(f"{raiser.display_name}'s obstacle on {team} waits for a commitment."))
+        )
+        blocks.append(Actions((Button("Commit to clearing it", f"commit {obstacle.id}"),)))
+    return blocks
 
 
 def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]:
