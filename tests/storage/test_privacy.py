@@ -33,7 +33,8 @@ async def _zelda_everywhere(chat: Chat, sessions: async_sessionmaker[AsyncSessio
     await chat.say("lea", f"team add <@{USER}> to Growth")
     await say(_who(), f'propose "Pipeline" target 5 per week growth "{NAME} leads a team"')
     await say(_who(), 'why "Pipeline" "every deal starts with a conversation I enjoy"')
-    await chat.say("lea", 'activate "Pipeline"')
+    await chat.say("ben", 'vote "Pipeline" back')  # put to Growth's vote by her answer
+    assert "Active" in text_of(await chat.say("lea", 'activate "Pipeline"'))
     await say(_who(), 'log "Pipeline" 4 "two demos moved to January"')
     await say(_who(), "away until 2027-01-20")
     await say(_who(), "back")
