@@ -9,7 +9,6 @@ plainly what is missing.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import AppConfig, Settings
 from bot.delivery import Sender
 from bot.dispatch import Dispatcher
+from bot.loopback import from_this_machine
 from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
 from bot.slack import http as slack_http
 from bot.slack import store
@@ -40,15 +40,6 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULING = web.AppKey("scheduling", Scheduling)
 TEAMS = web.AppKey("teams", TeamsBot)
 SETTINGS = web.AppKey("settings", Settings)
-# Headers a proxy adds: a request carrying one came from elsewhere, whatever its address.
-PROXY_HEADERS = (
-    "Forwarded",
-    "X-Forwarded-For",
-    "X-Forwarded-Host",
-    "X-Real-IP",
-    "True-Client-IP",
-    "CF-Connecting-IP",
-)
 
 
 def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Application:
@@ -129,12 +120,7 @@ def _may_see_details(request: web.Request) -> bool:
         request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()
     ):
         return True
-    if any(header in request.headers for header in PROXY_HEADERS):
-        return False
-    try:
-        return ipaddress.ip_address(request.remote or "").is_loopback
-    except ValueError:
-        return False
+    return from_this_machine(request)
 
 
 async def _health(request: web.Request) -> web.Response:

@@ -7,12 +7,10 @@ does with each activity that gets through is in `bot.teams.turns`.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout, web
 from botbuilder.core import TurnContext
@@ -25,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher
+from bot.loopback import from_this_machine, local_service_url
 from bot.teams.cards import render_message
 from bot.teams.people import EMULATOR_TENANT, tenant_of
 from bot.teams.references import References
@@ -97,7 +96,7 @@ class TeamsBot:
     # --- HTTP -----------------------------------------------------------------------------
 
     async def endpoint(self, request: web.Request) -> web.StreamResponse:
-        if not self.app_id and not _loopback(request.remote):
+        if not self.app_id and not from_this_machine(request):
             return web.json_response(
                 {"error": "no MicrosoftAppId is set, so only local requests are served"},
                 status=403,
@@ -125,9 +124,7 @@ class TeamsBot:
             if not (body.get("from") or {}).get("aadObjectId"):
                 return "a Teams activity names its sender's aadObjectId"
             return None
-        if any(h in request.headers for h in ("Forwarded", "X-Forwarded-For")):
-            return "forwarded requests need MicrosoftAppId: only this machine is served without"
-        if not _loopback(urlsplit(str(body.get("serviceUrl"))).hostname):
+        if not local_service_url(str(body.get("serviceUrl"))):
             return "without MicrosoftAppId, replies go only to a serviceUrl on this machine"
         return None
 
@@ -151,15 +148,6 @@ class TeamsBot:
             )
         except Exception:
             log.exception("teams: could not tell the person about failure %s", ref)
-
-
-def _loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
 
 
 async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:

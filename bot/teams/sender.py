@@ -22,6 +22,7 @@ from botbuilder.schema import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import Failed, Result, Retry, Sent
+from bot.loopback import local_service_url
 from bot.payload import decode, thread_of
 from bot.teams.cards import render_message
 from bot.teams.replies import card, offer
@@ -59,6 +60,10 @@ class TeamsSender:
             return Failed(NEVER_MET)
         if row.unreachable:
             return Failed(row.unreachable)
+        if not self.app_id and not local_service_url(row.service_url):
+            # Checked again at every send: a reference stored before the rule, or by hand,
+            # must not make this machine a relay to anywhere.
+            return Failed(f"without MicrosoftAppId, not sent to {row.service_url[:120]!r}")
         rendered = render_message(decode(item.payload))
         thread = thread_of(item.payload)
         activities = [card(c, rendered.text) for c in rendered.cards]

@@ -412,9 +412,29 @@ async def test_without_an_app_id_only_loopback_is_served(
     guarded: Callable[..., Awaitable[int]], connector: MockConnector
 ) -> None:
     assert await guarded("203.0.113.9", {}) == 403
-    assert await guarded("127.0.0.1", {}, headers={"X-Forwarded-For": "203.0.113.9"}) == 400
-    # The body names where replies go: only to this machine, or it would be an open relay.
-    assert await guarded("127.0.0.1", {}, serviceUrl="https://example.org/") == 400
+    # Whatever header a proxy added, the request came from elsewhere.
+    for header in (
+        "X-Forwarded-For",
+        "Forwarded",
+        "X-Real-IP",
+        "X-Forwarded-Host",
+        "True-Client-IP",
+        "CF-Connecting-IP",
+    ):
+        assert await guarded("127.0.0.1", {}, headers={header: "203.0.113.9"}) == 403, header
+    # The body names where replies go: only to this machine, or it would be an open relay,
+    # and no address two parsers could read as different hosts.
+    port = connector.url.rsplit(":", 1)[1].rstrip("/")
+    for service_url in (
+        "https://example.org/",
+        f"http://evil.example\\@127.0.0.1:{port}/",
+        f"http://evil.example@127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}\\@evil.example/",
+        "gopher://127.0.0.1:5432/",
+        f"ftp://127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}/ x",
+    ):
+        assert await guarded("127.0.0.1", {}, serviceUrl=service_url) == 400, service_url
     assert connector.sent == []
     assert await guarded("127.0.0.1", {}) in (200, 201)
 
