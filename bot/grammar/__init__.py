@@ -8,44 +8,19 @@ command's pydantic model and its syntax, declared by its ritual), so they cannot
 `Grammar` joins them over one command table.
 """
 
-from bot.grammar.fields import (
-    Kind,
-    choice_options,
-    convert,
-    explain,
-    field_kind,
-    max_length,
-    min_length,
-    parse_kpi,
-    parse_people,
-    parse_person,
-    split_unit,
-)
-from bot.grammar.forms import FORM_INTRO, FORM_REQUIRED
+from bot.grammar.fields import parse_people
+from bot.grammar.forms import FORM_INTRO
 from bot.grammar.grammar import Grammar, build_grammar
-from bot.grammar.help import ShowHelp
 from bot.grammar.parse import MAX_COMMAND_LENGTH, NeedsForm, Outcome, Parsed, Problem
 
 __all__ = [
     "FORM_INTRO",
-    "FORM_REQUIRED",
     "MAX_COMMAND_LENGTH",
     "Grammar",
-    "Kind",
     "NeedsForm",
     "Outcome",
     "Parsed",
     "Problem",
-    "ShowHelp",
     "build_grammar",
-    "choice_options",
-    "convert",
-    "explain",
-    "field_kind",
-    "max_length",
-    "min_length",
-    "parse_kpi",
     "parse_people",
-    "parse_person",
-    "split_unit",
 ]

@@ -19,7 +19,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import resolve_person
-from rituals.core.permissions import leads_team
+from rituals.core.permissions import is_admin
 from rituals.core.refusal import Refusal
 from rituals.team.gate import team_gate
 from rituals.team.teams import (
@@ -37,6 +37,7 @@ from storage.people import (
     membership,
     roster,
     teams_asked_to_join,
+    teams_of,
 )
 
 
@@ -91,8 +92,11 @@ async def join(ctx: Ctx, cmd: JoinTeam) -> list[Reply]:
 async def _asked_of_mine(ctx: Ctx, person: Member) -> str:
     """The team a request names when the lead did not: the one team they lead that this
     person asked to join; else refused, with a button per team when there are several."""
-    asked = await teams_asked_to_join(ctx.session, ctx.actor.workspace_id, person.id)
-    mine = [team for team in asked if await leads_team(ctx, team)]
+    ws, me = ctx.actor.workspace_id, ctx.actor.member_id
+    asked = await teams_asked_to_join(ctx.session, ws, person.id)
+    admin = await is_admin(ctx)
+    led = {team.id for team in await teams_of(ctx.session, ws, me, {Role.LEAD})}
+    mine = [team for team in asked if admin or team.id in led]
     if len(mine) == 1:
         return mine[0].name
     if not mine:
