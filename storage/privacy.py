@@ -160,6 +160,25 @@ async def forget_nominations(
     await clear_columns(session, table, [table.c.nominator_id], member, now)
 
 
+def owned_by(owner: str) -> Forgetter:
+    """Rows that are the person's when they are in `owner` (a stretch they took on, a budget
+    they asked for): those go; in the table's other member columns (who opened it, who
+    approved it) the rows stay their owner's, with the pointer cleared."""
+
+    async def forget(
+        session: AsyncSession,
+        table: Table,
+        columns: list[Column[Any]],
+        member: Member,
+        now: datetime,
+    ) -> None:
+        await delete_rows(session, table, [table.c[owner]], member, now)
+        others = [c for c in columns if c.name != owner]
+        await clear_columns(session, table, others, member, now)
+
+    return forget
+
+
 # Outbox rows are read in pages this long when looking for a person's mentions.
 OUTBOX_PAGE = 500
 
@@ -228,6 +247,8 @@ FORGET: Mapping[str, Forgetter] = {
     "fail_vote": delete_rows,
     "pulse": clear_columns,
     "pulse_respondent": delete_rows,
+    "stretch": owned_by("member_id"),
+    "budget_request": owned_by("member_id"),
 }
 
 

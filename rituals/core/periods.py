@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rituals.core.dates import format_date
 from storage.models import Cadence
@@ -101,3 +102,8 @@ def describe_period(period: Period) -> str:
     if period.cadence is Cadence.MONTHLY:
         return f"{format_date(period.start, 'en').split(' ', 1)[1]}"
     return f"Q{(period.start.month - 1) // 3 + 1} {period.start.year}"
+
+
+def quarter_at(now: datetime, zone: str) -> Period:
+    """The quarter a moment falls in on a team's clock: budgets and rotations count by it."""
+    return period_of(Cadence.QUARTERLY, now.astimezone(ZoneInfo(zone)).date())

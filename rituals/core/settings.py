@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from rituals.core.amounts import budget_text
 from rituals.core.spec import PromptKind, RitualName, registered, switchable
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -109,6 +110,7 @@ ClockTime = Annotated[str, AfterValidator(_clock_time)]
 Window = Annotated[str, AfterValidator(_window_text)]
 Days = Annotated[str, AfterValidator(_days_text)]
 RitualNames = Annotated[str, AfterValidator(ritual_names)]
+BudgetText = Annotated[str, AfterValidator(budget_text)]
 
 
 def parse_window(value: str) -> tuple[str, str]:
@@ -212,6 +214,8 @@ class TeamRituals(_Strict):
     # Where kudos are posted; the team's home channel when not set.
     recognition_channel: str | None = Field(None, max_length=80)
     decline_threshold_percent: int = Field(20, ge=5, le=90)
+    # Each person's experiment budget a quarter: money in a currency, or hours.
+    experiment_budget: BudgetText = "8 hours"
 
     @field_validator("enabled", mode="before")
     @classmethod

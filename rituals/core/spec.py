@@ -49,6 +49,8 @@ class RitualName(enum.StrEnum):
     NUMBERS = "numbers"
     PURPOSE = "purpose"
     TEAM = "team"
+    STRETCH = "stretch"
+    EXPERIMENT_BUDGET = "experiment_budget"
 
 
 class PromptKind(enum.StrEnum):
@@ -64,6 +66,7 @@ class PromptKind(enum.StrEnum):
     FAIL_OF_MONTH = "fail_of_month"
     PULSE = "pulse"
     REVIEW = "review"
+    STRETCH = "stretch"
 
 
 class Recipients(enum.Enum):

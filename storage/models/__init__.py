@@ -10,6 +10,7 @@ is importable from here.
 """
 
 from storage.models.base import NAMING_CONVENTION, Base
+from storage.models.budgets import BudgetRequest, BudgetState
 from storage.models.checkins import (
     Commitment,
     CommitmentStatus,
@@ -56,10 +57,13 @@ from storage.models.recognition import (
     Kudos,
     KudosRecipient,
 )
+from storage.models.stretch import Stretch, StretchState
 
 __all__ = [
     "NAMING_CONVENTION",
     "Base",
+    "BudgetRequest",
+    "BudgetState",
     "Cadence",
     "Commitment",
     "CommitmentStatus",
@@ -96,6 +100,8 @@ __all__ = [
     "PurposeAnswer",
     "ReviewVerdict",
     "Role",
+    "Stretch",
+    "StretchState",
     "TalkingPoint",
     "Team",
     "TeamsConversation",
