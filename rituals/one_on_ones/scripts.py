@@ -74,6 +74,13 @@ def _wins(data: ScriptData, language: str) -> list[Rich]:
         items.append(
             rich(f"Experiment finished on {experiment.kpi}: {experiment.hypothesis}.{result}")
         )
+    for done in data.stretches:
+        items.append(
+            rich(
+                f"Stretch done toward {done.kpi}: {done.what}. How it went: {done.outcome} "
+                f"Learned: {done.learned}"
+            )
+        )
     return items
 
 
@@ -173,7 +180,14 @@ def build(
 def summary(data: ScriptData, member: Mention) -> Rich:
     """One line per report in a lead's nudge: what their script holds."""
     counts = [
-        (len(data.gains) + len(data.kudos) + len(data.kept) + len(data.experiments), "win"),
+        (
+            len(data.gains)
+            + len(data.kudos)
+            + len(data.kept)
+            + len(data.experiments)
+            + len(data.stretches),
+            "win",
+        ),
         (len(data.dips), "dip"),
         (len(data.points), "talking point"),
         (len(data.overdue), "overdue commitment"),

@@ -41,7 +41,7 @@ class OpenStretch(Command):
         None, title="What they take on", description='e.g. "lead the next client workshop"'
     )
     due: Annotated[str, StringConstraints(max_length=20)] | None = Field(
-        None, title="By when", description="a day like fri, in 3 weeks, or YYYY-MM-DD"
+        None, title="By when", description="a day like fri, 3 weeks, or YYYY-MM-DD"
     )
     supporter: PersonRef | None = Field(
         None, title="Who supports", description="a teammate who helps them through it"
