@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rituals.budgets.ritual import RITUAL as BUDGETS
 from rituals.checkins.ritual import RITUAL as CHECKINS
 from rituals.core.spec import Ritual
 from rituals.fails.ritual import RITUAL as FAILS
@@ -27,4 +28,5 @@ RITUALS: tuple[Ritual, ...] = (
     FAILS,
     PULSE,
     STRETCH,
+    BUDGETS,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rituals.budgets.home import budget_blocks
 from rituals.checkins.store import obstacles_awaiting_commitment
 from rituals.core.command import Command, mention_text
 from rituals.core.context import Ctx
@@ -53,6 +54,7 @@ async def home(ctx: Ctx) -> Message:
     blocks: list[Block] = [
         Heading(f"Hello {member.display_name}"),
         *_kpi_blocks(kpis),
+        *await budget_blocks(ctx, teams, led),
         *await _waiting_blocks(ctx, kpis, led),
         *_next_blocks(ctx, member, teams),
     ]

@@ -1,0 +1,319 @@
+"""An experiment asks for part of its owner's budget; the lead approves or asks a question.
+
+Nothing is decided silently: every ask reaches the team's lead with both buttons, a question
+reaches the person with a way to answer, and an approval is told to them. An ask beyond what
+is left is refused with what is left and who can raise the budget.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from rituals.budgets.commands import AnswerBudget, ApproveBudget, AskBudget, QuestionBudget
+from rituals.budgets.standing import Standing, standing
+from rituals.budgets.store import RequestRow, request_by_id, request_of
+from rituals.core.amounts import read_amount, show_amount
+from rituals.core.context import Ctx
+from rituals.core.dates import format_day
+from rituals.core.messages import (
+    Actions,
+    Audience,
+    Button,
+    ButtonStyle,
+    Code,
+    FormRequest,
+    Heading,
+    Message,
+    Note,
+    Paragraph,
+    Reply,
+    listing,
+    rich,
+    say,
+)
+from rituals.core.people import actor_member, local_today
+from rituals.core.permissions import team_leads_and_admins
+from rituals.core.refusal import Refusal
+from rituals.core.when import read_date
+from rituals.numbers.experiments import LONGEST_DAYS
+from rituals.numbers.store import experiment_by_id
+from rituals.team.gate import admit, team_gate
+from rituals.team.teams import mention
+from storage.models import BudgetRequest, BudgetState, Member, Team
+
+TAKE_PART = "spend its experiment budget"
+
+
+async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
+    team = await team_gate(ctx, cmd.team, members_only=TAKE_PART)
+    found = await experiment_by_id(ctx.session, ctx.actor.workspace_id, cmd.experiment)
+    if found is None or found[0].owner_id != ctx.actor.member_id:
+        raise Refusal(
+            say(
+                f"You have no experiment #{cmd.experiment} here. ",
+                Code("experiments"),
+                " lists yours; only an experiment's owner asks for its budget.",
+            )
+        )
+    experiment, kpi = found
+    if experiment.result is not None:
+        raise Refusal(
+            say(f"Experiment #{experiment.id} is finished; a budget is for one still running.")
+        )
+    now_held = await standing(ctx, team, ctx.actor.member_id)
+    form = _form(cmd, team, now_held, f"#{experiment.id} on {kpi.name}: {experiment.hypothesis}")
+    if cmd.amount is None or cmd.scope is None:
+        return [form]
+    previous = await request_of(ctx.session, experiment.id)
+    if previous is not None and previous.state is BudgetState.APPROVED:
+        raise Refusal(
+            say(
+                f"Experiment #{experiment.id}'s budget was approved already "
+                f"(request #{previous.id})."
+            )
+        )
+    amount = _amount(cmd.amount, now_held, form)
+    today = await local_today(ctx)
+    back = _look_back(cmd.back, today, experiment.review_on, form)
+    # Asking again replaces what the experiment asked before: it is not held twice.
+    others = sum(
+        (
+            r.held
+            for r in now_held.rows
+            if r.request.experiment_id != experiment.id and r.request.unit == now_held.unit
+        ),
+        Decimal(0),
+    )
+    left = max(now_held.total - others, Decimal(0))
+    if amount > left:
+        raise await _over(ctx, team, amount, left, now_held, form)
+    me = await actor_member(ctx)
+    leads = [m for m in await team_leads_and_admins(ctx, team) if m.id != me.id]
+    if not leads:
+        raise Refusal(
+            say(
+                f"Nobody else on {team.name} can approve a budget: an admin or a lead decides, "
+                "and the team has neither besides you. An admin can name another lead with "
+                "team lead."
+            )
+        )
+    row = previous or BudgetRequest(
+        workspace_id=ctx.actor.workspace_id,
+        team_id=team.id,
+        experiment_id=experiment.id,
+        member_id=ctx.actor.member_id,
+        created_at=ctx.clock.now(),
+    )
+    row.amount, row.unit, row.scope, row.look_back = amount, now_held.unit, cmd.scope, back
+    row.quarter, row.state = now_held.quarter, BudgetState.ASKED
+    if previous is None:
+        ctx.session.add(row)
+    await ctx.session.flush()
+    said = show_amount(amount, row.unit)
+    return [
+        say(
+            f"Asked {leads[0].display_name} for {said} for experiment "
+            f"#{experiment.id} (request #{row.id}). It is held from your budget until they "
+            f"decide: {show_amount(left - amount, row.unit)} left besides."
+        ),
+        _to_lead(leads[0], me, row, kpi.name, experiment.hypothesis),
+    ]
+
+
+def _form(cmd: AskBudget, team: Team, now: Standing, about: str) -> FormRequest:
+    values = {"experiment": str(cmd.experiment), "team": team.name}
+    for name in ("amount", "scope", "back"):
+        if getattr(cmd, name):
+            values[name] = getattr(cmd, name)
+    intro = f"{about}. Your budget on {team.name}: {now.words()}."
+    return FormRequest("budget ask", values, intro, required=("amount", "scope"))
+
+
+def _amount(text: str, now: Standing, form: FormRequest) -> Decimal:
+    try:
+        amount, unit = read_amount(text)
+    except ValueError as exc:
+        raise Refusal(say(f"How much: {exc}."), form=form) from exc
+    if unit != now.unit:
+        raise Refusal(
+            say(
+                f"How much: {now.team.name}'s budget is kept in {now.unit}; ask in {now.unit}, "
+                f"like {show_amount(Decimal(2), now.unit)}."
+            ),
+            form=form,
+        )
+    if amount <= 0:
+        raise Refusal(say("How much: ask for more than nothing."), form=form)
+    return amount
+
+
+def _look_back(text: str | None, today: date, review_on: date, form: FormRequest) -> date:
+    if not text:
+        return max(review_on, today + timedelta(days=1))
+    try:
+        day = read_date(text, today)
+    except ValueError as exc:
+        raise Refusal(say(f"Look back on: {exc}."), form=form) from exc
+    if not today < day <= today + timedelta(LONGEST_DAYS):
+        raise Refusal(
+            say(
+                f"Look back on: give a day after today and within {LONGEST_DAYS // 7} weeks; "
+                "a budget is for a short test."
+            ),
+            form=form,
+        )
+    return day
+
+
+async def _over(
+    ctx: Ctx, team: Team, amount: Decimal, left: Decimal, now: Standing, form: FormRequest
+) -> Refusal:
+    """Over budget: what is left, and who can raise it."""
+    who = [mention(m) for m in await team_leads_and_admins(ctx, team)]
+    raise_it = Code(f'budget set <amount> in "{team.name}"')
+    return Refusal(
+        say(
+            f"That is more than is left: you asked for {show_amount(amount, now.unit)}, and "
+            f"{show_amount(left, now.unit)} of your {show_amount(now.total, now.unit)} is left "
+            f"on {team.name} in {now.quarter}. Ask for less, or ",
+            *(listing(who, "or") if who else ["an admin"]),
+            " can raise the budget: ",
+            raise_it,
+            ".",
+        ),
+        form=form,
+    )
+
+
+def _to_lead(lead: Member, me: Member, row: BudgetRequest, kpi: str, idea: str) -> Message:
+    return Message(
+        (
+            Heading(f"Experiment budget: request #{row.id}"),
+            Paragraph(
+                rich(
+                    mention(me),
+                    f" asks for {show_amount(row.amount, row.unit)} to test, on {kpi}: {idea}",
+                )
+            ),
+            Paragraph(rich(f"Scope: {row.scope}")),
+            Paragraph(rich(f"Look back on {format_day(row.look_back, 'en')}.")),
+            Actions(
+                (
+                    Button("Approve", f"budget approve {row.id}", ButtonStyle.PRIMARY),
+                    Button("Ask a question", f"budget question {row.id}"),
+                )
+            ),
+            Note("Approve it or ask a question: they hear either way."),
+        ),
+        audience=Audience.DM,
+        to=mention(lead),
+    )
+
+
+async def _decided(ctx: Ctx, number: int) -> tuple[RequestRow, Team]:
+    """The request a lead decides on, once they may: the team's lead or an admin."""
+    found = await request_by_id(ctx.session, ctx.actor.workspace_id, number)
+    if found is None:
+        raise Refusal(say(f"There is no budget request #{number} here."))
+    team = await ctx.session.get(Team, found.request.team_id)
+    assert team is not None
+    await admit(ctx, team, lead_only="decide on its experiment budgets")
+    if found.request.state is BudgetState.APPROVED:
+        raise Refusal(say(f"Request #{number} is approved already."))
+    return found, team
+
+
+async def approve(ctx: Ctx, cmd: ApproveBudget) -> list[Reply]:
+    found, _ = await _decided(ctx, cmd.request)
+    row = found.request
+    row.state, row.decided_by_id, row.decided_at = (
+        BudgetState.APPROVED,
+        ctx.actor.member_id,
+        ctx.clock.now(),
+    )
+    await ctx.session.flush()
+    said = show_amount(row.amount, row.unit)
+    tell = Message(
+        (
+            Paragraph(
+                rich(
+                    f"Approved: {said} for experiment #{found.experiment.id} "
+                    f"(request #{row.id}). Scope: {row.scope}"
+                )
+            ),
+            Note(
+                f"Say what it cost with budget spend {row.id} <amount>; I'll ask what happened "
+                f"on {format_day(found.experiment.review_on, 'en')}."
+            ),
+        ),
+        audience=Audience.DM,
+        to=mention(found.person),
+    )
+    return [say(f"Approved request #{row.id}: {said} for {found.person.display_name}."), tell]
+
+
+async def question(ctx: Ctx, cmd: QuestionBudget) -> list[Reply]:
+    found, _ = await _decided(ctx, cmd.request)
+    row = found.request
+    if cmd.question is None:
+        return [
+            FormRequest(
+                "budget question",
+                {"request": str(row.id)},
+                f"Request #{row.id}: {show_amount(row.amount, row.unit)}. Scope: {row.scope}",
+                required=("question",),
+            )
+        ]
+    row.state, row.question, row.answer = BudgetState.QUESTIONED, cmd.question, None
+    row.decided_by_id = ctx.actor.member_id
+    await ctx.session.flush()
+    me = await actor_member(ctx)
+    ask = Message(
+        (
+            Paragraph(
+                rich(
+                    mention(me),
+                    f" has a question about request #{row.id} "
+                    f"({show_amount(row.amount, row.unit)}): {cmd.question}",
+                )
+            ),
+            Actions((Button("Answer", f"budget answer {row.id}", ButtonStyle.PRIMARY),)),
+            Note("It stays held from your budget until they decide."),
+        ),
+        audience=Audience.DM,
+        to=mention(found.person),
+    )
+    return [say(f"Asked {found.person.display_name} your question about request #{row.id}."), ask]
+
+
+async def answer(ctx: Ctx, cmd: AnswerBudget) -> list[Reply]:
+    found = await request_by_id(ctx.session, ctx.actor.workspace_id, cmd.request)
+    if found is None or found.request.member_id != ctx.actor.member_id:
+        raise Refusal(say(f"You have no budget request #{cmd.request} here."))
+    row = found.request
+    if row.state is not BudgetState.QUESTIONED:
+        raise Refusal(say(f"Request #{row.id} has no question waiting for you."))
+    if cmd.answer is None:
+        return [
+            FormRequest(
+                "budget answer",
+                {"request": str(row.id)},
+                f"The question: {row.question}",
+                required=("answer",),
+            )
+        ]
+    row.state, row.answer = BudgetState.ASKED, cmd.answer
+    await ctx.session.flush()
+    me = await actor_member(ctx)
+    asker = await ctx.session.get(Member, row.decided_by_id) if row.decided_by_id else None
+    replies: list[Reply] = [say(f"Sent your answer; request #{row.id} is back with your lead.")]
+    if asker is not None and asker.is_active:
+        message = _to_lead(asker, me, row, found.kpi.name, found.experiment.hypothesis)
+        blocks = (
+            *message.blocks[:3],
+            Paragraph(rich(f"You asked: {row.question} They answer: {cmd.answer}")),
+            *message.blocks[3:],
+        )
+        replies.append(Message(blocks, audience=Audience.DM, to=message.to))
+    return replies

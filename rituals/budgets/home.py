@@ -1,0 +1,75 @@
+"""What `home` shows of experiment budgets: what is left on each team this quarter, and, for
+a lead, the requests waiting for their answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from rituals.budgets.standing import budget_of
+from rituals.budgets.store import held, requests_where
+from rituals.core.amounts import show_amount
+from rituals.core.context import Ctx
+from rituals.core.messages import Actions, Block, Button, ButtonStyle, Fields, Paragraph, rich
+from rituals.core.periods import quarter_at
+from rituals.core.spec import RitualName
+from rituals.team.teams import team_rituals
+from storage.models import BudgetState, Team
+
+
+async def budget_blocks(ctx: Ctx, teams: Sequence[Team], led: Sequence[Team]) -> list[Block]:
+    """One line per team running budgets, and a lead's waiting requests: one query."""
+    running = [t for t in teams if RitualName.EXPERIMENT_BUDGET in team_rituals(ctx, t).enabled]
+    if not running:
+        return []
+    quarters = {t.id: quarter_at(ctx.clock.now(), t.time_zone).name for t in running}
+    rows = await requests_where(
+        ctx.session,
+        ctx.actor.workspace_id,
+        team_ids=list(quarters),
+        quarters=set(quarters.values()),
+    )
+    fields = []
+    for team in running:
+        total, unit = budget_of(ctx, team)
+        mine = [
+            r
+            for r in rows
+            if r.request.team_id == team.id
+            and r.request.quarter == quarters[team.id]
+            and r.request.member_id == ctx.actor.member_id
+        ]
+        left = max(total - held(mine, unit), Decimal(0))
+        fields.append(
+            (
+                f"Experiment budget, {team.name}",
+                f"{show_amount(left, unit).split(' ')[0]} of {show_amount(total, unit)} left "
+                f"in {quarters[team.id]}",
+            )
+        )
+    blocks: list[Block] = [Fields(tuple(fields))]
+    lead_of = {t.id for t in led}
+    for r in rows:
+        req = r.request
+        if (
+            req.team_id in lead_of
+            and req.state is BudgetState.ASKED
+            and req.member_id != ctx.actor.member_id
+        ):
+            blocks.append(
+                Paragraph(
+                    rich(
+                        f"{r.person.display_name} asks for {show_amount(req.amount, req.unit)} "
+                        f"for experiment #{r.experiment.id}: {req.scope}"
+                    )
+                )
+            )
+            blocks.append(
+                Actions(
+                    (
+                        Button("Approve", f"budget approve {req.id}", ButtonStyle.PRIMARY),
+                        Button("Ask a question", f"budget question {req.id}"),
+                    )
+                )
+            )
+    return blocks
