@@ -13,7 +13,7 @@ from decimal import Decimal
 from rituals.budgets.commands import AnswerBudget, ApproveBudget, AskBudget, QuestionBudget
 from rituals.budgets.standing import Standing, standing
 from rituals.budgets.store import RequestRow, request_by_id, request_of
-from rituals.core.amounts import read_amount, show_amount
+from rituals.core.amounts import read_amount, show_amount, show_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
 from rituals.core.messages import (
@@ -175,7 +175,7 @@ async def _over(
     return Refusal(
         say(
             f"That is more than is left: you asked for {show_amount(amount, now.unit)}, and "
-            f"{show_amount(left, now.unit)} of your {show_amount(now.total, now.unit)} is left "
+            f"{show_number(left)} of your {show_amount(now.total, now.unit)} are left "
             f"on {team.name} in {now.quarter}. Ask for less, or ",
             *(listing(who, "or") if who else ["an admin"]),
             " can raise the budget: ",
