@@ -67,6 +67,8 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "nudge": ("nudge sent, skipped or missed", "nudges sent, skipped or missed"),
     "outbox": ("message sent to you", "messages sent to you"),
     "teams_conversation": ("Microsoft Teams chat", "Microsoft Teams chats"),
+    "stretch": ("stretch assignment", "stretch assignments"),
+    "budget_request": ("experiment budget request", "experiment budget requests"),
 }
 
 
