@@ -10,7 +10,16 @@ from rituals.budgets.standing import budget_of
 from rituals.budgets.store import held, requests_where
 from rituals.core.amounts import show_amount
 from rituals.core.context import Ctx
-from rituals.core.messages import Actions, Block, Button, ButtonStyle, Fields, Paragraph, rich
+from rituals.core.messages import (
+    Actions,
+    Block,
+    Button,
+    ButtonStyle,
+    Fields,
+    Heading,
+    Paragraph,
+    rich,
+)
 from rituals.core.periods import quarter_at
 from rituals.core.spec import RitualName
 from rituals.team.teams import team_rituals
@@ -42,12 +51,12 @@ async def budget_blocks(ctx: Ctx, teams: Sequence[Team], led: Sequence[Team]) ->
         left = max(total - held(mine, unit), Decimal(0))
         fields.append(
             (
-                f"Experiment budget, {team.name}",
+                team.name,
                 f"{show_amount(left, unit).split(' ')[0]} of {show_amount(total, unit)} left "
                 f"in {quarters[team.id]}",
             )
         )
-    blocks: list[Block] = [Fields(tuple(fields))]
+    blocks: list[Block] = [Heading("Your experiment budget"), Fields(tuple(fields))]
     lead_of = {t.id for t in led}
     for r in rows:
         req = r.request

@@ -20,7 +20,8 @@ COMMANDS = (
         summary="your experiment budget this quarter: what is held, spent and left",
         params=(Param("team", "in", placeholder="team", positional=True),),
         examples=("budget", "budget Growth"),
-        details="A lead also sees the requests waiting for their answer.",
+        details="A lead also sees the requests waiting for their answer. A team starts "
+        "without budgets; its lead switches them on with settings set rituals.",
     ),
     Syntax(
         names=("budget ask",),

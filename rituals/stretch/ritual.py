@@ -32,7 +32,8 @@ COMMANDS = (
         details=(
             "A lead opens one for a teammate, who says yes or no in private; anyone opens one "
             "for themself. It goes toward a KPI of theirs whose latest value lags its target. "
-            f"{commands.ROTATION_RULE} Said in a direct message, never in a channel."
+            f"{commands.ROTATION_RULE} Said in a direct message, never in a channel. A team "
+            "starts without stretches; its lead switches them on with settings set rituals."
         ),
         form_title="Stretch assignment",
     ),

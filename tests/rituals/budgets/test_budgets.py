@@ -6,6 +6,7 @@ refused with what is left and who can raise it."""
 from __future__ import annotations
 
 from rituals.core.messages import Form
+from tests.rituals.budgets.support import number
 from tests.support import Chat, active_kpi, buttons_of, dms_to, text_of
 
 ON = "checkin,one_on_one,kudos,review,experiment_budget"
@@ -13,54 +14,54 @@ SCOPE = "call back the ten leads lost last week, nothing else"
 
 
 async def _experiment(chat: Chat) -> int:
-    """Growth with budgets on (app.yaml's 8 hours), and Ana's experiment #1."""
+    """Growth with budgets on (app.yaml's 8 hours), and Ana's experiment: its number."""
     assert "Saved" in await chat.text("lea", f"settings set rituals {ON} in Growth")
     kpi = await active_kpi(chat)
     said = await chat.text("ana", f'experiment {kpi} "call back every lost lead within an hour"')
-    assert "Experiment #1" in said
-    return 1
+    return number(said, "Experiment")
 
 
 async def test_an_ask_reaches_the_lead_who_asks_a_question_then_approves(chat: Chat) -> None:
-    await _experiment(chat)
+    e = await _experiment(chat)
     assert "8 of 8 hours left in 2026-Q4" in await chat.text("ana", "budget")
-    replies = await chat.say("ana", f'budget ask 1 "3 hours" scope "{SCOPE}" back 2026-12-04')
+    replies = await chat.say("ana", f'budget ask {e} "3 hours" scope "{SCOPE}" back 2026-12-04')
     said = text_of(replies)
-    assert "Asked Lea for 3 hours for experiment #1 (request #1)" in said
+    r = number(said, "request")
+    assert f"Asked Lea for 3 hours for experiment #{e} (request #{r})" in said
     assert "5 hours left besides" in said
     (ask,) = dms_to(replies, "lea")
     assert "@Ana asks for 3 hours to test, on Qualified leads" in ask.text
     assert f"Scope: {SCOPE}" in ask.text
     assert "Look back on Friday 4 December 2026." in ask.text
     commands = [b.command for b in buttons_of([ask])]
-    assert commands == ["budget approve 1", "budget question 1"]
+    assert commands == [f"budget approve {r}", f"budget question {r}"]
     # Held while it waits: home says so, and the lead's home offers the same two buttons.
-    assert "Experiment budget, Growth: 5 of 8 hours left in 2026-Q4" in await chat.text(
+    assert "Your experiment budget\nGrowth: 5 of 8 hours left in 2026-Q4" in await chat.text(
         "ana", "home"
     )
     home = await chat.say("lea", "home")
-    assert "Ana asks for 3 hours for experiment #1" in text_of(home)
-    assert "budget approve 1" in [b.command for b in buttons_of(home)]
+    assert f"Ana asks for 3 hours for experiment #{e}" in text_of(home)
+    assert f"budget approve {r}" in [b.command for b in buttons_of(home)]
 
-    replies = await chat.say("lea", 'budget question 1 "which ten leads, and who calls them?"')
+    replies = await chat.say("lea", f'budget question {r} "which ten leads, and who calls them?"')
     (question,) = dms_to(replies, "ana")
-    assert "has a question about request #1 (3 hours): which ten leads" in question.text
-    assert [b.command for b in buttons_of([question])] == ["budget answer 1"]
-    replies = await chat.say("ana", 'budget answer 1 "the ten from the lost list; I call them"')
+    assert f"has a question about request #{r} (3 hours): which ten leads" in question.text
+    assert [b.command for b in buttons_of([question])] == [f"budget answer {r}"]
+    replies = await chat.say("ana", f'budget answer {r} "the ten from the lost list; I call them"')
     (back,) = dms_to(replies, "lea")
     assert "You asked: which ten leads, and who calls them? They answer: the ten" in back.text
 
-    replies = await chat.say("lea", "budget approve 1")
-    assert "Approved request #1: 3 hours for Ana." in text_of(replies)
+    replies = await chat.say("lea", f"budget approve {r}")
+    assert f"Approved request #{r}: 3 hours for Ana." in text_of(replies)
     (told,) = dms_to(replies, "ana")
-    assert "Approved: 3 hours for experiment #1 (request #1)" in told.text
-    assert "Request #1 is approved already" in await chat.text("lea", "budget approve 1")
+    assert f"Approved: 3 hours for experiment #{e} (request #{r})" in told.text
+    assert f"Request #{r} is approved already" in await chat.text("lea", f"budget approve {r}")
 
-    said = await chat.text("ana", 'budget spend 1 "2.5 hours" on "eight calls and the notes"')
-    assert "Recorded: 2.5 hours of 3 hours spent on experiment #1" in said
+    said = await chat.text("ana", f'budget spend {r} "2.5 hours" on "eight calls and the notes"')
+    assert f"Recorded: 2.5 hours of 3 hours spent on experiment #{e}" in said
     assert "5 of 8 hours left" in await chat.text("ana", "budget")
     # The result is in: what was not spent returns to the budget.
-    await chat.say("ana", 'result 1 "three lost leads came back; we keep the one-hour rule"')
+    await chat.say("ana", f'result {e} "three lost leads came back; we keep the one-hour rule"')
     shown = await chat.text("ana", "budget")
     assert "5.5 of 8 hours left in 2026-Q4" in shown
     assert "(approved; 2.5 hours spent). Result: three lost leads came back" in shown
@@ -69,8 +70,8 @@ async def test_an_ask_reaches_the_lead_who_asks_a_question_then_approves(chat: C
 async def test_an_ask_beyond_what_is_left_is_refused_with_what_is_left_and_who_can_raise_it(
     chat: Chat,
 ) -> None:
-    await _experiment(chat)
-    refused = await chat.say("ana", f'budget ask 1 "12 hours" scope "{SCOPE}"')
+    e = await _experiment(chat)
+    refused = await chat.say("ana", f'budget ask {e} "12 hours" scope "{SCOPE}"')
     said = text_of(refused)
     assert "you asked for 12 hours, and 8 of your 8 hours are left on Growth in 2026-Q4" in said
     assert '@Lea can raise the budget: budget set <amount> in "Growth"' in said
@@ -81,37 +82,41 @@ async def test_an_ask_beyond_what_is_left_is_refused_with_what_is_left_and_who_c
     said = await chat.text("lea", 'budget set "12 hours"')
     assert "Experiment budget on Growth raised: 12 hours a person a quarter" in said
     assert "Asked Lea for 12 hours" in await chat.text(
-        "ana", f'budget ask 1 "12 hours" scope "{SCOPE}"'
+        "ana", f'budget ask {e} "12 hours" scope "{SCOPE}"'
     )
     # Asking again before approval replaces the ask; it is not held twice.
     assert "10 hours left besides" in await chat.text(
-        "ana", f'budget ask 1 "2 hours" scope "{SCOPE}"'
+        "ana", f'budget ask {e} "2 hours" scope "{SCOPE}"'
     )
 
 
 async def test_bad_input_on_every_field_is_answered_in_plain_words(chat: Chat) -> None:
-    await _experiment(chat)
+    e = await _experiment(chat)
     ask = f'scope "{SCOPE}"'
     assert "kept in hours; ask in hours, like 2 hours" in await chat.text(
-        "ana", f'budget ask 1 "150 EUR" {ask}'
+        "ana", f'budget ask {e} "150 EUR" {ask}'
     )
     assert "is not an amount; write a number and a unit, like 8 hours or 200 EUR" in (
-        await chat.text("ana", f"budget ask 1 lots {ask}")
+        await chat.text("ana", f"budget ask {e} lots {ask}")
     )
-    assert "is not a day I can read" in await chat.text("ana", f"budget ask 1 3h {ask} back soon")
-    assert "within 8 weeks" in await chat.text("ana", f"budget ask 1 3h {ask} back 2027-06-01")
-    assert "You have no experiment #7 here" in await chat.text("ana", f"budget ask 7 3h {ask}")
-    assert "only an experiment's owner" in await chat.text("ben", f"budget ask 1 3h {ask}")
-    assert "There is no budget request #1 here" in await chat.text("lea", "budget approve 1")
-    await chat.say("ana", f"budget ask 1 3h {ask}")
-    said = await chat.text("ana", "budget approve 1")
+    assert "is not a day I can read" in await chat.text("ana", f"budget ask {e} 3h {ask} back soon")
+    assert "within 8 weeks" in await chat.text("ana", f"budget ask {e} 3h {ask} back 2027-06-01")
+    assert "You have no experiment #99999 here" in await chat.text(
+        "ana", f"budget ask 99999 3h {ask}"
+    )
+    assert "only an experiment's owner" in await chat.text("ben", f"budget ask {e} 3h {ask}")
+    assert "There is no budget request #99999 here" in await chat.text(
+        "lea", "budget approve 99999"
+    )
+    r = number(await chat.text("ana", f"budget ask {e} 3h {ask}"), "request")
+    said = await chat.text("ana", f"budget approve {r}")
     assert "Only the lead of Growth or an admin can decide on its experiment budgets" in said
-    assert "is not approved yet" in await chat.text("ana", "budget spend 1 1h")
-    await chat.say("lea", "budget approve 1")
-    assert "is more than the 3 hours approved" in await chat.text("ana", "budget spend 1 4h")
-    assert "request #1 is in hours" in await chat.text("ana", "budget spend 1 '20 EUR'")
+    assert "is not approved yet" in await chat.text("ana", f"budget spend {r} 1h")
+    await chat.say("lea", f"budget approve {r}")
+    assert "is more than the 3 hours approved" in await chat.text("ana", f"budget spend {r} 4h")
+    assert f"request #{r} is in hours" in await chat.text("ana", f"budget spend {r} '20 EUR'")
     assert "has no question waiting for you" in await chat.text(
-        "ana", 'budget answer 1 "it is ok now"'
+        "ana", f'budget answer {r} "it is ok now"'
     )
     # The lead's setting: a unit that is not one, and a change of unit mid-quarter.
     assert "'parsecs' is not a unit" in await chat.text("lea", 'budget set "5 parsecs"')

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import File
 from storage.models import BudgetRequest, Stretch
+from tests.rituals.budgets.support import number
 from tests.support import Chat, active_kpi
 
 ON = "checkin,one_on_one,stretch,experiment_budget"
@@ -27,11 +28,14 @@ async def _used(chat: Chat) -> None:
     await chat.say("lea", f"settings set rituals {ON} in Growth")
     kpi = await active_kpi(chat)
     await chat.say("ana", f"log {kpi} 4")
-    await chat.say("lea", f'stretch @ana {kpi} "lead the next client workshop" by fri support @ben')
-    await chat.say("ana", "stretch answer 1 yes")
-    await chat.say("ana", f'experiment {kpi} "call back every lost lead within an hour"')
-    await chat.say("ana", 'budget ask 1 3h scope "call back the ten lost leads"')
-    await chat.say("lea", "budget approve 1")
+    opened = await chat.text(
+        "lea", f'stretch @ana {kpi} "lead the next client workshop" by fri support @ben'
+    )
+    await chat.say("ana", f"stretch answer {number(opened, 'stretch')} yes")
+    tried = await chat.text("ana", f'experiment {kpi} "call back every lost lead within an hour"')
+    e = number(tried, "experiment")
+    asked = await chat.text("ana", f'budget ask {e} 3h scope "call back the ten lost leads"')
+    await chat.say("lea", f"budget approve {number(asked, 'request')}")
 
 
 async def test_export_holds_them_and_forgetting_the_owner_deletes_them(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from storage.models import Member, Role
+from tests.rituals.budgets.support import number
 from tests.scheduling import LONG_AGO, Someone, outbox, planner, seed_team, text
 from tests.support import MovingClock, at, chat_at
 
@@ -37,24 +38,28 @@ async def test_a_quarter_of_stretches_and_budgets_ends_in_one_post(
         "ana",
         'propose "Qualified leads" target 10 leads per week growth "run discovery calls alone"',
     )
-    assert "Proposed #1" in said, said
-    assert "Active" in await chat.text("lea", "activate 1")
-    assert "Logged" in await chat.text("ana", 'log 1 4 "two calls cancelled"')
+    kpi = number(said, "Proposed")
+    assert "Active" in await chat.text("lea", f"activate {kpi}")
+    assert "Logged" in await chat.text("ana", f'log {kpi} 4 "two calls cancelled"')
 
     said = await chat.text("lea", "stretch suggest")
     assert "Ana: no stretch this quarter yet." in said
-    await chat.say(
-        "lea", 'stretch @ana 1 "lead the next client workshop" by 2026-10-30 support @ben'
+    opened = await chat.text(
+        "lea", f'stretch @ana {kpi} "lead the next client workshop" by 2026-10-30 support @ben'
     )
-    assert "Stretch #1 is yours" in await chat.text("ana", "stretch answer 1 yes")
-    await chat.say(
-        "ana", 'experiment 1 "call back every lost lead within an hour" review 2026-10-23'
+    n = number(opened, "stretch")
+    assert f"Stretch #{n} is yours" in await chat.text("ana", f"stretch answer {n} yes")
+    tried = await chat.text(
+        "ana", f'experiment {kpi} "call back every lost lead within an hour" review 2026-10-23'
     )
-    assert "Asked Lea for 3 hours" in await chat.text(
-        "ana", 'budget ask 1 "3 hours" scope "call back the ten leads lost last week"'
+    e = number(tried, "Experiment")
+    asked = await chat.text(
+        "ana", f'budget ask {e} "3 hours" scope "call back the ten leads lost last week"'
     )
-    await chat.say("lea", "budget approve 1")
-    await chat.say("ana", 'budget spend 1 "2.5 hours" on "eight calls"')
+    assert "Asked Lea for 3 hours" in asked
+    r = number(asked, "request")
+    await chat.say("lea", f"budget approve {r}")
+    await chat.say("ana", f'budget spend {r} "2.5 hours" on "eight calls"')
 
     # The stretch's day, Friday 30 October: the tick asks Ana how it went, once.
     clock.move_to(at("2026-10-30 10:00"))
@@ -63,11 +68,11 @@ async def test_a_quarter_of_stretches_and_budgets_ends_in_one_post(
     asked = [r for r in await outbox(sessions) if r.ritual == "stretch"]
     assert len(asked) == 1
     assert asked[0].target == "ana"
-    assert "Stretch #1: how did it go?" in text(asked[0])
+    assert f"Stretch #{n}: how did it go?" in text(asked[0])
     await chat.say(
-        "ana", 'stretch done 1 outcome "ran it for six clients" learned "I can hold a room now"'
+        "ana", f'stretch done {n} outcome "ran it for six clients" learned "I can hold a room now"'
     )
-    await chat.say("ana", 'result 1 "three lost leads came back; we keep the one-hour rule"')
+    await chat.say("ana", f'result {e} "three lost leads came back; we keep the one-hour rule"')
     assert "Stretch done toward Qualified leads" in await chat.text("lea", "script @ana")
 
     # The last day of Q4: nothing posted yet.

@@ -5,6 +5,7 @@ as a rule that refuses a second stretch while someone waits for a first, and bad
 from __future__ import annotations
 
 from rituals.core.messages import Form
+from tests.rituals.budgets.support import number as stretch_number
 from tests.support import Chat, active_kpi, buttons_of, dms_to, text_of
 
 ON = "checkin,one_on_one,kudos,review,stretch"
@@ -21,6 +22,10 @@ async def _growth(chat: Chat) -> tuple[int, int]:
     assert "Logged" in await chat.text("ana", f'log {ana} 4 "two calls cancelled"')
     assert "Logged" in await chat.text("ben", f"log {ben} 1")
     return ana, ben
+
+
+def number(said: str) -> int:
+    return stretch_number(said, "stretch")
 
 
 def _open(person: str, kpi: int, due: str = "2026-12-14", supporter: str = "@ben") -> str:
@@ -42,27 +47,31 @@ async def test_the_lead_asks_privately_the_person_says_yes_and_the_outcome_opens
 
     replies = await chat.say("lea", _open("@ana", ana_kpi))
     said = text_of(replies)
-    assert "Asked Ana privately whether they take on stretch #1" in said
+    n = number(said)
+    assert f"Asked Ana privately whether they take on stretch #{n}" in said
     (ask,) = dms_to(replies, "ana")
     assert "@Lea would like you to take this on, by Monday 14 December 2026" in ask.text
     assert "with Ben to support you" in ask.text
-    assert [b.command for b in buttons_of([ask])] == ["stretch answer 1 yes", "stretch answer 1 no"]
+    assert [b.command for b in buttons_of([ask])] == [
+        f"stretch answer {n} yes",
+        f"stretch answer {n} no",
+    ]
     assert not dms_to(replies, "ben")  # the supporter hears once Ana says yes
 
-    replies = await chat.say("ana", "stretch answer 1 yes")
-    assert "Stretch #1 is yours" in text_of(replies)
-    assert "Ana takes on stretch #1" in dms_to(replies, "lea")[0].text
+    replies = await chat.say("ana", f"stretch answer {n} yes")
+    assert f"Stretch #{n} is yours" in text_of(replies)
+    assert f"Ana takes on stretch #{n}" in dms_to(replies, "lea")[0].text
     assert "You were named to support them" in dms_to(replies, "ben")[0].text
-    assert "You answered stretch #1 already" in await chat.text("ana", "stretch answer 1 no")
+    assert f"You answered stretch #{n} already" in await chat.text("ana", f"stretch answer {n} no")
 
-    form = (await chat.say("ana", "stretch done 1"))[0]
+    form = (await chat.say("ana", f"stretch done {n}"))[0]
     assert isinstance(form, Form)
     said = await chat.text(
         "ana",
-        'stretch done 1 outcome "ran it; two clients signed up for a trial" '
+        f'stretch done {n} outcome "ran it; two clients signed up for a trial" '
         'learned "I can open a room full of strangers now"',
     )
-    assert "Stretch #1 done" in said
+    assert f"Stretch #{n} done" in said
     script = await chat.text("lea", "script @ana")
     wins = script.split("1. Wins first")[1].split("2. Dips")[0]
     assert (
@@ -76,11 +85,11 @@ async def test_a_no_is_told_only_to_the_lead_and_sits_the_person_out_of_the_quar
     chat: Chat,
 ) -> None:
     ana_kpi, ben_kpi = await _growth(chat)
-    await chat.say("lea", _open("@ana", ana_kpi))
-    replies = await chat.say("ana", "stretch answer 1 no")
+    n = number(await chat.text("lea", _open("@ana", ana_kpi)))
+    replies = await chat.say("ana", f"stretch answer {n} no")
     assert "Nobody else is told" in text_of(replies)
     (told,) = dms_to(replies, "lea")
-    assert "Ana said not this time to stretch #1" in told.text
+    assert f"Ana said not this time to stretch #{n}" in told.text
     assert not dms_to(replies, "ben")
     # The rotation moves on to Ben; Ana sits out the quarter.
     assert "Ben: no stretch this quarter yet." in await chat.text("lea", "stretch suggest")
@@ -97,9 +106,11 @@ async def test_nobody_gets_a_second_before_everyone_who_wanted_one_got_a_first(c
     ana_kpi, ben_kpi = await _growth(chat)
     # Ana opens one for herself: taken on at once, the lead hears nothing to approve.
     said = await chat.text("ana", _open("me", ana_kpi))
-    assert "Stretch #1 is yours" in said
+    first = number(said)
+    assert f"Stretch #{first} is yours" in said
     await chat.say(
-        "ana", 'stretch done 1 outcome "ran the workshop for six" learned "I can plan a room now"'
+        "ana",
+        f'stretch done {first} outcome "ran the workshop for six" learned "I can plan a room now"',
     )
     # A second for Ana while Ben waits: refused, naming Ben to the lead only.
     refused = await chat.text("lea", _open("@ana", ana_kpi, "2026-12-21"))
@@ -109,10 +120,10 @@ async def test_nobody_gets_a_second_before_everyone_who_wanted_one_got_a_first(c
     assert "Ben" not in mine  # whose KPI lags is not hers to know
     # Ben is next; once he had his first (he said no), Ana may have a second.
     assert "Ben: no stretch this quarter yet." in await chat.text("lea", "stretch suggest")
-    await chat.say("lea", _open("@ben", ben_kpi, supporter="@ana"))
-    await chat.say("ben", "stretch answer 2 no")
+    bens = number(await chat.text("lea", _open("@ben", ben_kpi, supporter="@ana")))
+    await chat.say("ben", f"stretch answer {bens} no")
     said = await chat.text("ana", _open("me", ana_kpi, "2026-12-21"))
-    assert "Stretch #3 is yours" in said
+    assert f"Stretch #{bens + 1} is yours" in said
 
 
 async def test_bad_input_is_answered_in_plain_words_and_the_form_keeps_what_was_typed(
@@ -143,7 +154,9 @@ async def test_bad_input_is_answered_in_plain_words_and_the_form_keeps_what_was_
     assert "Only the lead of Growth or an admin can open a stretch for someone else" in said
     said = await chat.text("lea", _open("@ana", ana_kpi), channel="C0GROWTH")
     assert "is said in a direct message with me, not in a channel" in said
-    assert "There is no stretch #9 for you here" in await chat.text("ana", "stretch answer 9 yes")
+    assert "There is no stretch #99999 for you here" in await chat.text(
+        "ana", "stretch answer 99999 yes"
+    )
 
 
 async def test_a_team_that_switched_stretches_off_is_refused_with_who_can_switch_them_on(
