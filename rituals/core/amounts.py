@@ -16,11 +16,12 @@ _AMOUNT = re.compile(r"^\s*(\d+(?:[.,]\d{1,2})?)\s*([A-Za-z]+)\s*$")
 # A budget beyond this is no longer "a small budget to prototype a KPI hack".
 LARGEST = Decimal(1_000_000)
 EXAMPLES = "like 8 hours or 200 EUR"
+_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 
 def read_amount(text: str) -> tuple[Decimal, str]:
     """ "200 eur" -> (200, "EUR"); "3h" -> (3, "hours"). Raises ValueError saying what to type."""
-    match = _AMOUNT.match(text.replace("€", " EUR").replace("$", " USD").replace("£", " GBP"))
+    match = _AMOUNT.match(_symbol_last(text))
     if match is None:
         raise ValueError(
             f"{text.strip()!r} is not an amount; write a number and a unit, {EXAMPLES}"
@@ -31,6 +32,14 @@ def read_amount(text: str) -> tuple[Decimal, str]:
     except InvalidOperation as exc:  # pragma: no cover - the pattern only lets digits through
         raise ValueError(f"{number!r} is not a number") from exc
     return value, read_unit(unit)
+
+
+def _symbol_last(text: str) -> str:
+    """ "€80" or "80€" -> "80 EUR": a currency sign read as its code, wherever it stands."""
+    for sign, code in _SIGNS.items():
+        if sign in text:
+            return f"{text.replace(sign, ' ').strip()} {code}"
+    return text
 
 
 def read_unit(unit: str) -> str:

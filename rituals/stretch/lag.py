@@ -13,7 +13,7 @@ from rituals.core.context import Ctx
 from rituals.core.periods import quarter_at
 from rituals.kpis.commands import format_number
 from rituals.stretch.store import Lag, Turns, lagging_kpis, rotation
-from storage.models import Role, Team
+from storage.models import Member, Role, Team
 from storage.people import roster
 
 
@@ -26,7 +26,7 @@ class Rotation:
     # Who the rotation is for: the team's members (not its leads) whose KPI lags, or who had a
     # stretch this quarter.
     eligible: list[int]
-    names: dict[int, str]
+    people: dict[int, Member]
 
 
 async def rotation_of(ctx: Ctx, team: Team, today: date) -> Rotation:
@@ -37,7 +37,7 @@ async def rotation_of(ctx: Ctx, team: Team, today: date) -> Rotation:
     lagging = await lagging_kpis(ctx.session, ctx.actor.workspace_id, team.id, today)
     turns = await rotation(ctx.session, team.id, quarter)
     eligible = [m.id for m in members if m.id in lagging or (m.id in turns and turns[m.id].taken)]
-    return Rotation(quarter, turns, lagging, eligible, {m.id: m.display_name for m in members})
+    return Rotation(quarter, turns, lagging, eligible, {m.id: m for m in members})
 
 
 def lag_words(lag: Lag) -> str:

@@ -101,7 +101,7 @@ async def open_stretch(ctx: Ctx, cmd: OpenStretch) -> list[Reply]:
     if turns.turns.get(person.id) and turns.turns[person.id].taken:
         ahead = waiting(turns.turns, turns.eligible, person.id)
         if ahead:
-            raise await _not_yet(ctx, team, ahead, own)
+            raise _not_yet(team, [turns.people[m] for m in ahead], own)
     row = Stretch(
         workspace_id=ctx.actor.workspace_id,
         team_id=team.id,
@@ -230,7 +230,7 @@ async def _supporter(
     return supporter
 
 
-async def _not_yet(ctx: Ctx, team: Team, ahead: list[int], own: bool) -> Refusal:
+def _not_yet(team: Team, ahead: list[Member], own: bool) -> Refusal:
     """A second stretch while someone still waits for a first: who waits, to the lead only."""
     if own:
         return Refusal(
@@ -240,8 +240,7 @@ async def _not_yet(ctx: Ctx, team: Team, ahead: list[int], own: bool) -> Refusal
                 "your turn again."
             )
         )
-    people = [await ctx.session.get(Member, m) for m in ahead]
-    names = [mention(p) for p in people if p is not None]
+    names = [mention(p) for p in ahead]
     return Refusal(
         say(
             "Not yet: ",

@@ -59,6 +59,8 @@ class Turns:
     taken: int  # stretches asked, taken on or done this quarter
     declined: bool  # said not this time this quarter: they sit the rotation out
     last: datetime | None  # when they last took one on, any quarter
+    # Asked or under way now, any quarter: one at a time, so not suggested again until done.
+    open: bool = False
 
 
 async def rotation(session: AsyncSession, team_id: int, quarter: str) -> dict[int, Turns]:
@@ -71,12 +73,16 @@ async def rotation(session: AsyncSession, team_id: int, quarter: str) -> dict[in
             func.sum(case((this & Stretch.state.in_(TURNS), 1), else_=0)),
             func.sum(case((this & (Stretch.state == StretchState.DECLINED), 1), else_=0)),
             func.max(case((Stretch.state.in_(TURNS[1:]), Stretch.created_at), else_=None)),
+            func.sum(case((Stretch.state.in_(OPEN), 1), else_=0)),
         )
         .where(Stretch.team_id == team_id)
         .group_by(Stretch.member_id)
     )
     rows = (await session.execute(query)).all()
-    return {m: Turns(int(taken or 0), bool(declined), last) for m, taken, declined, last in rows}
+    return {
+        m: Turns(int(taken or 0), bool(declined), last, bool(now))
+        for m, taken, declined, last, now in rows
+    }
 
 
 def waiting(turns: dict[int, Turns], eligible: Collection[int], besides: int) -> list[int]:
@@ -92,7 +98,8 @@ def waiting(turns: dict[int, Turns], eligible: Collection[int], besides: int) ->
 
 def next_in_turn(turns: dict[int, Turns], eligible: Collection[int]) -> list[int]:
     """The rotation's order: fewest turns this quarter, then longest since the last one (never
-    first), then who joined the store first. Those who passed this quarter are left out."""
+    first), then who joined the store first. Those who passed this quarter, or have one asked
+    or under way, are left out."""
     none = Turns(0, False, None)
     never = datetime.min.replace(tzinfo=UTC)
 
@@ -100,7 +107,8 @@ def next_in_turn(turns: dict[int, Turns], eligible: Collection[int]) -> list[int
         t = turns.get(m, none)
         return (t.taken, t.last or never, m)
 
-    return sorted((m for m in eligible if not turns.get(m, none).declined), key=key)
+    free = (m for m in eligible if not turns.get(m, none).declined and not turns.get(m, none).open)
+    return sorted(free, key=key)
 
 
 async def open_stretch_of(session: AsyncSession, member_id: int) -> Stretch | None:

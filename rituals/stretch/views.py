@@ -121,7 +121,7 @@ async def show(ctx: Ctx, cmd: ShowStretches) -> list[Reply]:
         ("Said not this time", passed),
     ):
         if ids:
-            names = ", ".join(rotation.names[m] for m in ids)
+            names = ", ".join(rotation.people[m].display_name for m in ids)
             blocks.append(Paragraph(rich(f"{label}: {names}")))
     blocks.append(Note(f"Only you see this. {ROTATION_RULE}"))
     return [Message(tuple(blocks))]
