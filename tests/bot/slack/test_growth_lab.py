@@ -4,8 +4,19 @@ reaches the lead with Approve and Ask a question, and the approve button tells h
 
 from __future__ import annotations
 
-from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, texts
-from tests.bot.slack.support import active_kpi, answered, buttons, click_in_dm, dm_to, growth
+import json
+
+from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, texts, typed
+from tests.bot.slack.support import (
+    active_kpi,
+    answered,
+    buttons,
+    click_in_dm,
+    dm_to,
+    growth,
+    inputs,
+    intro,
+)
 
 LEA_DM, ANA_DM = "D0AB12CDB", "D0AB12CDA"
 ON = "checkin,one_on_one,stretch,experiment_budget"
@@ -54,3 +65,39 @@ async def test_a_budget_ask_is_approved_by_the_leads_button(slack: SlackClient) 
     told = await dm_to(slack, ANA, "Approved: 3 hours")
     assert "Scope: call back the ten lost leads" in texts(told.args)
     assert "5 of 8 hours left in 2026-Q4" in await slack.ask("budget", ANA)
+
+
+async def test_the_suggestions_button_opens_the_stretch_modal_and_a_bad_day_keeps_it(
+    slack: SlackClient,
+) -> None:
+    await growth(slack)
+    await slack.ask(f"settings set rituals {ON}", LEA)
+    kpi = await active_kpi(slack)
+    await slack.ask(f"log {kpi} 4", ANA)
+    before = len(slack.api.of("response_url"))
+    assert "Ana: no stretch this quarter yet." in await slack.ask("stretch suggest", LEA, LEA_DM)
+    (shown,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
+    await click_in_dm(slack, buttons(shown)["Open a stretch for Ana"], LEA)
+    (opened,) = await slack.api.wait_for("views.open")
+    view = opened.args["view"]
+    assert "Lagging its target: #" in intro(view)
+    assert inputs(view)["person"] == ANA
+    assert json.loads(view["private_metadata"])["hidden"]["kpi"] == kpi  # what it is about
+    typed_in = {
+        # Slack sends every input's state on submit, the prefilled picker's included.
+        "person": {"value": {"type": "users_select", "selected_user": ANA}},
+        "what": {"value": typed("lead the next client workshop")},
+        "due": {"value": typed("someday")},
+        "supporter": {"value": {"type": "users_select", "selected_user": BEN}},
+    }
+    answer = await (await slack.submit(view, typed_in, LEA)).json()
+    assert answer["response_action"] == "update"
+    again = answer["view"]
+    assert "By when: " in intro(again)
+    assert "is not a day I can read" in intro(again)
+    assert inputs(again)["what"] == "lead the next client workshop"  # nothing typed is lost
+    typed_in["due"] = {"value": typed("2026-12-14")}
+    response = await slack.submit(again, typed_in, LEA)
+    assert response.status == 200
+    ask = await dm_to(slack, ANA, "would like you to take this on")
+    assert "with Ben to support you" in texts(ask.args)
