@@ -244,7 +244,8 @@ async def approve(ctx: Ctx, cmd: ApproveBudget) -> list[Reply]:
             ),
             Note(
                 f"Say what it cost with budget spend {row.id} <amount>; I'll ask what happened "
-                f"on {format_day(found.experiment.review_on, 'en')}."
+                f"on {format_day(found.experiment.review_on, 'en')}. When the quarter ends, the "
+                "team sees its budgeted experiments and what came of them in one post."
             ),
         ),
         audience=Audience.DM,
