@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rituals.core.command import PersonRef
+from rituals.core.command import KpiRef, PersonRef
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
 from rituals.core.messages import (
@@ -29,8 +29,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import local_today, resolve_person
-from rituals.core.periods import quarter_at
-from rituals.core.permissions import leads_team, refuse_team
+from rituals.core.permissions import leads_team, refuse_team, team_leads_and_admins
 from rituals.core.refusal import Refusal
 from rituals.core.when import read_date
 from rituals.kpis.commands import resolve_kpi
@@ -57,38 +56,83 @@ async def open_stretch(ctx: Ctx, cmd: OpenStretch) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only=TAKE_PART)
     if ctx.actor.channel_id is not None:
         raise in_private("A stretch assignment")
-    person = await person_named(ctx, cmd.person)
+    person = await _person(ctx, cmd, team)
     own = person.id == ctx.actor.member_id
-    if not own and not await leads_team(ctx, team):
+    today = await local_today(ctx)
+    rotation = await rotation_of(ctx, team, today)
+    lags = rotation.lagging.get(person.id, [])
+    form = _form(cmd, team, person, lags)
+    if cmd.kpi is None or cmd.what is None or cmd.due is None or cmd.supporter is None:
+        return [form]
+    lag = await _toward(ctx, cmd.kpi, person, lags, form)
+    due = _due(cmd.due, today, form)
+    supporter = await _supporter(ctx, cmd.supporter, person, team, form)
+    await _one_at_a_time(ctx, person)
+    if rotation.turns.get(person.id) and rotation.turns[person.id].taken:
+        ahead = waiting(rotation.turns, rotation.eligible, person.id)
+        if ahead:
+            raise _not_yet(team, [rotation.people[m] for m in ahead], own)
+    row = Stretch(
+        workspace_id=ctx.actor.workspace_id,
+        team_id=team.id,
+        kpi_id=lag.kpi.id,
+        member_id=person.id,
+        opened_by_id=ctx.actor.member_id,
+        supporter_id=supporter.id,
+        what=cmd.what,
+        due_on=due,
+        quarter=rotation.quarter,
+        state=StretchState.ACCEPTED if own else StretchState.ASKED,
+        created_at=ctx.clock.now(),
+    )
+    ctx.session.add(row)
+    await ctx.session.flush()
+    if own:
+        return await _taken_on_alone(ctx, team, row, lag, person, supporter)
+    when = format_day(due, "en")
+    return [
+        say(
+            f"Asked {person.display_name} privately whether they take on stretch #{row.id}: "
+            f"{row.what}, by {when}. I'll tell you their answer."
+        ),
+        _ask(await _opener(ctx), person, supporter, team, row, lag),
+    ]
+
+
+async def _person(ctx: Ctx, cmd: OpenStretch, team: Team) -> Member:
+    """Who the stretch is for, once the asker may open it: themself, or (the lead) a teammate."""
+    person = await person_named(ctx, cmd.person)
+    if person.id != ctx.actor.member_id and not await leads_team(ctx, team):
         refused = await refuse_team(ctx, "open a stretch for someone else", team)
         raise Refusal(refused, say("Anyone can open one for themself: stretch me <kpi> ..."))
     if await membership(ctx.session, ctx.actor.workspace_id, team.id, person.id) is None:
         raise Refusal(say(f"{person.display_name} is not on {team.name}; stretch a teammate."))
-    today = await local_today(ctx)
-    turns = await rotation_of(ctx, team, today)
-    mine = turns.lagging.get(person.id, [])
-    form = _form(cmd, team, person, mine)
-    if cmd.kpi is None or cmd.what is None or cmd.due is None or cmd.supporter is None:
-        return [form]
-    kpi = await resolve_kpi(ctx, cmd.kpi, "stretch")
-    lag = next((lag for lag in mine if lag.kpi.id == kpi.id), None)
+    return person
+
+
+async def _toward(ctx: Ctx, ref: KpiRef, person: Member, lags: list[Lag], form: FormRequest) -> Lag:
+    """The person's KPI the stretch grows: theirs, active, and short of its target now."""
+    kpi = await resolve_kpi(ctx, ref, "stretch")
     if kpi.owner_id != person.id or kpi.status is not KpiStatus.ACTIVE:
         raise Refusal(
             say(f"#{kpi.id} {kpi.name} is not an active KPI of {person.display_name}'s. "),
-            _lagging_line(person, mine),
+            _lagging_line(person, lags),
             form=form,
         )
+    lag = next((lag for lag in lags if lag.kpi.id == kpi.id), None)
     if lag is None:
         raise Refusal(
             say(
                 f"#{kpi.id} {kpi.name} does not lag its target by its latest value (or has "
                 "none logged yet): a stretch goes toward a KPI that does. "
             ),
-            _lagging_line(person, mine),
+            _lagging_line(person, lags),
             form=form,
         )
-    due = _due(cmd.due, today, form)
-    supporter = await _supporter(ctx, cmd.supporter, person, team, form)
+    return lag
+
+
+async def _one_at_a_time(ctx: Ctx, person: Member) -> None:
     under_way = await open_stretch_of(ctx.session, person.id)
     if under_way is not None:
         raise Refusal(
@@ -98,50 +142,42 @@ async def open_stretch(ctx: Ctx, cmd: OpenStretch) -> list[Reply]:
                 f"{under_way.id}."
             )
         )
-    if turns.turns.get(person.id) and turns.turns[person.id].taken:
-        ahead = waiting(turns.turns, turns.eligible, person.id)
-        if ahead:
-            raise _not_yet(team, [turns.people[m] for m in ahead], own)
-    row = Stretch(
-        workspace_id=ctx.actor.workspace_id,
-        team_id=team.id,
-        kpi_id=kpi.id,
-        member_id=person.id,
-        opened_by_id=ctx.actor.member_id,
-        supporter_id=supporter.id,
-        what=cmd.what,
-        due_on=due,
-        quarter=quarter_at(ctx.clock.now(), team.time_zone).name,
-        state=StretchState.ACCEPTED if own else StretchState.ASKED,
-        created_at=ctx.clock.now(),
-    )
-    ctx.session.add(row)
-    await ctx.session.flush()
-    when = format_day(due, "en")
-    if own:
-        return [
-            say(
-                f"Stretch #{row.id} is yours: {row.what}, by {when}, toward {kpi.name}, with "
-                f"{supporter.display_name}'s support. I'll ask how it went on the day."
-            ),
-            _told(
-                supporter,
-                f"{person.display_name} takes on a stretch: {row.what}, by {when}. "
-                "They named you to support them.",
-            ),
-        ]
-    ask = Message(
+
+
+async def _taken_on_alone(
+    ctx: Ctx, team: Team, row: Stretch, lag: Lag, person: Member, supporter: Member
+) -> list[Reply]:
+    """Opened for oneself: taken on at once; the supporter and the team's lead hear of it."""
+    when = format_day(row.due_on, "en")
+    news = f"{person.display_name} takes on a stretch: {row.what}, by {when}."
+    told = [_told(supporter, f"{news} They named you to support them.")]
+    for lead in await team_leads_and_admins(ctx, team):
+        if lead.id not in (person.id, supporter.id):
+            told.append(_told(lead, f"{news} It grows {lag.kpi.name}."))
+            break
+    return [
+        say(
+            f"Stretch #{row.id} is yours: {row.what}, by {when}, toward {lag.kpi.name}, with "
+            f"{supporter.display_name}'s support. I'll ask how it went on the day."
+        ),
+        *told,
+    ]
+
+
+def _ask(
+    opener: Member, person: Member, supporter: Member, team: Team, row: Stretch, lag: Lag
+) -> Message:
+    """The private question: would they take it on? Yes or no, by a button."""
+    when = format_day(row.due_on, "en")
+    return Message(
         (
             Heading(f"A stretch for you? ({team.name})"),
             Paragraph(
-                rich(
-                    mention(await _opener(ctx)),
-                    f" would like you to take this on, by {when}: {row.what}",
-                )
+                rich(mention(opener), f" would like you to take this on, by {when}: {row.what}")
             ),
             Paragraph(
                 rich(
-                    f"It grows {kpi.name} ({lag_words(lag)}), with "
+                    f"It grows {lag.kpi.name} ({lag_words(lag)}), with "
                     f"{supporter.display_name} to support you."
                 )
             ),
@@ -158,13 +194,6 @@ async def open_stretch(ctx: Ctx, cmd: OpenStretch) -> list[Reply]:
         audience=Audience.DM,
         to=mention(person),
     )
-    return [
-        say(
-            f"Asked {person.display_name} privately whether they take on stretch #{row.id}: "
-            f"{row.what}, by {when}. I'll tell you their answer."
-        ),
-        ask,
-    ]
 
 
 def _form(cmd: OpenStretch, team: Team, person: Member, lags: list[Lag]) -> FormRequest:

@@ -104,10 +104,13 @@ async def test_a_no_is_told_only_to_the_lead_and_sits_the_person_out_of_the_quar
 
 async def test_nobody_gets_a_second_before_everyone_who_wanted_one_got_a_first(chat: Chat) -> None:
     ana_kpi, ben_kpi = await _growth(chat)
-    # Ana opens one for herself: taken on at once, the lead hears nothing to approve.
-    said = await chat.text("ana", _open("me", ana_kpi))
-    first = number(said)
-    assert f"Stretch #{first} is yours" in said
+    # Ana opens one for herself: taken on at once; her lead and her supporter hear of it.
+    replies = await chat.say("ana", _open("me", ana_kpi))
+    first = number(text_of(replies))
+    assert f"Stretch #{first} is yours" in text_of(replies)
+    (told,) = dms_to(replies, "lea")
+    assert f"Ana takes on a stretch: {WORKSHOP}" in told.text
+    assert "They named you to support them" in dms_to(replies, "ben")[0].text
     await chat.say(
         "ana",
         f'stretch done {first} outcome "ran the workshop for six" learned "I can plan a room now"',
