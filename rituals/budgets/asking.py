@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from rituals.budgets.commands import AnswerBudget, ApproveBudget, AskBudget, QuestionBudget
 from rituals.budgets.standing import Standing, standing
-from rituals.budgets.store import RequestRow, request_by_id, request_of
+from rituals.budgets.store import RequestRow, held, request_by_id, request_of
 from rituals.core.amounts import read_amount, show_amount, show_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
@@ -40,27 +40,14 @@ from rituals.numbers.experiments import LONGEST_DAYS
 from rituals.numbers.store import experiment_by_id
 from rituals.team.gate import admit, team_gate
 from rituals.team.teams import mention
-from storage.models import BudgetRequest, BudgetState, Member, Team
+from storage.models import BudgetRequest, BudgetState, Experiment, Kpi, Member, Team
 
 TAKE_PART = "spend its experiment budget"
 
 
 async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only=TAKE_PART)
-    found = await experiment_by_id(ctx.session, ctx.actor.workspace_id, cmd.experiment)
-    if found is None or found[0].owner_id != ctx.actor.member_id:
-        raise Refusal(
-            say(
-                f"You have no experiment #{cmd.experiment} here. ",
-                Code("experiments"),
-                " lists yours; only an experiment's owner asks for its budget.",
-            )
-        )
-    experiment, kpi = found
-    if experiment.result is not None:
-        raise Refusal(
-            say(f"Experiment #{experiment.id} is finished; a budget is for one still running.")
-        )
+    experiment, kpi = await _running_experiment(ctx, cmd.experiment, team)
     now_held = await standing(ctx, team, ctx.actor.member_id)
     form = _form(cmd, team, now_held, f"#{experiment.id} on {kpi.name}: {experiment.hypothesis}")
     if cmd.amount is None or cmd.scope is None:
@@ -74,30 +61,12 @@ async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
             )
         )
     amount = _amount(cmd.amount, now_held, form)
-    today = await local_today(ctx)
-    back = _look_back(cmd.back, today, experiment.review_on, form)
-    # Asking again replaces what the experiment asked before: it is not held twice.
-    others = sum(
-        (
-            r.held
-            for r in now_held.rows
-            if r.request.experiment_id != experiment.id and r.request.unit == now_held.unit
-        ),
-        Decimal(0),
-    )
-    left = max(now_held.total - others, Decimal(0))
+    back = _look_back(cmd.back, await local_today(ctx), experiment.review_on, form)
+    left = _left_besides(now_held, experiment.id)
     if amount > left:
         raise await _over(ctx, team, amount, left, now_held, form)
     me = await actor_member(ctx)
-    leads = [m for m in await team_leads_and_admins(ctx, team) if m.id != me.id]
-    if not leads:
-        raise Refusal(
-            say(
-                f"Nobody else on {team.name} can approve a budget: an admin or a lead decides, "
-                "and the team has neither besides you. An admin can name another lead with "
-                "team lead."
-            )
-        )
+    approver = await _approver(ctx, team, me)
     row = previous or BudgetRequest(
         workspace_id=ctx.actor.workspace_id,
         team_id=team.id,
@@ -113,12 +82,59 @@ async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
     said = show_amount(amount, row.unit)
     return [
         say(
-            f"Asked {leads[0].display_name} for {said} for experiment "
+            f"Asked {approver.display_name} for {said} for experiment "
             f"#{experiment.id} (request #{row.id}). It is held from your budget until they "
             f"decide: {show_amount(left - amount, row.unit)} left besides."
         ),
-        _to_lead(leads[0], me, row, kpi.name, experiment.hypothesis),
+        _to_lead(approver, me, row, kpi.name, experiment.hypothesis),
     ]
+
+
+async def _running_experiment(ctx: Ctx, number: int, team: Team) -> tuple[Experiment, Kpi]:
+    """The asker's own experiment, still running, on a KPI of this team (or of none)."""
+    found = await experiment_by_id(ctx.session, ctx.actor.workspace_id, number)
+    if found is None or found[0].owner_id != ctx.actor.member_id:
+        raise Refusal(
+            say(
+                f"You have no experiment #{number} here. ",
+                Code("experiments"),
+                " lists yours; only an experiment's owner asks for its budget.",
+            )
+        )
+    experiment, kpi = found
+    if experiment.result is not None:
+        raise Refusal(
+            say(f"Experiment #{experiment.id} is finished; a budget is for one still running.")
+        )
+    if kpi.team_id is not None and kpi.team_id != team.id:
+        raise Refusal(
+            say(
+                f"Experiment #{experiment.id} is on {kpi.name}, a KPI of another team: ask for "
+                "that team's budget (add in <team>)."
+            )
+        )
+    return experiment, kpi
+
+
+def _left_besides(now: Standing, experiment_id: int) -> Decimal:
+    """What is left without this experiment's own earlier ask: asking again replaces it, so
+    it is not held twice."""
+    others = [r for r in now.rows if r.request.experiment_id != experiment_id]
+    return max(now.total - held(others, now.unit), Decimal(0))
+
+
+async def _approver(ctx: Ctx, team: Team, me: Member) -> Member:
+    """Who decides: the team's lead, or an admin; never the asker themself."""
+    others = [m for m in await team_leads_and_admins(ctx, team) if m.id != me.id]
+    if not others:
+        raise Refusal(
+            say(
+                f"Nobody else on {team.name} can approve a budget: an admin or a lead decides, "
+                "and the team has neither besides you. An admin can name another lead with "
+                "team lead."
+            )
+        )
+    return others[0]
 
 
 def _form(cmd: AskBudget, team: Team, now: Standing, about: str) -> FormRequest:

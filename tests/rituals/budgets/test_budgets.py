@@ -126,6 +126,12 @@ async def test_bad_input_on_every_field_is_answered_in_plain_words(chat: Chat) -
     assert "Only the lead of Growth or an admin can change its experiment budget" in (
         await chat.text("ana", 'budget set "20 hours"')
     )
+    # Ana is on Sales too: Growth's KPI is not Sales' to pay for.
+    await chat.say("lea", "team create Sales")
+    await chat.say("lea", "team add @ana to Sales")
+    await chat.say("lea", f"settings set rituals {ON} in Sales")
+    said = await chat.text("ana", f"budget ask {e} 3h {ask} in Sales")
+    assert "a KPI of another team: ask for that team's budget" in said
 
 
 async def test_a_team_that_has_budgets_off_is_refused_and_home_shows_none(chat: Chat) -> None:
