@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         )
         return 0
     if args.command == "serve" or (
-        args.command == "start" and (settings.slack_configured or settings.teams_configured)
+        args.command == "start" and (settings.slack_configured or settings.teams_served)
     ):
         return serve(settings, config)
     if args.command == "start":

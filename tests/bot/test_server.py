@@ -43,8 +43,12 @@ async def test_serve_refuses_an_unmigrated_database(
 def test_serve_says_how_to_connect_what_is_missing(database_url: str) -> None:
     lines = describe_platforms(settings_for(database_url))
     assert "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in lines[0]
-    assert "only on this machine" in lines[1]
+    assert "/api/messages is not served" in lines[1]
     assert "set MicrosoftAppId" in lines[1]
+    assert "TEAMS_LOOPBACK=true" in lines[1]
+    loopback = describe_platforms(settings_for(database_url, TEAMS_LOOPBACK="true"))
+    assert "loopback mode (TEAMS_LOOPBACK=true)" in loopback[1]
+    assert "only on this machine" in loopback[1]
     configured = describe_platforms(settings_for(database_url, SLACK_BOT_TOKEN="xoxb-test"))
     assert configured[0].startswith("Slack: one workspace")
 
@@ -72,3 +76,24 @@ async def test_healthz_tells_others_only_whether_it_is_alive(
 def test_serve_listens_on_this_machine_unless_told_otherwise(database_url: str) -> None:
     assert settings_for(database_url).host == "127.0.0.1"
     assert settings_for(database_url, HOST="0.0.0.0").host == "0.0.0.0"
+
+
+async def test_the_teams_door_opens_only_when_teams_is_configured_or_loopback_asked_for(
+    database_url: str, config: AppConfig, clock: FixedClock
+) -> None:
+    """A Slack-only deployment (or one with nothing configured) has no /api/messages at all."""
+    activity = {"type": "message", "serviceUrl": "http://127.0.0.1:9/"}
+    for env, status in (
+        ({}, 404),
+        ({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s"}, 404),
+        ({"TEAMS_LOOPBACK": "false"}, 404),
+        ({"TEAMS_LOOPBACK": "true"}, 400),  # mounted: it reads the (incomplete) activity
+        (
+            {"MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a", "MicrosoftAppPassword": "x"},
+            400,
+        ),
+    ):
+        app = make_app(settings_for(database_url, **env), config, clock)
+        async with TestClient(TestServer(app)) as client:
+            response = await client.post("/api/messages", json=activity)
+            assert response.status == status, env
