@@ -454,7 +454,8 @@ async def test_an_experiment_starts_from_the_wild_idea_and_finishes_as_a_win(
 
 async def test_experiments_on_someone_elses_unshared_kpi_are_refused(talk: Chat) -> None:
     kpi = await active_kpi(talk)
-    assert "not shared with you" in await talk.text("ben", f'experiment {kpi} "a bold idea to try"')
+    said = await talk.text("ben", f'experiment {kpi} "a bold idea to try"')
+    assert "You can't start an experiment on Ana" in said
     assert "There is no experiment #9 here" in await talk.text("ana", "result 9")
 
 
