@@ -138,9 +138,11 @@ async def _health(request: web.Request) -> web.Response:
     last = running.planner.last_tick
     now = running.clock.now()
     late = last is None or (now - last).total_seconds() > 3 * TICK_SECONDS
+    # A row in doubt waits for a person to check it: on call should hear of it.
+    doubtful = waiting.counts.get(OutboxStatus.IN_DOUBT.value, 0) > 0
     return web.json_response(
         {
-            "status": "degraded" if late else "ok",
+            "status": "degraded" if late or doubtful else "ok",
             "database": "ok",
             "scheduler": {
                 "last_tick": last.isoformat() if last else None,

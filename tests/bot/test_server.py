@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import update
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.server import describe_platforms, make_app
 from rituals.core.context import FixedClock
+from storage.engine import make_engine, make_sessionmaker
+from storage.models import Outbox, OutboxStatus
+from tests.scheduling import queue
 
 
 def settings_for(url: str, **values: str) -> Settings:
@@ -97,3 +101,21 @@ async def test_the_teams_door_opens_only_when_teams_is_configured_or_loopback_as
         async with TestClient(TestServer(app)) as client:
             response = await client.post("/api/messages", json=activity)
             assert response.status == status, env
+
+
+async def test_healthz_is_degraded_while_a_row_waits_in_doubt_for_an_operator(
+    own_database: str, config: AppConfig, clock: FixedClock
+) -> None:
+    engine = make_engine(own_database)
+    try:
+        sessions = make_sessionmaker(engine)
+        await queue(sessions, ["U1"])
+        async with sessions() as session, session.begin():
+            await session.execute(update(Outbox).values(status=OutboxStatus.IN_DOUBT))
+    finally:
+        await engine.dispose()
+    app = make_app(settings_for(own_database), config, clock)
+    async with TestClient(TestServer(app)) as client:
+        health = await (await client.get("/healthz")).json()
+        assert health["status"] == "degraded"
+        assert health["outbox"]["in_doubt"] == 1
