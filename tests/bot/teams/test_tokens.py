@@ -221,3 +221,13 @@ async def test_a_key_fetch_that_never_answers_ends_at_its_timeout(
         await keys.get("listed")
     assert _Hanging.arrived.is_set()
     assert not _Hanging.gave_up  # ended by its own timeout, while the server still held it
+
+
+async def test_in_loopback_mode_a_garbage_token_is_no_500(
+    teams: TeamsClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = await teams.post(
+        teams.activity("message_personal.json"), {"Authorization": "Bearer garbage"}
+    )
+    assert response.status in (200, 201, 401), await response.text()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
