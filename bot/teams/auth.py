@@ -63,7 +63,13 @@ class SigningKeys:
         """The key a token names; PermissionError when there is none (a forged token)."""
         now = time.monotonic()
         if self._fetched_at is None or now - self._fetched_at > REFRESH_SECONDS:
-            await self._refresh()
+            try:
+                await self._refresh()
+            except KeysUnavailable:
+                if not self.keys:
+                    raise
+                # Keys a day old still check tokens; a key server's outage is no outage here.
+                log.warning("teams: could not refresh the signing keys; using the last ones")
         key = self._find(key_id)
         fetched = self._fetched_at
         if key is None and fetched and time.monotonic() - fetched > UNKNOWN_KEY_REFRESH_SECONDS:

@@ -231,3 +231,15 @@ async def test_in_loopback_mode_a_garbage_token_is_no_500(
     )
     assert response.status in (200, 201, 401), await response.text()
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_keys_a_day_old_still_check_tokens_while_the_key_server_is_down(
+    keys: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = auth.SigningKeys(keys)
+    assert (await source.get("listed")).public_key is not None
+    source.url = keys.replace("/openid", "/gone")  # the key server answers 404 from now on
+    monkeypatch.setattr(auth, "REFRESH_SECONDS", -1.0)  # and the keys are due for a refresh
+    assert (await source.get("listed")).public_key is not None
+    with pytest.raises(PermissionError):
+        await source.get("forged")  # an unknown key is still no key
