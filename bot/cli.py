@@ -25,6 +25,7 @@ from bot.wiring import check_schema, make_dispatcher
 from rituals.core.context import ShiftedClock, SystemClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
+from storage.outbox import resend
 
 DESCRIPTION = """\
 kpi-coach: a Slack and Teams bot for humane KPI coaching rituals.
@@ -63,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
     outbox = sub.add_parser("outbox", help="pending, failed and recently sent messages")
     outbox.add_argument("--limit", type=int, default=20, help="rows per section (default: 20)")
+    outbox.add_argument(
+        "--resend",
+        type=int,
+        metavar="ID",
+        help="send a row in doubt (or failed) again, once you have checked it did not arrive",
+    )
     new = sub.add_parser("new-migration", help="autogenerate a migration from the models")
     new.add_argument("message", help="what the migration changes")
     slack = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
@@ -108,6 +115,9 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         upgrade(settings.database_url, args.revision)
         return 0
     if args.command == "outbox":
+        if args.resend is not None:
+            print(asyncio.run(resend_row(settings, args.resend)))
+            return 0
         print(asyncio.run(show_outbox(settings, max(1, args.limit))))
         return 0
     if args.command == "new-migration":
@@ -123,7 +133,7 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         )
         return 0
     if args.command == "serve" or (
-        args.command == "start" and (settings.slack_configured or settings.teams_configured)
+        args.command == "start" and (settings.slack_configured or settings.teams_served)
     ):
         return serve(settings, config)
     if args.command == "start":
@@ -146,6 +156,22 @@ def serve(settings: Settings, config: AppConfig) -> int:
     # log lines name each request that failed.
     web.run_app(app, host=settings.host, port=settings.port, access_log=None)
     return 0
+
+
+async def resend_row(settings: Settings, row_id: int) -> str:
+    """An operator's word that a row in doubt did not arrive: the next worker round sends it."""
+    engine = make_engine(settings.database_url)
+    try:
+        await check_schema(engine)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            if await resend(session, row_id, SystemClock().now()):
+                return f"Outbox row {row_id} will be sent at the worker's next round."
+        return (
+            f"Outbox row {row_id} is not in doubt or failed (see `kpicoach outbox`); "
+            "nothing changed."
+        )
+    finally:
+        await engine.dispose()
 
 
 async def show_outbox(settings: Settings, limit: int) -> str:

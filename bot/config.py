@@ -116,6 +116,15 @@ class Settings(BaseSettings):
     microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
         "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType")
     )
+    # Serve /api/messages without an app id, to this machine only (the Bot Framework Emulator,
+    # Microsoft's Agents Playground). Off unless asked for, so a Slack-only deployment has no
+    # Teams door at all.
+    teams_loopback: bool = Field(False, validation_alias=AliasChoices("TEAMS_LOOPBACK"))
+    # Where botbuilder reads the Bot Framework's signing keys (OpenID metadata); Microsoft's by
+    # default, another cloud's (or a test's) when set.
+    teams_openid_metadata_url: str | None = Field(
+        None, validation_alias=AliasChoices("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -129,6 +138,11 @@ class Settings(BaseSettings):
     @property
     def teams_configured(self) -> bool:
         return bool(self.microsoft_app_id)
+
+    @property
+    def teams_served(self) -> bool:
+        """Whether /api/messages is mounted: Teams is configured, or loopback was asked for."""
+        return self.teams_configured or self.teams_loopback
 
 
 def async_database_url(url: str) -> str:

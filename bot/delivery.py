@@ -4,7 +4,10 @@ A row is marked sent only after the platform accepted it. Failures that may pass
 dropped connection) retry with exponential backoff and jitter; a 429 waits out Retry-After and
 slows the whole workspace; failures that will not pass (the person left, the bot was removed)
 are recorded with their reason and never retried. A row claimed by a worker that died is "in
-doubt": the platform is asked whether it arrived before it is sent again.
+doubt": the platform is asked whether it arrived before it is sent again; while it cannot say,
+the row waits, and when it still cannot after the last attempt the row is left `in_doubt` for
+an operator rather than sent blind. Where the platform keeps no record to ask (Teams, Slack
+channels), it is sent again with a note on the row saying it may show twice.
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import ConfigError
 from rituals.core.context import Clock
 from storage.models import Outbox, OutboxStatus, Platform
-from storage.outbox import Claimed, ask_again, claim, mark_failed, mark_sent, retry_later
+from storage.outbox import (
+    Claimed,
+    ask_again,
+    claim,
+    mark_failed,
+    mark_in_doubt,
+    mark_sent,
+    retry_later,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +51,8 @@ STOP_GRACE_SECONDS = 5.0
 
 @dataclass(frozen=True)
 class Sent:
-    pass
+    # Kept on the row for an operator: a row in doubt sent again where nothing could be checked.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,20 @@ class Unsure:
     after: float | None = None
 
 
-Result = Sent | Retry | Failed | Unsure
+@dataclass(frozen=True)
+class Doubt:
+    """Still in doubt after every try to ask: left for an operator, never sent blind."""
+
+    reason: str
+
+
+Result = Sent | Retry | Failed | Unsure | Doubt
+
+# What a row sent again unchecked says to whoever reads `kpicoach outbox`.
+RESENT_UNCHECKED = (
+    "sent again after its worker stopped: the platform keeps no record to check, so it may "
+    "show twice"
+)
 
 
 class CannotAsk(Exception):
@@ -216,17 +241,24 @@ class Worker:
     async def _attempt(self, item: Claimed) -> Result:
         sender = self.senders[item.platform]
         try:
+            note = None
             if item.in_doubt:
                 try:
-                    if await sender.delivered(item):
-                        log.info("outbox %s had arrived before its worker stopped", item.id)
-                        return Sent()
+                    arrived = await sender.delivered(item)
                 except CannotAsk as exc:
                     if item.attempts < self.max_attempts:
                         return Unsure(exc.reason, exc.after)
-                    log.warning("outbox %s: still in doubt, sending anyway", item.id)
+                    log.warning("outbox %s: still in doubt, left for an operator", item.id)
+                    return Doubt(f"in doubt, not sent again: {exc.reason}")
+                if arrived:
+                    log.info("outbox %s had arrived before its worker stopped", item.id)
+                    return Sent()
+                if arrived is None:
+                    log.warning("outbox %s: %s", item.id, RESENT_UNCHECKED)
+                    note = RESENT_UNCHECKED
             await self.pace.wait(item.workspace)
-            return await sender.send(item)
+            result = await sender.send(item)
+            return Sent(note) if isinstance(result, Sent) and note else result
         except Exception as exc:
             # It may have failed after the platform took it: ask before sending again.
             log.exception("outbox %s: sending failed", item.id)
@@ -237,12 +269,17 @@ class Worker:
             return
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            sent = [item for item, result in outcomes if isinstance(result, Sent)]
+            sent = [i for i, r in outcomes if isinstance(r, Sent) and r.note is None]
             await mark_sent(session, sent, now)
             self.sent += len(sent)
             for item, result in outcomes:
-                if isinstance(result, Failed):
+                if isinstance(result, Sent) and result.note is not None:
+                    await mark_sent(session, [item], now, result.note)
+                    self.sent += 1
+                elif isinstance(result, Failed):
                     await self._fail(session, item, result.reason)
+                elif isinstance(result, Doubt):
+                    await mark_in_doubt(session, item, result.reason)
                 elif isinstance(result, Retry | Unsure):
                     await self._later(session, item, result, now)
 

@@ -18,12 +18,18 @@ COLUMNS = ("id", "when (UTC)", "platform", "ritual", "to", "tries", "last error"
 
 async def outbox_report(session: AsyncSession, limit: int) -> str:
     waiting = await backlog(session)
-    counts = ", ".join(f"{waiting.counts.get(s.value, 0)} {s.value}" for s in OutboxStatus)
+    counts = ", ".join(
+        f"{waiting.counts.get(s.value, 0)} {s.value.replace('_', ' ')}" for s in OutboxStatus
+    )
     lines = [f"Outbox: {counts}."]
     if waiting.oldest_due is not None:
         lines.append(f"The longest-waiting message was due {_when(waiting.oldest_due)} UTC.")
     sections = (
         ("Waiting", (OutboxStatus.PENDING, OutboxStatus.SENDING)),
+        (
+            "In doubt, not sent again until an operator says (`kpicoach outbox --resend ID`)",
+            (OutboxStatus.IN_DOUBT,),
+        ),
         ("Failed, not retried", (OutboxStatus.FAILED,)),
         ("Sent lately", (OutboxStatus.SENT,)),
     )

@@ -1,8 +1,9 @@
 """The HTTP process: one aiohttp app hosting the platform endpoints and /healthz.
 
 Slack mounts here when its credentials are set (over HTTP, or as a Socket Mode connection held
-open for the server's life). Teams is always at /api/messages: with MicrosoftAppId set it checks
-every token; without, it answers only on loopback, for the Bot Framework Emulator. `serve` says
+open for the server's life). Teams is at /api/messages only when it is configured (MicrosoftAppId:
+every token checked) or loopback mode is asked for (TEAMS_LOOPBACK=true: this machine only, for
+the Bot Framework Emulator or the Agents Playground); otherwise that path is a 404. `serve` says
 plainly what is missing.
 """
 
@@ -77,7 +78,9 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         await bot.close()
 
     async def rhythm(app: web.Application) -> AsyncIterator[None]:
-        senders: dict[Platform, Sender] = {Platform.TEAMS: app[TEAMS].sender()}
+        senders: dict[Platform, Sender] = {}
+        if TEAMS in app:
+            senders[Platform.TEAMS] = app[TEAMS].sender()
         jobs = {}
         if slack_http.SLACK in app:
             senders[Platform.SLACK] = app[slack_http.SLACK].sender()
@@ -92,8 +95,9 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
     if settings.slack_configured:
         app.cleanup_ctx.append(slack)
         slack_http.add_routes(app, settings)
-    app.cleanup_ctx.append(teams)
-    app.router.add_post(TEAMS_ROUTE, teams_messages)
+    if settings.teams_served:
+        app.cleanup_ctx.append(teams)
+        app.router.add_post(TEAMS_ROUTE, teams_messages)
     app.cleanup_ctx.append(rhythm)
     app.router.add_get("/healthz", healthz)
     return app
@@ -134,9 +138,11 @@ async def _health(request: web.Request) -> web.Response:
     last = running.planner.last_tick
     now = running.clock.now()
     late = last is None or (now - last).total_seconds() > 3 * TICK_SECONDS
+    # A row in doubt waits for a person to check it: on call should hear of it.
+    doubtful = waiting.counts.get(OutboxStatus.IN_DOUBT.value, 0) > 0
     return web.json_response(
         {
-            "status": "degraded" if late else "ok",
+            "status": "degraded" if late or doubtful else "ok",
             "database": "ok",
             "scheduler": {
                 "last_tick": last.isoformat() if last else None,
@@ -172,11 +178,20 @@ def describe_platforms(settings: Settings) -> list[str]:
             f"Teams: app {settings.microsoft_app_id} ({settings.microsoft_app_type}); "
             f"messages at POST {TEAMS_ROUTE}, every token checked."
         )
+        if settings.teams_loopback:
+            lines.append("Teams: TEAMS_LOOPBACK is ignored: with an app id every token is checked.")
+    elif settings.teams_loopback:
+        lines.append(
+            f"Teams: loopback mode (TEAMS_LOOPBACK=true): POST {TEAMS_ROUTE} answers only on "
+            "this machine, with no token, for the Bot Framework Emulator or the Agents "
+            "Playground. To connect Teams, set MicrosoftAppId, MicrosoftAppPassword, "
+            "MicrosoftAppTenantId and MicrosoftAppType in the environment or .env."
+        )
     else:
         lines.append(
-            f"Teams: no MicrosoftAppId, so POST {TEAMS_ROUTE} answers only on this machine "
-            "(for the Bot Framework Emulator). To connect Teams, set MicrosoftAppId, "
-            "MicrosoftAppPassword, MicrosoftAppTenantId and MicrosoftAppType in the "
-            "environment or .env."
+            f"Teams: not configured, so {TEAMS_ROUTE} is not served. To connect Teams, set "
+            "MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId and MicrosoftAppType "
+            "in the environment or .env; TEAMS_LOOPBACK=true serves it to this machine only, "
+            "with no token, for the Bot Framework Emulator or the Agents Playground."
         )
     return lines

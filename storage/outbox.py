@@ -260,10 +260,40 @@ async def _settle(session: AsyncSession, rows: Collection[Claimed], **values: An
         )
 
 
-async def mark_sent(session: AsyncSession, rows: Collection[Claimed], now: datetime) -> None:
+async def mark_sent(
+    session: AsyncSession, rows: Collection[Claimed], now: datetime, note: str | None = None
+) -> None:
+    """Sent; `note` stays on the row for an operator (it was sent again, unchecked)."""
     await _settle(
-        session, rows, status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=None
+        session, rows, status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=note
     )
+
+
+async def mark_in_doubt(session: AsyncSession, row: Claimed, reason: str) -> None:
+    """Nobody could learn whether it arrived: it waits for an operator, never sent blind."""
+    await _settle(
+        session, [row], status=OutboxStatus.IN_DOUBT, lease_until=None, last_error=reason[:300]
+    )
+
+
+async def resend(session: AsyncSession, row_id: int, now: datetime) -> bool:
+    """An operator's word on a row in doubt (or failed): send it now, as a fresh row."""
+    done = await session.execute(
+        update(Outbox)
+        .where(
+            Outbox.id == row_id,
+            Outbox.status.in_([OutboxStatus.IN_DOUBT, OutboxStatus.FAILED]),
+        )
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=now,
+            attempts=0,
+            lease_until=None,
+            last_error="resent by an operator",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(done, "rowcount", 0))
 
 
 async def retry_later(

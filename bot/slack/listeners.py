@@ -26,7 +26,14 @@ from bot.slack import store
 from bot.slack.backlog import Backlog, Job
 from bot.slack.deliver import Courier, Place, Places
 from bot.slack.people import Directory, Stranger
-from bot.slack.render import BUTTON_ACTION, FORM_CALLBACK, FormOrigin, form_values, render_home
+from bot.slack.render import (
+    BUTTON_ACTION,
+    FORM_CALLBACK,
+    FormOrigin,
+    form_values,
+    render_home,
+    render_unreadable_form,
+)
 from bot.slack.render import render_modal as modal
 from rituals.core.context import Clock
 from rituals.core.messages import Form, Message, say
@@ -150,7 +157,13 @@ class Listeners:
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         view = body["view"]
-        origin = FormOrigin.decode(view.get("private_metadata") or "")
+        try:
+            origin = FormOrigin.decode(view.get("private_metadata") or "")
+        except ValueError as exc:
+            log.warning("slack: a submitted form is not one of ours: %s", str(exc)[:120])
+            typed = form_values(view.get("state") or {})
+            await ack(response_action="update", view=render_unreadable_form(typed, self.slash))
+            return
         values = {**origin.hidden, **form_values(view.get("state") or {})}
         user_id = body["user"]["id"]
         team_id, team_name = _team(body)

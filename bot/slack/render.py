@@ -262,8 +262,18 @@ class FormOrigin:
 
     @classmethod
     def decode(cls, text: str) -> FormOrigin:
+        """What `encode` wrote; ValueError for anything else (a form this bot did not open)."""
         data = json.loads(text or "{}")
+        if not isinstance(data, dict):
+            raise ValueError("the form's private_metadata is not an object")
         hidden = data.get("hidden") or {}
+        strings = ("command", "channel", "response_url", "thread")
+        if not isinstance(hidden, dict) or not all(
+            isinstance(v, str | int | float) for v in hidden.values()
+        ):
+            raise ValueError("the form's hidden values are not plain values")
+        if not all(isinstance(data.get(k), str | None) for k in strings):
+            raise ValueError("the form's private_metadata has a part that is not text")
         return cls(
             command=str(data.get("command", "")),
             hidden={str(k): str(v) for k, v in hidden.items()},
@@ -284,6 +294,25 @@ def render_modal(form: m.Form, origin: FormOrigin) -> dict[str, Any]:
         close=PlainTextObject(text="Cancel"),
         blocks=blocks[:VIEW_BLOCKS],
         private_metadata=origin.encode(),
+    ).to_dict()
+
+
+def render_unreadable_form(values: Mapping[str, str], slash: str) -> dict[str, Any]:
+    """A submitted form this bot cannot read (not its own, or from a much older version): it
+    says so and shows what the person typed, so nothing is lost; nothing was run."""
+    intro = (
+        "This form could not be read (it may come from an older version of the bot), so "
+        f"nothing was saved. What you typed is below: copy it, then type {slash} help to "
+        "start again."
+    )
+    blocks: list[Block] = _sections(escape(intro))
+    for value in values.values():
+        blocks += _sections(escape(value))
+    return View(
+        type="modal",
+        title=PlainTextObject(text="Form not read"),
+        close=PlainTextObject(text="Close"),
+        blocks=blocks[:VIEW_BLOCKS],
     ).to_dict()
 
 

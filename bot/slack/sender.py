@@ -111,7 +111,11 @@ class SlackSender:
             ) from None
         except (ClientError, TimeoutError) as exc:
             raise CannotAsk(f"could not reach Slack: {type(exc).__name__}") from None
-        return any(_is_row(m, item.id) for m in history.get("messages") or [])
+        messages = history.get("messages")
+        if not isinstance(messages, list):
+            raise CannotAsk("Slack's answer held no history to look in")
+        # An empty history is an answer: nothing is there, so the row never arrived.
+        return any(_is_row(m, item.id) for m in messages if isinstance(m, dict))
 
 
 def _is_row(message: dict[str, Any], row_id: int) -> bool:

@@ -14,16 +14,18 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher
 from bot.loopback import from_this_machine, local_service_url
+from bot.teams.auth import (
+    CheckedAuthentication,
+    KeysUnavailable,
+    fetch_keys_without_blocking,
+)
 from bot.teams.cards import render_message
 from bot.teams.people import EMULATOR_TENANT, tenant_of
 from bot.teams.references import References
@@ -79,7 +81,8 @@ class TeamsBot:
         self.sessions = make_sessionmaker(engine)
         self.clock = clock
         self.pace = ConversationPace()
-        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Credentials(settings)))
+        fetch_keys_without_blocking(settings.teams_openid_metadata_url)
+        self.adapter = CloudAdapter(CheckedAuthentication(_Credentials(settings)))
         self.adapter.on_turn_error = self._on_turn_error
         # Answers queued for the asker's chat go out at once, like everything the dispatcher queued.
         replier = Replier(self.sessions, self.pace, clock.now, lambda: dispatcher.wake())
@@ -106,7 +109,15 @@ class TeamsBot:
         if problem:
             log.warning("teams: refused a malformed activity from %s: %s", request.remote, problem)
             return web.json_response({"error": problem}, status=400)
-        response = await self.adapter.process(request, self.handler)
+        try:
+            response = await self.adapter.process(request, self.handler)
+        except KeysUnavailable as exc:
+            log.warning("teams: could not check a token now: %s", exc)
+            return web.json_response(
+                {"error": "the Bot Framework's signing keys are unreachable; try again"},
+                status=503,
+                headers={"Retry-After": "30"},
+            )
         return response if response is not None else web.Response(status=201)
 
     def _not_for_us(
@@ -150,6 +161,25 @@ class TeamsBot:
             log.exception("teams: could not tell the person about failure %s", ref)
 
 
+# An activity with an Adaptive Card in it nests a few dozen levels; botbuilder's deserializer
+# recurses on what it reads, so a deeper body is refused before it gets there.
+MAX_DEPTH = 64
+
+
+def _depth(body: Any) -> int:
+    """How deep the JSON value nests, counted without recursion."""
+    deepest, stack = 0, [(body, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
     """The activity, or why the request is not one botbuilder can take: a 400 beats its 500."""
     if "application/json" not in request.headers.get("Content-Type", ""):
@@ -158,6 +188,10 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return "the body is not JSON"
+    except RecursionError:
+        return f"the body nests deeper than an activity does (over {MAX_DEPTH} levels)"
+    if _depth(body) > MAX_DEPTH:
+        return f"the body nests deeper than an activity does (over {MAX_DEPTH} levels)"
     if not isinstance(body, dict):
         return "an activity is a JSON object"
     if not isinstance(body.get("type"), str) or not body["type"]:

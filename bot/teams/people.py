@@ -21,6 +21,7 @@ from botbuilder.schema import Activity
 
 from bot.dispatch import Identity
 from bot.teams.send import judge, with_retries
+from bot.teams.typed import defused
 from storage.models import Platform
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class Directory:
     async def read(self, turn: TurnContext) -> Said:
         """The text with the bot's own mention removed and everyone else's made an id."""
         activity = turn.activity
-        text = activity.text or ""
+        text = defused(activity.text or "")  # only Teams' own mention entities name people
         mentioned: list[Identity] = []
         teams_ids: dict[str, str] = {}
         mentions = [e for e in activity.entities or [] if (e.type or "").lower() == "mention"]

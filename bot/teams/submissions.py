@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.teams.typed import submitted
+
 FORM_KEY = "kpicoach_form"
 HIDDEN_KEY = "kpicoach_hidden"
 RUN_KEY = "kpicoach_run"
@@ -53,7 +55,7 @@ def submission(value: Mapping[str, Any]) -> Submission | None:
     for key, raw in value.items():
         text = _scalar(raw)
         if key not in (FORM_KEY, HIDDEN_KEY, RUN_KEY) and text is not None and text.strip():
-            values[str(key)] = text
+            values[str(key)] = submitted(text)  # typed: no mention markup of its own
     hidden = value.get(HIDDEN_KEY)
     if isinstance(hidden, Mapping):
         # Carried unchanged from the form we rendered, so they win over a same-named input.

@@ -10,7 +10,7 @@ from rituals.core.syntax import (
     Syntax,
 )
 from rituals.kpis import commands as kpis
-from rituals.kpis import direction, lifecycle, proposals, votes
+from rituals.kpis import direction, lifecycle, proposals, sharing, votes
 
 COMMANDS = (
     Syntax(
@@ -94,6 +94,28 @@ COMMANDS = (
         details="Most KPIs get better as they rise. Time to restore, cost, churn and the like "
         "get better as they fall: for those a drop is a win, and a sharp rise is the fall that "
         "asks what wild idea to test. It is guessed from the name when proposed.",
+    ),
+    Syntax(
+        names=("share",),
+        model=sharing.ShareKpi,
+        handler=sharing.share,
+        topic="KPI registry",
+        summary="let your team see a KPI's numbers and notes (owner)",
+        params=(Param("kpi"),),
+        examples=("share 3",),
+        details="Your numbers are private: only you and your lead see them, unless the team "
+        "co-created the KPI. Sharing shows its trend and context notes to your team, and posts "
+        "a sharp fall in the team channel; only you and your lead still start experiments on "
+        "it. `unshare 3` makes it private again.",
+    ),
+    Syntax(
+        names=("unshare",),
+        model=sharing.UnshareKpi,
+        handler=sharing.unshare,
+        topic="KPI registry",
+        summary="make a KPI's numbers private again: you and your lead (owner)",
+        params=(Param("kpi"),),
+        examples=("unshare 3",),
     ),
     Syntax(
         names=("accept",),

@@ -1,21 +1,48 @@
 """Who may read a KPI's numbers and context notes: one rule, for every query that shows them.
 
 The welcome promises "I won't show your individual numbers to anyone but you and your lead".
-A team KPI (co-created and voted in the team's channel) is the team's to see; anything else is
-seen by its owner and their lead only. Every screen, post or page that shows values filters
-with `TEAM_SEES_NUMBERS` in SQL, or `team_sees_numbers` on a loaded row, never a rule of its own.
+Its owner and their lead always see them. Beyond the two, the KPI's team sees them when the
+KPI is the team's (co-created and voted in the team's channel: `shared`) or when its owner
+opened it to them (`share <kpi>`: `open_to_team`); nobody else ever does. Every screen, post or
+page that shows values filters with `TEAM_SEES_NUMBERS` in SQL, or `team_sees_numbers` on a
+loaded row, never a rule of its own.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 
+from rituals.core.context import Ctx
+from rituals.core.permissions import may_act_for
 from storage.models import Kpi
+from storage.people import membership
 
 # The SQL side of the rule, for queries that list KPIs a whole team may read.
-TEAM_SEES_NUMBERS: ColumnElement[bool] = Kpi.shared.is_(True)
+TEAM_SEES_NUMBERS: ColumnElement[bool] = or_(Kpi.shared.is_(True), Kpi.open_to_team.is_(True))
 
 
 def team_sees_numbers(kpi: Kpi) -> bool:
     """Whether the KPI's team, beyond its owner and lead, may read its values and notes."""
-    return kpi.shared
+    return kpi.shared or kpi.open_to_team
+
+
+async def may_see_numbers(ctx: Ctx, kpi: Kpi) -> bool:
+    """The rule for one reader: the owner and their lead; the KPI's team when it sees them."""
+    if await may_act_for(ctx, kpi.owner_id):
+        return True
+    return await _on_its_team(ctx, kpi) if team_sees_numbers(kpi) else False
+
+
+async def may_steer(ctx: Ctx, kpi: Kpi) -> bool:
+    """Who may start an experiment on a KPI: its owner and their lead, and for a team KPI its
+    team. Seeing an owner's opened numbers is not a say in how they work on them."""
+    if await may_act_for(ctx, kpi.owner_id):
+        return True
+    return await _on_its_team(ctx, kpi) if kpi.shared else False
+
+
+async def _on_its_team(ctx: Ctx, kpi: Kpi) -> bool:
+    if kpi.team_id is None:
+        return False
+    seat = await membership(ctx.session, kpi.workspace_id, kpi.team_id, ctx.actor.member_id)
+    return seat is not None

@@ -49,6 +49,7 @@ from rituals.kpis.commands import (
     owner_of,
     resolve_kpi,
 )
+from rituals.kpis.visibility import team_sees_numbers
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.numbers.store import active_team_kpis, latest_per_period, series_since, values_since
 from rituals.team.gate import team_gate
@@ -273,7 +274,7 @@ async def _told(
             told += celebration(kpi, decline)
         to = Mention(owner.platform_user_id, owner.display_name)
         replies.append(Message(tuple(told), audience=Audience.DM, to=to))
-    if decline is not None and kpi.shared and kpi.team_id is not None:
+    if decline is not None and team_sees_numbers(kpi) and kpi.team_id is not None:
         team = await ctx.session.get(Team, kpi.team_id)
         if team is not None and team.channel_id:
             heading = Heading(f"{kpi.name} ({owner.display_name}'s KPI)")

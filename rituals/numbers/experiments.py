@@ -31,12 +31,12 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.people import local_today
-from rituals.core.permissions import may_act_for
+from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import owner_of, resolve_kpi
+from rituals.kpis.visibility import may_steer
 from rituals.numbers.declines import WILD_IDEA
 from rituals.numbers.store import experiment_by_id, experiments_of
-from rituals.numbers.trend import may_see
 from storage.models import Experiment, Kpi, KpiStatus
 
 Idea = Annotated[
@@ -72,10 +72,10 @@ async def start(ctx: Ctx, cmd: StartExperiment) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "experiment")
     if kpi.status is not KpiStatus.ACTIVE:
         raise Refusal(say(f"#{kpi.id} {kpi.name} is not active; experiments are for live numbers."))
-    if not await may_see(ctx, kpi):
-        raise Refusal(
-            say(f"#{kpi.id} {kpi.name} is not shared with you; its owner or lead can test.")
-        )
+    if not await may_steer(ctx, kpi):
+        owner = await owner_of(ctx, kpi)
+        doing = f"start an experiment on {owner.display_name}'s KPI #{kpi.id} {kpi.name}"
+        raise Refusal(await refuse(ctx, doing, owner, owner_may=True))
     if cmd.idea is None:
         return [_form(kpi, cmd)]
     today = await local_today(ctx)

@@ -1,5 +1,6 @@
-"""A KPI's trend as a picture, and who may see it: numbers are their owner's and their
-lead's, and a KPI the team co-created is the team's to see too.
+"""A KPI's trend as a picture, for whoever may see it (`rituals.kpis.visibility`): numbers
+are their owner's and their lead's, and their team's when the team co-created the KPI or the
+owner shared it.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from rituals.core.messages import (
 )
 from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, period_of
-from rituals.core.permissions import may_act_for, refuse
+from rituals.core.permissions import refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import amount, better_words, describe_target, owner_of, resolve_kpi
+from rituals.kpis.visibility import may_see_numbers, team_sees_numbers
 from rituals.numbers.store import latest_per_period, values_since
-from storage.models import Direction, Kpi, KpiValue
-from storage.people import membership
+from storage.models import Direction, KpiValue
 
 # The trend chart's span: two years of any cadence.
 TREND_PERIODS = {"weekly": 104, "monthly": 24, "quarterly": 8}
@@ -45,23 +46,11 @@ class ShowTrend(Command):
     kpi: KpiRef = Field(title="KPI")
 
 
-async def may_see(ctx: Ctx, kpi: Kpi) -> bool:
-    """Individual numbers are their owner's and their lead's; a shared KPI's, its team's too."""
-    if await may_act_for(ctx, kpi.owner_id):
-        return True
-    if not kpi.shared or kpi.team_id is None:
-        return False
-    return (
-        await membership(ctx.session, kpi.workspace_id, kpi.team_id, ctx.actor.member_id)
-        is not None
-    )
-
-
 async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "trend")
     owner = await owner_of(ctx, kpi)
-    if not await may_see(ctx, kpi):
-        doing = f"see {owner.display_name}'s numbers: they are not shared"
+    if not await may_see_numbers(ctx, kpi):
+        doing = f"see {owner.display_name}'s numbers: they are not shared with you"
         raise Refusal(await refuse(ctx, doing, owner, owner_may=True))
     today = await local_today(ctx)
     current = period_of(kpi.cadence, today)
@@ -109,8 +98,10 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
         )
     )
     blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
-    if not kpi.shared:
+    if not team_sees_numbers(kpi):
         blocks.append(Note(f"Only {owner.display_name} and their lead see these numbers."))
+    elif not kpi.shared:
+        blocks.append(Note(f"{owner.display_name} shares these numbers with their team."))
     return [Message(tuple(blocks))]
 
 

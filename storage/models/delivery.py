@@ -52,6 +52,9 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker until lease_until
     SENT = "sent"  # the platform accepted it
     FAILED = "failed"  # permanently: the reason says why
+    # Its worker stopped mid-send and the platform never said whether it arrived: never sent
+    # again blindly, left for an operator (`kpicoach outbox`, /healthz) to check and resend.
+    IN_DOUBT = "in_doubt"
 
 
 class Outbox(Base):

@@ -89,6 +89,8 @@ class Kpi(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Posted to its team's channel for a vote: the team co-created it and sees its numbers.
     shared: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The owner opened its numbers and notes to their team (`share`); private by default.
+    open_to_team: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class KpiVote(Base):

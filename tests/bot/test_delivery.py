@@ -14,9 +14,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
-from bot.delivery import Retry, Worker, backoff, only_worker
+from bot.delivery import RESENT_UNCHECKED, Retry, Worker, backoff, only_worker
+from bot.payload import encode
 from bot.slack.sender import SlackSender
 from rituals.core.context import FixedClock, ShiftedClock
+from rituals.core.messages import Audience, Message, Paragraph
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus, Platform
 from storage.outbox import claim
@@ -276,3 +278,85 @@ async def test_a_worker_whose_lease_ran_out_cannot_overwrite_a_newer_claim(
     [row] = await outbox(sessions)
     assert (row.status, row.last_error) == (OutboxStatus.SENT, None)
     assert received(slack_api) == Counter({"D1": 1})
+
+
+async def in_doubt(sessions: async_sessionmaker[AsyncSession], users: list[str]) -> None:
+    """Rows a worker died sending: claimed once, their lease run out."""
+    await queue(sessions, users)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Outbox).values(status=OutboxStatus.SENDING, lease_until=NOW, attempts=1)
+        )
+
+
+async def test_a_row_in_doubt_whose_history_cannot_be_read_is_left_for_an_operator(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """Slack's history fails every time it is asked: the row waits and asks again, and after
+    the last attempt it is marked in doubt for an operator; it is never sent blind."""
+    await in_doubt(sessions, ["U1"])
+    slack_api.failing["conversations.history"] = "internal_error"
+    deliver = worker(sessions, slack_api, http, moving, max_attempts=3)
+    moving.advance(timedelta(minutes=3))
+    await deliver.drain()
+    [row] = await outbox(sessions)
+    assert row.status is OutboxStatus.SENDING  # waiting to ask again
+    for _ in range(3):
+        moving.advance(timedelta(hours=2))
+        await deliver.drain()
+    [row] = await outbox(sessions)
+    assert row.status is OutboxStatus.IN_DOUBT
+    assert row.last_error is not None
+    assert row.last_error.startswith("in doubt, not sent again")
+    assert "internal_error" in row.last_error
+    assert len(slack_api.of("conversations.history")) == 2  # asked at attempts 2 and 3
+    assert slack_api.of("chat.postMessage") == []
+    moving.advance(timedelta(days=1))
+    assert await deliver.drain() == 0  # nobody picks it up again on their own
+    assert slack_api.of("chat.postMessage") == []
+
+
+async def test_a_row_in_doubt_with_an_empty_history_is_sent_once_and_a_malformed_one_waits(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """An empty DM history is Slack's answer that nothing arrived: the row goes out, once. An
+    answer holding no history at all says nothing: that row waits."""
+    await in_doubt(sessions, ["U1", "U2"])
+    slack_api.history["D2"] = None  # type: ignore[assignment]  # {"ok": true, "messages": null}
+    deliver = worker(sessions, slack_api, http, moving)
+    moving.advance(timedelta(minutes=3))
+    await deliver.drain()
+    assert [p.args["channel"] for p in slack_api.of("chat.postMessage")] == ["U1"]
+    by_target = {r.target: r for r in await outbox(sessions)}
+    assert by_target["U1"].status is OutboxStatus.SENT
+    assert by_target["U2"].status is OutboxStatus.SENDING
+    assert by_target["U2"].last_error == "Slack's answer held no history to look in"
+    moving.advance(timedelta(hours=1))
+    await deliver.drain()
+    assert [p.args["channel"] for p in slack_api.of("chat.postMessage")] == ["U1"]  # still once
+
+
+async def test_a_row_in_doubt_where_nothing_can_be_checked_is_sent_again_with_a_note(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """A channel post (the app does not read channels): sent again, but not silently."""
+    await in_doubt(sessions, ["C1"])
+    post = Message((Paragraph(("The team's check-in",)),), Audience.CHANNEL, channel_id="C1")
+    async with sessions() as session, session.begin():
+        await session.execute(update(Outbox).values(payload=encode(post)))
+    deliver = worker(sessions, slack_api, http, moving)
+    moving.advance(timedelta(minutes=3))
+    await deliver.drain()
+    assert [p.args["channel"] for p in slack_api.of("chat.postMessage")] == ["C1"]
+    [row] = await outbox(sessions)
+    assert row.status is OutboxStatus.SENT
+    assert row.last_error == RESENT_UNCHECKED

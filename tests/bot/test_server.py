@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import update
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.server import describe_platforms, make_app
 from rituals.core.context import FixedClock
+from storage.engine import make_engine, make_sessionmaker
+from storage.models import Outbox, OutboxStatus
+from tests.scheduling import queue
 
 
 def settings_for(url: str, **values: str) -> Settings:
@@ -43,8 +47,12 @@ async def test_serve_refuses_an_unmigrated_database(
 def test_serve_says_how_to_connect_what_is_missing(database_url: str) -> None:
     lines = describe_platforms(settings_for(database_url))
     assert "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in lines[0]
-    assert "only on this machine" in lines[1]
+    assert "/api/messages is not served" in lines[1]
     assert "set MicrosoftAppId" in lines[1]
+    assert "TEAMS_LOOPBACK=true" in lines[1]
+    loopback = describe_platforms(settings_for(database_url, TEAMS_LOOPBACK="true"))
+    assert "loopback mode (TEAMS_LOOPBACK=true)" in loopback[1]
+    assert "only on this machine" in loopback[1]
     configured = describe_platforms(settings_for(database_url, SLACK_BOT_TOKEN="xoxb-test"))
     assert configured[0].startswith("Slack: one workspace")
 
@@ -72,3 +80,42 @@ async def test_healthz_tells_others_only_whether_it_is_alive(
 def test_serve_listens_on_this_machine_unless_told_otherwise(database_url: str) -> None:
     assert settings_for(database_url).host == "127.0.0.1"
     assert settings_for(database_url, HOST="0.0.0.0").host == "0.0.0.0"
+
+
+async def test_the_teams_door_opens_only_when_teams_is_configured_or_loopback_asked_for(
+    database_url: str, config: AppConfig, clock: FixedClock
+) -> None:
+    """A Slack-only deployment (or one with nothing configured) has no /api/messages at all."""
+    activity = {"type": "message", "serviceUrl": "http://127.0.0.1:9/"}
+    for env, status in (
+        ({}, 404),
+        ({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s"}, 404),
+        ({"TEAMS_LOOPBACK": "false"}, 404),
+        ({"TEAMS_LOOPBACK": "true"}, 400),  # mounted: it reads the (incomplete) activity
+        (
+            {"MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a", "MicrosoftAppPassword": "x"},
+            400,
+        ),
+    ):
+        app = make_app(settings_for(database_url, **env), config, clock)
+        async with TestClient(TestServer(app)) as client:
+            response = await client.post("/api/messages", json=activity)
+            assert response.status == status, env
+
+
+async def test_healthz_is_degraded_while_a_row_waits_in_doubt_for_an_operator(
+    own_database: str, config: AppConfig, clock: FixedClock
+) -> None:
+    engine = make_engine(own_database)
+    try:
+        sessions = make_sessionmaker(engine)
+        await queue(sessions, ["U1"])
+        async with sessions() as session, session.begin():
+            await session.execute(update(Outbox).values(status=OutboxStatus.IN_DOUBT))
+    finally:
+        await engine.dispose()
+    app = make_app(settings_for(own_database), config, clock)
+    async with TestClient(TestServer(app)) as client:
+        health = await (await client.get("/healthz")).json()
+        assert health["status"] == "degraded"
+        assert health["outbox"]["in_doubt"] == 1

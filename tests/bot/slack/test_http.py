@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -11,10 +12,11 @@ from sqlalchemy import func, select
 from bot.config import AppConfig
 from bot.server import make_app
 from bot.slack.http import SLACK
+from bot.slack.render import FORM_CALLBACK
 from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from storage.models import Workspace
-from tests.bot.slack.conftest import SlackClient, fixture, slack_settings
+from tests.bot.slack.conftest import SlackClient, fixture, slack_settings, texts, typed
 from tests.bot.slack.mock_slack import MockSlack
 
 
@@ -113,3 +115,27 @@ async def test_without_slack_credentials_there_is_no_slack_endpoint(
     settings = slack_settings(database_url, slack_api, SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET="")
     async with TestClient(TestServer(make_app(settings, config, clock))) as http:
         assert (await http.post("/slack/events", data="x")).status == 404
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ["not json", "[1, 2]", '{"hidden": [1]}', '{"command": "obstacle", "hidden": {"a": {"b": 1}}}'],
+)
+async def test_a_form_whose_private_metadata_is_not_ours_is_refused_in_plain_words(
+    slack: SlackClient, caplog: pytest.LogCaptureFixture, metadata: str
+) -> None:
+    """Nothing runs, nothing typed is lost: the modal says what happened and shows the words."""
+    await slack.meet("U0AB12CD4")
+    words_typed = {"what": {"value": typed("The CRM export is broken")}}
+    caplog.clear()
+    view = {"callback_id": FORM_CALLBACK, "private_metadata": metadata}
+    response = await slack.submit(view, words_typed, user="U0AB12CD4")
+    assert response.status == 200, await response.text()
+    answer = await response.json()
+    assert answer["response_action"] == "update"
+    words = texts(answer["view"])
+    assert "could not be read" in words
+    assert "The CRM export is broken" in words
+    assert "/kpi help" in words
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert [r.levelno for r in caplog.records if r.name.startswith("bot.")] == [logging.WARNING]

@@ -49,6 +49,7 @@ async def test_a_check_in_due_at_start_reaches_each_person_by_dm(
             "sending": 0,
             "sent": 3,
             "failed": 0,
+            "in_doubt": 0,
             "oldest_due": None,
         }
     assert len(slack_api.of("chat.postMessage")) == 3

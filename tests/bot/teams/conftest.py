@@ -125,6 +125,8 @@ async def connector() -> AsyncIterator[MockConnector]:
 
 
 def teams_settings(database_url: str, **env: str) -> Settings:
+    """Loopback mode unless a test says otherwise: the tests post from this machine, unsigned."""
+    env = {"TEAMS_LOOPBACK": "true", **env}
     return Settings(_env_file=None, DATABASE_URL=database_url, **env)  # type: ignore[call-arg]
 
 

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import AppConfig
 from bot.dispatch import Dispatcher
 from bot.grammar import build_grammar
-from rituals.core.messages import Audience, Form, Image, Message
+from rituals.core.messages import Audience, Form, Image, Message, Outgoing
 from rituals.core.periods import describe_period, from_index, parse_period, period_of
+from rituals.kpis.visibility import TEAM_SEES_NUMBERS
 from rituals.numbers.declines import WILD_IDEA, detect
 from storage.models import Cadence, Experiment, Kpi, KpiValue, Team
 from tests.conftest import NOW
@@ -454,7 +455,8 @@ async def test_an_experiment_starts_from_the_wild_idea_and_finishes_as_a_win(
 
 async def test_experiments_on_someone_elses_unshared_kpi_are_refused(talk: Chat) -> None:
     kpi = await active_kpi(talk)
-    assert "not shared with you" in await talk.text("ben", f'experiment {kpi} "a bold idea to try"')
+    said = await talk.text("ben", f'experiment {kpi} "a bold idea to try"')
+    assert "You can't start an experiment on Ana" in said
     assert "There is no experiment #9 here" in await talk.text("ana", "result 9")
 
 
@@ -504,3 +506,29 @@ async def test_a_trend_with_no_values_offers_to_log_one(talk: Chat) -> None:
     replies = await talk.say("ana", f"trend {kpi}")
     assert "has no values yet" in text_of(replies)
     assert [b.command for b in buttons_of(replies)] == [f"log {kpi}"]
+
+
+async def test_a_fall_reaches_the_channel_only_when_its_owner_shared_the_kpi(
+    talk: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    private = await active_kpi(talk)
+    opened = await active_kpi(talk, "Demos booked", "5 demos", owner="ben")
+    async with sessions() as session, session.begin():
+        row = await session.get(Kpi, private)
+        assert row is not None
+        team = await session.get(Team, row.team_id)
+        assert team is not None
+        team.channel_id = "C-GROWTH"
+    assert "Growth can now see" in await talk.text("ben", f"share {opened}")
+    async with sessions() as session:
+        seen = await session.scalars(select(Kpi.id).where(TEAM_SEES_NUMBERS))
+        assert list(seen) == [opened]  # the SQL side of the rule agrees with the row's
+
+    def posted(replies: list[Outgoing]) -> list[Message]:
+        return [r for r in replies if isinstance(r, Message) and r.audience is Audience.CHANNEL]
+
+    for owner, kpi in (("ana", private), ("ben", opened)):
+        await talk.text(owner, f"log {kpi} 10 period last")
+    assert posted(await talk.say("ana", f"log {private} 4")) == []  # hers alone: no post
+    (post,) = posted(await talk.say("ben", f"log {opened} 4"))
+    assert WILD_IDEA in post.text
