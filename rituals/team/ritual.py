@@ -38,7 +38,7 @@ COMMANDS = (
         topic="Teams",
         summary="add people to a team (lead or admin)",
         params=(Param("people"), TEAM_IN),
-        examples=("team add @ana @ben", 'team add @ana to "Growth"'),
+        examples=("team add @ana @ben", "team add Growth @ana", 'team add @ana to "Growth"'),
     ),
     Syntax(
         names=("team remove",),
