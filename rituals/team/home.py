@@ -28,7 +28,9 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member
 from rituals.core.schedule import team_rules
 from rituals.kpis.commands import describe_target
-from rituals.kpis.store import kpis_of, ready_to_activate
+from rituals.kpis.store import kpis_of, open_votes, ready_to_activate
+from rituals.reviews.prompt import review_open
+from rituals.reviews.store import awaiting_review
 from rituals.team.me import person_of
 from rituals.team.schedule import label_of, next_sent, when_text
 from rituals.team.teams import team_rituals
@@ -53,7 +55,7 @@ async def home(ctx: Ctx) -> Message:
     blocks: list[Block] = [
         Heading(f"Hello {member.display_name}"),
         *_kpi_blocks(kpis),
-        *await _waiting_blocks(ctx, kpis, led),
+        *await _waiting_blocks(ctx, member, kpis, teams, led),
         *_next_blocks(ctx, member, teams),
     ]
     return Message(tuple(blocks))
@@ -83,9 +85,11 @@ def _kpi_blocks(kpis: Sequence[Kpi]) -> list[Block]:
     return blocks
 
 
-async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) -> list[Block]:
-    """What only this person can move forward: proposals for them; for a lead, people asking
-    to join, KPIs ready to activate and obstacles no commitment answers yet."""
+async def _waiting_blocks(
+    ctx: Ctx, member: Member, kpis: Sequence[Kpi], teams: Sequence[Team], led: Sequence[Team]
+) -> list[Block]:
+    """What only this person can move forward: proposals for them, votes and reviews; for a
+    lead, people asking to join, KPIs ready to activate and obstacles no commitment answers."""
     blocks: list[Block] = []
     for kpi in kpis:
         if kpi.status is KpiStatus.PROPOSED and kpi.agreed_at is None:
@@ -105,6 +109,8 @@ async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) ->
             )
         )
     blocks += await _lead_blocks(ctx, names)
+    blocks += await _vote_blocks(ctx, member, teams, names)
+    blocks += await _review_blocks(ctx, member, teams, names)
     return [Heading("Waiting for you"), *blocks] if blocks else []
 
 
@@ -123,6 +129,59 @@ async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:
             Paragraph(rich(f"{raiser.display_name}'s obstacle on {team} waits for a commitment."))
         )
         blocks.append(Actions((Button("Commit to clearing it", f"commit {obstacle.id}"),)))
+    return blocks
+
+
+async def _vote_blocks(
+    ctx: Ctx, member: Member, teams: Sequence[Team], led: dict[int, str]
+) -> list[Block]:
+    """Proposals put to a team's vote: one without this person's say asks for it; for their
+    lead, one the team has not yet backed says how it stands (the lead acts once it is)."""
+    names = {team.id: team.name for team in teams}
+    ws = ctx.actor.workspace_id
+    blocks: list[Block] = []
+    for vote in await open_votes(ctx.session, ws, list(names), member.id):
+        kpi, team = vote.kpi, names[vote.kpi.team_id or 0]
+        if vote.mine is None and kpi.owner_id != member.id:
+            blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} is put to {team}'s vote.")))
+            blocks.append(
+                Actions(
+                    (
+                        Button("Back it", f"vote {kpi.id} back", ButtonStyle.PRIMARY),
+                        Button("Question it", f"vote {kpi.id}"),
+                    )
+                )
+            )
+        elif kpi.team_id in led and vote.backs <= vote.questions:
+            standing = f"{vote.backs} back it, {vote.questions} question it"
+            blocks.append(
+                Paragraph(rich(f"#{kpi.id} {kpi.name} waits on {team}'s vote ({standing})."))
+            )
+            if vote.mine is not None:
+                blocks.append(Actions((Button("Change your vote", f"vote {kpi.id}"),)))
+    return blocks
+
+
+async def _review_blocks(
+    ctx: Ctx, member: Member, teams: Sequence[Team], led: dict[int, str]
+) -> list[Block]:
+    """While a quarter's review gathers answers: each of this person's active KPIs, and for
+    a lead their team's, that they have not reviewed yet, each with its `review` button."""
+    now = ctx.clock.now()
+    open_on = {t.id: q for t in teams if (q := review_open(team_rituals(ctx, t), t.time_zone, now))}
+    if not open_on:
+        return []
+    quarter = max(open_on.values())
+    led_open = [team_id for team_id in led if team_id in open_on]
+    ws = ctx.actor.workspace_id
+    blocks: list[Block] = []
+    for kpi, owner in await awaiting_review(ctx.session, ws, member.id, led_open, quarter):
+        if kpi.owner_id == member.id:
+            said = f"Your #{kpi.id} {kpi.name} is due its quarterly review."
+        else:
+            said = f"{owner}'s #{kpi.id} {kpi.name} is due your quarterly review."
+        blocks.append(Paragraph(rich(said)))
+        blocks.append(Actions((Button("Review it", f"review {kpi.id}", ButtonStyle.PRIMARY),)))
     return blocks
 
 
