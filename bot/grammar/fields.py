@@ -255,7 +255,10 @@ def _bound(kind: str, ctx: dict[str, object]) -> str:
     if kind not in _BOUNDS:
         return ""
     key, words = _BOUNDS[kind]
-    return words.format(ctx.get(key, ""))
+    limit = ctx.get(key, "")
+    if key in ("le", "lt") and isinstance(limit, int) and limit >= 2**31 - 1:
+        return "a smaller number"  # a row number's ceiling means nothing to a person
+    return words.format(limit)
 
 
 def _show(value: object) -> str:
