@@ -294,9 +294,12 @@ def next_prompt(rule: Rule, person: Person, now: datetime) -> datetime:
         occ = occurrence(rule, day)
         if occ is None:
             continue
-        if weeks < 0 and reachable_at(person.reach, occ.day, occ.at) <= now:
+        on_time = reachable_at(person.reach, occ.day, occ.at)
+        moved = _after_skipped_week(occ, person, on_time)  # as `decide` moves it
+        if weeks < 0 and on_time <= now and moved is None:
             continue  # last period's prompt was due already: it is sent or settled
-        at = reachable_at(person.reach, occ.day, occ.at, person.snoozed_until)
+        later = max((t for t in (person.snoozed_until, moved) if t is not None), default=None)
+        at = reachable_at(person.reach, occ.day, occ.at, later)
         if at > now:
             return at
     raise ValueError(f"{rule.ritual} has no prompt in the next year")
