@@ -7,6 +7,7 @@ from the store every time, so it never shows a promise the data cannot keep.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rituals.checkins.store import obstacles_awaiting_commitment
 from rituals.core.command import Command, mention_text
@@ -196,12 +197,15 @@ def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]
         ]
     person = person_of(ctx, member)
     now = ctx.clock.now()
-    rows: list[tuple[str, str]] = []
+    timed: list[tuple[datetime | None, str, str]] = []
     for team in teams:
         for rule in team_rules(team_rituals(ctx, team), team.created_at.date()):
             at, reasons = next_sent(rule, person, now)
             when = when_text(at, reasons, member.date_language)
-            rows.append((f"{team.name}: {label_of(rule.ritual)}", when))
+            timed.append((at, f"{team.name}: {label_of(rule.ritual)}", when))
+    # Soonest first, as they will come; what is not coming for now goes last.
+    timed.sort(key=lambda row: (row[0] is None, row[0] or now))
+    rows = [(label, when) for _, label, when in timed]
     blocks: list[Block] = [Heading("Next up")]
     blocks.append(Fields(tuple(rows)) if rows else Paragraph(rich("No rituals are switched on.")))
     blocks.append(

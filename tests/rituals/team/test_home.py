@@ -69,3 +69,16 @@ async def test_a_review_in_a_skipped_week_is_shown_moved_to_the_week_after(
     # As the scheduler sends it: at her first moment after the skipped week, not next quarter.
     assert "Growth: Quarterly review: Monday 11 January 2027, 09:00" in shown
     assert "Growth: Check-in: Monday 11 January 2027, 10:00 (skipped before then: " in shown
+
+
+async def test_next_up_is_in_the_order_things_will_come(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    clock = MovingClock(at("2027-01-03 12:00"))  # a Sunday: the quarter's review is tomorrow
+    shown = await chat_at(sessions, config, clock).text("ana", "home")
+    order = [
+        shown.index("Growth: Check-in: Monday 4 January 2027, 10:00"),
+        shown.index("Growth: Quarterly review: Monday 4 January 2027, 10:00"),
+        shown.index("Growth: One-on-one: Wednesday"),
+    ]
+    assert order == sorted(order), shown
