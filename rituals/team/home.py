@@ -109,19 +109,22 @@ async def _waiting_blocks(
                 )
             )
         )
-    blocks += await _lead_blocks(ctx, names)
-    blocks += await _vote_blocks(ctx, member, teams, names)
+    ready = (
+        await ready_to_activate(ctx.session, ctx.actor.workspace_id, list(names)) if names else []
+    )
+    blocks += await _lead_blocks(ctx, names, ready)
+    blocks += await _vote_blocks(ctx, member, teams, names, {kpi.id for kpi in ready})
     blocks += await _review_blocks(ctx, member, teams, names)
     return [Heading("Waiting for you"), *blocks] if blocks else []
 
 
-async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:
+async def _lead_blocks(ctx: Ctx, names: dict[int, str], ready: Sequence[Kpi]) -> list[Block]:
     """A lead's to-do on the teams they lead: each item with the button that does it."""
     if not names:
         return []
     ws = ctx.actor.workspace_id
     blocks: list[Block] = []
-    for kpi in await ready_to_activate(ctx.session, ws, list(names)):
+    for kpi in ready:
         blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} is ready to activate.")))
         blocks.append(Actions((Button("Activate", f"activate {kpi.id}", ButtonStyle.PRIMARY),)))
     for obstacle, raiser in await obstacles_awaiting_commitment(ctx.session, ws, list(names)):
@@ -134,7 +137,7 @@ async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:
 
 
 async def _vote_blocks(
-    ctx: Ctx, member: Member, teams: Sequence[Team], led: dict[int, str]
+    ctx: Ctx, member: Member, teams: Sequence[Team], led: dict[int, str], ready: set[int]
 ) -> list[Block]:
     """Proposals put to a team's vote: one without this person's say asks for it; for their
     lead, one the team has not yet backed says how it stands (the lead acts once it is)."""
@@ -143,6 +146,8 @@ async def _vote_blocks(
     blocks: list[Block] = []
     for vote in await open_votes(ctx.session, ws, list(names), member.id):
         kpi, team = vote.kpi, names[vote.kpi.team_id or 0]
+        if kpi.id in ready:
+            continue  # the team carried it: what is left is the lead's Activate, shown above
         if vote.mine is None and kpi.owner_id != member.id:
             blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} is put to {team}'s vote.")))
             blocks.append(

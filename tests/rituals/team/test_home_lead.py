@@ -31,6 +31,7 @@ async def test_a_leads_home_lists_what_waits_on_her_and_forgets_it_once_done(cha
     home = await chat.say("lea", "home")
     assert f"#{kpi} Qualified leads is ready to activate." in text_of(home)
     assert f"activate {kpi}" in [b.command for b in buttons_of(home)]
+    assert "put to Growth's vote" not in text_of(home)  # carried: one thing left, her Activate
     assert "ready to activate" not in await chat.text("ana", "home")  # only the lead's
 
     raised = await chat.text("ana", 'obstacle "The CRM export breaks every morning"')
