@@ -160,22 +160,32 @@ class Worker:
         self._wake = asyncio.Event()
         # One drain at a time per process, so whoever drains knows all that was due is done.
         self._draining = asyncio.Lock()
+        self._stopping = False
         self.sent = 0
 
     def wake(self) -> None:
         """New rows are due: look now instead of at the next poll."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """End `run` once the round in hand is recorded. Cancelling a round instead can cut
+        it off inside a transaction whose connection is then never given back; on SQLite
+        that connection keeps the write lock, and the next writer gets "database is locked"."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        """Deliver until cancelled; a failed round is logged and the next one tries again."""
+        """Deliver until stopped; a failed round is logged and the next one tries again."""
         if self.exclusive:
             await self.recover()
-        while True:
+        while not self._stopping:
             try:
                 await self.drain()
             except Exception:
                 log.exception("outbox round failed; trying again shortly")
             self._wake.clear()
+            if self._stopping:
+                return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
@@ -196,7 +206,7 @@ class Worker:
         """Send everything due now; how many rows were settled."""
         total = 0
         async with self._draining:
-            while settled := await self.round():
+            while not self._stopping and (settled := await self.round()):
                 total += settled
         return total
 

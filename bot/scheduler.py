@@ -48,6 +48,8 @@ from storage.roster import SeatRow, TeamRow, seats_on, teams_on
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+# How long stopping waits for the worker to record its round before cutting it off.
+STOP_SECONDS = 30.0
 
 
 @dataclass
@@ -331,11 +333,25 @@ class Scheduling:
     worker: Worker
     clock: Clock
 
+    _ticking: asyncio.Lock = field(default_factory=asyncio.Lock)
+
     async def tick(self) -> TickReport:
-        report = await self.planner.tick(self.clock.now())
+        async with self._ticking:
+            report = await self.planner.tick(self.clock.now())
         if report.messages:
             self.worker.wake()
         return report
+
+    async def stop(self, delivering: asyncio.Task[None]) -> None:
+        """Let a tick in hand and the worker's round finish, rather than cancel them inside a
+        transaction (see `Worker.stop`); a worker stuck past `STOP_SECONDS` is cancelled."""
+        async with self._ticking:
+            self.worker.stop()
+        _, late = await asyncio.wait({delivering}, timeout=STOP_SECONDS)
+        if late:
+            delivering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivering
 
 
 @contextlib.asynccontextmanager
@@ -370,6 +386,4 @@ async def scheduling(
             yield rhythm
         finally:
             scheduler.shutdown(wait=False)
-            delivering.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivering
+            await rhythm.stop(delivering)

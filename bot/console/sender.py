@@ -41,6 +41,7 @@ class ConsoleSender:
         name = self.chat.name_of(item.target)
         when = await self.chat.stamp(item.target, "their time")
         self.chat.write(f"\n-- nudge: {when}DM to {name} --")
+        message = replace(message, to=None)  # the line above says whom it is for, once
         if item.target == self.chat.speaker:
             self.chat.buttons = []
             self.chat.show_message(message)

@@ -226,8 +226,39 @@ def explain(error: ErrorDetails, label: str, info: FieldInfo | None) -> str:
     if kind == "enum" and info is not None:
         options = ", ".join(choice_options(info))
         return f"{label} must be one of: {options} (got {_show(got)})"
+    bound = _bound(kind, ctx)
+    if bound:
+        return f"{label} must be {bound} (got {_show(got)})"
+    if kind in {"int_from_float", "int_type"}:
+        return f"{label} must be a whole number, like 3 (got {_show(got)})"
+    if kind == "literal_error":
+        options = str(ctx.get("expected", "")).replace("'", "")
+        return f"{label} must be one of: {options} (got {_show(got)})"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{label}: {message}"
+    if kind == "value_error" and not message.startswith(_FRAMEWORK):
+        return f"{label}: {message}"  # a ritual's own words, from its validator
+    return f"{label} is not something I can read (got {_show(got)})"
+
+
+# How pydantic starts its own messages; never shown to a person.
+_FRAMEWORK = ("Input should", "String should", "Field required", "Value should", "Invalid")
+_BOUNDS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than_equal": ("le", "{} or less"),
+    "less_than": ("lt", "less than {}"),
+}
+
+
+def _bound(kind: str, ctx: dict[str, object]) -> str:
+    """ "1 or more" for a number below its floor: the limit in words, not the framework's."""
+    if kind not in _BOUNDS:
+        return ""
+    key, words = _BOUNDS[kind]
+    limit = ctx.get(key, "")
+    if key in ("le", "lt") and isinstance(limit, int) and limit >= 2**31 - 1:
+        return "a smaller number"  # a row number's ceiling means nothing to a person
+    return words.format(limit)
 
 
 def _show(value: object) -> str:

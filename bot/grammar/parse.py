@@ -197,6 +197,7 @@ def assign(syntax: Syntax, tokens: list[Token]) -> dict[str, str] | Problem:
         else:
             loose.append(token)
     positional = [p for p in positional if p.field not in found]
+    loose = _team_first(syntax, positional, loose, found)
     for i, param in enumerate(positional):
         if not loose:
             break
@@ -227,6 +228,28 @@ def assign(syntax: Syntax, tokens: list[Token]) -> dict[str, str] | Problem:
             return Problem(f'"{param.keyword}" needs a value after it.', syntax)
         raw[name] = " ".join(words)
     return units_apart(syntax, raw)
+
+
+def _team_first(
+    syntax: Syntax, positional: Sequence[Param], loose: list[Token], found: dict[str, list[str]]
+) -> list[Token]:
+    """`team add Growth @ben`: a lead names the team first as often as last, so words before
+    the people of a command that takes only people in order are its team, as `in Growth`."""
+    fields = syntax.model.model_fields
+    team = next((p for p in syntax.params if p.field == "team" and p.keyword), None)
+    people = {Kind.PEOPLE, Kind.PERSON}
+    if (
+        team is None
+        or "team" in found
+        or not positional
+        or any(field_kind(fields[p.field]) not in people for p in positional)
+    ):
+        return loose
+    words = next((i for i, t in enumerate(loose) if _mentions_ahead(loose[i:], quoted=True)), 0)
+    if not words or _mentions_ahead(loose[words:], quoted=True) != len(loose) - words:
+        return loose
+    found["team"] = [t.text for t in loose[:words]]
+    return loose[words:]
 
 
 def _story(

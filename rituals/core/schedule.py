@@ -56,6 +56,9 @@ class Occurrence:
     period: str  # "2026-W48", "2026-11" or "2026-Q4"
     day: date
     at: str
+    # A skipped week moves it to the week after instead of skipping it: `skip week` is a
+    # week off the weekly rituals, and a quarter's review would otherwise vanish for a quarter.
+    moves_when_skipped: bool = False
 
 
 def week_name(day: date) -> str:
@@ -89,7 +92,7 @@ def occurrence(rule: Rule, today: date) -> Occurrence | None:
     first = _month_start(today.year, quarter * 3 + 1)
     ahead = (WEEKDAYS.index(rule.day) - first.weekday()) % 7  # type: ignore[arg-type, unused-ignore]
     day = first + timedelta(days=ahead)
-    return Occurrence(rule.ritual, f"{today.year}-Q{quarter + 1}", day, rule.at)
+    return Occurrence(rule.ritual, f"{today.year}-Q{quarter + 1}", day, rule.at, True)
 
 
 def previous_day(rule: Rule, today: date) -> date:
@@ -234,7 +237,10 @@ def decide(
     """What to do about one prompt for one person at `now`; never before `not_before` (a vote
     that opens at a moment of the team's own), which defers it as a snooze would."""
     on_time = reachable_at(person.reach, occ.day, occ.at)
-    later = max((t for t in (person.snoozed_until, not_before) if t is not None), default=None)
+    moved = _after_skipped_week(occ, person, on_time)
+    later = max(
+        (t for t in (person.snoozed_until, not_before, moved) if t is not None), default=None
+    )
     # A snooze over the prompt's time extends its grace by as long as it deferred it; one
     # set long after (more than a snooze can last) never revives an old prompt.
     deferred = (later or on_time) - on_time
@@ -253,6 +259,15 @@ def decide(
     if now - at > grace:
         return Decision(Verdict.MISSED, at, f"not sent within {_hours(grace)} of {at:%a %H:%M}")
     return Decision(Verdict.DUE, at)
+
+
+def _after_skipped_week(occ: Occurrence, person: Person, on_time: datetime) -> datetime | None:
+    """The start of the week after a skipped one, for a prompt that moves rather than being
+    skipped (the quarterly review) and falls in it; None for any other."""
+    if not occ.moves_when_skipped or person.skip_week != week_name(on_time.date()):
+        return None
+    after = week_monday(person.skip_week) + timedelta(days=7)
+    return datetime.combine(after, time(), tzinfo=on_time.tzinfo)
 
 
 def skipped_because(person: Person, at: datetime) -> str | None:
@@ -279,9 +294,12 @@ def next_prompt(rule: Rule, person: Person, now: datetime) -> datetime:
         occ = occurrence(rule, day)
         if occ is None:
             continue
-        if weeks < 0 and reachable_at(person.reach, occ.day, occ.at) <= now:
+        on_time = reachable_at(person.reach, occ.day, occ.at)
+        moved = _after_skipped_week(occ, person, on_time)  # as `decide` moves it
+        if weeks < 0 and on_time <= now and moved is None:
             continue  # last period's prompt was due already: it is sent or settled
-        at = reachable_at(person.reach, occ.day, occ.at, person.snoozed_until)
+        later = max((t for t in (person.snoozed_until, moved) if t is not None), default=None)
+        at = reachable_at(person.reach, occ.day, occ.at, later)
         if at > now:
             return at
     raise ValueError(f"{rule.ritual} has no prompt in the next year")

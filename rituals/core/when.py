@@ -69,7 +69,8 @@ def _read_iso_date(text: str, today: date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(
-            f"{value} is not a day in the calendar; check the month and the day"
+            f"{value} is not a day in the calendar; check the month and the day, like "
+            f"{example_date(today)}"
         ) from None
 
 

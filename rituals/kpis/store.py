@@ -112,3 +112,46 @@ async def ready_to_activate(
         .limit(20)
     )
     return (await session.scalars(query)).all()
+
+
+@dataclass(frozen=True)
+class OpenVote:
+    """A proposal put to a team's vote, how it stands, and this person's say on it if any."""
+
+    kpi: Kpi
+    backs: int
+    questions: int
+    mine: bool | None  # True: backs it; False: questions it; None: has not voted
+
+
+async def open_votes(
+    session: AsyncSession, workspace_id: int, team_ids: Sequence[int], member_id: int
+) -> list[OpenVote]:
+    """Proposals on these teams (a person's few) still put to the team's vote, oldest first:
+    what a home shows as waiting on the person, or, for their lead, on the team. One query."""
+    votes = select(func.count(KpiVote.id)).where(KpiVote.kpi_id == Kpi.id)
+    backs = votes.where(KpiVote.backs).scalar_subquery().label("backs")
+    questions = votes.where(~KpiVote.backs).scalar_subquery().label("questions")
+    mine = (
+        select(KpiVote.backs)
+        .where(KpiVote.kpi_id == Kpi.id, KpiVote.member_id == member_id)
+        .scalar_subquery()
+        .label("mine")
+    )
+    rows = await session.execute(
+        select(Kpi, backs, questions, mine)
+        .where(
+            Kpi.workspace_id == workspace_id,
+            Kpi.team_id.in_(team_ids),
+            Kpi.status == KpiStatus.PROPOSED,
+            Kpi.shared,
+        )
+        .order_by(Kpi.id)
+        .limit(20)
+    )
+    found: list[OpenVote] = []
+    for row in rows.all():
+        kpi: Kpi = row[0]
+        say: bool | None = row[3]
+        found.append(OpenVote(kpi, int(row[1] or 0), int(row[2] or 0), say))
+    return found

@@ -131,7 +131,7 @@ def build(
         blocks.append(
             Paragraph(
                 rich(
-                    "Nothing in the store yet: no KPI gains, kudos, kept commitments or finished "
+                    "Nothing recorded yet: no KPI gains, kudos, kept commitments or finished "
                     "experiments since then. Open with: what went well, however small?"
                 )
             )
@@ -193,4 +193,4 @@ def summary(data: ScriptData, member: Mention) -> Rich:
         (len(data.overdue), "overdue commitment"),
     ]
     said = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
-    return rich(member, ": ", ", ".join(said) if said else "nothing in the store yet")
+    return rich(member, ": ", ", ".join(said) if said else "nothing recorded yet")

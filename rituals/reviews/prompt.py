@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.messages import Actions, Block, Button, Heading, Note, Paragraph, rich
 from rituals.core.nudges import Prompt, details_or
-from rituals.core.schedule import Rule
+from rituals.core.schedule import Occurrence, Rule, occurrence
 from rituals.core.settings import TeamRituals
-from rituals.core.spec import PromptKind, PromptSpec
+from rituals.core.spec import PromptKind, PromptSpec, RitualName
 from rituals.core.tick import Asked
 from rituals.kpis.commands import describe_target
 from rituals.reviews.commands import QUESTIONS, REVIEW_DAYS, Reviewable
@@ -94,6 +96,27 @@ async def _kpis_to_review(
 def review_rule(rituals: TeamRituals, team_created: date) -> Rule:
     """The first check-in day of each quarter, at check-in time."""
     return Rule(PromptKind.REVIEW, "quarterly", rituals.checkin_day, rituals.checkin_time)
+
+
+def opening(rule: Rule, zone: str, day: date) -> tuple[Occurrence, datetime] | None:
+    """The quarter's review that a local day falls in, with the moment it opened in the
+    team's zone: what the summary's close and a home's "due" both count from."""
+    occ = occurrence(rule, day)
+    if occ is None:
+        return None
+    return occ, datetime.combine(occ.day, day_time.fromisoformat(occ.at), ZoneInfo(zone))
+
+
+def review_open(rituals: TeamRituals, zone: str, now: datetime) -> str | None:
+    """The quarter whose review gathers answers on a team right now (from its first
+    check-in day, for `REVIEW_DAYS`), or None: when a home lists reviews as due."""
+    if RitualName.REVIEW not in rituals.enabled:
+        return None
+    local = now.astimezone(ZoneInfo(zone))
+    opened = opening(review_rule(rituals, local.date()), zone, local.date())
+    if opened is None or not opened[1] <= local < opened[1] + timedelta(days=REVIEW_DAYS):
+        return None
+    return opened[0].period
 
 
 def _cadence(rituals: TeamRituals) -> str:

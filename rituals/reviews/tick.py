@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.periods import period_of
-from rituals.core.schedule import Decision, Rule, Verdict, occurrence
+from rituals.core.schedule import Decision, Rule, Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.spec import PromptKind, TickHooks
 from rituals.core.tick import Candidate, Crew, Post
 from rituals.reviews.commands import REVIEW_DAYS, quarter_outcomes, summary
-from rituals.reviews.prompt import review_rule
+from rituals.reviews.prompt import opening, review_rule
 from rituals.reviews.store import active_kpis_owned_by, teams_reviewing
 from storage.models import Cadence
 from storage.outbox import queued_keys
@@ -51,10 +51,10 @@ def _review_closes(
     bot started late does not post stale news), with the quarter's first moment, since when
     its changes count. In the team's zone."""
     local = now.astimezone(ZoneInfo(zone))
-    occ = occurrence(rule, local.date())
-    if occ is None:
+    found = opening(rule, zone, local.date())
+    if found is None:
         return None
-    opened = datetime.combine(occ.day, day_time.fromisoformat(occ.at), ZoneInfo(zone))
+    occ, opened = found
     closes = opened + timedelta(days=REVIEW_DAYS)
     if not closes <= local < closes + grace:
         return None

@@ -7,6 +7,7 @@ from the store every time, so it never shows a promise the data cannot keep.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rituals.budgets.home import budget_blocks
 from rituals.checkins.store import obstacles_awaiting_commitment
@@ -29,7 +30,9 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member
 from rituals.core.schedule import team_rules
 from rituals.kpis.commands import describe_target
-from rituals.kpis.store import kpis_of, ready_to_activate
+from rituals.kpis.store import kpis_of, open_votes, ready_to_activate
+from rituals.reviews.prompt import review_open
+from rituals.reviews.store import awaiting_review
 from rituals.team.me import person_of
 from rituals.team.schedule import label_of, next_sent, when_text
 from rituals.team.teams import team_rituals
@@ -55,7 +58,7 @@ async def home(ctx: Ctx) -> Message:
         Heading(f"Hello {member.display_name}"),
         *_kpi_blocks(kpis),
         *await budget_blocks(ctx, teams, led),
-        *await _waiting_blocks(ctx, kpis, led),
+        *await _waiting_blocks(ctx, member, kpis, teams, led),
         *_next_blocks(ctx, member, teams),
     ]
     return Message(tuple(blocks))
@@ -85,9 +88,11 @@ def _kpi_blocks(kpis: Sequence[Kpi]) -> list[Block]:
     return blocks
 
 
-async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) -> list[Block]:
-    """What only this person can move forward: proposals for them; for a lead, people asking
-    to join, KPIs ready to activate and obstacles no commitment answers yet."""
+async def _waiting_blocks(
+    ctx: Ctx, member: Member, kpis: Sequence[Kpi], teams: Sequence[Team], led: Sequence[Team]
+) -> list[Block]:
+    """What only this person can move forward: proposals for them, votes and reviews; for a
+    lead, people asking to join, KPIs ready to activate and obstacles no commitment answers."""
     blocks: list[Block] = []
     for kpi in kpis:
         if kpi.status is KpiStatus.PROPOSED and kpi.agreed_at is None:
@@ -106,17 +111,22 @@ async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) ->
                 )
             )
         )
-    blocks += await _lead_blocks(ctx, names)
+    ready = (
+        await ready_to_activate(ctx.session, ctx.actor.workspace_id, list(names)) if names else []
+    )
+    blocks += await _lead_blocks(ctx, names, ready)
+    blocks += await _vote_blocks(ctx, member, teams, names, {kpi.id for kpi in ready})
+    blocks += await _review_blocks(ctx, member, teams, names)
     return [Heading("Waiting for you"), *blocks] if blocks else []
 
 
-async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:
+async def _lead_blocks(ctx: Ctx, names: dict[int, str], ready: Sequence[Kpi]) -> list[Block]:
     """A lead's to-do on the teams they lead: each item with the button that does it."""
     if not names:
         return []
     ws = ctx.actor.workspace_id
     blocks: list[Block] = []
-    for kpi in await ready_to_activate(ctx.session, ws, list(names)):
+    for kpi in ready:
         blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} is ready to activate.")))
         blocks.append(Actions((Button("Activate", f"activate {kpi.id}", ButtonStyle.PRIMARY),)))
     for obstacle, raiser in await obstacles_awaiting_commitment(ctx.session, ws, list(names)):
@@ -125,6 +135,61 @@ async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:
             Paragraph(rich(f"{raiser.display_name}'s obstacle on {team} waits for a commitment."))
         )
         blocks.append(Actions((Button("Commit to clearing it", f"commit {obstacle.id}"),)))
+    return blocks
+
+
+async def _vote_blocks(
+    ctx: Ctx, member: Member, teams: Sequence[Team], led: dict[int, str], ready: set[int]
+) -> list[Block]:
+    """Proposals put to a team's vote: one without this person's say asks for it; for their
+    lead, one the team has not yet backed says how it stands (the lead acts once it is)."""
+    names = {team.id: team.name for team in teams}
+    ws = ctx.actor.workspace_id
+    blocks: list[Block] = []
+    for vote in await open_votes(ctx.session, ws, list(names), member.id):
+        kpi, team = vote.kpi, names[vote.kpi.team_id or 0]
+        if kpi.id in ready:
+            continue  # the team carried it: what is left is the lead's Activate, shown above
+        if vote.mine is None and kpi.owner_id != member.id:
+            blocks.append(Paragraph(rich(f"#{kpi.id} {kpi.name} is put to {team}'s vote.")))
+            blocks.append(
+                Actions(
+                    (
+                        Button("Back it", f"vote {kpi.id} back", ButtonStyle.PRIMARY),
+                        Button("Question it", f"vote {kpi.id}"),
+                    )
+                )
+            )
+        elif kpi.team_id in led and vote.backs <= vote.questions:
+            standing = f"{vote.backs} back it, {vote.questions} question it"
+            blocks.append(
+                Paragraph(rich(f"#{kpi.id} {kpi.name} waits on {team}'s vote ({standing})."))
+            )
+            if vote.mine is not None:
+                blocks.append(Actions((Button("Change your vote", f"vote {kpi.id}"),)))
+    return blocks
+
+
+async def _review_blocks(
+    ctx: Ctx, member: Member, teams: Sequence[Team], led: dict[int, str]
+) -> list[Block]:
+    """While a quarter's review gathers answers: each of this person's active KPIs, and for
+    a lead their team's, that they have not reviewed yet, each with its `review` button."""
+    now = ctx.clock.now()
+    open_on = {t.id: q for t in teams if (q := review_open(team_rituals(ctx, t), t.time_zone, now))}
+    if not open_on:
+        return []
+    quarter = max(open_on.values())
+    led_open = [team_id for team_id in led if team_id in open_on]
+    ws = ctx.actor.workspace_id
+    blocks: list[Block] = []
+    for kpi, owner in await awaiting_review(ctx.session, ws, member.id, led_open, quarter):
+        if kpi.owner_id == member.id:
+            said = f"Your #{kpi.id} {kpi.name} is due its quarterly review."
+        else:
+            said = f"{owner}'s #{kpi.id} {kpi.name} is due your quarterly review."
+        blocks.append(Paragraph(rich(said)))
+        blocks.append(Actions((Button("Review it", f"review {kpi.id}", ButtonStyle.PRIMARY),)))
     return blocks
 
 
@@ -139,12 +204,15 @@ def _next_blocks(ctx: Ctx, member: Member, teams: Sequence[Team]) -> list[Block]
         ]
     person = person_of(ctx, member)
     now = ctx.clock.now()
-    rows: list[tuple[str, str]] = []
+    timed: list[tuple[datetime | None, str, str]] = []
     for team in teams:
         for rule in team_rules(team_rituals(ctx, team), team.created_at.date()):
             at, reasons = next_sent(rule, person, now)
             when = when_text(at, reasons, member.date_language)
-            rows.append((f"{team.name}: {label_of(rule.ritual)}", when))
+            timed.append((at, f"{team.name}: {label_of(rule.ritual)}", when))
+    # Soonest first, as they will come; what is not coming for now goes last.
+    timed.sort(key=lambda row: (row[0] is None, row[0] or now))
+    rows = [(label, when) for _, label, when in timed]
     blocks: list[Block] = [Heading("Next up")]
     blocks.append(Fields(tuple(rows)) if rows else Paragraph(rich("No rituals are switched on.")))
     blocks.append(

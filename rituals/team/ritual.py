@@ -38,7 +38,7 @@ COMMANDS = (
         topic="Teams",
         summary="add people to a team (lead or admin)",
         params=(Param("people"), TEAM_IN),
-        examples=("team add @ana @ben", 'team add @ana to "Growth"'),
+        examples=("team add @ana @ben", "team add Growth @ana", 'team add @ana to "Growth"'),
     ),
     Syntax(
         names=("team remove",),
@@ -212,7 +212,8 @@ COMMANDS = (
         topic="Nudges",
         summary="no more nudges this week; next week's come as usual",
         examples=("skip week",),
-        details="The week is your own: Monday to Sunday where you are.",
+        details="The week is your own: Monday to Sunday where you are. A quarterly review "
+        "due that week is not skipped: it comes at the start of the week after.",
     ),
     Syntax(
         names=("skip off",),

@@ -45,3 +45,12 @@ async def test_a_post_to_the_team_channel_is_a_post_not_a_dm(
     assert "DM to Growth" not in closed
     assert "DM to growth" not in closed
     assert "No answers came in this time." in closed
+
+
+async def test_a_nudge_says_once_whom_it_is_for(own_database: str, config: AppConfig) -> None:
+    transcript = await clocked_session_of(
+        own_database, config, SATURDAY, [":as lea", ":clock +2d", ":clock +10h"]
+    )
+    # Lea's own Monday check-in: addressed in its heading, not again under it.
+    assert "-- nudge: Mon 10:00 their time, DM to Lea --" in transcript
+    assert "(direct message to Lea)" not in transcript

@@ -240,17 +240,17 @@ async def test_bad_input_on_every_field_says_what_was_wrong_and_stores_nothing(
         nominate("me", ANA_DID, ANA_LEARNED) + " in Nowhere": 'There is no team called "Nowhere"',
         nominate("me", ANA_DID, ANA_LEARNED) + " in Sales": "You are not on Sales",
         # The story number and the answer.
-        "fail consent 0 yes": "greater than or equal to 1",
-        "fail consent 99999999999 yes": "less than or equal to 2147483647",
+        "fail consent 0 yes": "must be 1 or more",
+        "fail consent 99999999999 yes": "must be a smaller number",
         "fail consent 4 maybe": "must be one of: yes, no",
         "fail consent four yes": "must be a number",
         "fail vote abc": "must be a number",
-        "fail vote -3": "greater than or equal to 1",
+        "fail vote -3": "must be 1 or more",
         "fail vote 2147483647": "There is no story #2147483647 on a ballot here",
         "fail consent 2147483647 yes": "There is no story #2147483647 about you here",
         # The year.
-        "fails 1999": "greater than or equal to 2000",
-        "fails 2101": "less than or equal to 2100",
+        "fails 1999": "must be 2000 or more",
+        "fails 2101": "must be 2100 or less",
         "fails next": "must be a number",
     }
     for typed, why in refusals.items():

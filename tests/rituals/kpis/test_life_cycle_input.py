@@ -39,7 +39,7 @@ async def _active(chat: Chat) -> int:
             "not a day I can read",
         ),
         ("ana", f'experiment {{kpi}} "{LONG}"', "500"),
-        ("ana", "result 0 it went well enough", "greater than or equal to 1"),
+        ("ana", "result 0 it went well enough", "must be 1 or more"),
         ("ana", "result 1 it went well enough", "There is no experiment #1 here"),
         ("ana", "result 1 ok", "at least 12 characters"),
         ("ben", "vote {kpi} maybe", "back, question"),

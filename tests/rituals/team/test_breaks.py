@@ -45,7 +45,9 @@ async def test_away_refuses_other_date_formats_with_an_example(chat: Chat) -> No
     said = await chat.text("ana", "away until 1 Dec")
     assert '"1 Dec" is not a day I can read; write fri, tomorrow, in 3 days' in said
     assert "or a date like 2026-11-30" in said
-    assert "2026-02-30 is not a day in the calendar" in await chat.text("ana", "away 2026-02-30")
+    said = await chat.text("ana", "away 2026-02-30")
+    assert "2026-02-30 is not a day in the calendar; check the month and the day" in said
+    assert "like 2026-11-30" in said  # what to write instead, a week from today
     assert '"until" is missing' in await chat.text("ana", "away")
 
 

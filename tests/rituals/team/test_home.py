@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support import Chat, buttons_of, text_of
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import AppConfig
+from tests.support import Chat, MovingClock, at, buttons_of, chat_at, text_of
 
 
 async def test_a_kpi_proposed_for_you_waits_with_its_accept_button(chat: Chat) -> None:
@@ -54,3 +57,28 @@ async def test_next_up_moves_with_your_zone_and_your_breaks(chat: Chat) -> None:
     assert "Growth: One-on-one: Wednesday 9 December 2026, 10:00" in shown
     await chat.say("ana", "me set pause on")
     assert "Growth: Check-in: not for now (your nudges are paused" in await chat.text("ana", "home")
+
+
+async def test_a_review_in_a_skipped_week_is_shown_moved_to_the_week_after(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    clock = MovingClock(at("2027-01-04 08:00"))  # the Monday Growth's 2027-Q1 review opens
+    later = chat_at(sessions, config, clock)
+    await later.say("ana", "skip week")
+    shown = await later.text("ana", "home")
+    # As the scheduler sends it: at her first moment after the skipped week, not next quarter.
+    assert "Growth: Quarterly review: Monday 11 January 2027, 09:00" in shown
+    assert "Growth: Check-in: Monday 11 January 2027, 10:00 (skipped before then: " in shown
+
+
+async def test_next_up_is_in_the_order_things_will_come(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    clock = MovingClock(at("2027-01-03 12:00"))  # a Sunday: the quarter's review is tomorrow
+    shown = await chat_at(sessions, config, clock).text("ana", "home")
+    order = [
+        shown.index("Growth: Check-in: Monday 4 January 2027, 10:00"),
+        shown.index("Growth: Quarterly review: Monday 4 January 2027, 10:00"),
+        shown.index("Growth: One-on-one: Wednesday"),
+    ]
+    assert order == sorted(order), shown

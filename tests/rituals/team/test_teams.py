@@ -215,3 +215,17 @@ async def test_the_lead_can_pass_back_and_forth(
         "ana": Role.MEMBER,
         "ben": Role.MEMBER,
     }
+
+
+async def test_a_lead_may_name_the_team_before_the_people(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.say("ben", "team create Platform")  # Ben is now on two teams: no guessing
+    replies = await chat.say("ben", "team add Platform @ana <@lea|Lea>")
+    assert "Added @Ana and @Lea to Platform." in text_of(replies)
+    assert "Ben added you to Platform" in dms_to(replies, "ana")[0].text
+    assert "Removed Ana from Platform." in await chat.text("ben", 'team remove "Platform" @ana')
+    assert "@Lea now leads Platform." in await chat.text("ben", "team lead Platform @lea")
+    assert await roles(sessions, "Platform") == {"ben": Role.MEMBER, "lea": Role.LEAD}
+    # A team that does not exist is named as typed, not mistaken for a person.
+    assert "Nowhere" in await chat.text("lea", "team add Nowhere @ana")
