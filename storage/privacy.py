@@ -81,6 +81,8 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 NEVER_EXPORTED: Mapping[str, tuple[str, ...]] = {
     "pulse": ("counts", "words"),
     "outbox": ("payload",),
+    # Hashes of a sign-in link and a browser session: nothing a person could read or reuse.
+    "web_sign_in": ("link_hash", "session_hash"),
 }
 
 
@@ -228,6 +230,7 @@ FORGET: Mapping[str, Forgetter] = {
     "fail_vote": delete_rows,
     "pulse": clear_columns,
     "pulse_respondent": delete_rows,
+    "web_sign_in": delete_rows,
 }
 
 

@@ -52,6 +52,7 @@ async def home(ctx: Ctx) -> Message:
     led = [team for team, role in seats if role is Role.LEAD]
     blocks: list[Block] = [
         Heading(f"Hello {member.display_name}"),
+        Actions((Button("Open your dashboard", "dashboard"),)),
         *_kpi_blocks(kpis),
         *await _waiting_blocks(ctx, kpis, led),
         *_next_blocks(ctx, member, teams),

@@ -67,6 +67,7 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "nudge": ("nudge sent, skipped or missed", "nudges sent, skipped or missed"),
     "outbox": ("message sent to you", "messages sent to you"),
     "teams_conversation": ("Microsoft Teams chat", "Microsoft Teams chats"),
+    "web_sign_in": ("dashboard sign-in", "dashboard sign-ins"),
 }
 
 

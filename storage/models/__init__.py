@@ -56,6 +56,7 @@ from storage.models.recognition import (
     Kudos,
     KudosRecipient,
 )
+from storage.models.web import WebSignIn
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -99,5 +100,6 @@ __all__ = [
     "TalkingPoint",
     "Team",
     "TeamsConversation",
+    "WebSignIn",
     "Workspace",
 ]
