@@ -8,7 +8,7 @@ numbers.
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -59,14 +59,17 @@ async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = exc
-    response.headers["Content-Security-Policy"] = POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    if isinstance(response, web.HTTPException) and response.status >= 400:
-        raise response
+        _guard(exc.headers)
+        raise
+    _guard(response.headers)
     return response
+
+
+def _guard(headers: MutableMapping[str, str]) -> None:
+    headers["Content-Security-Policy"] = POLICY
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Cache-Control"] = "no-store"
 
 
 def dashboard_app(make: Callable[[], Dashboard]) -> web.Application:

@@ -55,7 +55,7 @@ async def shared_team_kpis(
         )
         .order_by(Team.name, Kpi.id)
     )
-    return [(kpi, owner, team) for kpi, owner, team in rows.tuples()]
+    return [(kpi, owner, team) for kpi, owner, team in rows.all()]
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ async def recent_kudos(
             .order_by(Kudos.created_at.desc(), Kudos.id.desc())
             .limit(limit)
         )
-    ).tuples()
-    found = list(kudos)
+    ).all()
+    found = [(k, name) for k, name in kudos]
     ids = [k.id for k, _ in found]
     names: dict[int, list[str]] = {}
     if ids:
@@ -98,7 +98,7 @@ async def recent_kudos(
             .where(KudosRecipient.workspace_id == workspace_id, KudosRecipient.kudos_id.in_(ids))
             .order_by(Member.display_name)
         )
-        for kudos_id, name in rows.tuples():
+        for kudos_id, name in rows.all():
             names.setdefault(kudos_id, []).append(name)
     return [
         KudosStory(name or "someone", tuple(names.get(k.id, ())), k.story, k.reward, k.created_at)

@@ -70,7 +70,7 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
             "new one.",
             403,
         )
-    response = web.HTTPSeeOther(PREFIX + "/")
+    response = web.Response(status=303, headers={"Location": PREFIX + "/"})
     dashboard.keys.set_cookie(response, opened.secret)
     return response
 
