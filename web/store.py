@@ -73,22 +73,18 @@ async def recent_kudos(
     """The newest kudos of these teams (posted to the team already), with who gave and got."""
     if not team_ids:
         return []
-    giver = select(Member.display_name).where(
-        Member.workspace_id == Kudos.workspace_id, Member.id == Kudos.from_id
+    rows = await session.execute(
+        select(Kudos, Member.display_name)
+        .join(Member, (Member.workspace_id == Kudos.workspace_id) & (Member.id == Kudos.from_id))
+        .where(Kudos.workspace_id == workspace_id, Kudos.team_id.in_(team_ids))
+        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+        .limit(limit)
     )
-    kudos = (
-        await session.execute(
-            select(Kudos, giver.scalar_subquery())
-            .where(Kudos.workspace_id == workspace_id, Kudos.team_id.in_(team_ids))
-            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    found = [(k, name) for k, name in kudos]
+    found: list[tuple[Kudos, str]] = [(k, name) for k, name in rows.all()]
     ids = [k.id for k, _ in found]
     names: dict[int, list[str]] = {}
     if ids:
-        rows = await session.execute(
+        got = await session.execute(
             select(KudosRecipient.kudos_id, Member.display_name)
             .join(
                 Member,
@@ -98,10 +94,10 @@ async def recent_kudos(
             .where(KudosRecipient.workspace_id == workspace_id, KudosRecipient.kudos_id.in_(ids))
             .order_by(Member.display_name)
         )
-        for kudos_id, name in rows.all():
+        for kudos_id, name in got.all():
             names.setdefault(kudos_id, []).append(name)
     return [
-        KudosStory(name or "someone", tuple(names.get(k.id, ())), k.story, k.reward, k.created_at)
+        KudosStory(name, tuple(names.get(k.id, ())), k.story, k.reward, k.created_at)
         for k, name in found
     ]
 
