@@ -91,6 +91,7 @@ async def test_a_value_logged_through_the_form_is_in_the_trend(
     charted, _ = kpis
     page = await _signed_in(browser, site, "ana")
     card = page.locator("article.card", has=page.get_by_text(f"#{charted} Qualified leads"))
+    await card.get_by_text("Log a value", exact=True).first.click()  # opens its <details>
     form = card.get_by_role("form", name="Log a value")
     await form.get_by_label("Value").fill("9")
     await form.get_by_label("Context").fill("two referrals from the webinar")
@@ -107,6 +108,7 @@ async def test_a_refused_form_shows_the_problem_and_keeps_what_was_typed(
     charted, _ = kpis
     page = await _signed_in(browser, site, "ana")
     card = page.locator("article.card", has=page.get_by_text(f"#{charted} Qualified leads"))
+    await card.get_by_text("Log a value", exact=True).first.click()  # opens its <details>
     form = card.get_by_role("form", name="Log a value")
     await form.get_by_label("Value").fill("lots")
     await form.get_by_label("Context").fill("a very good week")
