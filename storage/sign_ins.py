@@ -24,7 +24,8 @@ def digest(secret: str) -> str:
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    """256 random bits as hex: nothing in it that chat markup could read as formatting."""
+    return secrets.token_hex(32)
 
 
 async def new_link(

@@ -9,13 +9,15 @@ command for (the KPI cards, the team's shared KPIs, kudos, a lead's reports) com
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.dispatch import Identity
 from rituals.core.command import mention_text
-from rituals.core.messages import Form, Outgoing
+from rituals.core.messages import Block, Form, Heading, Message, Outgoing
 from rituals.kpis.commands import better_words, describe_target
 from rituals.kpis.store import kpis_of
+from rituals.team.home import WAITING
 from storage.models import Kpi, KpiStatus, Member, Role, Workspace
 from storage.people import shares_team_as, team_ids_of
 from storage.sign_ins import member_of_session
@@ -72,6 +74,28 @@ class Section:
 
 async def _asked(dashboard: Dashboard, viewer: Viewer, title: str, command: str) -> Section:
     return Section(title, tuple(await dashboard.dispatcher.handle_text(viewer.identity, command)))
+
+
+async def _waiting(dashboard: Dashboard, viewer: Viewer) -> list[Message]:
+    """The part of `home` only this person can move forward (proposals to accept; for a lead,
+    people asking to join, KPIs to activate, obstacles to answer), with its buttons."""
+    answers = await dashboard.dispatcher.handle_text(viewer.identity, "home")
+    parts = [_under(a.blocks, WAITING) for a in answers if isinstance(a, Message)]
+    return [Message(tuple(blocks)) for blocks in parts if blocks]
+
+
+def _under(blocks: Sequence[Block], heading: str) -> list[Block]:
+    """The blocks under `heading`, up to the next heading."""
+    found: list[Block] | None = None
+    for block in blocks:
+        if isinstance(block, Heading):
+            if found is not None:
+                break
+            if block.text == heading:
+                found = []
+        elif found is not None:
+            found.append(block)
+    return found or []
 
 
 def _form(dashboard: Dashboard, command: str, known: dict[str, str], intro: str = "") -> Form:
@@ -134,6 +158,7 @@ async def mine(dashboard: Dashboard, viewer: Viewer) -> dict[str, object]:
     ]
     return {
         "viewer": viewer,
+        "waiting": await _waiting(dashboard, viewer),
         "cards": _cards(dashboard, kpis, charted, own=True),
         "propose": _form(dashboard, "propose", {}),
         "mine": [

@@ -17,6 +17,7 @@ from rituals.core.messages import (
     Heading,
     Image,
     Inline,
+    Link,
     Mention,
     Message,
     Note,
@@ -35,6 +36,8 @@ def inline(part: Inline) -> str:
         return f"@{part.display_name}"
     if isinstance(part, ChannelLink):
         return f"#{part.channel_id}"
+    if isinstance(part, Link):
+        return f"{part.text}: {part.url}"
     if isinstance(part, Strong):
         return f"*{part.text}*"
     assert isinstance(part, Code)

@@ -13,6 +13,7 @@ from rituals.core.context import Ctx
 from rituals.core.messages import (
     Audience,
     Heading,
+    Link,
     Mention,
     Message,
     Note,
@@ -53,8 +54,12 @@ async def open_dashboard(ctx: Ctx, cmd: OpenDashboard) -> list[Reply]:
         Message(
             (
                 Heading("Your dashboard"),
-                Paragraph((f"This link opens your page once, within {minutes} minutes: ",)),
-                Paragraph((link,)),
+                Paragraph(
+                    (
+                        Link(link, "Open your dashboard"),
+                        f" (the link works once, within {minutes} minutes)",
+                    )
+                ),
                 Note(
                     "It is yours alone: whoever opens it sees your numbers, so do not forward "
                     "it. Need another? Type `dashboard` again."

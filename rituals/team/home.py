@@ -35,6 +35,9 @@ from rituals.team.teams import team_rituals
 from storage.models import Kpi, KpiStatus, Member, Role, Team
 from storage.people import requests_to_join, seats_of
 
+# The heading of what only this person can move forward; the dashboard shows that part first.
+WAITING = "Waiting for you"
+
 
 class ShowHome(Command):
     pass
@@ -106,7 +109,7 @@ async def _waiting_blocks(ctx: Ctx, kpis: Sequence[Kpi], led: Sequence[Team]) ->
             )
         )
     blocks += await _lead_blocks(ctx, names)
-    return [Heading("Waiting for you"), *blocks] if blocks else []
+    return [Heading(WAITING), *blocks] if blocks else []
 
 
 async def _lead_blocks(ctx: Ctx, names: dict[int, str]) -> list[Block]:

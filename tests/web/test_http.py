@@ -1,8 +1,10 @@
-"""The dashboard's locks, over real HTTP: cookies, form tokens, headers, sign-out, expiry,
-and nothing of another person's or another workspace's."""
+"""The dashboard over real HTTP: its locks (cookies, form tokens, headers, sign-out, expiry,
+nothing of another person's or another workspace's), and what waits for a lead, first, with
+buttons that run their commands."""
 
 from __future__ import annotations
 
+import html as html_text
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -131,6 +133,27 @@ async def test_another_workspace_sees_nothing_of_this_one(
         assert chart.status == 404
     async with client.get(f"{site.url}/dashboard/") as mine:
         assert "Churn saved" not in await mine.text()
+
+
+async def test_what_waits_for_a_lead_comes_first_and_its_buttons_work(
+    site: Site, client: ClientSession
+) -> None:
+    assert "asked" in (await site.say("xia", "team join Other", "T2")).lower()
+    await _sign_in(client, site, "zed", "T2")
+    async with client.get(f"{site.url}/dashboard/") as page:
+        html = await page.text()
+    waiting = html.index("Waiting for you")
+    assert waiting < html.index('id="mine-title"')
+    assert "Xia asked to join Other." in html
+    token = _token(html)
+    approve = html[waiting:].split('name="_command" value="', 1)[1].split('"', 1)[0]
+    assert approve.startswith("team approve")
+    data = {"_csrf": token, "_command": html_text.unescape(approve)}
+    async with client.post(f"{site.url}/dashboard/press", data=data) as pressed:
+        answered = await pressed.text()
+    assert "The bot's answer" in answered
+    assert "Xia asked to join" not in answered
+    assert "Xia" in (await site.say("zed", "team", "T2"))
 
 
 async def test_a_forged_cookie_opens_nothing(site: Site) -> None:
