@@ -53,13 +53,26 @@ async def _viewer(request: web.Request) -> Viewer | None:
 async def sign_in_page(request: web.Request) -> web.Response:
     """A link only opens a page with a button: previews and scanners that fetch links from a
     chat must not spend it before its person clicks."""
-    return _render(request, "sign_in.html", {"link": request.match_info["link"][:100]})
+    keys = request.app[DASHBOARD].keys
+    token = keys.sign_in_token()
+    context = {"link": request.match_info["link"][:100], "token": token}
+    response = _render(request, "sign_in.html", context)
+    keys.set_sign_in_cookie(response, token)
+    return response
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
     dashboard = request.app[DASHBOARD]
     form = await request.post()
     link = str(form.get("link", ""))[:100]
+    if not dashboard.keys.sign_in_token_fits(request, str(form.get("_csrf", ""))):
+        return _refused(
+            request,
+            "Open the link again",
+            "This sign-in did not come from the page the link opens (or that page is more than "
+            "an hour old). Open the link from the bot again and press Sign in there.",
+            403,
+        )
     async with dashboard.dispatcher.sessions() as session, session.begin():
         opened = await use_link(session, link, dashboard.clock.now(), dashboard.keys.session_length)
     if opened is None:

@@ -51,9 +51,16 @@ def line(parts: Rich) -> str:
 def _wrap(text: str, indent: str = "") -> list[str]:
     out: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        out += textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent) or [
-            indent
-        ]
+        # A word longer than a line (a link's address) stays whole, so it can be copied.
+        wrapped = textwrap.wrap(
+            paragraph,
+            WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        out += wrapped or [indent]
     return out
 
 

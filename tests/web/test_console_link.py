@@ -64,8 +64,10 @@ async def test_dashboard_in_the_console_prints_a_link_that_opens_the_page(tmp_pa
         base, link = found.group(1), found.group(2)
         async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
             async with browser.get(found.group(0)) as page:
-                assert "Sign in" in await page.text()
-            async with browser.post(f"{base}/dashboard/sign-in", data={"link": link}) as page:
+                signing_in = await page.text()
+            token = signing_in.split('name="_csrf" value="', 1)[1].split('"', 1)[0]
+            data = {"link": link, "_csrf": token}
+            async with browser.post(f"{base}/dashboard/sign-in", data=data) as page:
                 assert page.status == 200
                 assert "<h1>Ana's dashboard</h1>" in await page.text()
         assert (tmp_path / "web-secret").stat().st_mode & 0o077 == 0

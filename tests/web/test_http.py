@@ -31,9 +31,14 @@ async def client() -> AsyncIterator[ClientSession]:
 
 
 async def _sign_in(client: ClientSession, site: Site, user: str, workspace: str = "T1") -> None:
-    link = await site.link(user, workspace)
-    secret = link.rsplit("/", 1)[1]
-    async with client.post(f"{site.url}/dashboard/sign-in", data={"link": secret}) as response:
+    await _sign_in_with(client, site, await site.link(user, workspace))
+
+
+async def _sign_in_with(client: ClientSession, site: Site, link: str) -> None:
+    async with client.get(link) as page:
+        token = _token(await page.text())
+    data = {"link": link.rsplit("/", 1)[1], "_csrf": token}
+    async with client.post(f"{site.url}/dashboard/sign-in", data=data) as response:
         assert response.status == 200, await response.text()
         assert str(response.url).endswith("/dashboard/")
 
@@ -61,9 +66,13 @@ async def test_the_link_comes_to_the_asker_alone_and_is_stored_only_as_a_hash(
 async def test_the_page_sends_a_strict_policy_and_an_http_only_cookie(
     site: Site, client: ClientSession
 ) -> None:
-    link = (await site.link("ana")).rsplit("/", 1)[1]
+    link = await site.link("ana")
+    async with client.get(link) as page:
+        token = _token(await page.text())
+        assert "SameSite=Strict" in page.headers["Set-Cookie"]
+    data = {"link": link.rsplit("/", 1)[1], "_csrf": token}
     async with client.post(
-        f"{site.url}/dashboard/sign-in", data={"link": link}, allow_redirects=False
+        f"{site.url}/dashboard/sign-in", data=data, allow_redirects=False
     ) as response:
         assert response.status == 303
         cookie = response.headers["Set-Cookie"]
@@ -154,6 +163,22 @@ async def test_what_waits_for_a_lead_comes_first_and_its_buttons_work(
     assert "The bot's answer" in answered
     assert "Xia asked to join" not in answered
     assert "Xia" in (await site.say("zed", "team", "T2"))
+
+
+async def test_a_sign_in_posted_from_elsewhere_spends_no_link(site: Site) -> None:
+    """Login CSRF: another site's form carrying someone's link, without the page's token."""
+    link = await site.link("ben")
+    secret = link.rsplit("/", 1)[1]
+    async with (
+        ClientSession(cookie_jar=CookieJar(unsafe=True)) as elsewhere,
+        elsewhere.post(
+            f"{site.url}/dashboard/sign-in", data={"link": secret, "_csrf": "guess"}
+        ) as response,
+    ):
+        assert response.status == 403
+        assert "Open the link again" in await response.text()
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as client:
+        await _sign_in_with(client, site, link)  # the link was not spent
 
 
 async def test_a_forged_cookie_opens_nothing(site: Site) -> None:
