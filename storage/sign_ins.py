@@ -78,6 +78,28 @@ async def use_link(
     return Opened(secret, row.workspace_id, row.member_id, now + lasts)
 
 
+async def open_session(
+    session: AsyncSession, workspace_id: int, member_id: int, now: datetime, lasts: timedelta
+) -> Opened:
+    """A session opened without a link (Sign in with Slack vouched for the person): a row
+    whose link was spent the moment it was made."""
+    secret = new_secret()
+    session.add(
+        WebSignIn(
+            workspace_id=workspace_id,
+            member_id=member_id,
+            link_hash=digest(new_secret()),
+            created_at=now,
+            link_expires_at=now,
+            used_at=now,
+            session_hash=digest(secret),
+            session_expires_at=now + lasts,
+        )
+    )
+    await session.flush()
+    return Opened(secret, workspace_id, member_id, now + lasts)
+
+
 async def member_of_session(session: AsyncSession, secret: str, now: datetime) -> Member | None:
     """The person a live session belongs to, if it is still theirs to use."""
     return await session.scalar(

@@ -22,6 +22,7 @@ from bot.dispatch import Dispatcher
 from rituals.core.context import Clock
 from web.auth import Keys
 from web.secret import web_secret
+from web.slack_sign_in import SlackSignIn
 
 PREFIX = "/dashboard"
 STATIC = Path(__file__).parent / "static"
@@ -46,6 +47,8 @@ class Dashboard:
     dispatcher: Dispatcher
     keys: Keys
     clock: Clock
+    # Sign in with Slack, where the Slack app installs through OAuth (it has a client secret).
+    slack: SlackSignIn | None = None
 
 
 DASHBOARD = web.AppKey("dashboard", Dashboard)
@@ -99,6 +102,8 @@ def dashboard_app(make: Callable[[], Dashboard]) -> web.Application:
     app.router.add_get("/charts/{kpi}.png", views.chart)
     app.router.add_post("/forms", views.submit)
     app.router.add_post("/press", views.press)
+    app.router.add_get("/slack", views.slack_start)
+    app.router.add_get("/slack/callback", views.slack_callback)
     app.router.add_static("/static", STATIC)
     return app
 
@@ -116,9 +121,17 @@ def make_dashboard(
 ) -> Dashboard:
     """The page's parts from the settings: its cookies are Secure when it is served over https."""
     url = config.dashboard.url or settings.public_url
-    keys = Keys(
-        web_secret(settings.web_secret, settings.web_secret_file),
-        timedelta(hours=config.dashboard.session_hours),
-        secure=url.startswith("https://"),
-    )
-    return Dashboard(dispatcher, keys, clock)
+    secret = web_secret(settings.web_secret, settings.web_secret_file)
+    secure = url.startswith("https://")
+    keys = Keys(secret, timedelta(hours=config.dashboard.session_hours), secure)
+    slack = None
+    if settings.slack_client_id and settings.slack_client_secret:
+        slack = SlackSignIn(
+            settings.slack_client_id,
+            settings.slack_client_secret,
+            settings.slack_api_url,
+            url,
+            secret,
+            secure,
+        )
+    return Dashboard(dispatcher, keys, clock, slack)

@@ -13,9 +13,12 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from rituals.core.messages import Form, Image, Message, Outgoing
-from storage.sign_ins import end_session, use_link
+from storage.models import Platform
+from storage.people import find_workspace, member_by_platform_id
+from storage.sign_ins import end_session, open_session, use_link
 from web.app import DASHBOARD, PREFIX
 from web.pages import Viewer, mine, report, reports_of, viewer_of
+from web.slack_sign_in import STATE_COOKIE
 
 # Form values the page adds, not the command's.
 OWN_FIELDS = {"_command", "_csrf"}
@@ -29,17 +32,17 @@ def _render(
 
 
 def _refused(request: web.Request, title: str, why: str, status: int) -> web.Response:
-    return _render(request, "refused.html", {"title": title, "why": why}, status)
+    return _render(request, "refused.html", {"title": title, "why": why, "slack": False}, status)
 
 
 def _signed_out(request: web.Request) -> web.Response:
-    return _refused(
-        request,
-        "Please sign in",
-        "You are not signed in, or your session has ended. Type `dashboard` to the bot in "
-        "Slack, Teams or the console for a new link.",
-        401,
-    )
+    context = {
+        "title": "Please sign in",
+        "why": "You are not signed in, or your session has ended. Type `dashboard` to the bot "
+        "in Slack, Teams or the console for a new link.",
+        "slack": request.app[DASHBOARD].slack is not None,
+    }
+    return _render(request, "refused.html", context, 401)
 
 
 async def _viewer(request: web.Request) -> Viewer | None:
@@ -199,3 +202,56 @@ async def press(request: web.Request) -> web.Response:
     command = values.get("_command", "")[:LONGEST_VALUE]
     answers = await dashboard.dispatcher.handle_text(viewer.identity, command)
     return await _page(request, viewer, answers)
+
+
+async def slack_start(request: web.Request) -> web.StreamResponse:
+    slack = request.app[DASHBOARD].slack
+    if slack is None:
+        raise web.HTTPNotFound()
+    return slack.start()
+
+
+async def slack_callback(request: web.Request) -> web.StreamResponse:
+    """Back from Slack: the person it vouches for, if the bot knows them there, is signed in."""
+    dashboard = request.app[DASHBOARD]
+    slack = dashboard.slack
+    if slack is None:
+        raise web.HTTPNotFound()
+    if not slack.state_fits(request):
+        return _refused(
+            request,
+            "Sign in again",
+            "This answer from Slack did not match a sign-in started in this browser (or it "
+            "took more than ten minutes). Start again from the sign-in page.",
+            403,
+        )
+    who = await slack.who(request.query.get("code", "")[:200])
+    if who is None:
+        return _refused(
+            request,
+            "Slack did not confirm who you are",
+            "Nothing was opened. Try again, or type `dashboard` to the bot for a link.",
+            403,
+        )
+    team, user = who
+    now = dashboard.clock.now()
+    async with dashboard.dispatcher.sessions() as session, session.begin():
+        workspace = await find_workspace(session, Platform.SLACK, team)
+        person = None
+        if workspace is not None:
+            person = await member_by_platform_id(session, workspace.id, user)
+        if person is None or not person.is_active:
+            return _refused(
+                request,
+                "The bot does not know you there yet",
+                "Say hello to the bot in that Slack workspace first (a DM, or `/kpi help`), "
+                "then sign in again.",
+                403,
+            )
+        opened = await open_session(
+            session, person.workspace_id, person.id, now, dashboard.keys.session_length
+        )
+    response = web.Response(status=303, headers={"Location": PREFIX + "/"})
+    dashboard.keys.set_cookie(response, opened.secret)
+    response.del_cookie(STATE_COOKIE, path="/")
+    return response

@@ -26,6 +26,7 @@ from tests.support import ROOT, MovingClock, seed_people, text_of, who
 from web.app import Dashboard, with_address
 from web.auth import Keys
 from web.local import address, local_socket, served
+from web.slack_sign_in import SlackSignIn
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -69,8 +70,11 @@ class Site:
 
 
 @asynccontextmanager
-async def running_site(url: str, secure: bool = False) -> AsyncIterator[Site]:
-    """The dashboard on a free port over the database at `url` (migrated), people seeded."""
+async def running_site(
+    url: str, secure: bool = False, slack_api: str | None = None
+) -> AsyncIterator[Site]:
+    """The dashboard on a free port over the database at `url` (migrated), people seeded;
+    with `slack_api`, Sign in with Slack asks that Web API who people are."""
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     clock = MovingClock(NOW)
@@ -79,10 +83,14 @@ async def running_site(url: str, secure: bool = False) -> AsyncIterator[Site]:
     sock = local_socket(0)
     config = with_address(load_app_config(ROOT / "app.yaml"), address(sock))
     dispatcher = Dispatcher(sessions, build_grammar(config.commands.slash), clock, config)
-    keys = Keys("a test secret that is long enough to sign with", timedelta(hours=8), secure)
+    secret = "a test secret that is long enough to sign with"
+    keys = Keys(secret, timedelta(hours=8), secure)
+    slack = None
+    if slack_api is not None:
+        slack = SlackSignIn("C0CLIENT", "client-secret", slack_api, address(sock), secret, secure)
     site = Site(address(sock), dispatcher, sessions, clock)
     try:
-        async with served(sock, lambda: Dashboard(dispatcher, keys, _clock(clock))):
+        async with served(sock, lambda: Dashboard(dispatcher, keys, _clock(clock), slack)):
             yield site
     finally:
         await engine.dispose()

@@ -187,7 +187,11 @@ async def test_a_forged_cookie_opens_nothing(site: Site) -> None:
         forged.cookie_jar.update_cookies({"kpicoach_dashboard": "made-up.value.here"})
         async with forged.get(f"{site.url}/dashboard/") as page:
             assert page.status == 401
-            assert "Please sign in" in await page.text()
+            shown = await page.text()
+            assert "Please sign in" in shown
+            assert "/dashboard/slack" not in shown  # no Slack OAuth app here
+        async with forged.get(f"{site.url}/dashboard/slack", allow_redirects=False) as slack:
+            assert slack.status == 404
 
 
 async def test_the_export_lists_sign_ins_without_their_hashes(site: Site) -> None:
