@@ -193,3 +193,24 @@ async def test_the_page_reads_well_at_phone_and_desktop_widths(
     ]
     assert not serious, results.generate_report()
     await page.context.close()
+
+
+async def test_the_sign_in_and_report_pages_pass_the_accessibility_check(
+    browser: Browser, site: Site, kpis: tuple[int, int]
+) -> None:
+    async def serious(page: Page) -> list[dict[str, object]]:
+        results = await Axe().run(page)
+        return [
+            v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
+        ]
+
+    context = await browser.new_context(viewport={"width": 375, "height": 800})
+    page = await context.new_page()
+    await page.goto(await site.link("lea"))
+    assert not await serious(page), "the sign-in page"
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("link", name="Ana").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
+    await page.wait_for_load_state("networkidle")
+    assert not await serious(page), "a report's page"
+    await context.close()
