@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import load_app_config
 from bot.dispatch import Dispatcher
 from bot.grammar import build_grammar
-from rituals.core.context import Clock
 from storage.engine import make_engine, make_sessionmaker
 from tests.conftest import NOW
 from tests.support import ROOT, MovingClock, seed_people, text_of, who
@@ -90,14 +89,10 @@ async def running_site(
         slack = SlackSignIn("C0CLIENT", "client-secret", slack_api, address(sock), secret, secure)
     site = Site(address(sock), dispatcher, sessions, clock)
     try:
-        async with served(sock, lambda: Dashboard(dispatcher, keys, _clock(clock), slack)):
+        async with served(sock, lambda: Dashboard(dispatcher, keys, clock, slack)):
             yield site
     finally:
         await engine.dispose()
-
-
-def _clock(clock: MovingClock) -> Clock:
-    return clock
 
 
 def output_folder() -> Path:
