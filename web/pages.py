@@ -177,6 +177,10 @@ async def mine(dashboard: Dashboard, viewer: Viewer) -> dict[str, object]:
         else [],
         "kudos": kudos,
         "reports": reports,
+        # A lead's week: every obstacle, who is clear, what is overdue (the digest's words).
+        "lead": [await _asked(dashboard, viewer, "This week's check-ins", "digest")]
+        if reports
+        else [],
     }
 
 

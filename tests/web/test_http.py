@@ -154,6 +154,7 @@ async def test_what_waits_for_a_lead_comes_first_and_its_buttons_work(
     waiting = html.index("Waiting for you")
     assert waiting < html.index('id="mine-title"')
     assert "Xia asked to join Other." in html
+    assert "<h3>This week&#39;s check-ins</h3>" in html
     token = _token(html)
     approve = html[waiting:].split('name="_command" value="', 1)[1].split('"', 1)[0]
     assert approve.startswith("team approve")
