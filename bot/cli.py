@@ -26,6 +26,8 @@ from rituals.core.context import ShiftedClock, SystemClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
 from storage.outbox import resend
+from web.app import make_dashboard, with_address
+from web.local import address, local_socket, served
 
 DESCRIPTION = """\
 kpi-coach: a Slack and Teams bot for humane KPI coaching rituals.
@@ -192,8 +194,12 @@ async def console(settings: Settings, config: AppConfig, speaker: str) -> int:
         working_days = ",".join(config.people.working_days)
         async with make_sessionmaker(engine)() as session, session.begin():
             await seed_demo(session, clock, working_days)
+        # The dashboard on this machine: `dashboard` in the chat prints a link to it.
+        sock = local_socket(settings.port)
+        config = with_address(config, address(sock))
+        dispatcher = make_dispatcher(engine, config, clock)
         chat = ConsoleChat(
-            make_dispatcher(engine, config, clock),
+            dispatcher,
             stdin_reader(),
             sys.stdout,
             speaker=speaker,
@@ -203,7 +209,8 @@ async def console(settings: Settings, config: AppConfig, speaker: str) -> int:
             clock=clock,
         )
         senders = {Platform.CONSOLE: ConsoleSender(chat)}
-        async with scheduling(engine, config, senders, clock) as running:
+        page = served(sock, lambda: make_dashboard(settings, config, dispatcher, clock))
+        async with page, scheduling(engine, config, senders, clock) as running:
             chat.rhythm = running
             await chat.run()
     finally:

@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         "https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )
+    # Signs the dashboard's cookies and form tokens; unset, one is made and kept in
+    # WEB_SECRET_FILE. Several replicas need the same one: set it.
+    web_secret: str | None = Field(None, validation_alias=AliasChoices("WEB_SECRET"))
+    web_secret_file: Path = Field(
+        Path(".web-secret"), validation_alias=AliasChoices("WEB_SECRET_FILE")
+    )
     microsoft_app_id: str | None = Field(None, validation_alias=AliasChoices("MicrosoftAppId"))
     microsoft_app_password: str | None = Field(
         None, validation_alias=AliasChoices("MicrosoftAppPassword")

@@ -23,6 +23,7 @@ from rituals.core.messages import (
     Heading,
     Image,
     Inline,
+    Link,
     Mention,
     Message,
     Note,
@@ -40,6 +41,8 @@ def _inline(part: Inline) -> object:
             return {"mention": uid, "name": name}
         case ChannelLink(channel_id=channel):
             return {"channel": channel}
+        case Link(url=url, text=text):
+            return {"link": url, "text": text}
         case Strong(text=text):
             return {"strong": text}
         case Code(text=text):
@@ -54,6 +57,8 @@ def _from_inline(data: Any) -> Inline:
         return Mention(data["mention"], data["name"])
     if "channel" in data:
         return ChannelLink(data["channel"])
+    if "link" in data:
+        return Link(data["link"], data["text"])
     if "strong" in data:
         return Strong(data["strong"])
     return Code(data["code"])

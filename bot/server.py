@@ -33,6 +33,8 @@ from rituals.core.context import Clock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import OutboxStatus, Platform
 from storage.outbox import backlog
+from web.app import PREFIX as DASHBOARD_PREFIX
+from web.app import dashboard_app, make_dashboard, with_address
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
     """The whole server, built from settings; the engine opens on start and closes on stop."""
     app = web.Application()
     app[SETTINGS] = settings
+    config = with_address(config, settings.public_url)
     if settings.slack_configured:
         check_slack_settings(settings)
     check_teams_settings(settings)
@@ -100,6 +103,10 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         app.router.add_post(TEAMS_ROUTE, teams_messages)
     app.cleanup_ctx.append(rhythm)
     app.router.add_get("/healthz", healthz)
+    app.add_subapp(
+        DASHBOARD_PREFIX,
+        dashboard_app(lambda: make_dashboard(settings, config, app[DISPATCHER], clock)),
+    )
     return app
 
 

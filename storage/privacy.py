@@ -81,6 +81,8 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 NEVER_EXPORTED: Mapping[str, tuple[str, ...]] = {
     "pulse": ("counts", "words"),
     "outbox": ("payload",),
+    # Hashes of a sign-in link and a browser session: nothing a person could read or reuse.
+    "web_sign_in": ("link_hash", "session_hash"),
 }
 
 
@@ -249,6 +251,7 @@ FORGET: Mapping[str, Forgetter] = {
     "pulse_respondent": delete_rows,
     "stretch": owned_by("member_id"),
     "budget_request": owned_by("member_id"),
+    "web_sign_in": delete_rows,
 }
 
 

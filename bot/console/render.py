@@ -17,6 +17,7 @@ from rituals.core.messages import (
     Heading,
     Image,
     Inline,
+    Link,
     Mention,
     Message,
     Note,
@@ -35,6 +36,8 @@ def inline(part: Inline) -> str:
         return f"@{part.display_name}"
     if isinstance(part, ChannelLink):
         return f"#{part.channel_id}"
+    if isinstance(part, Link):
+        return f"{part.text}: {part.url}"
     if isinstance(part, Strong):
         return f"*{part.text}*"
     assert isinstance(part, Code)
@@ -48,9 +51,16 @@ def line(parts: Rich) -> str:
 def _wrap(text: str, indent: str = "") -> list[str]:
     out: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        out += textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent) or [
-            indent
-        ]
+        # A word longer than a line (a link's address) stays whole, so it can be copied.
+        wrapped = textwrap.wrap(
+            paragraph,
+            WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        out += wrapped or [indent]
     return out
 
 

@@ -59,7 +59,11 @@ def manifest(config: AppConfig, public_url: str, socket_mode: bool) -> dict[str,
         command["url"] = events
         settings["event_subscriptions"]["request_url"] = events
         settings["interactivity"]["request_url"] = events
-        oauth["redirect_urls"] = [f"{base}/slack/oauth_redirect"]
+        # The install's return, and Sign in with Slack's on the dashboard.
+        oauth["redirect_urls"] = [
+            f"{base}/slack/oauth_redirect",
+            f"{base}/dashboard/slack/callback",
+        ]
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {

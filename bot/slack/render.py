@@ -87,6 +87,8 @@ def mrkdwn(parts: m.Rich) -> str:
             out.append(f"<@{part.platform_user_id}>")
         elif isinstance(part, m.ChannelLink):
             out.append(f"<#{part.channel_id}>")
+        elif isinstance(part, m.Link):
+            out.append(f"<{escape(part.url)}|{escape(part.text.replace('|', '/'))}>")
         elif isinstance(part, m.Strong):
             out.append(_bold(part.text))
         else:

@@ -103,6 +103,8 @@ def inline(parts: m.Rich, entities: list[dict[str, Any]]) -> str:
             out += text
         elif isinstance(part, m.ChannelLink):
             out += "the team channel"
+        elif isinstance(part, m.Link):
+            out += f"[{escape(part.text, line_start=False)}]({part.url})"
         else:
             out += _bold(part.text)
     return out

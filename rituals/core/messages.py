@@ -28,6 +28,14 @@ class ChannelLink:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A web address with words to click, made by the bot (never from what someone typed)."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Strong:
     """Emphasised plain text."""
 
@@ -41,7 +49,7 @@ class Code:
     text: str
 
 
-Inline = str | Mention | ChannelLink | Strong | Code
+Inline = str | Mention | ChannelLink | Link | Strong | Code
 Rich = tuple[Inline, ...]
 
 
@@ -74,6 +82,8 @@ def plain_text(parts: Rich) -> str:
             out.append(f"@{part.display_name}")
         elif isinstance(part, ChannelLink):
             out.append(f"#{part.channel_id}")
+        elif isinstance(part, Link):
+            out.append(f"{part.text}: {part.url}")
         else:
             out.append(part.text)
     return "".join(out)

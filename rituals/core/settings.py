@@ -360,6 +360,18 @@ class RecognitionSettings(_Strict):
         return kept
 
 
+class DashboardSettings(_Strict):
+    """app.yaml's `dashboard` section: how long a sign-in link and a browser session last."""
+
+    # A link sent by `dashboard` opens the page once, within this many minutes.
+    link_minutes: int = Field(10, ge=1, le=60)
+    # A browser session opened by a link lasts this many hours (or until signing out).
+    session_hours: int = Field(8, ge=1, le=24 * 7)
+    # The page's address, as people reach it. Unset, `serve` uses PUBLIC_URL and the console
+    # the address it serves on this machine.
+    url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$", max_length=200)
+
+
 class RitualSettings(_Strict):
     """Everything non-secret the rituals need, as app.yaml states it."""
 
@@ -370,6 +382,7 @@ class RitualSettings(_Strict):
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)
     checkins: CheckinSettings = CheckinSettings()
     recognition: RecognitionSettings = RecognitionSettings()
+    dashboard: DashboardSettings = DashboardSettings()
 
 
 def check_personal_hours(work_hours: tuple[str, str], quiet_hours: tuple[str, str]) -> str | None:

@@ -39,6 +39,9 @@ from rituals.team.teams import team_rituals
 from storage.models import Kpi, KpiStatus, Member, Role, Team
 from storage.people import requests_to_join, seats_of
 
+# The heading of what only this person can move forward; the dashboard shows that part first.
+WAITING = "Waiting for you"
+
 
 class ShowHome(Command):
     pass
@@ -56,6 +59,7 @@ async def home(ctx: Ctx) -> Message:
     led = [team for team, role in seats if role is Role.LEAD]
     blocks: list[Block] = [
         Heading(f"Hello {member.display_name}"),
+        Actions((Button("Open your dashboard", "dashboard"),)),
         *_kpi_blocks(kpis),
         *await budget_blocks(ctx, teams, led),
         *await _waiting_blocks(ctx, member, kpis, teams, led),
@@ -117,7 +121,7 @@ async def _waiting_blocks(
     blocks += await _lead_blocks(ctx, names, ready)
     blocks += await _vote_blocks(ctx, member, teams, names, {kpi.id for kpi in ready})
     blocks += await _review_blocks(ctx, member, teams, names)
-    return [Heading("Waiting for you"), *blocks] if blocks else []
+    return [Heading(WAITING), *blocks] if blocks else []
 
 
 async def _lead_blocks(ctx: Ctx, names: dict[int, str], ready: Sequence[Kpi]) -> list[Block]:

@@ -57,7 +57,11 @@ def welcome(name: str, seats: Sequence[tuple[Team, Role]] = ()) -> Message:
     )
 
 
-FIRST_STEPS = (Button("Propose a KPI", "propose"), Button("Set your working hours", "me set"))
+FIRST_STEPS = (
+    Button("Propose a KPI", "propose"),
+    Button("Set your working hours", "me set"),
+    Button("Open your dashboard", "dashboard"),
+)
 
 
 def _team_step(seats: Sequence[tuple[Team, Role]]) -> Button:

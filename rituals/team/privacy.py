@@ -69,6 +69,7 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "teams_conversation": ("Microsoft Teams chat", "Microsoft Teams chats"),
     "stretch": ("stretch assignment", "stretch assignments"),
     "budget_request": ("experiment budget request", "experiment budget requests"),
+    "web_sign_in": ("dashboard sign-in", "dashboard sign-ins"),
 }
 
 

@@ -8,7 +8,7 @@ from rituals.core.syntax import (
     Param,
     Syntax,
 )
-from rituals.team import breaks, home, joining, me, members, privacy, teams
+from rituals.team import breaks, dashboard, home, joining, me, members, privacy, teams
 from rituals.team import schedule as team_schedule
 from rituals.team import settings as team_settings
 
@@ -136,6 +136,16 @@ COMMANDS = (
         topic="Settings and home",
         summary="your KPIs beside the growth goals they serve, what waits for you, what is next",
         examples=("home",),
+    ),
+    Syntax(
+        names=("dashboard",),
+        model=dashboard.OpenDashboard,
+        handler=dashboard.open_dashboard,
+        topic="Settings and home",
+        summary="a one-time link to your web page: KPIs, charts, team, forms",
+        examples=("dashboard",),
+        details="The link comes to you alone, opens the page once and expires in minutes; "
+        "the page keeps you signed in for a few hours, or until you sign out.",
     ),
     Syntax(
         names=("me",),

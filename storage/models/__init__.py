@@ -58,6 +58,7 @@ from storage.models.recognition import (
     KudosRecipient,
 )
 from storage.models.stretch import Stretch, StretchState
+from storage.models.web import WebSignIn
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -105,5 +106,6 @@ __all__ = [
     "TalkingPoint",
     "Team",
     "TeamsConversation",
+    "WebSignIn",
     "Workspace",
 ]

@@ -37,7 +37,10 @@ def test_the_cli_prints_a_manifest_slacks_schema_accepts(tmp_path: Path) -> None
     assert command["url"] == "https://kpi.acme.dev/slack/events"
     assert command["should_escape"] is True
     assert data["settings"]["interactivity"]["request_url"] == command["url"]
-    assert data["oauth_config"]["redirect_urls"] == ["https://kpi.acme.dev/slack/oauth_redirect"]
+    assert data["oauth_config"]["redirect_urls"] == [
+        "https://kpi.acme.dev/slack/oauth_redirect",
+        "https://kpi.acme.dev/dashboard/slack/callback",
+    ]
     assert data["features"]["app_home"]["home_tab_enabled"] is True
 
 

@@ -11,8 +11,9 @@ async def test_the_welcome_is_short_and_its_first_steps_are_buttons(chat: Chat) 
     first = await chat.say("fresh", "kpis")
     welcome = next(r for r in first if isinstance(r, Message) and "Welcome, Fresh" in r.text)
     shown, buttons = render_message(welcome)
-    assert len(shown.strip().splitlines()) <= 8  # a heading, three lines, the steps
-    assert [b.command for b in buttons] == ["team", "propose", "me set"]
+    # A heading, three lines, the prompt and four steps: one line each.
+    assert len(shown.strip().splitlines()) <= 9
+    assert [b.command for b in buttons] == ["team", "propose", "me set", "dashboard"]
 
 
 async def test_a_newcomer_whose_first_words_create_a_team_is_welcomed_as_its_lead(
