@@ -1,7 +1,7 @@
 """The dashboard's sign-ins: one-time links and the sessions they open, stored as hashes
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 11:30:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from storage.types import UtcDateTime
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
