@@ -49,6 +49,7 @@ class RitualName(enum.StrEnum):
     NUMBERS = "numbers"
     PURPOSE = "purpose"
     TEAM = "team"
+    SKILLS = "skills"
 
 
 class PromptKind(enum.StrEnum):
@@ -64,6 +65,7 @@ class PromptKind(enum.StrEnum):
     FAIL_OF_MONTH = "fail_of_month"
     PULSE = "pulse"
     REVIEW = "review"
+    MENTORSHIP = "mentorship"
 
 
 class Recipients(enum.Enum):

@@ -101,3 +101,15 @@ __all__ = [
     "TeamsConversation",
     "Workspace",
 ]
+
+# The growth lab: the skills heat-map and micro-mentorship sprints.
+from storage.models.skills import (  # noqa: E402
+    MentorDecline,
+    Mentorship,
+    Skill,
+    SkillRating,
+    SkillShare,
+    SprintStatus,
+)
+
+__all__ += ["MentorDecline", "Mentorship", "Skill", "SkillRating", "SkillShare", "SprintStatus"]
