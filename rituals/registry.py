@@ -12,6 +12,7 @@ from rituals.one_on_ones.ritual import RITUAL as ONE_ON_ONES
 from rituals.pulse.ritual import RITUAL as PULSE
 from rituals.purpose.ritual import RITUAL as PURPOSE
 from rituals.reviews.ritual import RITUAL as REVIEWS
+from rituals.skills.ritual import RITUAL as SKILLS
 from rituals.team.ritual import RITUAL as TEAM
 
 RITUALS: tuple[Ritual, ...] = (
@@ -25,4 +26,5 @@ RITUALS: tuple[Ritual, ...] = (
     KUDOS,
     FAILS,
     PULSE,
+    SKILLS,
 )

@@ -103,7 +103,7 @@ __all__ = [
 ]
 
 # The growth lab: the skills heat-map and micro-mentorship sprints.
-from storage.models.skills import (  # noqa: E402
+from storage.models.skills import (
     MentorDecline,
     Mentorship,
     Skill,

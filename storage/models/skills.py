@@ -87,8 +87,6 @@ class SprintStatus(enum.StrEnum):
     ACTIVE = "active"
     # The learner looked back: a win for both.
     DONE = "done"
-    # The learner took the gap back before anyone claimed it.
-    WITHDRAWN = "withdrawn"
 
 
 class Mentorship(Base):
