@@ -1,6 +1,6 @@
 """What a wins-first one-on-one script is made of, loaded for many pairs at once.
 
-`load_scripts` issues the same seven statements for one pair or for a whole team, and reads
+`load_scripts` issues the same eight statements for one pair or for a whole team, and reads
 only what happened since each pair's last one-on-one (KPI values a quarter back, to compare
 with), so its cost does not grow with the years of history behind it.
 """
@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from rituals.checkins.store import CommitmentRow, commitments_where
 from rituals.kpis.direction import improved
 from rituals.numbers.store import latest_per_period
+from rituals.skills.sprint_store import SprintWin, sprint_wins
 from storage.models import (
     Commitment,
     CommitmentStatus,
@@ -113,6 +114,7 @@ class ScriptData:
     overdue: list[CommitmentRow] = field(default_factory=list)
     experiments: list[ExperimentRow] = field(default_factory=list)
     points: list[PointRow] = field(default_factory=list)
+    sprints: list[SprintWin] = field(default_factory=list)
 
 
 async def last_one_on_ones(
@@ -159,6 +161,7 @@ async def load_scripts(
     await _commitments(session, members, earliest, now.date(), by_member)
     await _experiments(session, members, earliest, by_member)
     await _points(session, scripts)
+    await _sprints(session, members, earliest, by_member)
     return scripts
 
 
@@ -353,6 +356,18 @@ async def _points(session: AsyncSession, scripts: dict[Pair, ScriptData]) -> Non
         if point.team_id != script.pair.team_id:
             continue
         script.points.append(PointRow(point.id, point.author_id, author, point.text))
+
+
+async def _sprints(
+    session: AsyncSession,
+    members: Collection[int],
+    earliest: datetime,
+    by_member: dict[int, list[ScriptData]],
+) -> None:
+    for win in await sprint_wins(session, members, earliest):
+        for script in by_member[win.member_id]:
+            if win.finished_at >= script.since and _ours(win.team_id, script.pair):
+                script.sprints.append(win)
 
 
 @dataclass(frozen=True)

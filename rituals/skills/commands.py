@@ -48,6 +48,7 @@ from rituals.skills.store import (
     level_word,
     rate,
     set_sharing,
+    sharing,
     team_skills,
 )
 from rituals.team.gate import team_gate
@@ -140,6 +141,8 @@ async def show(ctx: Ctx, cmd: ShowSkills) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only=SEE)
     await skills_of(ctx, team)
     data = await heat_map(ctx.session, team)
+    shares = ctx.actor.member_id in await sharing(ctx.session, team.id)
+    toggle = "To hide your row: skills share off." if shares else "To show yours: skills share on."
     title = f"{team.name}: skills"
     picture = await asyncio.to_thread(heat_map_png, title, data)
     shown = counted(data.shown, "person shows", "people show")
@@ -157,10 +160,7 @@ async def show(ctx: Ctx, cmd: ShowSkills) -> list[Reply]:
         Paragraph(rich("Who can teach what:")),
         Bullets(teach),
         Paragraph(rich(await _mine(ctx, team))),
-        Note(
-            f"{PRIVATE} Rows go by name: the map is for growth, not for judgement. To show "
-            "yours: skills share on."
-        ),
+        Note(f"{PRIVATE} Rows go by name: the map is for growth, not for judgement. {toggle}"),
         Actions(
             (
                 Button("Rate myself", "rate"),

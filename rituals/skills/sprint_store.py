@@ -174,14 +174,49 @@ async def due_on(session: AsyncSession, days: set[date]) -> list[SprintRow]:
     )
 
 
-async def finished_since(
+@dataclass(frozen=True)
+class SprintWin:
+    """A mentorship sprint looked back on, as one of its pair reads it in a one-on-one."""
+
+    member_id: int  # whose script it opens
+    team_id: int
+    finished_at: datetime
+    skill: str
+    partner: str
+    learned: bool  # the member was the learner (else the mentor)
+    lookback: str
+
+
+async def sprint_wins(
     session: AsyncSession, members: Collection[int], earliest: datetime
-) -> list[SprintRow]:
-    """Sprints looked back on since `earliest` with one of these people in them: wins for the
-    one-on-one scripts of both."""
-    return await sprint_rows(
+) -> list[SprintWin]:
+    """Sprints looked back on since `earliest`, once for each of these people in them: the
+    learner's look-back is a win for the learner and for the mentor alike. One statement."""
+    rows = await sprint_rows(
         session,
         Mentorship.status == SprintStatus.DONE,
         Mentorship.finished_at >= earliest,
         or_(Mentorship.learner_id.in_(members), Mentorship.mentor_id.in_(members)),
     )
+    wins = []
+    for row in rows:
+        sprint = row.sprint
+        assert sprint.finished_at is not None
+        assert sprint.learner_lookback is not None
+        pair = {sprint.learner_id} | ({sprint.mentor_id} if sprint.mentor_id else set())
+        for member_id in sorted(pair & set(members)):
+            learned = member_id == sprint.learner_id
+            partner = row.mentor if learned else row.learner
+            name = partner.display_name if partner else "a mentor who has left"
+            wins.append(
+                SprintWin(
+                    member_id,
+                    sprint.team_id,
+                    sprint.finished_at,
+                    row.skill,
+                    name,
+                    learned,
+                    sprint.learner_lookback,
+                )
+            )
+    return wins

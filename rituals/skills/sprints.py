@@ -258,10 +258,11 @@ async def decline(ctx: Ctx, cmd: DeclineGap) -> list[Reply]:
         )
     )
     await ctx.session.flush()
-    return [
-        say(f"Thanks for saying so. {NEVER_TOLD} I'll ask someone else."),
-        *await _ask_next(ctx, row, team),
-    ]
+    asked = await _ask_next(ctx, row, team)
+    after = (
+        "I'll ask someone else." if asked else "It stays open for anyone who can teach it to claim."
+    )
+    return [say(f"Thanks for saying so. {NEVER_TOLD} {after}"), *asked]
 
 
 def _line(row: SprintRow, me: int) -> Rich:
