@@ -41,14 +41,13 @@ from rituals.skills.picture import heat_map_png, heat_map_sketch
 from rituals.skills.store import (
     LEVELS,
     TEACH,
+    MapData,
     add_skill,
     find_skill,
     heat_map,
-    latest_levels,
     level_word,
     rate,
     set_sharing,
-    sharing,
     team_skills,
 )
 from rituals.team.gate import team_gate
@@ -109,18 +108,23 @@ class ShareRow(Command):
 
 
 async def skills_of(ctx: Ctx, team: Team) -> list[Skill]:
+    """The team's skills, refused with how to add one while there are none."""
     skills = await team_skills(ctx.session, team.id)
     if not skills:
-        raise Refusal(
-            say(
-                f"{team.name} has no skills on its list yet. Anyone on it adds one: ",
-                Code('skill add "Discovery calls"'),
-                ", or starts from ",
-                Code("skill examples"),
-                ".",
-            )
-        )
+        raise no_skills(team)
     return skills
+
+
+def no_skills(team: Team) -> Refusal:
+    return Refusal(
+        say(
+            f"{team.name} has no skills on its list yet. Anyone on it adds one: ",
+            Code('skill add "Discovery calls"'),
+            ", or starts from ",
+            Code("skill examples"),
+            ".",
+        )
+    )
 
 
 def named_skill(skills: list[Skill], typed: str, team: Team) -> Skill:
@@ -139,10 +143,14 @@ def named_skill(skills: list[Skill], typed: str, team: Team) -> Skill:
 
 async def show(ctx: Ctx, cmd: ShowSkills) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only=SEE)
-    await skills_of(ctx, team)
-    data = await heat_map(ctx.session, team)
-    shares = ctx.actor.member_id in await sharing(ctx.session, team.id)
-    toggle = "To hide your row: skills share off." if shares else "To show yours: skills share on."
+    data = await heat_map(ctx.session, team, ctx.actor.member_id)
+    if not data.skills:
+        raise no_skills(team)
+    toggle = (
+        "To hide your row: skills share off."
+        if data.own_shown
+        else "To show yours: skills share on."
+    )
     title = f"{team.name}: skills"
     picture = await asyncio.to_thread(heat_map_png, title, data)
     shown = counted(data.shown, "person shows", "people show")
@@ -159,7 +167,7 @@ async def show(ctx: Ctx, cmd: ShowSkills) -> list[Reply]:
         Image("skills.png", picture, alt, title, heat_map_sketch(data)),
         Paragraph(rich("Who can teach what:")),
         Bullets(teach),
-        Paragraph(rich(await _mine(ctx, team))),
+        Paragraph(rich(_mine(data))),
         Note(f"{PRIVATE} Rows go by name: the map is for growth, not for judgement. {toggle}"),
         Actions(
             (
@@ -172,15 +180,12 @@ async def show(ctx: Ctx, cmd: ShowSkills) -> list[Reply]:
     return [Message(tuple(blocks))]
 
 
-async def _mine(ctx: Ctx, team: Team) -> str:
+def _mine(data: MapData) -> str:
     """The asker's own ratings, for their eyes: the reply is theirs alone."""
-    skills = await team_skills(ctx.session, team.id)
-    levels = await latest_levels(ctx.session, team.id, ctx.actor.member_id)
     rated = [
-        f"{s.name} {levels[(ctx.actor.member_id, s.id)]} "
-        f"({level_word(levels[(ctx.actor.member_id, s.id)])})"
-        for s in skills
-        if (ctx.actor.member_id, s.id) in levels
+        f"{skill} {level} ({level_word(level)})"
+        for skill, level in zip(data.skills, data.own, strict=True)
+        if level is not None
     ]
     if not rated:
         return f"You have not rated yourself yet ({SCALE}): rate SQL as 2."

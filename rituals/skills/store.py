@@ -139,9 +139,12 @@ class MapData:
     teachers: list[list[str]]
     shown: int  # how many people show their whole row
     people: int  # how many are on the team
+    # The viewer's own levels per column, for their eyes only, and whether they show them.
+    own: list[int | None]
+    own_shown: bool
 
 
-async def heat_map(session: AsyncSession, team: Team) -> MapData:
+async def heat_map(session: AsyncSession, team: Team, viewer_id: int) -> MapData:
     """The team's heat-map in four statements: skills, people, latest ratings, who shares.
 
     Each person's whole row only when they chose to show it; for the rest, only the skills
@@ -176,4 +179,6 @@ async def heat_map(session: AsyncSession, team: Team) -> MapData:
         teachers,
         len(shown & {m for m, _ in people}),
         len(people),
+        [levels.get((viewer_id, s.id)) for s in skills],
+        viewer_id in shown,
     )
