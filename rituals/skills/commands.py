@@ -11,10 +11,11 @@ by how much anyone knows.
 from __future__ import annotations
 
 import asyncio
+import enum
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from rituals.core.command import CLEAN, ONE_LINE, Command, Name
 from rituals.core.context import Ctx
@@ -66,16 +67,24 @@ SCALE = ", ".join(f"{n} {word}" for n, word in enumerate(LEVELS, start=1))
 SEE = "see its skills"
 
 
-def _level(value: object) -> object:
-    """A level as typed: its number, or its word ("solid", "can teach", "teach")."""
-    if not isinstance(value, str):
-        return value
+def _level(value: str) -> str:
+    """A level as typed, its number or its word ("solid", "can teach", "teach"), as its
+    number; anything else refused with the scale."""
     word = " ".join(value.casefold().replace("practicing", "practising").split())
-    words = {w: n for n, w in enumerate(LEVELS, start=1)} | {"teach": TEACH}
-    return words.get(word, word)
+    words = {w: str(n) for n, w in enumerate(LEVELS, start=1)} | {"teach": str(TEACH)}
+    if word in words.values():
+        return word
+    if word not in words:
+        raise ValueError(f"rate yourself with a number from 1 to {TEACH}: {SCALE}")
+    return words[word]
 
 
-Level = Annotated[int, BeforeValidator(_level)]
+Level = Annotated[str, StringConstraints(max_length=20), AfterValidator(_level)]
+
+
+class Showing(enum.StrEnum):
+    ON = "on"
+    OFF = "off"
 
 
 class ShowSkills(Command):
@@ -98,12 +107,12 @@ class SkillExamples(Command):
 
 class RateSkill(Command):
     skill: SkillName | None = Field(None, title="Skill", description="its name or number")
-    level: Level | None = Field(None, title="Your level", description=SCALE, ge=1, le=TEACH)
+    level: Level | None = Field(None, title="Your level", description=SCALE)
     team: Name | None = TEAM
 
 
 class ShareRow(Command):
-    on: bool = Field(title="Show my row", description="on to show it to the team, off to hide it")
+    on: Showing = Field(title="Show my row", description="on to show it to the team, off to hide")
     team: Name | None = TEAM
 
 
@@ -281,7 +290,7 @@ async def rate_self(ctx: Ctx, cmd: RateSkill) -> list[Reply]:
         )
     team = await team_gate(ctx, cmd.team, members_only="rate themselves on its skills")
     skills = await skills_of(ctx, team)
-    skill_text, level = cmd.skill, cmd.level
+    skill_text, level = cmd.skill, int(cmd.level) if cmd.level else None
     trailing = _TRAILING_LEVEL.match(skill_text or "")
     if level is None and trailing and find_skill(skills, skill_text or "") is None:
         skill_text, level = trailing["skill"], int(trailing["level"])
@@ -308,8 +317,9 @@ async def rate_self(ctx: Ctx, cmd: RateSkill) -> list[Reply]:
 
 async def share(ctx: Ctx, cmd: ShareRow) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only="show a row on its heat-map")
-    changed = await set_sharing(ctx.session, team, ctx.actor.member_id, cmd.on, ctx.clock.now())
-    if cmd.on:
+    on = cmd.on is Showing.ON
+    changed = await set_sharing(ctx.session, team, ctx.actor.member_id, on, ctx.clock.now())
+    if on:
         said = "Your whole row shows on" if changed else "Your row shows already on"
         return [say(f"{said} {team.name}'s heat-map. Hide it any time: skills share off.")]
     said = "Your row is hidden from" if changed else "Your row was not shown on"

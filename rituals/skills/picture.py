@@ -35,7 +35,7 @@ def heat_map_png(title: str, data: MapData) -> bytes:
         raise ValueError("a heat-map needs at least one skill")
     rows = data.rows or [("(nobody shown yet)", [None] * len(data.skills))]
     grid = [[0 if level is None else level for level in levels] for _, levels in rows]
-    height = 2.4 + ROW_INCHES * len(rows)
+    height = max(3.0, 2.4 + ROW_INCHES * len(rows))
     fig = Figure(figsize=(WIDTH_INCHES, height), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
