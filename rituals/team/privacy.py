@@ -67,6 +67,11 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "nudge": ("nudge sent, skipped or missed", "nudges sent, skipped or missed"),
     "outbox": ("message sent to you", "messages sent to you"),
     "teams_conversation": ("Microsoft Teams chat", "Microsoft Teams chats"),
+    "skill": ("skill added to a team's list", "skills added to a team's list"),
+    "skill_rating": ("rating of yourself on a skill", "ratings of yourself on skills"),
+    "skill_share": ("heat-map row you show", "heat-map rows you show"),
+    "mentorship": ("mentorship gap or sprint", "mentorship gaps and sprints"),
+    "mentor_decline": ("mentoring you declined", "mentorings you declined"),
 }
 
 
