@@ -51,7 +51,7 @@ from rituals.skills.store import (
     set_sharing,
     team_skills,
 )
-from rituals.team.gate import team_gate
+from rituals.team.gate import form_offered, team_gate
 from rituals.team.teams import TEAM
 from storage.models import Skill, Team
 
@@ -257,6 +257,7 @@ def _role(ctx: Ctx, typed: str | None) -> str | None:
 
 
 async def examples(ctx: Ctx, cmd: SkillExamples) -> list[Reply]:
+    await form_offered(ctx)  # no team named: refused only where every team has it off
     role = _role(ctx, cmd.role)
     catalogue = ctx.settings.skills.catalogue
     if role is None:

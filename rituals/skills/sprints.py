@@ -47,7 +47,7 @@ from rituals.skills.sprint_store import (
     start,
 )
 from rituals.skills.store import TEACH, latest_levels
-from rituals.team.gate import admit, team_gate
+from rituals.team.gate import admit, form_offered, team_gate
 from rituals.team.teams import TEAM, mention
 from storage.models import Member, MentorDecline, Mentorship, SprintStatus, Team
 
@@ -182,6 +182,7 @@ async def _gap(ctx: Ctx, number: int, doing: str) -> tuple[SprintRow, Team]:
         ctx.session, Mentorship.id == number, Mentorship.workspace_id == ctx.actor.workspace_id
     )
     if not rows:
+        await form_offered(ctx)  # where every team has the ritual off, that is the answer
         raise Refusal(say(f"There is no gap or sprint #{number} here. Yours: ", Code("sprints")))
     team = await ctx.session.get(Team, rows[0].sprint.team_id)
     assert team is not None

@@ -36,7 +36,7 @@ LOOKED_BACK = "I write the pipeline query alone and explain the joins to others"
 
 
 @pytest.fixture
-def clock() -> MovingClock:  # type: ignore[override]
+def clock() -> MovingClock:
     return MovingClock(NOW)
 
 
