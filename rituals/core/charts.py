@@ -127,14 +127,8 @@ def trend_png(title: str, points: Sequence[Point], target: float | None, unit: s
 
 
 def _finished(fig: Figure, ax: Axes, title: str) -> bytes:
-    """The house style every chart ends with, and its PNG: the title as plain text (people's
-    words, never matplotlib's maths: "Spend $_$ per lead"), light y grid, no top or right
-    spine, a palette."""
-    ax.set_title(title, fontsize=12, loc="left", parse_math=False)
-    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    """The house style every chart ends with, and its PNG."""
+    _house_style(ax, title)
     # Not savefig's bbox_inches="tight": it crops to a different size per chart, and is slower.
     fig.tight_layout()
     buffer = io.BytesIO()
@@ -142,6 +136,16 @@ def _finished(fig: Figure, ax: Axes, title: str) -> bytes:
     # the process's rcParams and matplotlib's release.
     fig.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
     return _fewer_colours(buffer.getvalue())
+
+
+def _house_style(ax: Axes, title: str) -> None:
+    """The title as plain text (people's words, never matplotlib's maths: "Spend $_$ per
+    lead"), light y grid, no top or right spine, a palette."""
+    ax.set_title(title, fontsize=12, loc="left", parse_math=False)
+    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
 def _fewer_colours(png: bytes) -> bytes:
@@ -265,7 +269,20 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(SPARK_BLOCKS[round((v - low) / (high - low) * top)] for v in recent)
 
 
-def house_png(fig: Figure, ax: Axes, title: str) -> bytes:
-    """The house style and the small PNG, for a picture a ritual draws itself (the skills
-    heat-map): it looks like every other chart and sits inside a Teams card as they do."""
-    return _finished(fig, ax, title)
+def house_png(fig: Figure, ax: Axes, title: str, colours: int = 64) -> bytes:
+    """The house style and a small PNG of few colours, for a picture a ritual draws itself
+    (the skills heat-map): it looks like every other chart and sits inside a Teams card.
+
+    No PNG is written only to be read back and reduced: the canvas is drawn once, reduced in
+    memory and written once, which for a tall picture (50 people) is half savefig's work."""
+    _house_style(ax, title)
+    fig.tight_layout()
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    # Draws, and hands over the RGBA bytes; matplotlib leaves it without types.
+    pixels, size = canvas.print_to_buffer()  # type: ignore[no-untyped-call]
+    rgba = PIL.Image.frombuffer("RGBA", size, pixels)
+    reduced = rgba.convert("RGB").quantize(colors=colours, method=PIL.Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    reduced.save(out, format="PNG")
+    return out.getvalue()
