@@ -163,9 +163,10 @@ async def show(ctx: Ctx, cmd: ShowSkills) -> list[Reply]:
     title = f"{team.name}: skills"
     picture = await asyncio.to_thread(heat_map_png, title, data)
     shown = counted(data.shown, "person shows", "people show")
+    skills = counted(len(data.skills), "skill", "skills")
     alt = (
-        f"{len(data.skills)} skills; {shown} their whole row, of {data.people} on {team.name}; "
-        "the rest only where they can teach."
+        f"{skills}; {shown} their whole row, of {data.people} on {team.name}; the rest only "
+        "where they can teach."
     )
     teach = tuple(
         rich(f"{skill}: ", ", ".join(names) if names else "nobody can teach it yet")
