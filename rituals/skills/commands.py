@@ -39,6 +39,7 @@ from rituals.core.messages import (
 from rituals.core.refusal import Refusal
 from rituals.core.syntax import ROLE_WORDS
 from rituals.skills.picture import heat_map_png, heat_map_sketch
+from rituals.skills.sprint_store import mentored_now
 from rituals.skills.store import (
     LEVELS,
     TEACH,
@@ -239,9 +240,21 @@ async def add(ctx: Ctx, cmd: AddSkill) -> list[Reply]:
 async def remove(ctx: Ctx, cmd: RemoveSkill) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, lead_only="take a skill off its list")
     skill = named_skill(await skills_of(ctx, team), cmd.name, team)
+    if await mentored_now(ctx.session, skill.id):
+        raise Refusal(
+            say(
+                f"Someone is learning {skill.name} in a sprint, or waiting for a mentor: it stays "
+                "on the list until that sprint is looked back on."
+            )
+        )
     await ctx.session.delete(skill)
     await ctx.session.flush()
-    return [say(f"Took {skill.name} off {team.name}'s skills, with everyone's ratings of it.")]
+    return [
+        say(
+            f"Took {skill.name} off {team.name}'s skills, with everyone's ratings of it and its "
+            "finished sprints."
+        )
+    ]
 
 
 def _role(ctx: Ctx, typed: str | None) -> str | None:

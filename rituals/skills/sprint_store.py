@@ -111,6 +111,16 @@ async def candidates(session: AsyncSession, gap: Mentorship, today: date) -> lis
     return list((await session.scalars(query)).all())
 
 
+async def mentored_now(session: AsyncSession, skill_id: int) -> bool:
+    """Whether a gap on the skill waits for a mentor, or a sprint on it is not looked back on."""
+    found = await session.scalar(
+        select(Mentorship.id)
+        .where(Mentorship.skill_id == skill_id, Mentorship.status != SprintStatus.DONE)
+        .limit(1)
+    )
+    return found is not None
+
+
 def start(gap: Mentorship, mentor_id: int, today: date) -> None:
     """The claim: the pair's two weeks start today."""
     gap.status = SprintStatus.ACTIVE

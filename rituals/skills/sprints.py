@@ -13,6 +13,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
+from sqlalchemy import select
 
 from rituals.core.command import Answer, Command, Name, row_number
 from rituals.core.context import Ctx
@@ -178,6 +179,13 @@ async def name_gap(ctx: Ctx, cmd: NameGap) -> list[Reply]:
 
 
 async def _gap(ctx: Ctx, number: int, doing: str) -> tuple[SprintRow, Team]:
+    """The gap or sprint a command names, locked: two people claiming it at once, or a claim
+    and a decline crossing, are settled one after the other, never both taken."""
+    await ctx.session.execute(
+        select(Mentorship.id)
+        .where(Mentorship.id == number, Mentorship.workspace_id == ctx.actor.workspace_id)
+        .with_for_update()
+    )
     rows = await sprint_rows(
         ctx.session, Mentorship.id == number, Mentorship.workspace_id == ctx.actor.workspace_id
     )

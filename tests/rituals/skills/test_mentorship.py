@@ -203,3 +203,5 @@ async def test_a_gap_is_named_through_its_form_and_refused_in_plain_words(talk: 
     assert "Nobody who can teach it is free right now" in said
     assert "There is no gap or sprint #999 here" in await talk.text("ben", "mentor 999")
     assert "has not started" in await talk.text("ana", f"lookback {_gap(said)} {LOOKED_BACK}")
+    # A skill someone is waiting to learn stays on the list.
+    assert "stays on the list" in await talk.text("lea", "skill remove SQL")
