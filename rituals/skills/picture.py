@@ -79,7 +79,7 @@ def heat_map_png(title: str, data: MapData) -> bytes:
     )
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    return house_png(fig, ax, title)
+    return house_png(fig, ax, title, (BLANK, "#d1d5db", *COLOURS, *INK))
 
 
 def heat_map_sketch(data: MapData) -> str:
