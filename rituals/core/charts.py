@@ -291,7 +291,7 @@ def house_png(fig: Figure, ax: Axes, title: str, palette: Sequence[str]) -> byte
     return out.getvalue()
 
 
-BLENDS = 4  # steps between two colours of a palette: enough for text's antialiased edges
+BLENDS = 1  # the midpoint of two colours: the palette stays within 64, and edges stay smooth
 
 
 @functools.cache
@@ -303,10 +303,13 @@ def _palette(colours: tuple[str, ...]) -> PIL.Image.Image:
         for b in base[i + 1 :]:
             for step in range(1, BLENDS + 1):
                 t = step / (BLENDS + 1)
-                found[tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))] = None
+                blend = tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+                # One too near a colour of the picture would be taken for it (white, say).
+                if min(sum(abs(p - q) for p, q in zip(blend, c, strict=True)) for c in base) > 24:
+                    found[blend] = None
     flat = [channel for colour in list(found)[:256] for channel in colour]
     image = PIL.Image.new("P", (1, 1))
-    image.putpalette(flat + [0] * (768 - len(flat)))
+    image.putpalette(flat)
     return image
 
 
