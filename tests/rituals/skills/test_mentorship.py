@@ -205,3 +205,21 @@ async def test_a_gap_is_named_through_its_form_and_refused_in_plain_words(talk: 
     assert "has not started" in await talk.text("ana", f"lookback {_gap(said)} {LOOKED_BACK}")
     # A skill someone is waiting to learn stays on the list.
     assert "stays on the list" in await talk.text("lea", "skill remove SQL")
+
+
+async def test_a_forgotten_mentor_leaves_the_learners_sprint_and_a_forgotten_learner_takes_it(
+    talk: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await skills_on(talk, "SQL")
+    await talk.say("ben", "rate SQL as 4")
+    gap = _gap(await talk.text("ana", f'learn SQL goal "{GOAL}"'))
+    await talk.say("ben", f"mentor {gap}")
+    await talk.say("ben", f'lookback {gap} "she writes it alone now, joins and all"')
+    await talk.say("ben", "me forget confirm")
+    async with sessions() as session:
+        row = await session.get(Mentorship, gap)
+        assert row is not None
+        assert (row.mentor_id, row.mentor_lookback, row.goal) == (None, None, GOAL)
+    await talk.say("ana", "me forget confirm")
+    async with sessions() as session:
+        assert await session.get(Mentorship, gap) is None
