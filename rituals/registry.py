@@ -13,6 +13,7 @@ from rituals.one_on_ones.ritual import RITUAL as ONE_ON_ONES
 from rituals.pulse.ritual import RITUAL as PULSE
 from rituals.purpose.ritual import RITUAL as PURPOSE
 from rituals.reviews.ritual import RITUAL as REVIEWS
+from rituals.skills.ritual import RITUAL as SKILLS
 from rituals.stretch.ritual import RITUAL as STRETCH
 from rituals.team.ritual import RITUAL as TEAM
 
@@ -29,4 +30,5 @@ RITUALS: tuple[Ritual, ...] = (
     PULSE,
     STRETCH,
     BUDGETS,
+    SKILLS,
 )

@@ -71,6 +71,13 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     },
     # Whether a nominee agreed is theirs: a "no" is never told, not even in an export.
     "fail_nomination": {"nominee_id": ("consent",)},
+    # A sprint's goal and each look-back are their writer's; who the bot asked to mentor is
+    # only theirs to see, so a no is never read out of the learner's export.
+    "mentorship": {
+        "learner_id": ("goal", "learner_lookback"),
+        "mentor_id": ("mentor_lookback",),
+        "suggested_id": ("suggested_id",),
+    },
 }
 
 
@@ -221,6 +228,22 @@ def _names(payload: object, platform_user_id: str) -> bool:
     return False
 
 
+async def forget_mentorships(
+    session: AsyncSession, table: Table, columns: list[Column[Any]], member: Member, now: datetime
+) -> None:
+    """A gap and its sprint are the learner's: they go with them. A mentor who asks to be
+    forgotten leaves the learner's sprint with no mentor and without the mentor's words, and
+    someone the bot had asked is simply no longer asked."""
+    ours = table.c.workspace_id == member.workspace_id
+    await session.execute(delete(table).where(ours, table.c.learner_id == member.id))
+    await session.execute(
+        update(table)
+        .where(ours, table.c.mentor_id == member.id)
+        .values(mentor_id=None, mentor_lookback=None)
+    )
+    await clear_columns(session, table, [table.c.suggested_id], member, now)
+
+
 # How to forget a person in each table that points at a member. Every such table must be here.
 FORGET: Mapping[str, Forgetter] = {
     "membership": delete_rows,
@@ -252,6 +275,13 @@ FORGET: Mapping[str, Forgetter] = {
     "stretch": owned_by("member_id"),
     "budget_request": owned_by("member_id"),
     "web_sign_in": delete_rows,
+    # The growth lab's skills: a skill proposed stays the team's; ratings, the choice to show
+    # them, and sprints (theirs as learner or as mentor) and declines go with the person.
+    "skill": clear_columns,
+    "skill_rating": delete_rows,
+    "skill_share": delete_rows,
+    "mentorship": forget_mentorships,
+    "mentor_decline": delete_rows,
 }
 
 

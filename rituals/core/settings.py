@@ -372,6 +372,33 @@ class DashboardSettings(_Strict):
     url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$", max_length=200)
 
 
+class SkillSettings(_Strict):
+    """app.yaml's `skills` section: a small catalogue of skills per role for a team's list to
+    start from (like the KPI examples), and how long that list may grow."""
+
+    # A short list keeps the heat-map readable at a chat's width, and the ratings honest.
+    max_per_team: int = Field(15, ge=3, le=30)
+    catalogue: dict[str, tuple[str, ...]] = {
+        "sales": ("Discovery calls", "Negotiation", "Forecasting", "Objection handling"),
+        "engineering": ("Code review", "Testing", "System design", "Incident response"),
+        "support": ("De-escalation", "Troubleshooting", "Writing help articles"),
+    }
+
+    @field_validator("catalogue")
+    @classmethod
+    def _short_names(cls, catalogue: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if not catalogue:
+            raise ValueError("name at least one role with its skills")
+        for role, skills in catalogue.items():
+            if not skills:
+                raise ValueError(f"{role}: name at least one skill")
+            if any(not 2 <= len(s.strip()) <= 40 for s in skills):
+                raise ValueError(f"{role}: keep each skill's name to 2-40 characters")
+        return {
+            role.lower(): tuple(s.strip() for s in skills) for role, skills in catalogue.items()
+        }
+
+
 class RitualSettings(_Strict):
     """Everything non-secret the rituals need, as app.yaml states it."""
 
@@ -383,6 +410,7 @@ class RitualSettings(_Strict):
     checkins: CheckinSettings = CheckinSettings()
     recognition: RecognitionSettings = RecognitionSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    skills: SkillSettings = SkillSettings()
 
 
 def check_personal_hours(work_hours: tuple[str, str], quiet_hours: tuple[str, str]) -> str | None:

@@ -51,6 +51,7 @@ class RitualName(enum.StrEnum):
     TEAM = "team"
     STRETCH = "stretch"
     EXPERIMENT_BUDGET = "experiment_budget"
+    SKILLS = "skills"
 
 
 class PromptKind(enum.StrEnum):
@@ -67,6 +68,7 @@ class PromptKind(enum.StrEnum):
     PULSE = "pulse"
     REVIEW = "review"
     STRETCH = "stretch"
+    MENTORSHIP = "mentorship"
 
 
 class Recipients(enum.Enum):

@@ -81,6 +81,13 @@ def _wins(data: ScriptData, language: str) -> list[Rich]:
                 f"Learned: {done.learned}"
             )
         )
+    for sprint in data.sprints:
+        what = (
+            f"Mentorship sprint on {sprint.skill} with {sprint.partner}"
+            if sprint.learned
+            else f"Mentored {sprint.partner} on {sprint.skill}; they can now"
+        )
+        items.append(rich(f"{what}: {sprint.lookback}"))
     return items
 
 
@@ -131,8 +138,9 @@ def build(
         blocks.append(
             Paragraph(
                 rich(
-                    "Nothing recorded yet: no KPI gains, kudos, kept commitments or finished "
-                    "experiments since then. Open with: what went well, however small?"
+                    "Nothing recorded yet: no KPI gains, kudos, kept commitments, finished "
+                    "experiments, stretches or mentorship sprints since then. Open with: what "
+                    "went well, however small?"
                 )
             )
         )
@@ -177,17 +185,21 @@ def build(
     return blocks
 
 
+def _win_count(data: ScriptData) -> int:
+    return (
+        len(data.gains)
+        + len(data.kudos)
+        + len(data.kept)
+        + len(data.experiments)
+        + len(data.stretches)
+        + len(data.sprints)
+    )
+
+
 def summary(data: ScriptData, member: Mention) -> Rich:
     """One line per report in a lead's nudge: what their script holds."""
     counts = [
-        (
-            len(data.gains)
-            + len(data.kudos)
-            + len(data.kept)
-            + len(data.experiments)
-            + len(data.stretches),
-            "win",
-        ),
+        (_win_count(data), "win"),
         (len(data.dips), "dip"),
         (len(data.points), "talking point"),
         (len(data.overdue), "overdue commitment"),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from rituals.checkins.store import CommitmentRow, commitments_where
 from rituals.kpis.direction import improved
 from rituals.numbers.store import latest_per_period
+from rituals.skills.sprint_store import SprintWin, sprint_wins
 from rituals.stretch.store import FinishedStretch, finished_since
 from storage.models import (
     Commitment,
@@ -115,6 +116,7 @@ class ScriptData:
     experiments: list[ExperimentRow] = field(default_factory=list)
     points: list[PointRow] = field(default_factory=list)
     stretches: list[FinishedStretch] = field(default_factory=list)
+    sprints: list[SprintWin] = field(default_factory=list)
 
 
 async def last_one_on_ones(
@@ -165,6 +167,7 @@ async def load_scripts(
         for script in by_member[done.member_id]:
             if done.finished_at >= script.since and done.team_id == script.pair.team_id:
                 script.stretches.append(done)
+    await _sprints(session, members, earliest, by_member)
     return scripts
 
 
@@ -359,6 +362,18 @@ async def _points(session: AsyncSession, scripts: dict[Pair, ScriptData]) -> Non
         if point.team_id != script.pair.team_id:
             continue
         script.points.append(PointRow(point.id, point.author_id, author, point.text))
+
+
+async def _sprints(
+    session: AsyncSession,
+    members: Collection[int],
+    earliest: datetime,
+    by_member: dict[int, list[ScriptData]],
+) -> None:
+    for win in await sprint_wins(session, members, earliest):
+        for script in by_member[win.member_id]:
+            if win.finished_at >= script.since and _ours(win.team_id, script.pair):
+                script.sprints.append(win)
 
 
 @dataclass(frozen=True)

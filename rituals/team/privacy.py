@@ -70,6 +70,11 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "stretch": ("stretch assignment", "stretch assignments"),
     "budget_request": ("experiment budget request", "experiment budget requests"),
     "web_sign_in": ("dashboard sign-in", "dashboard sign-ins"),
+    "skill": ("skill added to a team's list", "skills added to a team's list"),
+    "skill_rating": ("rating of yourself on a skill", "ratings of yourself on skills"),
+    "skill_share": ("heat-map row you show", "heat-map rows you show"),
+    "mentorship": ("mentorship gap or sprint", "mentorship gaps and sprints"),
+    "mentor_decline": ("mentoring you declined", "mentorings you declined"),
 }
 
 

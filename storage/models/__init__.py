@@ -109,3 +109,15 @@ __all__ = [
     "WebSignIn",
     "Workspace",
 ]
+
+# The growth lab: the skills heat-map and micro-mentorship sprints.
+from storage.models.skills import (
+    MentorDecline,
+    Mentorship,
+    Skill,
+    SkillRating,
+    SkillShare,
+    SprintStatus,
+)
+
+__all__ += ["MentorDecline", "Mentorship", "Skill", "SkillRating", "SkillShare", "SprintStatus"]

@@ -97,3 +97,28 @@ def test_the_declines_benchmark_runs(tmp_path: Path) -> None:
     assert [row[4] for row in rows] == ["18", "18"]  # three KPIs each
     assert all(0 < int(row[5]) < 18 for row in rows)
     assert lines[4].startswith("seeded: ")
+
+
+def test_the_heatmap_benchmark_runs(tmp_path: Path) -> None:
+    """Two short histories: each timed, the same statements for both, and the picture saved."""
+    lines = bench(
+        tmp_path,
+        "heatmap.py",
+        "--months",
+        "2",
+        "6",
+        "--runs",
+        "2",
+        "--members",
+        "6",
+        "--skills",
+        "4",
+        "--picture",
+        "map.png",
+    )
+    assert lines[0].split()[:4] == ["history/rows", "load", "p95", "draw"]
+    rows = [line.split() for line in lines[1:3]]
+    assert [r[0] for r in rows] == ["2mo/48", "6mo/144"]
+    assert rows[0][7] == rows[1][7]  # SQL statements: the same however long the history
+    assert lines[3] == f"picture: {tmp_path / 'map.png'}"
+    assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

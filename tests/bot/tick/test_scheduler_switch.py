@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import AppConfig
 from rituals.core.spec import Ritual, switchable
 from rituals.pulse.store import new_pulse
-from storage.models import Role
+from rituals.skills.sprint_store import start
+from rituals.skills.store import add_skill
+from storage.models import Mentorship, Role, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team
+from tests.support import member
 
 # 28 Dec 2026 to 8 Jan 2027: two check-in Mondays, a one-on-one Wednesday and a pulse Monday
 # in either fortnight, December's vote (29-31 Dec) and its close, and Q1's first Monday.
@@ -45,6 +48,7 @@ async def _rows_of(
         team = await seed_team(session, people, settings={"enabled": ",".join(enabled)})
         closes = START + timedelta(days=1)
         session.add(new_pulse(team.workspace_id, team.id, "How?", 3, LONG_AGO, closes))
+        await _running_sprint(session, team)
     tick = planner(sessions, config)
     now = START
     while now < START + timedelta(days=DAYS):
@@ -53,6 +57,21 @@ async def _rows_of(
     kinds = _kinds(ritual)
     found = [f"ledger {n.ritual}" for n in await ledger(sessions) if n.ritual in kinds]
     return found + [f"outbox {r.ritual}" for r in await outbox(sessions) if r.ritual in kinds]
+
+
+async def _running_sprint(session: AsyncSession, team: Team) -> None:
+    """Ben mentoring Ana on SQL, a week from its end: its check-in is due in the fortnight."""
+    skill = await add_skill(session, team, "SQL", (await member(session, "ana")).id, LONG_AGO)
+    sprint = Mentorship(
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        skill_id=skill.id,
+        learner_id=skill.proposed_by_id,
+        goal="write the weekly query alone",
+        asked_at=LONG_AGO,
+    )
+    start(sprint, (await member(session, "ben")).id, START.date() - timedelta(days=6))
+    session.add(sprint)
 
 
 def test_every_switchable_ritual_with_a_schedule_is_covered() -> None:
