@@ -101,3 +101,23 @@ __all__ = [
     "TeamsConversation",
     "Workspace",
 ]
+
+from storage.models.debates import (  # noqa: E402
+    Debate,
+    DebateDecision,
+    DebateSeat,
+    DebateVolunteer,
+    SeatAnswer,
+    Side,
+)
+from storage.models.raw import RawOptOut  # noqa: E402
+
+__all__ += [
+    "Debate",
+    "DebateDecision",
+    "DebateSeat",
+    "DebateVolunteer",
+    "RawOptOut",
+    "SeatAnswer",
+    "Side",
+]
