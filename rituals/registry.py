@@ -11,6 +11,7 @@ from rituals.numbers.ritual import RITUAL as NUMBERS
 from rituals.one_on_ones.ritual import RITUAL as ONE_ON_ONES
 from rituals.pulse.ritual import RITUAL as PULSE
 from rituals.purpose.ritual import RITUAL as PURPOSE
+from rituals.raw.ritual import RITUAL as RAW
 from rituals.reviews.ritual import RITUAL as REVIEWS
 from rituals.team.ritual import RITUAL as TEAM
 
@@ -25,4 +26,5 @@ RITUALS: tuple[Ritual, ...] = (
     KUDOS,
     FAILS,
     PULSE,
+    RAW,
 )

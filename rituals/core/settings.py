@@ -212,6 +212,9 @@ class TeamRituals(_Strict):
     # Where kudos are posted; the team's home channel when not set.
     recognition_channel: str | None = Field(None, max_length=80)
     decline_threshold_percent: int = Field(20, ge=5, le=90)
+    # KPI Raw, the weekly newsletter, goes to the team's channel on this day at this time.
+    raw_day: Weekday = "fri"
+    raw_time: ClockTime = "16:00"
 
     @field_validator("enabled", mode="before")
     @classmethod

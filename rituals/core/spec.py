@@ -49,6 +49,8 @@ class RitualName(enum.StrEnum):
     NUMBERS = "numbers"
     PURPOSE = "purpose"
     TEAM = "team"
+    DEBATE = "debate"
+    RAW = "raw"
 
 
 class PromptKind(enum.StrEnum):
@@ -64,6 +66,8 @@ class PromptKind(enum.StrEnum):
     FAIL_OF_MONTH = "fail_of_month"
     PULSE = "pulse"
     REVIEW = "review"
+    DEBATE = "debate"
+    RAW = "raw"
 
 
 class Recipients(enum.Enum):

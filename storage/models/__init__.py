@@ -102,7 +102,7 @@ __all__ = [
     "Workspace",
 ]
 
-from storage.models.debates import (  # noqa: E402
+from storage.models.debates import (
     Debate,
     DebateDecision,
     DebateSeat,
@@ -110,7 +110,7 @@ from storage.models.debates import (  # noqa: E402
     SeatAnswer,
     Side,
 )
-from storage.models.raw import RawOptOut  # noqa: E402
+from storage.models.raw import RawOptOut
 
 __all__ += [
     "Debate",

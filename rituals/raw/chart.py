@@ -1,0 +1,96 @@
+"""KPI Raw's picture: each shared KPI's recent periods as a share of its target, one line
+each, so a team sees the shapes at a glance.
+
+Drawn with Pillow, not matplotlib: a tick may write a thousand issues, and a line drawing
+takes a few milliseconds this way. No red and no green, on purpose: the newsletter shows
+numbers, not verdicts; the lines are blues and greys, the target a dashed grey line.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import PIL.Image
+import PIL.ImageDraw
+import PIL.ImageFont
+
+from rituals.core.charts import sparkline
+
+WIDTH, HEIGHT = 900, 420
+LEFT, RIGHT, TOP, BOTTOM = 60, 230, 50, 50
+INK = (31, 41, 55)
+MUTED = (156, 163, 175)
+# Blues, purples and greys: distinct lines without a colour that reads as good or bad.
+LINES = (
+    (37, 99, 235),
+    (124, 58, 237),
+    (14, 116, 144),
+    (71, 85, 105),
+    (147, 51, 234),
+    (30, 64, 175),
+)
+# The shortest line worth a picture: fewer periods say nothing a sentence could not.
+FEWEST = 3
+MOST_KPIS = 6
+
+
+@dataclass(frozen=True)
+class Line:
+    """One KPI: its name and its latest periods' values as percent of its target."""
+
+    name: str
+    percents: tuple[float, ...]
+
+
+def worth_a_picture(lines: Sequence[Line]) -> list[Line]:
+    """The lines with a shape to see, at most `MOST_KPIS` (in the order given: by name)."""
+    return [line for line in lines if len(line.percents) >= FEWEST][:MOST_KPIS]
+
+
+def sketch(lines: Sequence[Line]) -> str:
+    """The text drawing for places without pictures: a sparkline per KPI."""
+    return "\n".join(f"{line.name}: {sparkline(line.percents)}" for line in lines)
+
+
+def raw_png(title: str, lines: Sequence[Line]) -> bytes:
+    """The picture: percent of target over the latest periods, a line per KPI."""
+    image = PIL.Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = PIL.ImageDraw.Draw(image)
+    font = PIL.ImageFont.load_default(size=14)
+    small = PIL.ImageFont.load_default(size=12)
+    draw.text((LEFT, 14), title[:80], fill=INK, font=font)
+    top = max(120.0, *(p for line in lines for p in line.percents))
+    span = max(len(line.percents) for line in lines)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def y(percent: float) -> float:
+        return TOP + plot_h * (1 - max(0.0, percent) / top)
+
+    for mark in (0, 50, 100):
+        draw.text((8, y(mark) - 7), f"{mark}%", fill=MUTED, font=small)
+    for x in range(LEFT, LEFT + plot_w, 12):  # the target, dashed
+        draw.line([(x, y(100)), (x + 6, y(100))], fill=MUTED, width=1)
+    draw.line([(LEFT, TOP + plot_h), (LEFT + plot_w, TOP + plot_h)], fill=MUTED, width=1)
+    draw.text(
+        (LEFT, TOP + plot_h + 10), f"the last {span} periods, oldest left", fill=MUTED, font=small
+    )
+    for i, line in enumerate(lines):
+        colour = LINES[i % len(LINES)]
+        step = plot_w / max(1, span - 1)
+        offset = span - len(line.percents)
+        points = [(LEFT + (offset + j) * step, y(p)) for j, p in enumerate(line.percents)]
+        draw.line(points, fill=colour, width=3)
+        for px, py in points:
+            draw.ellipse([px - 3, py - 3, px + 3, py + 3], fill=colour)
+        draw.rectangle(
+            [WIDTH - RIGHT + 15, TOP + i * 24, WIDTH - RIGHT + 29, TOP + i * 24 + 12], fill=colour
+        )
+        draw.text((WIDTH - RIGHT + 36, TOP + i * 24 - 2), line.name[:24], fill=INK, font=small)
+    draw.text(
+        (WIDTH - RIGHT + 15, TOP + len(lines) * 24 + 8), "- - target (100%)", fill=MUTED, font=small
+    )
+    out = io.BytesIO()
+    image.quantize(colors=32).save(out, format="PNG", optimize=True)
+    return out.getvalue()
