@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rituals.checkins.ritual import RITUAL as CHECKINS
 from rituals.core.spec import Ritual
+from rituals.debates.ritual import RITUAL as DEBATES
 from rituals.fails.ritual import RITUAL as FAILS
 from rituals.kpis.ritual import RITUAL as KPIS
 from rituals.kudos.ritual import RITUAL as KUDOS
@@ -27,4 +28,5 @@ RITUALS: tuple[Ritual, ...] = (
     FAILS,
     PULSE,
     RAW,
+    DEBATES,
 )
