@@ -14,12 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 from rituals.core.messages import Block, Bullets, Heading, Image, Note, Paragraph, Rich, rich
-from rituals.core.periods import PERIOD, Period, period_of
+from rituals.core.periods import Period, period_of
 from rituals.kpis.commands import amount, describe_target
 from rituals.numbers.declines import Decline, detect
-from rituals.numbers.store import latest_per_period
 from rituals.raw.chart import Line, raw_png, sketch, worth_a_picture
-from rituals.raw.store import Shown, Tried, Week, Window
+from rituals.raw.store import Shown, Tried, Value, Week, Window
 from storage.models import Experiment
 
 FOOTER = (
@@ -45,6 +44,16 @@ class Reading:
 def quiet(team: str, week: str) -> tuple[Block, ...]:
     """A week without content: one line."""
     return (Paragraph(rich(f"KPI Raw, {team}, {week}: a quiet week.")),)
+
+
+def latest_per_period(rows: Sequence[Value]) -> list[Value]:
+    """One value per period, the latest said (corrections win), in period order."""
+    chosen: dict[date, Value] = {}
+    for row in rows:
+        held = chosen.get(row.period_start)
+        if held is None or (row.logged_at, row.id) > (held.logged_at, held.id):
+            chosen[row.period_start] = row
+    return [chosen[day] for day in sorted(chosen)]
 
 
 def readings(week: Week, window: Window, threshold: int) -> list[Reading]:
@@ -181,6 +190,3 @@ def week_name(day: date) -> str:
     """ "week 2026-W49": the ISO week an issue goes out in."""
     year, week, _ = day.isocalendar()
     return f"week {year}-W{week:02d}"
-
-
-__all__ = ["PERIOD", "compose", "quiet", "readings", "week_name"]

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +26,7 @@ from storage.models import (
     Cadence,
     Commitment,
     CommitmentStatus,
+    Direction,
     Experiment,
     FailMonth,
     FailNomination,
@@ -60,14 +63,37 @@ class Window:
         return at is not None and self.since <= at < self.until
 
 
+class ShownKpi(NamedTuple):
+    """What an issue says of a KPI: read as plain columns, not ORM objects, since a tick
+    reads thousands of them."""
+
+    id: int
+    name: str
+    unit: str
+    target: Decimal
+    cadence: Cadence
+    direction: Direction
+
+
+class Value(NamedTuple):
+    """One logged value, corrections included, as plain columns."""
+
+    id: int
+    kpi_id: int
+    period_start: date
+    value: Decimal
+    note: str | None
+    logged_at: datetime
+
+
 @dataclass(frozen=True)
 class Shown:
-    """A KPI the team may read, with its owner's name and its values per period (every row,
-    corrections included; the caller picks the latest said per period)."""
+    """A KPI the team may read, with its owner's name and its recent values (every row,
+    corrections included; the issue picks the latest said per period)."""
 
-    kpi: Kpi
+    kpi: ShownKpi
     owner: str
-    values: list[KpiValue] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -142,7 +168,7 @@ async def weeks(session: AsyncSession, windows: Sequence[Window]) -> dict[int, W
         mine = [by_team[i] for i in chunk]
         since = min(w.since for w in mine)
         until = max(w.until for w in mine)
-        await _numbers(session, chunk, since, out)
+        await _numbers(session, chunk, since, until, out)
         await _kudos(session, chunk, since, until, out, by_team)
         await _fails(session, chunk, since, until, out, by_team)
         await _kept(session, chunk, since, until, out, by_team)
@@ -153,20 +179,30 @@ async def weeks(session: AsyncSession, windows: Sequence[Window]) -> dict[int, W
 
 
 async def _numbers(
-    session: AsyncSession, chunk: list[int], since: datetime, out: dict[int, Week]
+    session: AsyncSession, chunk: list[int], since: datetime, until: datetime, out: dict[int, Week]
 ) -> None:
-    """The team's visible KPIs (one statement) and their recent values (one statement)."""
+    """The team's visible KPIs (one statement) and, for those with a value logged in the
+    window, their recent values (one statement)."""
     rows = await session.execute(
-        select(Membership.team_id, Kpi, Member.display_name)
+        select(
+            Membership.team_id,
+            Kpi.id,
+            Kpi.name,
+            Kpi.unit,
+            Kpi.target,
+            Kpi.cadence,
+            Kpi.direction,
+            Member.display_name,
+        )
         .select_from(Membership)
         .join(Kpi, _team_kpis(chunk))
         .join(Member, Member.id == Kpi.owner_id)
         .order_by(Kpi.name, Kpi.id)
     )
     shown: dict[tuple[int, int], Shown] = {}
-    for team_id, kpi, owner in rows.all():
-        item = Shown(kpi, owner)
-        shown[(team_id, kpi.id)] = item
+    for team_id, kpi_id, name, unit, target, cadence, direction, owner in rows.all():
+        item = Shown(ShownKpi(kpi_id, name, unit, target, cadence, direction), owner)
+        shown[(team_id, item.kpi.id)] = item
         out[team_id].numbers.append(item)
     if not shown:
         return
@@ -177,18 +213,32 @@ async def _numbers(
             for cadence, back in HISTORY.items()
         )
     )
+    logged = aliased(KpiValue)
+    fresh = (
+        exists()
+        .where(logged.kpi_id == Kpi.id, logged.logged_at >= since, logged.logged_at < until)
+        .correlate(Kpi)
+    )
     values = await session.execute(
-        select(Membership.team_id, KpiValue)
+        select(
+            Membership.team_id,
+            KpiValue.id,
+            KpiValue.kpi_id,
+            KpiValue.period_start,
+            KpiValue.value,
+            KpiValue.note,
+            KpiValue.logged_at,
+        )
         .select_from(Membership)
-        .join(Kpi, _team_kpis(chunk))
+        .join(Kpi, and_(_team_kpis(chunk), fresh))
         .join(KpiValue, KpiValue.kpi_id == Kpi.id)
         .where(recent)
         .order_by(KpiValue.period_start, KpiValue.logged_at, KpiValue.id)
     )
-    for team_id, value in values.all():
-        found = shown.get((team_id, value.kpi_id))
+    for team_id, value_id, kpi_id, start, value, note, logged_at in values.all():
+        found = shown.get((team_id, kpi_id))
         if found is not None:
-            found.values.append(value)
+            found.values.append(Value(value_id, kpi_id, start, value, note, logged_at))
 
 
 async def _kudos(

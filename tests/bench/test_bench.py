@@ -97,3 +97,21 @@ def test_the_declines_benchmark_runs(tmp_path: Path) -> None:
     assert [row[4] for row in rows] == ["18", "18"]  # three KPIs each
     assert all(0 < int(row[5]) < 18 for row in rows)
     assert lines[4].startswith("seeded: ")
+
+
+def test_the_raw_benchmark_runs(tmp_path: Path) -> None:
+    """A small team's issue and a small tick: figures printed, every team's issue queued."""
+    lines = bench(
+        tmp_path,
+        "raw.py",
+        *("--weeks", "8", "--members", "6", "--runs", "2"),
+        *("--teams", "3", "--team-size", "3", "--tick-weeks", "4"),
+    )
+    assert lines[0].split() == ["build", "median", "ms", "p95", "ms", "SQL", "what"]
+    issue = lines[1].split()
+    assert issue[0] == "issue"
+    assert issue[3].isdigit()
+    assert lines[2].split() == ["build", "wall", "s", "CPU", "s", "SQL", "what"]
+    tick = lines[3].split()
+    assert tick[0] == "tick"
+    assert " ".join(tick[4:9]) == "3 issues queued for 3"
