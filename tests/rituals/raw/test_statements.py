@@ -12,8 +12,8 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from rituals.raw.store import Window, weeks
-from storage.models import Kpi, Kudos, KudosRecipient, Member, Team
-from tests.rituals.raw.support import history, kept_commitment, share
+from storage.models import Kudos, KudosRecipient, Member
+from tests.rituals.raw.support import history, share
 from tests.scheduling import Someone, seed_team
 from tests.support import add_kpi, at
 
@@ -38,8 +38,8 @@ def counting(connection: AsyncConnection) -> Iterator[list[str]]:
 async def _team(
     sessions: async_sessionmaker[AsyncSession], name: str, people: int, weeks_: int
 ) -> int:
-    """A team of `people`, each with a shared KPI and `weeks_` of values, a kudos and a kept
-    commitment this week."""
+    """A team of `people`, each with a shared KPI and `weeks_` of values, and a kudos this
+    week."""
     users = [f"{name.lower()}{i}" for i in range(people)]
     async with sessions() as session, session.begin():
         team = await seed_team(session, [Someone(u) for u in users], team=name)
