@@ -116,7 +116,8 @@ def _picture(team: str, week: str, found: Sequence[Reading]) -> Image | None:
         return None
     title = f"KPI Raw, {team}, {week}: each KPI as a share of its target"
     alt = f"{len(lines)} KPIs over their latest periods, as a share of target"
-    return Image(f"kpi-raw-{week}.png", raw_png(title, lines), alt, title, sketch(lines))
+    name = f"kpi-raw-{week.removeprefix('week ')}.png"
+    return Image(name, raw_png(title, lines), alt, title, sketch(lines))
 
 
 def _finished(experiment: Experiment, window: Window) -> bool:
