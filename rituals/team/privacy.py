@@ -67,6 +67,10 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "nudge": ("nudge sent, skipped or missed", "nudges sent, skipped or missed"),
     "outbox": ("message sent to you", "messages sent to you"),
     "teams_conversation": ("Microsoft Teams chat", "Microsoft Teams chats"),
+    "debate": ("Servant vs Scorekeeper debate started", "Servant vs Scorekeeper debates started"),
+    "debate_seat": ("debate you were asked to argue in", "debates you were asked to argue in"),
+    "debate_volunteer": ("offer to argue in a debate", "offers to argue in debates"),
+    "raw_opt_out": ("choice to keep your numbers out of KPI Raw", "choices about KPI Raw"),
 }
 
 
