@@ -4,8 +4,7 @@ lead once the meeting is over."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -31,19 +30,13 @@ from rituals.core.messages import (
 )
 from rituals.core.periods import period_of
 from rituals.core.refusal import Refusal
-from rituals.core.settings import RitualSettings
-from rituals.core.spec import PromptKind, TickHooks
-from rituals.core.tick import Crew, Post
+from rituals.core.spec import PromptKind, ReminderSpec
+from rituals.core.tick import Reminder, seat_mention
 from rituals.debates.seats import found_debate
-from rituals.debates.store import agreed_seats, held_by, seats_of
+from rituals.debates.store import held_between, seats_of
 from rituals.debates.words import SIDES, TITLE
 from rituals.team.gate import admit
-from storage.models import Cadence, DebateDecision, SeatAnswer, Side
-from storage.outbox import queued_keys
-from storage.roster import SeatRow
-
-# The word after the meeting goes out this long after it at most: later it is stale.
-STALE = timedelta(days=7)
+from storage.models import Cadence, Debate, DebateDecision, SeatAnswer, Side
 
 
 class Decide(Command):
@@ -126,39 +119,45 @@ def _lead_after(debate_id: int, kpi: str) -> tuple[Block, ...]:
     )
 
 
-async def _after_meetings(
-    session: AsyncSession, crews: Sequence[Crew], now: datetime, settings: RitualSettings
-) -> list[Post]:
-    """Once a debate's meeting has passed: the two who argued are asked for one line, the
-    lead for the team's decision. Once each (the outbox key), within a week of it."""
-    served = {c.team.id: c for c in crews}
-    held = [
-        (d, kpi)
-        for d, kpi in await held_by(session, list(served), now)
-        if d.slot_at is not None and now - d.slot_at < STALE
-    ]
-    if not held:
+async def _after_meetings(session: AsyncSession, days: set[date]) -> list[Reminder]:
+    """The day after a debate's meeting (on the team's clock), at the start of each one's
+    working day: the two who argued are asked for one line, the lead who started it for the
+    team's decision. Reminders, so quiet hours, working days and leave hold."""
+    if not days:
         return []
-    seats = await agreed_seats(session, [d.id for d, _ in held])
-    wanted: dict[str, Post] = {}
-    for debate, kpi in held:
-        crew = served[debate.team_id]
-        people = {s.member_id: s for s in crew.people}
-        for seat, member in seats.get(debate.id, []):
-            row = people.get(member.id)
-            if row is not None:
-                key = f"debate-after:{debate.id}:{member.id}"
-                wanted[key] = Post(
-                    crew.team, key, PromptKind.DEBATE, _after(debate.id, kpi, seat.side), to=row
-                )
-        lead: SeatRow | None = crew.lead
-        if lead is not None:
-            key = f"debate-decide:{debate.id}"
-            wanted[key] = Post(
-                crew.team, key, PromptKind.DEBATE, _lead_after(debate.id, kpi), to=lead
+    since = datetime.combine(min(days) - timedelta(days=2), time(), UTC)
+    until = datetime.combine(max(days), time(), UTC)
+    out: list[Reminder] = []
+    for held in await held_between(session, since, until):
+        debate = held.debate
+        assert debate.slot_at is not None
+        day = debate.slot_at.astimezone(ZoneInfo(held.zone)).date() + timedelta(days=1)
+        if day not in days:
+            continue
+        for member_id, side in held.arguers:
+            blocks = _after(debate.id, held.kpi, side)
+            out.append(
+                _reminder(f"debate-line:{debate.id}:{member_id}", debate, member_id, day, blocks)
             )
-    sent = await queued_keys(session, set(wanted))
-    return [post for key, post in wanted.items() if key not in sent]
+        if debate.started_by_id is not None:
+            blocks = _lead_after(debate.id, held.kpi)
+            out.append(
+                _reminder(f"debate-decide:{debate.id}", debate, debate.started_by_id, day, blocks)
+            )
+    return out
 
 
-TICK = TickHooks(close=_after_meetings)
+def _reminder(
+    key: str, debate: Debate, member_id: int, day: date, blocks: tuple[Block, ...]
+) -> Reminder:
+    return Reminder(
+        key,
+        PromptKind.DEBATE,
+        debate.team_id,
+        member_id,
+        day,
+        lambda seat, today: Message(blocks, audience=Audience.DM, to=seat_mention(seat)),
+    )
+
+
+AFTER = ReminderSpec(kind=PromptKind.DEBATE, due=_after_meetings, grace_hours=72)

@@ -7,7 +7,7 @@ from rituals.core.spec import Ritual, RitualName
 from rituals.core.syntax import TEAM_ONLY_IN, Param, Syntax
 from rituals.debates import commands as debates
 from rituals.debates import decisions, seats
-from rituals.debates.decisions import TICK
+from rituals.debates.decisions import AFTER
 
 TOPIC = "Servant vs Scorekeeper"
 HOW = (
@@ -95,5 +95,5 @@ RITUAL = Ritual(
     label="Servant vs Scorekeeper",
     switchable=True,
     commands=COMMANDS,
-    tick=TICK,
+    reminders=(AFTER,),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, select
@@ -20,6 +21,7 @@ from storage.models import (
     Membership,
     SeatAnswer,
     Side,
+    Team,
 )
 
 
@@ -108,42 +110,44 @@ async def open_debate_on(session: AsyncSession, team_id: int, kpi_id: int) -> De
     )
 
 
-async def held_by(
-    session: AsyncSession, team_ids: Collection[int], now: datetime
-) -> list[tuple[Debate, str]]:
-    """Debates of these teams whose meeting has passed and that are not decided yet, with
-    their KPI's name; one statement."""
-    if not team_ids:
-        return []
-    query = (
-        select(Debate, Kpi.name)
+@dataclass(frozen=True)
+class Held:
+    """A debate whose meeting has been, undecided: its team's zone, KPI and who argued."""
+
+    debate: Debate
+    kpi: str
+    zone: str
+    arguers: tuple[tuple[int, Side], ...]
+
+
+async def held_between(session: AsyncSession, since: datetime, until: datetime) -> list[Held]:
+    """Undecided debates whose meeting fell between these moments (every workspace), with
+    the two who agreed to argue: two statements."""
+    rows = await session.execute(
+        select(Debate, Kpi.name, Team.time_zone)
         .join(Kpi, Kpi.id == Debate.kpi_id)
-        .where(
-            Debate.team_id.in_(list(team_ids)),
-            Debate.slot_at <= now,
-            Debate.decision.is_(None),
-        )
+        .join(Team, Team.id == Debate.team_id)
+        .where(Debate.slot_at >= since, Debate.slot_at < until, Debate.decision.is_(None))
         .order_by(Debate.id)
     )
-    return [(d, name) for d, name in (await session.execute(query)).all()]
-
-
-async def agreed_seats(
-    session: AsyncSession, debate_ids: Collection[int]
-) -> dict[int, list[tuple[DebateSeat, Member]]]:
-    """Each debate's two people who agreed to argue, in one statement."""
-    if not debate_ids:
-        return {}
-    rows = await session.execute(
-        select(DebateSeat, Member)
-        .join(Member, Member.id == DebateSeat.member_id)
-        .where(DebateSeat.debate_id.in_(list(debate_ids)), DebateSeat.answer == SeatAnswer.YES)
+    found = [(d, name, zone) for d, name, zone in rows.all()]
+    if not found:
+        return []
+    seats = await session.execute(
+        select(DebateSeat.debate_id, DebateSeat.member_id, DebateSeat.side)
+        .join(Debate, Debate.id == DebateSeat.debate_id)
+        .where(
+            Debate.slot_at >= since,
+            Debate.slot_at < until,
+            Debate.decision.is_(None),
+            DebateSeat.answer == SeatAnswer.YES,
+        )
         .order_by(DebateSeat.id)
     )
-    found: dict[int, list[tuple[DebateSeat, Member]]] = defaultdict(list)
-    for seat, member in rows.all():
-        found[seat.debate_id].append((seat, member))
-    return found
+    arguers: dict[int, list[tuple[int, Side]]] = defaultdict(list)
+    for debate_id, member_id, side in seats.all():
+        arguers[debate_id].append((member_id, side))
+    return [Held(d, name, zone, tuple(arguers.get(d.id, ()))) for d, name, zone in found]
 
 
 async def decisions_for_review(

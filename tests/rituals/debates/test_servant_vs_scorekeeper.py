@@ -119,8 +119,12 @@ async def test_a_debate_pairs_critic_and_advocate_and_its_decision_reaches_the_r
     )
     assert "has not been held" in await chat.text("lea", f"debate decide {debate} keep")
 
-    # After it: one line from each, the decision from the lead, each asked once.
+    # The next working day: one line from each, the decision from the lead, each asked once,
+    # as their day starts (not at the meeting's end, when someone's night may have begun).
     clock.move_to(at("2026-11-30 10:01"))
+    await tick.tick(clock.now())
+    assert [r for r in await outbox(sessions) if r.ritual == "debate"] == []
+    clock.move_to(at("2026-12-01 09:00"))
     await tick.tick(clock.now())
     await tick.tick(clock.now())
     after = [r for r in await outbox(sessions) if r.ritual == "debate"]
