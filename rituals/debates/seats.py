@@ -88,7 +88,7 @@ async def yes(ctx: Ctx, cmd: SayYes) -> list[Reply]:
     if team.channel_id is not None:
         replies.append(Message(blocks, audience=Audience.CHANNEL, channel_id=team.channel_id))
     lead = await _starter(ctx, debate)
-    if lead is not None and (team.channel_id is None or lead.id != ctx.actor.member_id):
+    if team.channel_id is None and lead is not None:  # no channel: the lead tells the team
         replies.append(Message(blocks, audience=Audience.DM, to=mention(lead)))
     return replies
 

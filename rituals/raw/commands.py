@@ -18,7 +18,7 @@ from rituals.core.settings import Day
 from rituals.core.when import read_clock
 from rituals.raw.issue import compose, week_name
 from rituals.raw.store import Window, kept_out, weeks
-from rituals.raw.tick import GRACE, WEEK, issue_moment
+from rituals.raw.tick import WEEK, issue_moment
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, save_rituals, team_rituals
 from storage.models import RawOptOut, Team
@@ -59,7 +59,7 @@ def _next_issue(ctx: Ctx, team: Team) -> str:
     rituals = team_rituals(ctx, team)
     now = ctx.clock.now()
     moment = issue_moment(rituals, team.time_zone, now)
-    if moment + GRACE <= now or moment <= now:
+    if moment <= now:  # this week's has gone (or is going) out: the next one
         moment = issue_moment(rituals, team.time_zone, now + WEEK)
     return team_moment(moment, team.time_zone)
 
