@@ -181,8 +181,14 @@ async def weeks(session: AsyncSession, windows: Sequence[Window]) -> dict[int, W
 async def _numbers(
     session: AsyncSession, chunk: list[int], since: datetime, until: datetime, out: dict[int, Week]
 ) -> None:
-    """The team's visible KPIs (one statement) and, for those with a value logged in the
-    window, their recent values (one statement)."""
+    """The team's visible KPIs with a value logged in the window (one statement), and their
+    recent values (one statement)."""
+    logged = aliased(KpiValue)
+    fresh = (
+        exists()
+        .where(logged.kpi_id == Kpi.id, logged.logged_at >= since, logged.logged_at < until)
+        .correlate(Kpi)
+    )
     rows = await session.execute(
         select(
             Membership.team_id,
@@ -195,7 +201,7 @@ async def _numbers(
             Member.display_name,
         )
         .select_from(Membership)
-        .join(Kpi, _team_kpis(chunk))
+        .join(Kpi, and_(_team_kpis(chunk), fresh))
         .join(Member, Member.id == Kpi.owner_id)
         .order_by(Kpi.name, Kpi.id)
     )
@@ -212,12 +218,6 @@ async def _numbers(
             and_(Kpi.cadence == cadence, KpiValue.period_start >= first - back)
             for cadence, back in HISTORY.items()
         )
-    )
-    logged = aliased(KpiValue)
-    fresh = (
-        exists()
-        .where(logged.kpi_id == Kpi.id, logged.logged_at >= since, logged.logged_at < until)
-        .correlate(Kpi)
     )
     values = await session.execute(
         select(

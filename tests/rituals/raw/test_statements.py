@@ -18,6 +18,8 @@ from tests.scheduling import Someone, seed_team
 from tests.support import add_kpi, at
 
 ISSUE = at("2026-11-27 16:00")
+# The history helper logs the last value eight days before this: two days before the issue.
+FRESH = ISSUE + timedelta(days=6)
 
 
 @contextmanager
@@ -70,7 +72,7 @@ async def _team(
     for kpi, owner in zip(kpis, users, strict=True):
         await share(sessions, kpi.id)
         await history(
-            sessions, kpi.id, owner, list(range(10, 10 + weeks_)), date(2026, 11, 23), ISSUE
+            sessions, kpi.id, owner, list(range(10, 10 + weeks_)), date(2026, 11, 23), FRESH
         )
     return team_id
 
