@@ -107,10 +107,10 @@ def test_the_raw_benchmark_runs(tmp_path: Path) -> None:
         *("--weeks", "8", "--members", "6", "--runs", "2"),
         *("--teams", "3", "--team-size", "3", "--tick-weeks", "4"),
     )
-    assert lines[0].split() == ["build", "median", "ms", "p95", "ms", "SQL", "what"]
+    assert lines[0].split() == ["build", "median", "ms", "p95", "ms", "CPU", "ms", "SQL", "what"]
     issue = lines[1].split()
     assert issue[0] == "issue"
-    assert issue[3].isdigit()
+    assert issue[4].isdigit()
     assert lines[2].split() == ["build", "wall", "s", "CPU", "s", "SQL", "what"]
     tick = lines[3].split()
     assert tick[0] == "tick"
