@@ -107,7 +107,10 @@ def _number_line(reading: Reading, idea: Tried | None) -> Rich:
 def _picture(team: str, week: str, found: Sequence[Reading]) -> Image | None:
     lines = worth_a_picture(
         [
-            Line(r.shown.kpi.name, tuple(float(v / r.shown.kpi.target * 100) for v in r.history))
+            Line(
+                f"{r.shown.kpi.name} ({r.shown.owner})",
+                tuple(float(v / r.shown.kpi.target * 100) for v in r.history),
+            )
             for r in found
             if r.shown.kpi.target > 0
         ]
@@ -140,9 +143,17 @@ def compose(
     blocks: list[Block] = []
     if found:
         blocks.append(Paragraph(rich("The numbers, with what their owners said about them:")))
-        blocks.append(
-            Bullets(tuple(_number_line(r, ideas.get(r.shown.kpi.id)) for r in found[: MOST * 2]))
-        )
+        # Every fall is told; of the rest, the first by name up to the cap, and a count.
+        told = [r for i, r in enumerate(found) if r.fall or i < MOST * 2]
+        blocks.append(Bullets(tuple(_number_line(r, ideas.get(r.shown.kpi.id)) for r in told)))
+        if len(told) < len(found):
+            more = len(found) - len(told)
+            blocks.append(
+                Note(
+                    f"And {more} more KPIs logged this week, not one of them a fall: each "
+                    "owner shows theirs with `trend <kpi>`."
+                )
+            )
         image = _picture(team, week_name, found) if picture else None
         if image is not None:
             blocks.append(image)

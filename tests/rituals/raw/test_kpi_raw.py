@@ -108,7 +108,7 @@ async def test_the_weekly_issue_tells_real_numbers_and_stories_once_on_the_teams
     # No ranking, no verdict colours: the picture is there, readable, with a text sketch.
     (picture,) = [b for b in issue.blocks if isinstance(b, Image)]
     assert_valid_png(picture.data)
-    assert "Demos booked:" in picture.sketch
+    assert "Demos booked (Ben):" in picture.sketch
     assert not _verdict_colours(picture.data)
 
     # The next week nothing happened: one line.
