@@ -35,6 +35,8 @@ LINES = (
 # The shortest line worth a picture: fewer periods say nothing a sentence could not.
 FEWEST = 3
 MOST_KPIS = 6
+# A legend entry's height: the KPI's name, and whose it is under it.
+ROW = 34
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Line:
 
     name: str
     percents: tuple[float, ...]
+    # Whose it is, under its name in the legend (a team's KPIs often share a name).
+    who: str = ""
 
 
 def worth_a_picture(lines: Sequence[Line]) -> list[Line]:
@@ -52,7 +56,10 @@ def worth_a_picture(lines: Sequence[Line]) -> list[Line]:
 
 def sketch(lines: Sequence[Line]) -> str:
     """The text drawing for places without pictures: a sparkline per KPI."""
-    return "\n".join(f"{line.name}: {sparkline(line.percents)}" for line in lines)
+    return "\n".join(
+        f"{line.name}{f' ({line.who})' if line.who else ''}: {sparkline(line.percents)}"
+        for line in lines
+    )
 
 
 @functools.cache
@@ -95,13 +102,13 @@ def raw_png(title: str, lines: Sequence[Line]) -> bytes:
         draw.line(points, fill=colour, width=3)
         for px, py in points:
             draw.ellipse([px - 3, py - 3, px + 3, py + 3], fill=colour)
-        draw.rectangle(
-            [WIDTH - RIGHT + 15, TOP + i * 24, WIDTH - RIGHT + 29, TOP + i * 24 + 12], fill=colour
-        )
-        draw.text((WIDTH - RIGHT + 36, TOP + i * 24 - 2), line.name[:24], fill=ink, font=small)
-    draw.text(
-        (WIDTH - RIGHT + 15, TOP + len(lines) * 24 + 8), "- - target (100%)", fill=muted, font=small
-    )
+        top_y = TOP + i * ROW
+        draw.rectangle([WIDTH - RIGHT + 15, top_y, WIDTH - RIGHT + 29, top_y + 12], fill=colour)
+        draw.text((WIDTH - RIGHT + 36, top_y - 2), line.name[:26], fill=ink, font=small)
+        if line.who:
+            draw.text((WIDTH - RIGHT + 36, top_y + 13), line.who[:26], fill=muted, font=small)
+    legend_end = TOP + len(lines) * ROW + 4
+    draw.text((WIDTH - RIGHT + 15, legend_end), "- - target (100%)", fill=muted, font=small)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=3)  # flat colours compress well anyway
     return out.getvalue()

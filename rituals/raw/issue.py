@@ -108,8 +108,9 @@ def _picture(team: str, week: str, found: Sequence[Reading]) -> Image | None:
     lines = worth_a_picture(
         [
             Line(
-                f"{r.shown.kpi.name} ({r.shown.owner})",
+                r.shown.kpi.name,
                 tuple(float(v / r.shown.kpi.target * 100) for v in r.history),
+                r.shown.owner,
             )
             for r in found
             if r.shown.kpi.target > 0
