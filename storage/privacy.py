@@ -282,6 +282,12 @@ FORGET: Mapping[str, Forgetter] = {
     "skill_share": delete_rows,
     "mentorship": forget_mentorships,
     "mentor_decline": delete_rows,
+    # A debate stays the team's (its decision feeds the review) without who started it; the
+    # seats (who was asked, their answer and line) and volunteers are the person's own.
+    "debate": clear_columns,
+    "debate_seat": delete_rows,
+    "debate_volunteer": delete_rows,
+    "raw_opt_out": delete_rows,
 }
 
 

@@ -216,6 +216,9 @@ class TeamRituals(_Strict):
     decline_threshold_percent: int = Field(20, ge=5, le=90)
     # Each person's experiment budget a quarter: money in a currency, or hours.
     experiment_budget: BudgetText = "8 hours"
+    # KPI Raw, the weekly newsletter, goes to the team's channel on this day at this time.
+    raw_day: Weekday = "fri"
+    raw_time: ClockTime = "16:00"
 
     @field_validator("enabled", mode="before")
     @classmethod

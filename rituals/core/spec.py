@@ -52,6 +52,8 @@ class RitualName(enum.StrEnum):
     STRETCH = "stretch"
     EXPERIMENT_BUDGET = "experiment_budget"
     SKILLS = "skills"
+    DEBATE = "debate"
+    RAW = "raw"
 
 
 class PromptKind(enum.StrEnum):
@@ -69,6 +71,8 @@ class PromptKind(enum.StrEnum):
     REVIEW = "review"
     STRETCH = "stretch"
     MENTORSHIP = "mentorship"
+    DEBATE = "debate"
+    RAW = "raw"
 
 
 class Recipients(enum.Enum):

@@ -17,6 +17,7 @@ from rituals.core.schedule import Occurrence, Rule, occurrence
 from rituals.core.settings import TeamRituals
 from rituals.core.spec import PromptKind, PromptSpec, RitualName
 from rituals.core.tick import Asked
+from rituals.debates.review import decided_lines
 from rituals.kpis.commands import describe_target
 from rituals.reviews.commands import QUESTIONS, REVIEW_DAYS, Reviewable
 from rituals.reviews.store import active_kpis_owned_by
@@ -81,6 +82,9 @@ async def _kpis_to_review(
     for kpi, name in await active_kpis_owned_by(session, owners):
         target = describe_target(kpi.target, kpi.unit, kpi.cadence)
         by_owner[kpi.owner_id].append(Reviewable(kpi.id, kpi.name, name, target))
+    # What a Servant vs Scorekeeper debate decided about any of them, beside its button.
+    every = {(k.id, k.name) for kpis in by_owner.values() for k in kpis}
+    debated = await decided_lines(session, every, asked[0].occ.period)
     out: dict[str, tuple[Block, ...]] = {}
     for a in asked:
         mine = by_owner.get(a.seat.member_id, [])
@@ -89,7 +93,8 @@ async def _kpis_to_review(
             if a.lead is a.seat
             else []
         )
-        out[a.key] = tuple(prompt_blocks(a.team.name, mine, theirs))
+        said = [Note(debated[k.id]) for k in [*mine, *theirs] if k.id in debated]
+        out[a.key] = (*prompt_blocks(a.team.name, mine, theirs), *said)
     return out
 
 

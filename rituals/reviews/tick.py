@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rituals.core.messages import Bullets, rich
 from rituals.core.periods import period_of
 from rituals.core.schedule import Decision, Rule, Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.spec import PromptKind, TickHooks
 from rituals.core.tick import Candidate, Crew, Post
+from rituals.debates.review import decided_lines
 from rituals.reviews.commands import REVIEW_DAYS, quarter_outcomes, summary
 from rituals.reviews.prompt import opening, review_rule
 from rituals.reviews.store import active_kpis_owned_by, teams_reviewing
@@ -88,6 +90,11 @@ async def _post_summaries(
             continue
         outcomes = await quarter_outcomes(session, crew.team, quarter, since)
         blocks = summary(crew.team.name, quarter, outcomes).blocks
+        # The team's own debates fed this review: the decisions on KPIs it may read.
+        shared = {(o.kpi.id, o.kpi.name) for o in outcomes if o.kpi.shared}
+        debated = await decided_lines(session, shared, quarter)
+        if debated:
+            blocks = (*blocks[:-1], Bullets(tuple(rich(t) for t in debated.values())), blocks[-1])
         posts.append(Post(crew.team, key, PromptKind.REVIEW, blocks))
     return posts
 

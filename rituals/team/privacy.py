@@ -75,6 +75,10 @@ HOLDINGS: dict[str, tuple[str, str]] = {
     "skill_share": ("heat-map row you show", "heat-map rows you show"),
     "mentorship": ("mentorship gap or sprint", "mentorship gaps and sprints"),
     "mentor_decline": ("mentoring you declined", "mentorings you declined"),
+    "debate": ("Servant vs Scorekeeper debate started", "Servant vs Scorekeeper debates started"),
+    "debate_seat": ("debate you were asked to argue in", "debates you were asked to argue in"),
+    "debate_volunteer": ("offer to argue in a debate", "offers to argue in debates"),
+    "raw_opt_out": ("choice to keep your numbers out of KPI Raw", "choices about KPI Raw"),
 }
 
 

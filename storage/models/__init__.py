@@ -18,6 +18,14 @@ from storage.models.checkins import (
     MisstepFeedback,
     Obstacle,
 )
+from storage.models.debates import (
+    Debate,
+    DebateDecision,
+    DebateSeat,
+    DebateVolunteer,
+    SeatAnswer,
+    Side,
+)
 from storage.models.delivery import (
     Nudge,
     NudgeOutcome,
@@ -49,6 +57,7 @@ from storage.models.people import (
 )
 from storage.models.pulse import Pulse, PulseRespondent
 from storage.models.purpose import Purpose, PurposeAnswer
+from storage.models.raw import RawOptOut
 from storage.models.recognition import (
     Consent,
     FailMonth,
@@ -56,6 +65,14 @@ from storage.models.recognition import (
     FailVote,
     Kudos,
     KudosRecipient,
+)
+from storage.models.skills import (
+    MentorDecline,
+    Mentorship,
+    Skill,
+    SkillRating,
+    SkillShare,
+    SprintStatus,
 )
 from storage.models.stretch import Stretch, StretchState
 from storage.models.web import WebSignIn
@@ -69,6 +86,10 @@ __all__ = [
     "Commitment",
     "CommitmentStatus",
     "Consent",
+    "Debate",
+    "DebateDecision",
+    "DebateSeat",
+    "DebateVolunteer",
     "DipLadder",
     "Direction",
     "Experiment",
@@ -86,6 +107,8 @@ __all__ = [
     "KudosRecipient",
     "Member",
     "Membership",
+    "MentorDecline",
+    "Mentorship",
     "Misstep",
     "MisstepFeedback",
     "Nudge",
@@ -99,8 +122,15 @@ __all__ = [
     "PulseRespondent",
     "Purpose",
     "PurposeAnswer",
+    "RawOptOut",
     "ReviewVerdict",
     "Role",
+    "SeatAnswer",
+    "Side",
+    "Skill",
+    "SkillRating",
+    "SkillShare",
+    "SprintStatus",
     "Stretch",
     "StretchState",
     "TalkingPoint",
@@ -109,15 +139,3 @@ __all__ = [
     "WebSignIn",
     "Workspace",
 ]
-
-# The growth lab: the skills heat-map and micro-mentorship sprints.
-from storage.models.skills import (
-    MentorDecline,
-    Mentorship,
-    Skill,
-    SkillRating,
-    SkillShare,
-    SprintStatus,
-)
-
-__all__ += ["MentorDecline", "Mentorship", "Skill", "SkillRating", "SkillShare", "SprintStatus"]

@@ -122,3 +122,21 @@ def test_the_heatmap_benchmark_runs(tmp_path: Path) -> None:
     assert rows[0][7] == rows[1][7]  # SQL statements: the same however long the history
     assert lines[3] == f"picture: {tmp_path / 'map.png'}"
     assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_raw_benchmark_runs(tmp_path: Path) -> None:
+    """A small team's issue and a small tick: figures printed, every team's issue queued."""
+    lines = bench(
+        tmp_path,
+        "raw.py",
+        *("--weeks", "8", "--members", "6", "--runs", "2"),
+        *("--teams", "3", "--team-size", "3", "--tick-weeks", "4"),
+    )
+    assert lines[0].split() == ["build", "median", "ms", "p95", "ms", "CPU", "ms", "SQL", "what"]
+    issue = lines[1].split()
+    assert issue[0] == "issue"
+    assert issue[4].isdigit()
+    assert lines[2].split() == ["build", "wall", "s", "CPU", "s", "SQL", "what"]
+    tick = lines[3].split()
+    assert tick[0] == "tick"
+    assert " ".join(tick[4:9]) == "3 issues queued for 3"

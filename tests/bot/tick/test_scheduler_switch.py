@@ -5,9 +5,11 @@ lead started before, due to close in that fortnight: closing it is a hook's work
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
@@ -15,9 +17,9 @@ from rituals.core.spec import Ritual, switchable
 from rituals.pulse.store import new_pulse
 from rituals.skills.sprint_store import start
 from rituals.skills.store import add_skill
-from storage.models import Mentorship, Role, Team
+from storage.models import Debate, DebateSeat, Member, Mentorship, Role, SeatAnswer, Side, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team
-from tests.support import member
+from tests.support import add_kpi, member
 
 # 28 Dec 2026 to 8 Jan 2027: two check-in Mondays, a one-on-one Wednesday and a pulse Monday
 # in either fortnight, December's vote (29-31 Dec) and its close, and Q1's first Monday.
@@ -34,6 +36,40 @@ def _scheduled(ritual: Ritual) -> bool:
 SCHEDULED = [r for r in switchable() if _scheduled(r)]
 
 
+async def _held_debate(session: AsyncSession, team: Team) -> None:
+    """A Servant vs Scorekeeper debate held on the fortnight's second day, so its reminders
+    (a line from each who argued, the decision from the lead) fall due in it."""
+    people = {
+        m.platform_user_id: m
+        for m in (
+            await session.scalars(select(Member).where(Member.workspace_id == team.workspace_id))
+        ).all()
+    }
+    kpi = await add_kpi(session, people["ana"], agreed_at=LONG_AGO)
+    debate = Debate(
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        kpi_id=kpi.id,
+        question="Should we keep it?",
+        started_by_id=people["lea"].id,
+        slot_at=START + timedelta(days=1, hours=10),
+        created_at=LONG_AGO,
+    )
+    session.add(debate)
+    await session.flush()
+    for user, side in (("ben", Side.CRITIC), ("cy", Side.ADVOCATE)):
+        session.add(
+            DebateSeat(
+                workspace_id=team.workspace_id,
+                debate_id=debate.id,
+                member_id=people[user].id,
+                side=side,
+                answer=SeatAnswer.YES,
+                asked_at=LONG_AGO,
+            )
+        )
+
+
 def _kinds(ritual: Ritual) -> set[str]:
     """What the ledger and the outbox call the ritual's rows."""
     return {ritual.name} | {p.kind for p in ritual.prompts} | {p.kind for p in ritual.reminders}
@@ -48,7 +84,8 @@ async def _rows_of(
         team = await seed_team(session, people, settings={"enabled": ",".join(enabled)})
         closes = START + timedelta(days=1)
         session.add(new_pulse(team.workspace_id, team.id, "How?", 3, LONG_AGO, closes))
-        await _running_sprint(session, team)
+        if ritual.name in SETUP:
+            await SETUP[ritual.name](session, team)
     tick = planner(sessions, config)
     now = START
     while now < START + timedelta(days=DAYS):
@@ -72,6 +109,13 @@ async def _running_sprint(session: AsyncSession, team: Team) -> None:
     )
     start(sprint, (await member(session, "ben")).id, START.date() - timedelta(days=6))
     session.add(sprint)
+
+
+# What a ritual's reminders are about, made before the fortnight, for those that have some.
+SETUP: dict[str, Callable[[AsyncSession, Team], Awaitable[None]]] = {
+    "debate": _held_debate,
+    "skills": _running_sprint,
+}
 
 
 def test_every_switchable_ritual_with_a_schedule_is_covered() -> None:

@@ -1,0 +1,1 @@
+"""KPI Raw: the team's weekly newsletter of real numbers and real stories, no spin."""
