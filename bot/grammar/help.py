@@ -48,6 +48,10 @@ FIRST_COMMANDS = ("home", "team join", "propose", "log", "obstacle")
 TOPIC_NOTES = {"Nudges": MANNERS}
 
 
+# How wide a topic's line in the overview may grow: one line in a terminal or a chat.
+TOPIC_LINE = 80
+
+
 class Help:
     """What the commands look like, for people: usage, a problem explained, and help."""
 
@@ -148,8 +152,20 @@ class Help:
         return rich(Code(f"{self.prefix} {syntax.name}"), f": {syntax.summary}")
 
     def _topic_line(self, topic: str) -> Rich:
+        """One line a topic: its first commands, and how many more `help <topic>` shows, so
+        the overview stays one screen however many rituals the registry holds."""
+        lead = f"{self.prefix} help {topic.lower()}"
         names = [s.name for s in self.syntaxes if s.topic == topic]
-        return rich(Code(f"{self.prefix} help {topic.lower()}"), f": {', '.join(names)}")
+        room = TOPIC_LINE - len(lead)
+        shown: list[str] = []
+        for i, name in enumerate(names):
+            rest = len(names) - i - 1
+            more = f", and {rest} more" if rest else ""
+            if len(", ".join([*shown, name]) + more) > room and shown:
+                break
+            shown.append(name)
+        left = len(names) - len(shown)
+        return rich(Code(lead), f": {', '.join(shown)}" + (f", and {left} more" if left else ""))
 
     def _command_help(self, syntax: Syntax) -> Message:
         blocks: list[Any] = [

@@ -9,7 +9,7 @@ from rituals.budgets.tick import TICK
 from rituals.core.spec import Ritual, RitualName
 from rituals.core.syntax import TEAM_ONLY_IN, Param, Syntax
 
-TOPIC = "Growth lab"
+TOPIC = "Stretches and budgets"
 
 COMMANDS = (
     Syntax(

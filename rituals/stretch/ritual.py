@@ -7,7 +7,7 @@ from rituals.core.syntax import TEAM_ONLY_IN, Param, Syntax
 from rituals.stretch import commands, opening, outcome, views
 from rituals.stretch.prompt import STRETCH_DAY
 
-TOPIC = "Growth lab"
+TOPIC = "Stretches and budgets"
 
 COMMANDS = (
     Syntax(
