@@ -14,7 +14,12 @@ from typing import Any
 from rituals.core import messages as m
 
 _ZWJ = "\u200d"
-_AT_TAG = re.compile(r"<(?=\s*/?\s*at)", re.IGNORECASE)
+# Any "<" could open a tag: Teams reads `<at>` as a mention, and its clients drop `<b>`,
+# `<name>` and the like as HTML. A zero-width joiner after it shows it as typed.
+_TAG = re.compile(r"<(?!\u200d)")
+# A placeholder in a command ("team create <name>"), written as ‹name› in Teams, since
+# anything in angle brackets is dropped; a mention or channel (`<@...>`, `<#...>`) is not one.
+_PLACEHOLDER = re.compile(r"<([^<>@#!\s][^<>]{0,40})>")
 # Only what forms emphasis or a link anywhere: a stray backslash before "(" shows as-is on
 # some Teams clients, so nothing that is harmless alone is escaped.
 _MARKUP = re.compile(r"[\\`*_\[\]]")
@@ -26,9 +31,10 @@ _MENTION_UNSAFE = re.compile(r"[\\`*_\[\]<>\x00-\x1f]+")
 def escape(text: str, *, line_start: bool = True) -> str:
     """User text as card markdown that shows exactly what was typed and can ping nobody.
 
-    Teams turns `<at>Name</at>` into a mention when an entity's text matches it, and renders
-    links, emphasis and lists from markdown; a person's KPI name or answer must not do either.
-    A zero-width joiner after `<` keeps `<at>` from ever matching an entity, and a backslash
+    Teams turns `<at>Name</at>` into a mention when an entity's text matches it, drops what
+    looks like HTML, and renders links, emphasis and lists from markdown; a person's KPI name
+    or answer must do none of these. A zero-width joiner after each `<` keeps `<at>` from ever
+    matching an entity and `<b>` on screen, and a backslash
     before each markdown character makes it literal. `line_start=False` when the text
     continues a line, so a "-" in mid-sentence is left alone.
     """
@@ -41,12 +47,17 @@ def escape(text: str, *, line_start: bool = True) -> str:
 
     text = _MARKUP.sub(lambda c: "\\" + c.group(0), text)
     text = _LINE_MARKER.sub(marker, text)
-    return _AT_TAG.sub("<" + _ZWJ, text)
+    return _TAG.sub("<" + _ZWJ, text)
 
 
 def neutralise(text: str) -> str:
-    """Plain text that cannot become a mention, for places markdown does not reach."""
-    return _AT_TAG.sub("<" + _ZWJ, text)
+    """Plain text that cannot become a mention or a tag, for places markdown does not reach."""
+    return _TAG.sub("<" + _ZWJ, text)
+
+
+def placeholders(command: str) -> str:
+    """A command as Teams shows it: `team create <name>` reads `team create ‹name›`."""
+    return _PLACEHOLDER.sub(r"‹\1›", command)
 
 
 def clip(text: str, limit: int) -> str:
@@ -104,5 +115,5 @@ def inline(parts: m.Rich, entities: list[dict[str, Any]]) -> str:
         elif isinstance(part, m.ChannelLink):
             out += "the team channel"
         else:
-            out += _bold(part.text)
+            out += _bold(placeholders(part.text))
     return out

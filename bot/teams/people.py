@@ -29,6 +29,7 @@ CACHE_SECONDS = 3600
 MAX_MENTIONS = 20
 EMULATOR_TENANT = "local"
 GROUPS = {"channel", "groupChat"}
+STAND_IN = "someone"  # a person's name until an activity carries theirs
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,17 @@ def channel_of(activity: Activity) -> str | None:
     return str(channel or conversation.id.split(";", 1)[0])
 
 
-def _time_zone(activity: Activity, default: str) -> str:
+def _time_zone(activity: Activity) -> str | None:
+    """The client's time zone (`localTimezone`, or the clientInfo entity's), if it named a
+    real one."""
     named = activity.local_timezone
     for entity in activity.entities or []:
         if (entity.type or "").lower() == "clientinfo":
             named = named or _extra(entity).get("timezone")
     try:
-        return str(ZoneInfo(str(named))) if named else default
+        return str(ZoneInfo(str(named))) if named else None
     except (ZoneInfoNotFoundError, ValueError):
-        return default
+        return None
 
 
 def _extra(entity: Any) -> dict[str, Any]:
@@ -82,15 +85,20 @@ def identity_of(activity: Activity, default_time_zone: str, working_days: str) -
     person = activity.from_property
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = tenant_of(activity)
+    zone = _time_zone(activity)
+    name = " ".join(str(person.name or "").split())[:120]
     return Identity(
         platform=Platform.TEAMS,
         workspace_external_id=tenant,
         workspace_name=str((data.get("team") or {}).get("name") or tenant),
         user_id=str(person.aad_object_id or person.id),
-        display_name=str(person.name or "someone")[:120],
-        time_zone=_time_zone(activity, default_time_zone),
+        display_name=name or STAND_IN,
+        time_zone=zone or default_time_zone,
         working_days=working_days,
         channel_id=channel_of(activity),
+        # Installs and conversation updates often carry no name: a later message will.
+        name_known=bool(name),
+        time_zone_default=default_time_zone if zone else None,
     )
 
 
@@ -146,9 +154,10 @@ class Directory:
                 workspace_external_id=tenant,
                 workspace_name=tenant,
                 user_id=str(account.aad_object_id),
-                display_name=str(account.name or "someone")[:120],
+                display_name=str(account.name or STAND_IN)[:120],
                 time_zone=self.default_time_zone,
                 working_days=self.working_days,
+                name_known=bool(account.name),
             )
         self._known[key] = (time.monotonic() + CACHE_SECONDS, person)
         return person

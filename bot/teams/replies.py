@@ -35,6 +35,8 @@ FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 # A file rides inside its consent card until accepted, as base64 (a third larger): the card
 # stays near 60 KB, well under the 100 KB Teams refuses.
 MAX_FILE_BYTES = 45_000
+CHAT_NOTE = "I answered you in our chat with me; I'll keep doing that without saying so here."
+MAX_TOLD = 100_000  # people remembered as told; past that, some hear the note once more
 
 
 def card(content: dict[str, object], summary: str | None = None) -> Activity:
@@ -67,14 +69,27 @@ class Replier:
         self.pace = pace
         self.now = now
         self.wake = wake
+        # Who has been told, in a channel, where their private answers go (this process).
+        self._told: set[tuple[str, str]] = set()
+
+    def _first_note(self, turn: TurnContext, asker: Mention) -> bool:
+        """Whether a channel should say, this once, that the asker's answer is in their chat:
+        said each time, it is noise in front of everyone; said once, they know where to look."""
+        key = (tenant_of(turn.activity), asker.platform_user_id)
+        if key in self._told:
+            return False
+        if len(self._told) >= MAX_TOLD:
+            self._told.clear()
+        self._told.add(key)
+        return True
 
     async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: Mention) -> None:
         """The asker's answers; in a channel, those for them alone are queued for their chat."""
         private = [m for m in replies if isinstance(m, Message) and self._to_chat(turn, m)]
         if private:
             await self._queue(turn, [Message(m.blocks, Audience.DM, to=asker) for m in private])
-        if any(self._private(turn, reply) for reply in replies):
-            await self.send(turn, [card(_text_card("I answered you in our chat with me."))])
+        if any(self._private(turn, reply) for reply in replies) and self._first_note(turn, asker):
+            await self.send(turn, [card(_text_card(CHAT_NOTE))])
         for reply in replies:
             if isinstance(reply, Form):
                 await self.send(turn, [card(render_form(reply))])

@@ -1,0 +1,113 @@
+"""What a Teams user sees, found wrong by driving the bot with Microsoft's own client (issue 20):
+names that stayed "someone", placeholders a client dropped, a note in the channel after every
+command. Each through the real CloudAdapter over HTTP, against the mock Bot Connector."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.teams.replies import CHAT_NOTE
+from storage.models import Member
+from tests.bot.teams.conftest import ANA, CHANNEL, PERSONAL, TeamsClient, text_of
+from tests.bot.teams.mock_connector import Sent
+from tests.bot.teams.support import rows
+
+ZWJ = "\u200d"
+
+
+def nameless(teams: TeamsClient, name: str, person: tuple[str, str, str] = ANA) -> dict[str, Any]:
+    """An activity from `person` as an install sends it: with no name, and no time zone."""
+    activity = teams.activity(name, person)
+    del activity["from"]["name"]
+    activity.pop("localTimezone", None)
+    activity["entities"] = [e for e in activity.get("entities", []) if e["type"] != "clientInfo"]
+    return activity
+
+
+def with_zone(activity: dict[str, Any], zone: str) -> dict[str, Any]:
+    activity["entities"] = [e for e in activity.get("entities", []) if e["type"] != "clientInfo"]
+    activity["entities"].append({"type": "clientInfo", "locale": "en-GB", "timezone": zone})
+    return activity
+
+
+async def member(database: str, teams: TeamsClient) -> Member:
+    (found,) = await rows(database, Member, teams.tenant)
+    return found
+
+
+# --- 1. names and time zones refreshed from activities ---------------------------------------
+
+
+async def test_a_person_first_seen_without_a_name_gets_theirs_from_a_later_message(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    welcome = await teams.send(nameless(teams, "installation_update_add.json"))
+    assert "Welcome, someone" in text_of(welcome)
+    assert (await member(teams_database, teams)).display_name == "someone"
+
+    # A later message names her, and says where her client is.
+    activity = teams.activity("message_personal.json")
+    activity["text"] = "me"
+    said = text_of(await teams.send(with_zone(activity, "Europe/Madrid")))
+    found = await member(teams_database, teams)
+    assert found.display_name == "Ana Ruiz"
+    assert found.time_zone == "Europe/Madrid"
+    assert "Europe/Madrid" in said
+
+    # A nameless activity afterwards does not bring "someone" back.
+    await teams.send(nameless(teams, "installation_update_add.json"))
+    assert (await member(teams_database, teams)).display_name == "Ana Ruiz"
+
+
+async def test_a_time_zone_set_by_the_person_outlives_what_the_client_reports(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    said = text_of(await teams.say("me set tz Asia/Tokyo"))
+    assert "Asia/Tokyo" in said, said
+    activity = teams.activity("message_personal.json")
+    activity["text"] = "me"
+    await teams.send(with_zone(activity, "Europe/Madrid"))
+    assert (await member(teams_database, teams)).time_zone == "Asia/Tokyo"
+
+
+# --- 2. nothing in angle brackets for a client to drop -----------------------------------------
+
+
+def shown(sent: list[Sent]) -> str:
+    """Every string a person reads in the replies' cards."""
+    return json.dumps([card["body"] for s in sent for card in s.cards], ensure_ascii=False)
+
+
+async def test_help_writes_placeholders_so_that_teams_shows_them(teams: TeamsClient) -> None:
+    said = await teams.say("help team create")
+    text = shown(said)
+    assert "team create ‹name›" in text
+    assert not re.search(r"<(?!\u200d)", text), text
+
+
+async def test_a_usage_error_keeps_its_placeholders_and_user_text_keeps_its_brackets(
+    teams: TeamsClient,
+) -> None:
+    said = shown(await teams.say("team create"))
+    assert "‹name›" in said
+    typed = shown(await teams.say('propose "<b>Leads</b>" target 10 leads per week'))
+    assert f"<{ZWJ}b>Leads<{ZWJ}/b>" in typed
+    assert not re.search(r"<(?!\u200d)", typed), typed
+
+
+# --- 5. no public note after every command in a channel --------------------------------------
+
+
+async def test_a_channel_is_told_once_where_a_persons_answers_go(teams: TeamsClient) -> None:
+    await teams.meet(ANA)
+    first = await teams.say("team create Growth", channel=True)
+    assert text_of(first) == CHAT_NOTE
+    again = [s for s in await teams.say("me", channel=True) if s.conversation.startswith(CHANNEL)]
+    assert again == [], text_of(again)  # nothing more in front of the channel
+    await teams.deliver()
+    chat = text_of(teams.connector.to(PERSONAL + ANA[0]))
+    assert "Created Growth" in chat
+    assert "Ana Ruiz" in chat  # `me` answered in her chat
+    assert all(s.conversation.startswith(CHANNEL) for s in first)
