@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean teams-e2e
 
 # Create the virtual environment and install the project with its development tools.
 $(STAMP): pyproject.toml
@@ -30,6 +30,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# The Teams end-to-end check: atk validates the manifest, then Microsoft's Agents Playground
+# drives the bot in chromium. Screenshots and logs go to the folder it prints (or TEAMS_E2E_OUT).
+teams-e2e: $(STAMP)
+	cd e2e/teams && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m e2e.teams.run $(if $(TEAMS_E2E_OUT),--out $(TEAMS_E2E_OUT))
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis *.egg-info kpicoach.db

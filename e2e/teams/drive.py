@@ -9,6 +9,7 @@ wrong" card, a placeholder that lost its angle brackets, or a raw Teams id on sc
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Locator, Page, sync_playwright
@@ -30,27 +31,30 @@ class Conversation:
         self.out = out
         self.errors: list[str] = []
         self.shots: list[tuple[str, str]] = []
+        self.seen = 0
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
 
     def _console(self, message: ConsoleMessage) -> None:
         # The Playground loads fonts and telemetry from the internet; the run is offline and
         # blocks them, so only errors of the page itself count.
-        if message.type == "error" and "Failed to load" not in message.text:
-            if "net::ERR" not in message.text:
-                self.errors.append(f"console: {message.text}")
+        offline = ("Failed to load", "net::ERR")
+        if message.type == "error" and not any(mark in message.text for mark in offline):
+            self.errors.append(f"console: {message.text}")
 
     # --- where -------------------------------------------------------------------------------
 
     def open(self, place: str) -> None:
         self.page.get_by_role("treeitem", name=place).click()
         self.page.wait_for_timeout(300)
+        self.seen = 0  # another conversation: its cards are counted afresh
 
     # --- saying ------------------------------------------------------------------------------
 
     def say(self, text: str, *mentions: str) -> None:
         """Type into the composer and send: in a channel a new post, which mentions the bot
         first (Teams hands a bot only the channel posts that mention it)."""
+        self.mark()
         editor = self.page.locator(EDITOR).first
         editor.click()
         post = self.page.get_by_role("button", name="Post")
@@ -71,17 +75,25 @@ class Conversation:
         self.page.get_by_role("menuitem", name=name).first.click()
         self.page.keyboard.type(" ")
 
+    def mark(self) -> None:
+        """From here on, only cards that arrive later answer: a form's own text (what was
+        typed into it) must not pass for the bot's answer to it."""
+        self.seen = self.page.locator(CARD).count()
+
     def card(self, saying: str) -> Locator:
-        """The newest card that says `saying`, once it has arrived."""
-        found = self.page.locator(CARD).filter(has_text=saying).last
-        try:
-            found.wait_for(state="visible", timeout=WAIT_MS)
-        except Exception as exc:
-            self.shot("failed-waiting")
-            last = "\n---\n".join(self.page.locator(CARD).all_inner_texts()[-3:])
-            raise Failed(f"no card saying {saying!r} arrived; the last cards:\n{last}") from exc
-        self.check()
-        return found
+        """The first card since the last mark that says `saying`, once it has arrived."""
+        cards = self.page.locator(CARD)
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while time.monotonic() < deadline:
+            for index in range(self.seen, cards.count()):
+                found = cards.nth(index)
+                if saying in found.inner_text():
+                    self.check()
+                    return found
+            self.page.wait_for_timeout(200)
+        self.shot("failed-waiting")
+        last = "\n---\n".join(cards.all_inner_texts()[-3:])
+        raise Failed(f"no card saying {saying!r} arrived; the last cards:\n{last}")
 
     def shot(self, name: str, card: Locator | None = None, what: str = "") -> None:
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
@@ -106,22 +118,27 @@ class Conversation:
     # --- forms -------------------------------------------------------------------------------
 
     def fill(self, card: Locator, label: str, value: str) -> None:
-        """The input labelled `label`; a choice set takes the first option containing `value`."""
+        """The input labelled `label`; a choice set (a combobox here) takes the first option
+        that contains `value`, picked from its list as a person would."""
         field = card.get_by_label(label, exact=False).first
-        if field.evaluate("e => e.tagName") == "SELECT":
-            options = field.locator("option").all_inner_texts()
-            chosen = [o for o in options if value.lower() in o.lower()]
-            if not chosen:
-                raise Failed(f"{label!r} offers no {value!r}: {options}")
-            field.select_option(label=chosen[0])
+        if field.get_attribute("role") == "combobox":
+            field.click()
+            options = self.page.get_by_role("option")
+            options.first.wait_for(state="visible", timeout=WAIT_MS)
+            chosen = options.filter(has_text=re.compile(re.escape(value), re.I))
+            if not chosen.count():
+                raise Failed(f"{label!r} offers no {value!r}: {options.all_inner_texts()}")
+            chosen.first.click()
         else:
             field.fill(value)
 
     def press(self, card: Locator, title: str) -> None:
+        self.mark()
         card.get_by_role("button", name=title).first.click()
 
     def submit(self, form: Locator) -> None:
         """A form's own button: the last one on its card."""
+        self.mark()
         form.get_by_role("button").last.click()
 
 
@@ -148,6 +165,7 @@ def conversation(c: Conversation) -> None:
     added = c.card("to Growth")
     c.shot("team-add", added, "two colleagues added by mention in the channel")
     c.open(CHANNEL)
+    c.mark()
     notes = c.page.get_by_text(CHAT_NOTE).count()
     if notes > 1:
         raise Failed(f"the channel shows {CHAT_NOTE!r} {notes} times: once at most")
@@ -160,25 +178,42 @@ def conversation(c: Conversation) -> None:
     c.fill(form, "Target", "10")
     c.fill(form, "Unit", "leads")
     c.fill(form, "Cadence", "week")
+    c.fill(form, "growth goal", "run discovery calls alone by spring")
+    c.fill(form, "excites you", "seeing a lead turn into a first call")
     c.shot("propose-form", form, "the propose form, opened by the welcome card's button")
     c.submit(form)
     proposed = c.card("Proposed #")
     c.shot("proposed", proposed, "what the propose form answered")
+    number = re.search(r"Proposed #(\d+)", proposed.inner_text())
+    assert number is not None
+    # The team's vote is posted in the channel: backed there with its card's button.
+    c.open(CHANNEL)
+    vote = c.card("Back it")
+    c.shot("vote", vote, "the KPI put to the team's vote in the channel")
+    c.press(vote, "Back it")
+    c.open("Personal Chat")
+    c.card("You back")
+    c.say(f"activate {number[1]}")  # the lead's word: kudos name an active KPI
+    c.shot("active", c.card("Active"), "the KPI activated by its lead")
 
     c.say("obstacle")
     form = c.card("in your way")
     c.fill(form, "in your way", "the pricing page waits on legal review since Monday")
     c.shot("obstacle-form", form, "the obstacle form")
     c.submit(form)
-    c.shot("obstacle", c.card("legal review"), "the obstacle, as its sender sees it")
+    c.shot("obstacle", c.card("Saved as obstacle"), "the obstacle, as its sender sees it")
 
     c.say("kudos")
     form = c.card("Kudos")
     c.fill(form, "Who you recognise", ", ".join(COLLEAGUES))
+    c.fill(form, "The KPI it helped", number[1])
     c.fill(form, "How you served", "I paired on the pricing page, so Megan shipped it a week early")
     c.shot("kudos-form", form, "the kudos form naming two people by their full names")
     c.submit(form)
-    c.shot("kudos", c.card("shipped it a week early"), "the kudos, naming both")
+    c.shot("kudos", c.card("sent to Megan Bowen and Adele Vance"), "the kudos, as its giver hears")
+    c.open(CHANNEL)
+    c.shot("kudos-post", c.card("shipped it a week early"), "the kudos card in the channel")
+    c.open("Personal Chat")
 
     c.say("digest")
     c.shot("digest", c.card("Growth"), "the lead's digest")
@@ -193,9 +228,9 @@ def converse(url: str, out: Path) -> None:
             # Offline: only the Playground itself; its fonts and telemetry stay unloaded.
             page.route(
                 "**/*",
-                lambda route: route.continue_()
-                if route.request.url.startswith(url)
-                else route.abort(),
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(url) else route.abort()
+                ),
             )
             page.goto(url)
             c = Conversation(page, out)

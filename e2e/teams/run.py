@@ -9,7 +9,7 @@ two people, a digest. It fails on any error either side shows (the Playground's 
 console error in the page, an error in the bot's log) and saves screenshots of the main cards
 in the output folder it prints.
 
-    python e2e/teams/run.py [--out DIR]      # or: make teams-e2e
+    python -m e2e.teams.run [--out DIR]      # or: make teams-e2e
 
 Needs node with `npm ci` run in e2e/teams/, /usr/bin/chromium and Python Playwright (a dev
 dependency). `missing()` names what is absent, so the pytest wrapper can skip with the reason.
@@ -40,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BIN = HERE / "node_modules" / ".bin"
 APP_ID = "0b6c5f1e-1a2b-4c3d-8e9f-0123456789ab"  # a GUID for the manifest only; never sent
+
+
 def missing() -> str | None:
     """Why the check cannot run here, or None when everything it needs is installed."""
     if shutil.which("node") is None:
@@ -104,7 +106,9 @@ def wait_for(what: str, ready: Any, process: Process, seconds: float = 60) -> No
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:
-            raise Failed(f"{process.name} exited while waiting for {what}:\n{process.text()[-2000:]}")
+            raise Failed(
+                f"{process.name} exited while waiting for {what}:\n{process.text()[-2000:]}"
+            )
         with suppress(OSError):
             if ready():
                 return
@@ -141,14 +145,30 @@ def validate_manifest(out: Path) -> None:
     """The generated manifest, checked offline by Microsoft's Agents Toolkit CLI."""
     env = bot_env(out, free_port()) | {"MicrosoftAppId": APP_ID}
     package = out / "kpi-coach-teams.zip"
-    kpicoach("teams-package", "--out", str(package), "--url", "https://kpi-coach.example.com",
-             cwd=out, env=env)
+    kpicoach(
+        "teams-package",
+        "--out",
+        str(package),
+        "--url",
+        "https://kpi-coach.example.com",
+        cwd=out,
+        env=env,
+    )
     with zipfile.ZipFile(package) as archive:
         archive.extract("manifest.json", out)
     checked = subprocess.run(
-        [str(BIN / "atk"), "validate", "--manifest-file", str(out / "manifest.json"),
-         "--interactive", "false"],
-        cwd=HERE, capture_output=True, text=True, timeout=180,
+        [
+            str(BIN / "atk"),
+            "validate",
+            "--manifest-file",
+            str(out / "manifest.json"),
+            "--interactive",
+            "false",
+        ],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=180,
         env=os.environ | {"TEAMSFX_TELEMETRY_TEST": "true", "CI": "true"},
     )
     (out / "atk-validate.log").write_text(checked.stdout + checked.stderr)
@@ -170,9 +190,12 @@ def run(out: Path) -> None:
         wait_for("the bot's /healthz", lambda: urllib.request.urlopen(health, timeout=2), bot)
         playground = [
             str(BIN / "agentsplayground"),
-            "--app-endpoint", f"http://127.0.0.1:{bot_port}/api/messages",
-            "--channel-id", "msteams",
-            "--port", str(client_port),
+            "--app-endpoint",
+            f"http://127.0.0.1:{bot_port}/api/messages",
+            "--channel-id",
+            "msteams",
+            "--port",
+            str(client_port),
             "--disable-telemetry",
         ]
         with started("playground", playground, out, cwd=out) as client:
