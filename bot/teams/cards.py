@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.teams.markdown import clip, escape, inline, neutralise
+from bot.teams.markdown import clip, escape, inline, neutralise, prose
 from bot.teams.submissions import RUN_KEY
 from rituals.core import messages as m
 
@@ -157,7 +157,7 @@ def _pieces(block: m.Block, uploads: list[Upload], room: int) -> list[_Piece]:
                 for i in range(0, len(facts), FACTS_PER_SET)
             ]
         case m.Note(text=text):
-            return [_Piece([small_print(escape(text))])] if text else []
+            return [_Piece([small_print(prose(text))])] if text else []
         case m.Actions(buttons=buttons, prompt=prompt):
             return [_actions(buttons, prompt)]
         case m.Image():

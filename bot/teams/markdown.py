@@ -25,6 +25,8 @@ _PLACEHOLDER = re.compile(r"<([^<>@#!\s][^<>]{0,40})>")
 _MARKUP = re.compile(r"[\\`*_\[\]]")
 # At the start of a line: "#" (a heading), "-" or "+" (a list), ">" (a quote), "12." (a list).
 _LINE_MARKER = re.compile(r"(?<![^\r\n])([ \t]*)(?:([#+>-])|(\d+)\.)")
+# A command quoted in a ritual's sentence: "`help commit`".
+_QUOTED = re.compile(r"`([^`\r\n]+)`")
 _MENTION_UNSAFE = re.compile(r"[\\`*_\[\]<>\x00-\x1f]+")
 
 
@@ -97,6 +99,19 @@ def _bold(text: str) -> str:
     return f"{lead}**{inner}**{trail}"
 
 
+def prose(text: str, *, line_start: bool = True) -> str:
+    """A ritual's sentence as card markdown: a command it quotes in backticks ("`me set pause
+    on` stops it") is shown bold, as `Code` is, since Teams would show the backticks
+    themselves once escaped; everything else is escaped like any user text."""
+    out = ""
+    for index, piece in enumerate(_QUOTED.split(text)):
+        if index % 2:
+            out += _bold(placeholders(piece))
+        elif piece:
+            out += escape(piece, line_start=line_start and (not out or out[-1] in "\r\n"))
+    return out
+
+
 def inline(parts: m.Rich, entities: list[dict[str, Any]]) -> str:
     """Inline parts as card markdown; each mention's entity is appended to `entities`.
 
@@ -107,7 +122,7 @@ def inline(parts: m.Rich, entities: list[dict[str, Any]]) -> str:
     out = ""
     for part in parts:
         if isinstance(part, str):
-            out += escape(part, line_start=not out or out[-1] in "\r\n")
+            out += prose(part, line_start=not out or out[-1] in "\r\n")
         elif isinstance(part, m.Mention):
             text, entity = mention(part)
             entities.append(entity)

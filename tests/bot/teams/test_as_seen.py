@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
+from bot.config import AppConfig
+from bot.teams.package import manifest
 from bot.teams.replies import CHAT_NOTE
 from storage.models import Member
 from tests.bot.teams.conftest import ANA, CHANNEL, PERSONAL, TeamsClient, text_of
@@ -111,3 +114,35 @@ async def test_a_channel_is_told_once_where_a_persons_answers_go(teams: TeamsCli
     assert "Created Growth" in chat
     assert "Ana Ruiz" in chat  # `me` answered in her chat
     assert all(s.conversation.startswith(CHANNEL) for s in first)
+
+
+# --- 7. the pages the manifest points to -------------------------------------------------------
+
+
+async def test_the_privacy_and_terms_pages_the_manifest_names_answer(
+    teams: TeamsClient, config: AppConfig
+) -> None:
+    developer = manifest(config, "0b6c5f1e-1a2b-4c3d-8e9f-0123456789ab", "https://x.example")[
+        "developer"
+    ]
+    for url, words in (
+        (developer["privacyUrl"], ("me forget", config.people.quiet_hours, "your team's lead")),
+        (developer["termsOfUseUrl"], ("never money", config.recognition.rewards[0])),
+    ):
+        response = await teams.http.get(urlsplit(url).path)
+        assert response.status == 200, url
+        assert response.content_type == "text/html"
+        page = await response.text()
+        assert all(word in page for word in words), page
+
+
+# --- 8. cards: commands quoted in a sentence ----------------------------------------------------
+
+
+async def test_a_command_quoted_in_a_sentence_shows_bold_not_between_backticks(
+    teams: TeamsClient,
+) -> None:
+    welcome = shown(await teams.say("help"))  # the first contact: the welcome card
+    assert "Welcome" in welcome
+    assert "**me set pause on**" in welcome
+    assert "`" not in welcome
