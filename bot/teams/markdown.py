@@ -25,6 +25,7 @@ _PLACEHOLDER = re.compile(r"<([^<>@#!\s][^<>]{0,40})>")
 _MARKUP = re.compile(r"[\\`*_\[\]]")
 # At the start of a line: "#" (a heading), "-" or "+" (a list), ">" (a quote), "12." (a list).
 _LINE_MARKER = re.compile(r"(?<![^\r\n])([ \t]*)(?:([#+>-])|(\d+)\.)")
+_CHANNEL_ID = re.compile(r"#?19:[\w.-]+@thread\.[\w.]+")
 # A command quoted in a ritual's sentence: "`help commit`".
 _QUOTED = re.compile(r"`([^`\r\n]+)`")
 _MENTION_UNSAFE = re.compile(r"[\\`*_\[\]<>\x00-\x1f]+")
@@ -60,6 +61,12 @@ def neutralise(text: str) -> str:
 def placeholders(command: str) -> str:
     """A command as Teams shows it: `team create <name>` reads `team create ‹name›`."""
     return _PLACEHOLDER.sub(r"‹\1›", command)
+
+
+def without_ids(text: str) -> str:
+    """Text with each Teams channel id ("#19:abc@thread.tacv2") said as "the team channel":
+    the id means nothing to a reader, and a card cannot link a channel by it."""
+    return _CHANNEL_ID.sub("the team channel", text)
 
 
 def clip(text: str, limit: int) -> str:

@@ -11,6 +11,7 @@ with a file consent card in the personal chat, which is how Teams lets a bot sha
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -25,11 +26,13 @@ from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
 from bot.teams.forms import render_form
 from bot.teams.people import GROUPS, tenant_of
-from bot.teams.send import ConversationPace, with_retries
+from bot.teams.send import ConversationPace, judge, with_retries
 from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say
 from storage.models import Platform
 from storage.outbox import OutboxRow, enqueue, recipients
 from storage.people import find_workspace
+
+log = logging.getLogger(__name__)
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 # A file rides inside its consent card until accepted, as base64 (a third larger): the card
@@ -111,6 +114,19 @@ class Replier:
         activities = [card(c, rendered.text) for c in rendered.cards]
         activities += [offer(upload, in_chat=not in_group(turn)) for upload in rendered.uploads]
         await self.send(turn, activities)
+
+    async def replace(self, turn: TurnContext, activity_id: str, message: Message) -> None:
+        """Put `message` in place of a card already sent (a form that did its work). A client
+        that cannot update it keeps the old card; the answer still follows, so nothing is lost."""
+        shown = card(render_message(message).cards[0], message.text)
+        shown.id = activity_id
+        await self.pace.wait(conversation_key(turn))
+        try:
+            await with_retries(partial(turn.update_activity, shown))
+        except Exception as exc:
+            if judge(exc) is None:
+                raise
+            log.info("teams: could not replace card %s: %s", activity_id, exc)
 
     async def send(self, turn: TurnContext, activities: Sequence[Activity]) -> None:
         """Into the turn's conversation, paced and retried one activity at a time."""

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 from bot.config import AppConfig
 from bot.teams.package import manifest
 from bot.teams.replies import CHAT_NOTE
-from storage.models import Member
-from tests.bot.teams.conftest import ANA, CHANNEL, PERSONAL, TeamsClient, text_of
+from storage.models import Member, Obstacle
+from tests.bot.teams.conftest import ANA, CHANNEL, LEA, PERSONAL, TeamsClient, text_of
 from tests.bot.teams.mock_connector import Sent
-from tests.bot.teams.support import rows
+from tests.bot.teams.support import filled, form_of, mentioning, rows
 
 ZWJ = "\u200d"
 
@@ -146,3 +146,49 @@ async def test_a_command_quoted_in_a_sentence_shows_bold_not_between_backticks(
     assert "Welcome" in welcome
     assert "**me set pause on**" in welcome
     assert "`" not in welcome
+
+
+# --- 6. a sent form does its work once -----------------------------------------------------------
+
+
+async def test_a_sent_form_is_replaced_by_what_it_did_and_a_repeat_is_answered_once(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    await teams.meet(LEA, ANA)
+    await teams.say("team create Growth", LEA)
+    await teams.send(mentioning(teams, "team add", LEA, ANA))
+    _card, fields, data = form_of(await teams.say("obstacle", ANA))
+    values = filled(fields, data, text="the pricing page waits on legal review since Monday")
+    values["team"] = "Growth"
+    first = await teams.submit(values, ANA, card="form-card-1")
+    (replaced,) = [s for s in first if s.updated]
+    assert replaced.reply_to == "form-card-1"
+    assert replaced.conversation == PERSONAL + ANA[0]
+    assert "Saved as obstacle #" in replaced.text
+    assert not any(c.get("actions") for c in replaced.cards)  # nothing left to press
+
+    again = await teams.submit(values, ANA, card="form-card-1")
+    assert "You sent that form already" in text_of(again)
+    assert len(await rows(teams_database, Obstacle, teams.tenant)) == 1
+
+    # A form that comes back refused stays live: fixed, the same card goes through.
+    form = {**values, "text": "x"}
+    refused = await teams.submit(form, ANA, card="form-card-2")
+    assert not any(s.updated for s in refused)
+    fixed = await teams.submit({**values, "text": "the demo laptop is broken"}, ANA, "form-card-2")
+    assert any(s.updated for s in fixed)
+    assert len(await rows(teams_database, Obstacle, teams.tenant)) == 2
+
+
+# --- 4. no raw channel ids -----------------------------------------------------------------------
+
+
+async def test_a_teams_channel_is_never_shown_by_its_raw_id(teams: TeamsClient) -> None:
+    await teams.meet(ANA)
+    await teams.say("team create Growth", channel=True)
+    await teams.deliver()
+    settings = await teams.say("settings", ANA)
+    said = text_of(teams.connector.to(PERSONAL + ANA[0])) + shown(settings) + text_of(settings)
+    assert "Home channel" in said
+    assert "the team channel" in said
+    assert "19:" not in said, said
