@@ -15,7 +15,7 @@ from bot.teams.replies import CHAT_NOTE
 from storage.models import Member, Obstacle
 from tests.bot.teams.conftest import ANA, CHANNEL, LEA, PERSONAL, TeamsClient, text_of
 from tests.bot.teams.mock_connector import Sent
-from tests.bot.teams.support import filled, form_of, mentioning, rows
+from tests.bot.teams.support import active_kpi, filled, form_of, growth, mentioning, rows
 
 ZWJ = "\u200d"
 
@@ -192,3 +192,19 @@ async def test_a_teams_channel_is_never_shown_by_its_raw_id(teams: TeamsClient) 
     assert "Home channel" in said
     assert "the team channel" in said
     assert "19:" not in said, said
+
+
+# --- 3. a people field takes full names ----------------------------------------------------------
+
+
+async def test_a_people_field_takes_two_word_names_however_they_are_written(
+    teams: TeamsClient,
+) -> None:
+    await growth(teams)
+    kpi = await active_kpi(teams)
+    for written in ("Ben Okafor, Lea Hart", "@Ben Okafor, @Lea Hart", '"Ben Okafor" "Lea Hart"'):
+        _card, fields, data = form_of(await teams.say("kudos", ANA))
+        story = f"I paired on the pricing page ({written}), so the launch went out on time"
+        values = filled(fields, data, people=written, kpi=kpi, story=story)
+        said = text_of(await teams.submit(values, ANA))
+        assert "Sent to Ben Okafor, Lea Hart." in said, (written, said)
