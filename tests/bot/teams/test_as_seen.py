@@ -208,3 +208,10 @@ async def test_a_people_field_takes_two_word_names_however_they_are_written(
         values = filled(fields, data, people=written, kpi=kpi, story=story)
         said = text_of(await teams.submit(values, ANA))
         assert "Sent to Ben Okafor, Lea Hart." in said, (written, said)
+
+
+async def test_a_form_asks_its_question_once(teams: TeamsClient) -> None:
+    card, fields, _data = form_of(await teams.say("obstacle"))
+    seen = [e.get("text") or e.get("label") or "" for e in card["body"]]  # what a person reads
+    assert sum("in your way this week" in line for line in seen) == 1, seen
+    assert fields["text"]["errorMessage"]  # the input keeps what it says when left empty
