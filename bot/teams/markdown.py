@@ -25,7 +25,7 @@ _PLACEHOLDER = re.compile(r"<([^<>@#!\s][^<>]{0,40})>")
 _MARKUP = re.compile(r"[\\`*_\[\]]")
 # At the start of a line: "#" (a heading), "-" or "+" (a list), ">" (a quote), "12." (a list).
 _LINE_MARKER = re.compile(r"(?<![^\r\n])([ \t]*)(?:([#+>-])|(\d+)\.)")
-_CHANNEL_ID = re.compile(r"#?19:[\w.-]+@thread\.[\w.]+")
+_CHANNEL_ID = re.compile(r"#?19:[\w.-]+@thread\.\w+")
 # A command quoted in a ritual's sentence: "`help commit`".
 _QUOTED = re.compile(r"`([^`\r\n]+)`")
 _MENTION_UNSAFE = re.compile(r"[\\`*_\[\]<>\x00-\x1f]+")
