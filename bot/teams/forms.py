@@ -24,6 +24,7 @@ from rituals.core import messages as m
 
 CHOICES = 100  # Teams shows at most 100 choices
 INTRO_TEXT = 3000
+ANSWER = "Your answer"  # the label of an input whose question is the form's heading
 
 _PLACEHOLDERS = {
     m.FieldKind.NUMBER: "a number",
@@ -43,8 +44,9 @@ def render_form(form: m.Form) -> Json:
     for f in form.fields:
         element = _input(f)
         if f.label.strip() == form.title.strip():
-            # The heading already asks it ("What's in your way this week?"): said once.
-            del element["label"]
+            # The heading already asks it ("What's in your way this week?"): said once, and
+            # the input still has a label for screen readers.
+            element["label"] = ANSWER
         body.append(element)
         if f.hint:
             body.append(small_print(escape(f.hint)) | {"spacing": "none"})

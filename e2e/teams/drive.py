@@ -198,7 +198,7 @@ def conversation(c: Conversation) -> None:
 
     c.say("obstacle")
     form = c.card("in your way")
-    c.fill(form, "in your way", "the pricing page waits on legal review since Monday")
+    c.fill(form, "Your answer", "the pricing page waits on legal review since Monday")
     c.shot("obstacle-form", form, "the obstacle form")
     c.submit(form)
     c.shot("obstacle", c.card("Saved as obstacle"), "the obstacle, as its sender sees it")
