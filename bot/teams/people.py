@@ -8,6 +8,7 @@ same shape Slack's escaped mentions have, so one grammar reads both.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -133,6 +134,16 @@ class Directory:
             teams_ids[person.user_id] = str(who.get("id"))
             text = text.replace(tag, f"<@{person.user_id}|{name}>")
         return Said(" ".join(text.split()), mentioned, teams_ids)
+
+    async def named(self, turn: TurnContext, who: Identity) -> Identity:
+        """`who`, with their name asked of Teams when the activity carried none (an install
+        often does not): a welcome to "someone" is the first thing a person would read."""
+        if who.name_known:
+            return who
+        person = await self._lookup(turn, str(turn.activity.from_property.id or ""))
+        if person is None or not person.name_known or person.user_id != who.user_id:
+            return who
+        return dataclasses.replace(who, display_name=person.display_name, name_known=True)
 
     async def _lookup(self, turn: TurnContext, teams_id: str) -> Identity | None:
         tenant = tenant_of(turn.activity)

@@ -156,7 +156,7 @@ class Turns:
     async def on_installed(self, turn: TurnContext, *, hello: bool) -> None:
         """The app was installed for a person or added to a team: keep where, and say hello
         (a person's welcome comes once ever; a channel's hello only when `hello`)."""
-        who = self.identity(turn)
+        who = await self.directory.named(turn, self.identity(turn))
         await self.references.remember(turn, who)
         if who.channel_id is None:
             await self.replier.deliver(turn, await self.dispatcher.greet(who), _mention(who))

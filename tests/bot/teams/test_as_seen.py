@@ -18,6 +18,7 @@ from tests.bot.teams.mock_connector import Sent
 from tests.bot.teams.support import active_kpi, filled, form_of, growth, mentioning, rows
 
 ZWJ = "\u200d"
+NOA = ("29:1nOaLeVi", "Noa Levi", "7a7a7a7a-4e1a-4b1f-9d2c-1a2b3c4d5e6f")
 
 
 def nameless(teams: TeamsClient, name: str, person: tuple[str, str, str] = ANA) -> dict[str, Any]:
@@ -43,25 +44,34 @@ async def member(database: str, teams: TeamsClient) -> Member:
 # --- 1. names and time zones refreshed from activities ---------------------------------------
 
 
-async def test_a_person_first_seen_without_a_name_gets_theirs_from_a_later_message(
+async def test_a_nameless_install_asks_teams_for_the_name_it_welcomes(
     teams: TeamsClient, teams_database: str
 ) -> None:
     welcome = await teams.send(nameless(teams, "installation_update_add.json"))
+    assert "Welcome, Ana Ruiz" in text_of(welcome)  # from the roster, not "someone"
+    assert (await member(teams_database, teams)).display_name == "Ana Ruiz"
+
+
+async def test_a_person_first_seen_without_a_name_gets_theirs_from_a_later_message(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    # Noa is not in the roster the mock answers from: nothing to ask, so "someone" at first.
+    welcome = await teams.send(nameless(teams, "installation_update_add.json", NOA))
     assert "Welcome, someone" in text_of(welcome)
     assert (await member(teams_database, teams)).display_name == "someone"
 
     # A later message names her, and says where her client is.
-    activity = teams.activity("message_personal.json")
+    activity = teams.activity("message_personal.json", NOA)
     activity["text"] = "me"
     said = text_of(await teams.send(with_zone(activity, "Europe/Madrid")))
     found = await member(teams_database, teams)
-    assert found.display_name == "Ana Ruiz"
+    assert found.display_name == "Noa Levi"
     assert found.time_zone == "Europe/Madrid"
     assert "Europe/Madrid" in said
 
     # A nameless activity afterwards does not bring "someone" back.
-    await teams.send(nameless(teams, "installation_update_add.json"))
-    assert (await member(teams_database, teams)).display_name == "Ana Ruiz"
+    await teams.send(nameless(teams, "installation_update_add.json", NOA))
+    assert (await member(teams_database, teams)).display_name == "Noa Levi"
 
 
 async def test_a_time_zone_set_by_the_person_outlives_what_the_client_reports(
