@@ -146,6 +146,15 @@ def _pieces(block: m.Block, uploads: list[Upload], room: int) -> list[_Piece]:
             entities: list[Json] = []
             text = inline(parts, entities)
             return [_Piece([text_block(text)], entities)] if text else []
+        case m.Bullets(items=items) if _checklist(items):
+            facts = [
+                {
+                    "title": escape(str(item[0])[4:]),
+                    "value": "on" if str(item[0])[1] == "x" else "off",
+                }
+                for item in items
+            ]
+            return [_Piece([{"type": "FactSet", "facts": facts[:FACTS_PER_SET]}])]
         case m.Bullets(items=items):
             entities = []
             lines = [f"- {inline(item, entities)}" for item in items]
@@ -279,6 +288,15 @@ def _cut(groups: list[list[_Piece]], room: int) -> list[list[_Piece]]:
     cut = total - sum(len(g) for g in kept)
     last.append(_Piece([small_print(f"{cut} more blocks were cut: this was too long.")]))
     return kept
+
+
+def _checklist(items: tuple[m.Rich, ...]) -> bool:
+    """Bullets that are a checklist ("[x] weekly check-in", "[ ] pulse"), which a card shows
+    as facts, on or off, rather than as brackets."""
+    return bool(items) and all(
+        len(item) == 1 and isinstance(item[0], str) and item[0][:4] in ("[x] ", "[ ] ")
+        for item in items
+    )
 
 
 def render_message(message: m.Message) -> TeamsRendered:

@@ -225,3 +225,15 @@ async def test_a_form_asks_its_question_once(teams: TeamsClient) -> None:
     seen = [e.get("text") or e.get("label") or "" for e in card["body"]]  # what a person reads
     assert sum("in your way this week" in line for line in seen) == 1, seen
     assert fields["text"]["label"] == "Your answer"  # still labelled, for screen readers
+
+
+async def test_a_new_leads_checklist_is_facts_on_or_off_not_brackets(teams: TeamsClient) -> None:
+    await teams.meet(ANA)
+    said = await teams.say("team create Growth", ANA)
+    (checklist,) = [c for s in said for c in s.cards if "Your checklist" in json.dumps(c)]
+    (facts,) = [e for e in checklist["body"] if e["type"] == "FactSet"]
+    values = {f["title"]: f["value"] for f in facts["facts"]}
+    assert values["weekly 'what's in my way' check-in"] == "on"
+    assert "off" in values.values()
+    assert "[x]" not in json.dumps(checklist)
+    assert "[ ]" not in json.dumps(checklist)
