@@ -62,6 +62,22 @@ class Identity:
     channel_id: str | None = None  # None in a direct message with the bot
     # The post the person acted on, in `channel_id`: where a reply `in_thread` goes.
     thread: str | None = None
+    # False when the platform gave no name and `display_name` is a stand-in; the default time
+    # zone when `time_zone` came from the platform and may replace it (see storage.people).
+    name_known: bool = True
+    time_zone_default: str | None = None
+
+
+def new_member(who: Identity) -> NewMember:
+    """The person as the store keeps them, with what the platform told us of them this time."""
+    return NewMember(
+        who.user_id,
+        who.display_name,
+        who.time_zone,
+        who.working_days,
+        who.name_known,
+        who.time_zone_default,
+    )
 
 
 def for_asker(reply: Reply | Outgoing, asker: str) -> bool:
@@ -302,5 +318,4 @@ class Dispatcher:
         workspace = await ensure_workspace(
             session, who.platform, who.workspace_external_id, who.workspace_name, now
         )
-        person = NewMember(who.user_id, who.display_name, who.time_zone, who.working_days)
-        return await ensure_member(session, workspace.id, person, now)
+        return await ensure_member(session, workspace.id, new_member(who), now)

@@ -26,6 +26,7 @@ from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
 from bot.slack import http as slack_http
 from bot.slack import store
 from bot.slack.app import SlackBot, check_slack_settings
+from bot.teams import pages as teams_pages
 from bot.teams.app import ROUTE as TEAMS_ROUTE
 from bot.teams.app import TeamsBot, check_teams_settings
 from bot.wiring import check_schema, make_dispatcher
@@ -101,6 +102,8 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
     if settings.teams_served:
         app.cleanup_ctx.append(teams)
         app.router.add_post(TEAMS_ROUTE, teams_messages)
+    # The privacy and terms pages the app packages point to: public, whichever platform.
+    teams_pages.add_routes(app, config)
     app.cleanup_ctx.append(rhythm)
     app.router.add_get("/healthz", healthz)
     app.add_subapp(

@@ -37,12 +37,19 @@ async def find_workspace(
 
 @dataclass(frozen=True)
 class NewMember:
-    """What an edge knows about a person the first time it sees them."""
+    """What an edge knows about a person the first time it sees them, and after.
+
+    `name_known` is False when the platform gave no name (the edge put a stand-in such as
+    "someone"); `time_zone_default` is the zone a person has until they or their client say
+    otherwise, or None when the edge read no zone from the platform this time.
+    """
 
     platform_user_id: str
     display_name: str
     time_zone: str
     working_days: str
+    name_known: bool = True
+    time_zone_default: str | None = None
 
 
 async def ensure_member(
@@ -56,6 +63,7 @@ async def ensure_member(
     found = await member_by_platform_id(session, workspace_id, person.platform_user_id)
     if found is not None:
         found.is_active = True
+        refresh(found, person)
         return found
     first = not await session.scalar(select(exists().where(Member.workspace_id == workspace_id)))
     member = Member(
@@ -70,6 +78,17 @@ async def ensure_member(
     session.add(member)
     await session.flush()
     return member
+
+
+def refresh(member: Member, person: NewMember) -> None:
+    """What the platform says of a person now wins over a stand-in kept from before: an
+    install may carry no name, so "someone" would otherwise stay in every card for ever.
+    A time zone the client reports replaces only the default; one set with `me set` stays."""
+    if person.name_known and person.display_name and member.display_name != person.display_name:
+        member.display_name = person.display_name
+    default = person.time_zone_default
+    if default and member.time_zone == default and person.time_zone != default:
+        member.time_zone = person.time_zone
 
 
 async def member_by_platform_id(

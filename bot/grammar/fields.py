@@ -117,9 +117,10 @@ def parse_people(raw: str) -> list[dict[str, str]]:
     """ "@ana @ben", "<@U1|Ana Lima>, @ben": mentions separated by spaces or commas.
 
     With a comma anywhere, only commas separate, so full names survive ("@Ana Ruiz, @Ben
-    Okafor", as a Teams card is filled in)."""
-    if "," not in re.sub(r"<[^>]*>", "", raw):
-        return [parse_person(m) for m in re.findall(r"<[^>]*>|[^\s,]+", raw)]
+    Okafor", as a Teams card is filled in); so do quotes ('"Ana Ruiz" @"Ben Okafor"')."""
+    if "," not in re.sub(r"<[^>]*>|\"[^\"]*\"", "", raw):
+        tokens = re.findall(r"<[^>]*>|@?\"[^\"]+\"|[^\s,]+", raw)
+        return [parse_person(m.replace('"', "")) for m in tokens]
     found = []
     for part in re.findall(r"(?:<[^>]*>|[^,])+", raw):
         mentions = re.findall(r"<[^>]*>", part)

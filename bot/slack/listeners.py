@@ -234,7 +234,7 @@ class Listeners:
     async def _on_user_change(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         user = event.get("user") or {}
         team_id = _team(body)[0]
-        self.directory.forget(team_id, str(user.get("id")))
+        self.directory.learn(team_id, user)
         if user.get("deleted"):
             await self.dispatcher.member_left(Platform.SLACK, team_id, str(user["id"]))
 

@@ -86,6 +86,14 @@ class Directory:
     def forget(self, team_id: str, user_id: str) -> None:
         self._cache.pop((team_id, user_id), None)
 
+    def learn(self, team_id: str, user: dict[str, object]) -> None:
+        """A profile an event carried (`user_change`): fresher than any cached one, so it
+        replaces it, and the member's row follows on their next request (storage.people)."""
+        if isinstance(user.get("id"), str) and isinstance(user.get("profile"), dict):
+            self._cache[(team_id, str(user["id"]))] = (self.now(), _profile(user))
+        else:
+            self.forget(team_id, str(user.get("id")))
+
     async def identity(
         self,
         client: AsyncWebClient,
@@ -105,6 +113,10 @@ class Directory:
             user_id=user_id,
             display_name=profile.display_name if profile else user_id,
             time_zone=(profile and profile.time_zone) or self.defaults.default_time_zone,
+            name_known=profile is not None,
+            time_zone_default=(
+                self.defaults.default_time_zone if profile and profile.time_zone else None
+            ),
             working_days=",".join(self.defaults.working_days),
             # A DM's id starts with D: there is no team channel to infer a team from.
             channel_id=channel_id if channel_id and not channel_id.startswith("D") else None,

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.teams.markdown import clip, escape, inline, neutralise
+from bot.teams.markdown import clip, escape, inline, neutralise, prose, without_ids
 from bot.teams.submissions import RUN_KEY
 from rituals.core import messages as m
 
@@ -146,18 +146,27 @@ def _pieces(block: m.Block, uploads: list[Upload], room: int) -> list[_Piece]:
             entities: list[Json] = []
             text = inline(parts, entities)
             return [_Piece([text_block(text)], entities)] if text else []
+        case m.Bullets(items=items) if _checklist(items):
+            facts = [
+                {
+                    "title": escape(str(item[0])[4:]),
+                    "value": "on" if str(item[0])[1] == "x" else "off",
+                }
+                for item in items
+            ]
+            return [_Piece([{"type": "FactSet", "facts": facts[:FACTS_PER_SET]}])]
         case m.Bullets(items=items):
             entities = []
             lines = [f"- {inline(item, entities)}" for item in items]
             return [_Piece([text_block("\n".join(lines))], entities)] if lines else []
         case m.Fields(items=items):
-            facts = [{"title": escape(k), "value": escape(v)} for k, v in items]
+            facts = [{"title": escape(k), "value": escape(without_ids(v))} for k, v in items]
             return [
                 _Piece([{"type": "FactSet", "facts": facts[i : i + FACTS_PER_SET]}])
                 for i in range(0, len(facts), FACTS_PER_SET)
             ]
         case m.Note(text=text):
-            return [_Piece([small_print(escape(text))])] if text else []
+            return [_Piece([small_print(prose(text))])] if text else []
         case m.Actions(buttons=buttons, prompt=prompt):
             return [_actions(buttons, prompt)]
         case m.Image():
@@ -281,10 +290,19 @@ def _cut(groups: list[list[_Piece]], room: int) -> list[list[_Piece]]:
     return kept
 
 
+def _checklist(items: tuple[m.Rich, ...]) -> bool:
+    """Bullets that are a checklist ("[x] weekly check-in", "[ ] pulse"), which a card shows
+    as facts, on or off, rather than as brackets."""
+    return bool(items) and all(
+        len(item) == 1 and isinstance(item[0], str) and item[0][:4] in ("[x] ", "[ ] ")
+        for item in items
+    )
+
+
 def render_message(message: m.Message) -> TeamsRendered:
     """One neutral message as one or more cards of at most MAX_CARD_BYTES each."""
     uploads: list[Upload] = []
-    fallback = clip(escape(message.text), FALLBACK_TEXT) or "kpi-coach"
+    fallback = clip(escape(without_ids(message.text)), FALLBACK_TEXT) or "kpi-coach"
     empty = max(
         size_of(adaptive_card([], [], fallback)), size_of(adaptive_card([], [], "(continued)"))
     )
@@ -306,5 +324,5 @@ def render_message(message: m.Message) -> TeamsRendered:
         )
         for i, group in enumerate(groups)
     ]
-    text = clip(neutralise(message.text), FALLBACK_TEXT) or "kpi-coach"
+    text = clip(neutralise(without_ids(message.text)), FALLBACK_TEXT) or "kpi-coach"
     return TeamsRendered(cards or [adaptive_card([], [], fallback)], text, uploads)

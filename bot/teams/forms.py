@@ -24,6 +24,7 @@ from rituals.core import messages as m
 
 CHOICES = 100  # Teams shows at most 100 choices
 INTRO_TEXT = 3000
+ANSWER = "Your answer"  # the label of an input whose question is the form's heading
 
 _PLACEHOLDERS = {
     m.FieldKind.NUMBER: "a number",
@@ -38,10 +39,15 @@ def render_form(form: m.Form) -> Json:
     The hidden values ride in the button's data, so the answer needs no state on our side.
     """
     body = [heading(form.title)]
-    if form.intro:
+    if form.intro and form.intro.strip() != form.title.strip():
         body.append(text_block(escape(clip(form.intro, INTRO_TEXT))))
     for f in form.fields:
-        body.append(_input(f))
+        element = _input(f)
+        if f.label.strip() == form.title.strip():
+            # The heading already asks it ("What's in your way this week?"): said once, and
+            # the input still has a label for screen readers.
+            element["label"] = ANSWER
+        body.append(element)
         if f.hint:
             body.append(small_print(escape(f.hint)) | {"spacing": "none"})
     submit: Json = {

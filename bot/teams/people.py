@@ -8,6 +8,7 @@ same shape Slack's escaped mentions have, so one grammar reads both.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -30,6 +31,7 @@ CACHE_SECONDS = 3600
 MAX_MENTIONS = 20
 EMULATOR_TENANT = "local"
 GROUPS = {"channel", "groupChat"}
+STAND_IN = "someone"  # a person's name until an activity carries theirs
 
 
 @dataclass(frozen=True)
@@ -63,15 +65,17 @@ def channel_of(activity: Activity) -> str | None:
     return str(channel or conversation.id.split(";", 1)[0])
 
 
-def _time_zone(activity: Activity, default: str) -> str:
+def _time_zone(activity: Activity) -> str | None:
+    """The client's time zone (`localTimezone`, or the clientInfo entity's), if it named a
+    real one."""
     named = activity.local_timezone
     for entity in activity.entities or []:
         if (entity.type or "").lower() == "clientinfo":
             named = named or _extra(entity).get("timezone")
     try:
-        return str(ZoneInfo(str(named))) if named else default
+        return str(ZoneInfo(str(named))) if named else None
     except (ZoneInfoNotFoundError, ValueError):
-        return default
+        return None
 
 
 def _extra(entity: Any) -> dict[str, Any]:
@@ -83,15 +87,20 @@ def identity_of(activity: Activity, default_time_zone: str, working_days: str) -
     person = activity.from_property
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = tenant_of(activity)
+    zone = _time_zone(activity)
+    name = " ".join(str(person.name or "").split())[:120]
     return Identity(
         platform=Platform.TEAMS,
         workspace_external_id=tenant,
         workspace_name=str((data.get("team") or {}).get("name") or tenant),
         user_id=str(person.aad_object_id or person.id),
-        display_name=str(person.name or "someone")[:120],
-        time_zone=_time_zone(activity, default_time_zone),
+        display_name=name or STAND_IN,
+        time_zone=zone or default_time_zone,
         working_days=working_days,
         channel_id=channel_of(activity),
+        # Installs and conversation updates often carry no name: a later message will.
+        name_known=bool(name),
+        time_zone_default=default_time_zone if zone else None,
     )
 
 
@@ -127,6 +136,16 @@ class Directory:
             text = text.replace(tag, f"<@{person.user_id}|{name}>")
         return Said(" ".join(text.split()), mentioned, teams_ids)
 
+    async def named(self, turn: TurnContext, who: Identity) -> Identity:
+        """`who`, with their name asked of Teams when the activity carried none (an install
+        often does not): a welcome to "someone" is the first thing a person would read."""
+        if who.name_known:
+            return who
+        person = await self._lookup(turn, str(turn.activity.from_property.id or ""))
+        if person is None or not person.name_known or person.user_id != who.user_id:
+            return who
+        return dataclasses.replace(who, display_name=person.display_name, name_known=True)
+
     async def _lookup(self, turn: TurnContext, teams_id: str) -> Identity | None:
         tenant = tenant_of(turn.activity)
         key = (tenant, teams_id)
@@ -147,9 +166,10 @@ class Directory:
                 workspace_external_id=tenant,
                 workspace_name=tenant,
                 user_id=str(account.aad_object_id),
-                display_name=str(account.name or "someone")[:120],
+                display_name=str(account.name or STAND_IN)[:120],
                 time_zone=self.default_time_zone,
                 working_days=self.working_days,
+                name_known=bool(account.name),
             )
         self._known[key] = (time.monotonic() + CACHE_SECONDS, person)
         return person

@@ -13,11 +13,11 @@ from botbuilder.core import TurnContext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import Identity
+from bot.dispatch import Identity, new_member
 from bot.teams.people import Said
 from rituals.core.context import Clock
 from storage import teams_conversations as conversations
-from storage.people import NewMember, ensure_member, ensure_workspace
+from storage.people import ensure_member, ensure_workspace
 
 # The longest outbox target (storage.models.Outbox.target): longer group chat ids are not kept.
 KEY_LENGTH = 64
@@ -61,10 +61,7 @@ class References:
             )
             for ref, spoke, person in fresh:
                 if person is not None:
-                    new = NewMember(
-                        person.user_id, person.display_name, person.time_zone, person.working_days
-                    )
-                    member = await ensure_member(session, workspace.id, new, now)
+                    member = await ensure_member(session, workspace.id, new_member(person), now)
                     ref = dataclasses.replace(ref, member_id=member.id)
                 await conversations.remember(session, workspace.id, ref, now, spoke=spoke)
 

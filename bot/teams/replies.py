@@ -11,6 +11,7 @@ with a file consent card in the personal chat, which is how Teams lets a bot sha
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -25,16 +26,20 @@ from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
 from bot.teams.forms import render_form
 from bot.teams.people import GROUPS, tenant_of
-from bot.teams.send import ConversationPace, with_retries
+from bot.teams.send import ConversationPace, judge, with_retries
 from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say
 from storage.models import Platform
 from storage.outbox import OutboxRow, enqueue, recipients
 from storage.people import find_workspace
 
+log = logging.getLogger(__name__)
+
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 # A file rides inside its consent card until accepted, as base64 (a third larger): the card
 # stays near 60 KB, well under the 100 KB Teams refuses.
 MAX_FILE_BYTES = 45_000
+CHAT_NOTE = "I answered you in our chat with me; I'll keep doing that without saying so here."
+MAX_TOLD = 100_000  # people remembered as told; past that, some hear the note once more
 
 
 def card(content: dict[str, object], summary: str | None = None) -> Activity:
@@ -67,14 +72,27 @@ class Replier:
         self.pace = pace
         self.now = now
         self.wake = wake
+        # Who has been told, in a channel, where their private answers go (this process).
+        self._told: set[tuple[str, str]] = set()
+
+    def _first_note(self, turn: TurnContext, asker: Mention) -> bool:
+        """Whether a channel should say, this once, that the asker's answer is in their chat:
+        said each time, it is noise in front of everyone; said once, they know where to look."""
+        key = (tenant_of(turn.activity), asker.platform_user_id)
+        if key in self._told:
+            return False
+        if len(self._told) >= MAX_TOLD:
+            self._told.clear()
+        self._told.add(key)
+        return True
 
     async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: Mention) -> None:
         """The asker's answers; in a channel, those for them alone are queued for their chat."""
         private = [m for m in replies if isinstance(m, Message) and self._to_chat(turn, m)]
         if private:
             await self._queue(turn, [Message(m.blocks, Audience.DM, to=asker) for m in private])
-        if any(self._private(turn, reply) for reply in replies):
-            await self.send(turn, [card(_text_card("I answered you in our chat with me."))])
+        if any(self._private(turn, reply) for reply in replies) and self._first_note(turn, asker):
+            await self.send(turn, [card(_text_card(CHAT_NOTE))])
         for reply in replies:
             if isinstance(reply, Form):
                 await self.send(turn, [card(render_form(reply))])
@@ -96,6 +114,19 @@ class Replier:
         activities = [card(c, rendered.text) for c in rendered.cards]
         activities += [offer(upload, in_chat=not in_group(turn)) for upload in rendered.uploads]
         await self.send(turn, activities)
+
+    async def replace(self, turn: TurnContext, activity_id: str, message: Message) -> None:
+        """Put `message` in place of a card already sent (a form that did its work). A client
+        that cannot update it keeps the old card; the answer still follows, so nothing is lost."""
+        shown = card(render_message(message).cards[0], message.text)
+        shown.id = activity_id
+        await self.pace.wait(conversation_key(turn))
+        try:
+            await with_retries(partial(turn.update_activity, shown))
+        except Exception as exc:
+            if judge(exc) is None:
+                raise
+            log.info("teams: could not replace card %s: %s", activity_id, exc)
 
     async def send(self, turn: TurnContext, activities: Sequence[Activity]) -> None:
         """Into the turn's conversation, paced and retried one activity at a time."""

@@ -22,11 +22,13 @@ from bot.dispatch import Dispatcher, Identity
 from bot.teams.cards import CARD_CONTENT_TYPE, render_message
 from bot.teams.people import Directory, identity_of
 from bot.teams.references import References
-from bot.teams.replies import Replier, card
+from bot.teams.replies import Replier, card, conversation_key
+from bot.teams.sent_forms import SentForms, done
 from bot.teams.submissions import submission
 from rituals.core.messages import (
     Audience,
     Code,
+    Form,
     Heading,
     Mention,
     Message,
@@ -45,6 +47,7 @@ STALE_CARD = say(
     "That card belongs to an older message and no longer does anything. "
     "Type help to see what you can do now."
 )
+ALREADY_SENT = say("You sent that form already; what it did is where the form was.")
 HELLO = Message(
     (
         Heading("Hello! I'm kpi-coach."),
@@ -81,6 +84,7 @@ class Turns:
         self.references = references
         self.replier = replier
         self.http = http
+        self.forms = SentForms()
 
     def identity(self, turn: TurnContext) -> Identity:
         """Who wrote, and in a channel the thread they wrote in (`...;messageid=<id>`), where a
@@ -102,8 +106,28 @@ class Turns:
         await self.replier.deliver(turn, replies, _mention(who))
 
     async def _submitted(self, turn: TurnContext, who: Identity, value: dict[str, Any]) -> None:
-        """An Action.Submit: a button's command, or a form's values."""
-        await self.replier.deliver(turn, await self._run(who, value), _mention(who))
+        """An Action.Submit: a button's command, or a form's values.
+
+        A form is one person's: once it did what it asks, its card is replaced by what was
+        done (so it cannot be sent again), and a second submit of the same card that arrives
+        meanwhile (a double click, a slow client) is answered, not run again. A form that came
+        back refused stays live, to be fixed and sent again.
+        """
+        sent = submission(value)
+        card_id = turn.activity.reply_to_id
+        key = None
+        if sent is not None and sent.is_form and card_id:
+            key = (conversation_key(turn), str(card_id), who.user_id)
+            if not self.forms.claim(key):
+                await self.replier.deliver(turn, [ALREADY_SENT], _mention(who))
+                return
+        replies = await self._run(who, value)
+        if key is not None:
+            if any(isinstance(r, Form) for r in replies):
+                self.forms.release(key)
+            else:
+                await self.replier.replace(turn, str(card_id), done(replies))
+        await self.replier.deliver(turn, replies, _mention(who))
 
     async def _run(self, who: Identity, value: object) -> list[Outgoing]:
         """What a card sent back, through the grammar: a button's command or a form's values."""
@@ -132,7 +156,7 @@ class Turns:
     async def on_installed(self, turn: TurnContext, *, hello: bool) -> None:
         """The app was installed for a person or added to a team: keep where, and say hello
         (a person's welcome comes once ever; a channel's hello only when `hello`)."""
-        who = self.identity(turn)
+        who = await self.directory.named(turn, self.identity(turn))
         await self.references.remember(turn, who)
         if who.channel_id is None:
             await self.replier.deliver(turn, await self.dispatcher.greet(who), _mention(who))

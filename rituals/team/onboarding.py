@@ -81,7 +81,7 @@ def lead_checklist(team: Team, enabled: tuple[str, ...]) -> list[Message]:
     )
     blocks: list[Block] = [
         Heading(f"Your checklist for {team.name}"),
-        Paragraph(rich("Rituals switched on [x] and off [ ]; turn on what your team wants:")),
+        Paragraph(rich("Which rituals are on, and which off; turn on what your team wants:")),
         Bullets(items),
         Actions(
             (

@@ -37,6 +37,7 @@ from rituals.team.teams import (
     save_rituals,
     team_rituals,
 )
+from storage.channels import reachable
 from storage.models import Team
 from storage.people import team_of_channel
 
@@ -162,6 +163,9 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     typed = cmd.model_dump(exclude_none=True, mode="json")
     form = FormRequest("settings set", {**_current(ctx, team), **_as_text(typed)})
     given = _checked(cmd, form)
+    for name in ("channel", "recognition_channel"):
+        if name in given:
+            given[name] = await _reachable(ctx, name, str(given[name]), form)
     channel = given.pop("channel", None)
     if not given and channel is None:
         return [FormRequest("settings set", _current(ctx, team))]
@@ -180,6 +184,29 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     rituals = await save_rituals(ctx, team, given)
     view = _view(ctx, team, f"Saved: settings of {team.name}")
     return [Message((*view.blocks[:2], Note("; ".join(describe_rituals(rituals)))))]
+
+
+async def _reachable(ctx: Ctx, name: str, channel: str, form: FormRequest) -> str:
+    """The channel to keep: `here` is the one the command came from; one the bot could not
+    post to (on Teams, a channel it has not heard from) is refused now, not at every post."""
+    title = ChangeTeamSettings.model_fields[name].title
+    if channel.lower() == "here":
+        if ctx.actor.channel_id is None:
+            raise Refusal(
+                say(f"Nothing was saved. {title}: `here` means the channel you write it in."),
+                form=form,
+            )
+        return ctx.actor.channel_id
+    if not await reachable(ctx.session, ctx.actor.workspace_id, channel):
+        raise Refusal(
+            say(
+                f"Nothing was saved. {title}: I cannot post in #{channel}: I only reach a "
+                "channel I was added to and have heard from. Mention me in that channel with "
+                f"`settings set {name.replace('_channel', '')} here`."
+            ),
+            form=form,
+        )
+    return channel
 
 
 def _as_text(values: dict[str, object]) -> dict[str, str]:

@@ -88,9 +88,13 @@ class TeamsClient:
         assert response.status in (200, 201), await response.text()
         return self.connector.sent[before:]
 
-    async def submit(self, value: dict[str, Any], person: tuple[str, str, str] = ANA) -> list[Sent]:
+    async def submit(
+        self, value: dict[str, Any], person: tuple[str, str, str] = ANA, card: str | None = None
+    ) -> list[Sent]:
+        """An Action.Submit from the card `card` (a fresh card each time unless named)."""
         activity = self.activity("message_card_submit.json", person)
         activity["value"] = value
+        activity["replyToId"] = card or uuid.uuid4().hex[:13]
         return await self.send(activity)
 
     async def meet(self, *people: tuple[str, str, str]) -> None:

@@ -21,6 +21,7 @@ class Sent:
     conversation: str
     activity: dict[str, Any]
     reply_to: str | None = None
+    updated: bool = False  # a PUT: the bot replaced the activity `reply_to` names
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -87,7 +88,7 @@ class MockConnector:
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
-        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._send)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_put("/upload/{name}", self._upload)
         self._runner = web.AppRunner(app)
@@ -120,6 +121,12 @@ class MockConnector:
         activity = await request.json()
         self.sent.append(Sent(conversation, activity, request.match_info.get("activity")))
         return web.json_response({"id": uuid.uuid4().hex[:12]})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        conversation = unquote(request.match_info["conversation"])
+        activity = await request.json()
+        self.sent.append(Sent(conversation, activity, request.match_info["activity"], True))
+        return web.json_response({"id": request.match_info["activity"]})
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -99,7 +99,7 @@ def filled(fields: dict[str, Any], data: dict[str, Any], **typed: str) -> dict[s
 
 async def answer(teams: TeamsClient, text: str, person: Person) -> list[Sent]:
     """What the bot answered `person` in their chat; DMs the worker sends meanwhile are not."""
-    return [s for s in await teams.say(text, person) if s.reply_to is not None]
+    return [s for s in await teams.say(text, person) if s.reply_to is not None and not s.updated]
 
 
 def words_of(card: dict[str, Any]) -> str:

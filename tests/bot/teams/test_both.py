@@ -28,6 +28,9 @@ SLACK_DM = "D0AB12CD4"
 def words(text: str) -> list[str]:
     """What a person reads, without either platform's markup: mentions become one word."""
     text = html.unescape(text)
+    # A checklist: "[x] pulse" in Slack's list, "pulse: on" among a Teams card's facts.
+    text = re.sub(r"\[x\] ([^\n]+)", r"\1: on", text)
+    text = re.sub(r"\[ \] ([^\n]+)", r"\1: off", text)
     text = re.sub(r"<@[A-Z0-9]+(\|[^>]*)?>|<at>[^<]*</at>", " someone ", text)
     return re.findall(r"[a-z0-9]+", text.lower())
 

@@ -21,6 +21,7 @@ from bot.teams.forms import render_form
 from bot.teams.markdown import escape
 from bot.teams.submissions import FORM_KEY, HIDDEN_KEY, RUN_KEY, Submission, submission
 from rituals.core import messages as m
+from tests.bot.teams.conftest import CHANNEL
 from tests.bot.teams.support import VALIDATOR, valid
 from tests.support import FIXTURES
 
@@ -247,7 +248,9 @@ def test_every_block_kind_renders_a_valid_1_2_card(tmp_path: Path) -> None:
             "mentioned": {"id": "29:ben", "name": "Ben Okafor"},
         },
     ]
-    assert rendered.text == everything(picture).text
+    # The notification's text is the message's, a channel said by name rather than by its id.
+    assert rendered.text == everything(picture).text.replace(f"#{CHANNEL}", "the team channel")
+    assert "19:" not in rendered.text
     assert card["fallbackText"].startswith("Your KPIs\nThanks @Ana Ruiz for Qualified leads")
 
 

@@ -64,12 +64,17 @@ async def test_a_lead_adds_two_people_typed_in_the_card(teams: TeamsClient) -> N
     # Too many people: the same card comes back, the problem on top and every name kept.
     crowd = ", ".join(f"@p{i}" for i in range(21))
     refused = await teams.submit({**data, "people": crowd}, LEA)
-    assert "<people> has too many items; at most 20." in text_of(refused)
+    # Shown with its angle brackets: a joiner after "<" keeps Teams from dropping it as a tag.
+    assert "<\u200dpeople> has too many items; at most 20." in text_of(refused)
     _card, fields, again = form_of(refused)
     assert fields["people"]["value"] == crowd
     assert again == data
 
-    said = [s for s in await teams.submit({**data, "people": "@Zoe, max"}, LEA) if s.reply_to]
+    said = [
+        s
+        for s in await teams.submit({**data, "people": "@Zoe, max"}, LEA)
+        if s.reply_to and not s.updated
+    ]
     (reply,) = said
     assert reply.conversation == PERSONAL + LEA[0]
     assert "Added <at>Zoe</at> and <at>Max</at> to Growth" in reply.text

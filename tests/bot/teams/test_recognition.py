@@ -13,8 +13,6 @@ import base64
 import json
 import re
 
-import pytest
-
 from bot.config import AppConfig
 from bot.teams.cards import CARD_CONTENT_TYPE
 from rituals.core.charts import PULSE_WORDS
@@ -198,20 +196,17 @@ async def test_the_real_channel_kudos_payload_names_ben_and_keeps_the_words_as_t
     assert fields["story"]["value"] == "you served me by pairing on the pricing page"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rituals/team_settings.py takes any `#name` as the recognition channel, but Teams "
-    "reaches a channel only by the conversation id it remembered (19:...@thread.tacv2): "
-    "`settings set recognition #wins` is saved, every kudos is then told 'Posted to the team "
-    "channel' and its post fails in the outbox as never met. Refuse a channel the platform "
-    "cannot reach (or set it from inside the channel, as `team create` does)",
-)
 async def test_a_kudos_reaches_a_channel_after_the_recognition_channel_is_set_by_name(
     teams: TeamsClient,
 ) -> None:
+    """Teams reaches a channel only by the reference kept from it: `#wins`, never heard from,
+    is refused where it is set (not saved, and every kudos then failing in the outbox), and
+    the kudos go to the home channel; `here`, said inside a channel, sets that channel."""
     await growth_at_home(teams)
     kpi = await active_kpi(teams)
-    await answer(teams, "settings set recognition #wins", LEA)
+    refused = text_of(await answer(teams, "settings set recognition #wins", LEA))
+    assert "Nothing was saved. Recognition channel: I cannot post in #wins" in refused
+    assert "settings set recognition here" in refused
     said = text_of(await answer(teams, f'kudos <@{ANA[2]}|Ana> kpi {kpi} how "{STORY}"', LEA))
     assert "Posted to" in said
     await teams.deliver()
@@ -337,3 +332,16 @@ async def test_a_quoted_teams_name_is_not_put_on_the_ballot_as_the_nominators_ow
     await fail_of_the_month(teams)
     await answer(teams, f'fail nominate "@Ben Okafor" "{MISSTEP}" learned "{LEARNED}"', ANA)
     assert MISSTEP not in text_of(await answer(teams, "fails", LEA))
+
+
+async def test_the_recognition_channel_is_set_from_inside_it_with_here(
+    teams: TeamsClient,
+) -> None:
+    await growth_at_home(teams)
+    await teams.say("settings set recognition here", LEA, channel=True)
+    await teams.deliver()
+    saved = text_of(chat_of(teams, LEA))
+    assert "Saved: settings of Growth" in saved
+    assert "#wins" not in saved
+    said = text_of(await answer(teams, "settings set recognition here", LEA))
+    assert "means the channel you write it in" in said  # in her chat, there is no "here"

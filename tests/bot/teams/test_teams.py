@@ -15,6 +15,7 @@ from bot.config import AppConfig, ConfigError
 from bot.payload import encode
 from bot.server import TEAMS as TEAMS_KEY
 from bot.server import make_app
+from bot.teams.replies import CHAT_NOTE
 from rituals.core.context import FixedClock
 from rituals.core.messages import Audience, Mention, Message, dm
 from storage.engine import make_engine, make_sessionmaker
@@ -157,7 +158,7 @@ async def test_a_mention_in_a_channel_strips_the_bot_and_resolves_people(
     created = await teams.say("team create Growth", channel=True)
     assert {s.conversation for s in created} == {CHANNEL + ";messageid=1700000000001"}
     # Teams has no ephemeral messages: an answer for Ana alone goes to her chat with the bot.
-    assert text_of(created) == "I answered you in our chat with me."
+    assert text_of(created) == CHAT_NOTE
     before = len(teams.connector.to(PERSONAL + ANA[0]))
     await add_ben(teams)
     await teams.deliver()
@@ -205,7 +206,7 @@ async def test_a_failed_answer_loses_none_of_the_messages_for_others(
     teams: TeamsClient, teams_database: str
 ) -> None:
     await teams.meet(ANA)
-    await teams.say("team create Growth", channel=True)
+    await teams.say("team create Growth")  # in her chat: the channel has not heard from her
     teams.connector.refuse[CHANNEL + ";messageid=1700000000001"] = [403]  # the thread refuses
     await add_ben(teams)
     assert teams.connector.refused  # the answer in the thread failed...
@@ -320,7 +321,7 @@ async def test_an_export_asked_for_in_a_channel_comes_to_the_persons_chat(
 ) -> None:
     await teams.meet(ANA)
     in_thread = await teams.say("me export", channel=True)
-    assert text_of(in_thread) == "I answered you in our chat with me."
+    assert text_of(in_thread) == CHAT_NOTE
     await teams.deliver()
     chat = teams.connector.to(PERSONAL + ANA[0])
     kinds = [a["contentType"] for s in chat for a in s.activity.get("attachments") or []]
