@@ -6,7 +6,8 @@ lead started before, due to close in that fortnight: closing it is a hook's work
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +18,21 @@ from rituals.core.spec import Ritual, switchable
 from rituals.pulse.store import new_pulse
 from rituals.skills.sprint_store import start
 from rituals.skills.store import add_skill
-from storage.models import Debate, DebateSeat, Member, Mentorship, Role, SeatAnswer, Side, Team
+from storage.models import (
+    BudgetRequest,
+    BudgetState,
+    Debate,
+    DebateSeat,
+    Experiment,
+    Member,
+    Mentorship,
+    Role,
+    SeatAnswer,
+    Side,
+    Stretch,
+    StretchState,
+    Team,
+)
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team
 from tests.support import add_kpi, member
 
@@ -111,10 +126,66 @@ async def _running_sprint(session: AsyncSession, team: Team) -> None:
     session.add(sprint)
 
 
-# What a ritual's reminders are about, made before the fortnight, for those that have some.
+async def _accepted_stretch(session: AsyncSession, team: Team) -> None:
+    """Ana's stretch, taken on before the fortnight and due in it: its look-back is asked."""
+    ana = await member(session, "ana")
+    kpi = await add_kpi(session, ana, agreed_at=LONG_AGO)
+    session.add(
+        Stretch(
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            kpi_id=kpi.id,
+            member_id=ana.id,
+            opened_by_id=(await member(session, "lea")).id,
+            what="lead the next client workshop",
+            due_on=START.date() + timedelta(days=3),
+            quarter="2026-Q4",
+            state=StretchState.ACCEPTED,
+            created_at=LONG_AGO,
+            answered_at=LONG_AGO,
+        )
+    )
+
+
+async def _approved_budget(session: AsyncSession, team: Team) -> None:
+    """An experiment Ana had budget for in Q4: Q1's first day posts the quarter's experiments."""
+    ana = await member(session, "ana")
+    kpi = await add_kpi(session, ana, agreed_at=LONG_AGO)
+    experiment = Experiment(
+        workspace_id=team.workspace_id,
+        kpi_id=kpi.id,
+        owner_id=ana.id,
+        hypothesis="call back every lost lead within an hour",
+        started_on=date(2026, 11, 2),
+        review_on=date(2026, 12, 1),
+        created_at=LONG_AGO,
+    )
+    session.add(experiment)
+    await session.flush()
+    session.add(
+        BudgetRequest(
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            experiment_id=experiment.id,
+            member_id=ana.id,
+            amount=Decimal(3),
+            unit="hours",
+            scope="ten lost leads",
+            look_back=date(2026, 12, 1),
+            quarter="2026-Q4",
+            state=BudgetState.APPROVED,
+            created_at=LONG_AGO,
+        )
+    )
+
+
+# What a ritual's reminders and posts are about, made before the fortnight, for those that
+# have some.
 SETUP: dict[str, Callable[[AsyncSession, Team], Awaitable[None]]] = {
     "debate": _held_debate,
     "skills": _running_sprint,
+    "stretch": _accepted_stretch,
+    "experiment_budget": _approved_budget,
 }
 
 
