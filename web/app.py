@@ -27,16 +27,23 @@ from web.slack_sign_in import SlackSignIn
 PREFIX = "/dashboard"
 STATIC = Path(__file__).parent / "static"
 
-POLICY = "; ".join(
-    (
-        "default-src 'none'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-    )
+_RULES = (
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "base-uri 'none'",
 )
+POLICY = "; ".join((*_RULES, "frame-ancestors 'none'"))
+# Teams' personal tab frames the page at TAB, and only Teams may: its web and desktop clients,
+# and Teams inside Microsoft 365. Every other page still refuses any frame.
+TAB = "/tab"
+TEAMS_FRAMES = (
+    "https://teams.microsoft.com",
+    "https://*.teams.microsoft.com",
+    "https://*.office.com",
+)
+TAB_POLICY = "; ".join((*_RULES, "frame-ancestors " + " ".join(TEAMS_FRAMES)))
 
 
 @dataclass(frozen=True)
@@ -59,17 +66,18 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 @web.middleware
 async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The headers every page and picture leaves with, errors included."""
+    policy = TAB_POLICY if request.match_info.route.name == "tab" else POLICY
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        _guard(exc.headers)
+        _guard(exc.headers, policy)
         raise
-    _guard(response.headers)
+    _guard(response.headers, policy)
     return response
 
 
-def _guard(headers: MutableMapping[str, str]) -> None:
-    headers["Content-Security-Policy"] = POLICY
+def _guard(headers: MutableMapping[str, str], policy: str) -> None:
+    headers["Content-Security-Policy"] = policy
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["Cache-Control"] = "no-store"
@@ -95,6 +103,7 @@ def dashboard_app(make: Callable[[], Dashboard]) -> web.Application:
     env.filters["kind"] = lambda value: type(value).__name__
     env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
     app.router.add_get("/", views.page, name="page")
+    app.router.add_get(TAB, views.tab, name="tab")
     app.router.add_get("/sign-in/{link}", views.sign_in_page)
     app.router.add_post("/sign-in", views.sign_in)
     app.router.add_post("/sign-out", views.sign_out)

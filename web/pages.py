@@ -13,13 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.dispatch import Identity
+from rituals.budgets.home import HEADING as BUDGET
 from rituals.core.command import mention_text
-from rituals.core.messages import Block, Form, Heading, Message, Outgoing
+from rituals.core.messages import Block, Bullets, Form, Heading, Message, Outgoing
+from rituals.core.settings import with_overrides
+from rituals.core.spec import RitualName
 from rituals.kpis.commands import better_words, describe_target
 from rituals.kpis.store import kpis_of
+from rituals.numbers.experiments import running_line
+from rituals.numbers.store import experiments_of
 from rituals.team.home import WAITING
-from storage.models import Kpi, KpiStatus, Member, Role, Workspace
-from storage.people import shares_team_as, team_ids_of
+from storage.models import Kpi, KpiStatus, Member, Role, Team, Workspace
+from storage.people import shares_team_as, teams_of
 from storage.sign_ins import member_of_session
 from web import store
 from web.app import Dashboard
@@ -76,12 +81,46 @@ async def _asked(dashboard: Dashboard, viewer: Viewer, title: str, command: str)
     return Section(title, tuple(await dashboard.dispatcher.handle_text(viewer.identity, command)))
 
 
-async def _waiting(dashboard: Dashboard, viewer: Viewer) -> list[Message]:
-    """The part of `home` only this person can move forward (proposals to accept; for a lead,
-    people asking to join, KPIs to activate, obstacles to answer), with its buttons."""
+async def _home(dashboard: Dashboard, viewer: Viewer, *headings: str) -> list[list[Message]]:
+    """Parts of `home`, each the blocks under one of `headings`, with their buttons: what only
+    this person can move forward (WAITING), what is left of their experiment budget (BUDGET).
+    One `home` for all of them, so the page says what the chat says."""
     answers = await dashboard.dispatcher.handle_text(viewer.identity, "home")
-    parts = [_under(a.blocks, WAITING) for a in answers if isinstance(a, Message)]
-    return [Message(tuple(blocks)) for blocks in parts if blocks]
+    found = []
+    for heading in headings:
+        parts = [_under(a.blocks, heading) for a in answers if isinstance(a, Message)]
+        found.append([Message(tuple(blocks)) for blocks in parts if blocks])
+    return found
+
+
+async def _experiments(
+    dashboard: Dashboard, viewer: Viewer, budget: list[Message]
+) -> list[Section]:
+    """My open experiments, as `experiments` lists them running, and what is left of my
+    experiment budget this quarter on each team running budgets (for a lead, with the requests
+    waiting on them): `budget`, the part of `home` that says it."""
+    ws, me = viewer.member.workspace_id, viewer.member.id
+    async with dashboard.dispatcher.sessions() as session:
+        rows = await experiments_of(session, ws, me)
+    running = tuple(running_line(e, name) for e, name in rows if e.result is None)
+    sections = []
+    if running:
+        sections.append(Section("Your open experiments", (Message((Bullets(running),)),)))
+    if budget:
+        sections.append(Section(BUDGET, tuple(budget)))
+    return sections
+
+
+async def _skills(dashboard: Dashboard, viewer: Viewer, teams: Sequence[Team]) -> list[Section]:
+    """Each of my teams' skills heat-map where the team runs the skills ritual, exactly as
+    `skills` shows it to me: who can teach, the rows people chose to show, my own ratings."""
+    settings = dashboard.dispatcher.settings.rituals
+    running = [
+        t for t in teams if RitualName.SKILLS in with_overrides(settings, t.settings).enabled
+    ]
+    return [
+        await _asked(dashboard, viewer, "Skills heat-map", f'skills in "{t.name}"') for t in running
+    ]
 
 
 def _under(blocks: Sequence[Block], heading: str) -> list[Block]:
@@ -139,7 +178,8 @@ async def mine(dashboard: Dashboard, viewer: Viewer) -> dict[str, object]:
     ws, me = viewer.member.workspace_id, viewer.member.id
     async with dashboard.dispatcher.sessions() as session:
         kpis = list(await kpis_of(session, ws, me, include_retired=False))
-        teams = await team_ids_of(session, ws, me)
+        on = await teams_of(session, ws, me)
+        teams = [t.id for t in on]
         shared = await store.shared_team_kpis(session, ws, teams, me)
         charted = await store.with_values(
             session, ws, [k.id for k in kpis] + [k.id for k, _, _ in shared]
@@ -156,13 +196,15 @@ async def mine(dashboard: Dashboard, viewer: Viewer) -> dict[str, object]:
         )
         for kpi, owner, team in shared
     ]
+    waiting, budget = await _home(dashboard, viewer, WAITING, BUDGET)
     return {
         "viewer": viewer,
-        "waiting": await _waiting(dashboard, viewer),
+        "waiting": waiting,
         "cards": _cards(dashboard, kpis, charted, own=True),
         "propose": _form(dashboard, "propose", {}),
         "mine": [
             await _asked(dashboard, viewer, "Commitments", "commitments"),
+            *await _experiments(dashboard, viewer, budget),
             await _asked(dashboard, viewer, "Your next one-on-one", "script"),
             await _asked(dashboard, viewer, "Your next rituals", "schedule"),
         ],
@@ -172,6 +214,7 @@ async def mine(dashboard: Dashboard, viewer: Viewer) -> dict[str, object]:
             await _asked(dashboard, viewer, "Purpose", "purpose"),
             await _asked(dashboard, viewer, "Tension pulse", "pulse"),
             await _asked(dashboard, viewer, "Fail of the Month", "fails"),
+            *await _skills(dashboard, viewer, on),
         ]
         if teams
         else [],

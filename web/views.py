@@ -45,6 +45,21 @@ def _signed_out(request: web.Request) -> web.Response:
     return _render(request, "refused.html", context, 401)
 
 
+async def tab(request: web.Request) -> web.Response:
+    """The page as Teams' personal tab frames it. Signed out, it says how to sign in from
+    Teams: the bot's chat sends the link, which opens the page in the browser."""
+    viewer = await _viewer(request)
+    if viewer is None:
+        context = {
+            "title": "Sign in from the chat",
+            "why": "To see your dashboard, type `dashboard` in the chat with the bot: it "
+            "sends you a sign-in link that works once, for a few minutes. Open it to sign in.",
+            "slack": False,
+        }
+        return _render(request, "refused.html", context, 401)
+    return await _page(request, viewer, ())
+
+
 async def _viewer(request: web.Request) -> Viewer | None:
     dashboard = request.app[DASHBOARD]
     secret = dashboard.keys.session_secret(request)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from bot.config import AppConfig, ConfigError, Settings
 from bot.grammar import build_grammar
 from bot.slack.manifest import APP_NAME, LONG_DESCRIPTION
+from web.app import PREFIX, TAB
 
 SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
 MANIFEST_VERSION = "1.17"
@@ -78,6 +79,12 @@ def manifest(
     the message can say which setting to fix."""
     app_id = _checked_app_id(app_id)
     base, host = _checked_url(public_url)
+    # The dashboard is served by `serve` at the public address, unless app.yaml names another.
+    dashboard, dashboard_host = (
+        _checked_url(config.dashboard.url, "dashboard.url in app.yaml, for the tab")
+        if config.dashboard.url
+        else (base, host)
+    )
     menu = menu_commands(config) if commands is None else list(commands)
     if len(menu) > MAX_COMMANDS:
         raise ValueError(f"Teams shows at most {MAX_COMMANDS} commands, got {len(menu)}")
@@ -119,8 +126,21 @@ def manifest(
                 ],
             }
         ],
+        "staticTabs": [_dashboard_tab(dashboard)],
         "permissions": ["identity", "messageTeamMembers"],
-        "validDomains": [host],
+        "validDomains": list(dict.fromkeys((host, dashboard_host))),
+    }
+
+
+def _dashboard_tab(base: str) -> dict[str, Any]:
+    """A personal tab with the dashboard: its tab page says, signed out, to ask the bot for a
+    sign-in link; "open in browser" goes to the page itself."""
+    return {
+        "entityId": "dashboard",
+        "name": "Dashboard",
+        "contentUrl": f"{base}{PREFIX}{TAB}",
+        "websiteUrl": f"{base}{PREFIX}/",
+        "scopes": ["personal"],
     }
 
 
@@ -173,10 +193,10 @@ def _checked_app_id(app_id: str) -> str:
     return app_id.strip().lower()
 
 
-def _checked_url(url: str) -> tuple[str, str]:
+def _checked_url(url: str, where: str = "--url or PUBLIC_URL") -> tuple[str, str]:
     """The base URL without a trailing slash, and its host for validDomains."""
     problem = (
-        f"teams-package needs the bot's public https address (--url or PUBLIC_URL), "
+        f"teams-package needs the bot's public https address ({where}), "
         f"got {url!r}: Teams only talks to bots over https"
     )
     try:

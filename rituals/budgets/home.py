@@ -25,6 +25,9 @@ from rituals.core.spec import RitualName
 from rituals.team.teams import team_rituals
 from storage.models import BudgetState, Team
 
+# The heading of this part of `home`; the dashboard shows what is under it in Mine.
+HEADING = "Your experiment budget"
+
 
 async def budget_blocks(ctx: Ctx, teams: Sequence[Team], led: Sequence[Team]) -> list[Block]:
     """One line per team running budgets, and a lead's waiting requests: one query."""
@@ -56,7 +59,7 @@ async def budget_blocks(ctx: Ctx, teams: Sequence[Team], led: Sequence[Team]) ->
                 f"in {quarters[team.id]}",
             )
         )
-    blocks: list[Block] = [Heading("Your experiment budget"), Fields(tuple(fields))]
+    blocks: list[Block] = [Heading(HEADING), Fields(tuple(fields))]
     lead_of = {t.id for t in led}
     for r in rows:
         req = r.request

@@ -27,6 +27,7 @@ from rituals.core.messages import (
     Message,
     Paragraph,
     Reply,
+    Rich,
     rich,
     say,
 )
@@ -166,6 +167,12 @@ async def finish(ctx: Ctx, cmd: FinishExperiment) -> list[Reply]:
     ]
 
 
+def running_line(experiment: Experiment, kpi_name: str) -> Rich:
+    """A running experiment in one line, as `experiments` and the dashboard both list it."""
+    day = format_day(experiment.review_on, "en")
+    return rich(f"#{experiment.id} {kpi_name}: {experiment.hypothesis} (look back {day})")
+
+
 async def list_experiments(ctx: Ctx, cmd: ListExperiments) -> list[Reply]:
     rows = await experiments_of(ctx.session, ctx.actor.workspace_id, ctx.actor.member_id)
     if not rows:
@@ -177,11 +184,7 @@ async def list_experiments(ctx: Ctx, cmd: ListExperiments) -> list[Reply]:
                 ".",
             )
         ]
-    open_items = [
-        rich(f"#{e.id} {name}: {e.hypothesis} (look back {format_day(e.review_on, 'en')})")
-        for e, name in rows
-        if e.result is None
-    ]
+    open_items = [running_line(e, name) for e, name in rows if e.result is None]
     done = [
         rich(f"#{e.id} {name}: {e.hypothesis} Result: {e.result}") for e, name in rows if e.result
     ]

@@ -14,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import load_app_config
@@ -98,3 +100,21 @@ async def running_site(
 def output_folder() -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
+
+
+async def signed_in(browser: Browser, site: Site, user: str, width: int = 1280) -> Page:
+    """A fresh browser context signed in as `user` through the link the bot sends."""
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    await page.goto(await site.link(user))
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("dashboard")
+    return page
+
+
+async def serious_findings(page: Page) -> tuple[list[dict[str, object]], str]:
+    """axe-core's serious and critical findings on the page, and its report to show them."""
+    results = await Axe().run(page)
+    violations: list[dict[str, object]] = results.response["violations"]
+    serious = [v for v in violations if v.get("impact") in {"serious", "critical"}]
+    return serious, results.generate_report()

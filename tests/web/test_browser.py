@@ -8,22 +8,12 @@ from decimal import Decimal
 
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from tests.support import add_kpi, member
-from tests.web.support import Site, output_folder
+from tests.web.support import Site, output_folder, serious_findings, signed_in
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-async def _signed_in(browser: Browser, site: Site, user: str, width: int = 1280) -> Page:
-    context = await browser.new_context(viewport={"width": width, "height": 900})
-    page = await context.new_page()
-    await page.goto(await site.link(user))
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("heading", level=1)).to_contain_text("dashboard")
-    return page
 
 
 async def _kpis_of_ana(site: Site) -> tuple[int, int]:
@@ -49,7 +39,7 @@ async def test_a_link_signs_in_and_shows_my_kpis_with_growth_goals_and_a_chart(
     browser: Browser, site: Site, kpis: tuple[int, int]
 ) -> None:
     charted, gap = kpis
-    page = await _signed_in(browser, site, "ana")
+    page = await signed_in(browser, site, "ana")
     cards = page.locator("article.card")
     # The KPI that serves no growth goal comes first, with the form to name one.
     first = cards.first
@@ -71,7 +61,7 @@ async def test_a_growth_goal_named_on_the_page_is_the_kpis(
     browser: Browser, site: Site, kpis: tuple[int, int]
 ) -> None:
     _, gap = kpis
-    page = await _signed_in(browser, site, "ana")
+    page = await signed_in(browser, site, "ana")
     form = page.locator("article.card").first.get_by_role("form", name="Link a growth goal")
     await form.get_by_label("Which growth goal does this KPI feed?").fill(
         "lead a customer call on my own"
@@ -89,7 +79,7 @@ async def test_a_value_logged_through_the_form_is_in_the_trend(
     browser: Browser, site: Site, kpis: tuple[int, int]
 ) -> None:
     charted, _ = kpis
-    page = await _signed_in(browser, site, "ana")
+    page = await signed_in(browser, site, "ana")
     card = page.locator("article.card", has=page.get_by_text(f"#{charted} Qualified leads"))
     await card.get_by_text("Log a value", exact=True).first.click()  # opens its <details>
     form = card.get_by_role("form", name="Log a value")
@@ -106,7 +96,7 @@ async def test_a_refused_form_shows_the_problem_and_keeps_what_was_typed(
     browser: Browser, site: Site, kpis: tuple[int, int]
 ) -> None:
     charted, _ = kpis
-    page = await _signed_in(browser, site, "ana")
+    page = await signed_in(browser, site, "ana")
     card = page.locator("article.card", has=page.get_by_text(f"#{charted} Qualified leads"))
     await card.get_by_text("Log a value", exact=True).first.click()  # opens its <details>
     form = card.get_by_role("form", name="Log a value")
@@ -152,7 +142,7 @@ async def test_another_persons_page_is_refused(
     charted, _ = kpis
     async with site.sessions() as session:
         ana, zed = [await member(session, u) for u in ("ana", "zed")]
-    page = await _signed_in(browser, site, "ben")
+    page = await signed_in(browser, site, "ben")
     response = await page.goto(f"{site.url}/dashboard/people/{ana.id}")
     assert response is not None
     assert response.status == 404
@@ -162,7 +152,7 @@ async def test_another_persons_page_is_refused(
     assert chart is not None
     assert chart.status == 404
     await page.context.close()
-    lead = await _signed_in(browser, site, "lea")
+    lead = await signed_in(browser, site, "lea")
     await lead.get_by_role("link", name="Ana").click()
     await expect(lead.get_by_role("heading", level=1)).to_have_text("Ana")
     await expect(lead.locator("article.card").first).to_be_visible()
@@ -176,7 +166,7 @@ async def test_another_persons_page_is_refused(
 async def test_the_page_reads_well_at_phone_and_desktop_widths(
     browser: Browser, site: Site, kpis: tuple[int, int], width: int
 ) -> None:
-    page = await _signed_in(browser, site, "ana", width)
+    page = await signed_in(browser, site, "ana", width)
     await page.wait_for_load_state("networkidle")
     charts = page.locator("img.chart")
     assert await charts.count() >= 1
@@ -187,30 +177,21 @@ async def test_the_page_reads_well_at_phone_and_desktop_widths(
     shot = output_folder() / f"dashboard-{width}.png"
     await page.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
-    results = await Axe().run(page)
-    serious = [
-        v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
-    ]
-    assert not serious, results.generate_report()
+    serious, report = await serious_findings(page)
+    assert not serious, report
     await page.context.close()
 
 
 async def test_the_sign_in_and_report_pages_pass_the_accessibility_check(
     browser: Browser, site: Site, kpis: tuple[int, int]
 ) -> None:
-    async def serious(page: Page) -> list[dict[str, object]]:
-        results = await Axe().run(page)
-        return [
-            v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
-        ]
-
     context = await browser.new_context(viewport={"width": 375, "height": 800})
     page = await context.new_page()
     await page.goto(await site.link("lea"))
-    assert not await serious(page), "the sign-in page"
+    assert not (await serious_findings(page))[0], "the sign-in page"
     await page.get_by_role("button", name="Sign in").click()
     await page.get_by_role("link", name="Ana").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
     await page.wait_for_load_state("networkidle")
-    assert not await serious(page), "a report's page"
+    assert not (await serious_findings(page))[0], "a report's page"
     await context.close()

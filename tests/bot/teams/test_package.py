@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.config import AppConfig
+from bot.config import AppConfig, ConfigError
 from bot.grammar import build_grammar
 from bot.teams.package import COMMAND_MENU, manifest, menu_commands
 from tests.support import ROOT
+from web.app import with_address
 
 APP_ID = "0b6c5f1e-1a2b-4c3d-8e9f-0123456789ab"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -188,3 +189,29 @@ def test_an_address_that_is_not_https_is_refused(
 def test_a_menu_over_ten_commands_is_a_programming_error(config: AppConfig) -> None:
     with pytest.raises(ValueError, match="at most 10"):
         manifest(config, APP_ID, "https://x.example", [("help", "h")] * 11)
+
+
+def test_a_personal_tab_opens_the_dashboard_on_the_bots_domain(env: Path) -> None:
+    data: dict[str, Any] = json.loads(package(env / "app.zip")["manifest.json"])
+    assert data["staticTabs"] == [
+        {
+            "entityId": "dashboard",
+            "name": "Dashboard",
+            "contentUrl": "https://coach.example.org/dashboard/tab",
+            "websiteUrl": "https://coach.example.org/dashboard/",
+            "scopes": ["personal"],
+        }
+    ]
+    assert data["validDomains"] == ["coach.example.org"]
+
+
+def test_a_dashboard_served_elsewhere_is_the_tab_and_a_valid_domain(config: AppConfig) -> None:
+    elsewhere = with_address(config, "https://dash.example.org/kpi/")
+    data = manifest(elsewhere, APP_ID, "https://coach.example.org")
+    (tab,) = data["staticTabs"]
+    assert tab["contentUrl"] == "https://dash.example.org/kpi/dashboard/tab"
+    assert tab["websiteUrl"] == "https://dash.example.org/kpi/dashboard/"
+    assert data["validDomains"] == ["coach.example.org", "dash.example.org"]
+    plain = with_address(config, "http://dash.example.org")
+    with pytest.raises(ConfigError, match=r"dashboard\.url in app\.yaml.*'http://dash"):
+        manifest(plain, APP_ID, "https://coach.example.org")
