@@ -37,7 +37,9 @@ async def _created(
     """Insert the row unless its unique key exists, committed by a request that raced this
     one: waiting for that request (PostgreSQL) or the write lock (SQLite) instead of failing
     with an IntegrityError the request would have to be tried again for."""
-    await session.execute(upsert(session, table).values(values).on_conflict_do_nothing(unique))
+    await session.execute(
+        upsert(session, table).values(values).on_conflict_do_nothing(index_elements=unique)
+    )
 
 
 async def find_workspace(
