@@ -15,12 +15,13 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import PIL.Image
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+
+if TYPE_CHECKING:  # matplotlib (about 40 MiB) is imported by the first chart drawn, not at start
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_LABELS = 8  # more x labels than this collide at 8 inches wide ("2026-W48" is ~0.6 inch)
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -69,6 +70,9 @@ def trend_png(title: str, points: Sequence[Point], target: float | None, unit: s
         raise ValueError("a trend needs at least one point")
     xs = range(len(points))
     ys = [p.value for p in points]
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 4), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
@@ -192,6 +196,10 @@ def pulse_png(title: str, counts: Sequence[int]) -> bytes:
     answers = _checked(counts)
     mean = mean_score(answers)
     scores = range(1, len(answers) + 1)
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(6, 3), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
