@@ -100,8 +100,12 @@ def before_statement(
 
 
 def ended(connection: Connection) -> None:
-    """Committed or rolled back: statements until the next begin are outside any transaction."""
-    connection.info.pop(STATE, None)
+    """Committed or rolled back: statements until the next begin are outside any transaction.
+
+    A connection invalidated mid-statement (a task cancelled during a query) is rolled back
+    without its DBAPI connection, whose state went with it: reading `info` would reconnect."""
+    if not connection.invalidated:
+        connection.info.pop(STATE, None)
 
 
 def _forget_savepoint(connection: Connection, name: str) -> None:
