@@ -209,7 +209,9 @@ async def seed(url: str, members: int, teams: int) -> None:
 @dataclass
 class Figures:
     report: TickReport
+    tick_cpu: float
     tick_statements: int
+    widest: int
     sent: int
     drain_seconds: float
     drain_cpu: float
@@ -238,8 +240,9 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
                     .values(status=OutboxStatus.SENT, sent_at=then)
                 )
 
-        before = statements.count
+        before, tick_cpu = statements.count, time.process_time()
         report = await planner.tick(NOW)
+        tick_cpu = time.process_time() - tick_cpu
         tick_statements = statements.count - before
         if (report.queued, report.messages) != (args.members, args.members) or (
             report.held or report.skipped or report.missed
@@ -286,7 +289,9 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
         await engine.dispose()
     return Figures(
         report,
+        tick_cpu,
         tick_statements,
+        statements.widest,
         worker.sent,
         wall,
         cpu,
@@ -315,7 +320,8 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
             f"{r.queued} rows",
             f"{r.seconds:.2f} s",
             f"(target < 2 s) {verdict(r.seconds < 2)}",
-            f"{figures.tick_statements} SQL statements; {r.messages} outbox rows",
+            f"our CPU {figures.tick_cpu:.2f} s; {figures.tick_statements} SQL statements, the "
+            f"widest {figures.widest} parameters; {r.messages} outbox rows",
         ),
         (
             "send",

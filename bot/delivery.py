@@ -188,6 +188,11 @@ class Worker:
                 return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Python 3.11's wait_for (and a driver call) can swallow a cancel that lands
+                # as it finishes: the loop would go on polling and the shutdown wait forever.
+                raise asyncio.CancelledError
 
     async def recover(self) -> None:
         """Rows a killed run left `sending` become in doubt at once, not after their lease."""

@@ -40,6 +40,7 @@ from rituals.core.nudges import compose, told_this_month
 from rituals.core.schedule import Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.tick import Asked, Candidate, Crew, Post, seat_mention
+from storage.bounded import LIMIT, slices
 from storage.engine import make_sessionmaker
 from storage.models import NudgeOutcome, Platform, Role
 from storage.outbox import LedgerRow, OutboxRow, decided_keys, enqueue, record_nudges
@@ -90,12 +91,15 @@ class Planner:
     async def _said(
         self, session: AsyncSession, sending: Sequence[Candidate], now: datetime
     ) -> dict[str, tuple[Block, ...]]:
-        """Prompt key -> what the store says in it: one bulk query per kind of prompt."""
+        """Prompt key -> what the store says in it: bulk queries per kind of prompt, each
+        loader given at most `LIMIT` prompts at a time so its `IN` lists stay bounded."""
         said: dict[str, tuple[Block, ...]] = {}
         for spec in {c.spec.kind: c.spec for c in sending}.values():
             if spec.load is not None:
-                asked = [self._asked(c, now) for c in sending if c.spec.kind == spec.kind]
-                said.update(await spec.load(session, asked, now))
+                mine = [c for c in sending if c.spec.kind == spec.kind]
+                for part in slices(mine, LIMIT):
+                    asked = [self._asked(c, now) for c in part]
+                    said.update(await spec.load(session, asked, now))
         return said
 
     async def _settle(

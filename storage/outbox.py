@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Table, and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bounded import slices
 from storage.engine import upsert
 from storage.models import (
     Member,
@@ -129,38 +130,41 @@ async def recipients(
     session: AsyncSession, workspace_id: int, platform_user_ids: Collection[str]
 ) -> dict[str, int]:
     """Platform user id -> member id, for the DMs about to be queued; one query for all."""
-    if not platform_user_ids:
-        return {}
-    query = select(Member.platform_user_id, Member.id).where(
-        Member.workspace_id == workspace_id, Member.platform_user_id.in_(platform_user_ids)
-    )
-    return {uid: member for uid, member in await session.execute(query)}
+    found: dict[str, int] = {}
+    for users in slices(platform_user_ids):
+        query = select(Member.platform_user_id, Member.id).where(
+            Member.workspace_id == workspace_id, Member.platform_user_id.in_(users)
+        )
+        found.update({uid: member for uid, member in await session.execute(query)})
+    return found
 
 
 async def queued_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
     """Which of these keys the outbox holds already: posts that went out, or are going."""
-    if not keys:
-        return set()
-    query = select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys))
-    return set((await session.scalars(query)).all())
+    found: set[str] = set()
+    for part in slices(keys):
+        query = select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(part))
+        found.update((await session.scalars(query)).all())
+    return found
 
 
 async def prompted(
     session: AsyncSession, ritual: str, keys: Collection[tuple[int, str]]
 ) -> set[tuple[int, str]]:
     """Which (team, period) pairs had this ritual's prompt queued for anyone; one query."""
-    if not keys:
-        return set()
-    query = (
-        select(Nudge.team_id, Nudge.period)
-        .where(
-            Nudge.ritual == ritual,
-            Nudge.outcome == NudgeOutcome.QUEUED,
-            tuple_(Nudge.team_id, Nudge.period).in_(list(keys)),
+    found: set[tuple[int, str]] = set()
+    for part in slices(keys):
+        query = (
+            select(Nudge.team_id, Nudge.period)
+            .where(
+                Nudge.ritual == ritual,
+                Nudge.outcome == NudgeOutcome.QUEUED,
+                tuple_(Nudge.team_id, Nudge.period).in_(part),
+            )
+            .distinct()
         )
-        .distinct()
-    )
-    return {(team, period) for team, period in (await session.execute(query)).all()}
+        found.update((team, period) for team, period in (await session.execute(query)).all())
+    return found
 
 
 async def budget_used(session: AsyncSession, weeks: Collection[str]) -> dict[tuple[int, str], int]:

@@ -6,10 +6,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import Table, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.engine import upsert
 from storage.models import JoinRequest, Member, Membership, Platform, Role, Team, Workspace
+
+WORKSPACES: Table = Workspace.__table__  # type: ignore[assignment]
+MEMBERS: Table = Member.__table__  # type: ignore[assignment]
 
 
 async def ensure_workspace(
@@ -19,10 +23,23 @@ async def ensure_workspace(
     found = await find_workspace(session, platform, external_id)
     if found is not None:
         return found
-    workspace = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
-    session.add(workspace)
-    await session.flush()
+    # Several first requests at once: one inserts, the others find its row (see _created).
+    values = {"platform": platform, "external_id": external_id, "name": name, "created_at": now}
+    await _created(session, WORKSPACES, ["platform", "external_id"], values)
+    workspace = await find_workspace(session, platform, external_id)
+    assert workspace is not None
     return workspace
+
+
+async def _created(
+    session: AsyncSession, table: Table, unique: list[str], values: dict[str, object]
+) -> None:
+    """Insert the row unless its unique key exists, committed by a request that raced this
+    one: waiting for that request (PostgreSQL) or the write lock (SQLite) instead of failing
+    with an IntegrityError the request would have to be tried again for."""
+    await session.execute(
+        upsert(session, table).values(values).on_conflict_do_nothing(index_elements=unique)
+    )
 
 
 async def find_workspace(
@@ -66,17 +83,19 @@ async def ensure_member(
         refresh(found, person)
         return found
     first = not await session.scalar(select(exists().where(Member.workspace_id == workspace_id)))
-    member = Member(
-        workspace_id=workspace_id,
-        platform_user_id=person.platform_user_id,
-        display_name=person.display_name,
-        time_zone=person.time_zone,
-        working_days=person.working_days,
-        is_admin=first,
-        created_at=now,
-    )
-    session.add(member)
-    await session.flush()
+    values = {
+        "workspace_id": workspace_id,
+        "platform_user_id": person.platform_user_id,
+        "display_name": person.display_name,
+        "time_zone": person.time_zone,
+        "working_days": person.working_days,
+        "is_admin": first,
+        "created_at": now,
+    }
+    await _created(session, MEMBERS, ["workspace_id", "platform_user_id"], values)
+    member = await member_by_platform_id(session, workspace_id, person.platform_user_id)
+    assert member is not None
+    member.is_active = True
     return member
 
 

@@ -6,6 +6,9 @@ each request is in `bot.slack.listeners`, and the outbox worker posts through `s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from aiohttp import ClientSession, ClientTimeout
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -22,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher
+from bot.slack.authorize import INSTALL_SECONDS, Authorizer
 from bot.slack.backlog import Backlog
 from bot.slack.deliver import Places
 from bot.slack.listeners import Listeners
@@ -32,9 +36,12 @@ from rituals.core.context import Clock
 # Work after the ack runs on this many workers: enough to overlap Slack's network latency,
 # few enough that a burst queues instead of crowding the event loop or the database pool.
 WORKERS = 4
+# Jobs waiting for a worker before listeners (and so acks) wait too: a few seconds of work.
+BACKLOG_LIMIT = 256
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
+REVOKED = {"tokens_revoked", "app_uninstalled"}
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -73,7 +80,7 @@ class SlackBot:
         self.settings = settings
         self.engine = engine
         self.clock = clock
-        self.backlog = Backlog(WORKERS)
+        self.backlog = Backlog(WORKERS, BACKLOG_LIMIT)
         # One connection pool for every Web API call and response_url reply.
         # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a
         # session it is given.
@@ -84,6 +91,16 @@ class SlackBot:
         places = Places(settings.slack_api_url, self.session, self.retries)
         listeners = Listeners(dispatcher, config, engine, clock, self.backlog, places)
         listeners.attach(self.app, oauth=self.oauth)
+        self.app.middleware(self._forget_revoked)
+
+    async def _forget_revoked(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> None:
+        """After Bolt removed a revoked or uninstalled workspace's tokens, the authorizer
+        forgets them too, so the workspace's next request is refused at once."""
+        await next()
+        if (body.get("event") or {}).get("type") in REVOKED:
+            self.authorizer.forget(str(body.get("team_id") or "") or None)
 
     async def close(self) -> None:
         await self.backlog.close()
@@ -109,24 +126,34 @@ class SlackBot:
 
     def _bolt_app(self) -> AsyncApp:
         s = self.settings
+        # The token comes with each request from the authorizer, not from the client.
         client = AsyncWebClient(
-            token=None if self.oauth else s.slack_bot_token,
-            base_url=s.slack_api_url,
-            session=self.session,
-            retry_handlers=self.retries,
+            base_url=s.slack_api_url, session=self.session, retry_handlers=self.retries
         )
         if not self.oauth:
+            self.authorizer = Authorizer(
+                client, self._token_for, keep_seconds=None, per_workspace=False
+            )
             return AsyncApp(
                 client=client,
+                authorize=self.authorizer,  # type: ignore[arg-type]  # an AsyncAuthorize
                 signing_secret=s.slack_signing_secret or "",
                 request_verification_enabled=not self.socket_mode,
+                # Our listeners queue their work and return, so Bolt may answer as soon as
+                # they do, instead of polling every 10 ms for the ack.
+                process_before_response=True,
             )
         assert s.slack_client_id
         assert s.slack_client_secret
         installations = AsyncSQLAlchemyInstallationStore(s.slack_client_id, self.engine)
         self.installations = installations
+        self.authorizer = Authorizer(
+            client, self._token_for, keep_seconds=INSTALL_SECONDS, per_workspace=True
+        )
         return AsyncApp(
             client=client,
+            authorize=self.authorizer,  # type: ignore[arg-type]  # an AsyncAuthorize
+            process_before_response=True,
             signing_secret=s.slack_signing_secret,
             installation_store=installations,
             oauth_settings=AsyncOAuthSettings(

@@ -3,6 +3,9 @@
 A listener acks, queues a small job and returns, so Bolt's request objects are freed at once.
 A burst of commands then waits here as a short list of closures rather than as thousands of
 live requests: the event loop stays free to ack, and the garbage collector has little to sweep.
+The list is bounded: when it is full, a listener waits for room before it returns (Bolt sends
+the ack when the listener returns), so a flood slows Slack's requests down instead of queueing
+answers that would arrive long after anyone waits for them.
 """
 
 from __future__ import annotations
@@ -18,15 +21,16 @@ Job = Callable[[], Awaitable[None]]
 
 
 class Backlog:
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, limit: int) -> None:
         self.workers = workers
-        self._queue: asyncio.Queue[Job] = asyncio.Queue()
+        self._queue: asyncio.Queue[Job] = asyncio.Queue(limit)
         self._tasks: list[asyncio.Task[None]] = []
 
-    def put(self, job: Job) -> None:
+    async def put(self, job: Job) -> None:
+        """Queue the job; while the backlog is full, wait for a worker to take one."""
         if not self._tasks:  # started on first use, inside the running loop
             self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
-        self._queue.put_nowait(job)
+        await self._queue.put(job)
 
     async def settled(self) -> None:
         """Wait until every queued job has run (tests, and a graceful stop)."""

@@ -113,7 +113,9 @@ class Listeners:
         )
         team = command["team_id"], command.get("team_domain") or command["team_id"]
         text = command.get("text") or ""
-        self._after_ack(place, command.get("trigger_id"), lambda: self._run_text(place, team, text))
+        await self._after_ack(
+            place, command.get("trigger_id"), lambda: self._run_text(place, team, text)
+        )
 
     async def _on_button(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -135,7 +137,7 @@ class Listeners:
             place.thread_ts = container.get("thread_ts") or container.get("message_ts")
         team = _team(body)
         from_home = (body.get("view") or {}).get("type") == "home"
-        self._after_ack(
+        await self._after_ack(
             place,
             body.get("trigger_id"),
             lambda: self._run_text(place, team, action.get("value") or "", from_home),
@@ -151,7 +153,9 @@ class Listeners:
             "That button belongs to an older message and no longer does anything. ",
             f"Type {self.slash} help to see what you can do now.",
         )
-        self._after_ack(place, body.get("trigger_id"), lambda: self.courier.deliver([reply], place))
+        await self._after_ack(
+            place, body.get("trigger_id"), lambda: self.courier.deliver([reply], place)
+        )
 
     async def _on_submit(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -189,7 +193,9 @@ class Listeners:
         else:
             await ack()
         rest = [r for r in replies if r is not form]
-        self._after_ack(place, body.get("trigger_id"), lambda: self.courier.deliver(rest, place))
+        await self._after_ack(
+            place, body.get("trigger_id"), lambda: self.courier.deliver(rest, place)
+        )
 
     async def _ack_only(self, ack: Callable[..., Awaitable[None]]) -> None:
         await ack()
@@ -200,7 +206,9 @@ class Listeners:
         if event.get("tab") != "home":
             return
         place, team = self.places.at(client, event["user"], None, None, None), _team(body)
-        self._after_ack(place, body.get("event_id"), lambda: self._home(place, team, greet=True))
+        await self._after_ack(
+            place, body.get("event_id"), lambda: self._home(place, team, greet=True)
+        )
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: Any
@@ -211,7 +219,9 @@ class Listeners:
             self.places.at(client, event["user"], event.get("channel"), None, None),
             _team(body),
         )
-        self._after_ack(place, body.get("event_id"), lambda: self._run_text(place, team, text))
+        await self._after_ack(
+            place, body.get("event_id"), lambda: self._run_text(place, team, text)
+        )
 
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
@@ -229,7 +239,9 @@ class Listeners:
             _team(body),
         )
         text = event.get("text") or ""
-        self._after_ack(place, body.get("event_id"), lambda: self._run_text(place, team, text))
+        await self._after_ack(
+            place, body.get("event_id"), lambda: self._run_text(place, team, text)
+        )
 
     async def _on_user_change(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         user = event.get("user") or {}
@@ -272,8 +284,10 @@ class Listeners:
         assert isinstance(home, Message)
         await place.client.views_publish(user_id=place.user_id, view=render_home(home))
 
-    def _after_ack(self, place: Place, request_id: str | None, work: Job) -> None:
-        """Queue the work for after the ack; a failure in it is reported, never silent."""
+    async def _after_ack(self, place: Place, request_id: str | None, work: Job) -> None:
+        """Queue the work for after the ack; a failure in it is reported, never silent. When
+        the backlog is full this waits for room, and so does the ack: Slack's requests slow
+        down instead of piling up in memory."""
 
         async def job() -> None:
             try:
@@ -281,7 +295,7 @@ class Listeners:
             except Exception as exc:
                 await self._report(place, request_id, exc)
 
-        self.backlog.put(job)
+        await self.backlog.put(job)
 
     async def _report(self, place: Place, request_id: str | None, exc: Exception) -> None:
         """A failure reaches the log in full and the person in one short line they can quote."""

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.tick.calendar import Calendar
 from bot.tick.report import TickReport
-from rituals.core.schedule import occurrence
+from rituals.core.schedule import Rule, occurrence
 from rituals.core.spec import Recipients
 from rituals.core.tick import Candidate, Crew
 from storage.outbox import budget_used
@@ -47,11 +47,12 @@ async def groups(
             by_person[c.seat.member_id].append(c)
     weeks = {calendar.budget_week(cs[0].seat.time_zone, now) for cs in by_person.values()}
     used = await budget_used(session, weeks)
+    ahead: Ahead = {}
     for member_id, cs in by_person.items():
         week = calendar.budget_week(cs[0].seat.time_zone, now)
         left = budget - used.get((member_id, week), 0)
         cs.sort(key=lambda c: (c.prompt.priority, c.key))
-        later = _later_this_week(cs, calendar.today(cs[0].seat.time_zone, now), now)
+        later = _later_this_week(cs, calendar.today(cs[0].seat.time_zone, now), now, ahead)
         sending = plan(cs, later, left)
         report.held += len(cs) - sum(len(g) for g in sending)
         out += sending
@@ -79,14 +80,19 @@ def plan(due: Sequence[Candidate], later: Sequence[int], left: int) -> list[list
     return [list(due)]
 
 
-def _later_this_week(due: Sequence[Candidate], today: date, now: datetime) -> list[int]:
+# (rule, zone, local date) -> the periods of the rule's prompts still to come that week.
+Ahead = dict[tuple[Rule, str, date], list[str]]
+
+
+def _later_this_week(
+    due: Sequence[Candidate], today: date, now: datetime, ahead: Ahead
+) -> list[int]:
     """The priorities of the budgeted prompts this person will get later in their budget
-    week, on the teams of the prompts due now: each team's rules, read ahead to Sunday."""
+    week, on the teams of the prompts due now: each team's rules, read ahead to Sunday.
+
+    What a rule brings later this week depends only on the zone and the date, not on the
+    person: `ahead` keeps it for the tick, so a crowd in one zone reads each rule once."""
     seat = due[0].seat
-    zone = ZoneInfo(seat.time_zone)
-    sunday = today + timedelta(days=6 - today.weekday())
-    days = [today + timedelta(days=n) for n in range((sunday - today).days + 1)]
-    now_here = now.astimezone(zone)
     found: dict[str, int] = {}
     for crew in {id(c.crew): c.crew for c in due}.values():
         mine = next(s for s in crew.people if s.member_id == seat.member_id)
@@ -94,14 +100,27 @@ def _later_this_week(due: Sequence[Candidate], today: date, now: datetime) -> li
             spec = round_.spec
             if not spec.budgeted or not _reaches(spec.recipients, mine, crew):
                 continue
-            for day in days:
-                occ = occurrence(round_.rule, day)
-                if occ is None or occ.day != day:
-                    continue
-                at = datetime.combine(day, time.fromisoformat(occ.at), zone)
-                if at > now_here:
-                    found[f"{spec.kind}:{crew.team.id}:{occ.period}"] = spec.priority
+            key = (round_.rule, seat.time_zone, today)
+            if key not in ahead:
+                ahead[key] = _coming(round_.rule, seat.time_zone, today, now)
+            for period in ahead[key]:
+                found[f"{spec.kind}:{crew.team.id}:{period}"] = spec.priority
     return list(found.values())
+
+
+def _coming(rule: Rule, time_zone: str, today: date, now: datetime) -> list[str]:
+    """The periods of the rule's prompts after `now` and by Sunday, in this zone."""
+    zone = ZoneInfo(time_zone)
+    sunday = today + timedelta(days=6 - today.weekday())
+    now_here = now.astimezone(zone)
+    periods = []
+    for day in (today + timedelta(days=n) for n in range((sunday - today).days + 1)):
+        occ = occurrence(rule, day)
+        if occ is None or occ.day != day:
+            continue
+        if datetime.combine(day, time.fromisoformat(occ.at), zone) > now_here:
+            periods.append(occ.period)
+    return periods
 
 
 def _reaches(recipients: Recipients, seat: SeatRow, crew: Crew) -> bool:

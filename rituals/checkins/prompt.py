@@ -7,6 +7,7 @@ kind, over every team and person), never a query per person.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -117,15 +118,15 @@ async def _last_weeks(
     rows = await commitments_of_people(
         session, {a.seat.member_id for a in asked}, since, max(a.today for a in asked)
     )
-    out: dict[str, tuple[Block, ...]] = {}
-    for a in asked:
-        mine = [
-            r
-            for r in rows
-            if r.team_id == a.team.id and a.seat.member_id in (r.for_.member_id, r.owner.member_id)
-        ]
-        out[a.key] = tuple(last_week_blocks(mine, a.today))
-    return out
+    # Grouped once by (team, person): matching every row against every person is quadratic.
+    concerning: dict[tuple[int, int], list[CommitmentRow]] = defaultdict(list)
+    for r in rows:
+        for member_id in {r.for_.member_id, r.owner.member_id}:
+            concerning[(r.team_id, member_id)].append(r)
+    return {
+        a.key: tuple(last_week_blocks(concerning.get((a.team.id, a.seat.member_id), []), a.today))
+        for a in asked
+    }
 
 
 def _checkin_rule(rituals: TeamRituals, team_created: date) -> Rule:

@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, exists, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.bounded import slices
 from storage.models import (
     Commitment,
     CommitmentStatus,
@@ -146,16 +147,19 @@ async def commitments_of_people(
 ) -> list[CommitmentRow]:
     """Commitments that concern these people (made for them, or theirs to do): those made
     since `made_since`, and those still open past their due day."""
-    if not member_ids:
-        return []
-    return await commitments_where(
-        session,
-        or_(Commitment.for_id.in_(member_ids), Commitment.owner_id.in_(member_ids)),
-        or_(
-            Commitment.created_at >= made_since,
-            and_(Commitment.status == CommitmentStatus.OPEN, Commitment.due < today),
-        ),
-    )
+    found: dict[int, CommitmentRow] = {}
+    for people in slices(member_ids):
+        rows = await commitments_where(
+            session,
+            or_(Commitment.for_id.in_(people), Commitment.owner_id.in_(people)),
+            or_(
+                Commitment.created_at >= made_since,
+                and_(Commitment.status == CommitmentStatus.OPEN, Commitment.due < today),
+            ),
+        )
+        # One made by a person of one slice for a person of another comes back twice.
+        found.update((row.id, row) for row in rows)
+    return sorted(found.values(), key=lambda row: (row.due, row.id))
 
 
 async def answer_of_week(

@@ -16,12 +16,13 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import PIL.Image
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+
+if TYPE_CHECKING:  # matplotlib (about 40 MiB) is imported by the first chart drawn, not at start
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_LABELS = 8  # more x labels than this collide at 8 inches wide ("2026-W48" is ~0.6 inch)
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -70,6 +71,9 @@ def trend_png(title: str, points: Sequence[Point], target: float | None, unit: s
         raise ValueError("a trend needs at least one point")
     xs = range(len(points))
     ys = [p.value for p in points]
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 4), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
@@ -198,6 +202,10 @@ def pulse_png(title: str, counts: Sequence[int]) -> bytes:
     mean = mean_score(answers)
     scores = range(1, len(answers) + 1)
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     fig = Figure(figsize=(6, 3), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -278,6 +286,8 @@ def house_png(fig: Figure, ax: Axes, title: str, palette: Sequence[str]) -> byte
     (what antialiased edges and text are made of), which is exact and a tenth of the work of
     finding a palette; and no PNG is written only to be read back and reduced: the canvas is
     drawn once and written once. For a tall picture (50 people) that halves savefig's work."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     _house_style(ax, title)
     fig.tight_layout()
     canvas = fig.canvas

@@ -26,6 +26,7 @@ from rituals.core.messages import (
     Message,
     Note,
 )
+from storage.bounded import slices
 from storage.models import Nudge, NudgeOutcome
 
 if TYPE_CHECKING:
@@ -96,17 +97,20 @@ async def told_this_month(
     if not began:
         return set()
     kinds = [p.kind.value for r in registered() for p in r.prompts]
-    rows = await session.execute(
-        select(Nudge.member_id, func.max(Nudge.decided_at))
-        .where(
-            Nudge.member_id.in_(began),
-            Nudge.outcome == NudgeOutcome.QUEUED,
-            Nudge.ritual.in_(kinds),
-            Nudge.decided_at >= min(began.values()),
+    told: set[int] = set()
+    for members in slices(began):
+        rows = await session.execute(
+            select(Nudge.member_id, func.max(Nudge.decided_at))
+            .where(
+                Nudge.member_id.in_(members),
+                Nudge.outcome == NudgeOutcome.QUEUED,
+                Nudge.ritual.in_(kinds),
+                Nudge.decided_at >= min(began[m] for m in members),
+            )
+            .group_by(Nudge.member_id)
         )
-        .group_by(Nudge.member_id)
-    )
-    return {member for member, last in rows if last >= began[member]}
+        told.update(member for member, last in rows if last >= began[member])
+    return told
 
 
 def details_or(prompt: Prompt, fallback: list[Block]) -> list[Block]:

@@ -16,6 +16,7 @@ from sqlalchemy import Table, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bounded import slices
 from storage.engine import upsert
 from storage.models import Consent, FailMonth, FailNomination, FailVote, Member
 
@@ -188,9 +189,10 @@ async def closed_among(
     session: AsyncSession, keys: Collection[tuple[int, str]]
 ) -> set[tuple[int, str]]:
     """Which of these (team, month) pairs are closed already; one query for every team."""
-    if not keys:
-        return set()
-    query = select(FailMonth.team_id, FailMonth.month).where(
-        tuple_(FailMonth.team_id, FailMonth.month).in_(list(keys))
-    )
-    return {(team, month) for team, month in (await session.execute(query)).all()}
+    closed: set[tuple[int, str]] = set()
+    for part in slices(keys):
+        query = select(FailMonth.team_id, FailMonth.month).where(
+            tuple_(FailMonth.team_id, FailMonth.month).in_(part)
+        )
+        closed.update((team, month) for team, month in (await session.execute(query)).all())
+    return closed

@@ -1,8 +1,9 @@
 """What a wins-first one-on-one script is made of, loaded for many pairs at once.
 
-`load_scripts` issues the same eight statements for one pair or for a whole team, and reads
-only what happened since each pair's last one-on-one (KPI values a quarter back, to compare
-with), so its cost does not grow with the years of history behind it.
+`load_scripts` issues the same few statements for one pair or for a whole team (and as many
+again for each further slice of `storage.bounded.LIMIT` pairs, so no `IN` list grows with the
+crew), and reads only what happened since each pair's last one-on-one (KPI values a quarter
+back, to compare with), so its cost does not grow with the years of history behind it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rituals.kpis.direction import improved
 from rituals.numbers.store import latest_per_period
 from rituals.skills.sprint_store import SprintWin, sprint_wins
 from rituals.stretch.store import FinishedStretch, finished_since
+from storage.bounded import slices
 from storage.models import (
     Commitment,
     CommitmentStatus,
@@ -123,22 +125,25 @@ async def last_one_on_ones(
     session: AsyncSession, pairs: Collection[Pair]
 ) -> dict[tuple[int, int], OneOnOne]:
     """Each pair's latest one-on-one, keyed by (lead, member)."""
-    keys = [(p.lead_id, p.member_id) for p in pairs]
-    latest = (
-        select(OneOnOne.lead_id, OneOnOne.member_id, func.max(OneOnOne.held_at).label("at"))
-        .where(tuple_(OneOnOne.lead_id, OneOnOne.member_id).in_(keys))
-        .group_by(OneOnOne.lead_id, OneOnOne.member_id)
-        .subquery()
-    )
-    query = select(OneOnOne).join(
-        latest,
-        and_(
-            OneOnOne.lead_id == latest.c.lead_id,
-            OneOnOne.member_id == latest.c.member_id,
-            OneOnOne.held_at == latest.c.at,
-        ),
-    )
-    return {(m.lead_id, m.member_id): m for m in (await session.scalars(query)).all()}
+    found: dict[tuple[int, int], OneOnOne] = {}
+    for keys in slices((p.lead_id, p.member_id) for p in pairs):
+        latest = (
+            select(OneOnOne.lead_id, OneOnOne.member_id, func.max(OneOnOne.held_at).label("at"))
+            .where(tuple_(OneOnOne.lead_id, OneOnOne.member_id).in_(keys))
+            .group_by(OneOnOne.lead_id, OneOnOne.member_id)
+            .subquery()
+        )
+        query = select(OneOnOne).join(
+            latest,
+            and_(
+                OneOnOne.lead_id == latest.c.lead_id,
+                OneOnOne.member_id == latest.c.member_id,
+                OneOnOne.held_at == latest.c.at,
+            ),
+        )
+        for m in (await session.scalars(query)).all():
+            found[(m.lead_id, m.member_id)] = m
+    return found
 
 
 async def load_scripts(
@@ -146,8 +151,18 @@ async def load_scripts(
 ) -> dict[Pair, ScriptData]:
     """Everything each pair's script says, since their last one-on-one; before their first,
     since the moment given with the pair (one cadence back)."""
-    if not pairs:
-        return {}
+    scripts: dict[Pair, ScriptData] = {}
+    for part in slices(pairs):
+        scripts.update(await _load_slice(session, {p: pairs[p] for p in part}, now))
+    return scripts
+
+
+async def _load_slice(
+    session: AsyncSession, pairs: Mapping[Pair, datetime], now: datetime
+) -> dict[Pair, ScriptData]:
+    """`load_scripts` for a bounded number of pairs. Each slice gives the rows it reads only
+    to its own pairs, so a member with pairs in two slices is read twice but never counted
+    twice."""
     last = await last_one_on_ones(session, list(pairs))
     scripts: dict[Pair, ScriptData] = {}
     for pair, default_since in pairs.items():
@@ -262,17 +277,19 @@ async def cover_points(session: AsyncSession, meeting: OneOnOne) -> None:
 async def _ladders(
     session: AsyncSession, keys: Collection[tuple[int, str]]
 ) -> dict[tuple[int, str], tuple[str, ...]]:
-    if not keys:
-        return {}
-    query = (
-        select(DipLadder)
-        .where(
-            DipLadder.kpi_id.in_({k for k, _ in keys}),  # lets SQLite use the index
-            tuple_(DipLadder.kpi_id, DipLadder.period).in_(list(keys)),
+    found: dict[tuple[int, str], tuple[str, ...]] = {}
+    for part in slices(keys):
+        query = (
+            select(DipLadder)
+            .where(
+                DipLadder.kpi_id.in_({k for k, _ in part}),  # lets SQLite use the index
+                tuple_(DipLadder.kpi_id, DipLadder.period).in_(part),
+            )
+            .order_by(DipLadder.created_at, DipLadder.id)
         )
-        .order_by(DipLadder.created_at, DipLadder.id)
-    )
-    return {(d.kpi_id, d.period): tuple(d.whys) for d in (await session.scalars(query)).all()}
+        for d in (await session.scalars(query)).all():
+            found[(d.kpi_id, d.period)] = tuple(d.whys)
+    return found
 
 
 async def _kudos(

@@ -14,6 +14,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bounded import slices
 from storage.models import Pulse, PulseRespondent
 
 SCORES = 5
@@ -136,16 +137,17 @@ async def closing_pulses(
     """Pulses of these teams whose time is up and that have not closed; their rows locked
     (PostgreSQL) and read afresh, so an answer being counted this moment is in the results,
     and a second replica's tick waits, then finds them closed."""
-    if not team_ids:
-        return []
-    query = (
-        select(Pulse)
-        .where(Pulse.closed_at.is_(None), Pulse.closes_at <= now, Pulse.team_id.in_(team_ids))
-        .order_by(Pulse.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return list((await session.scalars(query)).all())
+    found: list[Pulse] = []
+    for teams in slices(team_ids):
+        query = (
+            select(Pulse)
+            .where(Pulse.closed_at.is_(None), Pulse.closes_at <= now, Pulse.team_id.in_(teams))
+            .order_by(Pulse.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        found.extend((await session.scalars(query)).all())
+    return sorted(found, key=lambda pulse: pulse.id)
 
 
 async def open_pulses_of(
@@ -153,8 +155,9 @@ async def open_pulses_of(
 ) -> list[Pulse]:
     """These teams' open pulses, and their scheduled pulses of these periods even if closed;
     one query for every team of a tick."""
-    if not team_ids:
-        return []
     wanted = or_(Pulse.closed_at.is_(None), Pulse.period.in_(list(periods)))
-    query = select(Pulse).where(Pulse.team_id.in_(list(team_ids)), wanted)
-    return list((await session.scalars(query.order_by(Pulse.id))).all())
+    found: list[Pulse] = []
+    for teams in slices(team_ids):
+        query = select(Pulse).where(Pulse.team_id.in_(teams), wanted)
+        found.extend((await session.scalars(query)).all())
+    return sorted(found, key=lambda pulse: pulse.id)

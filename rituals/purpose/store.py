@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bounded import slices
 from storage.models import Member, Purpose, PurposeAnswer
 
 
@@ -43,9 +44,10 @@ async def closing_purposes(
     session: AsyncSession, team_ids: Collection[int], now: datetime
 ) -> list[Purpose]:
     """Workshops of these teams whose answers are due to be posted."""
-    if not team_ids:
-        return []
-    query = select(Purpose).where(
-        Purpose.posted_at.is_(None), Purpose.closes_at <= now, Purpose.team_id.in_(team_ids)
-    )
-    return list((await session.scalars(query.order_by(Purpose.id))).all())
+    found: list[Purpose] = []
+    for teams in slices(team_ids):
+        query = select(Purpose).where(
+            Purpose.posted_at.is_(None), Purpose.closes_at <= now, Purpose.team_id.in_(teams)
+        )
+        found.extend((await session.scalars(query)).all())
+    return sorted(found, key=lambda purpose: purpose.id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bounded import slices
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Membership
 
 
@@ -105,18 +106,19 @@ async def teams_reviewing(
 ) -> set[int]:
     """Which of these teams have a KPI the quarter's review was about: active now, or retired
     since it began. One query, so a tick skips the rest without loading them."""
-    if not team_ids:
-        return set()
-    query = (
-        select(Membership.team_id)
-        .join(Kpi, Kpi.owner_id == Membership.member_id)
-        .where(
-            Membership.team_id.in_(team_ids),
-            (Kpi.status == KpiStatus.ACTIVE) | (Kpi.retired_at >= since),
+    found: set[int] = set()
+    for teams in slices(team_ids):
+        query = (
+            select(Membership.team_id)
+            .join(Kpi, Kpi.owner_id == Membership.member_id)
+            .where(
+                Membership.team_id.in_(teams),
+                (Kpi.status == KpiStatus.ACTIVE) | (Kpi.retired_at >= since),
+            )
+            .distinct()
         )
-        .distinct()
-    )
-    return set((await session.scalars(query)).all())
+        found.update((await session.scalars(query)).all())
+    return found
 
 
 async def awaiting_review(

@@ -33,6 +33,9 @@ class Nudge(Base):
         member_fk("member_id"),
         team_fk(),
         Index(None, "ritual", "period"),
+        # A tick asks, for each person it prompts, when they were last nudged (the month's
+        # manners footer, a lead's first digest): without it, a full scan per slice of people.
+        Index(None, "member_id", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -140,3 +140,12 @@ def test_the_raw_benchmark_runs(tmp_path: Path) -> None:
     tick = lines[3].split()
     assert tick[0] == "tick"
     assert " ".join(tick[4:9]) == "3 issues queued for 3"
+
+
+def test_the_memory_benchmark_runs(tmp_path: Path) -> None:
+    """An idle server's resident memory, and that charts' matplotlib is not loaded yet."""
+    lines = bench(tmp_path, "memory.py", "--idle-seconds", "0.2")
+    resident = [line for line in lines if line.startswith("idle server: resident")]
+    assert len(resident) == 1
+    assert resident[0].split()[4] == "MiB,"
+    assert "matplotlib no" in lines[-1]

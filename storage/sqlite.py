@@ -1,0 +1,114 @@
+"""SQLite made to behave like our PostgreSQL: foreign keys, Unicode lower(), readers that never
+wait for writers, and writers that queue instead of failing.
+
+WAL mode lets a reader see the last commit while a writer works. Each transaction begins with
+its first statement: `BEGIN IMMEDIATE` when that is a write (it waits its turn on the write lock,
+sqlite3's busy timeout), a plain deferred `BEGIN` when it is a read, so a command that only
+reads never holds or waits for the write lock.
+
+A transaction that read first and then writes cannot simply go on: SQLite refuses to turn a
+read snapshot older than another writer's commit into a write (SQLITE_BUSY_SNAPSHOT, "database
+is locked", without waiting). Having written nothing yet, it ends the read transaction and
+begins again with `BEGIN IMMEDIATE`, its open savepoints made again, so its writes start from
+the latest commit: what PostgreSQL's default READ COMMITTED gives every statement anyway, and
+the code runs on both.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+# Keys in a connection's `info`: where its transaction stands, and its savepoints' names.
+STATE = "kpicoach_sqlite_transaction"
+SAVEPOINTS = "kpicoach_sqlite_savepoints"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
+class State(enum.Enum):
+    PENDING = "pending"  # SQLAlchemy began one; SQLite has not heard of it yet
+    READING = "reading"  # a deferred BEGIN: a snapshot, no lock held against writers
+    WRITING = "writing"  # BEGIN IMMEDIATE: this connection holds the write lock
+
+
+def on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked per connection, and our workspace scoping relies
+    # on them. The driver's own transaction handling also breaks SAVEPOINT; SQLAlchemy's
+    # documented recipe is to switch it off and emit BEGIN ourselves (see before_statement).
+    dbapi_connection.isolation_level = None
+    # SQLite's own lower() only knows ASCII; names like "Élodie" or "Über-Umsatz" must match
+    # case-insensitively just as they do on PostgreSQL.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode")
+    if cursor.fetchone()[0] not in ("wal", "memory"):  # persistent: set once per file
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def on_connect_for_migrations(dbapi_connection: Any, record: Any) -> None:
+    on_connect(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def begin_immediately(connection: Connection) -> None:
+    """Migrations keep the write lock from the start: a schema change is one whole step."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def begin_later(connection: Connection) -> None:
+    """The transaction begins with its first statement (see before_statement)."""
+    connection.info[STATE] = State.PENDING
+    connection.info[SAVEPOINTS] = []
+
+
+def before_statement(
+    connection: Connection,
+    cursor: Any,
+    statement: str,
+    _parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> None:
+    state = connection.info.get(STATE)
+    if state is None or state is State.WRITING:
+        return  # outside any transaction (a PRAGMA), or holding the write lock already
+    word = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+    writes = word in WRITES
+    if state is State.PENDING:
+        cursor.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+        connection.info[STATE] = State.WRITING if writes else State.READING
+    elif writes:  # READING: nothing written yet, so nothing is lost by starting afresh
+        cursor.execute("COMMIT")
+        cursor.execute("BEGIN IMMEDIATE")
+        for name in connection.info[SAVEPOINTS]:
+            cursor.execute(f"SAVEPOINT {name}")
+        connection.info[STATE] = State.WRITING
+    if word == "SAVEPOINT":
+        connection.info[SAVEPOINTS].append(statement.split()[1])
+    elif word == "RELEASE":
+        _forget_savepoint(connection, statement.split()[-1])
+
+
+def ended(connection: Connection) -> None:
+    """Committed or rolled back: statements until the next begin are outside any transaction.
+
+    A connection invalidated mid-statement (a task cancelled during a query) is rolled back
+    without its DBAPI connection, whose state went with it: reading `info` would reconnect."""
+    if not connection.invalidated:
+        connection.info.pop(STATE, None)
+
+
+def _forget_savepoint(connection: Connection, name: str) -> None:
+    names: list[str] = connection.info[SAVEPOINTS]
+    if name in names:
+        del names[names.index(name) :]
