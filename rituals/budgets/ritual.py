@@ -93,7 +93,10 @@ COMMANDS = (
             Param("note", "on", placeholder="what it went on"),
         ),
         examples=('budget spend 3 "2.5 hours" on "eight calls and the notes"',),
-        details="What is not spent returns to your budget once the experiment has its result.",
+        details="The amount is the total it cost so far, not what to add: saying it again "
+        "replaces it, and a lower total is told as a correction (was, now). 0 says nothing "
+        "was spent after all. What is not spent returns to your budget once the experiment "
+        "has its result.",
         form_title="What did it cost?",
     ),
     Syntax(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rituals.budgets.commands import SetBudget, ShowBudget, SpendBudget
 from rituals.budgets.standing import budget_of, standing
 from rituals.budgets.store import RequestRow, request_by_id, requests_where
@@ -64,15 +66,49 @@ async def spend(ctx: Ctx, cmd: SpendBudget) -> list[Reply]:
             ),
             form=form,
         )
+    before = row.spent
+    if before is not None and amount == before:
+        raise Refusal(
+            say(
+                f"Spent so far: {show_amount(amount, unit)} is what request #{row.id} has "
+                "already; the amount is what it cost in all, not what to add. Give the new "
+                "total."
+            ),
+            form=form,
+        )
     row.spent, row.spent_note = amount, cmd.note or row.spent_note
     await ctx.session.flush()
-    return [
-        say(
-            f"Recorded: {show_amount(amount, unit)} of {show_amount(row.amount, unit)} spent on "
-            f"experiment #{found.experiment.id}. What is not spent returns to your budget once "
-            "you say what happened (result)."
+    return [say(_recorded(row.id, found.experiment.id, amount, row.amount, before, unit))]
+
+
+def _recorded(
+    request: int,
+    experiment: int,
+    amount: Decimal,
+    approved: Decimal,
+    before: Decimal | None,
+    unit: str,
+) -> str:
+    """What a spend says: the total in all, and a changed total always as "was X, now Y", so a
+    correction is never silent."""
+    total = (
+        f"{show_amount(amount, unit)} of {show_amount(approved, unit)} spent on "
+        f"experiment #{experiment}"
+    )
+    if before is None:
+        head = f"Recorded: {total} in all."
+    elif amount < before:
+        head = (
+            f"Corrected request #{request}: was {show_amount(before, unit)} spent, now {total} "
+            "in all (lowered)."
         )
-    ]
+    else:
+        was = show_amount(before, unit)
+        head = f"Updated request #{request}: was {was} spent, now {total} in all."
+    return (
+        f"{head} Next time give the total so far, not what to add. What is not spent returns "
+        "to your budget once you say what happened (result)."
+    )
 
 
 def line(r: RequestRow, *, who: bool = False) -> Rich:

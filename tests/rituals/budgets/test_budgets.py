@@ -138,3 +138,22 @@ async def test_a_team_that_has_budgets_off_is_refused_and_home_shows_none(chat: 
     said = await chat.text("ana", "budget")
     assert "Growth has switched off experiment budgets" in said
     assert "Experiment budget" not in await chat.text("ana", "home")
+
+
+async def test_spend_is_the_total_so_far_and_a_lower_total_is_told_as_a_correction(
+    chat: Chat,
+) -> None:
+    e = await _experiment(chat)
+    r = number(await chat.text("ana", f'budget ask {e} "3 hours" scope "{SCOPE}"'), "request")
+    await chat.say("lea", f"budget approve {r}")
+    said = await chat.text("ana", f'budget spend {r} "2.5 hours" on "writing"')
+    assert f"Recorded: 2.5 hours of 3 hours spent on experiment #{e} in all." in said
+    said = await chat.text("ana", f'budget spend {r} "2.5 hours"')
+    assert "is what request" in said
+    assert "not what to add" in said
+    said = await chat.text("ana", f'budget spend {r} "0 hours"')
+    assert f"Corrected request #{r}: was 2.5 hours spent, now 0 hours of 3 hours" in said
+    assert "is not an amount" in await chat.text("ana", f'budget spend {r} "-1 hours"')
+    said = await chat.text("ana", f'budget spend {r} "1 hour"')
+    assert f"Updated request #{r}: was 0 hours spent, now 1 hour of 3 hours" in said
+    assert "not what to add" in await chat.text("ana", "help budget spend")
