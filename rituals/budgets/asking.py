@@ -10,7 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from rituals.budgets.commands import AnswerBudget, ApproveBudget, AskBudget, QuestionBudget
+from rituals.budgets.commands import (
+    SCOPE_LEAST,
+    AnswerBudget,
+    ApproveBudget,
+    AskBudget,
+    QuestionBudget,
+)
 from rituals.budgets.standing import Standing, standing
 from rituals.budgets.store import RequestRow, held, request_by_id, request_of
 from rituals.core.amounts import read_amount, show_amount, show_number
@@ -48,19 +54,29 @@ TAKE_PART = "spend its experiment budget"
 async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only=TAKE_PART)
     experiment, kpi = await _running_experiment(ctx, cmd.experiment, team)
-    now_held = await standing(ctx, team, ctx.actor.member_id)
-    form = _form(cmd, team, now_held, f"#{experiment.id} on {kpi.name}: {experiment.hypothesis}")
-    if cmd.amount is None or cmd.scope is None:
-        return [form]
     previous = await request_of(ctx.session, experiment.id)
     if previous is not None and previous.state is BudgetState.APPROVED:
         raise Refusal(
             say(
                 f"Experiment #{experiment.id}'s budget was approved already "
-                f"(request #{previous.id})."
+                f"(request #{previous.id}); say what it cost with ",
+                Code(f"budget spend {previous.id} <amount>"),
+                ", or ask for another experiment.",
             )
         )
+    now_held = await standing(ctx, team, ctx.actor.member_id)
+    form = _form(cmd, team, now_held, f"#{experiment.id} on {kpi.name}: {experiment.hypothesis}")
+    if cmd.amount is None or cmd.scope is None:
+        return [form]
     amount = _amount(cmd.amount, now_held, form)
+    if len(cmd.scope) < SCOPE_LEAST:
+        raise Refusal(
+            say(
+                f"Scope is too short; say what exactly it pays for, and what it does not (at "
+                f"least {SCOPE_LEAST} characters)."
+            ),
+            form=form,
+        )
     back = _look_back(cmd.back, await local_today(ctx), experiment.review_on, form)
     left = _left_besides(now_held, experiment.id)
     if amount > left:

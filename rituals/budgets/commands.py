@@ -18,6 +18,10 @@ ScopeText = Annotated[
 ]
 AmountText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=24)]
 TEAM = Field(None, title="Team", description="its name; yours if you are on one")
+SCOPE_LEAST = 12
+# An ask's scope is measured by its handler, after the experiment and the amount: a wrong
+# experiment or amount is told first, not hidden behind "too short".
+AskScope = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), CLEAN]
 
 
 class AskBudget(Command):
@@ -25,7 +29,7 @@ class AskBudget(Command):
     amount: AmountText | None = Field(
         None, title="How much", description="from your budget: like 3 hours or 150 EUR"
     )
-    scope: ScopeText | None = Field(
+    scope: AskScope | None = Field(
         None, title="Scope", description="what exactly it pays for, and what it does not"
     )
     back: Annotated[str, StringConstraints(max_length=20)] | None = Field(

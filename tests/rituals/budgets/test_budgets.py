@@ -157,3 +157,21 @@ async def test_spend_is_the_total_so_far_and_a_lower_total_is_told_as_a_correcti
     said = await chat.text("ana", f'budget spend {r} "1 hour"')
     assert f"Updated request #{r}: was 0 hours spent, now 1 hour of 3 hours" in said
     assert "not what to add" in await chat.text("ana", "help budget spend")
+
+
+async def test_an_unknown_experiment_or_bad_amount_is_told_before_a_short_scope(
+    chat: Chat,
+) -> None:
+    e = await _experiment(chat)
+    said = await chat.text("ana", 'budget ask 99999 "1 hours" scope "x"')
+    assert "You have no experiment #99999 here" in said
+    said = await chat.text("ana", f'budget ask {e} "-5 hours" scope "neg"')
+    assert "is not an amount" in said
+    said = await chat.text("ana", f'budget ask {e} "1 hours" scope "neg"')
+    assert "Scope is too short; say what exactly it pays for" in said
+    r = number(await chat.text("ana", f'budget ask {e} "3 hours" scope "{SCOPE}"'), "request")
+    await chat.say("lea", f"budget approve {r}")
+    # Approved already: refused before any form opens.
+    replies = await chat.say("ana", f"budget ask {e}")
+    assert not [x for x in replies if isinstance(x, Form)]
+    assert f"budget was approved already (request #{r})" in text_of(replies)
