@@ -4,10 +4,9 @@ a lead, the requests waiting for their answer."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from rituals.budgets.standing import budget_of
-from rituals.budgets.store import held, requests_where
+from rituals.budgets.standing import Standing, budget_of
+from rituals.budgets.store import requests_where
 from rituals.core.amounts import show_amount
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -51,14 +50,7 @@ async def budget_blocks(ctx: Ctx, teams: Sequence[Team], led: Sequence[Team]) ->
             and r.request.quarter == quarters[team.id]
             and r.request.member_id == ctx.actor.member_id
         ]
-        left = max(total - held(mine, unit), Decimal(0))
-        fields.append(
-            (
-                team.name,
-                f"{show_amount(left, unit).split(' ')[0]} of {show_amount(total, unit)} left "
-                f"in {quarters[team.id]}",
-            )
-        )
+        fields.append((team.name, Standing(team, quarters[team.id], total, unit, mine).words()))
     blocks: list[Block] = [Heading(HEADING), Fields(tuple(fields))]
     lead_of = {t.id for t in led}
     for r in rows:

@@ -31,9 +31,18 @@ class Standing:
         return max(self.total - self.held, Decimal(0))
 
     def words(self) -> str:
-        """ "5 of 8 hours left in 2026-Q4"."""
+        """ "5 of 8 hours left in 2026-Q4", or, once the lead lowered the budget below what
+        is held, how far over it is: "0 left" alone would hide that asks still stand."""
+        total = show_amount(self.total, self.unit)
+        if self.held > self.total:
+            over = show_amount(self.held - self.total, self.unit)
+            return (
+                f"nothing left of {total} in {self.quarter}: over by {over}, since "
+                f"{show_amount(self.held, self.unit)} are held by asks made before the budget "
+                "was lowered (approved asks stand)"
+            )
         left = show_amount(self.left, self.unit).split(" ", 1)[0]
-        return f"{left} of {show_amount(self.total, self.unit)} left in {self.quarter}"
+        return f"{left} of {total} left in {self.quarter}"
 
 
 def budget_of(ctx: Ctx, team: Team) -> tuple[Decimal, str]:

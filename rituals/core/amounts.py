@@ -58,7 +58,7 @@ def budget_text(text: str) -> str:
     """A budget as stored: "200 EUR", "8 hours"; refused when zero or beyond reason."""
     value, unit = read_amount(text)
     if not 0 < value <= LARGEST:
-        raise ValueError(f"a budget is more than 0 and at most {LARGEST:,} {unit}")
+        raise ValueError(f"a budget is more than 0 and at most {show_number(LARGEST)} {unit}")
     return f"{show_number(value)} {unit}"
 
 

@@ -175,3 +175,19 @@ async def test_an_unknown_experiment_or_bad_amount_is_told_before_a_short_scope(
     replies = await chat.say("ana", f"budget ask {e}")
     assert not [x for x in replies if isinstance(x, Form)]
     assert f"budget was approved already (request #{r})" in text_of(replies)
+
+
+async def test_a_budget_lowered_below_what_is_held_says_it_is_over_and_asks_stand(
+    chat: Chat,
+) -> None:
+    e = await _experiment(chat)
+    r = number(await chat.text("ana", f'budget ask {e} "4 hours" scope "{SCOPE}"'), "request")
+    await chat.say("lea", f"budget approve {r}")
+    assert "set: 2 hours a person a quarter" in await chat.text("lea", 'budget set "2 hours"')
+    said = await chat.text("ana", "budget")
+    assert "nothing left of 2 hours in 2026-Q4: over by 2 hours" in said
+    assert "(approved asks stand)" in said
+    assert "over by 2 hours" in await chat.text("ana", "home")
+    # The largest budget is written alike when it is kept and when it is refused.
+    assert "1000000 hours a person" in await chat.text("lea", 'budget set "1000000 hours"')
+    assert "at most 1000000 hours" in await chat.text("lea", 'budget set "0 hours"')
