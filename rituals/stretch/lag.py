@@ -35,7 +35,7 @@ async def rotation_of(ctx: Ctx, team: Team, today: date) -> Rotation:
     seats = await roster(ctx.session, ctx.actor.workspace_id, team.id)
     members = [s.member for s in seats if s.role is Role.MEMBER and s.member.is_active]
     lagging = await lagging_kpis(ctx.session, ctx.actor.workspace_id, team.id, today)
-    turns = await rotation(ctx.session, team.id, quarter)
+    turns = await rotation(ctx.session, team.id, quarter, today)
     eligible = [m.id for m in members if m.id in lagging or (m.id in turns and turns[m.id].taken)]
     return Rotation(quarter, turns, lagging, eligible, {m.id: m for m in members})
 

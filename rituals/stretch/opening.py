@@ -43,7 +43,7 @@ from rituals.stretch.commands import (
     person_named,
 )
 from rituals.stretch.lag import lag_words, rotation_of
-from rituals.stretch.store import Lag, open_stretch_of, stretch_by_id, waiting
+from rituals.stretch.store import Lag, lapsed, open_stretch_of, stretch_by_id, waiting
 from rituals.team.gate import switched_on, team_gate
 from rituals.team.teams import mention
 from storage.models import KpiStatus, Member, Stretch, StretchState, Team
@@ -67,8 +67,8 @@ async def open_stretch(ctx: Ctx, cmd: OpenStretch) -> list[Reply]:
     lag = await _toward(ctx, cmd.kpi, person, lags, form)
     due = _due(cmd.due, today, form)
     supporter = await _supporter(ctx, cmd.supporter, person, team, form)
-    await _one_at_a_time(ctx, person)
-    if rotation.turns.get(person.id) and rotation.turns[person.id].taken:
+    await _one_at_a_time(ctx, person, today)
+    if rotation.turns.get(person.id) and rotation.turns[person.id].firsts:
         ahead = waiting(rotation.turns, rotation.eligible, person.id)
         if ahead:
             raise _not_yet(team, [rotation.people[m] for m in ahead], own)
@@ -132,8 +132,8 @@ async def _toward(ctx: Ctx, ref: KpiRef, person: Member, lags: list[Lag], form: 
     return lag
 
 
-async def _one_at_a_time(ctx: Ctx, person: Member) -> None:
-    under_way = await open_stretch_of(ctx.session, person.id)
+async def _one_at_a_time(ctx: Ctx, person: Member, today: date) -> None:
+    under_way = await open_stretch_of(ctx.session, person.id, today)
     if under_way is not None:
         raise Refusal(
             say(
@@ -301,6 +301,15 @@ async def answer(ctx: Ctx, cmd: AnswerStretch) -> list[Reply]:
     if row.state is not StretchState.ASKED:
         said = "took it on" if row.state is not StretchState.DECLINED else "said not this time"
         raise Refusal(say(f"You answered stretch #{row.id} already: you {said}."))
+    if lapsed(row, await local_today(ctx)):
+        raise Refusal(
+            say(
+                f"Stretch #{row.id} was due by {format_day(row.due_on, 'en')}, and that day has "
+                "passed, so it lapsed unanswered and cannot be taken on now. If you want it, "
+                "ask your lead to open it again with a new day: stretch <you> <kpi> <what> by "
+                "<day>."
+            )
+        )
     team = await ctx.session.get(Team, row.team_id)
     assert team is not None
     if cmd.answer is YesNo.YES:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.kpis.direction import improved
@@ -18,9 +18,22 @@ from storage.models import Kpi, Member, Stretch, StretchState
 
 # Values further back than this say nothing about whether a KPI lags now.
 RECENT = timedelta(days=190)
-# States that took a turn in the rotation: asked (waiting for a yes), taken on, or done.
+# States that took a turn in the rotation: asked (waiting for a yes), taken on, or done. An
+# ask left unanswered past its day has lapsed: it is no turn, and nothing is open any more.
 TURNS = (StretchState.ASKED, StretchState.ACCEPTED, StretchState.DONE)
 OPEN = (StretchState.ASKED, StretchState.ACCEPTED)
+# Only a stretch the person took on (or finished) is a first.
+FIRSTS = (StretchState.ACCEPTED, StretchState.DONE)
+
+
+def lapsed(row: Stretch, today: date) -> bool:
+    """Asked, never answered, and its day has gone by: it cannot be taken on any more."""
+    return row.state is StretchState.ASKED and row.due_on < today
+
+
+def _live(today: date) -> ColumnElement[bool]:
+    """Not a lapsed ask: the SQL twin of `lapsed`, negated."""
+    return (Stretch.state != StretchState.ASKED) | (Stretch.due_on >= today)
 
 
 @dataclass(frozen=True)
@@ -56,32 +69,37 @@ async def lagging_kpis(
 class Turns:
     """Someone's place in a team's rotation for a quarter."""
 
-    taken: int  # stretches asked, taken on or done this quarter
+    taken: int  # stretches asked (and not lapsed), taken on or done this quarter
     declined: bool  # said not this time this quarter: they sit the rotation out
     last: datetime | None  # when they last took one on, any quarter
     # Asked or under way now, any quarter: one at a time, so not suggested again until done.
     open: bool = False
+    firsts: int = 0  # stretches taken on or done this quarter: only these are a first
 
 
-async def rotation(session: AsyncSession, team_id: int, quarter: str) -> dict[int, Turns]:
+async def rotation(
+    session: AsyncSession, team_id: int, quarter: str, today: date
+) -> dict[int, Turns]:
     """The fairness rule's one query: per person on the team's stretches, how many turns they
     had this quarter, whether they passed, and when they last took one on."""
     this = Stretch.quarter == quarter
+    live = _live(today)
     query = (
         select(
             Stretch.member_id,
-            func.sum(case((this & Stretch.state.in_(TURNS), 1), else_=0)),
+            func.sum(case((this & live & Stretch.state.in_(TURNS), 1), else_=0)),
             func.sum(case((this & (Stretch.state == StretchState.DECLINED), 1), else_=0)),
-            func.max(case((Stretch.state.in_(TURNS[1:]), Stretch.created_at), else_=None)),
-            func.sum(case((Stretch.state.in_(OPEN), 1), else_=0)),
+            func.max(case((Stretch.state.in_(FIRSTS), Stretch.created_at), else_=None)),
+            func.sum(case((live & Stretch.state.in_(OPEN), 1), else_=0)),
+            func.sum(case((this & Stretch.state.in_(FIRSTS), 1), else_=0)),
         )
         .where(Stretch.team_id == team_id)
         .group_by(Stretch.member_id)
     )
     rows = (await session.execute(query)).all()
     return {
-        m: Turns(int(taken or 0), bool(declined), last, bool(now))
-        for m, taken, declined, last, now in rows
+        m: Turns(int(taken or 0), bool(declined), last, bool(now), int(firsts or 0))
+        for m, taken, declined, last, now, firsts in rows
     }
 
 
@@ -92,7 +110,7 @@ def waiting(turns: dict[int, Turns], eligible: Collection[int], besides: int) ->
     return [
         m
         for m in eligible
-        if m != besides and turns.get(m, none).taken == 0 and not turns.get(m, none).declined
+        if m != besides and turns.get(m, none).firsts == 0 and not turns.get(m, none).declined
     ]
 
 
@@ -111,9 +129,11 @@ def next_in_turn(turns: dict[int, Turns], eligible: Collection[int]) -> list[int
     return sorted(free, key=key)
 
 
-async def open_stretch_of(session: AsyncSession, member_id: int) -> Stretch | None:
-    """The person's stretch that is asked or under way, if any: one at a time."""
-    query = select(Stretch).where(Stretch.member_id == member_id, Stretch.state.in_(OPEN))
+async def open_stretch_of(session: AsyncSession, member_id: int, today: date) -> Stretch | None:
+    """The person's stretch that is asked (not lapsed) or under way, if any: one at a time."""
+    query = select(Stretch).where(
+        Stretch.member_id == member_id, Stretch.state.in_(OPEN), _live(today)
+    )
     return (await session.scalars(query.limit(1))).first()
 
 

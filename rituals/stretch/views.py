@@ -4,6 +4,8 @@ stretches this quarter, then longest since the last one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rituals.core.command import mention_text
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
@@ -26,7 +28,7 @@ from rituals.core.people import local_today
 from rituals.core.permissions import leads_team
 from rituals.stretch.commands import ROTATION_RULE, ShowStretches, SuggestStretch, in_private
 from rituals.stretch.lag import lag_words, rotation_of
-from rituals.stretch.store import StretchRow, next_in_turn, stretches_where
+from rituals.stretch.store import StretchRow, lapsed, next_in_turn, stretches_where
 from rituals.team.gate import team_gate
 from storage.models import Member, StretchState
 
@@ -88,6 +90,7 @@ async def suggest(ctx: Ctx, cmd: SuggestStretch) -> list[Reply]:
 async def show(ctx: Ctx, cmd: ShowStretches) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only="see its stretches")
     ws = ctx.actor.workspace_id
+    today = await local_today(ctx)
     if not await leads_team(ctx, team):
         rows = await stretches_where(
             ctx.session, ws, team_id=team.id, member_id=ctx.actor.member_id
@@ -100,23 +103,33 @@ async def show(ctx: Ctx, cmd: ShowStretches) -> list[Reply]:
                 )
             ]
         return [
-            Message((Heading("Your stretch assignments"), Bullets(tuple(_line(r) for r in rows))))
+            Message(
+                (
+                    Heading("Your stretch assignments"),
+                    Bullets(tuple(_line(r, today) for r in rows)),
+                )
+            )
         ]
     if ctx.actor.channel_id is not None:
         raise in_private("The team's stretch rotation")
-    rotation = await rotation_of(ctx, team, await local_today(ctx))
+    rotation = await rotation_of(ctx, team, today)
     rows = [
         r
         for r in await stretches_where(ctx.session, ws, team_id=team.id, member_id=None)
         if r.stretch.quarter == rotation.quarter
     ]
     blocks: list[Block] = [Heading(f"{team.name}'s stretches, {rotation.quarter}")]
-    blocks.append(Bullets(tuple(_line(r) for r in rows)) if rows else Paragraph(rich("None yet.")))
-    had = [m for m in rotation.eligible if rotation.turns.get(m) and rotation.turns[m].taken]
-    passed = [m for m in rotation.eligible if rotation.turns.get(m) and rotation.turns[m].declined]
-    wait = [m for m in rotation.eligible if m not in had and m not in passed]
+    blocks.append(
+        Bullets(tuple(_line(r, today) for r in rows)) if rows else Paragraph(rich("None yet."))
+    )
+    turns = rotation.turns
+    had = [m for m in rotation.eligible if m in turns and turns[m].firsts]
+    passed = [m for m in rotation.eligible if m in turns and turns[m].declined]
+    asked = [m for m in rotation.eligible if m in turns and turns[m].open and m not in had + passed]
+    wait = [m for m in rotation.eligible if m not in had + passed + asked]
     for label, ids in (
         ("Had a first", had),
+        ("Asked, waiting for a yes", asked),
         ("Still waiting for a first", wait),
         ("Said not this time", passed),
     ):
@@ -127,11 +140,12 @@ async def show(ctx: Ctx, cmd: ShowStretches) -> list[Reply]:
     return [Message(tuple(blocks))]
 
 
-def _line(row: StretchRow) -> Rich:
+def _line(row: StretchRow, today: date) -> Rich:
     s = row.stretch
+    state = "lapsed, not answered by its day" if lapsed(s, today) else STATES[s.state]
     text = (
         f"#{s.id} {row.person.display_name}: {s.what} (toward {row.kpi}, by "
-        f"{format_day(s.due_on, 'en')}; {STATES[s.state]})"
+        f"{format_day(s.due_on, 'en')}; {state})"
     )
     if s.state is StretchState.DONE:
         text += f". Learned: {s.learned}"

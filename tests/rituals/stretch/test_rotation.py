@@ -27,9 +27,12 @@ def test_the_turn_goes_to_the_fewest_this_quarter_then_the_longest_since_the_las
 
 
 def test_those_who_wait_for_a_first_are_the_eligible_without_one_who_did_not_pass() -> None:
-    turns = {1: Turns(1, False, LATE), 2: Turns(0, True, None)}
+    turns = {1: Turns(1, False, LATE, firsts=1), 2: Turns(0, True, None)}
     assert waiting(turns, [1, 2, 3], besides=1) == [3]
     assert waiting(turns, [1, 2], besides=1) == []
+    # Asked and not answered yet is no first: they still wait for one.
+    turns[4] = Turns(1, False, None, open=True)
+    assert waiting(turns, [1, 2, 3, 4], besides=1) == [3, 4]
 
 
 def test_a_kpi_lags_when_short_of_its_target_the_way_it_gets_better() -> None:

@@ -4,9 +4,22 @@ as a rule that refuses a second stretch while someone waits for a first, and bad
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import AppConfig
 from rituals.core.messages import Form
 from tests.rituals.budgets.support import number as stretch_number
-from tests.support import Chat, active_kpi, buttons_of, dms_to, text_of
+from tests.support import (
+    Chat,
+    MovingClock,
+    active_kpi,
+    at,
+    buttons_of,
+    chat_at,
+    dms_to,
+    seed_people,
+    text_of,
+)
 
 ON = "checkin,one_on_one,kudos,review,stretch"
 WORKSHOP = "lead the next client workshop"
@@ -168,3 +181,26 @@ async def test_a_team_that_switched_stretches_off_is_refused_with_who_can_switch
     said = await chat.text("lea", "stretch suggest")
     assert "Growth has switched off stretch assignments" in said
     assert "settings set rituals" in said
+
+
+async def test_an_unanswered_ask_is_no_first_and_lapses_at_its_day(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    clock = MovingClock(at("2026-11-23 09:30"))  # a Monday
+    async with sessions() as session, session.begin():
+        await seed_people(session, clock)
+    chat = chat_at(sessions, config, clock)
+    ana_kpi, _ = await _growth(chat)
+    n = number(await chat.text("lea", _open("@ana", ana_kpi, "2026-11-27")))
+    shown = await chat.text("lea", "stretches")
+    assert "Asked, waiting for a yes: Ana" in shown
+    assert "Had a first" not in shown
+    clock.move_to(at("2026-12-07 09:30"))
+    said = await chat.text("ana", f"stretch answer {n} yes")
+    assert "was due by Friday 27 November 2026, and that day has passed" in said
+    assert "ask your lead to open it again with a new day" in said
+    shown = await chat.text("lea", "stretches")
+    assert "lapsed, not answered by its day" in shown
+    assert "Still waiting for a first: Ana, Ben" in shown
+    # Nothing stays open: the lead may ask again, with a new day.
+    assert "Asked Ana privately" in await chat.text("lea", _open("@ana", ana_kpi, "2026-12-18"))
