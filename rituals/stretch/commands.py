@@ -94,8 +94,11 @@ async def person_named(ctx: Ctx, ref: PersonRef | None) -> Member:
     try:
         return await resolve_person(ctx, ref)
     except Refusal as refused:
-        hint = say(
-            "Name who first, or me for yourself: ",
+        # What stretch expects comes first: the word typed may not have been meant as a name.
+        expects = say(
+            "stretch starts with who stretches: a teammate as @name, or me for yourself, then "
+            "the KPI, what they take on, by when and who supports, like ",
             Code('stretch me 3 "lead the next client workshop" by 2027-01-29 support @ben'),
+            ". stretch @name alone opens a form.",
         )
-        raise Refusal(*refused.replies, hint) from None
+        raise Refusal(expects, *refused.replies) from None

@@ -115,7 +115,7 @@ async def _toward(ctx: Ctx, ref: KpiRef, person: Member, lags: list[Lag], form: 
     kpi = await resolve_kpi(ctx, ref, "stretch")
     if kpi.owner_id != person.id or kpi.status is not KpiStatus.ACTIVE:
         raise Refusal(
-            say(f"#{kpi.id} {kpi.name} is not an active KPI of {person.display_name}'s. "),
+            say(f"#{kpi.id} {kpi.name} is not an active KPI of {person.display_name}'s."),
             _lagging_line(person, lags),
             form=form,
         )
@@ -124,7 +124,7 @@ async def _toward(ctx: Ctx, ref: KpiRef, person: Member, lags: list[Lag], form: 
         raise Refusal(
             say(
                 f"#{kpi.id} {kpi.name} does not lag its target by its latest value (or has "
-                "none logged yet): a stretch goes toward a KPI that does. "
+                "none logged yet): a stretch goes toward a KPI that does."
             ),
             _lagging_line(person, lags),
             form=form,

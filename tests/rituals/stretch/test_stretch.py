@@ -204,3 +204,15 @@ async def test_an_unanswered_ask_is_no_first_and_lapses_at_its_day(
     assert "Still waiting for a first: Ana, Ben" in shown
     # Nothing stays open: the lead may ask again, with a new day.
     assert "Asked Ana privately" in await chat.text("lea", _open("@ana", ana_kpi, "2026-12-18"))
+
+
+async def test_a_word_that_is_nobody_says_what_stretch_expects_and_refusals_read_cleanly(
+    chat: Chat,
+) -> None:
+    _, ben_kpi = await _growth(chat)
+    said = await chat.text("lea", "stretch banana")
+    assert said.startswith("stretch starts with who stretches: a teammate as @name, or me")
+    assert "I don't know @banana in this workspace yet" in said
+    said = await chat.text("lea", _open("@ana", ben_kpi))
+    assert "Demos booked is not an active KPI of Ana's. Lagging its target: #" in said
+    assert "  " not in said
