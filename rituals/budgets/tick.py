@@ -4,7 +4,7 @@ on the next one's first day, what each person tried with their budget and what c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,27 +40,33 @@ def _closed(crew: Crew, now: datetime) -> Period | None:
     return this.shifted(-1)
 
 
-def quarter_blocks(team: str, quarter: Period, rows: Sequence[RequestRow]) -> tuple[Block, ...]:
+def quarter_blocks(
+    team: str, quarter: Period, rows: Sequence[RequestRow], today: date
+) -> tuple[Block, ...]:
     """The post: each experiment that had a budget, what it cost and what came of it. In the
     order they were asked, never ranked; a KPI's name only where the team may see it."""
     return (
         Heading(f"{team}'s experiments, {describe_period(quarter)}"),
         Paragraph(rich("What each of us tried with the experiment budget, and what came of it.")),
-        Bullets(tuple(_item(r) for r in rows)),
+        Bullets(tuple(_item(r, today) for r in rows)),
         Note("Trying was the win, whatever the number did."),
     )
 
 
-def _item(r: RequestRow) -> Rich:
+def _item(r: RequestRow, today: date) -> Rich:
+    """One experiment; one whose look-back day has gone by without a result is said to wait
+    for it, not to look back on a day already past."""
     req, exp = r.request, r.experiment
     on = f" (on {r.kpi.name})" if team_sees_numbers(r.kpi) else ""
     cost = req.spent if req.spent is not None else req.amount
     spent = "spent" if req.spent is not None else "approved"
-    came = (
-        f"What came of it: {exp.result}"
-        if exp.result
-        else f"Still running: it looks back on {format_day(req.look_back, 'en')}."
-    )
+    back = format_day(req.look_back, "en")
+    if exp.result:
+        came = f"What came of it: {exp.result}"
+    elif req.look_back < today:
+        came = f"Waiting for its result: it was to look back on {back}."
+    else:
+        came = f"Still running: it looks back on {back}."
     return rich(
         Mention(r.person.platform_user_id, r.person.display_name),
         f"{on}: {exp.hypothesis.rstrip('.')}. {show_amount(cost, req.unit)} {spent}. {came}",
@@ -85,7 +91,8 @@ async def _close(
             if r.request.team_id == crew.team.id and r.request.quarter == quarter.name
         ]
         if mine:
-            blocks = quarter_blocks(crew.team.name, quarter, mine)
+            today = now.astimezone(ZoneInfo(crew.team.time_zone)).date()
+            blocks = quarter_blocks(crew.team.name, quarter, mine, today)
             posts.append(Post(crew.team, key, RitualName.EXPERIMENT_BUDGET, blocks))
     return posts
 

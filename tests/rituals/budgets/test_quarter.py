@@ -74,6 +74,15 @@ async def test_a_quarter_of_stretches_and_budgets_ends_in_one_post(
     )
     await chat.say("ana", f'result {e} "three lost leads came back; we keep the one-hour rule"')
     assert "Stretch done toward Qualified leads" in await chat.text("lea", "script @ana")
+    # A second experiment, budgeted to look back on Sunday 13 December, never gets its result.
+    late = number(
+        await chat.text("ana", f'experiment {kpi} "send the case study first"'), "Experiment"
+    )
+    asked = await chat.text(
+        "ana",
+        f'budget ask {late} "2 hours" scope "write the case study and send it" back 2026-12-13',
+    )
+    await chat.say("lea", f"budget approve {number(asked, 'request')}")
 
     # The last day of Q4: nothing posted yet.
     clock.move_to(at("2026-12-31 18:00"))
@@ -90,6 +99,9 @@ async def test_a_quarter_of_stretches_and_budgets_ends_in_one_post(
     assert "Growth's experiments, Q4 2026" in said
     assert "@Ana: call back every lost lead within an hour. 2.5 hours spent." in said
     assert "What came of it: three lost leads came back" in said
+    # Its day is past when the post goes out: it waits for its result, it does not look back.
+    assert "Waiting for its result: it was to look back on Sunday 13 December 2026." in said
+    assert "Still running" not in said
     assert "Qualified leads" not in said  # Ana's KPI is not shared with the team
     # A new quarter: the budget is whole again, and Ana may be stretched again.
     assert "8 of 8 hours left in 2027-Q1" in await chat.text("ana", "budget")
