@@ -38,7 +38,7 @@ from rituals.core.messages import (
     rich,
     say,
 )
-from rituals.core.people import actor_member, local_today
+from rituals.core.people import actor_member, local_today, nudge_day
 from rituals.core.permissions import team_leads_and_admins
 from rituals.core.refusal import Refusal
 from rituals.core.when import read_date
@@ -276,7 +276,8 @@ async def approve(ctx: Ctx, cmd: ApproveBudget) -> list[Reply]:
             ),
             Note(
                 f"Say what it cost with budget spend {row.id} <amount>; I'll ask what happened "
-                f"on {format_day(found.experiment.review_on, 'en')}. When the quarter ends, the "
+                f"on {format_day(nudge_day(ctx, found.person, found.experiment.review_on), 'en')}. "
+                "When the quarter ends, the "
                 "team sees its budgeted experiments and what came of them in one post."
             ),
         ),

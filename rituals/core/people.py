@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rituals.core import schedule
 from rituals.core.command import PersonRef
 from rituals.core.context import Ctx
+from rituals.core.dates import format_day
 from rituals.core.messages import Code, say
 from rituals.core.refusal import Refusal
 from storage.models import Member
@@ -48,6 +50,24 @@ async def local_today(ctx: Ctx) -> date:
     """The day it is where the person asking lives: periods and due days are theirs."""
     member = await actor_member(ctx)
     return ctx.clock.now().astimezone(ZoneInfo(member.time_zone)).date()
+
+
+def nudge_day(ctx: Ctx, member: Member, day: date) -> date:
+    """The day a reminder due on `day` really reaches the person: the tick's own rule (at the
+    start of work hours, moved off their non-working days), so a reply never promises a nudge
+    on a Sunday that comes on Monday."""
+    start = ctx.settings.people.work_hours.split("-")[0]
+    person = schedule.person_of(member, ctx.settings.people.quiet_hours)
+    return schedule.reachable_at(person.reach, day, start).date()
+
+
+def nudge_words(ctx: Ctx, member: Member, day: date) -> str:
+    """ "on the day", or "on Monday 14 December 2026, the next working day" when the tick will
+    move it there."""
+    comes = nudge_day(ctx, member, day)
+    if comes == day:
+        return "on the day"
+    return f"on {format_day(comes, 'en')}, the next working day"
 
 
 async def leave_workspace(session: AsyncSession, member: Member) -> None:

@@ -31,7 +31,7 @@ from rituals.core.messages import (
     rich,
     say,
 )
-from rituals.core.people import local_today
+from rituals.core.people import actor_member, local_today, nudge_day
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import owner_of, resolve_kpi
@@ -103,7 +103,8 @@ async def start(ctx: Ctx, cmd: StartExperiment) -> list[Reply]:
     )
     ctx.session.add(row)
     await ctx.session.flush()
-    when = format_day(review, "en")
+    # The owner is asked when the tick reaches them: a weekend day moves to their next working day.
+    when = format_day(nudge_day(ctx, await actor_member(ctx), review), "en")
     replies: list[Reply] = [
         say(
             f"Experiment #{row.id} on {kpi.name}: {row.hypothesis.rstrip('.!')}. I'll ask what "

@@ -28,7 +28,7 @@ from rituals.core.messages import (
     rich,
     say,
 )
-from rituals.core.people import local_today, resolve_person
+from rituals.core.people import local_today, nudge_words, resolve_person
 from rituals.core.permissions import leads_team, refuse_team, team_leads_and_admins
 from rituals.core.refusal import Refusal
 from rituals.core.when import read_date
@@ -158,7 +158,8 @@ async def _taken_on_alone(
     return [
         say(
             f"Stretch #{row.id} is yours: {row.what}, by {when}, toward {lag.kpi.name}, with "
-            f"{supporter.display_name}'s support. I'll ask how it went on the day."
+            f"{supporter.display_name}'s support. I'll ask how it went "
+            f"{nudge_words(ctx, person, row.due_on)}."
         ),
         *told,
     ]
@@ -351,6 +352,9 @@ async def answer(ctx: Ctx, cmd: AnswerStretch) -> list[Reply]:
             )
         )
     return [
-        say(f"Stretch #{row.id} is yours: {row.what}, by {when}. I'll ask how it went on the day."),
+        say(
+            f"Stretch #{row.id} is yours: {row.what}, by {when}. I'll ask how it went "
+            f"{nudge_words(ctx, me, row.due_on)}."
+        ),
         *replies,
     ]

@@ -191,3 +191,13 @@ async def test_a_budget_lowered_below_what_is_held_says_it_is_over_and_asks_stan
     # The largest budget is written alike when it is kept and when it is refused.
     assert "1000000 hours a person" in await chat.text("lea", 'budget set "1000000 hours"')
     assert "at most 1000000 hours" in await chat.text("lea", 'budget set "0 hours"')
+
+
+async def test_an_approval_names_the_working_day_the_look_back_nudge_comes(chat: Chat) -> None:
+    assert "Saved" in await chat.text("lea", f"settings set rituals {ON} in Growth")
+    kpi = await active_kpi(chat)
+    said = await chat.text("ana", f'experiment {kpi} "call back every lost lead" review 2026-11-29')
+    e = number(said, "Experiment")
+    r = number(await chat.text("ana", f'budget ask {e} "3 hours" scope "{SCOPE}"'), "request")
+    (told,) = dms_to(await chat.say("lea", f"budget approve {r}"), "ana")
+    assert "I'll ask what happened on Monday 30 November 2026." in told.text

@@ -216,3 +216,14 @@ async def test_a_word_that_is_nobody_says_what_stretch_expects_and_refusals_read
     said = await chat.text("lea", _open("@ana", ben_kpi))
     assert "Demos booked is not an active KPI of Ana's. Lagging its target: #" in said
     assert "  " not in said
+
+
+async def test_a_stretch_due_on_a_sunday_is_asked_about_on_the_next_working_day(
+    chat: Chat,
+) -> None:
+    ana_kpi, ben_kpi = await _growth(chat)
+    said = await chat.text("ana", _open("me", ana_kpi, "2026-11-29"))
+    assert "I'll ask how it went on Monday 30 November 2026, the next working day." in said
+    n = number(await chat.text("lea", _open("@ben", ben_kpi, "2026-12-13", "@ana")))
+    said = await chat.text("ben", f"stretch answer {n} yes")
+    assert "I'll ask how it went on Monday 14 December 2026, the next working day." in said
