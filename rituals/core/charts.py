@@ -6,7 +6,9 @@ the target, how a team's answers spread. Every chart is drawn with matplotlib's 
 Agg canvas of its own, never pyplot and never the global rcParams, because rituals run
 concurrently and pyplot's current-figure state and global styles would leak between them. Every
 style is passed per call for the same reason, so a chart looks the same whatever else the process
-has configured.
+has configured. A picture of flat cells rather than a chart (the skills heat-map) is drawn with
+Pillow instead, in this typeface and palette (`font`, `flat_png`): laying out hundreds of cells
+and labels is what matplotlib is slowest at.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import matplotlib
 import PIL.Image
+import PIL.ImageFont
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -270,25 +275,30 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(SPARK_BLOCKS[round((v - low) / (high - low) * top)] for v in recent)
 
 
-def house_png(fig: Figure, ax: Axes, title: str, palette: Sequence[str]) -> bytes:
-    """The house style and a small PNG in a fixed palette, for a picture a ritual draws itself
-    (the skills heat-map): it looks like every other chart and sits inside a Teams card.
+def flat_png(image: PIL.Image.Image, colours: Sequence[str]) -> bytes:
+    """A small PNG of a picture drawn with Pillow in a few flat colours (the skills heat-map):
+    it sits inside a Teams card.
 
-    A picture of a few flat colours is mapped onto those colours and the blends between them
-    (what antialiased edges and text are made of), which is exact and a tenth of the work of
-    finding a palette; and no PNG is written only to be read back and reduced: the canvas is
-    drawn once and written once. For a tall picture (50 people) that halves savefig's work."""
-    _house_style(ax, title)
-    fig.tight_layout()
-    canvas = fig.canvas
-    assert isinstance(canvas, FigureCanvasAgg)
-    # Draws, and hands over the RGBA bytes; matplotlib leaves it without types.
-    pixels, size = canvas.print_to_buffer()  # type: ignore[no-untyped-call]
-    rgb = PIL.Image.frombuffer("RGBA", size, pixels).convert("RGB")
-    reduced = rgb.quantize(palette=_palette(tuple(palette)), dither=PIL.Image.Dither.NONE)
+    The picture is mapped onto those colours, the house ones and the blends between them (what
+    antialiased edges and text are made of), which is exact and a tenth of the work of finding
+    a palette."""
+    reduced = image.quantize(palette=_palette(tuple(colours)), dither=PIL.Image.Dither.NONE)
     out = io.BytesIO()
     reduced.save(out, format="PNG")
     return out.getvalue()
+
+
+@functools.cache
+def font(size: int) -> PIL.ImageFont.FreeTypeFont:
+    """The charts' typeface (DejaVu Sans, what matplotlib draws every other chart with) at a
+    pixel size, for pictures drawn with Pillow; loaded once per size and process.
+
+    Not Pillow's own default: people's names are in many scripts, and DejaVu covers Latin,
+    Greek and Cyrillic alike. It ships with matplotlib, a dependency anyway."""
+    return PIL.ImageFont.truetype(str(_DEJAVU), size)
+
+
+_DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
 BLENDS = 1  # the midpoint of two colours: the palette stays within 64, and edges stay smooth
