@@ -19,7 +19,7 @@ import PIL.Image
 import PIL.ImageDraw
 import PIL.ImageFont
 
-from rituals.core.charts import flat_png, font
+from rituals.core.charts import flat_png, font, stamp, text_width
 from rituals.skills.store import LEVELS, MapData
 
 # Not rated (or not shown), then learning to can teach: light to deep, one hue, so the eye
@@ -50,25 +50,23 @@ def heat_map_png(title: str, data: MapData) -> bytes:
     rows = data.rows or [("(nobody shown yet)", [None] * len(data.skills))]
     names = [_cut(name, PERSON_CHARS) for name, _ in rows]
     labels = [_label(_cut(skill, LABEL_CHARS)) for skill in data.skills]
-    label_font = font(LABEL_SIZE)
-    left = MARGIN + max(label_font.getlength(name) for name in names) + 8
+    left = MARGIN + max(text_width(name, LABEL_SIZE) for name in names) + 8
     cell = _cell_width(WIDTH - MARGIN - left, labels)
     top = MARGIN + TITLE_SIZE + 12 + max(label.height for label in labels) + 4
     bottom = top + ROW * len(rows)
     height = max(LOWEST, bottom + 16 + LEGEND_SIZE + 8 + MARGIN)
     image = PIL.Image.new("RGB", (WIDTH, height), "white")
-    draw = PIL.ImageDraw.Draw(image)
-    draw.text((MARGIN, MARGIN), title, fill=TEXT, font=font(TITLE_SIZE))
+    stamp(image, (MARGIN, MARGIN), title, TITLE_SIZE, TEXT)
     x0 = round(left)
     for n, label in enumerate(labels):  # its foot just left of its column's middle
         image.paste(TEXT, (x0 + round((n + 0.5) * cell) - 4 - _FOOT, top - 4 - label.height), label)
     tiles = _tiles(cell - GAP, ROW - GAP)
     for y, ((_, levels), name) in enumerate(zip(rows, names, strict=True)):
         middle = top + y * ROW + (ROW - GAP) // 2
-        draw.text((left - 8, middle), name, fill=TEXT, font=label_font, anchor="rm")
+        stamp(image, (left - 8, middle), name, LABEL_SIZE, TEXT, "rm")
         for x, level in enumerate(levels):
             image.paste(tiles[level or 0], (x0 + x * cell, top + y * ROW))
-    _legend(draw, (x0 + WIDTH - MARGIN) // 2, bottom + 16)
+    _legend(image, (x0 + WIDTH - MARGIN) // 2, bottom + 16)
     return flat_png(image, (BLANK, EDGE, *COLOURS, *INK, TEXT))
 
 
@@ -107,18 +105,18 @@ def _tiles(width: int, height: int) -> list[PIL.Image.Image]:
     return tiles
 
 
-def _legend(draw: PIL.ImageDraw.ImageDraw, middle: int, y: int) -> None:
+def _legend(image: PIL.Image.Image, middle: int, y: int) -> None:
     """A swatch and its words per level, blank first, centred under the cells."""
     words = ["not rated or not shown"] + [f"{n} {w}" for n, w in enumerate(LEVELS, start=1)]
-    face = font(LEGEND_SIZE)
     swatch, space = LEGEND_SIZE + 2, 18
-    widths = [swatch + 5 + face.getlength(w) for w in words]
+    widths = [swatch + 5 + text_width(w, LEGEND_SIZE) for w in words]
     x = max(MARGIN, middle - (sum(widths) + space * (len(words) - 1)) / 2)
+    draw = PIL.ImageDraw.Draw(image)
     for colour, said, width in zip((BLANK, *COLOURS), words, widths, strict=True):
         draw.rectangle(
             [x, y, x + swatch, y + swatch], fill=colour, outline=EDGE if colour == BLANK else None
         )
-        draw.text((x + swatch + 5, y + swatch / 2), said, fill=TEXT, font=face, anchor="lm")
+        stamp(image, (x + swatch + 5, y + swatch / 2), said, LEGEND_SIZE, TEXT, "lm")
         x += width + space
 
 
