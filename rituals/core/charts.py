@@ -349,8 +349,8 @@ def stamp(
     ink: Ink,
     anchor: str = "la",
 ) -> None:
-    """Write the text on the picture as `ImageDraw.text` would (the anchor's first letter l, m
-    or r, its second a or m), from words drawn once per process and size.
+    """Write the text on the picture as `ImageDraw.text` would (the anchor's first letter l or
+    r, its second a or m), from words drawn once per process and size.
 
     Drawing letters is most of a Pillow picture's cost (a few hundred microseconds a name),
     and the same words come back picture after picture: the axis's marks, "KPI", a team's
@@ -360,9 +360,8 @@ def stamp(
     words = [_word(size, word, sharp) for word in text.split(" ")]
     space = _word(size, " ", sharp)[1]
     width = text_width(text, size, sharp)
-    ascent, descent = font(size).getmetrics()
-    x = xy[0] - {"l": 0.0, "m": width / 2, "r": width}[anchor[0]]
-    y = xy[1] - {"a": 0.0, "m": (ascent + descent) / 2}[anchor[1]]
+    x = xy[0] - {"l": 0.0, "r": width}[anchor[0]]
+    y = xy[1] + _drop(size, anchor[1])
     for mask, advance in words:
         if advance:
             image.paste(ink, (round(x) - _PAD, round(y)), mask)
@@ -370,6 +369,14 @@ def stamp(
 
 
 _PAD = 3  # room either side of a word for letters that lean out of their advance ("j", "f")
+
+
+@functools.cache
+def _drop(size: int, vertical: str) -> int:
+    """How far below a point anchored at it a line's top is: Pillow's own say, measured on one
+    letter, so the words land on the pixel its `text` would put them on."""
+    face = font(size)
+    return face.getbbox("H", anchor=f"l{vertical}")[1] - face.getbbox("H", anchor="la")[1]
 
 
 @functools.lru_cache(maxsize=8192)
