@@ -376,7 +376,7 @@ def _drop(size: int, vertical: str) -> int:
     """How far below a point anchored at it a line's top is: Pillow's own say, measured on one
     letter, so the words land on the pixel its `text` would put them on."""
     face = font(size)
-    return face.getbbox("H", anchor=f"l{vertical}")[1] - face.getbbox("H", anchor="la")[1]
+    return round(face.getbbox("H", anchor=f"l{vertical}")[1] - face.getbbox("H", anchor="la")[1])
 
 
 @functools.lru_cache(maxsize=8192)
