@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -111,5 +112,7 @@ def raw_png(title: str, lines: Sequence[Line]) -> bytes:
     legend_end = TOP + len(lines) * ROW + 4
     stamp(image, (WIDTH - RIGHT + 15, legend_end), "- - target (100%)", SMALL_SIZE, muted)
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=3)  # flat colours compress well anyway
+    # Flat colours and hard edges are runs of one index: zlib's run-length mode packs them as
+    # small as its level 3 does, in half the time.
+    image.save(out, format="PNG", compress_type=zlib.Z_RLE)
     return out.getvalue()
