@@ -379,7 +379,7 @@ def _drop(size: int, vertical: str) -> int:
     return round(face.getbbox("H", anchor=f"l{vertical}")[1] - face.getbbox("H", anchor="la")[1])
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)  # about a kilobyte each
 def _word(size: int, word: str, sharp: bool) -> tuple[PIL.Image.Image, float]:
     """A word's mask and how far it moves the pen; kept for the next picture that says it."""
     face = font(size)
