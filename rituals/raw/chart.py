@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import PIL.Image
 import PIL.ImageDraw
 
-from rituals.core.charts import sparkline, stamp
+from rituals.core.charts import sparkline
+from rituals.core.drawing import stamp
 
 WIDTH, HEIGHT = 900, 420
 LEFT, RIGHT, TOP, BOTTOM = 60, 230, 50, 50

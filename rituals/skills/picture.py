@@ -12,6 +12,7 @@ stamped where it goes. It keeps the charts' typeface and palette (rituals.core.c
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ import PIL.Image
 import PIL.ImageDraw
 import PIL.ImageFont
 
-from rituals.core.charts import flat_png, font, stamp, text_width
+from rituals.core.drawing import flat_png, font, stamp, text_width
 from rituals.skills.store import LEVELS, MapData
 
 # Not rated (or not shown), then learning to can teach: light to deep, one hue, so the eye
@@ -70,8 +71,10 @@ def heat_map_png(title: str, data: MapData) -> bytes:
     return flat_png(image, (BLANK, EDGE, *COLOURS, *INK, TEXT))
 
 
+@functools.lru_cache(maxsize=512)
 def _label(text: str) -> PIL.Image.Image:
-    """A skill's name as a mask, turned to rise over its column."""
+    """A skill's name as a mask, turned to rise over its column; a team's few are kept for
+    its next map."""
     face = font(LABEL_SIZE)
     flat = PIL.Image.new("L", (math.ceil(face.getlength(text)) + 1, LABEL_SIZE + 4), 0)
     PIL.ImageDraw.Draw(flat).text((0, 1), text, fill=255, font=face)

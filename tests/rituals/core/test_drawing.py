@@ -8,7 +8,7 @@ import PIL.ImageChops
 import PIL.ImageDraw
 import pytest
 
-from rituals.core.charts import font, stamp, text_width
+from rituals.core.drawing import font, stamp, text_width
 
 SAID = (
     "KPI Raw, Team 12, week 2026-W48: each KPI as a share of its target",
