@@ -12,10 +12,11 @@ in its transaction, as the handler's is:
 - draw: `heat_map_png` and `heat_map_sketch`, the picture and the console's grid;
 - total: both, which is what `skills` spends beyond the gate.
 
-It prints the median and p95 wall time over --runs (after one to warm up) and the SQL
-statements one load sends, for each history length given, each in a database of its own: the
-target is under 200 ms for the total, and the same number of statements however long the
-history. It saves the last picture to --picture. It asserts nothing.
+It prints the median and p95 wall time over --runs (after one to warm up), the median CPU
+time of a draw (every thread of the process: on a machine others share, what the picture
+itself costs) and the SQL statements one load sends, for each history length given, each in
+a database of its own: the target is under 200 ms for the total, and the same number of
+statements however long the history. It saves the last picture to --picture. It asserts nothing.
 
     .venv/bin/python bench/heatmap.py [--months 3 24] [--runs 30] [--members 50] [--skills 15]
                                       [--picture skills-heatmap.png] [--database-url URL]
@@ -248,13 +249,14 @@ async def measure(url: str, args: argparse.Namespace, months: int) -> tuple[str,
         statements = counter.count - before
         loads = await timed(sessions, args.runs, load)
         data = found[-1]
-        draws, picture = [], b""
+        draws, cpu, picture = [], [], b""
         for n in range(args.runs + 1):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             picture = await asyncio.to_thread(heat_map_png, "Platform: skills", data)
             heat_map_sketch(data)
             if n:
                 draws.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - used) * 1000)
         totals = [a + b for a, b in zip(loads, draws, strict=True)]
         ratings = len(rows[SkillRating])
         label = f"{months}mo/{ratings}"
@@ -262,7 +264,7 @@ async def measure(url: str, args: argparse.Namespace, months: int) -> tuple[str,
             f"{label:<14} {statistics.median(loads):>8.1f} {p95(loads):>8.1f} "
             f"{statistics.median(draws):>8.1f} {p95(draws):>8.1f} "
             f"{statistics.median(totals):>8.1f} {p95(totals):>8.1f} {statements:>4} "
-            f"{len(data.rows):>4} {len(picture) // 1024:>4}"
+            f"{len(data.rows):>4} {len(picture) // 1024:>4} {statistics.median(cpu):>8.1f}"
         )
         return line, picture
     finally:
@@ -287,8 +289,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{'history/rows':<14} {'load':>8} {'p95':>8} {'draw':>8} {'p95':>8} {'total':>8} "
-        f"{'p95':>8} {'SQL':>4} {'rows':>4} {'KB':>4}   (ms; {args.members} people, "
-        f"{args.skills} skills)"
+        f"{'p95':>8} {'SQL':>4} {'rows':>4} {'KB':>4} {'draw CPU':>8}   (ms; {args.members} "
+        f"people, {args.skills} skills)"
     )
     picture = b""
     for months in args.months:

@@ -6,12 +6,12 @@ the target, how a team's answers spread. Every chart is drawn with matplotlib's 
 Agg canvas of its own, never pyplot and never the global rcParams, because rituals run
 concurrently and pyplot's current-figure state and global styles would leak between them. Every
 style is passed per call for the same reason, so a chart looks the same whatever else the process
-has configured.
+has configured. Pictures drawn with Pillow instead (the skills heat-map, KPI Raw's lines) take
+their typeface, words and palette from rituals.core.drawing.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 from collections.abc import Sequence
@@ -276,52 +276,3 @@ def sparkline(values: Sequence[float]) -> str:
         return SPARK_BLOCKS[len(SPARK_BLOCKS) // 2 - 1] * len(recent)
     top = len(SPARK_BLOCKS) - 1
     return "".join(SPARK_BLOCKS[round((v - low) / (high - low) * top)] for v in recent)
-
-
-def house_png(fig: Figure, ax: Axes, title: str, palette: Sequence[str]) -> bytes:
-    """The house style and a small PNG in a fixed palette, for a picture a ritual draws itself
-    (the skills heat-map): it looks like every other chart and sits inside a Teams card.
-
-    A picture of a few flat colours is mapped onto those colours and the blends between them
-    (what antialiased edges and text are made of), which is exact and a tenth of the work of
-    finding a palette; and no PNG is written only to be read back and reduced: the canvas is
-    drawn once and written once. For a tall picture (50 people) that halves savefig's work."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    _house_style(ax, title)
-    fig.tight_layout()
-    canvas = fig.canvas
-    assert isinstance(canvas, FigureCanvasAgg)
-    # Draws, and hands over the RGBA bytes; matplotlib leaves it without types.
-    pixels, size = canvas.print_to_buffer()  # type: ignore[no-untyped-call]
-    rgb = PIL.Image.frombuffer("RGBA", size, pixels).convert("RGB")
-    reduced = rgb.quantize(palette=_palette(tuple(palette)), dither=PIL.Image.Dither.NONE)
-    out = io.BytesIO()
-    reduced.save(out, format="PNG")
-    return out.getvalue()
-
-
-BLENDS = 1  # the midpoint of two colours: the palette stays within 64, and edges stay smooth
-
-
-@functools.cache
-def _palette(colours: tuple[str, ...]) -> PIL.Image.Image:
-    """A palette image of the colours, white, the house greys, and the blends of every pair."""
-    base = [_rgb(c) for c in ("#ffffff", "#000000", MUTED, "#e5e7eb", *colours)]
-    found = dict.fromkeys(base)
-    for i, a in enumerate(base):
-        for b in base[i + 1 :]:
-            for step in range(1, BLENDS + 1):
-                t = step / (BLENDS + 1)
-                blend = tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
-                # One too near a colour of the picture would be taken for it (white, say).
-                if min(sum(abs(p - q) for p, q in zip(blend, c, strict=True)) for c in base) > 24:
-                    found[blend] = None
-    flat = [channel for colour in list(found)[:256] for channel in colour]
-    image = PIL.Image.new("P", (1, 1))
-    image.putpalette(flat)
-    return image
-
-
-def _rgb(colour: str) -> tuple[int, ...]:
-    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))

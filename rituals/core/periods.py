@@ -7,6 +7,7 @@ the ISO years that have a 53rd week.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -50,6 +51,9 @@ def period_of(cadence: Cadence, day: date) -> Period:
     return from_index(cadence, day.year * 4 + (day.month - 1) // 3)
 
 
+# Periods are values, and the same few dozen recur across every KPI of every team: a tick
+# writing a thousand newsletters names the same weeks a hundred thousand times.
+@functools.lru_cache(maxsize=4096)
 def from_index(cadence: Cadence, index: int) -> Period:
     if cadence is Cadence.WEEKLY:
         start = _MONDAY + timedelta(weeks=index)

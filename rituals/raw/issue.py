@@ -16,7 +16,7 @@ from decimal import Decimal
 from rituals.core.messages import Block, Bullets, Heading, Image, Note, Paragraph, Rich, rich
 from rituals.core.periods import Period, period_of
 from rituals.kpis.commands import amount, describe_target
-from rituals.numbers.declines import Decline, detect
+from rituals.numbers.declines import TREND_SPAN, Decline, detect
 from rituals.raw.chart import Line, raw_png, sketch, worth_a_picture
 from rituals.raw.store import Shown, Tried, Value, Week, Window
 from storage.models import Experiment
@@ -67,11 +67,10 @@ def readings(week: Week, window: Window, threshold: int) -> list[Reading]:
         last = fresh[-1]
         cadence = shown.kpi.cadence
         period = period_of(cadence, last.period_start)
-        earlier = [
-            (period_of(cadence, v.period_start), v.value)
-            for v in series
-            if v.period_start < last.period_start
-        ]
+        # A period each, in order: `detect` looks back at most 2 * TREND_SPAN periods, so only
+        # those are turned into periods (a thousand teams' issues are written in one tick).
+        before = [v for v in series if v.period_start < last.period_start][-2 * TREND_SPAN :]
+        earlier = [(period_of(cadence, v.period_start), v.value) for v in before]
         fall = detect(period, last.value, earlier, threshold, shown.kpi.direction)
         history = tuple(v.value for v in series if v.period_start <= last.period_start)[-12:]
         out.append(Reading(shown, period, last.value, last.note, fall, history))

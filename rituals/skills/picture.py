@@ -1,32 +1,47 @@
 """The skills heat-map as a picture for Slack and Teams, and as a grid of digits for the console.
 
 People by skills, a colour per level with the level's number written in the cell too (so the
-map reads without telling colours apart, and in grey print), and a legend. It is drawn like
-every chart, on a figure of its own with every style passed per call (see rituals.core.charts).
-Its width is fixed at 8 inches, what Teams' cards and Slack's image previews scale down from
-without the names running together; it grows in height with the number of people.
+map reads without telling colours apart, and in grey print), and a legend. It is 800 pixels
+wide, what Teams' cards and Slack's image previews scale down from without the names running
+together, and grows in height with the number of people.
+
+Drawn with Pillow, not matplotlib: a map is flat cells, and matplotlib took half a second to
+lay out 50 people by 15 skills; here each level's cell (colour and digit) is drawn once and
+stamped where it goes. It keeps the charts' typeface and palette (rituals.core.charts).
 """
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+import functools
+import math
+from collections.abc import Sequence
 
-from rituals.core.charts import house_png
+import PIL.Image
+import PIL.ImageDraw
+import PIL.ImageFont
+
+from rituals.core.drawing import flat_png, font, stamp, text_width
 from rituals.skills.store import LEVELS, MapData
 
 # Not rated (or not shown), then learning to can teach: light to deep, one hue, so the eye
 # reads "more" without any colour meaning "bad".
 BLANK = "#f3f4f6"
+EDGE = "#d1d5db"  # the blank swatch's outline in the legend, which white would lose
 COLOURS = ("#dbeafe", "#93c5fd", "#3b82f6", "#1e3a8a")
 INK = ("#1e3a8a", "#1e3a8a", "#ffffff", "#ffffff")
-WIDTH_INCHES = 8
-ROW_INCHES = 0.32
-# A skill's name is cut to this many characters under its column: 40 would not fit 15 columns.
+TEXT = "#000000"
+WIDTH = 800
+MARGIN = 16
+ROW = 30  # a person's row, the white gap between cells included
+GAP = 2
+WIDEST_CELL = 90  # a map of three skills keeps square-ish cells, not three wide bands
+ANGLE = 35  # the skills' names rise to the right over their columns, like a table's header
+# A skill's name is cut to this many characters over its column: 40 would not fit 15 columns.
 LABEL_CHARS = 18
+PERSON_CHARS = 24  # a person's name beside their row
 NAME_CHARS = 16  # a person's name on the console's grid
+TITLE_SIZE, LABEL_SIZE, DIGIT_SIZE, LEGEND_SIZE = 17, 12, 14, 11
+LOWEST = 300  # pixels: a map of one person is still a picture, not a strip
 
 
 def heat_map_png(title: str, data: MapData) -> bytes:
@@ -34,52 +49,78 @@ def heat_map_png(title: str, data: MapData) -> bytes:
     if not data.skills:
         raise ValueError("a heat-map needs at least one skill")
     rows = data.rows or [("(nobody shown yet)", [None] * len(data.skills))]
-    grid = [[0 if level is None else level for level in levels] for _, levels in rows]
-    height = max(3.0, 2.4 + ROW_INCHES * len(rows))
-    fig = Figure(figsize=(WIDTH_INCHES, height), dpi=100, facecolor="white")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    palette = ListedColormap([BLANK, *COLOURS])
-    # Over the house style's grid lines (drawn below everything else): cells, not a chart.
-    ax.imshow(grid, cmap=palette, vmin=0, vmax=len(LEVELS), aspect="auto", zorder=1)
-    # Each level's number on its cells: one marker drawn from the digit's outline per level,
-    # not a text per cell, which for 50 people by 15 skills would take seconds to lay out.
-    for level in range(1, len(LEVELS) + 1):
-        cells = [
-            (x, y) for y, row in enumerate(grid) for x, cell in enumerate(row) if cell == level
-        ]
-        if cells:
-            xs, ys = zip(*cells, strict=True)
-            ax.scatter(xs, ys, s=70, marker=f"${level}$", color=INK[level - 1], zorder=3, lw=0)
-    # Skill names along the top, like a table's header; the legend underneath.
-    ax.xaxis.tick_top()
-    ax.set_xticks(range(len(data.skills)), [_cut(s, LABEL_CHARS) for s in data.skills])
-    ax.tick_params(axis="x", labelsize=9, length=0, labelrotation=35)
-    for label in ax.get_xticklabels():
-        label.set(ha="left", rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), [_cut(name, 24) for name, _ in rows], fontsize=9)
-    ax.tick_params(axis="y", length=0)
-    for x in range(1, len(data.skills)):
-        ax.axvline(x - 0.5, color="white", linewidth=2, zorder=2)
-    for y in range(1, len(rows)):
-        ax.axhline(y - 0.5, color="white", linewidth=2, zorder=2)
-    legend = [Patch(facecolor=BLANK, edgecolor="#d1d5db", label="not rated or not shown")] + [
-        Patch(facecolor=colour, label=f"{n} {word}")
-        for n, (colour, word) in enumerate(zip(COLOURS, LEVELS, strict=True), start=1)
-    ]
-    ax.legend(
-        handles=legend,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.02),
-        ncols=len(legend),
-        fontsize=8,
-        frameon=False,
-        handlelength=1.2,
-        columnspacing=1.0,
-    )
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    return house_png(fig, ax, title, (BLANK, "#d1d5db", *COLOURS, *INK))
+    names = [_cut(name, PERSON_CHARS) for name, _ in rows]
+    labels = [_label(_cut(skill, LABEL_CHARS)) for skill in data.skills]
+    left = MARGIN + max(text_width(name, LABEL_SIZE) for name in names) + 8
+    cell = _cell_width(WIDTH - MARGIN - left, labels)
+    top = MARGIN + TITLE_SIZE + 12 + max(label.height for label in labels) + 4
+    bottom = top + ROW * len(rows)
+    height = max(LOWEST, bottom + 16 + LEGEND_SIZE + 8 + MARGIN)
+    image = PIL.Image.new("RGB", (WIDTH, height), "white")
+    stamp(image, (MARGIN, MARGIN), title, TITLE_SIZE, TEXT)
+    x0 = round(left)
+    for n, label in enumerate(labels):  # its foot just left of its column's middle
+        image.paste(TEXT, (x0 + round((n + 0.5) * cell) - 4 - _FOOT, top - 4 - label.height), label)
+    tiles = _tiles(cell - GAP, ROW - GAP)
+    for y, ((_, levels), name) in enumerate(zip(rows, names, strict=True)):
+        middle = top + y * ROW + (ROW - GAP) // 2
+        stamp(image, (left - 8, middle), name, LABEL_SIZE, TEXT, "rm")
+        for x, level in enumerate(levels):
+            image.paste(tiles[level or 0], (x0 + x * cell, top + y * ROW))
+    _legend(image, (x0 + WIDTH - MARGIN) // 2, bottom + 16)
+    return flat_png(image, (BLANK, EDGE, *COLOURS, *INK, TEXT))
+
+
+@functools.lru_cache(maxsize=512)
+def _label(text: str) -> PIL.Image.Image:
+    """A skill's name as a mask, turned to rise over its column; a team's few are kept for
+    its next map."""
+    face = font(LABEL_SIZE)
+    flat = PIL.Image.new("L", (math.ceil(face.getlength(text)) + 1, LABEL_SIZE + 4), 0)
+    PIL.ImageDraw.Draw(flat).text((0, 1), text, fill=255, font=face)
+    return flat.rotate(ANGLE, resample=PIL.Image.Resampling.BICUBIC, expand=True)
+
+
+def _cell_width(room: float, labels: Sequence[PIL.Image.Image]) -> int:
+    """The widest cell that fits the columns in the room, and the last names rising over the
+    right edge too: a turned name reaches its own width times the cosine past its foot."""
+    widest = min(float(WIDEST_CELL), room / len(labels))
+    for n, label in enumerate(labels):
+        reach = label.width - _FOOT
+        widest = min(widest, (room + 4 - reach) / (n + 0.5))
+    return max(12, math.floor(widest))
+
+
+# How far right of its turned box's left edge a name's foot (its lower left corner) is.
+_FOOT = round((LABEL_SIZE + 4) * math.sin(math.radians(ANGLE)))
+
+
+def _tiles(width: int, height: int) -> list[PIL.Image.Image]:
+    """A cell of each level, blank first, its colour and its digit, to stamp across the map."""
+    digit = font(DIGIT_SIZE)
+    tiles = [PIL.Image.new("RGB", (width, height), BLANK)]
+    for level, (colour, ink) in enumerate(zip(COLOURS, INK, strict=True), start=1):
+        tile = PIL.Image.new("RGB", (width, height), colour)
+        PIL.ImageDraw.Draw(tile).text(
+            (width / 2, height / 2), str(level), fill=ink, font=digit, anchor="mm"
+        )
+        tiles.append(tile)
+    return tiles
+
+
+def _legend(image: PIL.Image.Image, middle: int, y: int) -> None:
+    """A swatch and its words per level, blank first, centred under the cells."""
+    words = ["not rated or not shown"] + [f"{n} {w}" for n, w in enumerate(LEVELS, start=1)]
+    swatch, space = LEGEND_SIZE + 2, 18
+    widths = [swatch + 5 + text_width(w, LEGEND_SIZE) for w in words]
+    x = max(MARGIN, middle - (sum(widths) + space * (len(words) - 1)) / 2)
+    draw = PIL.ImageDraw.Draw(image)
+    for colour, said, width in zip((BLANK, *COLOURS), words, widths, strict=True):
+        draw.rectangle(
+            [x, y, x + swatch, y + swatch], fill=colour, outline=EDGE if colour == BLANK else None
+        )
+        stamp(image, (x + swatch + 5, y + swatch / 2), said, LEGEND_SIZE, TEXT, "lm")
+        x += width + space
 
 
 def heat_map_sketch(data: MapData) -> str:
