@@ -105,9 +105,19 @@ async def test_a_debate_pairs_critic_and_advocate_and_its_decision_reaches_the_r
     # Both agree: each gets the other side's case to prepare; the team hears at once.
     said = await chat.text("ben", f"debate yes {debate}")
     assert "the strongest case for keeping Qualified leads as it is" in said
+    assert "as its best advocate would make it" in said
     replies = await chat.say("cid", f"debate yes {debate}")
     assert "the strongest case against Qualified leads" in text_of(replies)
+    assert "as its sharpest critic would make it" in text_of(replies)
+    assert "advocate would make it" not in text_of(replies)
     (post,) = channel_posts(replies)
+    # Both who argue hear privately when it is and what to prepare.
+    (to_ben,) = dms_to(replies, "ben")
+    assert "you argue as its critic at the team meeting Monday 30 November" in to_ben.text
+    assert "strongest case for keeping Qualified leads" in to_ben.text
+    assert "you argue as its advocate at the team meeting Monday 30 November" in text_of(
+        [r for r in replies if r not in channel_posts(replies)]
+    )
     assert post.channel_id == CHANNEL
     assert "@Ben argues as its critic, @Cid as its advocate" in post.text
     assert "Monday 30 November 2026 at 10:00 (UTC)" in post.text
