@@ -132,21 +132,9 @@ async def no(ctx: Ctx, cmd: SayNo) -> list[Reply]:
         replies.append(await ask(ctx, debate, kpi, team, seat.side, nxt))
         await ctx.session.flush()
         return replies
+    # Nobody else to ask: the lead is not told now (that would give the pass away); a
+    # week after the start the tick tells them which side is missing (lapse.py).
     await ctx.session.flush()
-    lead = await _starter(ctx, debate)
-    if lead is not None:
-        replies.append(
-            Message(
-                say(
-                    f"Debate #{debate.id} on {kpi.name} still needs its {SIDES[seat.side]}, and "
-                    "nobody else has questioned or backed it. Ask the team to offer: ",
-                    Code(f"debate volunteer {kpi.id} {SIDES[seat.side]}"),
-                    "; the first to offer is asked.",
-                ).blocks,
-                audience=Audience.DM,
-                to=mention(lead),
-            )
-        )
     return replies
 
 

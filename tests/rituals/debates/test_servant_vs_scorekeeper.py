@@ -199,11 +199,23 @@ async def test_with_no_one_to_pair_the_lead_hears_how_to_find_volunteers(
     replies = await chat.say("lea", f"debate start {kpi}")
     debate = _debate_of(replies, "ben")
     assert _debate_of(replies, "dan") == debate
-    # Dan passes and nobody else backs it: the lead hears the side is missing, not who passed.
+    # Dan passes and nobody else backs it: the lead is not told then (that would give the
+    # pass away), but a week after the start hears the side is missing, not who passed.
+    await chat.text("ben", f"debate yes {debate}")
     replies = await chat.say("dan", f"debate no {debate}")
-    (to_lea,) = dms_to(replies, "lea")
-    assert "still needs its advocate" in to_lea.text
-    assert "Dan" not in to_lea.text
+    assert dms_to(replies, "lea") == []
+    tick = planner(sessions, config)
+    clock.move_to(at("2026-11-29 12:00"))
+    await tick.tick(clock.now())
+    assert [r for r in await outbox(sessions) if r.ritual == "debate"] == []
+    clock.move_to(at("2026-11-30 10:00"))
+    await tick.tick(clock.now())
+    await tick.tick(clock.now())
+    (to_lea,) = [r for r in await outbox(sessions) if r.ritual == "debate"]
+    assert to_lea.target == "lea"
+    assert "could not find both sides in a week: it still needs its advocate" in text(to_lea)
+    assert f"debate volunteer {kpi} advocate" in text(to_lea)
+    assert "Dan" not in text(to_lea)
     # Someone offers: asked at once.
     replies = await chat.say("cid", f"debate volunteer {kpi} advocate")
     assert "argue as its advocate" in dms_to(replies, "cid")[0].text
