@@ -229,6 +229,15 @@ async def test_bad_input_is_answered_in_plain_words(
     chat = chat_at(sessions, config, clock)
     kpi = await _voted_kpi(chat)
     assert "There is no debate #99 here" in await chat.text("ben", "debate yes 99")
+    # "debate" alone, or with a word that is no command, lists what it starts.
+    said = await chat.text("ben", "help debate")
+    assert "debate start" in said
+    assert "debate volunteer" in said
+    for typed in ("debate", "debate banana"):
+        said = await chat.text("ben", typed)
+        assert "I don't know the command" not in said
+        assert "debate start, debate volunteer, debate yes, debate no" in said
+        assert "help debate" in said
     assert "There is no KPI #99 here" in await chat.text("lea", "debate start 99")
     said = await chat.text("ben", f"debate volunteer {kpi} judge")
     assert "critic" in said
