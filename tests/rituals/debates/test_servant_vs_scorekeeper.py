@@ -152,6 +152,8 @@ async def test_a_debate_pairs_critic_and_advocate_and_its_decision_reaches_the_r
         "lea", f'debate decide {debate} adjust "count only leads that booked a second call"'
     )
     (post,) = channel_posts(replies)
+    assert "It goes to the 2027-Q1 KPI review." in text_of(replies)
+    assert "This goes to the 2027-Q1 KPI review of Qualified leads" in post.text
     assert "The team decided: adjust." in post.text
     assert "Ben (critic): a lead count hides how good the leads are" in post.text
     assert "Cid (advocate): without it we would not see the dry weeks" in post.text
