@@ -221,6 +221,19 @@ async def test_with_no_one_to_pair_the_lead_hears_how_to_find_volunteers(
     # Someone offers: asked at once.
     replies = await chat.say("cid", f"debate volunteer {kpi} advocate")
     assert "argue as its advocate" in dms_to(replies, "cid")[0].text
+    # Held and decided: the decision on this KPI (never put to a vote, so not shared) still
+    # reaches the summary of the review that comes next; the debate was the team's.
+    await chat.text("cid", f"debate yes {debate}")
+    clock.move_to(at("2026-12-08 09:00"))
+    said = await chat.text("lea", f'debate decide {debate} kill "demos are booked by marketing"')
+    assert "It goes to the 2027-Q1 KPI review" in said
+    clock.move_to(at("2027-01-04 10:00"))
+    await tick.tick(clock.now())
+    clock.move_to(at("2027-01-11 10:00"))
+    await tick.tick(clock.now())
+    (summary,) = [r for r in await outbox(sessions) if r.ritual == "review" and r.target == CHANNEL]
+    assert "2027-Q1 KPI review" in text(summary)
+    assert "Servant vs Scorekeeper on Demos booked: the team decided kill" in text(summary)
 
 
 async def test_bad_input_is_answered_in_plain_words(
