@@ -37,6 +37,7 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.refusal import Refusal
+from rituals.core.schedule import reachable_at
 from rituals.skills.commands import SkillName, named_skill, skills_of
 from rituals.skills.sprint_store import (
     SPRINT_DAYS,
@@ -50,6 +51,7 @@ from rituals.skills.sprint_store import (
 )
 from rituals.skills.store import TEACH, latest_levels
 from rituals.team.gate import admit, form_offered, team_gate
+from rituals.team.me import person_of
 from rituals.team.teams import TEAM, mention
 from storage.models import Member, MentorDecline, Mentorship, SprintStatus, Team
 
@@ -241,25 +243,33 @@ async def claim(ctx: Ctx, cmd: ClaimGap) -> list[Reply]:
     await ctx.session.flush()
     mentor = await ctx.session.get(Member, me)
     assert mentor is not None
-    plan = (
-        f"From today to {_day(gap.ends_on)}. I check in with you both on "
-        f"{_day(gap.halfway_on)}, and ask for a look-back at the end."
-    )
     return [
         say(
             f"You mentor {row.learner.display_name} on {row.skill}. Their goal: {gap.goal}. "
-            f"{plan} Agree on a first session together."
+            f"{_plan(ctx, gap, mentor)} Agree on a first session together."
         ),
         Message(
             (
                 Heading(f"{mentor.display_name} will mentor you on {row.skill}"),
                 Paragraph(rich(f"Your goal: {gap.goal}")),
-                Paragraph(rich(plan)),
+                Paragraph(rich(_plan(ctx, gap, row.learner))),
             ),
             audience=Audience.DM,
             to=mention(row.learner),
         ),
     ]
+
+
+def _plan(ctx: Ctx, gap: Mentorship, member: Member) -> str:
+    """The sprint's days as this person will hear them: the halfway check-in comes on their
+    first working day from the halfway day, at the start of their day, as the tick sends it."""
+    assert gap.halfway_on is not None
+    start = ctx.settings.people.work_hours.split("-")[0]
+    check_in = reachable_at(person_of(ctx, member).reach, gap.halfway_on, start).date()
+    return (
+        f"From today to {_day(gap.ends_on)}. I check in with you on {_day(check_in)}, and "
+        "ask for a look-back at the end."
+    )
 
 
 async def decline(ctx: Ctx, cmd: DeclineGap) -> list[Reply]:

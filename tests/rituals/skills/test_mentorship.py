@@ -224,12 +224,19 @@ async def test_a_sprint_is_offered_to_who_may_take_it_and_looked_back_on_from_ha
     gap = _gap(await talk.text("dan", f'learn SQL goal "{GOAL}"'))
     assert f"Mentor #{gap}" not in await talk.text("ana", "sprints")
     assert f"Mentor #{gap}" in await talk.text("cy", "sprints")
-    assert "You mentor Dan on SQL" in await talk.text("cy", f"mentor {gap}")
+    # Claimed on a Saturday: the halfway check-in is named on the day it really comes, the
+    # Monday after (neither works weekends).
+    clock.move_to(NOW + timedelta(days=5))
+    replies = await talk.say("cy", f"mentor {gap}")
+    assert "You mentor Dan on SQL" in text_of(replies)
+    assert "I check in with you on Monday 7 December 2026" in text_of(replies)
+    (to_dan,) = dms_to(replies, "dan")
+    assert "I check in with you on Monday 7 December 2026" in to_dan.text
     # A look-back the day the sprint starts is too soon: it opens halfway.
     said = await talk.text("dan", f'lookback {gap} "{LOOKED_BACK}"')
-    assert "look-back opens halfway, on Monday 30 November 2026" in said
+    assert "look-back opens halfway, on Saturday 5 December 2026" in said
     assert f"Look back on #{gap}" not in await talk.text("dan", "sprints")
-    clock.move_to(NOW + timedelta(days=7))
+    clock.move_to(NOW + timedelta(days=12))
     assert "a win" in await talk.text("dan", f'lookback {gap} "{LOOKED_BACK}"')
     # The mentor looks back after the learner: no "when the learner looks back".
     said = await talk.text("cy", f'lookback {gap} "he explains joins to me now"')
