@@ -21,7 +21,7 @@ from bot.grammar.fields import (
     min_length,
     placeholder,
 )
-from bot.grammar.parse import Problem
+from bot.grammar.parse import Problem, starting_with
 from rituals.core.command import Command
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -111,6 +111,9 @@ class Help:
         ]
         if in_topic:
             return self._topic(in_topic[0].topic)
+        family = starting_with(wanted, self.syntaxes)
+        if family:  # "help debate": every command that starts with the word
+            return self._listed(f"{self.prefix} help {wanted}", family)
         topics = sorted({s.topic.lower() for s in self.syntaxes})
         names = sorted({s.name for s in self.syntaxes})
         close = difflib.get_close_matches(topic.lower(), topics + names, n=3, cutoff=0.6)
@@ -147,6 +150,16 @@ class Help:
             blocks.append(Paragraph(rich(TOPIC_NOTES[topic])))
         blocks.append(Note(f"{self.prefix} help <command> shows how to write it, with examples."))
         return Message(tuple(blocks))
+
+    def _listed(self, title: str, names: Sequence[str]) -> Message:
+        found = [s for name in names if (s := self._find(name)) is not None]
+        return Message(
+            (
+                Heading(title),
+                Bullets(tuple(self._line(s) for s in found)),
+                Note(f"{self.prefix} help <command> shows how to write it, with examples."),
+            )
+        )
 
     def _line(self, syntax: Syntax) -> Rich:
         return rich(Code(f"{self.prefix} {syntax.name}"), f": {syntax.summary}")

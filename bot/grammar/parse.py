@@ -109,7 +109,28 @@ class Parser:
         shown = word if len(word) <= 30 else word[:30] + "…"
         typed = [t.text.lower() for t in tokens[:3]]
         close = suggestions(typed, self.syntaxes)
+        family = starting_with(word, self.syntaxes)
+        if family:  # "debate", "debate banana": the word starts commands; name them all
+            names = ", ".join(family)
+            typed_all = " ".join(t.text for t in tokens[:2])
+            what = "needs one more word" if len(tokens) == 1 else f'"{clip(typed_all)}" is not one'
+            return Problem(
+                f'"{shown}" starts several commands and {what}: {names}. '
+                f'"{self.prefix} help {word.lower()}" says what each does.',
+                suggestions=close,
+            )
         return Problem(f'I don\'t know the command "{shown}".', suggestions=close)
+
+
+def starting_with(word: str, syntaxes: Sequence[Syntax]) -> tuple[str, ...]:
+    """The names of the commands of two words or more whose first word is this one."""
+    first = word.lower()
+    return tuple(
+        name
+        for syntax in syntaxes
+        for name in syntax.names[:1]
+        if len(name.split()) > 1 and name.split()[0] == first
+    )
 
 
 def suggestions(typed: Sequence[str], syntaxes: Sequence[Syntax]) -> tuple[str, ...]:

@@ -30,12 +30,16 @@ from rituals.core.messages import (
 )
 from rituals.core.periods import period_of
 from rituals.core.refusal import Refusal
+from rituals.core.settings import TeamRituals
 from rituals.core.spec import PromptKind, ReminderSpec
 from rituals.core.tick import Reminder, seat_mention
 from rituals.debates.seats import found_debate
 from rituals.debates.store import held_between, seats_of
 from rituals.debates.words import SIDES, TITLE
+from rituals.reviews.commands import REVIEW_DAYS
+from rituals.reviews.prompt import opening, review_rule
 from rituals.team.gate import admit
+from rituals.team.teams import team_rituals
 from storage.models import Cadence, Debate, DebateDecision, SeatAnswer, Side
 
 
@@ -69,6 +73,7 @@ async def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
     debate.quarter = period_of(
         Cadence.QUARTERLY, now.astimezone(ZoneInfo(team.time_zone)).date()
     ).name
+    review = next_review(team_rituals(ctx, team), team.time_zone, now)
     await ctx.session.flush()
     seats = await seats_of(ctx.session, debate.id)
     lines = [
@@ -85,11 +90,25 @@ async def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
     if lines:
         blocks.append(Bullets(tuple(lines)))
     blocks.append(
-        Note(f"This goes to the {debate.quarter} review of {kpi.name}, with `review {kpi.id}`.")
+        Note(f"This goes to the {review} KPI review of {kpi.name}, with `review {kpi.id}`.")
     )
     post = Message(tuple(blocks), audience=Audience.CHANNEL, channel_id=team.channel_id)
-    recorded = say(f"Recorded: {kpi.name}, {cmd.decision.value}. It goes to the quarter's review.")
+    recorded = say(
+        f"Recorded: {kpi.name}, {cmd.decision.value}. It goes to the {review} KPI review."
+    )
     return [recorded, post] if team.channel_id else [recorded, Message(tuple(blocks))]
+
+
+def next_review(rituals: TeamRituals, zone: str, now: datetime) -> str:
+    """The quarter whose review reads a decision taken now: this quarter's, while its review
+    has not opened or still gathers answers; else the next quarter's (it reads the quarter it
+    looks back on, see review.py)."""
+    day = now.astimezone(ZoneInfo(zone)).date()
+    quarter = period_of(Cadence.QUARTERLY, day)
+    opened = opening(review_rule(rituals, day), zone, day)
+    if opened is None or now < opened[1] + timedelta(days=REVIEW_DAYS):
+        return quarter.name
+    return quarter.shifted(1).name
 
 
 def _after(debate_id: int, kpi: str, side: Side) -> tuple[Block, ...]:

@@ -8,6 +8,7 @@ from rituals.core.syntax import TEAM_ONLY_IN, Param, Syntax
 from rituals.debates import commands as debates
 from rituals.debates import decisions, seats
 from rituals.debates.decisions import AFTER
+from rituals.debates.lapse import UNPAIRED
 
 TOPIC = "Servant vs Scorekeeper"
 HOW = (
@@ -95,5 +96,5 @@ RITUAL = Ritual(
     label="Servant vs Scorekeeper",
     switchable=True,
     commands=COMMANDS,
-    reminders=(AFTER,),
+    reminders=(AFTER, UNPAIRED),
 )

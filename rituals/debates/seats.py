@@ -16,7 +16,7 @@ from rituals.core.messages import Audience, Code, Message, Reply, say
 from rituals.core.refusal import Refusal
 from rituals.debates.commands import ask
 from rituals.debates.store import candidates, debate_by_id, seats_of
-from rituals.debates.words import SIDES, announcement, next_meeting, preparation
+from rituals.debates.words import OTHER_CASE, SIDES, announcement, next_meeting, preparation
 from rituals.team.gate import admit
 from rituals.team.teams import mention, team_rituals
 from storage.models import Debate, DebateSeat, Kpi, Member, SeatAnswer, Side, Team
@@ -85,12 +85,30 @@ async def yes(ctx: Ctx, cmd: SayYes) -> list[Reply]:
             debate, kpi.name, mention(agreed[Side.CRITIC]), mention(agreed[Side.ADVOCATE]), when
         )
     )
+    replies.extend(_tell_the_pair(ctx, agreed, kpi.name, when))
     if team.channel_id is not None:
         replies.append(Message(blocks, audience=Audience.CHANNEL, channel_id=team.channel_id))
     lead = await _starter(ctx, debate)
     if team.channel_id is None and lead is not None:  # no channel: the lead tells the team
         replies.append(Message(blocks, audience=Audience.DM, to=mention(lead)))
     return replies
+
+
+def _tell_the_pair(ctx: Ctx, agreed: dict[Side, Member], kpi: str, when: str) -> list[Reply]:
+    """Each of the two hears, privately, when the debate is and what to prepare: the one
+    who just agreed in the reply, the other by a message of their own."""
+    out: list[Reply] = []
+    for side, member in agreed.items():
+        words = say(
+            f"The debate on {kpi} is set: you argue as its {SIDES[side]} at the team meeting "
+            f"{when}. Come with {OTHER_CASE[side].format(kpi=kpi)} written down, then your own "
+            "side's."
+        )
+        if member.id == ctx.actor.member_id:
+            out.append(words)
+        else:
+            out.append(Message(words.blocks, audience=Audience.DM, to=mention(member)))
+    return out
 
 
 async def _starter(ctx: Ctx, debate: Debate) -> Member | None:
@@ -114,21 +132,9 @@ async def no(ctx: Ctx, cmd: SayNo) -> list[Reply]:
         replies.append(await ask(ctx, debate, kpi, team, seat.side, nxt))
         await ctx.session.flush()
         return replies
+    # Nobody else to ask: the lead is not told now (that would give the pass away); a
+    # week after the start the tick tells them which side is missing (lapse.py).
     await ctx.session.flush()
-    lead = await _starter(ctx, debate)
-    if lead is not None:
-        replies.append(
-            Message(
-                say(
-                    f"Debate #{debate.id} on {kpi.name} still needs its {SIDES[seat.side]}, and "
-                    "nobody else has questioned or backed it. Ask the team to offer: ",
-                    Code(f"debate volunteer {kpi.id} {SIDES[seat.side]}"),
-                    "; the first to offer is asked.",
-                ).blocks,
-                audience=Audience.DM,
-                to=mention(lead),
-            )
-        )
     return replies
 
 

@@ -168,3 +168,55 @@ async def decisions_for_review(
         .order_by(Debate.decided_at, Debate.id)
     )
     return {d.kpi_id: d for d in rows.all()}
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    """A debate started in a window, still without its slot: its team's zone, KPI, and the
+    sides nobody has agreed to argue yet (passed, silent or never asked alike)."""
+
+    debate: Debate
+    kpi_id: int
+    kpi: str
+    zone: str
+    missing: tuple[Side, ...]
+
+
+async def unpaired_between(
+    session: AsyncSession, since: datetime, until: datetime
+) -> list[Unpaired]:
+    """Debates started between these moments (every workspace) that are still unpaired and
+    undecided, with the sides that lack a yes: two statements."""
+    rows = await session.execute(
+        select(Debate, Kpi.name, Team.time_zone)
+        .join(Kpi, Kpi.id == Debate.kpi_id)
+        .join(Team, Team.id == Debate.team_id)
+        .where(
+            Debate.created_at >= since,
+            Debate.created_at < until,
+            Debate.slot_at.is_(None),
+            Debate.decision.is_(None),
+            Debate.started_by_id.is_not(None),
+        )
+        .order_by(Debate.id)
+    )
+    found = [(d, name, zone) for d, name, zone in rows.all()]
+    if not found:
+        return []
+    agreed = await session.execute(
+        select(DebateSeat.debate_id, DebateSeat.side)
+        .join(Debate, Debate.id == DebateSeat.debate_id)
+        .where(
+            Debate.created_at >= since,
+            Debate.created_at < until,
+            Debate.slot_at.is_(None),
+            DebateSeat.answer == SeatAnswer.YES,
+        )
+    )
+    sides: dict[int, set[Side]] = defaultdict(set)
+    for debate_id, side in agreed.all():
+        sides[debate_id].add(side)
+    return [
+        Unpaired(d, d.kpi_id, name, zone, tuple(s for s in Side if s not in sides[d.id]))
+        for d, name, zone in found
+    ]

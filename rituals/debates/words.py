@@ -31,6 +31,8 @@ OTHER_CASE = {
     Side.CRITIC: "the strongest case for keeping {kpi} as it is",
     Side.ADVOCATE: "the strongest case against {kpi}",
 }
+# Who would make that other case best: the critic prepares the advocate's, and back.
+OTHER_VOICE = {Side.CRITIC: "its best advocate", Side.ADVOCATE: "its sharpest critic"}
 PRIVATE = "Only you see this. If you pass, nobody is told; the bot asks someone else."
 # The debate needs a day at least to prepare: a meeting sooner is the next one's.
 PREPARE = timedelta(hours=24)
@@ -60,8 +62,8 @@ def preparation(side: Side, kpi: str) -> str:
     """The prompt to prepare, given to each who agreed."""
     return (
         f"Thank you. To prepare, write down {OTHER_CASE[side].format(kpi=kpi)}: the other "
-        "side's best argument, as its best advocate would make it. Then argue your own side "
-        "knowing it. After the meeting the bot asks you for one line."
+        f"side's best argument, as {OTHER_VOICE[side]} would make it. Then argue your own "
+        "side knowing it. After the meeting the bot asks you for one line."
     )
 
 

@@ -16,7 +16,7 @@ from rituals.core.messages import Code, Heading, Message, Note, Reply, say
 from rituals.core.refusal import Refusal
 from rituals.core.settings import Day
 from rituals.core.when import read_clock
-from rituals.raw.issue import compose, week_name
+from rituals.raw.issue import compose, covered_week
 from rituals.raw.store import Window, kept_out, weeks
 from rituals.raw.tick import WEEK, issue_moment
 from rituals.team.gate import team_gate
@@ -28,7 +28,7 @@ OUT = (
     "whatever your team may see elsewhere. `raw in` lets them back in."
 )
 IN = (
-    "Your numbers may appear in KPI Raw again: only KPIs you share with your team, with your "
+    "Your numbers may appear in KPI Raw{again}: only KPIs you share with your team, with your "
     "context notes. `raw out` keeps them out."
 )
 
@@ -72,7 +72,7 @@ async def preview(ctx: Ctx, cmd: PreviewRaw) -> list[Reply]:
     window = Window(team.id, now - WEEK, now + timedelta(seconds=1))
     content = (await weeks(ctx.session, [window]))[team.id]
     rituals = team_rituals(ctx, team)
-    name = week_name(now.astimezone(ZoneInfo(team.time_zone)).date())
+    name = covered_week(now.astimezone(ZoneInfo(team.time_zone)))
     blocks = await asyncio.to_thread(
         compose, team.name, name, content, window, rituals.decline_threshold_percent
     )
@@ -90,7 +90,7 @@ async def preview(ctx: Ctx, cmd: PreviewRaw) -> list[Reply]:
 async def show(ctx: Ctx, cmd: ShowRaw) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, members_only="read its KPI Raw")
     out = await kept_out(ctx.session, ctx.actor.workspace_id, ctx.actor.member_id)
-    mine = OUT if out else IN
+    mine = OUT if out else IN.format(again="")
     return [
         say(
             f"KPI Raw goes to {team.name} {_next_issue(ctx, team)}. {mine} See it now: ",
@@ -118,7 +118,7 @@ async def let_in(ctx: Ctx, cmd: LetIn) -> list[Reply]:
     if found is not None:
         await ctx.session.delete(found)
         await ctx.session.flush()
-    return [say(IN)]
+    return [say(IN.format(again="" if found is None else " again"))]
 
 
 async def move(ctx: Ctx, cmd: MoveRaw) -> list[Reply]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from rituals.core.messages import Block, Bullets, Heading, Image, Note, Paragraph, Rich, rich
@@ -196,6 +196,12 @@ def compose(
     if not blocks:
         return quiet(team, week_name)
     return (Heading(f"KPI Raw: {team}, {week_name}"), *blocks, Note(FOOTER))
+
+
+def covered_week(until: datetime) -> str:
+    """The name of the ISO week an issue's seven days ending at `until` (team's zone) mostly
+    cover: an issue sent on Monday morning is the past week's news, not the new week's."""
+    return week_name((until - timedelta(days=3, hours=12)).date())
 
 
 def week_name(day: date) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rituals.core.settings import WEEKDAYS, RitualSettings, TeamRituals
 from rituals.core.spec import PromptKind, TickHooks
 from rituals.core.tick import Crew, Post
-from rituals.raw.issue import compose, week_name
+from rituals.raw.issue import compose, covered_week
 from rituals.raw.store import Week, Window, weeks
 from storage.outbox import queued_keys
 
@@ -62,7 +62,7 @@ def _write(waiting: dict[str, tuple[Crew, datetime]], content: dict[int, Week]) 
     for key, (crew, moment) in waiting.items():
         window = Window(crew.team.id, moment - WEEK, moment)
         threshold = crew.rituals.decline_threshold_percent
-        name = week_name(moment.date())
+        name = covered_week(moment)
         blocks = compose(crew.team.name, name, content[crew.team.id], window, threshold)
         posts.append(Post(crew.team, key, PromptKind.RAW, blocks))
     return posts

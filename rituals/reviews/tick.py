@@ -90,9 +90,11 @@ async def _post_summaries(
             continue
         outcomes = await quarter_outcomes(session, crew.team, quarter, since)
         blocks = summary(crew.team.name, quarter, outcomes).blocks
-        # The team's own debates fed this review: the decisions on KPIs it may read.
-        shared = {(o.kpi.id, o.kpi.name) for o in outcomes if o.kpi.shared}
-        debated = await decided_lines(session, shared, quarter)
+        # The team's own debates fed this review. A decision is the team's whether or not
+        # the KPI's numbers are shared: the debate and its decision were posted to the team,
+        # and the line holds no number.
+        every = {(o.kpi.id, o.kpi.name) for o in outcomes}
+        debated = await decided_lines(session, every, quarter)
         if debated:
             blocks = (*blocks[:-1], Bullets(tuple(rich(t) for t in debated.values())), blocks[-1])
         posts.append(Post(crew.team, key, PromptKind.REVIEW, blocks))

@@ -44,6 +44,22 @@ async def mentoring_now(
     return found[0] if found else None
 
 
+async def lead_pairs(session: AsyncSession, member_id: int) -> set[int]:
+    """Who is this person's lead or report on any team: never their mentor or learner, so a
+    sprint stays a peer's help and not a review. One statement."""
+    lead_seat, seat = aliased(Membership), aliased(Membership)
+    query = (
+        select(lead_seat.member_id, seat.member_id)
+        .join(seat, seat.team_id == lead_seat.team_id)
+        .where(
+            lead_seat.role == Role.LEAD,
+            lead_seat.member_id != seat.member_id,
+            or_(lead_seat.member_id == member_id, seat.member_id == member_id),
+        )
+    )
+    return {b if a == member_id else a for a, b in (await session.execute(query)).all()}
+
+
 async def candidates(session: AsyncSession, gap: Mentorship, today: date) -> list[Member]:
     """Who the bot may ask to mentor a gap, first the one to ask: on the gap's team, rating
     themselves "can teach" on its skill now, not the learner, not one half of a lead-report

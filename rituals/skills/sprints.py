@@ -37,11 +37,13 @@ from rituals.core.messages import (
     say,
 )
 from rituals.core.refusal import Refusal
+from rituals.core.schedule import reachable_at
 from rituals.skills.commands import SkillName, named_skill, skills_of
 from rituals.skills.sprint_store import (
     SPRINT_DAYS,
     SprintRow,
     candidates,
+    lead_pairs,
     mentoring_now,
     sprint_rows,
     sprints_of,
@@ -49,6 +51,7 @@ from rituals.skills.sprint_store import (
 )
 from rituals.skills.store import TEACH, latest_levels
 from rituals.team.gate import admit, form_offered, team_gate
+from rituals.team.me import person_of
 from rituals.team.teams import TEAM, mention
 from storage.models import Member, MentorDecline, Mentorship, SprintStatus, Team
 
@@ -217,6 +220,16 @@ async def claim(ctx: Ctx, cmd: ClaimGap) -> list[Reply]:
                 ", then claim it again.",
             )
         )
+    if gap.learner_id in await lead_pairs(ctx.session, me):
+        raise Refusal(
+            say(
+                f"{row.learner.display_name} is your lead or your report, and a sprint is never "
+                "between the two: it stays a peer's help, not a review. Leave it for a "
+                "teammate; ",
+                Code("sprints"),
+                " shows the gaps you can take.",
+            )
+        )
     today = _today(ctx, team)
     running = await mentoring_now(ctx.session, ctx.actor.workspace_id, me, today)
     if running is not None:
@@ -230,25 +243,33 @@ async def claim(ctx: Ctx, cmd: ClaimGap) -> list[Reply]:
     await ctx.session.flush()
     mentor = await ctx.session.get(Member, me)
     assert mentor is not None
-    plan = (
-        f"From today to {_day(gap.ends_on)}. I check in with you both on "
-        f"{_day(gap.halfway_on)}, and ask for a look-back at the end."
-    )
     return [
         say(
             f"You mentor {row.learner.display_name} on {row.skill}. Their goal: {gap.goal}. "
-            f"{plan} Agree on a first session together."
+            f"{_plan(ctx, gap, mentor)} Agree on a first session together."
         ),
         Message(
             (
                 Heading(f"{mentor.display_name} will mentor you on {row.skill}"),
                 Paragraph(rich(f"Your goal: {gap.goal}")),
-                Paragraph(rich(plan)),
+                Paragraph(rich(_plan(ctx, gap, row.learner))),
             ),
             audience=Audience.DM,
             to=mention(row.learner),
         ),
     ]
+
+
+def _plan(ctx: Ctx, gap: Mentorship, member: Member) -> str:
+    """The sprint's days as this person will hear them: the halfway check-in comes on their
+    first working day from the halfway day, at the start of their day, as the tick sends it."""
+    assert gap.halfway_on is not None
+    start = ctx.settings.people.work_hours.split("-")[0]
+    check_in = reachable_at(person_of(ctx, member).reach, gap.halfway_on, start).date()
+    return (
+        f"From today to {_day(gap.ends_on)}. I check in with you on {_day(check_in)}, and "
+        "ask for a look-back at the end."
+    )
 
 
 async def decline(ctx: Ctx, cmd: DeclineGap) -> list[Reply]:
@@ -301,12 +322,23 @@ async def show(ctx: Ctx, cmd: ShowSprints) -> list[Reply]:
         looks = [
             Button(f"Look back on #{r.sprint.id}", f"lookback {r.sprint.id}")
             for r in mine
-            if r.sprint.status is not SprintStatus.OPEN and _owes_look_back(r, me)
+            if r.sprint.status is not SprintStatus.OPEN
+            and _owes_look_back(r, me)
+            and (r.sprint.halfway_on is None or r.sprint.halfway_on <= _today(ctx, team))
         ]
         if looks:
             blocks.append(Actions(tuple(looks)))
     else:
         blocks.append(Paragraph(rich("You have no gap or sprint yet.")))
+    # Offer only the gaps this person may claim: they can teach the skill, and the learner
+    # is neither their lead nor their report.
+    levels = await latest_levels(ctx.session, team.id, me)
+    pairs = await lead_pairs(ctx.session, me) if others else set()
+    others = [
+        r
+        for r in others
+        if levels.get((me, r.sprint.skill_id)) == TEACH and r.sprint.learner_id not in pairs
+    ]
     if others:
         blocks.append(Paragraph(rich("Gaps others want to close (claim one you can teach):")))
         blocks.append(
@@ -334,7 +366,7 @@ def _owes_look_back(row: SprintRow, me: int) -> bool:
 
 
 async def look_back(ctx: Ctx, cmd: LookBack) -> list[Reply]:
-    row, _ = await _gap(ctx, cmd.sprint, "look back on its sprints")
+    row, team = await _gap(ctx, cmd.sprint, "look back on its sprints")
     sprint, me = row.sprint, ctx.actor.member_id
     if me not in (sprint.learner_id, sprint.mentor_id):
         raise Refusal(say(f"Only the pair of sprint #{sprint.id} look back on it."))
@@ -342,6 +374,16 @@ async def look_back(ctx: Ctx, cmd: LookBack) -> list[Reply]:
         raise Refusal(say(f"#{sprint.id} has not started: it is waiting for a mentor."))
     if not _owes_look_back(row, me):
         raise Refusal(say(f"You looked back on #{sprint.id} already. Thank you."))
+    today = _today(ctx, team)
+    if sprint.halfway_on is not None and today < sprint.halfway_on:
+        raise Refusal(
+            say(
+                f"Sprint #{sprint.id} on {row.skill} runs until {_day(sprint.ends_on)}; its "
+                f"look-back opens halfway, on {_day(sprint.halfway_on)}, once there is "
+                "something to look back on. Until then, work toward the goal: "
+                f"{sprint.goal}"
+            )
+        )
     if cmd.words is None:
         intro = f"{row.skill}, the goal: {sprint.goal}. {LOOK_BACK}"
         return [FormRequest("lookback", {"sprint": str(sprint.id)}, intro, required=("words",))]
@@ -355,7 +397,11 @@ async def look_back(ctx: Ctx, cmd: LookBack) -> list[Reply]:
     else:
         sprint.mentor_lookback = cmd.words
         partner = row.learner
-        said = "When the learner looks back, the sprint is a win in both your next one-on-ones."
+        said = (
+            "It is a win in both your next one-on-ones."
+            if sprint.learner_lookback is not None
+            else "When the learner looks back, the sprint is a win in both your next one-on-ones."
+        )
     await ctx.session.flush()
     replies: list[Reply] = [say(f"Thank you for looking back on {row.skill}. {said}")]
     if partner is not None:

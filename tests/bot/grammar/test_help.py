@@ -59,3 +59,27 @@ def test_help_on_nothing_known_suggests_only_what_has_help(topic: str) -> None:
     offered = said.split("Did you mean ", 1)[1].split("?", 1)[0].split(" or ")
     for suggestion in offered:
         assert "There is no help on" not in grammar.help(suggestion).text, suggestion
+
+
+FIRST_WORDS = sorted(
+    {
+        name.split()[0]
+        for s in grammar.syntaxes
+        for name in s.names[:1]
+        if len(name.split()) > 1 and grammar.find(name.split()[0]) is None
+    }
+)
+
+
+@pytest.mark.parametrize("word", FIRST_WORDS)
+def test_a_word_that_starts_commands_leads_to_their_list(word: str) -> None:
+    """`help debate`, `debate`, `debate banana`: each names every command the word starts."""
+    family = [s.names[0] for s in grammar.syntaxes if s.names[0].split()[0] == word]
+    helped = grammar.help(word).text
+    assert "There is no help on" not in helped
+    for said in (problem(word), problem(f"{word} banana")):
+        assert "I don't know the command" not in said
+        assert f"/kpi help {word}" in said
+    for name in family:
+        assert f"/kpi {name}" in helped
+        assert name in problem(f"{word} banana")

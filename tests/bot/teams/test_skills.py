@@ -9,7 +9,11 @@ was typed when it is too short.
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 
+import pytest
+
+from rituals.core.context import FixedClock, ShiftedClock
 from tests.bot.teams.conftest import ANA, BEN, LEA, TeamsClient, text_of
 from tests.bot.teams.support import (
     DATA_URI,
@@ -23,14 +27,22 @@ from tests.bot.teams.support import (
     runs,
     words_of,
 )
+from tests.conftest import NOW
 from tests.support import PNG_SIGNATURE, assert_valid_png
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    """The app's clock, moved on by the test to the sprint's halfway."""
+    return ShiftedClock(base=FixedClock(NOW))
+
 
 ON = "settings set rituals checkin,one_on_one,kudos,review,skills"
 GOAL = "write the weekly pipeline query on my own"
 
 
 async def test_the_map_inline_a_gap_declined_in_private_and_a_look_back_by_form(
-    teams: TeamsClient,
+    teams: TeamsClient, clock: ShiftedClock
 ) -> None:
     await growth(teams)
     assert "skills heat-map" in text_of(await answer(teams, ON, LEA))
@@ -59,8 +71,12 @@ async def test_the_map_inline_a_gap_declined_in_private_and_a_look_back_by_form(
     await teams.deliver()
     assert chat_of(teams, ANA)[before:] == []  # a no is never told
 
-    # Lea claims it herself (a claim is anyone's who can teach it), and Ana looks back.
-    assert "You mentor Ana Ruiz on SQL" in text_of(await answer(teams, f"mentor {gap}", LEA))
+    # Lea may not claim her report's gap; Ben, who can teach it, still may, and Ana looks
+    # back from halfway.
+    said = text_of(await answer(teams, f"mentor {gap}", LEA))
+    assert "Ana Ruiz is your lead or your report" in said
+    assert "You mentor Ana Ruiz on SQL" in text_of(await answer(teams, f"mentor {gap}", BEN))
+    clock.offset = timedelta(days=7)
     card, fields, data = form_of(await answer(teams, f"lookback {gap}", ANA))
     assert "What can you do now that you could not?" in words_of(card)
     card, fields, data = form_of(await teams.submit(filled(fields, data, words="more"), ANA))
@@ -69,4 +85,4 @@ async def test_the_map_inline_a_gap_declined_in_private_and_a_look_back_by_form(
     mine = "I write the pipeline query alone and explain the joins"
     said = text_of(await teams.submit(filled(fields, data, words=mine), ANA))
     assert "It opens your next one-on-one as a win" in said
-    assert mine in (await news(teams, LEA, "looked back on your sprint")).text
+    assert mine in (await news(teams, BEN, "looked back on your sprint")).text

@@ -105,9 +105,19 @@ async def test_a_debate_pairs_critic_and_advocate_and_its_decision_reaches_the_r
     # Both agree: each gets the other side's case to prepare; the team hears at once.
     said = await chat.text("ben", f"debate yes {debate}")
     assert "the strongest case for keeping Qualified leads as it is" in said
+    assert "as its best advocate would make it" in said
     replies = await chat.say("cid", f"debate yes {debate}")
     assert "the strongest case against Qualified leads" in text_of(replies)
+    assert "as its sharpest critic would make it" in text_of(replies)
+    assert "advocate would make it" not in text_of(replies)
     (post,) = channel_posts(replies)
+    # Both who argue hear privately when it is and what to prepare.
+    (to_ben,) = dms_to(replies, "ben")
+    assert "you argue as its critic at the team meeting Monday 30 November" in to_ben.text
+    assert "strongest case for keeping Qualified leads" in to_ben.text
+    assert "you argue as its advocate at the team meeting Monday 30 November" in text_of(
+        [r for r in replies if r not in channel_posts(replies)]
+    )
     assert post.channel_id == CHANNEL
     assert "@Ben argues as its critic, @Cid as its advocate" in post.text
     assert "Monday 30 November 2026 at 10:00 (UTC)" in post.text
@@ -142,6 +152,8 @@ async def test_a_debate_pairs_critic_and_advocate_and_its_decision_reaches_the_r
         "lea", f'debate decide {debate} adjust "count only leads that booked a second call"'
     )
     (post,) = channel_posts(replies)
+    assert "It goes to the 2027-Q1 KPI review." in text_of(replies)
+    assert "This goes to the 2027-Q1 KPI review of Qualified leads" in post.text
     assert "The team decided: adjust." in post.text
     assert "Ben (critic): a lead count hides how good the leads are" in post.text
     assert "Cid (advocate): without it we would not see the dry weeks" in post.text
@@ -189,14 +201,39 @@ async def test_with_no_one_to_pair_the_lead_hears_how_to_find_volunteers(
     replies = await chat.say("lea", f"debate start {kpi}")
     debate = _debate_of(replies, "ben")
     assert _debate_of(replies, "dan") == debate
-    # Dan passes and nobody else backs it: the lead hears the side is missing, not who passed.
+    # Dan passes and nobody else backs it: the lead is not told then (that would give the
+    # pass away), but a week after the start hears the side is missing, not who passed.
+    await chat.text("ben", f"debate yes {debate}")
     replies = await chat.say("dan", f"debate no {debate}")
-    (to_lea,) = dms_to(replies, "lea")
-    assert "still needs its advocate" in to_lea.text
-    assert "Dan" not in to_lea.text
+    assert dms_to(replies, "lea") == []
+    tick = planner(sessions, config)
+    clock.move_to(at("2026-11-29 12:00"))
+    await tick.tick(clock.now())
+    assert [r for r in await outbox(sessions) if r.ritual == "debate"] == []
+    clock.move_to(at("2026-11-30 10:00"))
+    await tick.tick(clock.now())
+    await tick.tick(clock.now())
+    (to_lea,) = [r for r in await outbox(sessions) if r.ritual == "debate"]
+    assert to_lea.target == "lea"
+    assert "could not find both sides in a week: it still needs its advocate" in text(to_lea)
+    assert f"debate volunteer {kpi} advocate" in text(to_lea)
+    assert "Dan" not in text(to_lea)
     # Someone offers: asked at once.
     replies = await chat.say("cid", f"debate volunteer {kpi} advocate")
     assert "argue as its advocate" in dms_to(replies, "cid")[0].text
+    # Held and decided: the decision on this KPI (never put to a vote, so not shared) still
+    # reaches the summary of the review that comes next; the debate was the team's.
+    await chat.text("cid", f"debate yes {debate}")
+    clock.move_to(at("2026-12-08 09:00"))
+    said = await chat.text("lea", f'debate decide {debate} kill "demos are booked by marketing"')
+    assert "It goes to the 2027-Q1 KPI review" in said
+    clock.move_to(at("2027-01-04 10:00"))
+    await tick.tick(clock.now())
+    clock.move_to(at("2027-01-11 10:00"))
+    await tick.tick(clock.now())
+    (summary,) = [r for r in await outbox(sessions) if r.ritual == "review" and r.target == CHANNEL]
+    assert "2027-Q1 KPI review" in text(summary)
+    assert "Servant vs Scorekeeper on Demos booked: the team decided kill" in text(summary)
 
 
 async def test_bad_input_is_answered_in_plain_words(
@@ -207,6 +244,15 @@ async def test_bad_input_is_answered_in_plain_words(
     chat = chat_at(sessions, config, clock)
     kpi = await _voted_kpi(chat)
     assert "There is no debate #99 here" in await chat.text("ben", "debate yes 99")
+    # "debate" alone, or with a word that is no command, lists what it starts.
+    said = await chat.text("ben", "help debate")
+    assert "debate start" in said
+    assert "debate volunteer" in said
+    for typed in ("debate", "debate banana"):
+        said = await chat.text("ben", typed)
+        assert "I don't know the command" not in said
+        assert "debate start, debate volunteer, debate yes, debate no" in said
+        assert "help debate" in said
     assert "There is no KPI #99 here" in await chat.text("lea", "debate start 99")
     said = await chat.text("ben", f"debate volunteer {kpi} judge")
     assert "critic" in said

@@ -145,7 +145,16 @@ async def test_raw_commands_answer_bad_input_in_plain_words(
     assert "someday" in said
     said = await chat.text("lea", "raw when mon 09:30")
     assert "Monday 30 November 2026 at 09:30 (UTC)" in said
-    assert "Monday 30 November 2026 at 09:30" in await chat.text("ben", "raw")
+    said = await chat.text("ben", "raw")
+    assert "Monday 30 November 2026 at 09:30" in said
+    # Ben never kept his numbers out: nothing is "again".
+    assert "Your numbers may appear in KPI Raw: only" in said
+    assert "again" not in said
+    # Sent Monday morning, the issue is named for the week it covers, not the one starting.
+    clock.move_to(at("2026-11-30 09:35"))
+    await planner(sessions, config).tick(clock.now())
+    (issue,) = await _issues(sessions)
+    assert issue.text == "KPI Raw, Growth, week 2026-W48: a quiet week."
     assert "quiet week" in await chat.text("ben", "raw preview")
     said = await chat.text("zed", "raw preview in Growth", "T2")
     assert 'There is no team called "Growth"' in said  # another workspace: unknown

@@ -207,13 +207,51 @@ async def test_a_gap_is_named_through_its_form_and_refused_in_plain_words(talk: 
     assert "stays on the list" in await talk.text("lea", "skill remove SQL")
 
 
+async def test_a_sprint_is_offered_to_who_may_take_it_and_looked_back_on_from_halfway(
+    talk: Chat, clock: MovingClock
+) -> None:
+    await skills_on(talk, "SQL")
+    await talk.say("ana", "rate SQL as 1")
+    for who in ("ben", "cy"):
+        await talk.say(who, "rate SQL as 4")
+    # Lea's gap: Ben, her report, is not offered it, and his claim is refused in plain words.
+    leas = _gap(await talk.text("lea", 'learn SQL goal "read the pipeline query"'))
+    assert f"Mentor #{leas}" not in await talk.text("ben", "sprints")
+    said = await talk.text("ben", f"mentor {leas}")
+    assert "Lea is your lead or your report" in said
+    assert "You mentor" not in said
+    # Dan's gap: Ana cannot teach SQL, so it is not offered to her; Cy can, and sees it.
+    gap = _gap(await talk.text("dan", f'learn SQL goal "{GOAL}"'))
+    assert f"Mentor #{gap}" not in await talk.text("ana", "sprints")
+    assert f"Mentor #{gap}" in await talk.text("cy", "sprints")
+    # Claimed on a Saturday: the halfway check-in is named on the day it really comes, the
+    # Monday after (neither works weekends).
+    clock.move_to(NOW + timedelta(days=5))
+    replies = await talk.say("cy", f"mentor {gap}")
+    assert "You mentor Dan on SQL" in text_of(replies)
+    assert "I check in with you on Monday 7 December 2026" in text_of(replies)
+    (to_dan,) = dms_to(replies, "dan")
+    assert "I check in with you on Monday 7 December 2026" in to_dan.text
+    # A look-back the day the sprint starts is too soon: it opens halfway.
+    said = await talk.text("dan", f'lookback {gap} "{LOOKED_BACK}"')
+    assert "look-back opens halfway, on Saturday 5 December 2026" in said
+    assert f"Look back on #{gap}" not in await talk.text("dan", "sprints")
+    clock.move_to(NOW + timedelta(days=12))
+    assert "a win" in await talk.text("dan", f'lookback {gap} "{LOOKED_BACK}"')
+    # The mentor looks back after the learner: no "when the learner looks back".
+    said = await talk.text("cy", f'lookback {gap} "he explains joins to me now"')
+    assert "When the learner looks back" not in said
+    assert "It is a win in both your next one-on-ones" in said
+
+
 async def test_a_forgotten_mentor_leaves_the_learners_sprint_and_a_forgotten_learner_takes_it(
-    talk: Chat, sessions: async_sessionmaker[AsyncSession]
+    talk: Chat, clock: MovingClock, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await skills_on(talk, "SQL")
     await talk.say("ben", "rate SQL as 4")
     gap = _gap(await talk.text("ana", f'learn SQL goal "{GOAL}"'))
     await talk.say("ben", f"mentor {gap}")
+    clock.move_to(NOW + timedelta(days=7))
     await talk.say("ben", f'lookback {gap} "she writes it alone now, joins and all"')
     await talk.say("ben", "me forget confirm")
     async with sessions() as session:
