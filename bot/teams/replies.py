@@ -24,13 +24,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatch import REPLY
 from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
-from bot.teams.forms import render_form
+from bot.teams.forms import CHOICES, Known, render_form
 from bot.teams.people import GROUPS, tenant_of
 from bot.teams.send import ConversationPace, judge, with_retries
-from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say
+from rituals.core.messages import (
+    Audience,
+    FieldKind,
+    Form,
+    Mention,
+    Message,
+    Outgoing,
+    say,
+)
 from storage.models import Platform
 from storage.outbox import OutboxRow, enqueue, recipients
-from storage.people import find_workspace
+from storage.people import find_workspace, known_people
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +103,20 @@ class Replier:
             await self.send(turn, [card(_text_card(CHAT_NOTE))])
         for reply in replies:
             if isinstance(reply, Form):
-                await self.send(turn, [card(render_form(reply))])
+                await self.send(turn, [card(render_form(reply, await self._known(turn, reply)))])
             elif not self._to_chat(turn, reply):
                 await self._here(turn, reply)
+
+    async def _known(self, turn: TurnContext, form: Form) -> list[Known]:
+        """The people a form's person fields offer, one more than a card lists, so the form
+        knows when there are too many to list; none asked for when it has no such field."""
+        if not any(f.kind in (FieldKind.PERSON, FieldKind.PEOPLE) for f in form.fields):
+            return []
+        async with self.sessions() as session:
+            workspace = await find_workspace(session, Platform.TEAMS, tenant_of(turn.activity))
+            if workspace is None:
+                return []
+            return await known_people(session, workspace.id, CHOICES + 1)
 
     def _to_chat(self, turn: TurnContext, message: Message) -> bool:
         """Teams has no ephemeral messages: in a channel, an answer meant for the asker alone
