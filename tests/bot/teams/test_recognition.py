@@ -216,7 +216,17 @@ async def test_a_kudos_reaches_a_channel_after_the_recognition_channel_is_set_by
     refused = text_of(await answer(teams, "settings set recognition #wins", LEA))
     assert "Nothing was saved. Recognition channel: I cannot post in #wins" in refused
     assert "settings set recognition here" in refused
-    said = text_of(await answer(teams, f'kudos <@{ANA[2]}|Ana> kpi {kpi} how "{STORY}"', LEA))
+    # Ana named as Teams names her: an <at> mention with its entity (typed id markup is text).
+    kudos = teams.activity("message_personal.json", LEA)
+    kudos["text"] = f'kudos <at>{ANA[1]}</at> kpi {kpi} how "{STORY}"'
+    kudos["entities"] = [
+        {
+            "type": "mention",
+            "text": f"<at>{ANA[1]}</at>",
+            "mentioned": {"id": ANA[0], "name": ANA[1]},
+        }
+    ]
+    said = text_of(await teams.send(kudos))
     assert "Posted to" in said
     await teams.deliver()
     posted = [
