@@ -210,7 +210,9 @@ def _image(image: m.Image, uploads: list[Upload], room: int) -> _Piece:
         mime = "image/png"
     title = [text_block(escape(image.title), weight="bolder")] if image.title else []
     uri = f"data:{mime};base64,{base64.b64encode(image.data).decode('ascii')}"
-    piece = _Piece([*title, {"type": "Image", "url": uri, "altText": image.alt}])
+    # A chart draws its title itself: said again above it, a trend card read its title three
+    # times (heading, caption, picture). The caption stays only when the picture cannot.
+    piece = _Piece([{"type": "Image", "url": uri, "altText": image.alt}])
     if piece.size <= room:
         return piece
     uploads.append(Upload(image.name, image.data, mime))

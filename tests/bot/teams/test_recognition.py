@@ -293,6 +293,9 @@ async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_th
     await teams.deliver()
     (post,) = channel_posts(teams, "Tension pulse: Growth")
     assert post.reply_to is None
+    # The question is said once in words; the chart draws it, no caption says it a third time.
+    words = [e["text"] for c in post.cards for e in c["body"] if "text" in e]
+    assert sum("How does chasing our KPIs feel" in w for w in words) == 1, words
     assert "3 answered; mean 3.3 of 5." in post.text
     assert "In a word: stretched" in post.text
     (image,) = images([post])
@@ -301,7 +304,7 @@ async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_th
     assert data_png[:8] == PNG_SIGNATURE
     assert assert_valid_png(data_png) == (600, 300)
     assert image["altText"] == "3 answers, mean 3.3 of 5"
-    assert "Growth: How does chasing our KPIs feel right now?" in post.text  # its title
+    assert "How does chasing our KPIs feel right now?" in post.text  # the chart draws it too
     # Inline: nothing is offered as a file instead.
     assert not [a for a in post.activity["attachments"] if a["contentType"] != CARD_CONTENT_TYPE]
 
