@@ -213,7 +213,7 @@ def test_every_block_kind_renders_a_valid_1_2_card(tmp_path: Path) -> None:
     assert prompt["text"] == "Pick one"
 
     sets = [e for e in body if e["type"] == "ActionSet"]
-    assert [len(s["actions"]) for s in sets] == [6, 6, 6, 6, 3]  # 27 buttons, six a set
+    assert [len(s["actions"]) for s in sets] == [3] * 9  # 27 short labels, three to a row
     actions = [a for s in sets for a in s["actions"]]
     assert [a["title"] for a in actions[:2]] == ["default 0", "default 1"]
     assert all(a["type"] == "Action.Submit" for a in actions)
@@ -348,7 +348,33 @@ def test_many_fields_and_buttons_split_without_parting_a_prompt_from_its_buttons
     sets = [len(e["facts"]) for c in cards for e in c["body"] if e["type"] == "FactSet"]
     assert sets == [20, 20, 5]
     last = cards[-1]["body"]
-    assert [e["type"] for e in last[-4:]] == ["TextBlock", "ActionSet", "ActionSet", "ActionSet"]
+    # The prompt and its 13 buttons, three to a row on a phone, in one card.
+    assert [e["type"] for e in last[-6:]] == ["TextBlock"] + ["ActionSet"] * 5
+    assert [len(e["actions"]) for e in last[-5:]] == [3, 3, 3, 3, 1]
+
+
+def test_buttons_go_in_rows_a_phone_shows_whole() -> None:
+    """340 px wide, Teams gives each button of a row the same width: three short labels fit a
+    row, two of up to 16 characters, and a longer one has a row to itself."""
+    labels = ("1 crushing", "2 heavy", "3 okay", "4 good", "5 energising", "Answer with a word")
+    buttons = tuple(m.Button(label, f"kpis {i}") for i, label in enumerate(labels))
+    more = (m.Button("Yes, share it", "a"), m.Button("No, keep it private", "b"))
+    short = tuple(m.Button(label, label) for label in ("Back it", "Log", "Skip", "Done"))
+    (card,) = render_message(
+        m.Message((m.Actions(buttons), m.Actions(more), m.Actions(short)))
+    ).cards
+    valid(card)
+    rows = [[a["title"] for a in e["actions"]] for e in card["body"] if e["type"] == "ActionSet"]
+    assert rows == [
+        ["1 crushing", "2 heavy"],
+        ["3 okay", "4 good"],
+        ["5 energising"],
+        ["Answer with a word"],
+        ["Yes, share it"],
+        ["No, keep it private"],
+        ["Back it", "Log", "Skip"],
+        ["Done"],
+    ]
 
 
 def test_a_picture_too_large_for_a_card_is_offered_as_a_file(tmp_path: Path) -> None:
