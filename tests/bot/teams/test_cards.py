@@ -22,7 +22,7 @@ from bot.teams.markdown import escape
 from bot.teams.submissions import FORM_KEY, HIDDEN_KEY, RUN_KEY, Submission, submission
 from rituals.core import messages as m
 from tests.bot.teams.conftest import CHANNEL
-from tests.bot.teams.support import VALIDATOR, valid
+from tests.bot.teams.support import VALIDATOR, phone_height, valid
 from tests.support import FIXTURES
 
 ZWJ = "\u200d"
@@ -608,6 +608,19 @@ def test_every_help_message_renders_valid_cards(topic: str | None) -> None:
     for card in rendered.cards:
         assert valid(card)["version"] == "1.2"
     assert rendered.uploads == []
+
+
+def test_help_fits_a_phone_screen_or_three_by_topic() -> None:
+    """The one help card stood about 2,950 px tall at a phone's 340 px; by topic, the overview
+    is about two screens and no topic is more than a screen and a half."""
+    (overview,) = render_message(GRAMMAR.help(None)).cards
+    assert phone_height(overview) <= 1_200, phone_height(overview)
+    for topic in sorted({s.topic for s in GRAMMAR.syntaxes}):
+        (card,) = render_message(GRAMMAR.help(topic)).cards
+        assert phone_height(card) <= 900, (topic, phone_height(card))
+    # The measure is not vacuous: a card of every command's usage line would not pass.
+    every = m.Message(tuple(m.Paragraph((GRAMMAR.usage(s),)) for s in GRAMMAR.syntaxes))
+    assert phone_height(render_message(every).cards[0]) > 2_000
 
 
 def test_the_schema_check_is_not_vacuous() -> None:
