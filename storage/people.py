@@ -152,6 +152,20 @@ async def find_members(
     return (await session.scalars(query.order_by(Member.id))).all()
 
 
+async def known_people(
+    session: AsyncSession, workspace_id: int, limit: int
+) -> list[tuple[str, str]]:
+    """Up to `limit` active members' (platform id, name), by name: the people a form can offer
+    to pick from, bounded so a large workspace never lists everyone."""
+    query = (
+        select(Member.platform_user_id, Member.display_name)
+        .where(Member.workspace_id == workspace_id, Member.is_active)
+        .order_by(func.lower(Member.display_name), Member.id)
+        .limit(limit)
+    )
+    return [(str(uid), str(name)) for uid, name in (await session.execute(query)).all()]
+
+
 async def ensure_an_admin(session: AsyncSession, workspace_id: int) -> Member | None:
     """Keep a workspace with active people from being left without an active admin.
 

@@ -28,6 +28,7 @@ class Reference:
     user_id: str | None = None
     conversation_id: str | None = None
     member_id: int | None = None
+    name: str | None = None  # a channel's, when the activity named it
 
 
 async def remember(
@@ -44,6 +45,7 @@ async def remember(
         bot_id=ref.bot_id,
         user_id=ref.user_id,
         conversation_id=ref.conversation_id,
+        name=ref.name,
         unreachable=None,
         updated_at=now,
     )
@@ -54,6 +56,8 @@ async def remember(
         "user_id": func.coalesce(new.user_id, CONVERSATIONS.c.user_id),
         "member_id": func.coalesce(new.member_id, CONVERSATIONS.c.member_id),
         "conversation_id": func.coalesce(new.conversation_id, CONVERSATIONS.c.conversation_id),
+        # Renamed in Teams: the next activity that names it says so; one that does not keeps it.
+        "name": func.coalesce(new.name, CONVERSATIONS.c.name),
         "updated_at": new.updated_at,
     }
     if spoke:

@@ -85,7 +85,14 @@ class TeamsBot:
         self.adapter = CloudAdapter(CheckedAuthentication(_Credentials(settings)))
         self.adapter.on_turn_error = self._on_turn_error
         # Answers queued for the asker's chat go out at once, like everything the dispatcher queued.
-        replier = Replier(self.sessions, self.pace, clock.now, lambda: dispatcher.wake())
+        chats = self.sender()
+        replier = Replier(
+            self.sessions,
+            self.pace,
+            clock.now,
+            lambda: dispatcher.wake(),
+            lambda tenant, person, shown: chats.send_to(tenant, person, lambda _: [shown]),
+        )
         self.http = ClientSession(timeout=ClientTimeout(total=30))
         references = References(self.sessions, clock)
         self.handler = Handler(Turns(dispatcher, config.people, references, replier, self.http))

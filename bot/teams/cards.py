@@ -25,7 +25,11 @@ SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_CARD_BYTES = 80_000
 # Mirrors Slack's MAX_PARTS: past four cards a message is too long to read anyway.
 MAX_PARTS = 4
-BUTTONS_PER_SET = 6  # Teams shows six actions in a set and hides the rest behind "..."
+# A row of buttons on a phone 340 px wide: Teams stretches each button of a row to the same
+# width and cuts a label that does not fit it. The longest label that fits, by buttons in the
+# row (about 7.5 px a character, a button's padding and the gaps between them taken off).
+ROW_LABEL = {1: 36, 2: 16, 3: 9}
+BUTTONS_PER_ROW = max(ROW_LABEL)
 FACTS_PER_SET = 20  # so a long list of fields can be split across cards
 FALLBACK_TEXT = 1000
 BUTTON_TITLE = 100
@@ -193,11 +197,22 @@ def _actions(buttons: tuple[m.Button, ...], prompt: str | None) -> _Piece:
             action["style"] = styles[button.style]
         actions.append(action)
     elements = [text_block(escape(prompt))] if prompt else []
-    elements += [
-        {"type": "ActionSet", "actions": actions[i : i + BUTTONS_PER_SET]}
-        for i in range(0, len(actions), BUTTONS_PER_SET)
-    ]
+    elements += [{"type": "ActionSet", "actions": row} for row in _rows(actions)]
     return _Piece(elements)
+
+
+def _rows(actions: list[Json]) -> list[list[Json]]:
+    """Buttons in rows that a phone shows whole: as many to a row as fit their longest label,
+    in order. A label longer than a whole row gets a row of its own (and Teams' ellipsis)."""
+    rows: list[list[Json]] = []
+    for action in actions:
+        row = rows[-1] if rows else []
+        longest = max((len(a["title"]) for a in [*row, action]), default=0)
+        if row and len(row) < BUTTONS_PER_ROW and longest <= ROW_LABEL[len(row) + 1]:
+            row.append(action)
+        else:
+            rows.append([action])
+    return rows
 
 
 def _image(image: m.Image, uploads: list[Upload], room: int) -> _Piece:
@@ -210,7 +225,9 @@ def _image(image: m.Image, uploads: list[Upload], room: int) -> _Piece:
         mime = "image/png"
     title = [text_block(escape(image.title), weight="bolder")] if image.title else []
     uri = f"data:{mime};base64,{base64.b64encode(image.data).decode('ascii')}"
-    piece = _Piece([*title, {"type": "Image", "url": uri, "altText": image.alt}])
+    # A chart draws its title itself: said again above it, a trend card read its title three
+    # times (heading, caption, picture). The caption stays only when the picture cannot.
+    piece = _Piece([{"type": "Image", "url": uri, "altText": image.alt}])
     if piece.size <= room:
         return piece
     uploads.append(Upload(image.name, image.data, mime))

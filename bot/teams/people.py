@@ -65,6 +65,18 @@ def channel_of(activity: Activity) -> str | None:
     return str(channel or conversation.id.split(";", 1)[0])
 
 
+def channel_name_of(activity: Activity) -> str | None:
+    """The channel's name as Teams gives it in channelData. A team's first channel comes
+    unnamed: its id is the team's, and Teams calls it "General" everywhere."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    channel = data.get("channel") or {}
+    name = " ".join(str(channel.get("name") or "").split())[:120]
+    if name:
+        return name
+    team = data.get("team") or {}
+    return "General" if channel.get("id") and channel.get("id") == team.get("id") else None
+
+
 def _time_zone(activity: Activity) -> str | None:
     """The client's time zone (`localTimezone`, or the clientInfo entity's), if it named a
     real one."""

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Identity, new_member
-from bot.teams.people import Said
+from bot.teams.people import Said, channel_name_of
 from rituals.core.context import Clock
 from storage import teams_conversations as conversations
 from storage.people import ensure_member, ensure_workspace
@@ -86,7 +86,9 @@ def _seen(turn: TurnContext, who: Identity, said: Said | None) -> list[Seen]:
         seen.append((conversations.Reference(who.user_id, *place, sender, conversation), True, who))
     else:
         if len(conversation) <= KEY_LENGTH:
-            channel = conversations.Reference(conversation, *place, None, conversation)
+            channel = conversations.Reference(
+                conversation, *place, None, conversation, name=channel_name_of(activity)
+            )
             seen.append((channel, True, None))
         sender = str(activity.from_property.id)
         seen.append((conversations.Reference(who.user_id, *place, sender), False, who))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -21,18 +21,30 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery import Result, Sent
 from bot.dispatch import REPLY
 from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
-from bot.teams.forms import render_form
+from bot.teams.forms import CHOICES, Known, render_form
 from bot.teams.people import GROUPS, tenant_of
 from bot.teams.send import ConversationPace, judge, with_retries
-from rituals.core.messages import Audience, Form, Mention, Message, Outgoing, say
+from rituals.core.messages import (
+    Audience,
+    FieldKind,
+    Form,
+    Mention,
+    Message,
+    Outgoing,
+    say,
+)
 from storage.models import Platform
 from storage.outbox import OutboxRow, enqueue, recipients
-from storage.people import find_workspace
+from storage.people import find_workspace, known_people
 
 log = logging.getLogger(__name__)
+
+# Sends an activity into a person's chat with the bot now: (tenant, their AAD id, activity).
+ToChat = Callable[[str, str, Activity], Awaitable[Result]]
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 # A file rides inside its consent card until accepted, as base64 (a third larger): the card
@@ -67,8 +79,10 @@ class Replier:
         pace: ConversationPace,
         now: Callable[[], datetime],
         wake: Callable[[], None],
+        to_chat: ToChat | None = None,
     ) -> None:
         self.sessions = sessions
+        self.to_chat = to_chat
         self.pace = pace
         self.now = now
         self.wake = wake
@@ -86,18 +100,61 @@ class Replier:
         self._told.add(key)
         return True
 
-    async def deliver(self, turn: TurnContext, replies: Sequence[Outgoing], asker: Mention) -> None:
-        """The asker's answers; in a channel, those for them alone are queued for their chat."""
+    async def deliver(
+        self,
+        turn: TurnContext,
+        replies: Sequence[Outgoing],
+        asker: Mention,
+        *,
+        forms_to_chat: bool = False,
+    ) -> None:
+        """The asker's answers; in a channel, those for them alone are queued for their chat.
+
+        With `forms_to_chat` (a button pressed on a channel's card), a form goes to their chat
+        too, where the button's other answers go: "Question it" and "Back it" on a vote card
+        both answer privately, so no one's vote is shown. A form the chat cannot take (the
+        person never opened one with the bot) stays in the thread, so it is not lost.
+        """
         private = [m for m in replies if isinstance(m, Message) and self._to_chat(turn, m)]
         if private:
             await self._queue(turn, [Message(m.blocks, Audience.DM, to=asker) for m in private])
-        if any(self._private(turn, reply) for reply in replies) and self._first_note(turn, asker):
+        moved: set[int] = set()
+        if forms_to_chat and in_group(turn) and self.to_chat is not None:
+            for reply in replies:
+                if isinstance(reply, Form) and await self._form_to_chat(turn, reply, asker):
+                    moved.add(id(reply))
+        went_private = moved or any(self._private(turn, reply) for reply in replies)
+        if went_private and self._first_note(turn, asker):
             await self.send(turn, [card(_text_card(CHAT_NOTE))])
         for reply in replies:
             if isinstance(reply, Form):
-                await self.send(turn, [card(render_form(reply))])
+                if id(reply) not in moved:
+                    known = await self._known(turn, reply)
+                    await self.send(turn, [card(render_form(reply, known))])
             elif not self._to_chat(turn, reply):
                 await self._here(turn, reply)
+
+    async def _form_to_chat(self, turn: TurnContext, form: Form, asker: Mention) -> bool:
+        """The form sent into the asker's chat with the bot now; whether it got there."""
+        assert self.to_chat is not None
+        shown = card(render_form(form, await self._known(turn, form)))
+        result = await self.to_chat(tenant_of(turn.activity), asker.platform_user_id, shown)
+        if not isinstance(result, Sent):
+            log.info(
+                "teams: a form for %s stays in the channel: %s", asker.platform_user_id, result
+            )
+        return isinstance(result, Sent)
+
+    async def _known(self, turn: TurnContext, form: Form) -> list[Known]:
+        """The people a form's person fields offer, one more than a card lists, so the form
+        knows when there are too many to list; none asked for when it has no such field."""
+        if not any(f.kind in (FieldKind.PERSON, FieldKind.PEOPLE) for f in form.fields):
+            return []
+        async with self.sessions() as session:
+            workspace = await find_workspace(session, Platform.TEAMS, tenant_of(turn.activity))
+            if workspace is None:
+                return []
+            return await known_people(session, workspace.id, CHOICES + 1)
 
     def _to_chat(self, turn: TurnContext, message: Message) -> bool:
         """Teams has no ephemeral messages: in a channel, an answer meant for the asker alone

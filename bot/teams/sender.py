@@ -54,8 +54,25 @@ class TeamsSender:
         self.pace = pace
 
     async def send(self, item: Claimed) -> Result:
+        rendered = render_message(decode(item.payload))
+
+        def activities(in_chat: bool) -> list[Activity]:
+            cards = [card(c, rendered.text) for c in rendered.cards]
+            return cards + [offer(upload, in_chat=in_chat) for upload in rendered.uploads]
+
+        return await self.send_to(item.workspace, item.target, activities, thread_of(item.payload))
+
+    async def send_to(
+        self,
+        tenant: str,
+        target: str,
+        activities: Callable[[bool], list[Activity]],
+        thread: str | None = None,
+    ) -> Result:
+        """`activities(in_chat)` into the conversation kept for `target` (a person's AAD id or
+        a channel's id): in_chat says whether it is a person's chat, which alone takes a file."""
         async with self.sessions() as session:
-            row = await conversations.find(session, item.workspace, item.target)
+            row = await conversations.find(session, tenant, target)
         if row is None:
             return Failed(NEVER_MET)
         if row.unreachable:
@@ -64,21 +81,16 @@ class TeamsSender:
             # Checked again at every send: a reference stored before the rule, or by hand,
             # must not make this machine a relay to anywhere.
             return Failed(f"without MicrosoftAppId, not sent to {row.service_url[:120]!r}")
-        rendered = render_message(decode(item.payload))
-        thread = thread_of(item.payload)
-        activities = [card(c, rendered.text) for c in rendered.cards]
-        # A person's chat (it knows their Teams id) can take a file; a channel cannot.
-        in_chat = row.user_id is not None
-        activities += [offer(upload, in_chat=in_chat) for upload in rendered.uploads]
+        sending = activities(row.user_id is not None)
         try:
             if row.conversation_id is None:
                 if row.user_id is None:
                     return Failed(NEVER_MET)
-                await self._open(row, item.workspace, activities)
+                await self._open(row, tenant, sending)
             else:
                 # A reply in a channel's thread is a conversation of its own to Teams.
                 conversation = row.conversation_id + (f";messageid={thread}" if thread else "")
-                await self._continue(row, conversation, item.workspace, activities)
+                await self._continue(row, conversation, tenant, sending)
         except Exception as exc:
             return await self._refused(row, exc)
         return Sent()

@@ -127,7 +127,9 @@ class Turns:
                 self.forms.release(key)
             else:
                 await self.replier.replace(turn, str(card_id), done(replies))
-        await self.replier.deliver(turn, replies, _mention(who))
+        # A button's form goes where the button's other answers go: the person's chat.
+        button = sent is not None and not sent.is_form
+        await self.replier.deliver(turn, replies, _mention(who), forms_to_chat=button)
 
     async def _run(self, who: Identity, value: object) -> list[Outgoing]:
         """What a card sent back, through the grammar: a button's command or a form's values."""

@@ -132,6 +132,29 @@ class Conversation:
         else:
             field.fill(value)
 
+    def pick(self, card: Locator, label: str, *values: str) -> None:
+        """Several people picked in the list labelled `label`, one after another, as a person
+        would: the list opened (by a click, else the arrow key) for each, or a checkbox each."""
+        field = card.get_by_label(label, exact=False).first
+        options = self.page.locator("[role=option], [role=menuitemcheckbox]")
+        for value in values:
+            if field.get_attribute("role") != "combobox":
+                card.get_by_label(value, exact=False).first.check()
+                continue
+            for opening in (field.click, lambda: field.press("ArrowDown")):
+                if not options.first.is_visible():
+                    opening()
+            try:
+                options.first.wait_for(state="visible", timeout=WAIT_MS)
+            except Exception as exc:
+                html = field.evaluate("e => e.parentElement.parentElement.outerHTML")
+                raise Failed(f"{label!r} did not open its list: {html[:2000]}") from exc
+            chosen = options.filter(has_text=re.compile(re.escape(value), re.I))
+            if not chosen.count():
+                raise Failed(f"{label!r} offers no {value!r}: {options.all_inner_texts()}")
+            chosen.first.click()
+        self.page.keyboard.press("Escape")
+
     def press(self, card: Locator, title: str) -> None:
         self.mark()
         card.get_by_role("button", name=title).first.click()
@@ -205,7 +228,7 @@ def conversation(c: Conversation) -> None:
 
     c.say("kudos")
     form = c.card("Kudos")
-    c.fill(form, "Who you recognise", ", ".join(COLLEAGUES))
+    c.pick(form, "Who you recognise", *COLLEAGUES)  # the people the bot knows, listed
     c.fill(form, "The KPI it helped", number[1])
     c.fill(form, "How you served", "I paired on the pricing page, so Megan shipped it a week early")
     c.shot("kudos-form", form, "the kudos form naming two people by their full names")

@@ -197,9 +197,10 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
     if channel is None:
         confirm = say(
             f"Sent to {', '.join(p.display_name for p in people)}. {team.name} has no channel "
-            "for recognition yet, so only they see it: ",
-            "settings set recognition #channel",
-            " (lead).",
+            "for recognition yet, so only they see it. A lead sets one by writing, in the "
+            "channel kudos should go to: ",
+            "settings set recognition here",
+            ".",
         )
         return [confirm, *to_them]
     post = Message(

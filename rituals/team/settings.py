@@ -37,7 +37,7 @@ from rituals.team.teams import (
     save_rituals,
     team_rituals,
 )
-from storage.channels import reachable
+from storage.channels import channel_names, reachable_as
 from storage.models import Team
 from storage.people import team_of_channel
 
@@ -83,9 +83,13 @@ class ChangeTeamSettings(Command):
     decline_threshold_percent: int | None = Field(
         None, title="Decline threshold %", description="5 to 90; a drop this big is a decline"
     )
-    channel: str | None = Field(None, title="Home channel", description="e.g. #growth")
+    channel: str | None = Field(
+        None, title="Home channel", description="e.g. #growth, or here: the channel you write in"
+    )
     recognition_channel: str | None = Field(
-        None, title="Recognition channel", description="where kudos go; the home channel if empty"
+        None,
+        title="Recognition channel",
+        description="where kudos go (here: the channel you write in); the home one if empty",
     )
 
 
@@ -124,7 +128,15 @@ def _checked(cmd: ChangeTeamSettings, form: FormRequest) -> dict[str, object]:
     return given
 
 
-def _view(ctx: Ctx, team: Team, title: str) -> Message:
+async def _names(ctx: Ctx, team: Team) -> dict[str, str | None]:
+    """What the team's channels are called, where the platform names them apart from their ids
+    (Teams): none there when no name is known yet."""
+    rituals = team_rituals(ctx, team)
+    ids = {c for c in (team.channel_id, rituals.recognition_channel) if c}
+    return await channel_names(ctx.session, ctx.actor.workspace_id, ids)
+
+
+def _view(ctx: Ctx, team: Team, title: str, names: dict[str, str | None]) -> Message:
     rituals = team_rituals(ctx, team)
     cadence = cadence_words(rituals)
     fields = (
@@ -134,11 +146,8 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
         ("Fail of the Month vote", cadence[PromptKind.FAIL_OF_MONTH]),
         ("Pulse", f"every {rituals.pulse_weeks} weeks; results from {rituals.pulse_threshold}"),
         ("Decline threshold", f"{rituals.decline_threshold_percent}%"),
-        ("Home channel", f"#{team.channel_id}" if team.channel_id else "none yet"),
-        (
-            "Recognition channel",
-            f"#{rituals.recognition_channel}" if rituals.recognition_channel else "the home one",
-        ),
+        ("Home channel", _shown(team.channel_id, names) or "none yet"),
+        ("Recognition channel", _shown(rituals.recognition_channel, names) or "the home one"),
     )
     return Message(
         (
@@ -155,20 +164,21 @@ def _view(ctx: Ctx, team: Team, title: str) -> Message:
 
 async def show(ctx: Ctx, cmd: ShowTeamSettings) -> list[Reply]:
     team = await team_gate(ctx, cmd.team)
-    return [_view(ctx, team, f"Settings of {team.name}")]
+    return [_view(ctx, team, f"Settings of {team.name}", await _names(ctx, team))]
 
 
 async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
     team = await team_gate(ctx, cmd.team, lead_only="change its settings")
     typed = cmd.model_dump(exclude_none=True, mode="json")
-    form = FormRequest("settings set", {**_current(ctx, team), **_as_text(typed)})
+    current = _current(ctx, team, await _names(ctx, team))
+    form = FormRequest("settings set", {**current, **_as_text(typed)})
     given = _checked(cmd, form)
     for name in ("channel", "recognition_channel"):
         if name in given:
             given[name] = await _reachable(ctx, name, str(given[name]), form)
     channel = given.pop("channel", None)
     if not given and channel is None:
-        return [FormRequest("settings set", _current(ctx, team))]
+        return [FormRequest("settings set", current)]
     if "rituals" in given:
         given["enabled"] = [n for n in str(given.pop("rituals")).split(",") if n]
     if channel is not None and channel != team.channel_id:
@@ -182,7 +192,7 @@ async def change(ctx: Ctx, cmd: ChangeTeamSettings) -> list[Reply]:
             )
         team.channel_id = str(channel)
     rituals = await save_rituals(ctx, team, given)
-    view = _view(ctx, team, f"Saved: settings of {team.name}")
+    view = _view(ctx, team, f"Saved: settings of {team.name}", await _names(ctx, team))
     return [Message((*view.blocks[:2], Note("; ".join(describe_rituals(rituals)))))]
 
 
@@ -197,7 +207,8 @@ async def _reachable(ctx: Ctx, name: str, channel: str, form: FormRequest) -> st
                 form=form,
             )
         return ctx.actor.channel_id
-    if not await reachable(ctx.session, ctx.actor.workspace_id, channel):
+    found = await reachable_as(ctx.session, ctx.actor.workspace_id, channel)
+    if found is None:
         raise Refusal(
             say(
                 f"Nothing was saved. {title}: I cannot post in #{channel}: I only reach a "
@@ -206,15 +217,35 @@ async def _reachable(ctx: Ctx, name: str, channel: str, form: FormRequest) -> st
             ),
             form=form,
         )
-    return channel
+    return found
+
+
+def _shown(channel: str | None, names: dict[str, str | None]) -> str | None:
+    return f"#{names.get(channel) or channel}" if channel else None
+
+
+def _typed(channel: str | None, names: dict[str, str | None]) -> str | None:
+    """A channel as a form shows it, to be read back as the same channel: its id where that is
+    what people type (Slack), its name where one is known and typeable (Teams); else left
+    empty, which changes nothing, and the field's hint says `here`."""
+    if not channel or channel not in names:
+        return channel
+    name = names[channel]
+    return name if name and re.fullmatch(r"[\w.:@-]{1,80}", name) else None
 
 
 def _as_text(values: dict[str, object]) -> dict[str, str]:
     return {name: str(value) for name, value in values.items()}
 
 
-def _current(ctx: Ctx, team: Team) -> dict[str, str]:
+def _current(ctx: Ctx, team: Team, names: dict[str, str | None]) -> dict[str, str]:
+    """The form's values as they are now; a channel by its name where one is known, which
+    reads back as the same channel, never by a raw Teams id."""
     rituals = team_rituals(ctx, team)
+    channels = {
+        "channel": _typed(team.channel_id, names),
+        "recognition_channel": _typed(rituals.recognition_channel, names),
+    }
     return {
         "team": team.name,
         "rituals": ", ".join(rituals.enabled),
@@ -224,10 +255,5 @@ def _current(ctx: Ctx, team: Team) -> dict[str, str]:
         "pulse_weeks": str(rituals.pulse_weeks),
         "pulse_threshold": str(rituals.pulse_threshold),
         "decline_threshold_percent": str(rituals.decline_threshold_percent),
-        **({"channel": team.channel_id} if team.channel_id else {}),
-        **(
-            {"recognition_channel": rituals.recognition_channel}
-            if rituals.recognition_channel
-            else {}
-        ),
+        **{name: shown for name, shown in channels.items() if shown},
     }

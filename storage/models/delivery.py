@@ -121,6 +121,8 @@ class TeamsConversation(Base):
     # The person's Teams id ("29:..."), to open a chat when none is known yet.
     user_id: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[str | None] = mapped_column(String(300))
+    # A channel's name as Teams last gave it ("General"): people are shown that, not its id.
+    name: Mapped[str | None] = mapped_column(String(120))
     # Why it cannot be written to (the person blocked the bot, the bot left the team); cleared
     # when the conversation speaks to the bot again.
     unreachable: Mapped[str | None] = mapped_column(String(200))

@@ -209,3 +209,27 @@ def valid(card: dict[str, Any]) -> dict[str, Any]:
     for tag in re.findall(r"<at>.*?</at>", json.dumps(card["body"])):
         assert tag in entities
     return card
+
+
+# A card's height on a phone 340 px wide, estimated from its JSON: Teams' default font sets
+# about 42 characters to a line of 20 px (30 to a large heading's 28 px); a fact wraps its title
+# at 14 characters and its value at 26; a row of buttons is 44 px, a chart 170, an input 64.
+LINE_PX = {"small": 16, "default": 20, "medium": 24, "large": 28}
+
+
+def phone_height(card: dict[str, Any]) -> int:
+    """Roughly how tall `card` stands on a phone, in pixels, spacing included."""
+    height = 0
+    for e in card["body"]:
+        if e["type"] == "TextBlock":
+            size = e.get("size", "default")
+            per_line = 30 if size == "large" else 42
+            lines = sum(max(1, -(-len(line) // per_line)) for line in e["text"].split("\n"))
+            height += lines * LINE_PX.get(size, 20) + 8
+        elif e["type"] == "FactSet":
+            height += 8 + sum(
+                20 * max(-(-len(f["title"]) // 14), -(-len(f["value"]) // 26)) for f in e["facts"]
+            )
+        else:
+            height += {"ActionSet": 44, "Image": 170}.get(e["type"], 64)
+    return height

@@ -22,7 +22,7 @@ from bot.teams.markdown import escape
 from bot.teams.submissions import FORM_KEY, HIDDEN_KEY, RUN_KEY, Submission, submission
 from rituals.core import messages as m
 from tests.bot.teams.conftest import CHANNEL
-from tests.bot.teams.support import VALIDATOR, valid
+from tests.bot.teams.support import VALIDATOR, phone_height, valid
 from tests.support import FIXTURES
 
 ZWJ = "\u200d"
@@ -213,7 +213,7 @@ def test_every_block_kind_renders_a_valid_1_2_card(tmp_path: Path) -> None:
     assert prompt["text"] == "Pick one"
 
     sets = [e for e in body if e["type"] == "ActionSet"]
-    assert [len(s["actions"]) for s in sets] == [6, 6, 6, 6, 3]  # 27 buttons, six a set
+    assert [len(s["actions"]) for s in sets] == [3] * 9  # 27 short labels, three to a row
     actions = [a for s in sets for a in s["actions"]]
     assert [a["title"] for a in actions[:2]] == ["default 0", "default 1"]
     assert all(a["type"] == "Action.Submit" for a in actions)
@@ -226,8 +226,10 @@ def test_every_block_kind_renders_a_valid_1_2_card(tmp_path: Path) -> None:
     }
     assert actions[18]["style"] == "destructive"
 
-    title, image, ready = body[-3:]
-    assert title["text"] == "This quarter"
+    before, image, ready = body[-3:]
+    # The chart draws its title ("This quarter") itself: no caption says it again.
+    assert before["type"] == "ActionSet"
+    assert "This quarter" not in json.dumps(body)
     assert image["type"] == "Image"
     assert image["altText"] == "A chart of qualified leads"
     prefix = "data:image/png;base64,"
@@ -346,7 +348,33 @@ def test_many_fields_and_buttons_split_without_parting_a_prompt_from_its_buttons
     sets = [len(e["facts"]) for c in cards for e in c["body"] if e["type"] == "FactSet"]
     assert sets == [20, 20, 5]
     last = cards[-1]["body"]
-    assert [e["type"] for e in last[-4:]] == ["TextBlock", "ActionSet", "ActionSet", "ActionSet"]
+    # The prompt and its 13 buttons, three to a row on a phone, in one card.
+    assert [e["type"] for e in last[-6:]] == ["TextBlock"] + ["ActionSet"] * 5
+    assert [len(e["actions"]) for e in last[-5:]] == [3, 3, 3, 3, 1]
+
+
+def test_buttons_go_in_rows_a_phone_shows_whole() -> None:
+    """340 px wide, Teams gives each button of a row the same width: three short labels fit a
+    row, two of up to 16 characters, and a longer one has a row to itself."""
+    labels = ("1 crushing", "2 heavy", "3 okay", "4 good", "5 energising", "Answer with a word")
+    buttons = tuple(m.Button(label, f"kpis {i}") for i, label in enumerate(labels))
+    more = (m.Button("Yes, share it", "a"), m.Button("No, keep it private", "b"))
+    short = tuple(m.Button(label, label) for label in ("Back it", "Log", "Skip", "Done"))
+    (card,) = render_message(
+        m.Message((m.Actions(buttons), m.Actions(more), m.Actions(short)))
+    ).cards
+    valid(card)
+    rows = [[a["title"] for a in e["actions"]] for e in card["body"] if e["type"] == "ActionSet"]
+    assert rows == [
+        ["1 crushing", "2 heavy"],
+        ["3 okay", "4 good"],
+        ["5 energising"],
+        ["Answer with a word"],
+        ["Yes, share it"],
+        ["No, keep it private"],
+        ["Back it", "Log", "Skip"],
+        ["Done"],
+    ]
 
 
 def test_a_picture_too_large_for_a_card_is_offered_as_a_file(tmp_path: Path) -> None:
@@ -580,6 +608,19 @@ def test_every_help_message_renders_valid_cards(topic: str | None) -> None:
     for card in rendered.cards:
         assert valid(card)["version"] == "1.2"
     assert rendered.uploads == []
+
+
+def test_help_fits_a_phone_screen_or_three_by_topic() -> None:
+    """The one help card stood about 2,950 px tall at a phone's 340 px; by topic, the overview
+    is about two screens and no topic is more than a screen and a half."""
+    (overview,) = render_message(GRAMMAR.help(None)).cards
+    assert phone_height(overview) <= 1_200, phone_height(overview)
+    for topic in sorted({s.topic for s in GRAMMAR.syntaxes}):
+        (card,) = render_message(GRAMMAR.help(topic)).cards
+        assert phone_height(card) <= 900, (topic, phone_height(card))
+    # The measure is not vacuous: a card of every command's usage line would not pass.
+    every = m.Message(tuple(m.Paragraph((GRAMMAR.usage(s),)) for s in GRAMMAR.syntaxes))
+    assert phone_height(render_message(every).cards[0]) > 2_000
 
 
 def test_the_schema_check_is_not_vacuous() -> None:

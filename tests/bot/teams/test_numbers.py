@@ -96,6 +96,9 @@ async def test_the_trend_is_a_card_with_the_chart_inline_as_a_png_data_uri(
     assert "latest 12 leads, target 10 leads" in image["altText"]
     shown = text_of(sent)
     assert f"#{kpi} Qualified leads (Ana Ruiz)" in shown
+    # Said once in words (the heading); the chart draws it too, so no caption repeats it.
+    words = [e["text"] for s in sent for c in s.cards for e in c["body"] if "text" in e]
+    assert sum("Qualified leads (Ana Ruiz)" in w for w in words) == 1, words
     assert "- 1\\. 2026-W48: two demos moved up" in shown  # a bullet, not a numbered list
     # It fit in the card: nothing is offered as a file instead.
     assert not [

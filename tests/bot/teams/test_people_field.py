@@ -9,7 +9,7 @@ input's text beside it.
 from __future__ import annotations
 
 from bot.grammar import Parsed, build_grammar
-from bot.teams.forms import render_form
+from bot.teams.forms import CHOICES, render_form
 from bot.teams.submissions import FORM_KEY, HIDDEN_KEY, Submission, submission
 from rituals.core.command import PersonRef
 from rituals.team.teams import AddMembers
@@ -82,3 +82,53 @@ async def test_a_lead_adds_two_people_typed_in_the_card(teams: TeamsClient) -> N
     # Zoe's and Max's "added you" DMs go out before the server stops: a worker stopped halfway
     # through a send would leave the shared SQLite database locked for the next test.
     await teams.deliver()
+
+
+def _known(count: int) -> list[tuple[str, str]]:
+    return [(f"aad-{i}", f"Person {i}") for i in range(count)]
+
+
+def test_a_people_field_lists_up_to_a_hundred_known_people_and_past_that_is_typed() -> None:
+    listed = valid(render_form(team_add_form(GRAMMAR), _known(CHOICES)))
+    (people,) = [e for e in listed["body"] if e.get("id") == "people"]
+    assert (people["type"], people["style"], people["isMultiSelect"]) == (
+        "Input.ChoiceSet",
+        "compact",
+        True,
+    )
+    assert len(people["choices"]) == CHOICES
+    assert people["choices"][0] == {"title": "Person 0", "value": "<@aad-0|Person 0>"}
+    assert listed["version"] == "1.3"  # input labels; nothing newer
+
+    typed = valid(render_form(team_add_form(GRAMMAR), _known(CHOICES + 1)))
+    (people,) = [e for e in typed["body"] if e.get("id") == "people"]
+    assert (people["type"], people["placeholder"]) == ("Input.Text", "@name, @name")
+
+
+def test_a_people_list_keeps_what_came_back_and_a_typed_name_keeps_the_text_input() -> None:
+    known = [("aad-1", "Megan Bowen"), ("aad-2", "Alex, the <b>Wilber</b>")]
+    picked = "<@aad-1|Megan Bowen> <@aad-2|Alex the bWilber/b>"
+    card = valid(render_form(team_add_form(GRAMMAR, people=picked), known))
+    (people,) = [e for e in card["body"] if e.get("id") == "people"]
+    # Names never end the mention or split the list the client joins with commas.
+    assert [c["value"] for c in people["choices"]] == [
+        "<@aad-1|Megan Bowen>",
+        "<@aad-2|Alex the bWilber/b>",
+    ]
+    assert people["value"] == "<@aad-1|Megan Bowen>,<@aad-2|Alex the bWilber/b>"
+    # Read back as the grammar reads two picks.
+    outcome = GRAMMAR.from_form("team add", {"people": people["value"], "team": "Growth"})
+    assert isinstance(outcome, Parsed)
+    assert outcome.command == AddMembers(
+        people=(
+            PersonRef(platform_user_id="aad-1"),
+            PersonRef(platform_user_id="aad-2"),
+        ),
+        team="Growth",
+    )
+
+    # A name typed earlier, or someone the list does not hold: the text comes back as typed.
+    for earlier in ("@Megan Bowen, <@aad-1|Megan Bowen>", "<@aad-9|Noa Levi>"):
+        card = valid(render_form(team_add_form(GRAMMAR, people=earlier), known))
+        (people,) = [e for e in card["body"] if e.get("id") == "people"]
+        assert (people["type"], people["value"]) == ("Input.Text", earlier)

@@ -75,9 +75,15 @@ async def test_kudos_with_no_arguments_is_a_card_with_a_people_input_and_a_rewar
     assert data["kpicoach_form"] == "kudos"
     assert about(data["kpicoach_hidden"]) == {}
     assert list(fields) == ["people", "kpi", "story", "reward", "team"]
-    assert fields["people"]["type"] == "Input.Text"
-    assert fields["people"]["placeholder"] == "@name, @name"
-    assert "maxLength" not in fields["people"]  # it counts people, not characters
+    # The people the bot knows, picked by name, several at once: no name is typed and misread.
+    people = fields["people"]
+    assert (people["type"], people["style"], people["isMultiSelect"]) == (
+        "Input.ChoiceSet",
+        "compact",
+        True,
+    )
+    picks = {c["title"]: c["value"] for c in people["choices"]}
+    assert list(picks) == ["Ana Ruiz", "Ben Okafor", "Lea Hart"]
     rewards = list(config.recognition.rewards)
     assert "a team lunch" in rewards
     assert fields["reward"]["type"] == "Input.ChoiceSet"
@@ -94,7 +100,9 @@ async def test_kudos_with_no_arguments_is_a_card_with_a_people_input_and_a_rewar
 
     # Generic praise: the same card again, the request for a story on top, everything kept.
     praise = "Great job, thanks for everything!"
-    typed = {"people": "@Ana Ruiz, @Ben Okafor", "kpi": kpi, "reward": "a coffee on me"}
+    # What Teams sends for two picks: their values, joined by a comma.
+    both = f"{picks['Ana Ruiz']},{picks['Ben Okafor']}"
+    typed = {"people": both, "kpi": kpi, "reward": "a coffee on me"}
     card, fields, data = form_of(
         await teams.submit(filled(fields, data, story=praise, **typed), LEA)
     )
@@ -108,13 +116,13 @@ async def test_kudos_with_no_arguments_is_a_card_with_a_people_input_and_a_rewar
         "reward": "a coffee on me",
         "team": None,
     }
-    assert "Ana Ruiz" in kept["people"]
-    assert "Ben Okafor" in kept["people"]
+    assert fields["people"]["type"] == "Input.ChoiceSet"  # the same two still picked
+    assert kept["people"] == both
     await teams.deliver()
     assert channel_posts(teams, "Kudos") == []
 
     # The story told: posted to the channel, and sent to each of them.
-    told = filled(fields, data, story=STORY, people=typed["people"])
+    told = filled(fields, data, story=STORY)
     said = text_of(await teams.submit(told, LEA))
     assert "Posted to the team channel and sent to <at>Ana Ruiz</at> and <at>Ben Okafor</at>" in (
         said
@@ -192,7 +200,8 @@ async def test_the_real_channel_kudos_payload_names_ben_and_keeps_the_words_as_t
     _card, fields, data = form_of(sent)
     assert data["kpicoach_form"] == "kudos"
     assert about(data["kpicoach_hidden"]) == {}
-    assert fields["people"]["value"] == f"<@{BEN[2]}>"
+    # Ben, picked in the list of the people the bot knows.
+    assert fields["people"]["value"] == f"<@{BEN[2]}|Ben Okafor>"
     assert fields["story"]["value"] == "you served me by pairing on the pricing page"
 
 
@@ -207,7 +216,17 @@ async def test_a_kudos_reaches_a_channel_after_the_recognition_channel_is_set_by
     refused = text_of(await answer(teams, "settings set recognition #wins", LEA))
     assert "Nothing was saved. Recognition channel: I cannot post in #wins" in refused
     assert "settings set recognition here" in refused
-    said = text_of(await answer(teams, f'kudos <@{ANA[2]}|Ana> kpi {kpi} how "{STORY}"', LEA))
+    # Ana named as Teams names her: an <at> mention with its entity (typed id markup is text).
+    kudos = teams.activity("message_personal.json", LEA)
+    kudos["text"] = f'kudos <at>{ANA[1]}</at> kpi {kpi} how "{STORY}"'
+    kudos["entities"] = [
+        {
+            "type": "mention",
+            "text": f"<at>{ANA[1]}</at>",
+            "mentioned": {"id": ANA[0], "name": ANA[1]},
+        }
+    ]
+    said = text_of(await teams.send(kudos))
     assert "Posted to" in said
     await teams.deliver()
     posted = [
@@ -274,6 +293,9 @@ async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_th
     await teams.deliver()
     (post,) = channel_posts(teams, "Tension pulse: Growth")
     assert post.reply_to is None
+    # The question is said once in words; the chart draws it, no caption says it a third time.
+    words = [e["text"] for c in post.cards for e in c["body"] if "text" in e]
+    assert sum("How does chasing our KPIs feel" in w for w in words) == 1, words
     assert "3 answered; mean 3.3 of 5." in post.text
     assert "In a word: stretched" in post.text
     (image,) = images([post])
@@ -282,7 +304,7 @@ async def test_a_pulse_is_answered_by_card_buttons_once_and_its_chart_reaches_th
     assert data_png[:8] == PNG_SIGNATURE
     assert assert_valid_png(data_png) == (600, 300)
     assert image["altText"] == "3 answers, mean 3.3 of 5"
-    assert "Growth: How does chasing our KPIs feel right now?" in post.text  # its title
+    assert "How does chasing our KPIs feel right now?" in post.text  # the chart draws it too
     # Inline: nothing is offered as a file instead.
     assert not [a for a in post.activity["attachments"] if a["contentType"] != CARD_CONTENT_TYPE]
 
@@ -301,8 +323,11 @@ async def test_a_nominee_from_the_form_card_says_yes_with_the_button_in_their_ch
 ) -> None:
     await fail_of_the_month(teams)
     _card, fields, data = form_of(await answer(teams, "fail nominate", ANA))
-    assert fields["person"]["placeholder"] == "@name"
-    typed = {"person": "@Ben Okafor", "misstep": MISSTEP, "learned": LEARNED}
+    person = fields["person"]  # one person, picked by name among those the bot knows
+    assert (person["type"], person["style"]) == ("Input.ChoiceSet", "compact")
+    assert "isMultiSelect" not in person
+    (ben,) = [c["value"] for c in person["choices"] if c["title"] == "Ben Okafor"]
+    typed = {"person": ben, "misstep": MISSTEP, "learned": LEARNED}
     said = text_of(await teams.submit(filled(fields, data, **typed), ANA))
     story = re.search(r"Asked Ben Okafor whether your story \(#(\d+)\)", said)
     assert story, said
