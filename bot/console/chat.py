@@ -357,10 +357,13 @@ class ConsoleChat:
     async def commanded(self, field: FormField, answer: str) -> bool:
         """Whether a line typed for a field is a command rather than its answer.
 
-        Where no free text is asked for, any command is one. In free text, a command's bare
-        name that runs as it is ("kpis", "pulse start") is one; a line that would run with
-        words of its own ("help nudges", but also "team is short of people") is asked about
-        once; a name that would only open a form ("Growth", a team) is an answer.
+        Nothing is asked back: a y/N question would take the next piped line as its answer.
+        Where no free text is asked for, any command is one. In free text, a complete command
+        is one ("kpis", "experiment 1", `budget answer 1 "hi"`), unless it reads as prose that
+        merely starts with a command's name: three or more plain words after it, no quotes,
+        numbers or @names ("help our customers grow faster"), which is kept as the answer and
+        the person is told how to run it instead. A name that would only open a form
+        ("Growth", a team) is an answer.
         """
         if is_option(field, answer):
             return False
@@ -371,11 +374,22 @@ class ConsoleChat:
             return True
         if not isinstance(outcome, Parsed):
             return False
-        if self.dispatcher.grammar.find(answer) is not None:
+        if not _prose(answer, outcome.syntax.names):
             return True
-        self.write(f'  That reads like the command "{answer}". Run it, leaving this form?')
-        reply = await self.ask("  [y/N] > ")
-        return (reply or "").strip().lower() in {"y", "yes"}
+        self.write(
+            f'  (Kept as your answer, though it starts like the command "{outcome.syntax.name}"; '
+            "to run that command instead, type :cancel and then the command.)"
+        )
+        return False
+
+
+def _prose(line: str, names: Sequence[str]) -> bool:
+    """Plain words after a command's name, the way an answer is written and a command is not."""
+    words = line.lower().split()
+    typed = [len(n.split()) for n in names if words[: len(n.split())] == n.split()]
+    tail = words[max(typed, default=1) :]
+    plain = all(word.isalpha() or word.rstrip(",.;!?").isalpha() for word in tail)
+    return len(tail) >= 3 and plain
 
 
 def _problem(form: Form) -> str:
