@@ -29,6 +29,7 @@ from bot.scheduler import Scheduling
 from rituals.core.context import ShiftedClock
 from rituals.core.messages import Button, File, Form, FormField, Image, Message, Outgoing
 from storage.models import Member, Platform, Workspace
+from storage.people import teams_of
 
 __all__ = ["ConsoleChat", "ConsoleSender", "ReadLine", "stdin_reader"]
 
@@ -137,7 +138,7 @@ class ConsoleChat:
             await self.move_clock(line.removeprefix(":clock").strip())
             return True
         if line.startswith(":"):
-            return self.meta(line)
+            return await self.meta(line)
         command = self.pressed(line)
         if isinstance(command, Form):
             await self.show([command])
@@ -160,7 +161,7 @@ class ConsoleChat:
         self.write(f"  (There is no button {line} on the last reply; buttons shown: {shown}.)")
         return ""
 
-    def meta(self, line: str) -> bool:
+    async def meta(self, line: str) -> bool:
         """Handle a console command; False means leave."""
         word, _, rest = line[1:].partition(" ")
         if word in {"q", "quit", "exit"}:
@@ -172,8 +173,8 @@ class ConsoleChat:
                 self.write("Names are letters and digits, up to 30, e.g. ':as lea'.")
                 return True
             self.speaker = handle
-            newcomer = "" if handle in self.people else " (new here: on no team yet)"
-            self.write(f"You are now {self.identity().display_name}{newcomer}.")
+            standing = await self.standing(handle)
+            self.write(f"You are now {self.identity().display_name}{standing}.")
             return True
         if word == "in" and rest.strip():
             channel = rest.strip().lstrip("#").lower()
@@ -228,6 +229,26 @@ class ConsoleChat:
     def name_of(self, handle: str) -> str:
         person = self.people.get(handle)
         return person.name if person else handle.capitalize()
+
+    async def standing(self, handle: str) -> str:
+        """Where someone stands now, read from the store: a newcomer a lead has since added
+        is on that team, so the label must not keep saying they are on none."""
+        async with self.dispatcher.sessions() as session:
+            member = await session.scalar(
+                select(Member)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(
+                    Workspace.platform == Platform.CONSOLE,
+                    Workspace.external_id == WORKSPACE_ID,
+                    Member.platform_user_id == handle,
+                )
+            )
+            teams = (
+                [] if member is None else await teams_of(session, member.workspace_id, member.id)
+            )
+        if teams:
+            return "" if handle in self.people else f" (on {', '.join(t.name for t in teams)})"
+        return " (new here: on no team yet)" if handle not in self.people else ""
 
     async def zone_of(self, handle: str) -> str:
         """The time zone this person set (`me set tz`), else the one they started with."""
