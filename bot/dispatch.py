@@ -167,9 +167,12 @@ class Dispatcher:
         submitted: Mapping[str, str] | None = None,
     ) -> list[Outgoing]:
         if isinstance(outcome, Problem):
-            return [self.grammar.problem_reply(outcome), *given_back(words)]
+            # A first "hello" is a first contact too: the person is made a member (so a lead
+            # can add them) and welcomed, before being told what the bot did not understand.
+            first = await self.greet(who)
+            return [*first, self.grammar.problem_reply(outcome), *given_back(words)]
         if isinstance(outcome, NeedsForm):
-            return await self._form(who, outcome.form)
+            return [*await self.greet(who), *await self._form(who, outcome.form)]
         try:
             try:
                 return await self._attempt(who, outcome, mentioned, submitted)

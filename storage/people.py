@@ -279,17 +279,18 @@ async def team_ids_of(session: AsyncSession, workspace_id: int, member_id: int) 
 class Seat:
     member: Member
     role: Role
+    joined_at: datetime | None = None  # when they joined this team
 
 
 async def roster(session: AsyncSession, workspace_id: int, team_id: int) -> list[Seat]:
     """Everyone on a team with their role, leads first, in one query."""
     rows = await session.execute(
-        select(Member, Membership.role)
+        select(Member, Membership.role, Membership.created_at)
         .join(Membership, Membership.member_id == Member.id)
         .where(Membership.workspace_id == workspace_id, Membership.team_id == team_id)
         .order_by(Membership.role, Member.display_name)
     )
-    return [Seat(member, role) for member, role in rows]
+    return [Seat(member, role, joined) for member, role, joined in rows]
 
 
 async def team_memberships(

@@ -29,6 +29,7 @@ from bot.scheduler import Scheduling
 from rituals.core.context import ShiftedClock
 from rituals.core.messages import Button, File, Form, FormField, Image, Message, Outgoing
 from storage.models import Member, Platform, Workspace
+from storage.people import teams_of
 
 __all__ = ["ConsoleChat", "ConsoleSender", "ReadLine", "stdin_reader"]
 
@@ -137,7 +138,7 @@ class ConsoleChat:
             await self.move_clock(line.removeprefix(":clock").strip())
             return True
         if line.startswith(":"):
-            return self.meta(line)
+            return await self.meta(line)
         command = self.pressed(line)
         if isinstance(command, Form):
             await self.show([command])
@@ -160,7 +161,7 @@ class ConsoleChat:
         self.write(f"  (There is no button {line} on the last reply; buttons shown: {shown}.)")
         return ""
 
-    def meta(self, line: str) -> bool:
+    async def meta(self, line: str) -> bool:
         """Handle a console command; False means leave."""
         word, _, rest = line[1:].partition(" ")
         if word in {"q", "quit", "exit"}:
@@ -172,8 +173,8 @@ class ConsoleChat:
                 self.write("Names are letters and digits, up to 30, e.g. ':as lea'.")
                 return True
             self.speaker = handle
-            newcomer = "" if handle in self.people else " (new here: on no team yet)"
-            self.write(f"You are now {self.identity().display_name}{newcomer}.")
+            standing = await self.standing(handle)
+            self.write(f"You are now {self.identity().display_name}{standing}.")
             return True
         if word == "in" and rest.strip():
             channel = rest.strip().lstrip("#").lower()
@@ -228,6 +229,26 @@ class ConsoleChat:
     def name_of(self, handle: str) -> str:
         person = self.people.get(handle)
         return person.name if person else handle.capitalize()
+
+    async def standing(self, handle: str) -> str:
+        """Where someone stands now, read from the store: a newcomer a lead has since added
+        is on that team, so the label must not keep saying they are on none."""
+        async with self.dispatcher.sessions() as session:
+            member = await session.scalar(
+                select(Member)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(
+                    Workspace.platform == Platform.CONSOLE,
+                    Workspace.external_id == WORKSPACE_ID,
+                    Member.platform_user_id == handle,
+                )
+            )
+            teams = (
+                [] if member is None else await teams_of(session, member.workspace_id, member.id)
+            )
+        if teams:
+            return "" if handle in self.people else f" (on {', '.join(t.name for t in teams)})"
+        return " (new here: on no team yet)" if handle not in self.people else ""
 
     async def zone_of(self, handle: str) -> str:
         """The time zone this person set (`me set tz`), else the one they started with."""
@@ -357,10 +378,13 @@ class ConsoleChat:
     async def commanded(self, field: FormField, answer: str) -> bool:
         """Whether a line typed for a field is a command rather than its answer.
 
-        Where no free text is asked for, any command is one. In free text, a command's bare
-        name that runs as it is ("kpis", "pulse start") is one; a line that would run with
-        words of its own ("help nudges", but also "team is short of people") is asked about
-        once; a name that would only open a form ("Growth", a team) is an answer.
+        Nothing is asked back: a y/N question would take the next piped line as its answer.
+        Where no free text is asked for, any command is one. In free text, a complete command
+        is one ("kpis", "experiment 1", `budget answer 1 "hi"`), unless it reads as prose that
+        merely starts with a command's name: three or more plain words after it, no quotes,
+        numbers or @names ("help our customers grow faster"), which is kept as the answer and
+        the person is told how to run it instead. A name that would only open a form
+        ("Growth", a team) is an answer.
         """
         if is_option(field, answer):
             return False
@@ -371,11 +395,22 @@ class ConsoleChat:
             return True
         if not isinstance(outcome, Parsed):
             return False
-        if self.dispatcher.grammar.find(answer) is not None:
+        if not _prose(answer, outcome.syntax.names):
             return True
-        self.write(f'  That reads like the command "{answer}". Run it, leaving this form?')
-        reply = await self.ask("  [y/N] > ")
-        return (reply or "").strip().lower() in {"y", "yes"}
+        self.write(
+            f'  (Kept as your answer, though it starts like the command "{outcome.syntax.name}"; '
+            "to run that command instead, type :cancel and then the command.)"
+        )
+        return False
+
+
+def _prose(line: str, names: Sequence[str]) -> bool:
+    """Plain words after a command's name, the way an answer is written and a command is not."""
+    words = line.lower().split()
+    typed = [len(n.split()) for n in names if words[: len(n.split())] == n.split()]
+    tail = words[max(typed, default=1) :]
+    plain = all(word.isalpha() or word.rstrip(",.;!?").isalpha() for word in tail)
+    return len(tail) >= 3 and plain
 
 
 def _problem(form: Form) -> str:

@@ -169,9 +169,15 @@ def digest_body(
     if clear:
         names: list[Inline] = [c.display_name for c in clear]
         blocks.append(Paragraph(rich("Nothing in the way: ", *listing(names), ".")))
-    silent = [p.display_name for p in people if p.member_id not in answered]
-    if silent:
-        blocks.append(Paragraph(rich("No answer yet: ", *listing(list(silent)), ".")))
+    unanswered = [p for p in people if p.member_id not in answered]
+    for why, words in (
+        (None, "No answer yet: "),
+        ("joined", "Joined the team this week (not asked yet): "),
+        ("away", "Away or skipping this week: "),
+    ):
+        names = [p.display_name for p in unanswered if p.excused(week) == why]
+        if names:
+            blocks.append(Paragraph(rich(words, *listing(list(names)), ".")))
     overdue = [r for r in commitments if r.status is CommitmentStatus.OPEN and r.due < today]
     if overdue:
         blocks += [
@@ -198,7 +204,14 @@ async def digest(ctx: Ctx, cmd: ShowDigest) -> list[Reply]:
     obstacles, commitments = await load_digest(ctx, team, week, today)
     seats = await roster(ctx.session, ctx.actor.workspace_id, team.id)
     people = [
-        Who(s.member.id, s.member.platform_user_id, s.member.display_name)
+        Who(
+            s.member.id,
+            s.member.platform_user_id,
+            s.member.display_name,
+            s.joined_at,
+            s.member.away_until,
+            s.member.skip_week,
+        )
         for s in seats
         if s.role is not Role.LEAD and s.member.is_active
     ]

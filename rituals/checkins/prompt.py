@@ -163,7 +163,14 @@ def _digest(p: Prompt) -> list[Block]:
 
 
 def _who(seat: SeatRow) -> Who:
-    return Who(seat.member_id, seat.platform_user_id, seat.display_name)
+    return Who(
+        seat.member_id,
+        seat.platform_user_id,
+        seat.display_name,
+        seat.joined_at,
+        seat.away_until,
+        seat.skip_week,
+    )
 
 
 async def _digests(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, exists, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from rituals.core.schedule import week_monday
 from storage.bounded import slices
 from storage.models import (
     Commitment,
@@ -34,6 +35,20 @@ class Who:
     member_id: int
     platform_user_id: str
     display_name: str
+    # What the digest needs to tell "did not answer" from "could not": when they joined the
+    # team, and whether they are on leave or skipping.
+    joined_at: datetime | None = None
+    away_until: date | None = None
+    skip_week: str | None = None
+
+    def excused(self, week: str) -> str | None:
+        """Why this person was not asked this week, if they were not: None when they were."""
+        monday = week_monday(week)
+        if self.joined_at is not None and self.joined_at.date() > monday:
+            return "joined"
+        if self.skip_week == week or (self.away_until is not None and self.away_until > monday):
+            return "away"
+        return None
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,13 @@ async def share(ctx: Ctx, cmd: ShareKpi) -> list[Reply]:
     team = await _team_of(ctx, kpi)
     if kpi.shared:
         return [say(f"{team.name} co-created #{kpi.id} {kpi.name}: its numbers are theirs to see.")]
-    if not kpi.open_to_team:
-        kpi.open_to_team = True
-        await ctx.session.flush()
     undo = Button("Stop sharing", f"unshare {kpi.id}")
+    if kpi.open_to_team:
+        # Said plainly, so a second `share` does not read as if something changed.
+        words = f"#{kpi.id} {kpi.name} was already shared with {team.name}; nothing changed."
+        return [Message((Paragraph(rich(words)), Actions((undo,))))]
+    kpi.open_to_team = True
+    await ctx.session.flush()
     words = (
         f"{team.name} can now see the numbers and context notes of #{kpi.id} {kpi.name} "
         "(its trend, and a sharp fall posted in the team channel). Only you and your lead can "
@@ -52,9 +55,15 @@ async def unshare(ctx: Ctx, cmd: UnshareKpi) -> list[Reply]:
                 "numbers stay the team's. To make a KPI of your own, propose one."
             )
         )
-    if kpi.open_to_team:
-        kpi.open_to_team = False
-        await ctx.session.flush()
+    if not kpi.open_to_team:
+        return [
+            say(
+                f"#{kpi.id} {kpi.name} was already private: only you and your lead see its "
+                f"numbers. To open them to your team, type share {kpi.id}."
+            )
+        ]
+    kpi.open_to_team = False
+    await ctx.session.flush()
     return [say(f"Only you and your lead see the numbers of #{kpi.id} {kpi.name} now.")]
 
 

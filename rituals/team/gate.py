@@ -54,8 +54,14 @@ async def switched_on(ctx: Ctx, team: Team) -> None:
     if ritual is None or ritual_on(ctx, team):
         return
     enabled = team_rituals(ctx, team).enabled
-    who = [mention(m) for m in await team_leads_and_admins(ctx, team)]
+    leads = await team_leads_and_admins(ctx, team)
+    who = [mention(m) for m in leads]
     switch = Code(f'settings set rituals {",".join((*enabled, ritual.name))} in "{team.name}"')
+    if any(m.id == ctx.actor.member_id for m in leads):
+        # A lead is not sent to ask herself: the switch is hers to type.
+        raise Refusal(
+            say(f"{team.name} has switched off {ritual.label}. Switch it on with ", switch, ".")
+        )
     if not who:
         raise Refusal(
             say(f"{team.name} has switched off {ritual.label}. An admin can switch it on.")

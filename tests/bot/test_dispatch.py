@@ -45,3 +45,24 @@ async def test_a_refused_form_that_offers_a_choice_answers_with_the_choice(
     assert all(b.command.startswith("retire ") for b in buttons_of(replies))
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Kpi)) == before
+
+
+async def test_a_newcomer_whose_first_words_are_no_command_is_welcomed_once_and_can_be_added(
+    chat: Chat,
+) -> None:
+    first = await chat.text("cy", "hello")
+    assert "Welcome, Cy" in first
+    assert 'I don\'t know the command "hello"' in first
+    again = await chat.text("cy", "hello")
+    assert "Welcome" not in again
+    assert 'I don\'t know the command "hello"' in again
+    added = await chat.text("lea", "team add @cy")
+    assert "I don't know @cy" not in added
+    assert "Cy" in added
+
+
+async def test_a_newcomer_whose_first_words_open_a_form_is_welcomed_before_it(chat: Chat) -> None:
+    replies = await chat.say("dee", "propose")
+    assert isinstance(replies[0], Message)
+    assert "Welcome, Dee" in replies[0].text
+    assert isinstance(replies[-1], Form)

@@ -112,14 +112,12 @@ async def attempt(chat: Chat, user: str, example: str, team: str | None = None) 
     return text_of(replies)
 
 
-def refused_in(said: str, ritual: Ritual, team: str) -> bool:
-    """Whether `said` refuses a command because `team` switched the ritual off, naming Lea as
-    who can switch it on and the command that does it for that team."""
-    return (
-        f"{team} has switched off {ritual.label}. @Lea" in said
-        and "can switch it on" in said
-        and f'in "{team}"' in said
-    )
+def refused_in(said: str, ritual: Ritual, team: str, user: str) -> bool:
+    """Whether `said` refuses a command because `team` switched the ritual off, with the
+    command that does it for that team: to Lea, the lead, the switch to type herself; to
+    anyone else, Lea named as who can switch it on."""
+    told = "Switch it on with" if user == "lea" else "@Lea can switch it on"
+    return f"{team} has switched off {ritual.label}. {told}" in said and f'in "{team}"' in said
 
 
 async def each_refused(
@@ -138,7 +136,7 @@ async def each_refused(
         for user in ("lea", "ana"):
             before = await row_counts(sessions)
             said = await attempt(chat, user, example, team=team if team_in_form else None)
-            assert refused_in(said, ritual, team), (user, example, said)
+            assert refused_in(said, ritual, team, user), (user, example, said)
             assert await row_counts(sessions) == before, (user, example)
 
 
@@ -174,8 +172,8 @@ async def refused_by_switch(
                 typed = typed_in(team, typed, has_team)
             said = await chat.text(user, typed)
             assert f"{team} has switched off {ritual.label}." in said, (typed, said)
-            assert "@Lea" in said, said
-            assert "can switch it on: settings set rituals" in said, said
+            told = "Switch it on with" if user == "lea" else "@Lea can switch it on:"
+            assert f"{told} settings set rituals" in said, said
             assert await every_row(sessions) == before, typed
             tried += 1
     return tried

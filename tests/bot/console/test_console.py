@@ -15,6 +15,7 @@ from bot.dispatch import Dispatcher
 from rituals.core.context import FixedClock
 from storage.models import Kpi, KpiStatus, Team
 from tests.bot.console.support import run_console
+from tests.bot.console.transcript import session_of
 from tests.support import ROOT
 
 GOAL = "I want to run discovery calls on my own by March"
@@ -240,3 +241,19 @@ async def test_breaks_and_the_schedule_in_a_console_session(
         team = await session.scalar(select(Team))
     assert team is not None
     assert team.settings == {"checkin_day": "tue", "checkin_time": "09:00"}
+
+
+async def test_a_newcomer_says_hello_is_welcomed_added_and_labelled_by_their_team(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await session_of(
+        dispatcher,
+        sessions,
+        clock,
+        [":as cy", "hello", ":as lea", "team add @cy", ":as cy"],
+    )
+    first, _, later = transcript.partition("lea> team add @cy")
+    assert "You are now Cy (new here: on no team yet)." in first
+    assert "Welcome, Cy" in first.split("cy> hello", 1)[1]
+    assert "I don't know @cy" not in later
+    assert "You are now Cy (on Demo team)." in later

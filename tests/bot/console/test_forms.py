@@ -30,7 +30,7 @@ async def test_a_console_command_typed_for_a_field_leaves_the_form_and_acts(
         assert await session.scalar(select(Purpose)) is None
 
 
-async def test_a_command_typed_for_a_field_runs_instead_of_being_its_answer(
+async def test_a_command_typed_for_a_field_runs_without_a_question_that_eats_the_next_line(
     dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
     transcript = await session_of(
@@ -42,20 +42,28 @@ async def test_a_command_typed_for_a_field_runs_instead_of_being_its_answer(
             "purpose start",
             "settings",  # a bare command: run, not taken as the purpose
             "purpose start",
-            "help nudges",  # free text that reads as a command: asked about once
-            "y",
+            "help nudges",  # a command with words of its own: run as well
+            "experiment",
+            "experiment 1",  # a complete command, typed for the KPI asked
+            ":as ben",  # the next piped line: acts, not read as a y/N
+            "kpis",
         ],
     )
-    first, _, second = transcript.partition("lea> purpose start")[2].partition("purpose start")
+    first, _, rest = transcript.partition("lea> purpose start")[2].partition("purpose start")
+    second, _, third = rest.partition("lea> experiment\n")
     assert "Left the form 'Why we exist'; nothing was saved." in first
     assert "== Settings of Demo team ==" in first.split("nothing was saved.", 1)[1]
-    assert 'That reads like the command "help nudges". Run it, leaving this form?' in second
+    assert "Left the form 'Why we exist'; nothing was saved." in second
     assert "/kpi snooze" in second  # the Nudges topic, not a purpose called "help nudges"
+    assert "Left the form 'What wild idea" in third
+    assert "You are now Ben." in third
+    assert "ben> kpis" in third
+    assert "y/N" not in transcript
     async with sessions() as session:
         assert await session.scalar(select(Purpose)) is None
 
 
-async def test_free_text_that_only_reads_like_a_command_is_kept_when_the_person_says_so(
+async def test_prose_that_starts_like_a_command_is_kept_as_the_answer(
     dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
     transcript = await session_of(
@@ -66,12 +74,12 @@ async def test_free_text_that_only_reads_like_a_command_is_kept_when_the_person_
             ":as lea",
             "purpose start",
             "help our customers grow faster than they hoped",
-            "",  # no, it is the purpose
             "",
             "",
         ],
     )
-    assert "That reads like the command" in transcript
+    assert 'Kept as your answer, though it starts like the command "help"' in transcript
+    assert "y/N" not in transcript
     async with sessions() as session:
         purpose = await session.scalar(select(Purpose))
     assert purpose is not None

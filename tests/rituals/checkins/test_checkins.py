@@ -3,6 +3,8 @@ refuse deferrals, follow-through, and a lead's misstep with anonymous feedback."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,10 +13,11 @@ from bot.dispatch import Dispatcher
 from rituals.checkins.commands import read_due
 from rituals.checkins.vague import deferral
 from rituals.core.messages import Form, Message
+from rituals.core.schedule import week_name
 from rituals.core.settings import VAGUE_PHRASES
-from storage.models import Commitment, CommitmentStatus, MisstepFeedback, Obstacle
+from storage.models import Commitment, CommitmentStatus, Membership, MisstepFeedback, Obstacle
 from tests.conftest import NOW
-from tests.support import Chat, about, buttons_of, dms_to, text_of
+from tests.support import Chat, about, buttons_of, dms_to, member, text_of
 
 # Deferrals, in the spellings people type them.
 VAGUE = [
@@ -357,3 +360,23 @@ async def test_a_commitment_the_member_owns_comes_to_them_with_its_buttons(chat:
     (to_ana,) = dms_to(replies, "ana")
     assert [b.label for b in buttons_of([to_ana])] == ["Done", "Drop it"]
     assert dms_to(replies, "ben") == []
+
+
+async def test_the_digest_lists_newcomers_and_people_away_apart_from_no_answer(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.say("cy", "hello")
+    await chat.say("dan", "hello")
+    await chat.say("lea", "team add @cy @dan")
+    async with sessions() as session, session.begin():
+        # Cy and Dan joined after the week's check-in was asked; Ana skips this week.
+        for seat in (await session.scalars(select(Membership))).all():
+            if (await member(session, "cy")).id == seat.member_id or (
+                await member(session, "dan")
+            ).id == seat.member_id:
+                seat.created_at = NOW + timedelta(days=5)
+        (await member(session, "ana")).skip_week = week_name(NOW.date())
+    said = await chat.text("lea", "digest")
+    assert "No answer yet: Ben." in said
+    assert "Joined the team this week (not asked yet): Cy and Dan." in said
+    assert "Away or skipping this week: Ana." in said

@@ -262,7 +262,7 @@ async def test_bad_input_on_every_field_says_what_was_wrong_and_stores_nothing(
     # The ritual switched off: Dan's team does not run it, whatever he asks.
     said = await chat.text("dan", nominate("me", ANA_DID, ANA_LEARNED))
     assert "Sales has switched off Fail of the Month" in said
-    assert "can switch it on: settings set rituals" in said
+    assert "Switch it on with settings set rituals" in said  # Dan leads Sales
     assert "Sales has switched off Fail of the Month" in await chat.text("dan", "fails")
     assert "You are not on Growth" in await chat.text("dan", "fails in Growth")
 

@@ -330,8 +330,8 @@ async def test_each_person_answers_once_in_a_dm_by_button_or_by_form(
     assert f"There is no pulse #{pulse} here" in await chat.text(
         "zed", f"pulse answer 3 pulse {pulse}", "T2"
     )
-    # Other runs no pulse (switched off by default): its lead hears who can switch it on.
-    assert "Other has switched off the tension pulse. @Zed can switch it on" in await chat.text(
+    # Other runs no pulse (switched off by default): its lead is told to switch it on.
+    assert "Other has switched off the tension pulse. Switch it on with" in await chat.text(
         "zed", "pulse answer 3", "T2"
     )
     await unchanged()

@@ -15,9 +15,14 @@ async def test_someone_not_on_the_team_is_told_so_before_its_switches(chat: Chat
         said
     )
     assert "switched off" not in said
-    # Lea is: she hears the switch, and that she can switch it on.
+    # Lea is, and leads it: she hears the switch to type, not that she should ask herself.
     said = await chat.text("lea", 'fails in "Sales"')
-    assert "Sales has switched off Fail of the Month. @Lea can switch it on" in said
+    assert "Sales has switched off Fail of the Month. Switch it on with settings set" in said
+    assert "@Lea" not in said
+    # A member of a team that switched it off is told who can.
+    await chat.say("lea", "settings set rituals checkin")
+    said = await chat.text("ana", "fails")
+    assert "Growth has switched off Fail of the Month. @Lea can switch it on" in said
 
 
 async def test_a_lead_only_command_names_who_can(chat: Chat) -> None:
