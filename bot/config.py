@@ -131,6 +131,11 @@ class Settings(BaseSettings):
     teams_openid_metadata_url: str | None = Field(
         None, validation_alias=AliasChoices("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     )
+    # Where the bot fetches its own token to call the connector (an Azure AD authority, like
+    # https://login.microsoftonline.com/<tenant>); derived from the tenant unless set.
+    teams_login_url: str | None = Field(
+        None, validation_alias=AliasChoices("TO_CHANNEL_FROM_BOT_LOGIN_URL")
+    )
 
     @field_validator("database_url")
     @classmethod

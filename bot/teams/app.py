@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
-from botbuilder.core import TurnContext
+from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,6 +27,7 @@ from bot.teams.auth import (
     fetch_keys_without_blocking,
 )
 from bot.teams.cards import render_message
+from bot.teams.connector import Connectors
 from bot.teams.people import EMULATOR_TENANT, tenant_of
 from bot.teams.references import References
 from bot.teams.replies import Replier, card
@@ -65,6 +66,20 @@ class _Credentials:
         self.APP_TENANTID = settings.microsoft_app_tenant_id or ""
 
 
+def _connectors(settings: Settings, http: ClientSession) -> Connectors | None:
+    """Our connector clients and token fetch, unless a managed identity signs the bot in:
+    its tokens come from the machine's identity endpoint, which only botbuilder knows."""
+    if settings.microsoft_app_type == "UserAssignedMSI":
+        return None
+    return Connectors(
+        http,
+        settings.microsoft_app_id or "",
+        settings.microsoft_app_password or "",
+        settings.microsoft_app_tenant_id,
+        settings.teams_login_url,
+    )
+
+
 class TeamsBot:
     """The adapter and what it hands activities to; one per process, shared by every request."""
 
@@ -82,7 +97,10 @@ class TeamsBot:
         self.clock = clock
         self.pace = ConversationPace()
         fetch_keys_without_blocking(settings.teams_openid_metadata_url)
-        self.adapter = CloudAdapter(CheckedAuthentication(_Credentials(settings)))
+        self.http = ClientSession(timeout=ClientTimeout(total=30))
+        self.adapter = CloudAdapter(
+            CheckedAuthentication(_Credentials(settings), _connectors(settings, self.http))
+        )
         self.adapter.on_turn_error = self._on_turn_error
         # Answers queued for the asker's chat go out at once, like everything the dispatcher queued.
         chats = self.sender()
@@ -93,7 +111,6 @@ class TeamsBot:
             lambda: dispatcher.wake(),
             lambda tenant, person, shown: chats.send_to(tenant, person, lambda _: [shown]),
         )
-        self.http = ClientSession(timeout=ClientTimeout(total=30))
         references = References(self.sessions, clock)
         self.handler = Handler(Turns(dispatcher, config.people, references, replier, self.http))
 
@@ -113,11 +130,15 @@ class TeamsBot:
             )
         read = await _read(request)
         problem = read if isinstance(read, str) else self._not_for_us(request, *read)
-        if problem:
+        if problem or isinstance(read, str):
             log.warning("teams: refused a malformed activity from %s: %s", request.remote, problem)
             return web.json_response({"error": problem}, status=400)
+        # The adapter's own `process` would read and deserialize the body a second time.
+        auth_header = request.headers.get("Authorization", "")
         try:
-            response = await self.adapter.process(request, self.handler)
+            answer = await self.adapter.process_activity(auth_header, read[1], self.handler.on_turn)
+        except PermissionError:
+            raise web.HTTPUnauthorized() from None
         except KeysUnavailable as exc:
             log.warning("teams: could not check a token now: %s", exc)
             return web.json_response(
@@ -125,7 +146,9 @@ class TeamsBot:
                 status=503,
                 headers={"Retry-After": "30"},
             )
-        return response if response is not None else web.Response(status=201)
+        if answer is None:
+            return web.Response(status=201)
+        return web.json_response(serializer_helper(answer.body), status=answer.status)
 
     def _not_for_us(
         self, request: web.Request, body: dict[str, Any], activity: Activity

@@ -22,7 +22,11 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botframework.connector.auth import AuthenticationConstants, JwtTokenExtractor
+from botframework.connector.auth import (
+    AuthenticationConstants,
+    ConnectorFactory,
+    JwtTokenExtractor,
+)
 from jwt.algorithms import RSAAlgorithm
 
 log = logging.getLogger(__name__)
@@ -148,11 +152,32 @@ def fetch_keys_without_blocking(channel_keys_from: str | None = None) -> None:
 
 
 class CheckedAuthentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
-    """botbuilder's token check, with anything it trips over on a bad token made a refusal."""
+    """botbuilder's token check, with anything it trips over on a bad token made a refusal;
+    and its clients for the way out kept, not built again for every turn.
+
+    `connectors` (None for a managed identity, whose tokens only botbuilder fetches) serves
+    every turn's and every proactive send's connector client. The user-token client (OAuth
+    sign-in, which the bot does not use) is built once, when botbuilder first asks for it.
+    """
+
+    def __init__(self, configuration: Any, connectors: ConnectorFactory | None) -> None:
+        super().__init__(configuration)
+        self.connectors = connectors
+        self._user_tokens: Any = None
+
+    def create_connector_factory(self, claims_identity: Any) -> ConnectorFactory:
+        if self.connectors is None:
+            return super().create_connector_factory(claims_identity)
+        return self.connectors
+
+    async def create_user_token_client(self, claims_identity: Any) -> Any:
+        if self._user_tokens is None:
+            self._user_tokens = await super().create_user_token_client(claims_identity)
+        return self._user_tokens
 
     async def authenticate_request(self, activity: Any, auth_header: str) -> Any:
         try:
-            return await super().authenticate_request(activity, auth_header)
+            result = await super().authenticate_request(activity, auth_header)
         except KeysUnavailable:
             raise
         except PermissionError as exc:
@@ -163,3 +188,6 @@ class CheckedAuthentication(ConfigurationBotFrameworkAuthentication):  # type: i
             # not know): refused, with one line saying why, not a traceback.
             log.warning("teams: refused a token: %s: %s", type(exc).__name__, str(exc)[:200])
             raise PermissionError("the token could not be checked") from None
+        if self.connectors is not None:
+            result.connector_factory = self.connectors
+        return result

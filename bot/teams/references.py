@@ -24,6 +24,8 @@ KEY_LENGTH = 64
 
 # A reference, whether the conversation itself spoke, and the person to make a member of.
 Seen = tuple[conversations.Reference, bool, Identity | None]
+# Workspace and member ids remembered; past this many the memo starts over.
+MAX_IDS = 100_000
 
 
 class References:
@@ -34,6 +36,10 @@ class References:
         self.clock = clock
         # People seen in passing (mentioned, or writing in a channel), already stored.
         self._remembered: set[tuple[str, str, str | None, str]] = set()
+        # Row ids that never change once made: a tenant's workspace, a person's member row.
+        # Whoever speaks is made active and renamed by the dispatcher in its own transaction,
+        # so a known speaker's reference costs one statement here, not three.
+        self._ids: dict[tuple[str, ...], int] = {}
 
     async def remember(self, turn: TurnContext, who: Identity, said: Said | None = None) -> None:
         """Keep where this conversation, and each person in it, can be reached later.
@@ -55,15 +61,27 @@ class References:
 
     async def _keep(self, who: Identity, fresh: list[Seen]) -> None:
         now = self.clock.now()
+        found: dict[tuple[str, ...], int] = {}  # remembered once the transaction commits
         async with self.sessions() as session, session.begin():
-            workspace = await ensure_workspace(
-                session, who.platform, who.workspace_external_id, who.workspace_name, now
-            )
+            tenant = (who.workspace_external_id,)
+            workspace_id = self._ids.get(tenant)
+            if workspace_id is None:
+                workspace = await ensure_workspace(
+                    session, who.platform, who.workspace_external_id, who.workspace_name, now
+                )
+                workspace_id = found[tenant] = workspace.id
             for ref, spoke, person in fresh:
                 if person is not None:
-                    member = await ensure_member(session, workspace.id, new_member(person), now)
-                    ref = dataclasses.replace(ref, member_id=member.id)
-                await conversations.remember(session, workspace.id, ref, now, spoke=spoke)
+                    key = (who.workspace_external_id, person.user_id)
+                    member_id = self._ids.get(key)
+                    if member_id is None:
+                        member = await ensure_member(session, workspace_id, new_member(person), now)
+                        member_id = found[key] = member.id
+                    ref = dataclasses.replace(ref, member_id=member_id)
+                await conversations.remember(session, workspace_id, ref, now, spoke=spoke)
+        if len(self._ids) + len(found) > MAX_IDS:
+            self._ids.clear()
+        self._ids.update(found)
 
     async def forget(self, who: Identity, why: str) -> None:
         """Stop writing where `who` spoke from, until they speak there again."""

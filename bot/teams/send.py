@@ -82,8 +82,8 @@ def judge(exc: Exception) -> Refusal | None:
         return Refusal(None, f"could not reach Teams: {exc}"[:200], retry=True)
     if not isinstance(exc, ErrorResponseException):
         return None
-    response = exc.response
-    status = int(getattr(response, "status_code", 0) or 0)
+    response = exc.response  # a requests response (botbuilder's sender) or aiohttp's (ours)
+    status = int(getattr(response, "status_code", None) or getattr(response, "status", 0) or 0)
     headers = getattr(response, "headers", None) or {}
     raw = headers.get("Retry-After")
     after = float(raw) if raw and raw.replace(".", "", 1).isdigit() else None
