@@ -19,8 +19,8 @@ from msrest.pipeline import Request, Response
 from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest
-from msrest.universal_http.async_abc import AsyncClientResponse
 from msrest.universal_http.aiohttp import AioHttpClientResponse
+from msrest.universal_http.async_abc import AsyncClientResponse
 
 from bot.teams.tokens import BotToken
 
