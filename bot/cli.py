@@ -15,7 +15,6 @@ from aiohttp import web
 from bot.config import AppConfig, ConfigError, Settings, load_app_config, load_settings
 from bot.console.chat import ConsoleChat, ConsoleSender, stdin_reader
 from bot.console.demo import seed_demo
-from bot.migrate import new_revision, upgrade
 from bot.outbox_report import outbox_report
 from bot.scheduler import scheduling
 from bot.server import describe_platforms, make_app
@@ -113,17 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int:
-    if args.command == "migrate":
-        upgrade(settings.database_url, args.revision)
-        return 0
+    if args.command in ("migrate", "new-migration"):
+        return _migrate(args, settings)
     if args.command == "outbox":
         if args.resend is not None:
             print(asyncio.run(resend_row(settings, args.resend)))
             return 0
         print(asyncio.run(show_outbox(settings, max(1, args.limit))))
-        return 0
-    if args.command == "new-migration":
-        new_revision(settings.database_url, args.message)
         return 0
     if args.command == "slack-manifest":
         print(manifest_yaml(config, args.url or settings.public_url, args.socket_mode), end="")
@@ -143,6 +138,17 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
         for line in describe_platforms(settings):
             print(line)
     return asyncio.run(console(settings, config, getattr(args, "speaker", "ana")))
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    # Alembic (with mako and pygments) is loaded here only: a serving process never needs it.
+    from bot.migrate import new_revision, upgrade
+
+    if args.command == "migrate":
+        upgrade(settings.database_url, args.revision)
+    else:
+        new_revision(settings.database_url, args.message)
+    return 0
 
 
 def serve(settings: Settings, config: AppConfig) -> int:

@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,9 +27,9 @@ from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
 from bot.slack import http as slack_http
 from bot.slack import store
 from bot.slack.app import SlackBot, check_slack_settings
+from bot.teams import ROUTE as TEAMS_ROUTE
+from bot.teams import check_teams_settings
 from bot.teams import pages as teams_pages
-from bot.teams.app import ROUTE as TEAMS_ROUTE
-from bot.teams.app import TeamsBot, check_teams_settings
 from bot.wiring import check_schema, make_dispatcher
 from rituals.core.context import Clock
 from storage.engine import make_engine, make_sessionmaker
@@ -37,12 +38,15 @@ from storage.outbox import backlog
 from web.app import PREFIX as DASHBOARD_PREFIX
 from web.app import dashboard_app, make_dashboard, with_address
 
+if TYPE_CHECKING:
+    from bot.teams.app import TeamsBot
+
 log = logging.getLogger(__name__)
 
 ENGINE = web.AppKey("engine", AsyncEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULING = web.AppKey("scheduling", Scheduling)
-TEAMS = web.AppKey("teams", TeamsBot)
+TEAMS: web.AppKey[TeamsBot] = web.AppKey("teams")
 SETTINGS = web.AppKey("settings", Settings)
 
 
@@ -76,6 +80,9 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
             await bot.close()
 
     async def teams(app: web.Application) -> AsyncIterator[None]:
+        # botbuilder and msrest (over 20 MiB) are loaded only by a process that serves Teams.
+        from bot.teams.app import TeamsBot
+
         bot = TeamsBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
         app[TEAMS] = bot
         yield

@@ -18,7 +18,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import AppConfig, ConfigError, Settings
+from bot.config import AppConfig, Settings
 from bot.dispatch import Dispatcher
 from bot.loopback import from_this_machine, local_service_url
 from bot.teams.auth import (
@@ -40,20 +40,7 @@ from storage.engine import make_sessionmaker
 
 log = logging.getLogger(__name__)
 
-ROUTE = "/api/messages"
 PROACTIVE = {"ContinueConversation", "CreateConversation"}
-
-
-def check_teams_settings(settings: Settings) -> None:
-    """Name the missing variable at start instead of failing every send later."""
-    if not settings.microsoft_app_id:
-        return
-    if settings.microsoft_app_type != "UserAssignedMSI" and not settings.microsoft_app_password:
-        raise ConfigError("Teams (MicrosoftAppId) also needs MicrosoftAppPassword")
-    if settings.microsoft_app_type != "MultiTenant" and not settings.microsoft_app_tenant_id:
-        raise ConfigError(
-            f"MicrosoftAppType={settings.microsoft_app_type} also needs MicrosoftAppTenantId"
-        )
 
 
 class _Credentials:
