@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,14 +37,43 @@ class ConversationPace:
     all waking at the same instant.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.now = now
+        self.sleep = sleep
         self._sent: dict[str, deque[float]] = {}
 
     async def wait(self, conversation_id: str) -> None:
-        now = asyncio.get_running_loop().time()
+        """For the outbox worker, whose job is to pace: until the conversation has room."""
+        now = self.now()
         slot = self.reserve(conversation_id, now)
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await self.sleep(slot - now)
+
+    def book(self, conversation_id: str, count: int, within: float) -> list[float] | None:
+        """Moments for `count` sends into the conversation, booked, if the last is at most
+        `within` seconds away; otherwise None, and nothing is booked. For a request, which
+        may wait out Teams' one-second window but not its half minute or its hour."""
+        now = self.now()
+        history = self._sent.get(conversation_id)
+        kept = list(history) if history is not None else None
+        slots = [self.reserve(conversation_id, now) for _ in range(count)]
+        if slots and slots[-1] - now > within:
+            if kept is None:
+                del self._sent[conversation_id]
+            else:
+                self._sent[conversation_id] = deque(kept, maxlen=WINDOWS[-1][1])
+            return None
+        return slots
+
+    async def until(self, slot: float) -> None:
+        """Waits for a booked moment."""
+        delay = slot - self.now()
+        if delay > 0:
+            await self.sleep(delay)
 
     def reserve(self, conversation_id: str, now: float) -> float:
         """The earliest moment, from `now`, that every window has room; taken at once."""

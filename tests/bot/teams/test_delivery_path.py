@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.dispatch import REPLY
+from bot.server import TEAMS
 from storage.models import Obstacle, Outbox, OutboxStatus
 from tests.bot.teams.conftest import ANA, LEA, PERSONAL, TeamsClient, text_of
 from tests.bot.teams.support import chat_of, growth, rows
@@ -49,3 +51,30 @@ async def test_an_obstacle_whose_dm_to_the_lead_fails_is_saved_once_and_sent_lat
     ]
     assert row.status is OutboxStatus.SENT
     assert len(await rows(teams_database, Obstacle, teams.tenant)) == 1  # saved once
+
+
+async def test_an_answer_over_the_chats_limit_goes_through_the_outbox_not_held_in_the_request(
+    teams: TeamsClient, teams_database: str
+) -> None:
+    """Teams takes 60 messages in 30 seconds into one chat: the 61st answer is not waited for
+    inside the request, it is queued, and the worker brings it once the window has room."""
+    await teams.meet(ANA)
+    chat = PERSONAL + ANA[0]
+    pace = teams.http.server.app[TEAMS].pace
+    moment = [pace.now() + 1]  # after the welcome went out
+
+    async def time_passes(seconds: float) -> None:
+        moment[0] += seconds
+
+    pace.now, pace.sleep = (lambda: moment[0]), time_passes
+    while pace.book(chat, 1, within=1.0) is not None:  # seven a second, until the half
+        moment[0] += 1 / 7  # minute is full and the next answer would wait for longer
+
+    asked = moment[0]
+    answered = await teams.say("kpis", ANA)
+    assert not [s for s in answered if s.reply_to is not None]  # nothing held the request
+    await teams.deliver()
+    (_answer,) = [s for s in chat_of(teams, ANA) if s.reply_to is None and "KPI" in s.text]
+    assert moment[0] - asked > 1  # the worker waited longer than a request may
+    (row,) = [r for r in await rows(teams_database, Outbox, teams.tenant) if r.ritual == REPLY]
+    assert (row.target, row.status) == (ANA[2], OutboxStatus.SENT)  # Ana's chat, by her id

@@ -74,3 +74,28 @@ def test_an_unreachable_connector_is_retried_and_a_bug_is_not_judged() -> None:
     assert refusal is not None
     assert refusal.retry
     assert judge(KeyError("a bug")) is None
+
+
+def test_a_request_books_room_within_a_second_or_none_at_all() -> None:
+    moment = [0.0]
+    pace = ConversationPace(now=lambda: moment[0])
+    assert pace.book("a:chat", 7, within=1.0) == [0.0] * 7
+    assert pace.book("a:chat", 2, within=1.0) == [1.0, 1.0]  # the next second's
+    assert pace.book("a:chat", 1, within=0.5) is None  # not that long: nothing booked
+    assert pace.book("a:two", 7, within=0.0) == [0.0] * 7  # other chats have their own room
+    for second in range(1, 9):
+        moment[0] = float(second)
+        count = {1: 5, 8: 4}.get(second, 7)  # 60 in all
+        assert pace.book("a:chat", count, within=0.0) == [float(second)] * count
+    moment[0] = 9.0
+    assert pace.book("a:chat", 1, within=1.0) is None  # 60 in the half minute
+    assert pace.book("a:chat", 1, within=30.0) == [30.0]  # the first ones leave the window
+
+
+def test_a_request_books_nothing_the_worker_has_not_left_room_for() -> None:
+    moment = [0.0]
+    pace = ConversationPace(now=lambda: moment[0])
+    for _ in range(60):
+        pace.reserve("a:chat", 0.0)  # the worker booked the chat's half minute ahead
+    assert pace.book("a:chat", 1, within=1.0) is None
+    assert pace.reserve("a:chat", 0.0) == 30.0  # and what it booked is as it was
