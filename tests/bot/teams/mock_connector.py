@@ -22,6 +22,7 @@ class Sent:
     activity: dict[str, Any]
     reply_to: str | None = None
     updated: bool = False  # a PUT: the bot replaced the activity `reply_to` names
+    authorization: str | None = None  # the bot's own token, as the connector received it
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -119,7 +120,9 @@ class MockConnector:
         if refusal is not None:
             return refusal
         activity = await request.json()
-        self.sent.append(Sent(conversation, activity, request.match_info.get("activity")))
+        replied = request.match_info.get("activity")
+        authorization = request.headers.get("Authorization")
+        self.sent.append(Sent(conversation, activity, replied, authorization=authorization))
         return web.json_response({"id": uuid.uuid4().hex[:12]})
 
     async def _update(self, request: web.Request) -> web.Response:
