@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import PIL.Image
-
 if TYPE_CHECKING:  # matplotlib (about 40 MiB) is imported by the first chart drawn, not at start
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -158,6 +156,8 @@ def _fewer_colours(png: bytes) -> bytes:
 
     A two-year chart in full colour (about 70 KB) is too big to sit inside a Teams card, and
     this keeps every trend inline there."""
+    import PIL.Image  # Pillow (3 MiB) is imported by the first chart drawn, not at start
+
     with PIL.Image.open(io.BytesIO(png)) as image:
         palette = image.convert("RGB").quantize(colors=64, method=PIL.Image.Quantize.MEDIANCUT)
     out = io.BytesIO()

@@ -15,12 +15,14 @@ import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
-
-import PIL.Image
-import PIL.ImageDraw
-import PIL.ImageFont
+from typing import TYPE_CHECKING
 
 from rituals.core.charts import MUTED
+
+if TYPE_CHECKING:  # Pillow is imported by the first picture drawn
+    import PIL.Image
+    import PIL.ImageDraw
+    import PIL.ImageFont
 
 
 def flat_png(image: PIL.Image.Image, colours: Sequence[str]) -> bytes:
@@ -30,6 +32,8 @@ def flat_png(image: PIL.Image.Image, colours: Sequence[str]) -> bytes:
     The picture is mapped onto those colours, the house ones and the blends between them (what
     antialiased edges and text are made of), which is exact and a tenth of the work of finding
     a palette."""
+    import PIL.Image
+
     reduced = image.quantize(palette=_palette(tuple(colours)), dither=PIL.Image.Dither.NONE)
     out = io.BytesIO()
     reduced.save(out, format="PNG")
@@ -45,6 +49,8 @@ def font(size: int) -> PIL.ImageFont.FreeTypeFont:
     Greek and Cyrillic alike. It ships with matplotlib, a dependency anyway. Letters are set
     side by side (Pillow's basic layout), as matplotlib sets them: no shaping, and twice as
     fast."""
+    import PIL.ImageFont
+
     return PIL.ImageFont.truetype(str(_DEJAVU), size, layout_engine=PIL.ImageFont.Layout.BASIC)
 
 
@@ -67,6 +73,8 @@ BLENDS = 1  # the midpoint of two colours: the palette stays within 64, and edge
 @functools.cache
 def _palette(colours: tuple[str, ...]) -> PIL.Image.Image:
     """A palette image of the colours, white, the house greys, and the blends of every pair."""
+    import PIL.Image
+
     base = [_rgb(c) for c in ("#ffffff", "#000000", MUTED, "#e5e7eb", *colours)]
     found = dict.fromkeys(base)
     for i, a in enumerate(base):
@@ -139,6 +147,9 @@ def _drop(size: int, vertical: str) -> int:
 @functools.lru_cache(maxsize=4096)  # about a kilobyte each
 def _word(size: int, word: str, sharp: bool) -> tuple[PIL.Image.Image, float]:
     """A word's mask and how far it moves the pen; kept for the next picture that says it."""
+    import PIL.Image
+    import PIL.ImageDraw
+
     face = font(size)
     advance = face.getlength(word, mode="1" if sharp else "L")
     ascent, descent = face.getmetrics()

@@ -15,12 +15,14 @@ import io
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import PIL.Image
-import PIL.ImageDraw
+from typing import TYPE_CHECKING
 
 from rituals.core.charts import sparkline
 from rituals.core.drawing import stamp
+
+if TYPE_CHECKING:  # Pillow is imported by the first picture drawn
+    import PIL.Image
+    import PIL.ImageDraw
 
 WIDTH, HEIGHT = 900, 420
 LEFT, RIGHT, TOP, BOTTOM = 60, 230, 50, 50
@@ -69,6 +71,9 @@ def sketch(lines: Sequence[Line]) -> str:
 @functools.cache
 def _dashes(width: int) -> PIL.Image.Image:
     """The target's dashed line as a mask, drawn once: 6 pixels on, 6 off."""
+    import PIL.Image
+    import PIL.ImageDraw
+
     mask = PIL.Image.new("1", (width, 1), 0)
     PIL.ImageDraw.Draw(mask).point([(x, 0) for x in range(width) if x % 12 <= 6], fill=1)
     return mask
@@ -76,6 +81,9 @@ def _dashes(width: int) -> PIL.Image.Image:
 
 def raw_png(title: str, lines: Sequence[Line]) -> bytes:
     """The picture: percent of target over the latest periods, a line per KPI."""
+    import PIL.Image
+    import PIL.ImageDraw
+
     # Drawn straight onto a small palette (no quantizing afterwards, the slow part of a PNG).
     image = PIL.Image.new("P", (WIDTH, HEIGHT), 0)
     colours = [(255, 255, 255), INK, MUTED, *LINES]

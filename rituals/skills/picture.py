@@ -15,13 +15,15 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-
-import PIL.Image
-import PIL.ImageDraw
-import PIL.ImageFont
+from typing import TYPE_CHECKING
 
 from rituals.core.drawing import flat_png, font, stamp, text_width
 from rituals.skills.store import LEVELS, MapData
+
+if TYPE_CHECKING:  # Pillow is imported by the first picture drawn
+    import PIL.Image
+    import PIL.ImageDraw
+    import PIL.ImageFont
 
 # Not rated (or not shown), then learning to can teach: light to deep, one hue, so the eye
 # reads "more" without any colour meaning "bad".
@@ -46,6 +48,8 @@ LOWEST = 300  # pixels: a map of one person is still a picture, not a strip
 
 def heat_map_png(title: str, data: MapData) -> bytes:
     """PNG of the map: a row per person shown, a column per skill."""
+    import PIL.Image
+
     if not data.skills:
         raise ValueError("a heat-map needs at least one skill")
     rows = data.rows or [("(nobody shown yet)", [None] * len(data.skills))]
@@ -75,6 +79,9 @@ def heat_map_png(title: str, data: MapData) -> bytes:
 def _label(text: str) -> PIL.Image.Image:
     """A skill's name as a mask, turned to rise over its column; a team's few are kept for
     its next map."""
+    import PIL.Image
+    import PIL.ImageDraw
+
     face = font(LABEL_SIZE)
     flat = PIL.Image.new("L", (math.ceil(face.getlength(text)) + 1, LABEL_SIZE + 4), 0)
     PIL.ImageDraw.Draw(flat).text((0, 1), text, fill=255, font=face)
@@ -97,6 +104,9 @@ _FOOT = round((LABEL_SIZE + 4) * math.sin(math.radians(ANGLE)))
 
 def _tiles(width: int, height: int) -> list[PIL.Image.Image]:
     """A cell of each level, blank first, its colour and its digit, to stamp across the map."""
+    import PIL.Image
+    import PIL.ImageDraw
+
     digit = font(DIGIT_SIZE)
     tiles = [PIL.Image.new("RGB", (width, height), BLANK)]
     for level, (colour, ink) in enumerate(zip(COLOURS, INK, strict=True), start=1):
@@ -110,6 +120,8 @@ def _tiles(width: int, height: int) -> list[PIL.Image.Image]:
 
 def _legend(image: PIL.Image.Image, middle: int, y: int) -> None:
     """A swatch and its words per level, blank first, centred under the cells."""
+    import PIL.ImageDraw
+
     words = ["not rated or not shown"] + [f"{n} {w}" for n, w in enumerate(LEVELS, start=1)]
     swatch, space = LEGEND_SIZE + 2, 18
     widths = [swatch + 5 + text_width(w, LEGEND_SIZE) for w in words]

@@ -1,5 +1,5 @@
-"""A process loads the heavy optional parts only when it uses them: matplotlib with the first
-chart drawn, botbuilder and msrest only where Teams is served, alembic only to migrate.
+"""A process loads the heavy optional parts only when it uses them: matplotlib and Pillow with
+the first chart drawn, botbuilder and msrest only where Teams is served, alembic only to migrate.
 
 A fresh interpreter each time, so what other tests imported does not count. The servers here
 really start (and stop) on the run's migrated database.
@@ -47,8 +47,8 @@ asyncio.run(main())
     )
 
 
-def test_starting_the_server_does_not_import_matplotlib() -> None:
-    assert "matplotlib" not in loaded_after("import bot.server, bot.cli")
+def test_starting_the_server_imports_neither_matplotlib_nor_pillow() -> None:
+    assert not loaded_after("import bot.server, bot.cli") & {"matplotlib", "PIL.Image"}
 
 
 def test_drawing_a_chart_imports_it() -> None:
@@ -64,7 +64,7 @@ def test_the_command_line_imports_neither_teams_nor_alembic_before_it_is_asked()
 def test_a_slack_only_server_never_imports_botbuilder_or_alembic(database_url: str) -> None:
     loaded = served(database_url, SLACK_BOT_TOKEN="xoxb-lazy", SLACK_SIGNING_SECRET="s")
     assert "slack_bolt" in loaded
-    assert not loaded & {*TEAMS_PARTS, "alembic", "matplotlib"}
+    assert not loaded & {*TEAMS_PARTS, "alembic", "matplotlib", "PIL.Image"}
 
 
 def test_a_server_with_teams_on_imports_botbuilder(database_url: str) -> None:
