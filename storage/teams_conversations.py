@@ -6,6 +6,7 @@ fresh (Teams may move a tenant to another service URL) without a read first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,6 +65,32 @@ async def remember(
         values["unreachable"] = None
     await session.execute(
         stmt.on_conflict_do_update(index_elements=["workspace_id", "key"], set_=values)
+    )
+
+
+async def kept(
+    session: AsyncSession, workspace_id: int, refs: Sequence[tuple[Reference, bool]]
+) -> bool:
+    """Whether `remember` would change nothing for these (reference, spoke) pairs: each is
+    stored as it is (what it does not say left aside) and, for a conversation that spoke,
+    reachable. Then there is no write lock to take; one another replica marked unreachable
+    is written again."""
+    c = CONVERSATIONS.c
+    found = await session.execute(
+        select(c.key, c.service_url, c.bot_id, c.user_id, c.conversation_id, c.member_id, c.name)
+        .add_columns(c.unreachable)
+        .where(c.workspace_id == workspace_id, c.key.in_([ref.key for ref, _ in refs]))
+    )  # a few keys: one activity's
+    by_key = {row.key: row for row in found}
+    return all(
+        (row := by_key.get(ref.key)) is not None
+        and (row.service_url, row.bot_id) == (ref.service_url, ref.bot_id)
+        and ref.user_id in (None, row.user_id)
+        and ref.conversation_id in (None, row.conversation_id)
+        and ref.member_id in (None, row.member_id)
+        and ref.name in (None, row.name)
+        and not (spoke and row.unreachable)
+        for ref, spoke in refs
     )
 
 

@@ -38,18 +38,19 @@ class References:
         self._remembered: set[tuple[str, str, str | None, str]] = set()
         # Row ids that never change once made: a tenant's workspace, a person's member row.
         # Whoever speaks is made active and renamed by the dispatcher in its own transaction,
-        # so a known speaker's reference costs one statement here, not three.
+        # so a known speaker's reference costs one read here, not three statements and a write.
         self._ids: dict[tuple[str, ...], int] = {}
 
     async def remember(self, turn: TurnContext, who: Identity, said: Said | None = None) -> None:
         """Keep where this conversation, and each person in it, can be reached later.
 
-        A conversation that spoke is written every time: that clears an "unreachable" another
-        replica may have set. People seen in passing (writing in a channel, mentioned) are
-        written once per process: their Teams id, to open a chat with them later.
+        A conversation that spoke is read every time and written when it changed: that
+        clears an "unreachable" another replica may have set. People seen in passing (writing
+        in a channel, mentioned) are written once per process: their Teams id, to open a chat
+        with them later.
         """
         fresh = [s for s in _seen(turn, who, said) if s[1] or _memo(s[0]) not in self._remembered]
-        if not fresh:
+        if not fresh or await self._kept(who, fresh):
             return
         try:
             await self._keep(who, fresh)
@@ -58,6 +59,24 @@ class References:
             # racing to create the same rows: the loser finds them on its second try.
             await self._keep(who, fresh)
         self._remembered.update(_memo(s[0]) for s in fresh if not s[1])
+
+    async def _kept(self, who: Identity, fresh: list[Seen]) -> bool:
+        """Whether the store already holds all of `fresh` as it is: a read, which takes no
+        write lock, instead of a write per message. Known only for rows this process made or
+        met (their ids remembered); anything else is written."""
+        workspace_id = self._ids.get((who.workspace_external_id,))
+        refs = []
+        for ref, spoke, person in fresh:
+            if person is not None:
+                member_id = self._ids.get((who.workspace_external_id, person.user_id))
+                if member_id is None:
+                    return False
+                ref = dataclasses.replace(ref, member_id=member_id)
+            refs.append((ref, spoke))
+        if workspace_id is None:
+            return False
+        async with self.sessions() as session:
+            return await conversations.kept(session, workspace_id, refs)
 
     async def _keep(self, who: Identity, fresh: list[Seen]) -> None:
         now = self.clock.now()
