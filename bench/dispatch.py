@@ -111,7 +111,7 @@ async def measure(url: str, runs: int) -> None:
             f"{render_ms(replies):>15.3f}"
         )
     print("wall: median/p95 per command; CPU: this process (driver threads included) per command;")
-    print("render: Slack Block Kit per reply message, CPU")
+    print("SQL: statements SQLAlchemy sent (BEGIN/COMMIT not counted); render: Block Kit CPU/msg")
     await engine.dispose()
 
 
