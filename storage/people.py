@@ -446,6 +446,8 @@ async def requests_to_join(
     session: AsyncSession, workspace_id: int, team_ids: Sequence[int]
 ) -> list[tuple[int, Member]]:
     """(team id, who asked) for unanswered requests to join any of these teams, oldest first."""
+    if not team_ids:  # someone who leads no team: nothing to ask the database
+        return []
     rows = await session.execute(
         select(JoinRequest.team_id, Member)
         .join(Member, JoinRequest.member_id == Member.id)

@@ -5,15 +5,12 @@ form, and a command that only reads sends only its reads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form, Message
 from storage.models import Kpi, Member
-from tests.support import Chat, buttons_of, text_of, who
+from tests.support import Chat, buttons_of, statements, text_of, who
 
 
 async def test_an_empty_form_of_a_ritual_switched_off_on_all_my_teams_is_refused_at_once(
@@ -82,21 +79,6 @@ async def test_a_newcomer_whose_first_command_is_refused_is_kept_and_welcomed_on
         assert await session.scalar(select(Member.id).where(Member.platform_user_id == "eve"))
     again = await chat.text("eve", "retire 999 no longer useful")
     assert "Welcome" not in again
-
-
-@contextmanager
-def statements(connection: AsyncConnection) -> Iterator[list[str]]:
-    """The SQL sent on the test's connection meanwhile, by its first words."""
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(" ".join(str(args[2]).split()[:2]).upper())
-
-    event.listen(connection.sync_connection, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(connection.sync_connection, "before_cursor_execute", record)
 
 
 async def test_a_command_that_only_reads_sends_one_query_for_the_person_and_writes_nothing(
