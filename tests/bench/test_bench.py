@@ -25,8 +25,22 @@ def bench(tmp_path: Path, script: str, *args: str) -> list[str]:
 
 def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
     lines = bench(tmp_path, "dispatch.py", "--runs", "3")
-    assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
-    assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
+    assert lines[0] == "database: sqlite, 3 runs per command"
+    assert lines[1].split() == [
+        "command",
+        "median",
+        "ms",
+        "p95",
+        "ms",
+        "CPU",
+        "ms",
+        "SQL/cmd",
+        "render",
+        "ms/msg",
+    ]
+    rows = [line.split() for line in lines[2:6]]
+    assert [row[0] for row in rows] == ["help", "kpis", "bad", "propose"]
+    assert all(float(row[-2]) >= 1 for row in rows)  # every command resolves its person
 
 
 def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
