@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import ClientResponse
 
 from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, texts
-from tests.bot.slack.mock_slack import Call
+from tests.bot.slack.mock_slack import ANSWER, Call
 
 
 async def growth(slack: SlackClient, *more: str) -> None:
@@ -102,11 +102,11 @@ async def answered(slack: SlackClient, before: int, saying: str) -> str:
     """Every response_url answer since `before`, once one of them says `saying`."""
 
     def new(call: Call) -> bool:
-        since = slack.api.of("response_url")[before:]
+        since = slack.api.of(ANSWER)[before:]
         return saying in texts(call.args) and any(call is c for c in since)
 
-    await slack.api.wait_for("response_url", where=new)
-    return "\n".join(texts(c.args) for c in slack.api.of("response_url")[before:])
+    await slack.api.wait_for(ANSWER, where=new)
+    return "\n".join(texts(c.args) for c in slack.api.of(ANSWER)[before:])
 
 
 def picked(*users: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from bot.slack.app import SlackBot
 from bot.slack.backlog import Backlog
 from bot.slack.http import SLACK
 from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, texts
+from tests.bot.slack.mock_slack import ANSWER
 
 
 async def test_a_burst_on_a_fresh_process_asks_slack_who_the_bot_is_once(
@@ -20,7 +21,7 @@ async def test_a_burst_on_a_fresh_process_asks_slack_who_the_bot_is_once(
     await slack.http.server.app[SLACK].backlog.settled()
     assert len(slack.api.of("auth.test")) == 1
     # Every one of them was answered.
-    answers = [c for c in slack.api.of("response_url") if "/kpi propose" in texts(c.args)]
+    answers = [c for c in slack.api.of(ANSWER) if "/kpi propose" in texts(c.args)]
     assert len(answers) == len(users)
 
 
