@@ -1,5 +1,6 @@
 """Steps the Slack tests share: Growth made over Slack, the DMs and buttons the mock Slack saw,
-the modal's inputs, and a KPI proposed and activated by slash command."""
+the modal's inputs, a KPI proposed and activated by slash command, and the rows the server
+stored."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import uuid
 from typing import Any
 
 from aiohttp import ClientResponse
+from sqlalchemy import select
 
+from storage.engine import make_engine, make_sessionmaker
+from storage.models import Platform
+from storage.people import find_workspace
 from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, texts
 from tests.bot.slack.mock_slack import ANSWER, Call
 
@@ -112,3 +117,16 @@ async def answered(slack: SlackClient, before: int, saying: str) -> str:
 def picked(*users: str) -> dict[str, Any]:
     """A multi-user picker's state in a submitted modal, as Slack sends it."""
     return {"type": "multi_users_select", "selected_users": list(users)}
+
+
+async def stored(database_url: str, team: str, model: Any) -> list[Any]:
+    """The rows of `model` the server committed for the workspace, oldest first."""
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            workspace = await find_workspace(session, Platform.SLACK, team)
+            assert workspace is not None
+            query = select(model).where(model.workspace_id == workspace.id).order_by(model.id)
+            return list((await session.scalars(query)).all())
+    finally:
+        await engine.dispose()
