@@ -299,8 +299,9 @@ class Listeners:
     def _outcome(
         self, work: asyncio.Task[list[Outgoing]], place: Place, request_id: str | None
     ) -> list[Outgoing]:
-        """A finished command's replies, or the one line that says it failed."""
-        exc = work.exception()
+        """A finished command's replies, or the one line that says it failed (or was cut off:
+        a cancelled task must not take a backlog worker down with it)."""
+        exc = asyncio.CancelledError() if work.cancelled() else work.exception()
         return work.result() if exc is None else [self._failure(place, request_id, exc)]
 
     async def _deliver_when_done(
