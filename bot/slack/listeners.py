@@ -124,7 +124,7 @@ class Listeners:
         )
         team = command["team_id"], command.get("team_domain") or command["team_id"]
         work = asyncio.create_task(self._replies(place, team, command.get("text") or ""))
-        # The wait counts from arrival, so time spent in line for `running` counts too.
+        # Time spent in line for `running` counts: a long line acks empty and answers after.
         await asyncio.wait({work}, timeout=self.answer_within)
         if not work.done():
             # Slow: the same work goes on; the backlog delivers it when it is done.
