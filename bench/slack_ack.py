@@ -10,10 +10,10 @@ visible: the ack itself when the ack carries the answer, else the first post to 
 
 Printed per round (wall milliseconds, on the generator's clock): ack p50/p99, answer-visible
 p50/p99, acks per second, complete answers per second (visible within the round), errors (not
-200, or no connection), answers lost (acked, never visible within --grace seconds), how many
-answers rode in the ack, our server's CPU per answer, and the generator's own CPU (% of one
-core: near 100 it, not the server, would be the bottleneck). Then the ratio of one client's
-answer-visible p50 to bare Bolt's ack p50, in the same run.
+200, or no connection), answers lost (acked, never visible within --grace seconds), the share
+of answers that rode in the ack, our server's CPU milliseconds per answer, and the generator's
+own CPU (% of one core: near 100 it, not the server, would be the bottleneck). Then the ratio
+of one client's answer-visible p50 to bare Bolt's ack p50, in the same run.
 
     .venv/bin/python bench/slack_ack.py [--seconds 5] [--clients 1,50] [--text kpis] [--grace 30]
         [--database-url postgresql+asyncpg://...]  (a scratch database beside it; default SQLite)
@@ -252,8 +252,9 @@ def row(app: str, clients: int, f: dict[str, Any], cpu: float) -> str:
         line += f"{'-':>7} {'-':>7} {f['acks_per_s']:>7.0f} {'-':>7} {f['errors']:>6} "
         return line + f"{'-':>5} {'-':>6} {'-':>7} {f['generator_cpu']:>6.0f}%"
     per_answer = cpu * 1000 / f["answers"] if f["answers"] else float("nan")
+    in_ack = f"{100 * f['in_ack'] / f['answers']:.0f}%" if f["answers"] else "-"
     line += f"{f['seen_p50']:>7.1f} {f['seen_p99']:>7.1f} {f['acks_per_s']:>7.0f} "
-    line += f"{f['answers_per_s']:>7.0f} {f['errors']:>6} {f['lost']:>5} {f['in_ack']:>6} "
+    line += f"{f['answers_per_s']:>7.0f} {f['errors']:>6} {f['lost']:>5} {in_ack:>6} "
     return line + f"{per_answer:>7.2f} {f['generator_cpu']:>6.0f}%"
 
 

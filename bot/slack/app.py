@@ -30,6 +30,7 @@ from bot.slack.backlog import Backlog
 from bot.slack.deliver import Places
 from bot.slack.listeners import Listeners
 from bot.slack.manifest import BOT_SCOPES
+from bot.slack.replays import Signatures
 from bot.slack.sender import SlackSender
 from rituals.core.context import Clock
 
@@ -88,6 +89,7 @@ class SlackBot:
         self.engine = engine
         self.clock = clock
         self.backlog = Backlog(WORKERS, BACKLOG_LIMIT)
+        self.signatures = Signatures(engine, clock)
         # One connection pool for every Web API call and response_url reply.
         # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a
         # session it is given.
