@@ -54,8 +54,9 @@ STRANGER = say(
 
 
 class Listeners:
-    """What the bot does with each request Slack sends; the work after each ack goes to the
-    backlog, whose failures reach the person as one line they can quote."""
+    """What the bot does with each request Slack sends: a command's quick answer in its ack,
+    the rest of the work after the ack in the backlog; failures reach the person as one line
+    they can quote."""
 
     def __init__(
         self,
