@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.slack_ack import (  # noqa: E402
-    POOL_PER_SECOND,
     SECRET,
+    TEAM,
     USER,
+    first_contact,
     free_port,
-    run_python,
-    signed_pool,
+    round_at,
     start,
     wait_ready,
 )
@@ -82,7 +82,7 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 
 async def slack_only(folder: Path, idle: float, seconds: int) -> None:
-    api = MockSlack(team_id="T0BENCH01")
+    api = MockSlack(team_id=TEAM)
     api.add_user(USER, "Bench")
     await api.start()
     env = {
@@ -97,14 +97,13 @@ async def slack_only(folder: Path, idle: float, seconds: int) -> None:
     try:
         await asyncio.sleep(idle)
         print(f"slack-only idle: resident {status(server.pid, 'VmRSS'):.0f} MiB")
-        size = POOL_PER_SECOND * seconds
-        pool = signed_pool("kpis", api.response_url("bench"), api.team_id, size)
         url = f"http://127.0.0.1:{port}/slack/events"
-        figures = await run_python(url, pool, 50, seconds)
-        answers = int(figures["requests"] - figures["errors"])
-        await api.wait_for("response_url", answers, within=900)
+        await first_contact(url, api)
+        load = argparse.Namespace(seconds=seconds, text="kpis")
+        figures = await round_at(url, 50, 60.0, load)  # every answer waited for
         print(
-            f"slack-only after {answers} `/kpi kpis` at 50 clients: resident "
+            f"slack-only after {figures['answers']} `/kpi kpis` answered at 50 clients "
+            f"({figures['errors']} errors, {figures['lost']} lost): resident "
             f"{status(server.pid, 'VmRSS'):.0f} MiB, peak {status(server.pid, 'VmHWM'):.0f} MiB"
         )
         print(f"  imported: {loaded(folder / f'{port}.log')}")
