@@ -11,7 +11,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.slack import store
+from bot.slack import shape, store
 from bot.slack.app import INSTALL_PATH, REDIRECT_PATH, SlackBot
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,10 @@ async def events(request: web.Request) -> web.Response:
         # Bolt would fail on int() of it with a traceback; no signed request looks like this.
         log.warning("Slack: refused a request whose timestamp is not a number")
         return web.Response(status=401, text="invalid request")
+    malformed = shape.problem(await request.read(), request.content_type)
+    if malformed:
+        log.warning("Slack: refused a malformed request: %s", malformed)
+        return web.Response(status=400, text=malformed)
     bot = request.app[SLACK]
     if await _replayed(request, bot):
         log.warning("Slack: refused a request whose signature was already used")
