@@ -187,6 +187,33 @@ def _depth(body: Any) -> int:
     return deepest
 
 
+# Parts botbuilder and our turns read as objects (or lists of objects) when they are there.
+OBJECTS = ("channelData", "channelData.tenant", "channelData.team", "channelData.channel")
+LISTS_OF_OBJECTS = ("entities", "membersAdded", "membersRemoved", "attachments")
+
+
+def _odd_part(body: dict[str, Any]) -> str | None:
+    """The first part of the activity that is not shaped as the Bot Framework sends it."""
+    for path in OBJECTS:
+        found = _at(body, path)
+        if found is not None and not isinstance(found, dict):
+            return f"the activity's {path} is not an object"
+    for path in LISTS_OF_OBJECTS:
+        found = _at(body, path)
+        if found is not None and not (
+            isinstance(found, list) and all(isinstance(item, dict) for item in found)
+        ):
+            return f"the activity's {path} is not a list of objects"
+    return None
+
+
+def _at(body: dict[str, Any], path: str) -> Any:
+    node: Any = body
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
 async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
     """The activity, or why the request is not one botbuilder can take: a 400 beats its 500."""
     if "application/json" not in request.headers.get("Content-Type", ""):
@@ -208,6 +235,9 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
             return f"the activity has no {part} with an id"
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
         return "the activity has no serviceUrl"
+    odd = _odd_part(body)
+    if odd:
+        return odd
     try:
         return body, Activity().deserialize(body)
     except Exception as exc:
