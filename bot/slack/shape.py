@@ -8,16 +8,27 @@ its signature, so anyone could). A request that fails here gets a 400 naming the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt.request.internals import parse_body
 
+from bot.inbound import holds_nul
+
 # (path, the types Slack sends there, required): only what Bolt and our listeners rely on.
 Rule = tuple[tuple[str | int, ...], tuple[type, ...], bool]
 NAME: tuple[type, ...] = (str,)
+# Slack's ids (T..., U..., C...): capitals and digits. Anything else would reach the store as a
+# key (PostgreSQL refuses a NUL and anything over the column's 64 characters).
+ID = re.compile(r"[A-Z0-9]{1,40}")
+IDS = {"user_id", "team_id", "channel_id", "user.id", "team.id", "event.user"}
 OPTIONAL_NAME: tuple[type, ...] = (str, type(None))
 
-COMMAND: tuple[Rule, ...] = ((("user_id",), NAME, True), (("team_id",), NAME, True))
+COMMAND: tuple[Rule, ...] = (
+    (("user_id",), NAME, True),
+    (("team_id",), NAME, True),
+    (("channel_id",), OPTIONAL_NAME, False),
+)
 INTERACTION: tuple[Rule, ...] = (
     (("type",), NAME, True),
     (("user",), (dict,), True),
@@ -69,6 +80,8 @@ def problem(raw: bytes, content_type: str | None) -> str | None:
         return "the body is not a Slack payload"
     if not isinstance(body, dict):
         return "a Slack payload is a JSON object"
+    if holds_nul(body):
+        return "the payload holds a NUL character"
     return _missing(body, _rules(body))
 
 
@@ -98,6 +111,8 @@ def _missing(body: dict[str, Any], rules: tuple[Rule, ...]) -> str | None:
             continue
         if not isinstance(value, kinds) or (kinds == NAME and not value):
             return f"the payload's {_name(path)} is not what Slack sends"
+        if _name(path) in IDS and isinstance(value, str) and not ID.fullmatch(value):
+            return f"the payload's {_name(path)} is not a Slack id"
     return None
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, ConfigError, Settings
 from bot.dispatch import Dispatcher
+from bot.inbound import holds_nul
 from bot.loopback import from_this_machine, local_service_url
 from bot.teams.auth import (
     CheckedAuthentication,
@@ -190,10 +191,19 @@ def _depth(body: Any) -> int:
 # Parts botbuilder and our turns read as objects (or lists of objects) when they are there.
 OBJECTS = ("channelData", "channelData.tenant", "channelData.team", "channelData.channel")
 LISTS_OF_OBJECTS = ("entities", "membersAdded", "membersRemoved", "attachments")
+# Ids the store keeps in columns of 64 characters: an AAD object id is a GUID (36).
+STRINGS = ("id", "from.aadObjectId", "conversation.tenantId", "channelData.tenant.id")
+LONGEST_ID = 64
 
 
 def _odd_part(body: dict[str, Any]) -> str | None:
     """The first part of the activity that is not shaped as the Bot Framework sends it."""
+    if holds_nul(body):
+        return "the activity holds a NUL character"  # and PostgreSQL would refuse to keep it
+    for path in STRINGS:
+        found = _at(body, path)
+        if found is not None and not (isinstance(found, str) and len(found) <= LONGEST_ID):
+            return f"the activity's {path} is not an id"
     for path in OBJECTS:
         found = _at(body, path)
         if found is not None and not isinstance(found, dict):

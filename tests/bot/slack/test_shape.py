@@ -89,3 +89,21 @@ def test_every_payload_slack_sends_passes(name: str) -> None:
     else:
         body, kind = json.dumps(payload), "application/json"
     assert problem(body.encode(), kind) is None
+
+
+@pytest.mark.parametrize(
+    ("user", "said"),
+    [
+        ("\x00", "the payload holds a NUL character"),
+        ("U" * 65, "the payload's user_id is not a Slack id"),
+        ("stretch done 4", "the payload's user_id is not a Slack id"),
+    ],
+)
+async def test_a_signed_command_from_no_slack_id_is_refused_before_the_store(
+    slack: SlackClient, caplog: pytest.LogCaptureFixture, user: str, said: str
+) -> None:
+    """PostgreSQL refused these as keys (a NUL; over 64 characters) and the log had a
+    traceback; SQLite kept them."""
+    response = await slack.post(slack.command_body("kpis", user=user), FORM)
+    assert (response.status, await response.text()) == (400, said)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

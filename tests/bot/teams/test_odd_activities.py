@@ -53,3 +53,27 @@ async def test_a_tenant_that_is_not_an_object_is_refused(teams: TeamsClient) -> 
     response = await teams.post(activity)
     assert response.status == 400
     assert (await response.json())["error"] == "the activity's channelData.tenant is not an object"
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "said"),
+    [
+        ("text", "help\x00", "the activity holds a NUL character"),
+        ("id", {}, "the activity's id is not an id"),
+        (
+            "from",
+            {"id": "29:x", "aadObjectId": "a" * 65},
+            "the activity's from.aadObjectId is not an id",
+        ),
+    ],
+)
+async def test_what_the_store_cannot_keep_is_refused_at_the_door(
+    teams: TeamsClient, caplog: pytest.LogCaptureFixture, part: str, value: object, said: str
+) -> None:
+    """PostgreSQL refused a NUL and ids over 64 characters, mid-turn, with a traceback."""
+    activity = teams.activity("message_personal.json")
+    activity[part] = value
+    response = await teams.post(activity)
+    assert response.status == 400
+    assert (await response.json())["error"] == said
+    assert failures(caplog) == []
