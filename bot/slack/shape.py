@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.internals import parse_body
 
 from bot.inbound import holds_nul
@@ -82,7 +84,25 @@ def problem(raw: bytes, content_type: str | None) -> str | None:
         return "a Slack payload is a JSON object"
     if holds_nul(body):
         return "the payload holds a NUL character"
-    return _missing(body, _rules(body))
+    return _unreadable_to_bolt(body) or _missing(body, _rules(body))
+
+
+# What Bolt reads from any payload (its team, person, channel...), to authorize and route it.
+CONTEXT_IDS = ("enterprise_id", "team_id", "user_id", "channel_id", "actor_team_id")
+
+
+def _unreadable_to_bolt(body: dict[str, Any]) -> str | None:
+    """Bolt's own reading of the ids, done first: where it would raise (an `authorizations`
+    of nulls, a `team` that is a number), or find ids that are not Slack's, we refuse."""
+    try:
+        context = build_async_context(AsyncBoltContext({}), body)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError):
+        return "the payload is not shaped as Slack sends it"
+    for key in CONTEXT_IDS:
+        value = context.get(key)
+        if value is not None and not (isinstance(value, str) and ID.fullmatch(value)):
+            return f"the payload's {key} is not a Slack id"
+    return None
 
 
 def _rules(body: dict[str, Any]) -> tuple[Rule, ...]:

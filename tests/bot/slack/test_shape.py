@@ -107,3 +107,23 @@ async def test_a_signed_command_from_no_slack_id_is_refused_before_the_store(
     response = await slack.post(slack.command_body("kpis", user=user), FORM)
     assert (response.status, await response.text()) == (400, said)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+@pytest.mark.parametrize(
+    ("authorizations", "said"),
+    [
+        ([None], "the payload is not shaped as Slack sends it"),
+        ([{"team_id": {"id": "T1"}}], "the payload's team_id is not a Slack id"),
+    ],
+)
+async def test_an_unsigned_event_bolt_cannot_read_is_refused_without_a_traceback(
+    slack: SlackClient, caplog: pytest.LogCaptureFixture, authorizations: object, said: str
+) -> None:
+    """Bolt reads the authorizations' ids as it builds the request, before any signature."""
+    envelope = fixture("event_app_mention.json")
+    envelope["authorizations"] = authorizations
+    response = await slack.http.post(
+        "/slack/events", data=json.dumps(envelope), headers={"Content-Type": "application/json"}
+    )
+    assert (response.status, await response.text()) == (400, said)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
