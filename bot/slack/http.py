@@ -8,6 +8,9 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
@@ -43,7 +46,17 @@ async def events(request: web.Request) -> web.Response:
     if await _replayed(request, bot):
         log.warning("Slack: refused a request whose signature was already used")
         return web.Response(status=401, text="replayed request")
-    return await to_aiohttp_response(await bot.app.async_dispatch(await to_bolt_request(request)))
+    return await to_aiohttp_response(await bot.app.async_dispatch(await _bolt_request(request)))
+
+
+async def _bolt_request(request: web.Request) -> AsyncBoltRequest:
+    """Bolt's request, with the body read as `shape.parse` reads it (a command may say
+    "payload")."""
+    bolt = await to_bolt_request(request)
+    if not bolt.body and bolt.raw_body:
+        bolt.body = shape.parse(bolt.raw_body, request.content_type)
+        bolt.context = build_async_context(AsyncBoltContext({}), bolt.body)
+    return bolt
 
 
 async def _replayed(request: web.Request, bot: SlackBot) -> bool:

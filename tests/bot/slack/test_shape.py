@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from bot.slack.shape import problem
-from tests.bot.slack.conftest import SlackClient, fixture
+from tests.bot.slack.conftest import ANA, SlackClient, fixture
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -127,3 +127,11 @@ async def test_an_unsigned_event_bolt_cannot_read_is_refused_without_a_traceback
     )
     assert (response.status, await response.text()) == (400, said)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_a_command_that_says_payload_is_answered(slack: SlackClient) -> None:
+    """Bolt read any form with the word "payload" in it as an interaction's, found none, and
+    answered 404: Slack showed the person "dispatch_failed"."""
+    await slack.meet(ANA)
+    said = await slack.ask("obstacle the payload service times out")
+    assert said.startswith("You are on no team yet"), said  # the command ran
