@@ -1,6 +1,11 @@
 """The baseline for bench/slack_ack.py: a Bolt app whose one listener only acks, on aiohttp.
 
 Same framework, same adapter, same signature check as ours; no database, no work after the ack.
+It keeps Bolt's default runner settings, as a fresh Bolt app has them: `process_before_response`
+is False, so the listener runs as a task and the request waits for its ack by polling every
+10 ms (slack_bolt 1.x, listener/asyncio_runner.py); no lazy listeners, no middleware of its own,
+request verification on. Our server sets `process_before_response=True` and answers when its
+listener returns.
 """
 
 from __future__ import annotations

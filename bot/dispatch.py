@@ -34,13 +34,7 @@ from rituals.registry import RITUALS
 from rituals.team import gate, onboarding
 from storage.models import Member, Platform
 from storage.outbox import OutboxRow, enqueue, recipients
-from storage.people import (
-    NewMember,
-    ensure_member,
-    ensure_workspace,
-    find_workspace,
-    member_by_platform_id,
-)
+from storage.people import NewMember, find_workspace, member_by_platform_id, speaking_member
 
 log = logging.getLogger(__name__)
 
@@ -197,17 +191,32 @@ class Dispatcher:
         mentioned: Sequence[Identity],
         submitted: Mapping[str, str] | None,
     ) -> list[Outgoing]:
+        try:
+            return await self._once(who, parsed, mentioned, submitted, None)
+        except Refusal as refused:
+            # Everything the command wrote is undone with its transaction. The person (made on
+            # first contact) and their welcome are made again with the refusal's answer: the
+            # rare refused command pays for that, not every command for a savepoint.
+            return await self._once(who, parsed, mentioned, submitted, refused)
+
+    async def _once(
+        self,
+        who: Identity,
+        parsed: Parsed,
+        mentioned: Sequence[Identity],
+        submitted: Mapping[str, str] | None,
+        refused: Refusal | None,
+    ) -> list[Outgoing]:
+        """One transaction: the command run, or, once refused, its refusal's answer."""
         async with self.sessions() as session, session.begin():
             ctx = await self._ctx(session, who, parsed.text)
             ctx = dataclasses.replace(ctx, ritual=self.rituals.get(parsed.syntax.name))
             for person in mentioned:
                 await self._member(session, person)
             replies: Sequence[Reply | Outgoing]
-            try:
-                # The person and their welcome stay; only what the command wrote is undone.
-                async with session.begin_nested():
-                    replies = await self._call(ctx, parsed)
-            except Refusal as refused:
+            if refused is None:
+                replies = await self._call(ctx, parsed)  # a Refusal rolls everything back
+            else:
                 replies = self._refused(refused, parsed, submitted)
             # After the command, so a first `team create` is welcomed as the team's lead.
             greeting = await onboarding.welcome_once(ctx)
@@ -314,11 +323,14 @@ class Dispatcher:
             member.display_name,
             who.channel_id,
         )
-        return Ctx(session, actor, self.clock, self.settings, text)
+        return Ctx(session, actor, self.clock, self.settings, text, member=member)
 
     async def _member(self, session: AsyncSession, who: Identity) -> Member:
-        now = self.clock.now()
-        workspace = await ensure_workspace(
-            session, who.platform, who.workspace_external_id, who.workspace_name, now
+        return await speaking_member(
+            session,
+            who.platform,
+            who.workspace_external_id,
+            who.workspace_name,
+            new_member(who),
+            self.clock.now(),
         )
-        return await ensure_member(session, workspace.id, new_member(who), now)

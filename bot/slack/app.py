@@ -30,6 +30,7 @@ from bot.slack.backlog import Backlog
 from bot.slack.deliver import Places
 from bot.slack.listeners import Listeners
 from bot.slack.manifest import BOT_SCOPES
+from bot.slack.replays import Signatures
 from bot.slack.sender import SlackSender
 from rituals.core.context import Clock
 
@@ -38,6 +39,13 @@ from rituals.core.context import Clock
 WORKERS = 4
 # Jobs waiting for a worker before listeners (and so acks) wait too: a few seconds of work.
 BACKLOG_LIMIT = 256
+# Commands working at once; the rest wait in line. SQLAlchemy's default pool holds 5 connections
+# and 10 more on demand, shared with the backlog's workers, the outbox worker and the scheduler:
+# a command holds one at a time, so 8 keep the pool from running dry and the loop from crowding.
+RUNNING = 8
+# How long a command may work before its ack goes out without the answer: Slack waits 3 seconds
+# for the ack, and the trip to and from Slack needs its share.
+ANSWER_WITHIN = 1.5
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
@@ -81,6 +89,7 @@ class SlackBot:
         self.engine = engine
         self.clock = clock
         self.backlog = Backlog(WORKERS, BACKLOG_LIMIT)
+        self.signatures = Signatures(engine, clock)
         # One connection pool for every Web API call and response_url reply.
         # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a
         # session it is given.
@@ -89,8 +98,17 @@ class SlackBot:
         self.installations: AsyncSQLAlchemyInstallationStore | None = None
         self.app = self._bolt_app()
         places = Places(settings.slack_api_url, self.session, self.retries)
-        listeners = Listeners(dispatcher, config, engine, clock, self.backlog, places)
-        listeners.attach(self.app, oauth=self.oauth)
+        self.listeners = Listeners(
+            dispatcher,
+            config,
+            engine,
+            clock,
+            self.backlog,
+            places,
+            running=RUNNING,
+            answer_within=ANSWER_WITHIN,
+        )
+        self.listeners.attach(self.app, oauth=self.oauth)
         self.app.middleware(self._forget_revoked)
 
     async def _forget_revoked(
@@ -139,8 +157,8 @@ class SlackBot:
                 authorize=self.authorizer,  # type: ignore[arg-type]  # an AsyncAuthorize
                 signing_secret=s.slack_signing_secret or "",
                 request_verification_enabled=not self.socket_mode,
-                # Our listeners queue their work and return, so Bolt may answer as soon as
-                # they do, instead of polling every 10 ms for the ack.
+                # Bolt answers as soon as the listener returns, instead of polling every 10 ms
+                # for the ack; a command's answer can then travel in the ack.
                 process_before_response=True,
             )
         assert s.slack_client_id

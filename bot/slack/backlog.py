@@ -1,4 +1,6 @@
-"""Work that follows an ack, done by a few workers in arrival order.
+"""Work that follows an ack, done by a few workers in arrival order: what a button, an event or
+a modal asks for, and a command's answer when it did not fit in the ack (a modal to open, more
+than one message, or work still running when the ack had to go).
 
 A listener acks, queues a small job and returns, so Bolt's request objects are freed at once.
 A burst of commands then waits here as a short list of closures rather than as thousands of

@@ -105,6 +105,21 @@ class Places:
         )
 
 
+def one_ephemeral(replies: Sequence[Outgoing]) -> SlackMessage | None:
+    """The replies as the one ephemeral message an ack can carry, or None when they need more:
+    a modal (views.open with the trigger), an upload, a DM, or more than one message. An answer
+    in the ack is visible at once and costs no second HTTP call."""
+    if len(replies) != 1 or not isinstance(replies[0], Message):
+        return None
+    message = replies[0]
+    if message.audience is Audience.DM and message.to is not None:
+        return None  # the courier posts it into the person's DM
+    rendered = render_message(message)
+    if len(rendered.parts) != 1 or rendered.uploads:
+        return None
+    return rendered.parts[0]
+
+
 class Courier:
     def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar

@@ -14,7 +14,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.slack import shape, store
+from bot.slack import shape
 from bot.slack.app import INSTALL_PATH, REDIRECT_PATH, SlackBot
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ async def _replayed(request: web.Request, bot: SlackBot) -> bool:
     body = await request.read()
     if not SignatureVerifier(secret).is_valid(body, stamp, signature):
         return False  # Bolt refuses it as forged or stale
-    return not await store.first_signature(bot.engine, signature, bot.clock.now())
+    return not await bot.signatures.first(signature)
 
 
 def _plausible_timestamp(stamp: str | None) -> bool:

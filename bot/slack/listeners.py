@@ -1,13 +1,19 @@
 """What the Bolt app does with each request: commands, buttons, modals and events, all through
 the one dispatcher.
 
-Every listener acknowledges first and works after, so Slack hears back within its 3 seconds
-however slow the work; the one exception is a modal submission, whose answer (close, or show the
-form again with the problem) must travel in the acknowledgement itself.
+A slash command runs before its ack (Bolt answers when the listener returns): when its answer
+is ready within `answer_within` seconds and fits one ephemeral message, it travels in the ack
+itself, visible at once and with no second HTTP call; otherwise the ack goes out empty and the
+same running work is delivered after it, through the backlog. At most `running` commands work at
+once, so a burst waits in line for the database instead of crowding the event loop. Every other
+listener acknowledges first and works after, so Slack hears back within its 3 seconds however
+slow the work; a modal submission's answer (close, or show the form again with the problem)
+must travel in the acknowledgement itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -24,7 +30,7 @@ from bot.config import AppConfig
 from bot.dispatch import Dispatcher, Identity
 from bot.slack import store
 from bot.slack.backlog import Backlog, Job
-from bot.slack.deliver import Courier, Place, Places
+from bot.slack.deliver import Courier, Place, Places, one_ephemeral
 from bot.slack.people import Directory, Stranger
 from bot.slack.render import (
     BUTTON_ACTION,
@@ -36,7 +42,7 @@ from bot.slack.render import (
 )
 from bot.slack.render import render_modal as modal
 from rituals.core.context import Clock
-from rituals.core.messages import Form, Message, say
+from rituals.core.messages import Form, Message, Outgoing, say
 from storage.models import Platform
 
 log = logging.getLogger(__name__)
@@ -48,8 +54,9 @@ STRANGER = say(
 
 
 class Listeners:
-    """What the bot does with each request Slack sends; the work after each ack goes to the
-    backlog, whose failures reach the person as one line they can quote."""
+    """What the bot does with each request Slack sends: a command's quick answer in its ack,
+    the rest of the work after the ack in the backlog; failures reach the person as one line
+    they can quote."""
 
     def __init__(
         self,
@@ -59,6 +66,9 @@ class Listeners:
         clock: Clock,
         backlog: Backlog,
         places: Places,
+        *,
+        running: int,
+        answer_within: float,
     ) -> None:
         self.dispatcher = dispatcher
         self.engine = engine
@@ -68,6 +78,8 @@ class Listeners:
         self.courier = Courier(dispatcher.grammar)
         self.backlog = backlog
         self.places = places
+        self.running = asyncio.Semaphore(running)
+        self.answer_within = answer_within
 
     def attach(self, app: AsyncApp, *, oauth: bool) -> None:
         """Every listener on the Bolt app; with OAuth, Bolt's own removal of revoked tokens."""
@@ -103,19 +115,32 @@ class Listeners:
     async def _on_command(
         self, ack: Callable[..., Awaitable[None]], command: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        await ack()
+        trigger = command.get("trigger_id")
         place = self.places.at(
             client,
             command["user_id"],
             command.get("channel_id"),
             command.get("response_url"),
-            command.get("trigger_id"),
+            trigger,
         )
         team = command["team_id"], command.get("team_domain") or command["team_id"]
-        text = command.get("text") or ""
-        await self._after_ack(
-            place, command.get("trigger_id"), lambda: self._run_text(place, team, text)
-        )
+        work = asyncio.create_task(self._replies(place, team, command.get("text") or ""))
+        # Time spent in line for `running` counts: a long line acks empty and answers after.
+        await asyncio.wait({work}, timeout=self.answer_within)
+        if not work.done():
+            # Slow: the same work goes on; the backlog delivers it when it is done.
+            await ack()
+            await self._after_ack(
+                place, trigger, lambda: self._deliver_when_done(work, place, trigger)
+            )
+            return
+        replies = self._outcome(work, place, trigger)
+        answer = one_ephemeral(replies)
+        if answer is not None:
+            await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
+            return
+        await ack()  # a modal, an upload, several messages: sent as before, after the ack
+        await self._after_ack(place, trigger, lambda: self.courier.deliver(replies, place))
 
     async def _on_button(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
@@ -264,13 +289,32 @@ class Listeners:
         )
         return dataclasses.replace(who, thread=place.thread_ts)
 
+    async def _replies(self, place: Place, team: tuple[str, str], text: str) -> list[Outgoing]:
+        """What the bot answers to the text; at most `running` of these work at once, the rest
+        wait in line (first come, first served) for a database connection's worth of room."""
+        async with self.running:
+            who = await self._identity(place, team)
+            mentioned = await self.directory.mentioned(place.client, team[0], team[1], text)
+            return await self.dispatcher.handle_text(who, text, mentioned)
+
+    def _outcome(
+        self, work: asyncio.Task[list[Outgoing]], place: Place, request_id: str | None
+    ) -> list[Outgoing]:
+        """A finished command's replies, or the one line that says it failed (or was cut off:
+        a cancelled task must not take a backlog worker down with it)."""
+        exc = asyncio.CancelledError() if work.cancelled() else work.exception()
+        return work.result() if exc is None else [self._failure(place, request_id, exc)]
+
+    async def _deliver_when_done(
+        self, work: asyncio.Task[list[Outgoing]], place: Place, request_id: str | None
+    ) -> None:
+        await asyncio.wait({work})
+        await self.courier.deliver(self._outcome(work, place, request_id), place)
+
     async def _run_text(
         self, place: Place, team: tuple[str, str], text: str, refresh_home: bool = False
     ) -> None:
-        who = await self._identity(place, team)
-        mentioned = await self.directory.mentioned(place.client, team[0], team[1], text)
-        replies = await self.dispatcher.handle_text(who, text, mentioned)
-        await self.courier.deliver(replies, place)
+        await self.courier.deliver(await self._replies(place, team, text), place)
         if refresh_home:
             await self._home(place, team, greet=False)
 
@@ -297,24 +341,24 @@ class Listeners:
 
         await self.backlog.put(job)
 
-    async def _report(self, place: Place, request_id: str | None, exc: Exception) -> None:
+    async def _report(self, place: Place, request_id: str | None, exc: BaseException) -> None:
+        reply = self._failure(place, request_id, exc)
+        try:
+            await self.courier.deliver([reply], place)
+        except Exception:
+            log.exception("could not tell %s about request %s", place.user_id, request_id)
+
+    def _failure(self, place: Place, request_id: str | None, exc: BaseException) -> Message:
         """A failure reaches the log in full and the person in one short line they can quote."""
         ref = (request_id or uuid.uuid4().hex)[-8:]
         if isinstance(exc, Stranger):
             log.info("slack request %s from %s, not a person of this workspace", ref, exc)
-            reply = STRANGER
-        else:
-            log.error(
-                "slack request %s from %s failed", request_id or ref, place.user_id, exc_info=exc
-            )
-            reply = say(
-                "Something went wrong on our side while answering you. ",
-                f"Please try again in a minute (reference {ref}).",
-            )
-        try:
-            await self.courier.deliver([reply], place)
-        except Exception:
-            log.exception("could not tell %s about request %s", place.user_id, ref)
+            return STRANGER
+        log.error("slack request %s from %s failed", request_id or ref, place.user_id, exc_info=exc)
+        return say(
+            "Something went wrong on our side while answering you. ",
+            f"Please try again in a minute (reference {ref}).",
+        )
 
 
 def _team(body: dict[str, Any]) -> tuple[str, str]:

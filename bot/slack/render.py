@@ -2,9 +2,14 @@
 
 Every string from a ritual is escaped for mrkdwn (`&`, `<`, `>`) and sent `verbatim`, so
 `<!channel>` or a forged `<@U123>` typed by a person shows as text. Real mentions come only from
-`Mention`, which carries an id the store resolved. Blocks are built with slack_sdk's model
-classes, whose `to_dict()` checks Slack's length limits: anything we clip or split here that
-still breaks a limit fails loudly in our tests instead of being rejected by Slack later.
+`Mention`, which carries an id the store resolved.
+
+Blocks are plain dicts, built on every reply: slack_sdk's model classes cost several times
+more to build and to turn into dicts. Their keys come in the order those classes wrote them
+(sorted), empty values left out as they did, so what Slack receives is byte for byte what it
+received from them. The tests render a broad set of messages through the model classes too
+(tests/bot/slack/blockkit_models.py): any difference, or anything clipped here that still
+breaks one of Slack's limits, fails there instead of being rejected by Slack later.
 """
 
 from __future__ import annotations
@@ -15,24 +20,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    InputBlock,
-    MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    SectionBlock,
-    StaticSelectElement,
-    UserMultiSelectElement,
-    UserSelectElement,
-)
-from slack_sdk.models.views import View
 
 from rituals.core import messages as m
 
@@ -121,12 +108,25 @@ def chunks(text: str, limit: int) -> Iterator[str]:
         yield text
 
 
-def _md(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=text, verbatim=True)
+# A Block Kit block or element, as the JSON Slack reads.
+Block = dict[str, Any]
+
+
+def _md(text: str) -> Block:
+    return {"text": text, "type": "mrkdwn", "verbatim": True}
+
+
+def _plain(text: str) -> Block:
+    """Plain text; empty text is left out, as slack_sdk did."""
+    return {"text": text, "type": "plain_text"} if text else {"type": "plain_text"}
+
+
+def _context(text: str) -> Block:
+    return {"elements": [_md(text)], "type": "context"}
 
 
 def _sections(text: str) -> list[Block]:
-    return [SectionBlock(text=_md(piece)) for piece in chunks(text, SECTION_TEXT)]
+    return [{"text": _md(piece), "type": "section"} for piece in chunks(text, SECTION_TEXT)]
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def render_blocks(blocks: Sequence[m.Block], uploads: list[Upload]) -> list[Bloc
 def _render_block(block: m.Block, uploads: list[Upload]) -> list[Block]:
     match block:
         case m.Heading(text=text):
-            return [HeaderBlock(text=PlainTextObject(text=clip(text, HEADER_TEXT)))]
+            return [{"text": _plain(clip(text, HEADER_TEXT)), "type": "header"}]
         case m.Paragraph(parts=parts):
             return _sections(mrkdwn(parts))
         case m.Bullets(items=items):
@@ -168,40 +168,39 @@ def _render_block(block: m.Block, uploads: list[Upload]) -> list[Block]:
         case m.Fields(items=items):
             texts = [clip(f"*{escape(k)}*\n{escape(v)}", FIELD_TEXT) for k, v in items]
             return [
-                SectionBlock(fields=[_md(t) for t in texts[i : i + FIELDS_PER_SECTION]])
+                {"fields": [_md(t) for t in texts[i : i + FIELDS_PER_SECTION]], "type": "section"}
                 for i in range(0, len(texts), FIELDS_PER_SECTION)
             ]
         case m.Note(text=text):
-            return [ContextBlock(elements=[_md(piece)]) for piece in chunks(escape(text), 3000)]
+            return [_context(piece) for piece in chunks(escape(text), 3000)]
         case m.Actions(buttons=buttons, prompt=prompt):
             return _actions(buttons, prompt)
         case m.Image(name=name, data=data, alt=alt, title=title):
             uploads.append(Upload(name, title or alt, data))
-            return [ContextBlock(elements=[_md(escape(clip(f"{alt} (attached below)", 3000)))])]
+            return [_context(escape(clip(f"{alt} (attached below)", 3000)))]
         case m.File(name=name, data=data):
             uploads.append(Upload(name, name, data))
-            return [ContextBlock(elements=[_md(escape(f"{name} is attached below."))])]
+            return [_context(escape(f"{name} is attached below."))]
     raise TypeError(f"not a block: {block!r}")
 
 
 def _actions(buttons: Sequence[m.Button], prompt: str | None) -> list[Block]:
     out: list[Block] = _sections(escape(prompt)) if prompt else []
-    elements: list[ButtonElement] = []
+    elements: list[Block] = []
     for button in buttons:
         if len(button.command) > BUTTON_VALUE:
             log.warning("button %r dropped: its command is too long for Slack", button.label)
             continue
-        style = None if button.style is m.ButtonStyle.DEFAULT else button.style.value
-        elements.append(
-            ButtonElement(
-                text=PlainTextObject(text=clip(button.label, BUTTON_TEXT)),
-                action_id=f"run-{len(elements)}",
-                value=button.command,
-                style=style,
-            )
-        )
+        element: Block = {"action_id": f"run-{len(elements)}"}
+        if button.style is not m.ButtonStyle.DEFAULT:
+            element["style"] = button.style.value
+        element["text"] = _plain(clip(button.label, BUTTON_TEXT))
+        element["type"] = "button"
+        if button.command:
+            element["value"] = button.command
+        elements.append(element)
     for i in range(0, len(elements), BUTTONS_PER_BLOCK):
-        out.append(ActionsBlock(elements=elements[i : i + BUTTONS_PER_BLOCK]))
+        out.append({"elements": elements[i : i + BUTTONS_PER_BLOCK], "type": "actions"})
     return out
 
 
@@ -214,13 +213,11 @@ def render_message(message: m.Message) -> Rendered:
     if len(blocks) > room:
         cut = len(blocks) - room + 1
         blocks = blocks[: room - 1]
-        blocks.append(
-            ContextBlock(elements=[_md(f"_{cut} more blocks were cut: this was too long._")])
-        )
+        blocks.append(_context(f"_{cut} more blocks were cut: this was too long._"))
     parts = [
         SlackMessage(
             text=fallback if i == 0 else "(continued)",
-            blocks=[b.to_dict() for b in blocks[i : i + MESSAGE_BLOCKS]],
+            blocks=blocks[i : i + MESSAGE_BLOCKS],
         )
         for i in range(0, len(blocks), MESSAGE_BLOCKS)
     ]
@@ -232,8 +229,8 @@ def render_home(message: m.Message) -> dict[str, Any]:
     blocks = render_blocks(message.blocks, [])
     if len(blocks) > VIEW_BLOCKS:
         blocks = blocks[: VIEW_BLOCKS - 1]
-        blocks.append(ContextBlock(elements=[_md("_There is more than the Home tab can show._")]))
-    return View(type="home", blocks=blocks).to_dict()
+        blocks.append(_context("_There is more than the Home tab can show._"))
+    return {"blocks": blocks, "type": "home"}
 
 
 @dataclass(frozen=True)
@@ -288,15 +285,15 @@ class FormOrigin:
 def render_modal(form: m.Form, origin: FormOrigin) -> dict[str, Any]:
     blocks: list[Block] = _sections(escape(form.intro)) if form.intro else []
     blocks += [_input(f) for f in form.fields]
-    return View(
-        type="modal",
-        callback_id=FORM_CALLBACK,
-        title=PlainTextObject(text=clip(form.title, MODAL_TITLE)),
-        submit=PlainTextObject(text=clip(form.submit_label, MODAL_TITLE)),
-        close=PlainTextObject(text="Cancel"),
-        blocks=blocks[:VIEW_BLOCKS],
-        private_metadata=origin.encode(),
-    ).to_dict()
+    return {
+        "blocks": blocks[:VIEW_BLOCKS],
+        "callback_id": FORM_CALLBACK,
+        "close": _plain("Cancel"),
+        "private_metadata": origin.encode(),
+        "submit": _plain(clip(form.submit_label, MODAL_TITLE)),
+        "title": _plain(clip(form.title, MODAL_TITLE)),
+        "type": "modal",
+    }
 
 
 def render_unreadable_form(values: Mapping[str, str], slash: str) -> dict[str, Any]:
@@ -310,51 +307,57 @@ def render_unreadable_form(values: Mapping[str, str], slash: str) -> dict[str, A
     blocks: list[Block] = _sections(escape(intro))
     for value in values.values():
         blocks += _sections(escape(value))
-    return View(
-        type="modal",
-        title=PlainTextObject(text="Form not read"),
-        close=PlainTextObject(text="Close"),
-        blocks=blocks[:VIEW_BLOCKS],
-    ).to_dict()
+    return {
+        "blocks": blocks[:VIEW_BLOCKS],
+        "close": _plain("Close"),
+        "title": _plain("Form not read"),
+        "type": "modal",
+    }
 
 
-def _input(f: m.FormField) -> InputBlock:
-    element: Any
+def _input(f: m.FormField) -> Block:
+    block: Block = {"block_id": f.name} if f.name else {}
+    block["element"] = _element(f)
+    if f.hint:
+        block["hint"] = _plain(clip(f.hint, HINT_TEXT))
+    block["label"] = _plain(clip(f.label, LABEL_TEXT))
+    block["optional"] = not f.required
+    block["type"] = "input"
+    return block
+
+
+def _element(f: m.FormField) -> Block:
+    """The input a field is filled in with: a list, a person or people picker, or text."""
+    element: Block = {"action_id": VALUE_ACTION}
     person = MENTION.fullmatch(f.value or "")
     if f.kind is m.FieldKind.CHOICE and f.options:
         options = [
-            Option(text=PlainTextObject(text=clip(o, OPTION_TEXT)), value=o[:OPTION_VALUE])
+            {"text": _plain(clip(o, OPTION_TEXT)), "value": o[:OPTION_VALUE]}
             for o in f.options[:OPTIONS]
         ]
-        initial = next((o for o in options if o.value == f.value), None)
-        element = StaticSelectElement(
-            action_id=VALUE_ACTION, options=options, initial_option=initial
-        )
+        initial = next((o for o in options if o["value"] == f.value), None)
+        if initial is not None:
+            element["initial_option"] = initial
+        element["options"] = options
+        element["type"] = "static_select"
     elif f.kind is m.FieldKind.PERSON and (f.value is None or person):
-        initial_user = person.group(1) if person else None
-        element = UserSelectElement(action_id=VALUE_ACTION, initial_user=initial_user)
+        if person:
+            element["initial_user"] = person.group(1)
+        element["type"] = "users_select"
     elif f.kind is m.FieldKind.PEOPLE and (users := _users(f.value)) is not None:
-        element = UserMultiSelectElement(
-            action_id=VALUE_ACTION,
-            initial_users=users or None,
-            max_selected_items=f.max_length,
-        )
+        if users:
+            element["initial_users"] = users
+        element["max_selected_items"] = f.max_length
+        element["type"] = "multi_users_select"
     else:
         # A PEOPLE field's max_length counts people, not characters: the grammar checks it.
         limit = INPUT_MAX if f.kind is m.FieldKind.PEOPLE else min(f.max_length, INPUT_MAX)
-        element = PlainTextInputElement(
-            action_id=VALUE_ACTION,
-            multiline=f.kind is m.FieldKind.LONG_TEXT,
-            max_length=limit,
-            initial_value=clip(f.value, limit) if f.value else None,
-        )
-    return InputBlock(
-        block_id=f.name,
-        label=PlainTextObject(text=clip(f.label, LABEL_TEXT)),
-        hint=PlainTextObject(text=clip(f.hint, HINT_TEXT)) if f.hint else None,
-        element=element,
-        optional=not f.required,
-    )
+        if f.value:
+            element["initial_value"] = clip(f.value, limit)
+        element["max_length"] = limit
+        element["multiline"] = f.kind is m.FieldKind.LONG_TEXT
+        element["type"] = "plain_text_input"
+    return element
 
 
 def _users(value: str | None) -> list[str] | None:

@@ -6,14 +6,17 @@ what our migrations create; Alembic sees this metadata beside the models' for au
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Column, MetaData, String, Table, delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.bounded import slices
 from storage.types import UtcDateTime
 
 INSTALLATIONS = "slack_installations"
@@ -56,17 +59,25 @@ async def first_sighting(engine: AsyncEngine, event_id: str, now: datetime) -> b
     return True
 
 
-async def first_signature(engine: AsyncEngine, signature: str, now: datetime) -> bool:
-    """True the first time a signed request arrives, on any replica; False for a replay of it
-    (the same request sent again within its five minutes, which its signature still fits)."""
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(
-                insert(seen_requests).values(signature=signature, received_at=now)
+async def first_signatures(
+    engine: AsyncEngine, signatures: Sequence[str], now: datetime
+) -> set[str]:
+    """Those of the signatures seen for the first time, on any replica; the others are replays
+    (a request sent again within its five minutes, which its signature still fits). All in one
+    transaction: a burst of requests pays for one commit, not one each."""
+    firsts: set[str] = set()
+    async with engine.begin() as connection:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        for part in slices(dict.fromkeys(signatures)):
+            rows = [{"signature": s, "received_at": now} for s in part]
+            statement = (
+                dialect.insert(seen_requests)
+                .values(rows)
+                .on_conflict_do_nothing()
+                .returning(seen_requests.c.signature)
             )
-    except IntegrityError:
-        return False
-    return True
+            firsts.update((await connection.scalars(statement)).all())
+    return firsts
 
 
 async def forget_old_events(engine: AsyncEngine, now: datetime) -> None:

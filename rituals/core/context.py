@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.settings import RitualSettings
 from rituals.core.spec import Ritual
+from storage.models import Member
 
 
 class Clock(Protocol):
@@ -68,3 +69,7 @@ class Ctx:
     command_text: str = ""
     # The ritual whose command this is: the team gate refuses it where a team switched it off.
     ritual: Ritual | None = None
+    # The asker's row, loaded when the request was resolved. Held here because the session
+    # only holds loaded rows weakly: without it, every later look at the asker would be one
+    # more query for a row already read.
+    member: Member | None = None

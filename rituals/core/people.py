@@ -41,6 +41,8 @@ async def resolve_person(ctx: Ctx, ref: PersonRef) -> Member:
 
 async def actor_member(ctx: Ctx) -> Member:
     """The member row of whoever is asking (the edge created it on first contact)."""
+    if ctx.member is not None:
+        return ctx.member
     member = await ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     return member

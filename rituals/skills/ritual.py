@@ -7,7 +7,7 @@ from __future__ import annotations
 from rituals.core.spec import Ritual, RitualName
 from rituals.core.syntax import TEAM_ONLY_IN, Param, Syntax
 from rituals.skills import commands as skills
-from rituals.skills import sprints
+from rituals.skills import looking_back, sprints
 from rituals.skills.prompt import MENTORSHIP
 
 TOPIC = "Skills and mentorship"
@@ -118,8 +118,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("sprints",),
-        model=sprints.ShowSprints,
-        handler=sprints.show,
+        model=looking_back.ShowSprints,
+        handler=looking_back.show,
         topic=TOPIC,
         summary="your gaps and sprints, and the gaps others want to close",
         params=(Param("team", "in", placeholder="team", positional=True),),
@@ -127,8 +127,8 @@ COMMANDS = (
     ),
     Syntax(
         names=("lookback", "look back"),
-        model=sprints.LookBack,
-        handler=sprints.look_back,
+        model=looking_back.LookBack,
+        handler=looking_back.look_back,
         topic=TOPIC,
         summary=f"look back on a sprint: {sprints.LOOK_BACK.lower()}",
         params=(Param("sprint", placeholder="number"), Param("words", placeholder="your words")),

@@ -21,8 +21,6 @@ from rituals.core.dates import format_day
 from rituals.core.messages import (
     Actions,
     Audience,
-    Block,
-    Bullets,
     Button,
     ButtonStyle,
     Code,
@@ -32,12 +30,11 @@ from rituals.core.messages import (
     Note,
     Paragraph,
     Reply,
-    Rich,
     rich,
     say,
 )
+from rituals.core.people import nudge_day
 from rituals.core.refusal import Refusal
-from rituals.core.schedule import reachable_at
 from rituals.skills.commands import SkillName, named_skill, skills_of
 from rituals.skills.sprint_store import (
     SPRINT_DAYS,
@@ -46,12 +43,10 @@ from rituals.skills.sprint_store import (
     lead_pairs,
     mentoring_now,
     sprint_rows,
-    sprints_of,
     start,
 )
 from rituals.skills.store import TEACH, latest_levels
 from rituals.team.gate import admit, form_offered, team_gate
-from rituals.team.me import person_of
 from rituals.team.teams import TEAM, mention
 from storage.models import Member, MentorDecline, Mentorship, SprintStatus, Team
 
@@ -77,20 +72,11 @@ class DeclineGap(Command):
     sprint: int = row_number("Gap")
 
 
-class ShowSprints(Command):
-    team: Name | None = TEAM
-
-
-class LookBack(Command):
-    sprint: int = row_number("Sprint")
-    words: Answer | None = Field(None, title=LOOK_BACK, description="in your own words")
-
-
-def _today(ctx: Ctx, team: Team) -> date:
+def today_for(ctx: Ctx, team: Team) -> date:
     return ctx.clock.now().astimezone(ZoneInfo(team.time_zone)).date()
 
 
-def _day(day: date | None) -> str:
+def day_words(day: date | None) -> str:
     assert day is not None
     return format_day(day, "en")
 
@@ -123,7 +109,7 @@ def ask_to_mentor(row: SprintRow, to: Member) -> Message:
 
 async def _ask_next(ctx: Ctx, row: SprintRow, team: Team) -> list[Reply]:
     """Ask the next person the bot would pair, if anyone: a DM to them alone."""
-    found = await candidates(ctx.session, row.sprint, _today(ctx, team))
+    found = await candidates(ctx.session, row.sprint, today_for(ctx, team))
     row.sprint.suggested_id = found[0].id if found else None
     await ctx.session.flush()
     return [ask_to_mentor(row, found[0])] if found else []
@@ -141,7 +127,7 @@ async def name_gap(ctx: Ctx, cmd: NameGap) -> list[Reply]:
         )
         return [FormRequest("learn", values, intro, required=("skill", "goal"))]
     skill = named_skill(skills, cmd.skill, team)
-    today = _today(ctx, team)
+    today = today_for(ctx, team)
     for row in await sprint_rows(
         ctx.session,
         Mentorship.workspace_id == ctx.actor.workspace_id,
@@ -181,7 +167,7 @@ async def name_gap(ctx: Ctx, cmd: NameGap) -> list[Reply]:
     ]
 
 
-async def _gap(ctx: Ctx, number: int, doing: str) -> tuple[SprintRow, Team]:
+async def gap_of(ctx: Ctx, number: int, doing: str) -> tuple[SprintRow, Team]:
     """The gap or sprint a command names, locked: two people claiming it at once, or a claim
     and a decline crossing, are settled one after the other, never both taken."""
     await ctx.session.execute(
@@ -202,7 +188,7 @@ async def _gap(ctx: Ctx, number: int, doing: str) -> tuple[SprintRow, Team]:
 
 
 async def claim(ctx: Ctx, cmd: ClaimGap) -> list[Reply]:
-    row, team = await _gap(ctx, cmd.sprint, "mentor on its skills")
+    row, team = await gap_of(ctx, cmd.sprint, "mentor on its skills")
     gap, me = row.sprint, ctx.actor.member_id
     if gap.learner_id == me:
         raise Refusal(say(f"#{gap.id} is your own gap: someone who can teach it mentors you."))
@@ -230,13 +216,14 @@ async def claim(ctx: Ctx, cmd: ClaimGap) -> list[Reply]:
                 " shows the gaps you can take.",
             )
         )
-    today = _today(ctx, team)
+    today = today_for(ctx, team)
     running = await mentoring_now(ctx.session, ctx.actor.workspace_id, me, today)
     if running is not None:
         raise Refusal(
             say(
                 f"You mentor {running.learner.display_name} on {running.skill} until "
-                f"{_day(running.sprint.ends_on)}: one sprint at a time, so each gets your best."
+                f"{day_words(running.sprint.ends_on)}: one sprint at a time, so each gets "
+                "your best."
             )
         )
     start(gap, me, today)
@@ -264,16 +251,15 @@ def _plan(ctx: Ctx, gap: Mentorship, member: Member) -> str:
     """The sprint's days as this person will hear them: the halfway check-in comes on their
     first working day from the halfway day, at the start of their day, as the tick sends it."""
     assert gap.halfway_on is not None
-    start = ctx.settings.people.work_hours.split("-")[0]
-    check_in = reachable_at(person_of(ctx, member).reach, gap.halfway_on, start).date()
+    check_in = nudge_day(ctx, member, gap.halfway_on)
     return (
-        f"From today to {_day(gap.ends_on)}. I check in with you on {_day(check_in)}, and "
-        "ask for a look-back at the end."
+        f"From today to {day_words(gap.ends_on)}. I check in with you on "
+        f"{day_words(check_in)}, and ask for a look-back at the end."
     )
 
 
 async def decline(ctx: Ctx, cmd: DeclineGap) -> list[Reply]:
-    row, team = await _gap(ctx, cmd.sprint, "mentor on its skills")
+    row, team = await gap_of(ctx, cmd.sprint, "mentor on its skills")
     gap = row.sprint
     if gap.status is not SprintStatus.OPEN or gap.suggested_id != ctx.actor.member_id:
         raise Refusal(
@@ -293,128 +279,3 @@ async def decline(ctx: Ctx, cmd: DeclineGap) -> list[Reply]:
         "I'll ask someone else." if asked else "It stays open for anyone who can teach it to claim."
     )
     return [say(f"Thanks for saying so. {NEVER_TOLD} {after}"), *asked]
-
-
-def _line(row: SprintRow, me: int) -> Rich:
-    sprint = row.sprint
-    if sprint.status is SprintStatus.OPEN:
-        return rich(f"#{sprint.id} {row.skill}: waiting for a mentor. Your goal: {sprint.goal}")
-    learning = sprint.learner_id == me
-    partner = row.mentor if learning else row.learner
-    other = partner.display_name if partner else "a mentor who has left"
-    role = f"learning from {other}" if learning else f"mentoring {other}"
-    if sprint.status is SprintStatus.DONE:
-        return rich(f"#{sprint.id} {row.skill}, {role}: done. {sprint.learner_lookback}")
-    return rich(
-        f"#{sprint.id} {row.skill}, {role}, until {_day(sprint.ends_on)}. Goal: {sprint.goal}"
-    )
-
-
-async def show(ctx: Ctx, cmd: ShowSprints) -> list[Reply]:
-    team = await team_gate(ctx, cmd.team, members_only="see its sprints")
-    me = ctx.actor.member_id
-    mine, others = await sprints_of(ctx.session, ctx.actor.workspace_id, me, [team.id])
-    blocks: list[Block] = [Heading(f"Mentorship sprints: {team.name}")]
-    mine = [r for r in mine if r.sprint.team_id == team.id]
-    if mine:
-        blocks.append(Paragraph(rich("Yours:")))
-        blocks.append(Bullets(tuple(_line(r, me) for r in mine)))
-        looks = [
-            Button(f"Look back on #{r.sprint.id}", f"lookback {r.sprint.id}")
-            for r in mine
-            if r.sprint.status is not SprintStatus.OPEN
-            and _owes_look_back(r, me)
-            and (r.sprint.halfway_on is None or r.sprint.halfway_on <= _today(ctx, team))
-        ]
-        if looks:
-            blocks.append(Actions(tuple(looks)))
-    else:
-        blocks.append(Paragraph(rich("You have no gap or sprint yet.")))
-    # Offer only the gaps this person may claim: they can teach the skill, and the learner
-    # is neither their lead nor their report.
-    levels = await latest_levels(ctx.session, team.id, me)
-    pairs = await lead_pairs(ctx.session, me) if others else set()
-    others = [
-        r
-        for r in others
-        if levels.get((me, r.sprint.skill_id)) == TEACH and r.sprint.learner_id not in pairs
-    ]
-    if others:
-        blocks.append(Paragraph(rich("Gaps others want to close (claim one you can teach):")))
-        blocks.append(
-            Bullets(
-                tuple(
-                    rich(f"#{r.sprint.id} {r.learner.display_name} on {r.skill}: {r.sprint.goal}")
-                    for r in others
-                )
-            )
-        )
-        blocks.append(
-            Actions(
-                tuple(Button(f"Mentor #{r.sprint.id}", f"mentor {r.sprint.id}") for r in others)
-            )
-        )
-    blocks.append(Actions((Button("Name a gap to close", "learn", ButtonStyle.PRIMARY),)))
-    return [Message(tuple(blocks))]
-
-
-def _owes_look_back(row: SprintRow, me: int) -> bool:
-    sprint = row.sprint
-    if sprint.learner_id == me:
-        return sprint.learner_lookback is None
-    return sprint.mentor_lookback is None
-
-
-async def look_back(ctx: Ctx, cmd: LookBack) -> list[Reply]:
-    row, team = await _gap(ctx, cmd.sprint, "look back on its sprints")
-    sprint, me = row.sprint, ctx.actor.member_id
-    if me not in (sprint.learner_id, sprint.mentor_id):
-        raise Refusal(say(f"Only the pair of sprint #{sprint.id} look back on it."))
-    if sprint.status is SprintStatus.OPEN:
-        raise Refusal(say(f"#{sprint.id} has not started: it is waiting for a mentor."))
-    if not _owes_look_back(row, me):
-        raise Refusal(say(f"You looked back on #{sprint.id} already. Thank you."))
-    today = _today(ctx, team)
-    if sprint.halfway_on is not None and today < sprint.halfway_on:
-        raise Refusal(
-            say(
-                f"Sprint #{sprint.id} on {row.skill} runs until {_day(sprint.ends_on)}; its "
-                f"look-back opens halfway, on {_day(sprint.halfway_on)}, once there is "
-                "something to look back on. Until then, work toward the goal: "
-                f"{sprint.goal}"
-            )
-        )
-    if cmd.words is None:
-        intro = f"{row.skill}, the goal: {sprint.goal}. {LOOK_BACK}"
-        return [FormRequest("lookback", {"sprint": str(sprint.id)}, intro, required=("words",))]
-    author = await ctx.session.get(Member, me)
-    assert author is not None
-    if me == sprint.learner_id:
-        sprint.learner_lookback = cmd.words
-        sprint.status, sprint.finished_at = SprintStatus.DONE, ctx.clock.now()
-        partner = row.mentor
-        said = "It opens your next one-on-one as a win, and your mentor's too."
-    else:
-        sprint.mentor_lookback = cmd.words
-        partner = row.learner
-        said = (
-            "It is a win in both your next one-on-ones."
-            if sprint.learner_lookback is not None
-            else "When the learner looks back, the sprint is a win in both your next one-on-ones."
-        )
-    await ctx.session.flush()
-    replies: list[Reply] = [say(f"Thank you for looking back on {row.skill}. {said}")]
-    if partner is not None:
-        replies.append(
-            Message(
-                (
-                    Paragraph(
-                        rich(f"{author.display_name} looked back on your sprint on {row.skill}:")
-                    ),
-                    Paragraph(rich(cmd.words)),
-                ),
-                audience=Audience.DM,
-                to=mention(partner),
-            )
-        )
-    return replies

@@ -25,16 +25,32 @@ def bench(tmp_path: Path, script: str, *args: str) -> list[str]:
 
 def test_the_dispatch_benchmark_runs(tmp_path: Path) -> None:
     lines = bench(tmp_path, "dispatch.py", "--runs", "3")
-    assert lines[0].split() == ["command", "median", "ms", "p95", "ms", "SQL/cmd"]
-    assert [line.split()[0] for line in lines[1:]] == ["help", "kpis", "bad", "propose"]
+    assert lines[0] == "database: sqlite, 3 runs per command"
+    assert lines[1].split() == [
+        "command",
+        "median",
+        "ms",
+        "p95",
+        "ms",
+        "CPU",
+        "ms",
+        "SQL/cmd",
+        "render",
+        "ms/msg",
+    ]
+    rows = [line.split() for line in lines[2:6]]
+    assert [row[0] for row in rows] == ["help", "kpis", "bad", "propose"]
+    assert all(float(row[-2]) >= 1 for row in rows)  # every command resolves its person
 
 
 def test_the_slack_ack_benchmark_runs(tmp_path: Path) -> None:
-    """Whichever load generator this machine has (wrk, or the Python stand-in)."""
+    """Both apps at one level; every ack 200 and every answer seen, in the ack or after."""
     lines = bench(tmp_path, "slack_ack.py", "--seconds", "1", "--clients", "2")
-    rows = [line.split() for line in lines[2:]]
-    assert [(r[0], r[1]) for r in rows] == [("bare", "2"), ("kpi", "2")]
-    assert rows[1][5] == "0"  # no failed acks
+    header = lines[1].split()
+    rows = [dict(zip(header, line.split(), strict=True)) for line in lines[2:]]
+    assert [(r["app"], r["clients"]) for r in rows] == [("bare", "2"), ("kpi", "2")]
+    assert rows[1]["errors"] == "0"
+    assert rows[1]["lost"] == "0"
 
 
 def test_the_fanout_benchmark_runs(tmp_path: Path) -> None:

@@ -1,15 +1,16 @@
-"""The dispatcher as the engine every ritual goes through: a refusal undoes only the command,
-an empty form of a ritual switched off everywhere the person is never opens, and a refusal that
-offers a choice keeps its buttons even for a submitted form."""
+"""The dispatcher as the engine every ritual goes through: a refusal undoes what the command
+wrote but keeps a newcomer and their welcome, an empty form of a ritual switched off everywhere
+the person is never opens, a refusal that offers a choice keeps its buttons even for a submitted
+form, and a command that only reads sends only its reads."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form, Message
-from storage.models import Kpi
-from tests.support import Chat, buttons_of, text_of
+from storage.models import Kpi, Member
+from tests.support import Chat, buttons_of, statements, text_of, who
 
 
 async def test_an_empty_form_of_a_ritual_switched_off_on_all_my_teams_is_refused_at_once(
@@ -66,3 +67,34 @@ async def test_a_newcomer_whose_first_words_open_a_form_is_welcomed_before_it(ch
     assert isinstance(replies[0], Message)
     assert "Welcome, Dee" in replies[0].text
     assert isinstance(replies[-1], Form)
+
+
+async def test_a_newcomer_whose_first_command_is_refused_is_kept_and_welcomed_once(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    first = await chat.text("eve", "retire 999 no longer useful")
+    assert "Welcome, Eve" in first
+    assert "There is no KPI #999 here." in first
+    async with sessions() as session:
+        assert await session.scalar(select(Member.id).where(Member.platform_user_id == "eve"))
+    again = await chat.text("eve", "retire 999 no longer useful")
+    assert "Welcome" not in again
+
+
+async def test_a_command_that_only_reads_sends_one_query_for_the_person_and_writes_nothing(
+    chat: Chat, connection: AsyncConnection
+) -> None:
+    await chat.say("ana", 'propose "Qualified leads" target 10 per week')
+    await chat.say("ana", "kpis")  # welcomed and up to date: what follows is any later command
+    with statements(connection) as kpis:
+        replies = await chat.dispatcher.handle_text(who("ana", "T1"), "kpis")
+    assert "Qualified leads" in text_of(replies)
+    with statements(connection) as help_:
+        await chat.dispatcher.handle_text(who("ana", "T1"), "help")
+    # One SAVEPOINT is the session's own transaction here, nested in the test's; the
+    # dispatcher adds none, and the person comes with their workspace in one query.
+    for sent in kpis, help_:
+        assert [s for s in sent if s.startswith("SAVEPOINT")] == [sent[0]]
+        assert sent[-1] == "RELEASE SAVEPOINT"
+    assert kpis[1:-1] == ["SELECT MEMBER.ID,", "SELECT KPI.ID,"]
+    assert help_[1:-1] == ["SELECT MEMBER.ID,"]

@@ -15,6 +15,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+ACK = "ack"
+ANSWER = "answer"
+ANSWERS = {ACK, "response_url"}
+
 
 @dataclass
 class Call:
@@ -39,6 +43,8 @@ class MockSlack:
     down: dict[str, int] = field(default_factory=dict)
     # seconds each chat.postMessage takes, as a real round trip would
     latency: float = 0.0
+    # method -> an event the test sets: until then, calls to it wait (a slow Slack, on cue)
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
     # channel -> messages posted there (a user id as the channel means the app's DM with them)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Socket Mode: envelopes to push to the connected client, and the acks it sent back
@@ -88,7 +94,14 @@ class MockSlack:
     # --- what tests read ------------------------------------------------------------------
 
     def of(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
+        """The calls to `method`; ANSWER stands for every answer to an asker, wherever it came:
+        in the ack's body (recorded by the test client) or posted to a response_url."""
+        wanted = ANSWERS if method == ANSWER else {method}
+        return [c for c in self.calls if c.method in wanted]
+
+    def acked(self, body: dict[str, Any]) -> None:
+        """An ack that carried an answer: recorded beside the calls, in arrival order."""
+        self.calls.append(Call(ACK, body, None))
 
     async def wait_for(
         self,
@@ -131,6 +144,8 @@ class MockSlack:
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
         self.calls.append(Call(method, args, auth.removeprefix("Bearer ") or None))
+        if method in self.held:
+            await self.held[method].wait()
         if self.rate_limited.get(method, 0) > 0:
             self.rate_limited[method] -= 1
             return web.json_response(

@@ -1,5 +1,6 @@
 """Steps the Slack tests share: Growth made over Slack, the DMs and buttons the mock Slack saw,
-the modal's inputs, and a KPI proposed and activated by slash command."""
+the modal's inputs, a KPI proposed and activated by slash command, and the rows the server
+stored."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import uuid
 from typing import Any
 
 from aiohttp import ClientResponse
+from sqlalchemy import select
 
+from storage.engine import make_engine, make_sessionmaker
+from storage.models import Platform
+from storage.people import find_workspace
 from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, fixture, texts
-from tests.bot.slack.mock_slack import Call
+from tests.bot.slack.mock_slack import ANSWER, Call
 
 
 async def growth(slack: SlackClient, *more: str) -> None:
@@ -102,13 +107,26 @@ async def answered(slack: SlackClient, before: int, saying: str) -> str:
     """Every response_url answer since `before`, once one of them says `saying`."""
 
     def new(call: Call) -> bool:
-        since = slack.api.of("response_url")[before:]
+        since = slack.api.of(ANSWER)[before:]
         return saying in texts(call.args) and any(call is c for c in since)
 
-    await slack.api.wait_for("response_url", where=new)
-    return "\n".join(texts(c.args) for c in slack.api.of("response_url")[before:])
+    await slack.api.wait_for(ANSWER, where=new)
+    return "\n".join(texts(c.args) for c in slack.api.of(ANSWER)[before:])
 
 
 def picked(*users: str) -> dict[str, Any]:
     """A multi-user picker's state in a submitted modal, as Slack sends it."""
     return {"type": "multi_users_select", "selected_users": list(users)}
+
+
+async def stored(database_url: str, team: str, model: Any) -> list[Any]:
+    """The rows of `model` the server committed for the workspace, oldest first."""
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            workspace = await find_workspace(session, Platform.SLACK, team)
+            assert workspace is not None
+            query = select(model).where(model.workspace_id == workspace.id).order_by(model.id)
+            return list((await session.scalars(query)).all())
+    finally:
+        await engine.dispose()

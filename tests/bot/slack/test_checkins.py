@@ -14,6 +14,7 @@ from bot.slack.http import SLACK
 from rituals.checkins.prompt import checkin_actions
 from rituals.core.messages import Mention
 from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, text_objects, texts, typed
+from tests.bot.slack.mock_slack import ANSWER
 from tests.bot.slack.support import buttons, click_in_dm, dm_to, dms_to, growth, inputs, intro
 from tests.support import about
 
@@ -38,7 +39,7 @@ async def test_an_obstacle_from_the_modal_reaches_the_lead_with_a_commit_button(
     assert view["blocks"][0]["label"]["text"] == "What's in your way this week?"
 
     story = "Legal has sat on the new contract template for two weeks"
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(view, {"text": {"value": typed(story)}}, ANA)
     assert response.status == 200
     assert await response.text() == ""  # the modal closes
@@ -54,7 +55,7 @@ async def test_an_obstacle_from_the_modal_reaches_the_lead_with_a_commit_button(
     ]
     assert style == "primary"
     # Ana hears, only for her, that it was saved and who answers it.
-    calls = await slack.api.wait_for("response_url", before + 1)
+    calls = await slack.api.wait_for(ANSWER, before + 1)
     told = calls[before].args
     assert told["response_type"] == "ephemeral"
     assert f"Saved as obstacle #{number[1]}. <@{LEA}> answers each obstacle" in texts(told)
@@ -111,7 +112,7 @@ async def test_the_lead_commits_from_the_dm_vague_and_past_answers_are_refused(
     # Right: Ben owns it, due Friday. The modal closes; Ana, Ben and Lea each hear of it.
     right = {**past, "due": {"value": typed("fri")}}
     right["owner"] = {"value": {"type": "users_select", "selected_user": BEN}}
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(answer["view"], right, LEA)
     assert response.status == 200
     assert await response.text() == ""
@@ -125,7 +126,7 @@ async def test_the_lead_commits_from_the_dm_vague_and_past_answers_are_refused(
     to_ben = await dm_to(slack, BEN, "asked you to clear something")
     assert "in Ana's way: Ask Sam for the EU test data and send it to Ana" in texts(to_ben.args)
     assert buttons(to_ben.args) == {"Done": f"done {number[1]}", "Drop it": f"drop {number[1]}"}
-    calls = await slack.api.wait_for("response_url", before + 1)
+    calls = await slack.api.wait_for(ANSWER, before + 1)
     assert f"Committed #{number[1]}" in texts(calls[before].args)
 
     # Ben marks it done from his DM: Ana, whose way it was in, and Lea hear of it.
@@ -140,9 +141,9 @@ async def test_nothing_this_week_and_the_leads_digest(slack: SlackClient) -> Non
     await growth(slack, CY)
     assert "Noted: nothing in your way this week in Growth" in await slack.ask("nothing", BEN)
     assert "Saved as obstacle" in await slack.ask('obstacle "The CRM export breaks every day"', ANA)
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await slack.ask("digest", LEA)
-    (call,) = slack.api.of("response_url")[before:]
+    (call,) = slack.api.of(ANSWER)[before:]
     body = call.args
     assert body["response_type"] == "ephemeral"  # only the lead sees it
     assert body["blocks"][0]["type"] == "header"
@@ -190,7 +191,7 @@ async def test_a_misstep_reaches_the_team_and_feedback_comes_back_anonymous(
     assert [o["value"] for o in signed["element"]["options"]] == ["anonymous", "named"]
 
     words = "Ask us first next time; we knew the pipeline could not carry it"
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(view, {"text": {"value": typed(words)}}, ANA)
     assert await response.text() == ""
     to_lea = await dm_to(slack, LEA, "answered your misstep")
@@ -200,7 +201,7 @@ async def test_a_misstep_reaches_the_team_and_feedback_comes_back_anonymous(
     for trace in (ANA, "Ana", "ana"):  # no name, no mention, in the blocks or the fallback
         assert trace not in json.dumps(to_lea.args["blocks"])
         assert trace not in to_lea.args["text"]
-    calls = await slack.api.wait_for("response_url", before + 1)
+    calls = await slack.api.wait_for(ANSWER, before + 1)
     assert "Sent to Lea anonymously" in texts(calls[before].args)
     listed = await slack.ask("missteps", LEA)
     assert f"Anonymous: {words}" in listed
@@ -234,10 +235,10 @@ async def test_the_check_in_dms_button_opens_the_obstacle_form_for_the_team(
     # The weekly check-in DM's first button, exactly as rituals.core.nudges draws it.
     tell = checkin_actions("Growth", Mention(LEA, "Lea")).buttons[0]
     assert tell.label == "Tell Lea what's in my way"
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await click_in_dm(slack, tell.command, ANA)
     await slack.http.server.app[SLACK].backlog.settled()
-    answered = [texts(c.args) for c in slack.api.of("response_url")[before:]]
+    answered = [texts(c.args) for c in slack.api.of(ANSWER)[before:]]
     assert answered == []  # no refusal instead of the form
     (opened,) = slack.api.of("views.open")
     view = opened.args["view"]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from storage.engine import make_engine
 from storage.models import Member, Workspace
 from tests.bot.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, text_objects, texts
+from tests.bot.slack.mock_slack import ANSWER
 
 
 def kpi_id(said: str) -> int:
@@ -24,7 +25,7 @@ async def test_help_is_acked_at_once_and_answered_through_the_response_url(
     response = await slack.command("help")
     assert response.status == 200
     assert await response.text() == ""  # the ack: empty, so Slack shows nothing but our answer
-    welcome, call = await slack.api.wait_for("response_url", 2)
+    welcome, call = await slack.api.wait_for(ANSWER, 2)
     assert "Welcome, Ana" in texts(welcome.args)  # first contact: the name from users.info
     assert call.args["response_type"] == "ephemeral"
     assert call.args["replace_original"] is False
@@ -112,7 +113,7 @@ async def test_user_text_cannot_ping_the_channel_or_forge_a_mention(slack: Slack
     goal = "calls with <!channel> &lt; <@U999EVIL> & <!here> friends"
     await slack.ask(f'growth {kpi} "{goal}"')
     await slack.ask("kpis")
-    call = slack.api.of("response_url")[-1]
+    call = slack.api.of(ANSWER)[-1]
     shown = mrkdwn_of(call.args)
     assert "calls with &lt;!channel&gt; &amp;lt; &lt;@U999EVIL&gt; &amp; &lt;!here&gt;" in shown
     for raw in ("<!channel>", "<!here>", "<@U999EVIL>"):

@@ -4,31 +4,16 @@ never the asker's failure."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from storage.engine import make_engine, make_sessionmaker
-from storage.models import Obstacle, Outbox, OutboxStatus, Platform
-from storage.people import find_workspace
+from storage.models import Obstacle, Outbox, OutboxStatus
 from tests.bot.slack.conftest import ANA, LEA, SlackClient
+from tests.bot.slack.support import stored
 from tests.support import MovingClock
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 STORY = "The CRM export breaks every morning"
-
-
-async def stored(database_url: str, team: str, model: Any) -> list[Any]:
-    engine = make_engine(database_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            workspace = await find_workspace(session, Platform.SLACK, team)
-            assert workspace is not None
-            query = select(model).where(model.workspace_id == workspace.id).order_by(model.id)
-            return list((await session.scalars(query)).all())
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture

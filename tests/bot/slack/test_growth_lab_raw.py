@@ -9,7 +9,7 @@ import json
 
 from bot.config import AppConfig
 from tests.bot.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, texts
-from tests.bot.slack.mock_slack import MockSlack
+from tests.bot.slack.mock_slack import ANSWER, MockSlack
 from tests.bot.slack.support import answered, buttons, click_in_dm, dm_to, growth, number
 from tests.bot.slack.test_recognition import moving_slack, tick
 from tests.conftest import NOW
@@ -77,7 +77,7 @@ async def test_a_debate_invitation_is_answered_by_its_button_in_a_dm(slack: Slac
     assert "privately" in said
     ask = await dm_to(slack, BEN, "argue as its critic")
     assert set(buttons(ask.args)) == {"Yes, I'll argue it", "Not this time"}
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await click_in_dm(slack, buttons(ask.args)["Yes, I'll argue it"], BEN)
     said = await answered(slack, before, "To prepare")
     assert "the strongest case for keeping Qualified leads as it is" in said

@@ -17,7 +17,7 @@ from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from storage.models import Workspace
 from tests.bot.slack.conftest import SlackClient, fixture, slack_settings, texts, typed
-from tests.bot.slack.mock_slack import MockSlack
+from tests.bot.slack.mock_slack import ANSWER, MockSlack
 
 
 async def workspaces_named(database_url: str, team: str) -> int:
@@ -93,7 +93,7 @@ async def test_a_signed_command_sent_again_runs_once_and_the_replays_get_401(
     fresh = await slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp + 1)
     assert fresh.status == 200
     await slack.http.server.app[SLACK].backlog.settled()
-    answers = [c for c in slack.api.of("response_url") if "kpi-coach: KPIs" in str(c.args)]
+    answers = [c for c in slack.api.of(ANSWER) if "kpi-coach: KPIs" in str(c.args)]
     assert len(answers) == 2  # answered twice: once per real request
 
 

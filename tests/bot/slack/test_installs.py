@@ -18,7 +18,7 @@ from bot.slack import store
 from rituals.core.context import FixedClock
 from storage.engine import make_engine
 from tests.bot.slack.conftest import SlackClient, fixture, slack_settings, texts
-from tests.bot.slack.mock_slack import MockSlack
+from tests.bot.slack.mock_slack import ANSWER, MockSlack
 
 
 async def stored(database_url: str, table: str, team: str) -> int:
@@ -103,7 +103,7 @@ async def test_tokens_revoked_and_app_uninstalled_remove_the_tokens(
     before = len(oauth.api.calls)
     response = await oauth.command("help")
     assert response.status == 200
-    await oauth.api.wait_for("response_url", where=lambda c: "reinstall" in str(c.args))
+    await oauth.api.wait_for(ANSWER, where=lambda c: "reinstall" in str(c.args))
     assert [c.method for c in oauth.api.calls[before:]] == ["response_url"]
 
 
@@ -138,7 +138,7 @@ async def test_socket_mode_takes_commands_over_a_websocket_without_a_public_url(
             "accepts_response_payload": True,
         }
         await slack_api.envelopes.put(envelope)
-        calls = await slack_api.wait_for("response_url", 2)
+        calls = await slack_api.wait_for(ANSWER, 2)
         assert "/kpi propose" in texts(calls[-1].args)
         assert any(a.get("envelope_id") == envelope["envelope_id"] for a in slack_api.socket_acks)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from storage.engine import make_engine
 from storage.models import Member, Workspace
 from tests.bot.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, texts, typed
+from tests.bot.slack.mock_slack import ANSWER
 
 
 def chosen(value: str) -> dict[str, Any]:
@@ -44,11 +45,11 @@ async def test_a_modal_round_trip_open_submit_with_errors_then_right(slack: Slac
 
     right = {**wrong, "target": {"value": typed("10")}, "unit": {"value": typed("leads")}}
     right["owner"] = {"value": {"type": "users_select", "selected_user": ANA}}
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(again, right)
     assert response.status == 200
     assert await response.text() == ""  # closes the modal
-    calls = await slack.api.wait_for("response_url", before + 1)
+    calls = await slack.api.wait_for(ANSWER, before + 1)
     assert "Proposed" in texts(calls[-1].args)
     assert "Qualified leads" in await slack.ask("kpis")
 
@@ -57,10 +58,10 @@ async def test_a_button_runs_its_command_for_whoever_clicks_it(slack: SlackClien
     await slack.meet(ANA, BEN)
     said = await slack.ask('propose "Demos" target 3 per week')
     kpi = said.split("#")[1].split(":")[0]
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.click(f"accept {kpi}", user=BEN)  # the wrong person
     assert response.status == 200
-    calls = await slack.api.wait_for("response_url", before + 1)
+    calls = await slack.api.wait_for(ANSWER, before + 1)
     assert calls[-1].args["response_type"] == "ephemeral"  # only Ben sees the refusal
     assert "Only Ana can accept" in texts(calls[-1].args)
 
@@ -78,7 +79,7 @@ async def test_a_button_from_an_older_message_gets_an_answer_not_silence(
 ) -> None:
     response = await slack.click("nomination:42", action_id="fotm_vote")
     assert response.status == 200
-    (call,) = await slack.api.wait_for("response_url")
+    (call,) = await slack.api.wait_for(ANSWER)
     assert "older message" in texts(call.args)
 
 
@@ -211,7 +212,7 @@ async def test_a_failure_reaches_the_person_in_one_line_and_the_log_in_full(
     await slack.meet(ANA)
     slack.api.failing["views.open"] = "internal_error"
     await slack.command("me set")  # opens a form: Slack fails
-    calls = await slack.api.wait_for("response_url", where=lambda c: "went wrong" in texts(c.args))
+    calls = await slack.api.wait_for(ANSWER, where=lambda c: "went wrong" in texts(c.args))
     said = texts(calls[-1].args)
     assert "(reference 88f008e0)" in said  # the end of the request's trigger id
     assert "Traceback" not in said
@@ -227,7 +228,7 @@ async def test_a_form_whose_trigger_expired_comes_as_a_button(slack: SlackClient
     slack.api.failing["views.open"] = "expired_trigger_id"
     said = await slack.ask('propose "Qualified leads"')
     assert "The button opens the form" in said
-    button = slack.api.of("response_url")[-1].args["blocks"][-1]["elements"][0]
+    button = slack.api.of(ANSWER)[-1].args["blocks"][-1]["elements"][0]
     assert button["value"].startswith('propose "Qualified leads"')  # what was typed rides along
 
 

@@ -25,7 +25,7 @@ from tests.bot.slack.conftest import (
     texts,
     typed,
 )
-from tests.bot.slack.mock_slack import Call
+from tests.bot.slack.mock_slack import ANSWER, Call
 from tests.bot.slack.support import (
     GOAL,
     active_kpi,
@@ -93,10 +93,10 @@ async def test_a_note_cannot_ping_the_channel_in_the_owners_dm_or_the_trend(
     assert f"<@{LEA}> logged 9 leads for Qualified leads" in shown  # the one real mention
     assert "Context: &lt;!channel&gt; &lt;@U999EVIL&gt; &amp; &lt;!here&gt; were out" in shown
     # The trend lists the note by its number on the chart, escaped the same way.
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await slack.ask(f"trend {kpi}", ANA)
     (trend,) = [
-        c.args for c in slack.api.of("response_url")[before:] if "(attached below)" in texts(c.args)
+        c.args for c in slack.api.of(ANSWER)[before:] if "(attached below)" in texts(c.args)
     ]
     assert "1. 2026-W48: &lt;!channel&gt; &lt;@U999EVIL&gt; &amp; &lt;!here&gt; were out" in (
         texts(trend)
@@ -141,7 +141,7 @@ async def test_the_log_modal_keeps_a_bad_value_on_the_form_then_stores_a_good_on
     assert inputs(again) == {"value": "twelve", "note": "quiet week", "period": None}
 
     # A good value: the modal closes and Ana hears where it went.
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     good = {**bad, "value": {"value": typed("11")}}
     response = await slack.submit(again, good, ANA)
     assert response.status == 200
@@ -156,18 +156,18 @@ async def test_a_share_over_the_whole_is_questioned_and_its_button_logs_it(
 ) -> None:
     await growth(slack)
     kpi = await active_kpi(slack, "Win rate", "25%")
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     said = await slack.ask(f"log {kpi} 340%", ANA)
     assert "340% is outside 0 to 100%" in said
     assert "Nothing is logged yet." in said
-    (question,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
+    (question,) = [c.args for c in slack.api.of(ANSWER)[before:] if buttons(c.args)]
     assert buttons(question) == {
         "Yes, log 340%": f"log {kpi} 340% period 2026-W48 --confirmed",
         "Change it": f"log {kpi}",
     }
     assert "has no values yet" in await slack.ask(f"trend {kpi}", ANA)
 
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.click(buttons(question)["Yes, log 340%"], ANA)
     assert response.status == 200
     said = await answered(slack, before, "Logged 340%")
@@ -205,7 +205,7 @@ async def test_a_vote_from_the_channel_posts_button_comments_in_its_thread(
     response = await slack.interact(payload)
     assert response.status == 200
     (opened,) = await slack.api.wait_for("views.open")
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     question = {"type": "static_select", "selected_option": {"value": "question"}}
     response = await slack.submit(
         opened.args["view"],
@@ -242,7 +242,7 @@ async def test_a_value_typed_with_its_unit_in_the_log_modal_is_read_as_typed_tex
     assert "Logged 31%" in await slack.ask(f"log {kpi} 31% period last", ANA)  # typed: fine
     await slack.command(f"log {kpi}", ANA)
     (opened,) = await slack.api.wait_for("views.open")
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(opened.args["view"], {"value": {"value": typed("34%")}}, ANA)
     assert response.status == 200
     assert await response.text() == ""  # the modal closes: 34% is this KPI's unit

@@ -19,6 +19,7 @@ from bot.slack.render import FormOrigin, form_values, render_modal
 from rituals.core.command import PersonRef
 from rituals.team.teams import AddMembers
 from tests.bot.slack.conftest import ANA, BEN, CHANNEL, LEA, SlackClient, fixture, texts, typed
+from tests.bot.slack.mock_slack import ANSWER
 from tests.bot.slack.support import picked
 from tests.support import team_add_form
 
@@ -79,12 +80,12 @@ async def test_a_lead_adds_two_people_picked_in_the_modal(slack: SlackClient) ->
     assert "Growth" in await slack.ask("team create Growth", LEA)
     origin = FormOrigin("team add", channel_id=CHANNEL, response_url=slack.api.response_url())
     view = render_modal(team_add_form(GRAMMAR), origin)
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     # Ben has never spoken to the bot: his id from the picker is looked up like a mention.
     response = await slack.submit(view, {"people": {"value": picked(ANA, BEN)}}, user=LEA)
     assert response.status == 200
     assert await response.text() == ""  # the modal closes
-    calls = await slack.api.wait_for("response_url", before + 1)
+    calls = await slack.api.wait_for(ANSWER, before + 1)
     said = texts(calls[-1].args)
     assert f"Added <@{ANA}> and <@{BEN}> to Growth" in said
     team = await slack.ask("team", LEA)

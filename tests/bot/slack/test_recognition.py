@@ -35,7 +35,7 @@ from tests.bot.slack.conftest import (
     texts,
     typed,
 )
-from tests.bot.slack.mock_slack import Call, MockSlack
+from tests.bot.slack.mock_slack import ANSWER, Call, MockSlack
 from tests.bot.slack.support import (
     active_kpi,
     answered,
@@ -122,7 +122,7 @@ async def test_the_kudos_modal_posts_the_story_with_real_mentions_and_dms_each_r
         "story": {"value": typed(story)},
         "reward": {"value": chosen("a team lunch")},
     }
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(view, values, LEA)
     assert response.status == 200
     assert await response.text() == ""  # the modal closes
@@ -194,7 +194,7 @@ async def test_generic_praise_comes_back_on_the_modal_with_everything_typed_kept
 
     # The story told: the modal closes, and the post goes out.
     told = {**values, "story": {"value": typed(STORY)}}
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     response = await slack.submit(again, told, LEA)
     assert await response.text() == ""
     assert "Posted to" in await answered(slack, before, "Posted to")
@@ -229,10 +229,10 @@ async def tick(slack: SlackClient) -> None:
 async def answer_pulse(slack: SlackClient, ask: Call, user: str, score: int) -> str:
     """`user` presses the score's button in the pulse's DM; what they were answered."""
     value = buttons(ask.args)[f"{score} {PULSE_WORDS[score - 1]}"]
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await click_in_dm(slack, value, user)
     await slack.http.server.app[SLACK].backlog.settled()
-    return "\n".join(texts(c.args) for c in slack.api.of("response_url")[before:])
+    return "\n".join(texts(c.args) for c in slack.api.of(ANSWER)[before:])
 
 
 async def test_a_pulse_is_answered_by_a_button_in_a_dm_once_and_its_results_upload_a_chart(
@@ -319,7 +319,7 @@ async def test_a_lead_closing_the_pulse_posts_its_chart_into_the_channel(
     required = {b["block_id"]: not b["optional"] for b in view["blocks"] if b["type"] == "input"}
     assert required["score"] is True
     assert required["word"] is False
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     values = {"score": {"value": typed("4")}, "word": {"value": typed("stretched")}}
     response = await slack.submit(view, values, LEA)
     assert await response.text() == ""  # the modal closes
@@ -344,18 +344,18 @@ async def test_the_buttons_pulse_shows_in_a_channel_are_not_refused_when_pressed
     await growth(slack)
     await slack.ask("settings set rituals checkin,one_on_one,kudos,review,pulse", LEA)
     await slack.ask("pulse start", LEA)
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     shown = await slack.ask("pulse", ANA)  # typed in the team's channel
     assert "0 answered so far" in shown
-    offered = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
+    offered = [c.args for c in slack.api.of(ANSWER)[before:] if buttons(c.args)]
     for reply in offered:
         for label, command in buttons(reply).items():
             if not label[0].isdigit():
                 continue
-            before = len(slack.api.of("response_url"))
+            before = len(slack.api.of(ANSWER))
             await slack.click(command, ANA)  # pressed where it was shown: the channel
             await slack.http.server.app[SLACK].backlog.settled()
-            said = "\n".join(texts(c.args) for c in slack.api.of("response_url")[before:])
+            said = "\n".join(texts(c.args) for c in slack.api.of(ANSWER)[before:])
             assert "answered in a direct message" not in said, label
 
 
@@ -387,7 +387,7 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         # Not on the ballot until Ben says yes.
         assert MISSTEP not in await slack.ask("fails", LEA)
 
-        before = len(slack.api.of("response_url"))
+        before = len(slack.api.of(ANSWER))
         await click_in_dm(slack, buttons(ask.args)["Yes, share it"], BEN)
         said = await answered(slack, before, "Shared")
         assert f"Shared: story #{story} is on Growth's ballot for November 2026." in said
@@ -403,7 +403,7 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         )
         private = number(said)
         ask_ana = await dm_to(slack, ANA, "nominated you")
-        before = len(slack.api.of("response_url"))
+        before = len(slack.api.of(ANSWER))
         await click_in_dm(slack, buttons(ask_ana.args)["No, keep it private"], ANA)
         assert "Kept private." in await answered(slack, before, "Kept private")
         await slack.http.server.app[SLACK].backlog.settled()
@@ -412,23 +412,23 @@ async def test_fail_of_the_month_consent_and_vote_by_buttons_then_the_trophy_pos
         # The vote opens in the month's last three days (Growth's zone is Lea's, Auckland),
         # for Lea when her ballot comes: Monday at check-in time, the first day she works.
         clock.advance(timedelta(days=7))
-        before = len(slack.api.of("response_url"))
+        before = len(slack.api.of(ANSWER))
         await slack.ask("fails", LEA, channel="D0AB12CDB")
-        (ballot,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
+        (ballot,) = [c.args for c in slack.api.of(ANSWER)[before:] if buttons(c.args)]
         assert MISSTEP in texts(ballot)
         assert "promised a date" not in texts(ballot)  # her no keeps it off the ballot
         # To Lea it stays "waiting": a no is never told, not even by its absence.
         assert f"#{private} about Ana" in texts(ballot)
         assert buttons(ballot) == {"Vote for Ben": f"fail vote {story}"}
-        before = len(slack.api.of("response_url"))
+        before = len(slack.api.of(ANSWER))
         response = await click_in_dm(slack, buttons(ballot)["Vote for Ben"], LEA)
         assert response.status == 200
         said = await answered(slack, before, "Voted for")
         assert f"Voted for Ben's story (#{story})." in said
         # Ben sees his own story on the ballot, with no button to vote for himself.
-        before = len(slack.api.of("response_url"))
+        before = len(slack.api.of(ANSWER))
         await slack.ask("fails", BEN, channel="D0AB12CDC")
-        assert not [c for c in slack.api.of("response_url")[before:] if buttons(c.args)]
+        assert not [c for c in slack.api.of(ANSWER)[before:] if buttons(c.args)]
 
         # The vote closes at check-in time on December's first day: the trophy is posted.
         clock.advance(timedelta(days=1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.bot.slack.conftest import ANA, BEN, LEA, SlackClient, texts, typed
+from tests.bot.slack.mock_slack import ANSWER
 from tests.bot.slack.support import (
     active_kpi,
     answered,
@@ -39,7 +40,7 @@ async def test_a_stretch_is_asked_and_taken_on_by_buttons_in_private(slack: Slac
         "Yes, I'll take it on": "stretch answer 1 yes",
         "Not this time": "stretch answer 1 no",
     }
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await click_in_dm(slack, buttons(ask.args)["Yes, I'll take it on"], ANA)
     assert "Stretch #1 is yours" in await answered(slack, before, "is yours")
     told = await dm_to(slack, LEA, "takes on stretch #1")
@@ -59,7 +60,7 @@ async def test_a_budget_ask_is_approved_by_the_leads_button(slack: SlackClient) 
         "Approve": "budget approve 1",
         "Ask a question": "budget question 1",
     }
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     await click_in_dm(slack, buttons(ask.args)["Approve"], LEA)
     assert "Approved request #1: 3 hours for Ana." in await answered(slack, before, "Approved")
     told = await dm_to(slack, ANA, "Approved: 3 hours")
@@ -74,9 +75,9 @@ async def test_the_suggestions_button_opens_the_stretch_modal_and_a_bad_day_keep
     await slack.ask(f"settings set rituals {ON}", LEA)
     kpi = await active_kpi(slack)
     await slack.ask(f"log {kpi} 4", ANA)
-    before = len(slack.api.of("response_url"))
+    before = len(slack.api.of(ANSWER))
     assert "Ana: no stretch this quarter yet." in await slack.ask("stretch suggest", LEA, LEA_DM)
-    (shown,) = [c.args for c in slack.api.of("response_url")[before:] if buttons(c.args)]
+    (shown,) = [c.args for c in slack.api.of(ANSWER)[before:] if buttons(c.args)]
     await click_in_dm(slack, buttons(shown)["Open a stretch for Ana"], LEA)
     (opened,) = await slack.api.wait_for("views.open")
     view = opened.args["view"]

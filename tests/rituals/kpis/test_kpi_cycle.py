@@ -9,13 +9,20 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from bot.dispatch import Dispatcher
-from bot.grammar import build_grammar
 from rituals.core.messages import Form, Image, Message
 from rituals.numbers.declines import WILD_IDEA
 from storage.models import Kpi, KpiChange, KpiReview, KpiStatus, Member, Purpose, Role, Team
 from tests.scheduling import LONG_AGO, Someone, ledger, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock, at, buttons_of, channel_posts, dms_to, text_of
+from tests.support import (
+    MovingClock,
+    active_kpi,
+    at,
+    buttons_of,
+    channel_posts,
+    chat_at,
+    dms_to,
+    text_of,
+)
 
 CHANNEL = "C0GROWTH"
 
@@ -35,7 +42,7 @@ async def test_the_purpose_workshop_gathers_answers_and_posts_them_together(
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
 
     assert "Only the lead of Growth or an admin can start its purpose workshop. Ask @Lea" in (
@@ -87,7 +94,7 @@ async def test_a_team_without_a_channel_gets_its_purpose_through_the_lead(
 ) -> None:
     await _team(sessions, channel=None)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     await chat.say("lea", 'purpose start "we help small shops sell online" until tomorrow')
     clock.move_to(at("2026-11-24 10:00"))
     await planner(sessions, config).tick(clock.now())
@@ -105,7 +112,7 @@ async def test_a_co_created_kpi_is_voted_on_in_the_channel_and_activated_when_ba
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     replies = await chat.say(
         "ana",
         'propose "Qualified leads" target 10 leads per week growth "run discovery calls alone" '
@@ -149,13 +156,9 @@ async def test_a_decline_starts_an_experiment_whose_look_back_day_asks_what_happ
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
-    said = await chat.text(
-        "ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"'
-    )
-    kpi = int(said.split("Proposed #")[1].split(":")[0])
-    await chat.say("lea", f"activate {kpi}")
+    kpi = await active_kpi(chat, "Qualified leads", "10", "ana", "lead calls alone")
     await chat.say("ana", f'log {kpi} 10 "steady" period last')
     replies = await chat.say("ana", f'log {kpi} 5 "two reps out sick"')
     assert WILD_IDEA in text_of(replies)
@@ -193,17 +196,12 @@ async def test_the_quarterly_review_asks_owners_and_leads_and_posts_one_summary(
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-12-14 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
-    ids = []
-    for name, owner in (("Qualified leads", "ana"), ("Demos", "ana"), ("Uptime", "ben")):
-        said = await chat.text(
-            owner, f'propose "{name}" target 10 per week growth "grow into a lead role"'
-        )
-        ids.append(int(said.split("Proposed #")[1].split(":")[0]))
-    for kpi in ids:
-        await chat.say("lea", f"activate {kpi}")
-    leads, demos, uptime = ids
+    leads, demos, uptime = [
+        await active_kpi(chat, name, "10", owner, "grow into a lead role")
+        for name, owner in (("Qualified leads", "ana"), ("Demos", "ana"), ("Uptime", "ben"))
+    ]
 
     # The first Monday of the quarter, at check-in time: owners and the lead are asked.
     clock.move_to(at("2027-01-04 10:00"))
@@ -299,13 +297,9 @@ async def test_nobody_is_asked_to_review_nothing_and_no_summary_says_nothing(
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-12-14 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
-    said = await chat.text(
-        "ana", 'propose "Qualified leads" target 10 per week growth "lead calls alone"'
-    )
-    kpi = int(said.split("Proposed #")[1].split(":")[0])
-    await chat.say("lea", f"activate {kpi}")
+    kpi = await active_kpi(chat, "Qualified leads", "10", "ana", "lead calls alone")
     clock.move_to(at("2027-01-04 10:00"))
     await tick.tick(clock.now())
     asked = {r.target for r in await outbox(sessions) if r.ritual == "review"}
@@ -332,7 +326,7 @@ async def test_a_team_that_runs_no_scheduled_ritual_still_gets_its_purpose_poste
     async with sessions() as session, session.begin():
         await session.execute(update(Team).values(settings={"enabled": ["kudos"]}))
     clock = MovingClock(at("2026-11-23 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     await chat.say("lea", 'purpose start "we help small shops sell online" until tomorrow')
     clock.move_to(at("2026-11-24 10:00"))
     await planner(sessions, config).tick(clock.now())

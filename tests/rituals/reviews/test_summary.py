@@ -3,23 +3,15 @@ only when someone reviewed it; one nobody answered for is counted as not reviewe
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from bot.dispatch import Dispatcher
-from bot.grammar import build_grammar
 from storage.models import Member, Role
 from tests.scheduling import LONG_AGO, Someone, outbox, planner, seed_team, text
-from tests.support import Chat, MovingClock
+from tests.support import MovingClock, active_kpi, at, chat_at
 
 CHANNEL = "C0GROWTH"
-
-
-def at(moment: str) -> datetime:
-    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
 
 
 async def _team(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -29,13 +21,6 @@ async def _team(sessions: async_sessionmaker[AsyncSession]) -> None:
         )
         team.channel_id = CHANNEL
         await session.execute(update(Member).values(welcomed_at=LONG_AGO))
-
-
-async def _active(chat: Chat, owner: str, name: str) -> int:
-    said = await chat.text(owner, f'propose "{name}" target 10 per week growth "lead calls alone"')
-    kpi = int(said.split("Proposed #")[1].split(":")[0])
-    assert f"Active: #{kpi}" in await chat.text("lea", f"activate {kpi}")
-    return kpi
 
 
 async def _summary(sessions: async_sessionmaker[AsyncSession]) -> str:
@@ -48,9 +33,9 @@ async def test_a_personal_kpi_nobody_reviewed_is_not_said_to_be_reviewed(
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-12-14 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
-    await _active(chat, "ana", "Demos")
+    await active_kpi(chat, "Demos", "10", "ana", "lead calls alone")
     clock.move_to(at("2027-01-04 10:00"))
     await tick.tick(clock.now())
     clock.move_to(at("2027-01-11 10:00"))
@@ -66,11 +51,11 @@ async def test_the_summary_counts_the_reviewed_and_the_unreviewed_apart(
 ) -> None:
     await _team(sessions)
     clock = MovingClock(at("2026-12-14 11:00"))
-    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, config))
+    chat = chat_at(sessions, config, clock)
     tick = planner(sessions, config)
-    await _active(chat, "ana", "Demos")
-    await _active(chat, "ana", "Qualified leads")
-    reviewed = await _active(chat, "ben", "Uptime")
+    await active_kpi(chat, "Demos", "10", "ana", "lead calls alone")
+    await active_kpi(chat, "Qualified leads", "10", "ana", "lead calls alone")
+    reviewed = await active_kpi(chat, "Uptime", "10", "ben", "lead calls alone")
     clock.move_to(at("2027-01-04 10:00"))
     await tick.tick(clock.now())
     said = await chat.text("ben", f"review {reviewed} keep relevant yes motivating yes")
