@@ -22,9 +22,12 @@ run: $(STAMP)
 	$(BIN)/kpicoach start
 
 # Set up and run everything CI runs: formatting, lint, types, and the tests.
-# TEST_DATABASE_URL=postgresql+asyncpg://... runs the tests against PostgreSQL.
+# TEST_DATABASE_URL=postgresql+asyncpg://... runs the tests against PostgreSQL (each worker on
+# a database of its own; tests that never reach the database run only without it).
+# The tests run on TEST_WORKERS processes (one per core by default), a test file to a worker.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: $(STAMP) lint e2e-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

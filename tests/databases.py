@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -45,3 +46,26 @@ async def _admin(url: str, statement: str) -> None:
             await connection.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+# What a function names when it opens the database under test.
+_ROUTES = {"scratch_database", "TEST_DATABASE_URL"}
+
+
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether the test, or a fixture it uses, opens the database under test: every way there
+    goes through `scratch_database` (or reads TEST_DATABASE_URL itself)."""
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        for definitions in info.name2fixturedefs.values():
+            functions.extend(definition.func for definition in definitions)
+    return any(_names_a_route(function) for function in functions)
+
+
+def _names_a_route(function: object) -> bool:
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    named = set(code.co_names) | {c for c in code.co_consts if isinstance(c, str)}
+    return bool(named & _ROUTES)

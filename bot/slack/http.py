@@ -8,9 +8,13 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.slack import shape
 from bot.slack.app import INSTALL_PATH, REDIRECT_PATH, SlackBot
 
 log = logging.getLogger(__name__)
@@ -34,11 +38,25 @@ async def events(request: web.Request) -> web.Response:
         # Bolt would fail on int() of it with a traceback; no signed request looks like this.
         log.warning("Slack: refused a request whose timestamp is not a number")
         return web.Response(status=401, text="invalid request")
+    malformed = shape.problem(await request.read(), request.content_type)
+    if malformed:
+        log.warning("Slack: refused a malformed request: %s", malformed)
+        return web.Response(status=400, text=malformed)
     bot = request.app[SLACK]
     if await _replayed(request, bot):
         log.warning("Slack: refused a request whose signature was already used")
         return web.Response(status=401, text="replayed request")
-    return await to_aiohttp_response(await bot.app.async_dispatch(await to_bolt_request(request)))
+    return await to_aiohttp_response(await bot.app.async_dispatch(await _bolt_request(request)))
+
+
+async def _bolt_request(request: web.Request) -> AsyncBoltRequest:
+    """Bolt's request, with the body read as `shape.parse` reads it (a command may say
+    "payload")."""
+    bolt = await to_bolt_request(request)
+    if not bolt.body and bolt.raw_body:
+        bolt.body = shape.parse(bolt.raw_body, request.content_type)
+        bolt.context = build_async_context(AsyncBoltContext({}), bolt.body)
+    return bolt
 
 
 async def _replayed(request: web.Request, bot: SlackBot) -> bool:

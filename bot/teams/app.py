@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, Settings
 from bot.dispatch import Dispatcher
+from bot.inbound import holds_nul
 from bot.loopback import from_this_machine, local_service_url
 from bot.teams.auth import (
     CheckedAuthentication,
@@ -197,6 +198,42 @@ def _depth(body: Any) -> int:
     return deepest
 
 
+# Parts botbuilder and our turns read as objects (or lists of objects) when they are there.
+OBJECTS = ("channelData", "channelData.tenant", "channelData.team", "channelData.channel")
+LISTS_OF_OBJECTS = ("entities", "membersAdded", "membersRemoved", "attachments")
+# Ids the store keeps in columns of 64 characters: an AAD object id is a GUID (36).
+STRINGS = ("id", "from.aadObjectId", "conversation.tenantId", "channelData.tenant.id")
+LONGEST_ID = 64
+
+
+def _odd_part(body: dict[str, Any]) -> str | None:
+    """The first part of the activity that is not shaped as the Bot Framework sends it."""
+    if holds_nul(body):
+        return "the activity holds a NUL character"  # and PostgreSQL would refuse to keep it
+    for path in STRINGS:
+        found = _at(body, path)
+        if found is not None and not (isinstance(found, str) and len(found) <= LONGEST_ID):
+            return f"the activity's {path} is not an id"
+    for path in OBJECTS:
+        found = _at(body, path)
+        if found is not None and not isinstance(found, dict):
+            return f"the activity's {path} is not an object"
+    for path in LISTS_OF_OBJECTS:
+        found = _at(body, path)
+        if found is not None and not (
+            isinstance(found, list) and all(isinstance(item, dict) for item in found)
+        ):
+            return f"the activity's {path} is not a list of objects"
+    return None
+
+
+def _at(body: dict[str, Any], path: str) -> Any:
+    node: Any = body
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
 async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
     """The activity, or why the request is not one botbuilder can take: a 400 beats its 500."""
     if "application/json" not in request.headers.get("Content-Type", ""):
@@ -218,6 +255,9 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], Activity] | str:
             return f"the activity has no {part} with an id"
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
         return "the activity has no serviceUrl"
+    odd = _odd_part(body)
+    if odd:
+        return odd
     try:
         return body, Activity().deserialize(body)
     except Exception as exc:

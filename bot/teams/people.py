@@ -133,7 +133,8 @@ class Directory:
         mentions = [e for e in activity.entities or [] if (e.type or "").lower() == "mention"]
         for entity in mentions[:MAX_MENTIONS]:
             extra = _extra(entity)
-            who = extra.get("mentioned") or {}
+            who = extra.get("mentioned")
+            who = who if isinstance(who, dict) else {}  # a mention names someone, or no one
             tag = str(extra.get("text") or f"<at>{who.get('name', '')}</at>")
             if who.get("id") == activity.recipient.id:
                 text = text.replace(tag, " ")
@@ -159,6 +160,8 @@ class Directory:
         return dataclasses.replace(who, display_name=person.display_name, name_known=True)
 
     async def _lookup(self, turn: TurnContext, teams_id: str) -> Identity | None:
+        if not teams_id:
+            return None  # nobody to ask Teams about (botbuilder refuses an empty id)
         tenant = tenant_of(turn.activity)
         key = (tenant, teams_id)
         cached = self._known.get(key)
