@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import ClientError, ClientSession
+from yarl import URL
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AuthenticationConstants, ConnectorFactory
 from msrest.exceptions import ClientRequestError
@@ -54,8 +55,11 @@ class _Send(AsyncHTTPSender[ClientRequest, AsyncClientResponse]):
         if outgoing.files:
             raise ClientRequestError("multipart uploads to the connector are not supported")
         try:
+            # As msrest quoted it: a channel thread's id (`19:...;messageid=...`) stays
+            # percent-encoded in the path, as botbuilder's own sender sends it.
+            url = URL(outgoing.url, encoded=True)
             async with self.http.request(
-                outgoing.method, outgoing.url, headers=outgoing.headers, data=outgoing.data
+                outgoing.method, url, headers=outgoing.headers, data=outgoing.data
             ) as answer:
                 response = AioHttpClientResponse(outgoing, answer)
                 await response.load_body()

@@ -159,9 +159,26 @@ def test_the_raw_benchmark_runs(tmp_path: Path) -> None:
 
 
 def test_the_memory_benchmark_runs(tmp_path: Path) -> None:
-    """An idle server's resident memory, and that charts' matplotlib is not loaded yet."""
-    lines = bench(tmp_path, "memory.py", "--idle-seconds", "0.2")
-    resident = [line for line in lines if line.startswith("idle server: resident")]
-    assert len(resident) == 1
-    assert resident[0].split()[4] == "MiB,"
-    assert "matplotlib no" in lines[-1]
+    """A served process's resident memory, Slack-only and with Teams on, idle and after some
+    work; and which heavy optional libraries each imported."""
+    lines = bench(
+        tmp_path, "memory.py", "--idle-seconds", "0.2", "--seconds", "1", "--teams-messages", "20"
+    )
+    idle = [line for line in lines if " idle: resident " in line]
+    assert [line.split()[0] for line in idle] == ["slack-only", "teams-on"]
+    assert all(line.split()[4] == "MiB" for line in idle)
+    imported = [line.strip() for line in lines if line.strip().startswith("imported:")]
+    assert "botbuilder.core no" in imported[0]  # Slack-only
+    assert "matplotlib no" in imported[0]
+    assert "botbuilder.core yes" in imported[1]  # Teams on
+
+
+def test_the_teams_benchmark_runs(tmp_path: Path) -> None:
+    lines = bench(
+        tmp_path, "teams.py", "--messages", "20", "--clients", "2", "--people", "5", "--burst", "3"
+    )
+    header = next(i for i, line in enumerate(lines) if line.startswith("clients"))
+    figures = lines[header + 1].split()
+    assert figures[:2] == ["2", "20"]
+    assert figures[7:9] == ["0", "0"]  # no errors, none unanswered
+    assert lines[header + 2].startswith("burst into one chat: 3 messages")

@@ -67,6 +67,7 @@ class MockConnector:
     # conversation id -> statuses to answer, one per request, before accepting
     refuse: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     refused: list[tuple[str, int]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # as they arrived, still percent-encoded
     url: str = ""
     _runner: web.AppRunner | None = None
 
@@ -115,6 +116,7 @@ class MockConnector:
         return web.json_response(body, status=status, headers=headers)
 
     async def _send(self, request: web.Request) -> web.Response:
+        self.paths.append(request.raw_path)
         conversation = unquote(request.match_info["conversation"])
         refusal = self._refusal(conversation)
         if refusal is not None:

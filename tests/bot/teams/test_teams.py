@@ -157,6 +157,12 @@ async def test_a_mention_in_a_channel_strips_the_bot_and_resolves_people(
     await teams.meet(ANA)
     created = await teams.say("team create Growth", channel=True)
     assert {s.conversation for s in created} == {CHANNEL + ";messageid=1700000000001"}
+    # The thread's id travels percent-encoded in the path, as botbuilder sends it: a client
+    # that reads `;` as the end of the path (Microsoft's Playground) still finds the thread.
+    assert (
+        "/v3/conversations/19%3Aa1b2c3d4e5f6%40thread.tacv2%3Bmessageid%3D"
+        in (teams.connector.paths[-1])
+    )
     # Teams has no ephemeral messages: an answer for Ana alone goes to her chat with the bot.
     assert text_of(created) == CHAT_NOTE
     before = len(teams.connector.to(PERSONAL + ANA[0]))
