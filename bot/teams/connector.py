@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import ClientError, ClientSession
-from yarl import URL
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AuthenticationConstants, ConnectorFactory
 from msrest.exceptions import ClientRequestError
@@ -22,6 +21,7 @@ from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.async_abc import AsyncClientResponse
+from yarl import URL
 
 from bot.teams.tokens import BotToken
 
