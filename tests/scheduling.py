@@ -15,13 +15,8 @@ from rituals.core.messages import Mention, dm
 from rituals.core.settings import RitualSettings
 from storage.models import Nudge, Outbox, Platform, Role, Team
 from storage.outbox import OutboxRow, enqueue
-from storage.people import (
-    NewMember,
-    ensure_member,
-    ensure_membership,
-    ensure_team,
-    ensure_workspace,
-)
+from storage.people import NewMember, ensure_member, ensure_workspace
+from storage.teams import ensure_membership, ensure_team
 from tests.conftest import NOW
 
 LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)

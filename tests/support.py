@@ -23,13 +23,8 @@ from bot.payload import decode
 from rituals.core.context import Clock
 from rituals.core.messages import Actions, Audience, Button, Form, Message, Outgoing
 from storage.models import Base, Cadence, Kpi, KpiStatus, Member, Outbox, Platform, Role
-from storage.people import (
-    NewMember,
-    ensure_member,
-    ensure_membership,
-    ensure_team,
-    ensure_workspace,
-)
+from storage.people import NewMember, ensure_member, ensure_workspace
+from storage.teams import ensure_membership, ensure_team
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository, for app.yaml and the command line."""

@@ -24,8 +24,8 @@ from rituals.numbers.experiments import running_line
 from rituals.numbers.store import experiments_of
 from rituals.team.home import WAITING
 from storage.models import Kpi, KpiStatus, Member, Role, Team, Workspace
-from storage.people import shares_team_as, teams_of
 from storage.sign_ins import member_of_session
+from storage.teams import shares_team_as, teams_of
 from web import store
 from web.app import Dashboard
 

@@ -29,7 +29,7 @@ from bot.scheduler import Scheduling
 from rituals.core.context import ShiftedClock
 from rituals.core.messages import Button, File, Form, FormField, Image, Message, Outgoing
 from storage.models import Member, Platform, Workspace
-from storage.people import teams_of
+from storage.teams import teams_of
 
 __all__ = ["ConsoleChat", "ConsoleSender", "ReadLine", "stdin_reader"]
 

@@ -8,13 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rituals.core.context import Clock
 from storage.models import Platform, Role
-from storage.people import (
-    NewMember,
-    ensure_member,
-    ensure_membership,
-    ensure_team,
-    ensure_workspace,
-)
+from storage.people import NewMember, ensure_member, ensure_workspace
+from storage.teams import ensure_membership, ensure_team
 
 WORKSPACE_ID = "demo"
 WORKSPACE_NAME = "Demo workspace"

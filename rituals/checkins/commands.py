@@ -49,7 +49,7 @@ from rituals.core.when import read_date
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM
 from storage.models import CommitmentStatus, Role, Team
-from storage.people import roster
+from storage.teams import roster
 
 DueText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 

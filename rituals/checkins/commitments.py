@@ -43,7 +43,7 @@ from rituals.core.refusal import Refusal
 from rituals.team.gate import ritual_on, switched_on
 from rituals.team.teams import mention
 from storage.models import Commitment, CommitmentStatus, Member, Obstacle, Team
-from storage.people import membership, teams_of
+from storage.teams import membership, teams_of
 
 ActionText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), CLEAN

@@ -37,7 +37,7 @@ from rituals.core.refusal import Refusal
 from rituals.team.gate import switched_on, team_gate
 from rituals.team.teams import mention
 from storage.models import Member, Misstep, MisstepFeedback, Role, Team
-from storage.people import membership, roster
+from storage.teams import membership, roster
 
 Story = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=12, max_length=1000), CLEAN

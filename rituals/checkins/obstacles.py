@@ -32,7 +32,7 @@ from rituals.kpis.commands import resolve_kpi
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, mention
 from storage.models import Member, Obstacle, Role, Team
-from storage.people import roster
+from storage.teams import roster
 
 ASK = "What's in your way this week?"
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from rituals.core.context import Ctx
 from rituals.core.messages import Mention, Reply, listing, say
 from storage.models import Member, Role, Team
-from storage.people import admins, leads_of, membership, roster, shares_team_as
+from storage.people import admins
+from storage.teams import leads_of, membership, roster, shares_team_as
 
 
 async def is_admin(ctx: Ctx) -> bool:

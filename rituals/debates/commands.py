@@ -44,7 +44,7 @@ from storage.models import (
     Side,
     Team,
 )
-from storage.people import membership
+from storage.teams import membership
 
 Question = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=8, max_length=300), CLEAN, ONE_LINE

@@ -44,7 +44,7 @@ from rituals.team.gate import switched_on, team_gate
 from rituals.team.me import person_of
 from rituals.team.teams import mention, team_rituals
 from storage.models import Consent, FailNomination, Member, Team
-from storage.people import membership
+from storage.teams import membership
 
 # What only a team's own people do, for the gate's refusal.
 TAKE_PART = "take part in its Fail of the Month"

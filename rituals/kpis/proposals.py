@@ -42,7 +42,7 @@ from rituals.kpis.commands import (
 from rituals.kpis.direction import infer_direction
 from rituals.kpis.store import live_kpis_of
 from storage.models import Kpi, KpiStatus, Member, Team
-from storage.people import roster, team_ids_of
+from storage.teams import roster, team_ids_of
 
 
 async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, or_
 from rituals.core.context import Ctx
 from rituals.core.permissions import may_act_for
 from storage.models import Kpi
-from storage.people import membership
+from storage.teams import membership
 
 # The SQL side of the rule, for queries that list KPIs a whole team may read.
 TEAM_SEES_NUMBERS: ColumnElement[bool] = or_(Kpi.shared.is_(True), Kpi.open_to_team.is_(True))

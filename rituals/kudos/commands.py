@@ -40,7 +40,7 @@ from rituals.kpis.commands import resolve_kpi
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, mention, team_rituals
 from storage.models import Kpi, KpiStatus, Kudos, KudosRecipient, Member, Team
-from storage.people import membership
+from storage.teams import membership
 
 # No minimum here: "thanks!" is answered by the generic-praise check, with the form kept.
 KudosStory = Annotated[

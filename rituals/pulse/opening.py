@@ -29,7 +29,7 @@ from rituals.pulse.store import new_pulse, open_pulse
 from rituals.team.gate import team_gate
 from rituals.team.teams import mention, team_rituals
 from storage.models import Kpi, KpiStatus, Team
-from storage.people import membership, roster
+from storage.teams import membership, roster
 
 
 async def start(ctx: Ctx, cmd: StartPulse) -> list[Reply]:

@@ -43,7 +43,7 @@ from rituals.purpose.store import answer_of, answers_to, latest_purpose
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, mention, team_rituals
 from storage.models import Member, Purpose, PurposeAnswer, Role
-from storage.people import membership, roster
+from storage.teams import membership, roster
 
 ASK = "How does your role move the needle on our purpose?"
 PurposeText = Annotated[

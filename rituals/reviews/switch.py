@@ -7,7 +7,7 @@ from rituals.core.context import Ctx
 from rituals.core.refusal import Refusal
 from rituals.team.gate import switched_on
 from storage.models import Kpi
-from storage.people import teams_of
+from storage.teams import teams_of
 
 
 async def switched_on_for(ctx: Ctx, kpi: Kpi) -> None:

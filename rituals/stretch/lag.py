@@ -14,7 +14,7 @@ from rituals.core.periods import quarter_at
 from rituals.kpis.commands import format_number
 from rituals.stretch.store import Lag, Turns, lagging_kpis, rotation
 from storage.models import Member, Role, Team
-from storage.people import roster
+from storage.teams import roster
 
 
 @dataclass(frozen=True)

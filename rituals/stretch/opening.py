@@ -47,7 +47,7 @@ from rituals.stretch.store import Lag, lapsed, open_stretch_of, stretch_by_id, w
 from rituals.team.gate import switched_on, team_gate
 from rituals.team.teams import mention
 from storage.models import KpiStatus, Member, Stretch, StretchState, Team
-from storage.people import membership
+from storage.teams import membership
 
 TAKE_PART = "take on its stretch assignments"
 

@@ -13,7 +13,7 @@ from rituals.core.permissions import leads_team, refuse_team, team_leads_and_adm
 from rituals.core.refusal import Refusal
 from rituals.team.teams import mention, pick_team, team_rituals
 from storage.models import Team
-from storage.people import membership, teams_of
+from storage.teams import membership, teams_of
 
 
 async def team_gate(

@@ -37,7 +37,7 @@ from rituals.team.me import person_of
 from rituals.team.schedule import label_of, next_sent, when_text
 from rituals.team.teams import team_rituals
 from storage.models import Kpi, KpiStatus, Member, Role, Team
-from storage.people import requests_to_join, seats_of
+from storage.teams import requests_to_join, seats_of
 
 # The heading of what only this person can move forward; the dashboard shows that part first.
 WAITING = "Waiting for you"

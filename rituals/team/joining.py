@@ -29,8 +29,8 @@ from rituals.team.teams import (
     which_team,
 )
 from storage.models import JoinRequest, Member, Role
-from storage.people import (
-    admins,
+from storage.people import admins
+from storage.teams import (
     drop_join_request,
     ensure_membership,
     join_request,

@@ -43,7 +43,7 @@ from rituals.team.teams import (
     team_rituals,
 )
 from storage.models import Member, Role, Team
-from storage.people import (
+from storage.teams import (
     drop_join_request,
     ensure_membership,
     membership,

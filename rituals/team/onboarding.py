@@ -25,7 +25,7 @@ from rituals.core.messages import (
 from rituals.core.people import actor_member
 from rituals.core.settings import ritual_titles
 from storage.models import Role, Team
-from storage.people import seats_of
+from storage.teams import seats_of
 
 # The promise, in three short lines: what a newcomer reads before their first answer.
 PROMISE = (

@@ -34,8 +34,9 @@ from rituals.core.refusal import Refusal
 from rituals.core.settings import parse_window
 from rituals.team.teams import must_hand_over
 from storage.models import Role
-from storage.people import ensure_an_admin, roster, teams_of
+from storage.people import ensure_an_admin
 from storage.privacy import export_rows, forget_rows
+from storage.teams import roster, teams_of
 
 # What each exported table holds, in people's words (one, several). Every table that points at
 # a person needs a line: a test fails when a new one has none.

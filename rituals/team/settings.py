@@ -39,7 +39,7 @@ from rituals.team.teams import (
 )
 from storage.channels import channel_names, reachable_as
 from storage.models import Team
-from storage.people import team_of_channel
+from storage.teams import team_of_channel
 
 
 def channel_id(value: str) -> str:

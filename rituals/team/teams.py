@@ -27,13 +27,7 @@ from rituals.core.refusal import Refusal
 from rituals.core.settings import WEEKDAYS, TeamRituals, ritual_titles, with_overrides
 from rituals.core.spec import every_prompt
 from storage.models import Member, Role, Team
-from storage.people import (
-    Seat,
-    all_teams,
-    team_named,
-    team_of_channel,
-    teams_of,
-)
+from storage.teams import Seat, all_teams, team_named, team_of_channel, teams_of
 
 DAY_NAMES = dict(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True))
 TEAM = Field(None, title="Team", description="its name; the only one you are on if empty")

@@ -15,7 +15,8 @@ from rituals.core.messages import Form, Outgoing
 from rituals.core.spec import Ritual
 from rituals.core.syntax import Syntax
 from storage.models import Base, Member, Role, Team
-from storage.people import NewMember, ensure_member, ensure_membership, ensure_team
+from storage.people import NewMember, ensure_member
+from storage.teams import ensure_membership, ensure_team
 from tests.conftest import NOW
 from tests.support import Chat, text_of
 

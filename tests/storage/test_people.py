@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from storage.people import requests_to_join
+from storage.teams import requests_to_join
 from tests.support import statements
 
 

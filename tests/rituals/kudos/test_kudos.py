@@ -14,7 +14,8 @@ from rituals.core.messages import FieldKind, Form, Mention, Paragraph
 from rituals.core.settings import GENERIC_PRAISE
 from rituals.kudos.commands import generic_praise
 from storage.models import KpiStatus, Kudos, KudosRecipient, Role, Team
-from storage.people import NewMember, ensure_member, ensure_membership
+from storage.people import NewMember, ensure_member
+from storage.teams import ensure_membership
 from tests.conftest import NOW
 from tests.support import Chat, add_kpi, channel_posts, dms_to, member, text_of
 

@@ -20,7 +20,8 @@ from storage.models import (
     StretchState,
     Team,
 )
-from storage.people import NewMember, ensure_member, ensure_membership
+from storage.people import NewMember, ensure_member
+from storage.teams import ensure_membership
 from tests.conftest import NOW
 from tests.support import Chat, add_kpi
 
