@@ -43,8 +43,8 @@ from storage.outbox import (
 
 log = logging.getLogger(__name__)
 
-# Results are written in groups this size: one transaction per group instead of per message.
-RECORD_EVERY = 16
+# Results are written in groups this size (a round, by default): one transaction per group.
+RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
 STOP_GRACE_SECONDS = 5.0
 
