@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, tuple_, update
+from sqlalchemy import Table, and_, case, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bounded import slices
@@ -25,11 +25,13 @@ from storage.models import (
     Outbox,
     OutboxStatus,
     Platform,
+    SendPace,
     Workspace,
 )
 
 NUDGES: Table = Nudge.__table__  # type: ignore[assignment]
 OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
+PACE: Table = SendPace.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class Claimed:
     id: int
     platform: Platform
     workspace: str  # the platform's id of the workspace (Slack team id, Teams tenant)
+    workspace_id: int  # ours, which keys the workspace's send pace
     target: str
     ritual: str
     payload: dict[str, Any]
@@ -223,6 +226,7 @@ async def claim(
             row.id,
             row.platform,
             external_id,
+            row.workspace_id,
             row.target,
             row.ritual,
             row.payload,
@@ -324,6 +328,39 @@ async def ask_again(session: AsyncSession, row: Claimed, when: datetime, reason:
 async def mark_failed(session: AsyncSession, row: Claimed, reason: str) -> None:
     await _settle(
         session, [row], status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:300]
+    )
+
+
+async def take_slots(
+    session: AsyncSession, workspace_id: int, now: float, interval: float, count: int
+) -> float:
+    """Reserve the workspace's next `count` send slots, `interval` seconds apart and none
+    before `now` (seconds since the epoch); the first of them. One atomic UPDATE ... RETURNING,
+    so workers on several replicas never get the same slot."""
+    start = case((SendPace.next_slot > now, SendPace.next_slot), else_=now)
+    reserve = (
+        update(SendPace)
+        .where(SendPace.workspace_id == workspace_id)
+        .values(next_slot=start + count * interval)
+        .returning(SendPace.next_slot)
+    )
+    end = await session.scalar(reserve)
+    if end is None:  # the workspace's first send: its row, then the same claim
+        first = {"workspace_id": workspace_id, "next_slot": now}
+        insert = upsert(session, PACE).values(first)
+        await session.execute(insert.on_conflict_do_nothing(index_elements=["workspace_id"]))
+        end = await session.scalar(reserve)
+    assert end is not None
+    return float(end) - count * interval
+
+
+async def hold_sends(session: AsyncSession, workspace_id: int, until: float) -> None:
+    """No send slot before `until` for this workspace, on any worker (a 429's Retry-After)."""
+    first = {"workspace_id": workspace_id, "next_slot": until}
+    later = case((SendPace.next_slot > until, SendPace.next_slot), else_=until)
+    insert = upsert(session, PACE).values(first)
+    await session.execute(
+        insert.on_conflict_do_update(index_elements=["workspace_id"], set_={"next_slot": later})
     )
 
 
