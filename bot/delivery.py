@@ -145,8 +145,8 @@ class Pace:
         self._slots: dict[int, deque[float]] = {}
         self._claiming = asyncio.Lock()
 
-    async def wait(self, workspace_id: int) -> None:
-        """Until this worker's next slot for the workspace has come."""
+    async def wait(self, workspace_id: int) -> float:
+        """Until this worker's next slot for the workspace has come; the slot."""
         async with self._claiming:
             slots = self._slots.setdefault(workspace_id, deque())
             now = self._now()
@@ -159,6 +159,7 @@ class Pace:
             slot = slots.popleft()
         if slot > self._now():
             await self._sleep(slot - self._now())
+        return slot
 
     async def pause(self, workspace_id: int, seconds: float) -> None:
         """No worker sends to the workspace for `seconds`; this one drops the slots it held."""

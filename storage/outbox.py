@@ -236,17 +236,21 @@ async def claim(
         )
         for row, external_id in rows
     ]
-    await session.execute(
+    # Still due when written: on SQLite (no row locks) another worker in this process may
+    # have claimed some of them since they were read; PostgreSQL skipped those already.
+    taken = await session.scalars(
         update(Outbox)
-        .where(Outbox.id.in_([c.id for c in claimed]))
+        .where(Outbox.id.in_([c.id for c in claimed]), or_(due, stale))
         .values(
             status=OutboxStatus.SENDING,
             lease_until=now + lease,
             attempts=Outbox.attempts + 1,
         )
+        .returning(Outbox.id)
         .execution_options(synchronize_session=False)
     )
-    return claimed
+    mine = set(taken.all())
+    return [c for c in claimed if c.id in mine]
 
 
 def _held(rows: Collection[Claimed]) -> Any:
