@@ -15,6 +15,10 @@ It checks that every member was queued once and that the mock received every row
 
     .venv/bin/python bench/fanout.py [--members 10000] [--teams 100] [--database-url URL]
 
+With `--replicas 3 --per-second 10` (PostgreSQL only) the drain is three worker processes on
+one database instead, sharing one workspace's pace: it prints the rate the mock received them
+at, and how many rows it received more than once. (10 msg/s: try `--members 300`.)
+
 A PostgreSQL URL (postgresql+asyncpg://user@host/db) gets a scratch database beside it,
 dropped at the end; the default is a SQLite file in a temporary folder.
 """
@@ -39,9 +43,10 @@ sys.path.insert(0, str(ROOT))
 
 from aiohttp import ClientSession  # noqa: E402
 from counting import Statements  # noqa: E402
+from replicas import TimedMock, arrival_rate, run_replicas, serve_worker  # noqa: E402
 from sqlalchemy import func, insert, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.config import load_app_config  # noqa: E402
 from bot.delivery import Worker, only_worker  # noqa: E402
@@ -61,7 +66,6 @@ from storage.models import (  # noqa: E402
     Team,
     Workspace,
 )
-from tests.bot.slack.mock_slack import MockSlack  # noqa: E402
 from tests.databases import scratch_database  # noqa: E402
 
 SLACK_TEAM = "T0FANOUT1"
@@ -87,7 +91,7 @@ ZONES = (
 
 async def serve_mock() -> None:
     """Print the Web API's URL; when stdin closes, print what arrived as JSON and stop."""
-    api = MockSlack(team_id=SLACK_TEAM)
+    api = TimedMock(team_id=SLACK_TEAM)
     print(await api.start(), flush=True)
     idle = time.process_time()  # what starting took; serving is the rest
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
@@ -100,6 +104,7 @@ async def serve_mock() -> None:
         "ids": sorted(i for i in ids if i is not None),
         "other_calls": len(api.calls) - len(posts),
         "cpu": time.process_time() - idle,
+        "rate": arrival_rate(api.arrivals),
     }
     print(json.dumps(summary), flush=True)
     await api.stop()
@@ -229,6 +234,7 @@ class Figures:
     drain_statements: int
     delivered_ids: set[int]
     mock: dict[str, Any]
+    shares: list[dict[str, Any]]  # per replica with --replicas: what each sent, its CPU
 
 
 async def measure(url: str, args: argparse.Namespace) -> Figures:
@@ -264,26 +270,22 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
                 f"held, skipped or missed; the tick reported {report}"
             )
 
-        async def token(workspace: str) -> str:
-            return "xoxb-fanout"
-
-        with only_worker(url) as exclusive:
-            async with ClientSession() as http:
-                sender = SlackSender(token, mock.url, http)
-                worker = Worker(
-                    sessions,
-                    {Platform.SLACK: sender},
-                    FixedClock(NOW + timedelta(seconds=1)),
-                    args.per_second,
-                    exclusive=exclusive,
-                    batch=args.batch,
-                    concurrency=args.concurrency,
-                )
-                before = statements.count
-                cpu, wall = time.process_time(), time.perf_counter()
-                await worker.drain()
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                drain_statements = statements.count - before
+        if args.replicas > 1:
+            options = {
+                "per_second": args.per_second,
+                "batch": args.batch,
+                "concurrency": args.concurrency,
+                "now": (NOW + timedelta(seconds=1)).isoformat(),
+            }
+            before, cpu, wall = statements.count, time.process_time(), time.perf_counter()
+            shares = await run_replicas(args.replicas, url, mock.url, options)
+            wall = time.perf_counter() - wall
+            cpu = sum(r["cpu"] for r in shares)  # the replicas'; this process only waits
+            sent = sum(r["sent"] for r in shares)
+            drain_statements = -1  # in the replicas' engines, not counted here
+        else:
+            shares = []
+            sent, wall, cpu, drain_statements = await drain(sessions, statements, mock, url, args)
         summary = await mock.summary()
         async with sessions() as session:
             week = week_name(NOW.date())
@@ -304,13 +306,45 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
         tick_cpu,
         tick_statements,
         statements.widest,
-        worker.sent,
+        sent,
         wall,
         cpu,
         drain_statements,
         delivered,
         summary,
+        shares,
     )
+
+
+async def drain(
+    sessions: async_sessionmaker[AsyncSession],
+    statements: Statements,
+    mock: MockProcess,
+    url: str,
+    args: argparse.Namespace,
+) -> tuple[int, float, float, int]:
+    """One worker in this process: what it sent, the wall and CPU seconds, its statements."""
+
+    async def token(workspace: str) -> str:
+        return "xoxb-fanout"
+
+    with only_worker(url) as exclusive:
+        async with ClientSession() as http:
+            sender = SlackSender(token, mock.url, http)
+            worker = Worker(
+                sessions,
+                {Platform.SLACK: sender},
+                FixedClock(NOW + timedelta(seconds=1)),
+                args.per_second,
+                exclusive=exclusive,
+                batch=args.batch,
+                concurrency=args.concurrency,
+            )
+            before = statements.count
+            cpu, wall = time.process_time(), time.perf_counter()
+            await worker.drain()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return worker.sent, wall, cpu, statements.count - before
 
 
 def verdict(ok: bool) -> str:
@@ -340,7 +374,9 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
             f"{n} messages",
             f"{figures.drain_seconds:.2f} s",
             f"{n / figures.drain_seconds:.0f} msg/s",
-            f"{figures.drain_statements} SQL statements",
+            f"{figures.drain_statements} SQL statements"
+            if figures.drain_statements >= 0
+            else f"{len(figures.shares)} worker processes",
         ),
         (
             "overhead",
@@ -359,6 +395,14 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
     ]
     for label, what, value, target, note in rows:
         print(f"{label:<10}{what:<16}{value:>13}   {target:<24}{note}")
+    if figures.shares:
+        twice = len(figures.mock["ids"]) - len(set(figures.mock["ids"]))
+        each = "/".join(str(r["sent"]) for r in figures.shares)
+        print(
+            f"{'shared':<10}{len(figures.shares)} replicas{'':<6}"
+            f"{figures.mock['rate']:>9.2f} msg/s   (pace {args.per_second:g}/s shared)   "
+            f"sent twice: {twice}; sent by each replica {each}, as the mock received them"
+        )
     ids = figures.mock["ids"]
     once = (
         figures.mock["posts"] == len(ids) == len(set(ids)) == n
@@ -398,11 +442,22 @@ def main() -> None:
         default=worker["concurrency"].default,
         help="sends a worker has under way at once",
     )
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="worker processes sharing the pace (PostgreSQL)"
+    )
     parser.add_argument("--serve-mock", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_mock:
         asyncio.run(serve_mock())
         return
+    if args.serve_worker:
+        options = json.loads(args.serve_worker)
+        now = datetime.fromisoformat(options["now"])
+        asyncio.run(serve_worker(options["url"], options["api"], now, options))
+        return
+    if args.replicas > 1 and not (args.database_url or "").startswith("postgresql"):
+        parser.error("--replicas needs --database-url postgresql+asyncpg://...: SQLite has one")
     if not 0 < args.teams <= args.members // 2:
         parser.error("give at least two members per team (a lead and someone to lead)")
     with (
