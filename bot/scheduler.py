@@ -31,12 +31,13 @@ from bot.payload import encode
 from bot.tick import hooks
 from bot.tick.budget import groups
 from bot.tick.calendar import Calendar
+from bot.tick.compose import Composer
 from bot.tick.crews import candidates, crews
 from bot.tick.reminders import due_reminders
 from bot.tick.report import TickReport
 from rituals.core.context import Clock
 from rituals.core.messages import Audience, Block, Message, Note
-from rituals.core.nudges import compose, told_this_month
+from rituals.core.nudges import told_this_month
 from rituals.core.schedule import Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.tick import Asked, Candidate, Crew, Post, seat_mention
@@ -125,6 +126,7 @@ class Planner:
         won = await record_nudges(session, ledger)
         said = await self._said(session, [c for g in grouped for c in g if c.key in won], now)
         rows: list[OutboxRow] = []
+        composer = Composer()
         for group in grouped:
             mine = [
                 replace(c, prompt=replace(c.prompt, details=said.get(c.key, ())))
@@ -139,7 +141,7 @@ class Planner:
                 )
                 first_of_month = mine[0].seat.member_id not in told
                 told.add(mine[0].seat.member_id)
-                rows.append(_outbox_row(mine, week, now, manners=first_of_month))
+                rows.append(_outbox_row(composer, mine, week, now, manners=first_of_month))
                 report.queued += len(mine)
         await enqueue(session, rows)
         report.messages = len(rows)
@@ -264,11 +266,25 @@ def _ledger(c: Candidate, outcome: NudgeOutcome, reason: str | None, now: dateti
 
 
 def _outbox_row(
-    group: list[Candidate], budget_week: str | None, now: datetime, manners: bool
+    composer: Composer,
+    group: list[Candidate],
+    budget_week: str | None,
+    now: datetime,
+    manners: bool,
 ) -> OutboxRow:
-    first = group[0]
-    message = compose([c.prompt for c in group], manners=manners)
-    return _dm_row(first.team, first.seat, first.occ.ritual, first.key, message, budget_week, now)
+    first, team = group[0], group[0].team
+    payload = composer.payload([c.prompt for c in group], manners)
+    return OutboxRow(
+        team.workspace_id,
+        team.platform,
+        first.seat.platform_user_id,
+        first.occ.ritual,
+        first.key,
+        payload,
+        now,
+        member_id=first.seat.member_id,
+        budget_week=budget_week,
+    )
 
 
 def _dm_row(

@@ -94,8 +94,8 @@ def _later_this_week(
     person: `ahead` keeps it for the tick, so a crowd in one zone reads each rule once."""
     seat = due[0].seat
     found: dict[str, int] = {}
-    for crew in {id(c.crew): c.crew for c in due}.values():
-        mine = next(s for s in crew.people if s.member_id == seat.member_id)
+    # Each prompt's seat is this person's seat on its crew: no search through the crew.
+    for crew, mine in {id(c.crew): (c.crew, c.seat) for c in due}.values():
         for round_ in crew.rounds:
             spec = round_.spec
             if not spec.budgeted or not _reaches(spec.recipients, mine, crew):

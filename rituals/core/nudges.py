@@ -104,7 +104,9 @@ async def told_this_month(
             .where(
                 Nudge.member_id.in_(members),
                 Nudge.outcome == NudgeOutcome.QUEUED,
-                Nudge.ritual.in_(kinds),
+                # `|| ''` keeps the ritual's index out of it: SQLite would pick it and read
+                # every prompt ever sent instead of these members' rows since their month began.
+                (Nudge.ritual + "").in_(kinds),
                 Nudge.decided_at >= min(began[m] for m in members),
             )
             .group_by(Nudge.member_id)

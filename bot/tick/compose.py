@@ -1,0 +1,51 @@
+"""A tick's messages, composed once per kind of message and filled in per person.
+
+Ten thousand people due a check-in get a hundred different messages (one per team) that
+differ only in whom they greet; composing and encoding each person's from scratch was a
+quarter of the tick. A template is made per message (the prompts' kinds, team, lead,
+reports and details, and whether the month's footer goes with it) for a stand-in recipient,
+checked once against the real thing, and filled with each person's name and id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.payload import MARK, STAND_IN, Template, encode, template
+from rituals.core.messages import Mention
+from rituals.core.nudges import Prompt, compose
+
+
+@dataclass
+class Composer:
+    """The templates of one tick; None for a message that must be composed per person (its
+    text does more with the recipient's name than say it)."""
+
+    _made: dict[Hashable, Template | None] = field(default_factory=dict)
+
+    def payload(self, prompts: Sequence[Prompt], manners: bool) -> dict[str, Any]:
+        """The stored form of the message these prompts to one person make."""
+        to = prompts[0].to
+        if _stands_out(to):
+            return encode(compose(prompts, manners=manners))
+        key = (manners, *((p.spec.kind, p.team, p.lead, p.reports, p.details) for p in prompts))
+        if key not in self._made:
+            self._made[key] = self._make(prompts, manners)
+        made = self._made[key]
+        if made is None:
+            return encode(compose(prompts, manners=manners))
+        return made.fill(to)
+
+    @staticmethod
+    def _make(prompts: Sequence[Prompt], manners: bool) -> Template | None:
+        stand_ins = [replace(p, to=STAND_IN) for p in prompts]
+        made = template(compose(stand_ins, manners=manners))
+        real = encode(compose(prompts, manners=manners))
+        return made if made.fill(prompts[0].to) == real else None
+
+
+def _stands_out(to: Mention) -> bool:
+    """A name that holds the stand-ins' marker would be filled in twice."""
+    return MARK in to.platform_user_id or MARK in to.display_name
