@@ -7,6 +7,7 @@ whichever process claims it; the row must not depend on the process that wrote i
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,12 +162,12 @@ def decode(data: dict[str, Any]) -> Message:
     )
 
 
-# Stand-ins for the recipient in a template, marked with a private-use character that no
-# platform id has (a name that has it is composed on its own).
+# Stand-ins for the recipient in a template, marked with a private-use character.
 MARK = "\ue000"
 TO_ID = f"{MARK}id{MARK}"
 TO_NAME = f"{MARK}name{MARK}"
 STAND_IN = Mention(TO_ID, TO_NAME)
+STAND_INS = re.compile(f"{re.escape(TO_ID)}|{re.escape(TO_NAME)}")
 
 Path = tuple[str | int, ...]
 
@@ -181,6 +182,7 @@ class Template:
     holes: tuple[tuple[Path, str], ...]  # where a string names the recipient, and that string
 
     def fill(self, to: Mention) -> dict[str, Any]:
+        fills = {TO_ID: to.platform_user_id, TO_NAME: to.display_name}
         root = dict(self.data)
         copies: dict[Path, Any] = {(): root}
         for path, text in self.holes:
@@ -192,9 +194,8 @@ class Template:
                     copies[prefix] = dict(child) if isinstance(child, dict) else list(child)
                     node[path[depth - 1]] = copies[prefix]
                 node = copies[prefix]
-            node[path[-1]] = text.replace(TO_ID, to.platform_user_id).replace(
-                TO_NAME, to.display_name
-            )
+            # One pass: a name that happens to hold a stand-in is not filled in again.
+            node[path[-1]] = STAND_INS.sub(lambda m: fills[m.group()], text)
         return root
 
 

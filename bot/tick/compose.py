@@ -13,8 +13,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.payload import MARK, STAND_IN, Template, encode, template
-from rituals.core.messages import Mention
+from bot.payload import STAND_IN, Template, encode, template
 from rituals.core.nudges import Prompt, compose
 
 
@@ -27,16 +26,13 @@ class Composer:
 
     def payload(self, prompts: Sequence[Prompt], manners: bool) -> dict[str, Any]:
         """The stored form of the message these prompts to one person make."""
-        to = prompts[0].to
-        if _stands_out(to):
-            return encode(compose(prompts, manners=manners))
-        key = (manners, *((p.spec.kind, p.team, p.lead, p.reports, p.details) for p in prompts))
+        key = (manners, *((p.spec, p.team, p.lead, p.reports, p.details) for p in prompts))
         if key not in self._made:
             self._made[key] = self._make(prompts, manners)
         made = self._made[key]
         if made is None:
             return encode(compose(prompts, manners=manners))
-        return made.fill(to)
+        return made.fill(prompts[0].to)
 
     @staticmethod
     def _make(prompts: Sequence[Prompt], manners: bool) -> Template | None:
@@ -44,8 +40,3 @@ class Composer:
         made = template(compose(stand_ins, manners=manners))
         real = encode(compose(prompts, manners=manners))
         return made if made.fill(prompts[0].to) == real else None
-
-
-def _stands_out(to: Mention) -> bool:
-    """A name that holds the stand-ins' marker would be filled in twice."""
-    return MARK in to.platform_user_id or MARK in to.display_name
