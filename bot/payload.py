@@ -150,6 +150,11 @@ def thread_of(data: dict[str, Any]) -> str | None:
     return str(thread) if thread else None
 
 
+def decode_block(data: dict[str, Any]) -> Block:
+    """One stored block, for a renderer that keeps what it made of each."""
+    return _from_block(data)
+
+
 def decode(data: dict[str, Any]) -> Message:
     to = _from_inline(data["to"]) if data.get("to") else None
     assert to is None or isinstance(to, Mention)

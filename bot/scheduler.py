@@ -16,9 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -66,6 +75,15 @@ class Planner:
     async def tick(self, now: datetime) -> TickReport:
         started = time.perf_counter()
         report = TickReport()
+        with collector_paused():
+            await self._tick(now, report)
+        report.seconds = time.perf_counter() - started
+        self.last_tick, self.last_report = now, report
+        if report.queued or report.missed:
+            log.info("tick %s: %s", now.isoformat(timespec="minutes"), report)
+        return report
+
+    async def _tick(self, now: datetime, report: TickReport) -> None:
         async with self.sessions() as session, session.begin():
             teams = await teams_on(session, self.platforms)
             seats = await seats_on(session, self.platforms)
@@ -78,11 +96,6 @@ class Planner:
             await self._settle(session, fresh, now, report)
             await self._remind(session, every, seats, now, report)
             await self._close(session, every, seats, now, report)
-        report.seconds = time.perf_counter() - started
-        self.last_tick, self.last_report = now, report
-        if report.queued or report.missed:
-            log.info("tick %s: %s", now.isoformat(timespec="minutes"), report)
-        return report
 
     def _asked(self, c: Candidate, now: datetime) -> Asked:
         crew = c.crew
@@ -322,6 +335,20 @@ def _row(
         member_id=member_id,
         budget_week=budget_week,
     )
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a tick: a big fan-out makes tens of thousands of
+    short-lived objects, which set off full collections that walk the whole heap (a third of
+    the tick's CPU at 10,000 people). They hold no cycles; reference counting frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def start_scheduler(

@@ -207,50 +207,66 @@ async def claim(
     limit: int,
     lease: timedelta,
 ) -> list[Claimed]:
-    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker."""
+    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker.
+
+    Each row is written `sending` only if it is still due: on SQLite (no row locks) another
+    worker in this process may have taken it since it was read (PostgreSQL skipped those
+    already). A worker that lost every row it read reads again, now holding the write lock,
+    rather than take "nothing claimed" for "nothing due"."""
     due = and_(Outbox.status == OutboxStatus.PENDING, Outbox.next_attempt_at <= now)
     stale = and_(Outbox.status == OutboxStatus.SENDING, Outbox.lease_until < now)
     query = (
-        select(Outbox, Workspace.external_id)
+        select(
+            Outbox.id,
+            Outbox.platform,
+            Workspace.external_id,
+            Outbox.workspace_id,
+            Outbox.target,
+            Outbox.ritual,
+            Outbox.payload,
+            Outbox.attempts,
+            Outbox.status,
+        )
         .join(Workspace, Workspace.id == Outbox.workspace_id)
         .where(Outbox.platform.in_(platforms), or_(due, stale))
         .order_by(Outbox.next_attempt_at, Outbox.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Outbox)
     )
-    rows = (await session.execute(query)).all()
-    if not rows:
-        return []
-    claimed = [
-        Claimed(
-            row.id,
-            row.platform,
-            external_id,
-            row.workspace_id,
-            row.target,
-            row.ritual,
-            row.payload,
-            row.attempts + 1,
-            row.status is OutboxStatus.SENDING,
-            now + lease,
+    for _ in range(2):
+        rows = (await session.execute(query)).all()
+        if not rows:
+            return []
+        taken = await session.scalars(
+            update(Outbox)
+            .where(Outbox.id.in_([row.id for row in rows]), or_(due, stale))
+            .values(
+                status=OutboxStatus.SENDING,
+                lease_until=now + lease,
+                attempts=Outbox.attempts + 1,
+            )
+            .returning(Outbox.id)
+            .execution_options(synchronize_session=False)
         )
-        for row, external_id in rows
-    ]
-    # Still due when written: on SQLite (no row locks) another worker in this process may
-    # have claimed some of them since they were read; PostgreSQL skipped those already.
-    taken = await session.scalars(
-        update(Outbox)
-        .where(Outbox.id.in_([c.id for c in claimed]), or_(due, stale))
-        .values(
-            status=OutboxStatus.SENDING,
-            lease_until=now + lease,
-            attempts=Outbox.attempts + 1,
-        )
-        .returning(Outbox.id)
-        .execution_options(synchronize_session=False)
+        mine = set(taken.all())
+        if mine:
+            return [_claimed(row, now + lease) for row in rows if row.id in mine]
+    return []
+
+
+def _claimed(row: Any, lease_until: datetime) -> Claimed:
+    return Claimed(
+        row.id,
+        row.platform,
+        row.external_id,
+        row.workspace_id,
+        row.target,
+        row.ritual,
+        row.payload,
+        row.attempts + 1,
+        row.status is OutboxStatus.SENDING,
+        lease_until,
     )
-    mine = set(taken.all())
-    return [c for c in claimed if c.id in mine]
 
 
 def _held(rows: Collection[Claimed]) -> Any:

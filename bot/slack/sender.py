@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import CannotAsk, Failed, Result, Retry, Sent, Unsure
-from bot.payload import decode, thread_of
+from bot.payload import decode, decode_block, thread_of
 from bot.slack.render import (
     FALLBACK_TEXT,
     MESSAGE_BLOCKS,
@@ -32,7 +32,7 @@ from bot.slack.render import (
     escape,
     render_message,
 )
-from rituals.core.messages import Audience, File, Image, Message
+from rituals.core.messages import Audience, Message, block_text
 from storage.outbox import Claimed
 
 EVENT_TYPE = "kpi_coach_outbox"
@@ -67,30 +67,33 @@ class Refused(Exception):
 
 
 class BlockMemo:
-    """Block Kit per stored block, rendered once: rendering is pure, and messages of one
-    fan-out repeat most of their blocks word for word."""
+    """Block Kit and fallback text per stored block, rendered once: rendering is pure, and
+    messages of one fan-out repeat most of their blocks word for word."""
 
     def __init__(self, limit: int = MEMO_BLOCKS) -> None:
         self.limit = limit
-        self._seen: dict[str, list[dict[str, Any]]] = {}
+        self._seen: dict[str, tuple[list[dict[str, Any]], str]] = {}
 
     def render(self, payload: Mapping[str, Any]) -> Rendered:
-        message = decode(dict(payload))
-        if any(isinstance(b, Image | File) for b in message.blocks):
-            return render_message(message)  # uploads: rare, rendered whole
+        stored = payload["blocks"]
+        if any("image" in b or "file" in b for b in stored):
+            return render_message(decode(dict(payload)))  # uploads: rare, rendered whole
         blocks: list[dict[str, Any]] = []
-        for stored, block in zip(payload["blocks"], message.blocks, strict=True):
-            key = json.dumps(stored)
+        texts: list[str] = []
+        for data in stored:
+            key = json.dumps(data)
             done = self._seen.get(key)
             if done is None:
                 if len(self._seen) >= self.limit:
                     self._seen.clear()
-                done = render_message(Message((block,))).parts[0].blocks
+                block = decode_block(data)
+                done = (render_message(Message((block,))).parts[0].blocks, block_text(block))
                 self._seen[key] = done
-            blocks += done
+            blocks += done[0]
+            texts.append(done[1])
         if len(blocks) > MESSAGE_BLOCKS:
-            return render_message(message)  # split into parts: rare, rendered whole
-        fallback = clip(escape(message.text), FALLBACK_TEXT) or "kpi-coach"
+            return render_message(decode(dict(payload)))  # parts: rare, rendered whole
+        fallback = clip(escape("\n".join(texts)), FALLBACK_TEXT) or "kpi-coach"
         return Rendered([SlackMessage(fallback, blocks)], [])
 
 
