@@ -72,6 +72,7 @@ SLACK_TEAM = "T0FANOUT1"
 # A Monday in November, a few seconds into 10:00 UTC: check-in time in every zone below.
 NOW = datetime(2026, 11, 16, 10, 0, 20, tzinfo=UTC)
 LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)
+SEED_SLICE = 10_000  # people written per statement while seeding
 # UTC+0 in November, each its own zone to the scheduler.
 ZONES = (
     "Europe/London",
@@ -147,9 +148,8 @@ class MockProcess:
 # --- seeding ------------------------------------------------------------------------------
 
 
-def people(members: int, teams: int) -> tuple[list[dict[str, Any]], ...]:
-    """Rows for the teams, members and memberships: contiguous blocks, the first one the lead."""
-    team_rows = [
+def team_rows(teams: int) -> list[dict[str, Any]]:
+    return [
         {
             "id": t + 1,
             "workspace_id": 1,
@@ -161,6 +161,13 @@ def people(members: int, teams: int) -> tuple[list[dict[str, Any]], ...]:
         }
         for t in range(teams)
     ]
+
+
+def people(
+    start: int, end: int, members: int, teams: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for members start..end and their seats: teams are contiguous blocks of members,
+    the first of each its lead."""
     member_rows = [
         {
             "id": i + 1,
@@ -171,35 +178,36 @@ def people(members: int, teams: int) -> tuple[list[dict[str, Any]], ...]:
             "working_days": "mon,tue,wed,thu,fri",
             "created_at": LONG_AGO,
         }
-        for i in range(members)
+        for i in range(start, end)
     ]
-    seats = []
-    previous = -1
-    for i in range(members):
-        team = i * teams // members
-        seats.append(
-            {
-                "workspace_id": 1,
-                "team_id": team + 1,
-                "member_id": i + 1,
-                "role": Role.LEAD if team != previous else Role.MEMBER,
-                "created_at": LONG_AGO,
-            }
-        )
-        previous = team
-    return team_rows, member_rows, seats
+    seats = [
+        {
+            "workspace_id": 1,
+            "team_id": i * teams // members + 1,
+            "member_id": i + 1,
+            "role": Role.LEAD
+            if i == 0 or i * teams // members != (i - 1) * teams // members
+            else Role.MEMBER,
+            "created_at": LONG_AGO,
+        }
+        for i in range(start, end)
+    ]
+    return member_rows, seats
 
 
 async def seed(url: str, members: int, teams: int) -> None:
+    """The workspace, its teams and people, written a slice at a time: the rows of 100,000
+    people at once would be this process's peak memory, not the tick's."""
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
-    team_rows, member_rows, seats = people(members, teams)
     async with sessions() as session, session.begin():
         workspace = {"id": 1, "platform": Platform.SLACK, "external_id": SLACK_TEAM}
         await session.execute(insert(Workspace), [{**workspace, "created_at": LONG_AGO}])
-        await session.execute(insert(Team), team_rows)
-        await session.execute(insert(Member), member_rows)
-        await session.execute(insert(Membership), seats)
+        await session.execute(insert(Team), team_rows(teams))
+        for start in range(0, members, SEED_SLICE):
+            member_rows, seats = people(start, min(start + SEED_SLICE, members), members, teams)
+            await session.execute(insert(Member), member_rows)
+            await session.execute(insert(Membership), seats)
     if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
         async with engine.begin() as connection:
             for table in ("workspace", "team", "member", "membership"):
@@ -226,6 +234,7 @@ async def steady(engine: AsyncEngine) -> None:
 class Figures:
     report: TickReport
     tick_cpu: float
+    tick_peak: float  # MB: the peak resident set when the tick was done
     tick_statements: int
     widest: int
     sent: int
@@ -262,6 +271,7 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
         report = await planner.tick(NOW)
         tick_cpu = time.process_time() - tick_cpu
         tick_statements = statements.count - before
+        tick_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
         if (report.queued, report.messages) != (args.members, args.members) or (
             report.held or report.skipped or report.missed
         ):
@@ -304,6 +314,7 @@ async def measure(url: str, args: argparse.Namespace) -> Figures:
     return Figures(
         report,
         tick_cpu,
+        tick_peak,
         tick_statements,
         statements.widest,
         sent,
@@ -365,7 +376,7 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
             "enqueue",
             f"{r.queued} rows",
             f"{r.seconds:.2f} s",
-            f"(target < 2 s) {verdict(r.seconds < 2)}",
+            f"(target < 1 s) {verdict(r.seconds < 1)}",
             f"our CPU {figures.tick_cpu:.2f} s; {figures.tick_statements} SQL statements, the "
             f"widest {figures.widest} parameters; {r.messages} outbox rows",
         ),
@@ -382,7 +393,7 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
             "overhead",
             f"{n} messages",
             f"{per_message:.3f} ms/msg",
-            f"(target < 2 ms) {verdict(per_message < 2)}",
+            f"(target < 0.5 ms) {verdict(per_message < 0.5)}",
             f"our CPU {figures.drain_cpu:.2f} s; the mock's {figures.mock['cpu']:.2f} s",
         ),
         (
@@ -390,7 +401,8 @@ def show(figures: Figures, args: argparse.Namespace, backend: str, baseline: flo
             "peak RSS",
             f"{peak:.0f} MB",
             f"(target < 200 MB) {verdict(peak < 200)}",
-            f"this process (imports alone {baseline:.0f} MB), seeding, three ticks, the worker",
+            f"this process (imports alone {baseline:.0f} MB; {figures.tick_peak:.0f} MB by the "
+            "end of the tick), seeding, three ticks, the worker",
         ),
     ]
     for label, what, value, target, note in rows:
