@@ -122,26 +122,25 @@ class Planner:
         """Ledger first: only the prompts this tick wins get an outbox row. The prompts go
         `LIMIT` people at a time, ledger, details and outbox rows together, so what a tick
         holds at once does not grow with the crowd."""
-        passed = [
-            ledger_row(c, OUTCOMES[c.decision.verdict], c.decision.reason, now)
-            for c in fresh
-            if c.decision.verdict is not Verdict.DUE
-        ]
-        won = await record_nudges(session, passed)
-        report.skipped = sum(
-            1 for r in passed if r.outcome is NudgeOutcome.SKIPPED and r.dedupe_key in won
-        )
-        report.missed = sum(
-            1 for r in passed if r.outcome is NudgeOutcome.MISSED and r.dedupe_key in won
-        )
+        passed = [c for c in fresh if c.decision.verdict is not Verdict.DUE]
+        for part in slices(passed, LIMIT):
+            ledger = [
+                ledger_row(c, OUTCOMES[c.decision.verdict], c.decision.reason, now) for c in part
+            ]
+            won = await record_nudges(session, ledger)
+            for row in ledger:
+                if row.dedupe_key in won and row.outcome is NudgeOutcome.SKIPPED:
+                    report.skipped += 1
+                elif row.dedupe_key in won:
+                    report.missed += 1
         due = [c for c in fresh if c.decision.verdict is Verdict.DUE]
         budget = self.settings.nudges.weekly_budget
         grouped = await groups(session, due, budget, self.calendar, now, report)
         # Read before this tick's rows are written: they are not the month's first nudge.
         told = await told_this_month(session, (g[0].seat for g in grouped), now)
         composer = Composer()
-        for part in slices(grouped, LIMIT):
-            rows = await self._queue(session, part, told, composer, now, report)
+        for people in slices(grouped, LIMIT):
+            rows = await self._queue(session, people, told, composer, now, report)
             await enqueue(session, rows)
             report.messages += len(rows)
 
