@@ -3,8 +3,9 @@
 Ten thousand people due a check-in get a hundred different messages (one per team) that
 differ only in whom they greet; composing and encoding each person's from scratch was a
 quarter of the tick. A template is made per message (the prompts' kinds, team, lead,
-reports and details, and whether the month's footer goes with it) for a stand-in recipient,
-checked once against the real thing, and filled with each person's name and id.
+reports and details, and whether the month's footer goes with it) for a stand-in recipient
+once a second person gets that message, checked against the real thing, and filled with each
+person's name and id.
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from rituals.core.nudges import Prompt, compose
 
 @dataclass
 class Composer:
-    """The templates of one tick; None for a message that must be composed per person (its
-    text does more with the recipient's name than say it)."""
+    """The templates of one tick. A message seen once is composed as it is (most people's
+    check-in with last week's commitments is theirs alone); from its second recipient on, a
+    template serves it, or None when its text does more with the recipient's name than say
+    it, and it is composed per person."""
 
+    _once: set[Hashable] = field(default_factory=set)
     _made: dict[Hashable, Template | None] = field(default_factory=dict)
 
     def payload(self, prompts: Sequence[Prompt], manners: bool) -> dict[str, Any]:
         """The stored form of the message these prompts to one person make."""
         key = (manners, *((p.spec, p.team, p.lead, p.reports, p.details) for p in prompts))
         if key not in self._made:
+            if key not in self._once:
+                self._once.add(key)
+                return encode(compose(prompts, manners=manners))
             self._made[key] = self._make(prompts, manners)
         made = self._made[key]
         if made is None:

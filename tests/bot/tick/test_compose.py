@@ -41,7 +41,7 @@ def test_each_person_gets_what_composing_for_them_alone_gives() -> None:
 def test_one_template_serves_a_whole_team() -> None:
     """The shared parts are one object for everyone: composed once, not per person."""
     composer = Composer()
-    first, second = (composer.payload([checkin(to)], True) for to in PEOPLE[:2])
+    _, first, second = (composer.payload([checkin(to)], True) for to in PEOPLE[:3])
     assert first["blocks"][-1] is second["blocks"][-1]  # the footer
     assert first["blocks"][0] is second["blocks"][0]  # the team's heading
     assert first["to"] != second["to"]
