@@ -215,26 +215,11 @@ async def claim(
     rather than take "nothing claimed" for "nothing due"."""
     due = and_(Outbox.status == OutboxStatus.PENDING, Outbox.next_attempt_at <= now)
     stale = and_(Outbox.status == OutboxStatus.SENDING, Outbox.lease_until < now)
-    query = (
-        select(
-            Outbox.id,
-            Outbox.platform,
-            Workspace.external_id,
-            Outbox.workspace_id,
-            Outbox.target,
-            Outbox.ritual,
-            Outbox.payload,
-            Outbox.attempts,
-            Outbox.status,
-        )
-        .join(Workspace, Workspace.id == Outbox.workspace_id)
-        .where(Outbox.platform.in_(platforms), or_(due, stale))
-        .order_by(Outbox.next_attempt_at, Outbox.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Outbox)
-    )
     for _ in range(2):
-        rows = (await session.execute(query)).all()
+        # Rows in doubt first, then the due ones in the index's order: one query with OR
+        # between them read and sorted every due row for each batch.
+        rows = await _claimable(session, platforms, stale, Outbox.lease_until, limit)
+        rows += await _claimable(session, platforms, due, Outbox.next_attempt_at, limit - len(rows))
         if not rows:
             return []
         taken = await session.scalars(
@@ -252,6 +237,36 @@ async def claim(
         if mine:
             return [_claimed(row, now + lease) for row in rows if row.id in mine]
     return []
+
+
+async def _claimable(
+    session: AsyncSession,
+    platforms: Collection[Platform],
+    condition: Any,
+    order: Any,
+    limit: int,
+) -> list[Any]:
+    if limit <= 0:
+        return []
+    query = (
+        select(
+            Outbox.id,
+            Outbox.platform,
+            Workspace.external_id,
+            Outbox.workspace_id,
+            Outbox.target,
+            Outbox.ritual,
+            Outbox.payload,
+            Outbox.attempts,
+            Outbox.status,
+        )
+        .join(Workspace, Workspace.id == Outbox.workspace_id)
+        .where(condition, Outbox.platform.in_(platforms))
+        .order_by(order, Outbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Outbox)
+    )
+    return list((await session.execute(query)).all())
 
 
 def _claimed(row: Any, lease_until: datetime) -> Claimed:

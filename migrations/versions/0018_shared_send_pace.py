@@ -1,4 +1,5 @@
-"""A workspace's send pace in the database, shared by every replica's outbox worker
+"""A workspace's send pace in the database, shared by every replica's outbox worker; the
+outbox indexed in the order workers claim it (a claim read and sorted every due row before)
 
 Revision ID: 0018
 Revises: 0017
@@ -31,7 +32,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("workspace_id", name=op.f("pk_send_pace")),
     )
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_index(batch.f("ix_outbox_status_next_attempt_at"))
+        batch.create_index(
+            batch.f("ix_outbox_status_next_attempt_at_id"),
+            ["status", "next_attempt_at", "id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_index(batch.f("ix_outbox_status_next_attempt_at_id"))
+        batch.create_index(
+            batch.f("ix_outbox_status_next_attempt_at"), ["status", "next_attempt_at"], unique=False
+        )
     op.drop_table("send_pace")

@@ -70,7 +70,8 @@ class Outbox(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         member_fk("member_id"),
-        Index(None, "status", "next_attempt_at"),
+        # A worker's claim reads the next due rows in this order and stops at its batch.
+        Index(None, "status", "next_attempt_at", "id"),
         Index(None, "member_id", "budget_week"),
     )
 
