@@ -288,7 +288,10 @@ class Worker:
         async with self._slots:
             result = await self._attempt(item)
         if isinstance(result, Retry | Unsure) and result.after is not None:
-            await self.pace.pause(item.workspace_id, result.after)
+            try:
+                await self.pace.pause(item.workspace_id, result.after)
+            except Exception:  # the row's result must still be recorded; it waits anyway
+                log.exception("could not pause workspace %s for every worker", item.workspace)
         return item, result
 
     async def _attempt(self, item: Claimed) -> Result:
