@@ -18,7 +18,9 @@ import fcntl
 import logging
 import os
 import random
-from collections.abc import Iterator, Mapping
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,18 +37,25 @@ from storage.outbox import (
     Claimed,
     ask_again,
     claim,
+    hold_sends,
     mark_failed,
     mark_in_doubt,
     mark_sent,
     retry_later,
+    take_slots,
 )
 
 log = logging.getLogger(__name__)
 
-# Results are written in groups this size: one transaction per group instead of per message.
-RECORD_EVERY = 16
+# Results are written in groups this size (a round, by default): one transaction per group.
+RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
 STOP_GRACE_SECONDS = 5.0
+# Send slots a worker claims at once: this many seconds' worth, and at most so many.
+CLAIM_SECONDS = 0.5
+CLAIM_MOST = 64
+# A claimed slot older than this is given up rather than used late.
+STALE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -112,23 +121,52 @@ class Sender(Protocol):
 
 
 class Pace:
-    """A send rate per workspace, which a 429 pauses for as long as the platform asked."""
+    """A send rate per workspace, kept in the database so that every worker on it, in every
+    replica, shares it; a 429 pauses the workspace for all of them as long as Slack asked.
 
-    def __init__(self, per_second: float) -> None:
+    Slots are claimed a few at a time (`CLAIM_SECONDS` worth), so a worker pays one round trip
+    per claim rather than per message; a slot left unused longer than `STALE_SECONDS` is given
+    up, so a worker that was idle cannot send a stored-up burst.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        per_second: float,
+        *,
+        now: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.sessions = sessions
         self.interval = 1 / per_second
-        self._next: dict[str, float] = {}
+        self.claim = max(1, min(CLAIM_MOST, int(per_second * CLAIM_SECONDS)))
+        self._now = now
+        self._sleep = sleep
+        self._slots: dict[int, deque[float]] = {}
+        self._claiming = asyncio.Lock()
 
-    async def wait(self, workspace: str) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next.get(workspace, now))
-        self._next[workspace] = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+    async def wait(self, workspace_id: int) -> float:
+        """Until this worker's next slot for the workspace has come; the slot."""
+        async with self._claiming:
+            slots = self._slots.setdefault(workspace_id, deque())
+            now = self._now()
+            while slots and slots[0] < now - STALE_SECONDS:
+                slots.popleft()
+            if not slots:
+                async with self.sessions() as session, session.begin():
+                    first = await take_slots(session, workspace_id, now, self.interval, self.claim)
+                slots.extend(first + i * self.interval for i in range(self.claim))
+            slot = slots.popleft()
+        if slot > self._now():
+            await self._sleep(slot - self._now())
+        return slot
 
-    def pause(self, workspace: str, seconds: float) -> None:
-        until = asyncio.get_running_loop().time() + seconds
-        self._next[workspace] = max(self._next.get(workspace, until), until)
+    async def pause(self, workspace_id: int, seconds: float) -> None:
+        """No worker sends to the workspace for `seconds`; this one drops the slots it held."""
+        async with self._claiming:
+            self._slots.pop(workspace_id, None)
+            async with self.sessions() as session, session.begin():
+                await hold_sends(session, workspace_id, self._now() + seconds)
 
 
 class Worker:
@@ -149,7 +187,7 @@ class Worker:
         self.sessions = sessions
         self.senders = senders
         self.clock = clock
-        self.pace = Pace(per_second)
+        self.pace = Pace(sessions, per_second)
         # The only worker on this database (SQLite): rows left `sending` are a dead run's.
         self.exclusive = exclusive
         self.batch = batch
@@ -250,7 +288,10 @@ class Worker:
         async with self._slots:
             result = await self._attempt(item)
         if isinstance(result, Retry | Unsure) and result.after is not None:
-            self.pace.pause(item.workspace, result.after)
+            try:
+                await self.pace.pause(item.workspace_id, result.after)
+            except Exception:  # the row's result must still be recorded; it waits anyway
+                log.exception("could not pause workspace %s for every worker", item.workspace)
         return item, result
 
     async def _attempt(self, item: Claimed) -> Result:
@@ -271,7 +312,7 @@ class Worker:
                 if arrived is None:
                     log.warning("outbox %s: %s", item.id, RESENT_UNCHECKED)
                     note = RESENT_UNCHECKED
-            await self.pace.wait(item.workspace)
+            await self.pace.wait(item.workspace_id)
             result = await sender.send(item)
             return Sent(note) if isinstance(result, Sent) and note else result
         except Exception as exc:

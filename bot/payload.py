@@ -7,6 +7,8 @@ whichever process claims it; the row must not depend on the process that wrote i
 from __future__ import annotations
 
 import base64
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from rituals.core.messages import (
@@ -148,6 +150,11 @@ def thread_of(data: dict[str, Any]) -> str | None:
     return str(thread) if thread else None
 
 
+def decode_block(data: dict[str, Any]) -> Block:
+    """One stored block, for a renderer that keeps what it made of each."""
+    return _from_block(data)
+
+
 def decode(data: dict[str, Any]) -> Message:
     to = _from_inline(data["to"]) if data.get("to") else None
     assert to is None or isinstance(to, Mention)
@@ -158,3 +165,59 @@ def decode(data: dict[str, Any]) -> Message:
         channel_id=data.get("channel"),
         in_thread=bool(data.get("in_thread")),
     )
+
+
+# Stand-ins for the recipient in a template, marked with a private-use character.
+MARK = "\ue000"
+TO_ID = f"{MARK}id{MARK}"
+TO_NAME = f"{MARK}name{MARK}"
+STAND_IN = Mention(TO_ID, TO_NAME)
+STAND_INS = re.compile(f"{re.escape(TO_ID)}|{re.escape(TO_NAME)}")
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A message's stored form with its recipient left open: encoded once for everyone who
+    gets the same message but for their name, then filled per person by copying only the
+    few containers on the way to a string that names them (the rest is shared)."""
+
+    data: dict[str, Any]
+    holes: tuple[tuple[Path, str], ...]  # where a string names the recipient, and that string
+
+    def fill(self, to: Mention) -> dict[str, Any]:
+        fills = {TO_ID: to.platform_user_id, TO_NAME: to.display_name}
+        root = dict(self.data)
+        copies: dict[Path, Any] = {(): root}
+        for path, text in self.holes:
+            node: Any = root
+            for depth in range(1, len(path)):
+                prefix = path[:depth]
+                if prefix not in copies:
+                    child = node[path[depth - 1]]
+                    copies[prefix] = dict(child) if isinstance(child, dict) else list(child)
+                    node[path[depth - 1]] = copies[prefix]
+                node = copies[prefix]
+            # One pass: a name that happens to hold a stand-in is not filled in again.
+            node[path[-1]] = STAND_INS.sub(lambda m: fills[m.group()], text)
+        return root
+
+
+def template(message: Message) -> Template:
+    """The template of a message written to `STAND_IN`."""
+    data = encode(message)
+    return Template(data, tuple(_holes(data, ())))
+
+
+def _holes(node: object, path: Path) -> list[tuple[Path, str]]:
+    if isinstance(node, str):
+        return [(path, node)] if TO_ID in node or TO_NAME in node else []
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    return [hole for key, child in items for hole in _holes(child, (*path, key))]

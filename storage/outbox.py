@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, tuple_, update
+from sqlalchemy import Table, and_, case, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bounded import slices
@@ -25,11 +25,13 @@ from storage.models import (
     Outbox,
     OutboxStatus,
     Platform,
+    SendPace,
     Workspace,
 )
 
 NUDGES: Table = Nudge.__table__  # type: ignore[assignment]
 OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
+PACE: Table = SendPace.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class Claimed:
     id: int
     platform: Platform
     workspace: str  # the platform's id of the workspace (Slack team id, Teams tenant)
+    workspace_id: int  # ours, which keys the workspace's send pace
     target: str
     ritual: str
     payload: dict[str, Any]
@@ -204,45 +207,81 @@ async def claim(
     limit: int,
     lease: timedelta,
 ) -> list[Claimed]:
-    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker."""
+    """Take up to `limit` rows that are due, or whose worker's lease ran out, for this worker.
+
+    Each row is written `sending` only if it is still due: on SQLite (no row locks) another
+    worker in this process may have taken it since it was read (PostgreSQL skipped those
+    already). A worker that lost every row it read reads again, now holding the write lock,
+    rather than take "nothing claimed" for "nothing due"."""
     due = and_(Outbox.status == OutboxStatus.PENDING, Outbox.next_attempt_at <= now)
     stale = and_(Outbox.status == OutboxStatus.SENDING, Outbox.lease_until < now)
+    for _ in range(2):
+        # Rows in doubt first, then the due ones in the index's order: one query with OR
+        # between them read and sorted every due row for each batch.
+        rows = await _claimable(session, platforms, stale, Outbox.lease_until, limit)
+        rows += await _claimable(session, platforms, due, Outbox.next_attempt_at, limit - len(rows))
+        if not rows:
+            return []
+        taken = await session.scalars(
+            update(Outbox)
+            .where(Outbox.id.in_([row.id for row in rows]), or_(due, stale))
+            .values(
+                status=OutboxStatus.SENDING,
+                lease_until=now + lease,
+                attempts=Outbox.attempts + 1,
+            )
+            .returning(Outbox.id)
+            .execution_options(synchronize_session=False)
+        )
+        mine = set(taken.all())
+        if mine:
+            return [_claimed(row, now + lease) for row in rows if row.id in mine]
+    return []
+
+
+async def _claimable(
+    session: AsyncSession,
+    platforms: Collection[Platform],
+    condition: Any,
+    order: Any,
+    limit: int,
+) -> list[Any]:
+    if limit <= 0:
+        return []
     query = (
-        select(Outbox, Workspace.external_id)
+        select(
+            Outbox.id,
+            Outbox.platform,
+            Workspace.external_id,
+            Outbox.workspace_id,
+            Outbox.target,
+            Outbox.ritual,
+            Outbox.payload,
+            Outbox.attempts,
+            Outbox.status,
+        )
         .join(Workspace, Workspace.id == Outbox.workspace_id)
-        .where(Outbox.platform.in_(platforms), or_(due, stale))
-        .order_by(Outbox.next_attempt_at, Outbox.id)
+        .where(condition, Outbox.platform.in_(platforms))
+        .order_by(order, Outbox.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Outbox)
     )
-    rows = (await session.execute(query)).all()
-    if not rows:
-        return []
-    claimed = [
-        Claimed(
-            row.id,
-            row.platform,
-            external_id,
-            row.target,
-            row.ritual,
-            row.payload,
-            row.attempts + 1,
-            row.status is OutboxStatus.SENDING,
-            now + lease,
-        )
-        for row, external_id in rows
-    ]
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id.in_([c.id for c in claimed]))
-        .values(
-            status=OutboxStatus.SENDING,
-            lease_until=now + lease,
-            attempts=Outbox.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
+    return list((await session.execute(query)).all())
+
+
+def _claimed(row: Any, lease_until: datetime) -> Claimed:
+    return Claimed(
+        row.id,
+        row.platform,
+        row.external_id,
+        row.workspace_id,
+        row.target,
+        row.ritual,
+        row.payload,
+        row.attempts + 1,
+        row.status is OutboxStatus.SENDING,
+        lease_until,
     )
-    return claimed
 
 
 def _held(rows: Collection[Claimed]) -> Any:
@@ -324,6 +363,39 @@ async def ask_again(session: AsyncSession, row: Claimed, when: datetime, reason:
 async def mark_failed(session: AsyncSession, row: Claimed, reason: str) -> None:
     await _settle(
         session, [row], status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:300]
+    )
+
+
+async def take_slots(
+    session: AsyncSession, workspace_id: int, now: float, interval: float, count: int
+) -> float:
+    """Reserve the workspace's next `count` send slots, `interval` seconds apart and none
+    before `now` (seconds since the epoch); the first of them. One atomic UPDATE ... RETURNING,
+    so workers on several replicas never get the same slot."""
+    start = case((SendPace.next_slot > now, SendPace.next_slot), else_=now)
+    reserve = (
+        update(SendPace)
+        .where(SendPace.workspace_id == workspace_id)
+        .values(next_slot=start + count * interval)
+        .returning(SendPace.next_slot)
+    )
+    end = await session.scalar(reserve)
+    if end is None:  # the workspace's first send: its row, then the same claim
+        first = {"workspace_id": workspace_id, "next_slot": now}
+        insert = upsert(session, PACE).values(first)
+        await session.execute(insert.on_conflict_do_nothing(index_elements=["workspace_id"]))
+        end = await session.scalar(reserve)
+    assert end is not None
+    return float(end) - count * interval
+
+
+async def hold_sends(session: AsyncSession, workspace_id: int, until: float) -> None:
+    """No send slot before `until` for this workspace, on any worker (a 429's Retry-After)."""
+    first = {"workspace_id": workspace_id, "next_slot": until}
+    later = case((SendPace.next_slot > until, SendPace.next_slot), else_=until)
+    insert = upsert(session, PACE).values(first)
+    await session.execute(
+        insert.on_conflict_do_update(index_elements=["workspace_id"], set_={"next_slot": later})
     )
 
 

@@ -11,7 +11,7 @@ still needs this week.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,11 +48,12 @@ async def groups(
     weeks = {calendar.budget_week(cs[0].seat.time_zone, now) for cs in by_person.values()}
     used = await budget_used(session, weeks)
     ahead: Ahead = {}
+    known: Later = {}
     for member_id, cs in by_person.items():
         week = calendar.budget_week(cs[0].seat.time_zone, now)
         left = budget - used.get((member_id, week), 0)
         cs.sort(key=lambda c: (c.prompt.priority, c.key))
-        later = _later_this_week(cs, calendar.today(cs[0].seat.time_zone, now), now, ahead)
+        later = _later_this_week(cs, calendar.today(cs[0].seat.time_zone, now), now, ahead, known)
         sending = plan(cs, later, left)
         report.held += len(cs) - sum(len(g) for g in sending)
         out += sending
@@ -80,12 +81,14 @@ def plan(due: Sequence[Candidate], later: Sequence[int], left: int) -> list[list
     return [list(due)]
 
 
-# (rule, zone, local date) -> the periods of the rule's prompts still to come that week.
+# (rule, zone, local date) -> the periods of the rule's prompts still to come that week; and
+# (zone, local date, (crew, lead or not)...) -> the priorities a person there has still to come.
 Ahead = dict[tuple[Rule, str, date], list[str]]
+Later = dict[tuple[object, ...], list[int]]
 
 
 def _later_this_week(
-    due: Sequence[Candidate], today: date, now: datetime, ahead: Ahead
+    due: Sequence[Candidate], today: date, now: datetime, ahead: Ahead, known: Later
 ) -> list[int]:
     """The priorities of the budgeted prompts this person will get later in their budget
     week, on the teams of the prompts due now: each team's rules, read ahead to Sunday.
@@ -93,16 +96,27 @@ def _later_this_week(
     What a rule brings later this week depends only on the zone and the date, not on the
     person: `ahead` keeps it for the tick, so a crowd in one zone reads each rule once."""
     seat = due[0].seat
+    # Each prompt's seat is this person's seat on its crew: no search through the crew.
+    seats = {id(c.crew): (c.crew, c.seat) for c in due}
+    # Everyone in one zone on the same crews, lead or not alike, has the same week ahead.
+    same = (seat.time_zone, today, *((k, mine is crew.lead) for k, (crew, mine) in seats.items()))
+    if same not in known:
+        known[same] = _ahead_of(seats.values(), seat.time_zone, today, now, ahead)
+    return known[same]
+
+
+def _ahead_of(
+    seats: Iterable[tuple[Crew, SeatRow]], time_zone: str, today: date, now: datetime, ahead: Ahead
+) -> list[int]:
     found: dict[str, int] = {}
-    for crew in {id(c.crew): c.crew for c in due}.values():
-        mine = next(s for s in crew.people if s.member_id == seat.member_id)
+    for crew, mine in seats:
         for round_ in crew.rounds:
             spec = round_.spec
             if not spec.budgeted or not _reaches(spec.recipients, mine, crew):
                 continue
-            key = (round_.rule, seat.time_zone, today)
+            key = (round_.rule, time_zone, today)
             if key not in ahead:
-                ahead[key] = _coming(round_.rule, seat.time_zone, today, now)
+                ahead[key] = _coming(round_.rule, time_zone, today, now)
             for period in ahead[key]:
                 found[f"{spec.kind}:{crew.team.id}:{period}"] = spec.priority
     return list(found.values())

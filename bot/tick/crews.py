@@ -81,27 +81,33 @@ def candidates(
     now: datetime,
     known: Collection[str],
 ) -> list[Candidate]:
-    """Each person's prompts that are due, skipped or missed now and not settled yet."""
+    """Each person's prompts that are due, skipped or missed now and not settled yet.
+
+    Which of a round's occurrences fall on a person's local date (today's or the one before)
+    depends on the date alone, so it is looked up once per round and date, not per person."""
     out: list[Candidate] = []
     for crew in crews:
         team, lead = crew.team, crew.lead
         reports = tuple(seat_mention(s) for s in crew.people if s is not lead)
+        graces = [timedelta(hours=settings.nudges.grace_hours[r.spec.kind]) for r in crew.rounds]
+        on_date: list[dict[date, list[Occurrence]]] = [{} for _ in crew.rounds]
         for seat in crew.people:
-            person = person_of(seat, settings.people.quiet_hours)
             local = calendar.today(seat.time_zone, now)
-            for round_ in crew.rounds:
-                spec, rule, occs = round_.spec, round_.rule, round_.occurrences
+            person = None
+            for round_, grace, found in zip(crew.rounds, graces, on_date, strict=True):
+                if local not in found:
+                    found[local] = _on(round_, local)
+                if not found[local]:
+                    continue
+                spec = round_.spec
                 if spec.recipients is not Recipients.EVERYONE and (
                     lead is None or (lead is seat and not reports)
                 ):
                     continue  # both need a lead and someone to meet or hear from
                 if spec.recipients is Recipients.LEAD and seat is not lead:
                     continue
-                grace = timedelta(hours=settings.nudges.grace_hours[spec.kind])
-                for day in (local, previous_day(rule, local)):
-                    occ = occs.get(day)
-                    if occ is None:
-                        continue
+                person = person or person_of(seat, settings.people.quiet_hours)
+                for occ in found[local]:
                     key = f"{spec.kind}:{team.id}:{seat.member_id}:{occ.period}"
                     if key in known:
                         continue
@@ -131,3 +137,9 @@ def candidates(
                     )
                     out.append(Candidate(key, occ, crew, seat, decision, prompt))
     return out
+
+
+def _on(round_: Round, local: date) -> list[Occurrence]:
+    """The round's occurrences on a local date and on its rule's day before, in that order."""
+    days = (local, previous_day(round_.rule, local))
+    return [occ for day in days if (occ := round_.occurrences.get(day)) is not None]

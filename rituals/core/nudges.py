@@ -8,6 +8,7 @@ Built from what the tick already loaded, and one query for everyone, never one p
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -80,8 +81,10 @@ def compose(prompts: Sequence[Prompt], *, manners: bool = True) -> Message:
     return Message(tuple(blocks), audience=Audience.DM, to=ordered[0].to)
 
 
+@functools.lru_cache(maxsize=1024)
 def month_began(time_zone: str, now: datetime) -> datetime:
-    """The moment this person's calendar month began, where they are."""
+    """The moment this person's calendar month began, where they are. Cached: a tick asks it
+    for thousands of people in a handful of zones."""
     zone = ZoneInfo(time_zone)
     first = now.astimezone(zone).date().replace(day=1)
     return datetime.combine(first, time(), zone).astimezone(UTC)
@@ -104,7 +107,9 @@ async def told_this_month(
             .where(
                 Nudge.member_id.in_(members),
                 Nudge.outcome == NudgeOutcome.QUEUED,
-                Nudge.ritual.in_(kinds),
+                # `|| ''` keeps the ritual's index out of it: SQLite would pick it and read
+                # every prompt ever sent instead of these members' rows since their month began.
+                (Nudge.ritual + "").in_(kinds),
                 Nudge.decided_at >= min(began[m] for m in members),
             )
             .group_by(Nudge.member_id)

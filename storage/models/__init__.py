@@ -31,6 +31,7 @@ from storage.models.delivery import (
     NudgeOutcome,
     Outbox,
     OutboxStatus,
+    SendPace,
     TeamsConversation,
 )
 from storage.models.kpis import (
@@ -126,6 +127,7 @@ __all__ = [
     "ReviewVerdict",
     "Role",
     "SeatAnswer",
+    "SendPace",
     "Side",
     "Skill",
     "SkillRating",

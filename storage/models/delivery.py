@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
@@ -70,7 +70,8 @@ class Outbox(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         member_fk("member_id"),
-        Index(None, "status", "next_attempt_at"),
+        # A worker's claim reads the next due rows in this order and stops at its batch.
+        Index(None, "status", "next_attempt_at", "id"),
         Index(None, "member_id", "budget_week"),
     )
 
@@ -95,6 +96,20 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SendPace(Base):
+    """A workspace's next free send slot, shared by every worker on the database: each claims
+    a few slots at a time by moving it on, so replicas together keep the workspace's pace, and
+    a 429's Retry-After moves it past the pause for all of them."""
+
+    __tablename__ = "send_pace"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Seconds since the epoch (the workers' clocks; NTP keeps replicas within milliseconds).
+    next_slot: Mapped[float] = mapped_column(Float)
 
 
 class TeamsConversation(Base):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.support import ROOT
 
@@ -67,6 +70,23 @@ def test_the_fanout_benchmark_runs(tmp_path: Path) -> None:
     assert figures["memory"][4] == "MB"
     assert " ".join(figures["delivered"][1:6]) == "200 of 200 exactly once:"
     assert "200 chat.postMessage, 200 distinct outbox ids" in lines[-1]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="replicas share a PostgreSQL database",
+)
+def test_the_fanout_benchmark_runs_replicas_on_one_pace(tmp_path: Path) -> None:
+    """Two worker processes on one database: the shared rate printed, nothing arrived twice."""
+    url = os.environ["TEST_DATABASE_URL"]
+    args = ("--members", "40", "--teams", "2", "--replicas", "2", "--per-second", "40")
+    lines = bench(tmp_path, "fanout.py", *args, "--database-url", url)
+    [shared] = [line for line in lines if line.startswith("shared")]
+    assert "2 replicas" in shared
+    assert "msg/s" in shared
+    assert "sent twice: 0;" in shared
+    assert " ".join(lines[-1].split()[1:6]) == "40 of 40 exactly once:"
 
 
 def test_the_scripts_benchmark_runs(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,20 +24,6 @@ from storage.outbox import claim
 from tests.bot.slack.mock_slack import MockSlack, received
 from tests.conftest import NOW
 from tests.scheduling import outbox, queue
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[MockSlack]:
-    api = MockSlack()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[ClientSession]:
-    async with ClientSession() as session:
-        yield session
 
 
 @pytest.fixture
