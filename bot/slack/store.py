@@ -67,17 +67,21 @@ async def first_signatures(
     transaction: a burst of requests pays for one commit, not one each."""
     firsts: set[str] = set()
     async with engine.begin() as connection:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        statement = _FIRST_SIGHTINGS[connection.dialect.name]
         for part in slices(dict.fromkeys(signatures)):
             rows = [{"signature": s, "received_at": now} for s in part]
-            statement = (
-                dialect.insert(seen_requests)
-                .values(rows)
-                .on_conflict_do_nothing()
-                .returning(seen_requests.c.signature)
-            )
-            firsts.update((await connection.scalars(statement)).all())
+            firsts.update((await connection.scalars(statement, rows)).all())
     return firsts
+
+
+# One statement per dialect, its rows as parameters: compiled once and cached, where rows
+# written into the statement made every request compile it anew.
+_FIRST_SIGHTINGS = {
+    name: dialect.insert(seen_requests)
+    .on_conflict_do_nothing()
+    .returning(seen_requests.c.signature)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 async def forget_old_events(engine: AsyncEngine, now: datetime) -> None:
