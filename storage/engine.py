@@ -18,6 +18,14 @@ from sqlalchemy.ext.asyncio import (
 from storage import sqlite
 
 
+# Connections kept open: a server's commands at once (bot.slack.app.RUNNING), its backlog
+# workers, the replay check, the outbox worker and the tick all hold one at times. Fewer, and
+# every burst opened and closed connections beyond the pool (a new PostgreSQL session, or a
+# new SQLite thread, each time); the overflow is for what is rarer still.
+POOL_SIZE = 16
+POOL_OVERFLOW = 8
+
+
 def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     """An async engine for the URL, with SQLite made to honour foreign keys, in WAL mode, its
     reads never waiting for the write lock (see storage.sqlite).
@@ -26,7 +34,12 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     which would cascade into every table that points at it) and take the write lock from the
     start: a schema change is one step.
     """
-    engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    engine = create_async_engine(
+        url,
+        pool_pre_ping=not url.startswith("sqlite"),
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+    )
     if engine.dialect.name == "sqlite":
         sync_engine: Engine = engine.sync_engine
         if foreign_keys:
