@@ -91,7 +91,17 @@ class Doubt:
     reason: str
 
 
-Result = Sent | Retry | Failed | Unsure | Doubt
+@dataclass(frozen=True)
+class Later:
+    """Not sent, and no fault: the conversation's own limit is full for `after` seconds.
+    The row waits that long; it costs no attempt and slows no one else's messages, where
+    sleeping on it would hold a send slot and a 429-style pause would hold the workspace."""
+
+    after: float
+    reason: str
+
+
+Result = Sent | Retry | Failed | Unsure | Doubt | Later
 
 # What a row sent again unchecked says to whoever reads `kpicoach outbox`.
 RESENT_UNCHECKED = (
@@ -338,6 +348,9 @@ class Worker:
                     await mark_in_doubt(session, item, result.reason)
                 elif isinstance(result, Retry | Unsure):
                     await self._later(session, item, result, now)
+                elif isinstance(result, Later):
+                    when = now + timedelta(seconds=result.after)
+                    await retry_later(session, item, when, result.reason, counts=False)
 
     async def _fail(self, session: AsyncSession, item: Claimed, reason: str) -> None:
         log.warning("outbox %s to %s failed: %s", item.id, item.target, reason)

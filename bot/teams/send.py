@@ -57,17 +57,37 @@ class ConversationPace:
         """Moments for `count` sends into the conversation, booked, if the last is at most
         `within` seconds away; otherwise None, and nothing is booked. For a request, which
         may wait out Teams' one-second window but not its half minute or its hour."""
-        now = self.now()
-        history = self._sent.get(conversation_id)
-        kept = list(history) if history is not None else None
-        slots = [self.reserve(conversation_id, now) for _ in range(count)]
-        if slots and slots[-1] - now > within:
-            if kept is None:
-                del self._sent[conversation_id]
-            else:
-                self._sent[conversation_id] = deque(kept, maxlen=WINDOWS[-1][1])
+        kept = self._kept(conversation_id)
+        slots = self._try(conversation_id, count)
+        if slots and slots[-1] - self.now() > within:
+            self._restore(conversation_id, kept)
             return None
         return slots
+
+    def room_in(self, conversation_id: str, count: int, within: float) -> float:
+        """Seconds until `count` sends fit within `within` seconds; 0 when they fit now.
+        Books nothing: the outbox worker asks, and sends the row later rather than hold a
+        send slot asleep while the conversation's half minute or hour is full."""
+        kept = self._kept(conversation_id)
+        slots = self._try(conversation_id, count)
+        self._restore(conversation_id, kept)
+        return max(0.0, slots[-1] - self.now() - within) if slots else 0.0
+
+    def _try(self, conversation_id: str, count: int) -> list[float]:
+        now = self.now()
+        return [self.reserve(conversation_id, now) for _ in range(count)]
+
+    def _kept(self, conversation_id: str) -> list[float] | None:
+        history = self._sent.get(conversation_id)
+        return list(history) if history is not None else None
+
+    def _restore(self, conversation_id: str, kept: list[float] | None) -> None:
+        """The conversation's moments as they were before `_try` (a full hour's deque drops
+        its oldest as it takes more, so they are copied, not popped)."""
+        if kept is None:
+            self._sent.pop(conversation_id, None)
+        else:
+            self._sent[conversation_id] = deque(kept, maxlen=WINDOWS[-1][1])
 
     async def until(self, slot: float) -> None:
         """Waits for a booked moment."""

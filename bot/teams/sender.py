@@ -21,7 +21,7 @@ from botbuilder.schema import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Failed, Result, Retry, Sent
+from bot.delivery import Failed, Later, Result, Retry, Sent
 from bot.loopback import local_service_url
 from bot.payload import decode, thread_of
 from bot.teams.cards import render_message
@@ -32,6 +32,9 @@ from storage import teams_conversations as conversations
 from storage.models import TeamsConversation
 from storage.outbox import Claimed
 
+# A worker's send may wait out Teams' one-second window, as a request's may; a longer wait
+# (the half minute or the hour is full) sends the row later instead of holding a send slot.
+WAIT_AT_MOST = 1.0
 NEVER_MET = (
     "Teams has given the bot no way to reach them yet: they need to install the app or "
     "message the bot once"
@@ -90,6 +93,9 @@ class TeamsSender:
             else:
                 # A reply in a channel's thread is a conversation of its own to Teams.
                 conversation = row.conversation_id + (f";messageid={thread}" if thread else "")
+                wait = self.pace.room_in(conversation, len(sending), WAIT_AT_MOST)
+                if wait > 0:
+                    return Later(wait, f"Teams' limit for this conversation: {wait:.0f} s")
                 await self._continue(row, conversation, tenant, sending)
         except Exception as exc:
             return await self._refused(row, exc)

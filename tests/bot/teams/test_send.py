@@ -99,3 +99,15 @@ def test_a_request_books_nothing_the_worker_has_not_left_room_for() -> None:
         pace.reserve("a:chat", 0.0)  # the worker booked the chat's half minute ahead
     assert pace.book("a:chat", 1, within=1.0) is None
     assert pace.reserve("a:chat", 0.0) == 30.0  # and what it booked is as it was
+
+
+def test_the_worker_is_told_how_long_until_the_chat_has_room_and_nothing_is_booked() -> None:
+    moment = [0.0]
+    pace = ConversationPace(now=lambda: moment[0])
+    assert pace.room_in("a:chat", 3, within=1.0) == 0.0  # an empty chat has room now
+    for _ in range(60):
+        pace.reserve("a:chat", 0.0)  # the half minute is full
+    assert pace.room_in("a:chat", 1, within=1.0) == 29.0  # the window's room, less a second
+    assert pace.room_in("a:two", 1, within=1.0) == 0.0  # another chat is not held up
+    assert pace.reserve("a:chat", 0.0) == 30.0  # asking booked nothing
+    assert pace.book("a:two", 7, within=0.0) == [0.0] * 7  # its whole second still free
