@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import sqlite
 
-
 # Connections kept open: a server's commands at once (bot.slack.app.RUNNING), its backlog
 # workers, the replay check, the outbox worker and the tick all hold one at times. Fewer, and
 # every burst opened and closed connections beyond the pool (a new PostgreSQL session, or a

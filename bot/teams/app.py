@@ -59,11 +59,14 @@ def _connectors(settings: Settings, http: ClientSession) -> Connectors | None:
     its tokens come from the machine's identity endpoint, which only botbuilder knows."""
     if settings.microsoft_app_type == "UserAssignedMSI":
         return None
+    # As botbuilder does: only a single-tenant bot takes its tokens from its own tenant; a
+    # multi-tenant bot's come from Bot Framework's, whatever tenant id is also set.
+    single = settings.microsoft_app_type == "SingleTenant"
     return Connectors(
         http,
         settings.microsoft_app_id or "",
         settings.microsoft_app_password or "",
-        settings.microsoft_app_tenant_id,
+        settings.microsoft_app_tenant_id if single else None,
         settings.teams_login_url,
     )
 

@@ -22,6 +22,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import AppConfig
 from bot.server import make_app
 from bot.teams import tokens
+from bot.teams.app import _connectors
 from bot.teams.tokens import BotToken, TokenUnavailable
 from rituals.core.context import FixedClock
 from tests.bot.teams.conftest import TeamsClient, teams_settings
@@ -144,3 +145,26 @@ async def test_a_fetch_that_never_answers_ends_at_its_timeout_and_is_not_retried
         with pytest.raises(TokenUnavailable, match="moments ago"):
             await source.get()  # answered at once, no second wait
     assert len(_Azure.forms) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "authority"),
+    [("MultiTenant", "botframework.com"), ("SingleTenant", "contoso-tenant-id")],
+)
+async def test_only_a_single_tenant_bot_asks_its_own_tenant_for_its_token(
+    teams_database: str, kind: str, authority: str
+) -> None:
+    """As botbuilder does: a multi-tenant bot with a tenant id set still gets its tokens from
+    Bot Framework's tenant, which is the one the connector takes them from."""
+    settings = teams_settings(
+        teams_database,
+        TEAMS_LOOPBACK="false",
+        MicrosoftAppId=APP_ID,
+        MicrosoftAppPassword="the-bots-secret",
+        MicrosoftAppType=kind,
+        MicrosoftAppTenantId="contoso-tenant-id",
+    )
+    async with ClientSession() as http:
+        connectors = _connectors(settings, http)
+    assert connectors is not None
+    assert connectors.authority.rsplit("/", 1)[-1] == authority
