@@ -27,16 +27,33 @@ class Backlog:
         self.workers = workers
         self._queue: asyncio.Queue[Job] = asyncio.Queue(limit)
         self._tasks: list[asyncio.Task[None]] = []
+        self._beside: set[asyncio.Task[None]] = set()
 
     async def put(self, job: Job) -> None:
         """Queue the job; while the backlog is full, wait for a worker to take one."""
-        if not self._tasks:  # started on first use, inside the running loop
-            self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        self._start()
         await self._queue.put(job)
+
+    def push(self, job: Job) -> None:
+        """Queue the job without waiting, for work already under way (a slow command whose
+        ack must not wait for room too): when the backlog is full it runs beside the workers."""
+        self._start()
+        try:
+            self._queue.put_nowait(job)
+        except asyncio.QueueFull:
+            task = asyncio.create_task(self._run(job))
+            self._beside.add(task)
+            task.add_done_callback(self._beside.discard)
 
     async def settled(self) -> None:
         """Wait until every queued job has run (tests, and a graceful stop)."""
         await self._queue.join()
+        while self._beside:
+            await asyncio.gather(*self._beside, return_exceptions=True)
+
+    def _start(self) -> None:
+        if not self._tasks:  # started on first use, inside the running loop
+            self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
 
     async def close(self, grace: float = 10.0) -> None:
         """Finish what was acked (for a while), then stop the workers."""
@@ -52,8 +69,12 @@ class Backlog:
         while True:
             job = await self._queue.get()
             try:
-                await job()  # jobs report their own failures; this is the last net
-            except Exception:
-                log.exception("a Slack job failed")
+                await self._run(job)
             finally:
                 self._queue.task_done()
+
+    async def _run(self, job: Job) -> None:
+        try:
+            await job()  # jobs report their own failures; this is the last net
+        except Exception:
+            log.exception("a Slack job failed")

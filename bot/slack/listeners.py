@@ -128,10 +128,13 @@ class Listeners:
         # Time spent in line for `running` counts: a long line acks empty and answers after.
         await asyncio.wait({work}, timeout=self.answer_within)
         if not work.done():
-            # Slow: the same work goes on; the backlog delivers it when it is done.
+            # Slow: the same work goes on; the backlog delivers it when it is done. The ack,
+            # already late, does not wait for room in a full backlog as well.
             await ack()
-            await self._after_ack(
-                place, trigger, lambda: self._deliver_when_done(work, place, trigger)
+            self.backlog.push(
+                self._reported(
+                    place, trigger, lambda: self._deliver_when_done(work, place, trigger)
+                )
             )
             return
         replies = self._outcome(work, place, trigger)
@@ -332,14 +335,16 @@ class Listeners:
         """Queue the work for after the ack; a failure in it is reported, never silent. When
         the backlog is full this waits for room, and so does the ack: Slack's requests slow
         down instead of piling up in memory."""
+        await self.backlog.put(self._reported(place, request_id, work))
 
+    def _reported(self, place: Place, request_id: str | None, work: Job) -> Job:
         async def job() -> None:
             try:
                 await work()
             except Exception as exc:
                 await self._report(place, request_id, exc)
 
-        await self.backlog.put(job)
+        return job
 
     async def _report(self, place: Place, request_id: str | None, exc: BaseException) -> None:
         reply = self._failure(place, request_id, exc)

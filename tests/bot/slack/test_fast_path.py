@@ -5,6 +5,7 @@ the bot asks who it is once, and a full backlog slows the requests down instead 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from bot.slack.app import SlackBot
 from bot.slack.backlog import Backlog
@@ -136,4 +137,32 @@ async def test_a_full_backlog_makes_the_next_request_wait_for_room() -> None:
     await third
     await backlog.settled()
     assert done == ["first", "second", "third"]
+    await backlog.close()
+
+
+async def test_work_already_under_way_is_pushed_past_a_full_backlog_without_waiting() -> None:
+    """A slow command has made its ack late already: delivering its answer must not make the
+    ack wait for room too. Past the limit it runs beside the workers, and settles with them."""
+    backlog = Backlog(workers=1, limit=1)
+    release = asyncio.Event()
+    done: list[str] = []
+
+    def job(name: str, wait: bool = False) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            if wait:
+                await release.wait()
+            done.append(name)
+
+        return run
+
+    await backlog.put(job("first", wait=True))
+    await asyncio.sleep(0)
+    await backlog.put(job("second"))  # the backlog is full
+    backlog.push(job("slow command's answer"))  # returns at once all the same
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert done == ["slow command's answer"]  # ran beside the busy worker
+    release.set()
+    await backlog.settled()
+    assert sorted(done) == ["first", "second", "slow command's answer"]
     await backlog.close()
