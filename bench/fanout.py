@@ -49,7 +49,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.config import load_app_config  # noqa: E402
-from bot.delivery import Worker, only_worker  # noqa: E402
+from bot.delivery import Worker  # noqa: E402
+from bot.delivery_lock import only_worker  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.scheduler import Planner, TickReport  # noqa: E402
 from bot.slack.sender import SlackSender  # noqa: E402

@@ -14,23 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import update
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import ConfigError
 from rituals.core.context import Clock
 from storage.models import Outbox, OutboxStatus, Platform
 from storage.outbox import (
@@ -47,6 +42,8 @@ from storage.outbox import (
 
 log = logging.getLogger(__name__)
 
+# How long a row waits when no send slot could be taken (the database did not answer).
+LATER_SECONDS = 5.0
 # Results are written in groups this size (a round, by default): one transaction per group.
 RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
@@ -322,13 +319,29 @@ class Worker:
                 if arrived is None:
                     log.warning("outbox %s: %s", item.id, RESENT_UNCHECKED)
                     note = RESENT_UNCHECKED
-            await self.pace.wait(item.workspace_id)
+            waited = await self._slot(item)
+            if waited is not None:
+                return waited
             result = await sender.send(item)
             return Sent(note) if isinstance(result, Sent) and note else result
         except Exception as exc:
             # It may have failed after the platform took it: ask before sending again.
             log.exception("outbox %s: sending failed", item.id)
             return Unsure(f"{type(exc).__name__}: {exc}")
+
+    async def _slot(self, item: Claimed) -> Later | None:
+        """Wait for the workspace's next send slot; a Later instead when there is none to
+        have, or the wait (another replica's 429, say) outlasted this claim's lease, after
+        which another worker may hold the row: nothing was sent, so it is no doubt and no
+        attempt, and the record is written only if the row is still ours."""
+        try:
+            await self.pace.wait(item.workspace_id)
+        except Exception as exc:
+            log.exception("outbox %s: no send slot", item.id)
+            return Later(LATER_SECONDS, f"no send slot: {type(exc).__name__}: {exc}")
+        if self.clock.now() >= item.lease_until:
+            return Later(0.0, "its claim ran out while it waited for the workspace's pace")
+        return None
 
     async def _record(self, outcomes: list[tuple[Claimed, Result]]) -> None:
         if not outcomes:
@@ -378,45 +391,3 @@ def backoff(attempt: int) -> float:
     """Seconds before retry number `attempt`: 5 s doubling to an hour, with jitter so that a
     recovered platform is not hit by every waiting row at the same instant."""
     return float(min(3600, 5 * 2 ** (attempt - 1))) * random.uniform(0.5, 1.0)
-
-
-@contextlib.contextmanager
-def only_worker(database_url: str) -> Iterator[bool]:
-    """On SQLite, hold a lock file beside the database for as long as this process delivers.
-
-    SQLite has no row locks, so two workers on one file could send a row twice. Yields whether
-    this worker is the only one (SQLite); raises ConfigError if another process holds the lock.
-    """
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        yield False
-        return
-    if not url.database or url.database == ":memory:":
-        yield True
-        return
-    database = Path(url.database).resolve()
-    # The lock is taken on the database file itself, so it holds for the file, not for a name
-    # of it: a second process reaching the same file through a hard link or another path finds
-    # it held. (flock does not touch SQLite's own byte-range locks.) The note beside it only
-    # says who holds it.
-    holding: IO[bytes] = database.open("ab")
-    note: IO[str] = database.with_suffix(".worker.lock").open("a+")
-    handles: tuple[IO[Any], ...] = (holding, note)
-    try:
-        try:
-            fcntl.flock(holding, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            note.seek(0)
-            holder = note.read().strip() or "another process"
-            raise ConfigError(
-                f"{holder} already runs the scheduler on {url.database}. SQLite allows one: "
-                "stop it, or use PostgreSQL (DATABASE_URL) to run several."
-            ) from None
-        note.seek(0)
-        note.truncate()
-        note.write(f"kpicoach (pid {os.getpid()})")
-        note.flush()
-        yield True
-    finally:
-        for handle in handles:
-            handle.close()

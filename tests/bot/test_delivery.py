@@ -13,7 +13,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
-from bot.delivery import RESENT_UNCHECKED, Retry, Worker, backoff, only_worker
+from bot.delivery import RESENT_UNCHECKED, Retry, Worker, backoff
+from bot.delivery_lock import only_worker
 from bot.payload import encode
 from bot.slack.sender import SlackSender
 from rituals.core.context import FixedClock, ShiftedClock
@@ -345,3 +346,29 @@ async def test_a_row_in_doubt_where_nothing_can_be_checked_is_sent_again_with_a_
     [row] = await outbox(sessions)
     assert row.status is OutboxStatus.SENT
     assert row.last_error == RESENT_UNCHECKED
+
+
+async def test_a_claim_that_ran_out_while_waiting_for_the_pace_sends_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """Another replica's 429 can hold the shared pace past a claim's lease, after which a
+    second worker may hold the row: the first sends nothing and gives the row back unspent."""
+    await queue(sessions, ["U1"])
+    late = worker(sessions, slack_api, http, moving)
+    waits: list[int] = []
+
+    async def held(workspace_id: int) -> None:
+        if not waits:
+            moving.advance(timedelta(minutes=3))  # longer than the two-minute lease
+        waits.append(workspace_id)
+
+    late.pace.wait = held  # type: ignore[method-assign]
+    assert await late.round() == 1
+    assert received(slack_api) == Counter()
+    [row] = await outbox(sessions)
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+    assert await late.drain() == 1
+    assert received(slack_api) == Counter({"D1": 1})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.delivery import only_worker
+from bot.delivery_lock import only_worker
 
 
 def test_a_hard_link_to_the_same_sqlite_file_is_refused(tmp_path: Path) -> None:
