@@ -35,6 +35,8 @@ class SeatRow:
     display_name: str
     time_zone: str
     working_days: str
+    work_start: str
+    work_end: str
     quiet_start: str | None
     quiet_end: str | None
     nudges_paused: bool
@@ -74,6 +76,8 @@ async def seats_on(session: AsyncSession, platforms: Collection[Platform]) -> li
             Member.display_name,
             Member.time_zone,
             Member.working_days,
+            Member.work_start,
+            Member.work_end,
             Member.quiet_start,
             Member.quiet_end,
             Member.nudges_paused,

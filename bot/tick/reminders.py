@@ -65,11 +65,11 @@ async def due_reminders(
     known = await decided_keys(
         session, {r.kind for r, _, _ in due}, {r.day.isoformat() for r, _, _ in due}
     )
-    start = settings.people.work_hours.split("-")[0]
     out = []
     for item, crew, seat in due:
         grace = timedelta(hours=settings.nudges.grace_hours[item.kind])
-        occ = Occurrence(item.kind, item.day.isoformat(), item.day, start)
+        # At the start of the owner's own working hours, which `me set hours` changes.
+        occ = Occurrence(item.kind, item.day.isoformat(), item.day, seat.work_start)
         decision = decide(occ, person_of(seat, settings.people.quiet_hours), now, grace)
         if item.key in known or decision.verdict is Verdict.WAIT:
             continue

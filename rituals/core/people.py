@@ -56,11 +56,10 @@ async def local_today(ctx: Ctx) -> date:
 
 def nudge_day(ctx: Ctx, member: Member, day: date) -> date:
     """The day a reminder due on `day` really reaches the person: the tick's own rule (at the
-    start of work hours, moved off their non-working days), so a reply never promises a nudge
-    on a Sunday that comes on Monday."""
-    start = ctx.settings.people.work_hours.split("-")[0]
+    start of their own work hours, moved off their non-working days), so a reply never
+    promises a nudge on a Sunday that comes on Monday."""
     person = schedule.person_of(member, ctx.settings.people.quiet_hours)
-    return schedule.reachable_at(person.reach, day, start).date()
+    return schedule.reachable_at(person.reach, day, member.work_start).date()
 
 
 def nudge_words(ctx: Ctx, member: Member, day: date) -> str:

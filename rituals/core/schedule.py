@@ -110,41 +110,58 @@ def _month_start(year: int, month: int) -> date:
 
 @dataclass(frozen=True)
 class Reach:
-    """When a person may be interrupted: their zone, their working days, their quiet hours."""
+    """When a person may be interrupted: their zone, their working days and hours, their quiet
+    hours."""
 
     time_zone: str
     working_days: str  # "mon,tue,wed,thu,fri"
     quiet_hours: str  # "18:00-09:00"
+    work_hours: str  # "09:00-17:00"
 
 
 @functools.lru_cache(maxsize=4096)
 def reachable_at(reach: Reach, day: date, at: str, not_before: datetime | None = None) -> datetime:
     """The first moment at or after local `day` `at` (and `not_before`) the person can be reached.
 
-    A non-working day moves the prompt to the next working day at the same time; quiet hours
-    move it to their end. Cached: thousands of people share a handful of reaches.
+    A non-working day moves the prompt to the next working day at the same time; quiet hours,
+    and the hours outside their working hours, move it to their end. Cached: thousands of
+    people share a handful of reaches.
     """
     zone = ZoneInfo(reach.time_zone)
     working = {WEEKDAYS.index(d) for d in reach.working_days.split(",")}  # type: ignore[arg-type, unused-ignore]
-    quiet_from, quiet_to = (time.fromisoformat(t) for t in parse_window(reach.quiet_hours))
+    closed = _closed_windows(reach)
     hour, minute = (int(p) for p in at.split(":"))
     # Through UTC and back, so a time that a DST change skips lands just after the gap.
     local = _normalise(datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone))
     if not_before is not None and not_before > local:
         local = not_before.astimezone(zone)
-    for _ in range(16):
+    for _ in range(32):
         if local.weekday() not in working:
-            local = _normalise(local + timedelta(days=1))
-            if quiet_from > quiet_to and local.time().replace(tzinfo=None) >= quiet_from:
-                # An evening moment moved to the next day: that day's morning is reachable
-                # sooner than its evening's quiet hours would allow.
-                local = _normalise(datetime.combine(local.date(), quiet_to, tzinfo=zone))
+            local = _morning_of(_normalise(local + timedelta(days=1)), closed)
             continue
-        end = _quiet_end(local, quiet_from, quiet_to)
+        end = next((e for w in closed if (e := _quiet_end(local, *w)) is not None), None)
         if end is None:
             return local
         local = end
     return local  # no reachable moment in two weeks: settings prevent this; send anyway
+
+
+def _closed_windows(reach: Reach) -> tuple[tuple[time, time], ...]:
+    """The daily windows no nudge may arrive in: quiet hours, and the time from the end of
+    work to its start (a night shift's runs through the day)."""
+    quiet_from, quiet_to = (time.fromisoformat(t) for t in parse_window(reach.quiet_hours))
+    work_from, work_to = (time.fromisoformat(t) for t in parse_window(reach.work_hours))
+    return (quiet_from, quiet_to), (work_to, work_from)
+
+
+def _morning_of(local: datetime, closed: tuple[tuple[time, time], ...]) -> datetime:
+    """An evening moment moved to the next day: that day's morning is reachable sooner than
+    its evening's closed hours would allow, so it goes to where the overnight ones end."""
+    for start, end in closed:
+        if start > end and local.time().replace(tzinfo=None) >= start:
+            assert local.tzinfo is not None
+            local = _normalise(datetime.combine(local.date(), end, tzinfo=local.tzinfo))
+    return local
 
 
 def _normalise(local: datetime) -> datetime:
@@ -183,6 +200,10 @@ class Reachable(Protocol):
     @property
     def working_days(self) -> str: ...
     @property
+    def work_start(self) -> str: ...
+    @property
+    def work_end(self) -> str: ...
+    @property
     def quiet_start(self) -> str | None: ...
     @property
     def quiet_end(self) -> str | None: ...
@@ -197,15 +218,20 @@ class Reachable(Protocol):
 
 
 def person_of(someone: Reachable, default_quiet_hours: str) -> Person:
-    """The person as the schedule sees them: how to reach them, and any break they are on.
-    Quiet hours they never set follow app.yaml's."""
+    """The person as the schedule sees them: how to reach them (their own working days and
+    hours), and any break they are on. Quiet hours they never set follow app.yaml's."""
     quiet = (
         f"{someone.quiet_start}-{someone.quiet_end}"
         if someone.quiet_start and someone.quiet_end
         else default_quiet_hours
     )
     return Person(
-        Reach(someone.time_zone, someone.working_days, quiet),
+        Reach(
+            someone.time_zone,
+            someone.working_days,
+            quiet,
+            f"{someone.work_start}-{someone.work_end}",
+        ),
         someone.nudges_paused,
         someone.away_until,
         someone.skip_week,

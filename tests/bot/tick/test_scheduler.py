@@ -57,7 +57,7 @@ async def test_a_monday_10_00_prompt_arrives_at_10_00_local_in_three_zones(
 
 def test_a_time_that_a_dst_change_skips_moves_just_past_the_gap() -> None:
     # London jumps from 01:00 to 02:00 on 29 March 2026: 01:30 does not exist that day.
-    reach = Reach("Europe/London", "mon,tue,wed,thu,fri,sat,sun", "23:00-00:30")
+    reach = Reach("Europe/London", "mon,tue,wed,thu,fri,sat,sun", "23:00-00:30", "00:00-23:59")
     moment = reachable_at(reach, date(2026, 3, 29), "01:30")
     assert moment.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert moment.strftime("%H:%M") == "02:30"
@@ -204,7 +204,7 @@ async def test_the_weekly_budget_merges_then_holds(
 def test_the_next_prompt_counts_one_that_working_days_moved_into_this_week() -> None:
     """A Sunday check-in for someone who works Monday to Friday arrives on Monday."""
     rule = Rule("checkin", "weekly", "sun", "10:00")
-    person = Person(Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00"))
+    person = Person(Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00", "09:00-17:00"))
     monday_early = local_at("2026-11-23 08:00", "UTC")
     assert next_prompt(rule, person, monday_early) == local_at("2026-11-23 10:00", "UTC")
     assert next_prompt(rule, person, local_at("2026-11-23 10:00", "UTC")) == local_at(
@@ -225,7 +225,7 @@ def test_month_end_and_quarter_rules_across_a_year_end() -> None:
 
 
 def test_an_evening_prompt_moved_off_the_weekend_arrives_the_next_morning() -> None:
-    reach = Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00")
+    reach = Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00", "09:00-17:00")
     assert reachable_at(reach, date(2026, 11, 21), "20:00") == local_at("2026-11-23 09:00", "UTC")
     assert reachable_at(reach, date(2026, 11, 22), "23:59") == local_at("2026-11-23 09:00", "UTC")
 
@@ -235,7 +235,7 @@ def test_a_snooze_over_the_due_time_stretches_the_grace_but_never_revives_old_pr
     occ = occurrence(rule, date(2026, 11, 23))
     assert occ is not None
     snoozed = Person(
-        Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00"),
+        Reach("UTC", "mon,tue,wed,thu,fri", "18:00-09:00", "09:00-17:00"),
         snoozed_until=local_at("2026-11-25 09:00", "UTC"),
     )
     day = timedelta(hours=24)
