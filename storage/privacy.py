@@ -78,6 +78,17 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "mentor_id": ("mentor_lookback",),
         "suggested_id": ("suggested_id",),
     },
+    # What a stretch is, a budget's scope, a commitment's action: the subject all of them were
+    # told, kept like a KPI's name. How it went and what each one said about it are the
+    # speaker's own: a supporter's export never carries the person's outcome or lesson.
+    "stretch": {"member_id": ("outcome", "learned")},
+    "budget_request": {
+        "member_id": ("answer", "spent_note"),
+        "decided_by_id": ("question",),
+    },
+    # A one-on-one's notes and a talking point are their writer's, not the pair's.
+    "one_on_one": {"written_by_id": ("notes", "next_steps")},
+    "talking_point": {"author_id": ("text",)},
 }
 
 

@@ -142,12 +142,22 @@ def find_effort_term(name: str, unit: str, settings: KpiSettings) -> str | None:
     return first_term(words, settings.effort_terms)
 
 
+def no_such_kpi(ref: KpiRef) -> Refusal:
+    """The answer when no KPI matches, and to someone who may not know of the one that does:
+    the two must read alike, or the refusal tells whose KPI it is."""
+    if ref.id is not None:
+        return Refusal(say(f"There is no KPI #{ref.id} here. ", Code("kpis"), " lists yours."))
+    return Refusal(
+        say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
+    )
+
+
 async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi:
     """The KPI a reference names in this workspace; refused when none or several do."""
     if ref.id is not None:
         kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id)
         if kpi is None:
-            raise Refusal(say(f"There is no KPI #{ref.id} here. ", Code("kpis"), " lists yours."))
+            raise no_such_kpi(ref)
         return kpi
     assert ref.name is not None
     found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name)
@@ -155,9 +165,7 @@ async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi:
     if len(live) == 1:
         return live[0]
     if not live:
-        raise Refusal(
-            say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
-        )
+        raise no_such_kpi(ref)
     buttons = tuple(Button(f"#{k.id} {k.name} ({k.status.value})", f"{verb} {k.id}") for k in live)
     raise Refusal(
         Message((Actions(buttons[:10], prompt=f"Several KPIs are called {ref}. Which one?"),))

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, or_
 from rituals.core.context import Ctx
 from rituals.core.permissions import may_act_for
 from storage.models import Kpi
-from storage.teams import membership
+from storage.teams import membership, shares_team_as
 
 # The SQL side of the rule, for queries that list KPIs a whole team may read.
 TEAM_SEES_NUMBERS: ColumnElement[bool] = or_(Kpi.shared.is_(True), Kpi.open_to_team.is_(True))
@@ -31,6 +31,17 @@ async def may_see_numbers(ctx: Ctx, kpi: Kpi) -> bool:
     if await may_act_for(ctx, kpi.owner_id):
         return True
     return await _on_its_team(ctx, kpi) if team_sees_numbers(kpi) else False
+
+
+async def may_know_of(ctx: Ctx, kpi: Kpi) -> bool:
+    """Whether the reader may learn that the KPI exists and whose it is: its owner, their lead,
+    a teammate of the owner or someone on its team. Anyone else is answered as if there were
+    no such KPI, so a number typed at random names nobody."""
+    if await may_act_for(ctx, kpi.owner_id) or await _on_its_team(ctx, kpi):
+        return True
+    return await shares_team_as(
+        ctx.session, ctx.actor.workspace_id, ctx.actor.member_id, kpi.owner_id, None
+    )
 
 
 async def may_steer(ctx: Ctx, kpi: Kpi) -> bool:

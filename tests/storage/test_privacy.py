@@ -6,16 +6,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Identity
 from rituals.core.context import FixedClock
-from rituals.core.messages import File, Message
-from storage.models import Member, Outbox, OutboxStatus, Platform
-from tests.support import Chat, every_text, text_of, who
+from rituals.core.messages import File, Message, Outgoing
+from storage.models import (
+    BudgetRequest,
+    BudgetState,
+    Experiment,
+    Member,
+    OneOnOne,
+    Outbox,
+    OutboxStatus,
+    Platform,
+    TalkingPoint,
+    Team,
+)
+from tests.rituals.budgets.support import number as stretch_number
+from tests.support import Chat, active_kpi, every_text, member, text_of, who
 
 NAME, USER = "Zelda Quixote", "uzq1"
 OBSTACLE = "the staging database keeps timing out under quixotic load"
@@ -104,3 +117,108 @@ async def test_forgetting_leaves_no_name_id_or_words_in_any_column_the_outbox_in
     assert "quixotic" not in everything
     assert f'"{USER}"' not in everything
     assert USER not in everything.split()
+
+
+OUTCOME, LEARNED = "two clients signed up", "I can open a room full of strangers"
+ANA_WORDS, LEA_WORDS = "Ana wrote this privately", "Lea wrote this privately"
+
+
+async def _pair_rows(session: AsyncSession, kpi: int, now: datetime) -> None:
+    """A one-on-one and a talking point written by each of Lea and Ana, and Ana's budget ask
+    that Lea questioned and Ana answered."""
+    ana, lea = await member(session, "ana"), await member(session, "lea")
+    team = await session.scalar(select(Team).where(Team.name == "Growth"))
+    assert team is not None
+    pair = {"workspace_id": ana.workspace_id, "team_id": team.id, "lead_id": lea.id}
+    for writer, words in ((ana, ANA_WORDS), (lea, LEA_WORDS)):
+        session.add(
+            OneOnOne(
+                **pair,
+                member_id=ana.id,
+                notes=words,
+                next_steps=words,
+                written_by_id=writer.id,
+                held_at=now,
+            )
+        )
+        session.add(
+            TalkingPoint(**pair, member_id=ana.id, author_id=writer.id, text=words, created_at=now)
+        )
+    experiment = Experiment(
+        workspace_id=ana.workspace_id,
+        kpi_id=kpi,
+        owner_id=ana.id,
+        hypothesis="calls",
+        started_on=now.date(),
+        review_on=now.date(),
+        created_at=now,
+    )
+    session.add(experiment)
+    await session.flush()
+    session.add(
+        BudgetRequest(
+            workspace_id=ana.workspace_id,
+            team_id=team.id,
+            experiment_id=experiment.id,
+            member_id=ana.id,
+            amount=Decimal(3),
+            unit="hours",
+            scope="twenty calls",
+            look_back=now.date(),
+            quarter="2026-Q4",
+            state=BudgetState.APPROVED,
+            question=LEA_WORDS,
+            answer=ANA_WORDS,
+            decided_by_id=lea.id,
+            decided_at=now,
+            spent_note=ANA_WORDS,
+            created_at=now,
+        )
+    )
+
+
+def _exported(message: Outgoing) -> dict[str, list[dict[str, object]]]:
+    assert isinstance(message, Message), message
+    (file,) = [b for b in message.blocks if isinstance(b, File)]
+    tables: dict[str, list[dict[str, object]]] = json.loads(file.data)["tables"]
+    return tables
+
+
+async def test_a_supporter_lead_or_other_of_a_pair_exports_the_row_but_not_the_others_words(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Ben supports Ana's stretch and Lea opened it: each export holds the row, and only Ana's
+    holds how it went and what she learned. The same for a one-on-one's notes, a talking point
+    and a budget's answer: the pair or the lead see the row, the words stay their writer's."""
+    assert "Saved" in await chat.text("lea", "settings set rituals stretch,one_on_one in Growth")
+    kpi = await active_kpi(chat)
+    assert "Logged" in await chat.text("ana", f"log {kpi} 4")
+    said = await chat.text(
+        "lea", f'stretch @ana {kpi} "run the workshop" by 2026-12-14 support @ben'
+    )
+    n = stretch_number(said, "stretch")
+    assert "is yours" in await chat.text("ana", f"stretch answer {n} yes")
+    done = f'stretch done {n} outcome "{OUTCOME}" learned "{LEARNED}"'
+    assert "done" in await chat.text("ana", done)
+    async with sessions() as session, session.begin():
+        await _pair_rows(session, kpi, chat.dispatcher.clock.now())
+
+    for user in ("ben", "lea"):
+        tables = _exported((await chat.dispatcher.handle_text(who(user), "me export"))[0])
+        (stretch,) = tables["stretch"]
+        assert stretch["what"] == "run the workshop"
+        assert stretch["outcome"] == stretch["learned"] == "(not yours to export)", user
+        assert OUTCOME not in json.dumps(tables)
+        assert LEARNED not in json.dumps(tables)
+    lea_said = json.dumps(
+        _exported((await chat.dispatcher.handle_text(who("lea"), "me export"))[0])
+    )
+    assert ANA_WORDS not in lea_said
+    assert LEA_WORDS in lea_said
+    ana_tables = _exported((await chat.dispatcher.handle_text(who("ana"), "me export"))[0])
+    assert ana_tables["stretch"][0]["learned"] == LEARNED
+    ana_said = json.dumps(ana_tables)
+    assert ANA_WORDS in ana_said
+    assert LEA_WORDS not in ana_said
+    assert len(ana_tables["one_on_one"]) == 2
+    assert len(ana_tables["talking_point"]) == 2

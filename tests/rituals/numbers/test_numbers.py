@@ -532,3 +532,15 @@ async def test_a_fall_reaches_the_channel_only_when_its_owner_shared_the_kpi(
     assert posted(await talk.say("ana", f"log {private} 4")) == []  # hers alone: no post
     (post,) = posted(await talk.say("ben", f"log {opened} 4"))
     assert WILD_IDEA in post.text
+
+
+async def test_someone_on_no_team_with_the_owner_hears_the_kpi_does_not_exist(chat: Chat) -> None:
+    """Zed, new and on no team, types a number at random: the answer for Ana's KPI reads as
+    for one that does not exist, and never names her."""
+    kpi = await active_kpi(chat)
+    assert "Welcome" in await chat.text("zzz", "help")
+    for command in (f"log {kpi} 5", f"trend {kpi}"):
+        said = await chat.text("zzz", command)
+        assert said == f"There is no KPI #{kpi} here. kpis lists yours.", said
+    said = await chat.text("zzz", 'trend "Qualified leads"')
+    assert said == 'No KPI is called "Qualified leads". kpis lists yours with their numbers.', said
