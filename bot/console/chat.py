@@ -173,6 +173,7 @@ class ConsoleChat:
                 self.write("Names are letters and digits, up to 30, e.g. ':as lea'.")
                 return True
             self.speaker = handle
+            self.buttons, self.offered = [], {}  # the last speaker's, not this one's to press
             standing = await self.standing(handle)
             self.write(f"You are now {self.identity().display_name}{standing}.")
             return True
@@ -211,6 +212,8 @@ class ConsoleChat:
                 "':clock +1d', ':clock +1w'."
             )
             return
+        # What arrives now is shown in one go: its buttons numbered on from 1, never again.
+        self.buttons, self.offered = [], {}
         target = self.clock.now() + delta
         while (now := self.clock.now()) < target:
             # Step on the quarter hours, so a 10:00 prompt shows up at 10:00.
