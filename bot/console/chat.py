@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.fields import FREE_TEXT, check, chosen, describe, is_option
-from bot.console.render import render_message
+from bot.console.render import readable, render_message
 from bot.console.sender import ConsoleSender
 from bot.console.stdin import ReadLine, stdin_reader
 from bot.delivery import Worker
@@ -155,7 +155,7 @@ class ConsoleChat:
             return self.offered[int(line)]
         if 1 <= int(line) <= len(self.buttons):
             command = self.buttons[int(line) - 1].command
-            self.write(f"  -> {command}")
+            self.write(f"  -> {readable(command, self.name_of)}")
             return command
         shown = f"1 to {len(self.buttons)}" if self.buttons else "none"
         self.write(f"  (There is no button {line} on the last reply; buttons shown: {shown}.)")
@@ -361,7 +361,7 @@ class ConsoleChat:
         return await self.dispatcher.handle_form(self.identity(), form.command, values)
 
     async def ask_field(self, field: FormField) -> str | Left | None:
-        self.write(describe(field))
+        self.write(readable(describe(field), self.name_of))
         for i, option in enumerate(field.options, 1):
             self.write(f"  [{i}] {option}")
         while True:

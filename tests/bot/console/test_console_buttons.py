@@ -1,5 +1,5 @@
 """Which number presses which button when several messages are shown at once, whose buttons a
-number may press."""
+number may press, and people shown by name rather than by the platform's markup."""
 
 from __future__ import annotations
 
@@ -52,3 +52,24 @@ async def test_a_number_never_presses_someone_elses_button(
     assert "-> team approve" not in transcript
     assert "team approve" not in turn(transcript, "cy> 1")  # Cy's own button 1, not Lea's
     assert "There is no button 1" in turn(transcript, "lea> 1")
+
+
+async def test_people_in_a_pressed_command_and_a_form_value_show_by_name(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    # Lea is welcomed by `help` first, so the script's buttons are all its reply has.
+    script = [
+        ":as lea",
+        "help",
+        "script @ana",
+        "2",
+        "We went over the CRM outage",
+        "Ana drafts the offer",
+        ":cancel",
+    ]
+    transcript = await run_console(dispatcher, sessions, clock, script)
+    assert number_of(turn(transcript, "lea> script @ana"), "Write notes after") == "2"
+    pressed = turn(transcript, "lea> 2")
+    assert pressed.startswith("  -> notes with @Ana\n"), pressed
+    assert "[@Ana]" in pressed  # the form's default, as a person reads it
+    assert "<@" not in pressed
