@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
 from bot.console.fields import FREE_TEXT, check, chosen, describe, is_option
-from bot.console.render import render_message
+from bot.console.render import readable, render_message
 from bot.console.sender import ConsoleSender
 from bot.console.stdin import ReadLine, stdin_reader
 from bot.delivery import Worker
@@ -155,7 +155,7 @@ class ConsoleChat:
             return self.offered[int(line)]
         if 1 <= int(line) <= len(self.buttons):
             command = self.buttons[int(line) - 1].command
-            self.write(f"  -> {command}")
+            self.write(f"  -> {readable(command, self.name_of)}")
             return command
         shown = f"1 to {len(self.buttons)}" if self.buttons else "none"
         self.write(f"  (There is no button {line} on the last reply; buttons shown: {shown}.)")
@@ -173,6 +173,7 @@ class ConsoleChat:
                 self.write("Names are letters and digits, up to 30, e.g. ':as lea'.")
                 return True
             self.speaker = handle
+            self.buttons, self.offered = [], {}  # the last speaker's, not this one's to press
             standing = await self.standing(handle)
             self.write(f"You are now {self.identity().display_name}{standing}.")
             return True
@@ -211,6 +212,8 @@ class ConsoleChat:
                 "':clock +1d', ':clock +1w'."
             )
             return
+        # What arrives now is shown in one go: its buttons numbered on from 1, never again.
+        self.buttons, self.offered = [], {}
         target = self.clock.now() + delta
         while (now := self.clock.now()) < target:
             # Step on the quarter hours, so a 10:00 prompt shows up at 10:00.
@@ -358,7 +361,7 @@ class ConsoleChat:
         return await self.dispatcher.handle_form(self.identity(), form.command, values)
 
     async def ask_field(self, field: FormField) -> str | Left | None:
-        self.write(describe(field))
+        self.write(readable(describe(field), self.name_of))
         for i, option in enumerate(field.options, 1):
             self.write(f"  [{i}] {option}")
         while True:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
 
 from rituals.core.messages import (
     Actions,
@@ -27,6 +29,14 @@ from rituals.core.messages import (
 )
 
 WIDTH = 92
+# A platform mention inside a command or a form's value: `<@ana>`, `<@U123|Ana Lima>`.
+_MARKUP = re.compile(r"<@([A-Za-z0-9_.:-]+)(?:\|([^>]*))?>")
+
+
+def readable(text: str, name_of: Callable[[str], str]) -> str:
+    """A command or value as a person reads it: `<@ana>` as @Ana, as mentions show elsewhere.
+    Only for showing; what is run or submitted keeps the markup the grammar resolves."""
+    return _MARKUP.sub(lambda m: f"@{m[2] or name_of(m[1])}", text)
 
 
 def inline(part: Inline) -> str:

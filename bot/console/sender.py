@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.console.render import render_message
 from bot.delivery import Result, Sent
 from bot.dispatch import REPLY
 from bot.payload import decode
@@ -27,26 +26,27 @@ class ConsoleSender:
     async def send(self, item: Claimed) -> Result:
         message = decode(item.payload)
         if item.ritual == REPLY:
-            # A command's message to someone else: shown as part of its answer, and its buttons
-            # numbered with the answer's, so `:as ben` then `1` presses Ben's.
-            self.chat.show_message(message)
+            # A command's message to someone else: shown as part of its answer, its buttons
+            # numbered on from the answer's when they are the speaker's and left out when not,
+            # so a number never presses someone else's.
+            mine = message.audience is not Audience.DM or item.target == self.chat.speaker
+            self.chat.show_message(message if mine else _without_buttons(message))
             return Sent()
         if message.audience is Audience.CHANNEL:
             when = await self.chat.stamp(self.chat.speaker, "your time")
             self.chat.write(f"\n-- post: {when}in #{item.target} --")
             # Anyone in the channel may press a post's buttons (a ballot's, say).
-            self.chat.buttons = []
             self.chat.show_message(message)
             return Sent()
         name = self.chat.name_of(item.target)
         when = await self.chat.stamp(item.target, "their time")
         self.chat.write(f"\n-- nudge: {when}DM to {name} --")
         message = replace(message, to=None)  # the line above says whom it is for, once
+        # Numbered on from what was shown with it, so two nudges at once share no number.
         if item.target == self.chat.speaker:
-            self.chat.buttons = []
             self.chat.show_message(message)
         else:  # someone else's buttons are theirs to press: show what it says, not them
-            self.chat.write(render_message(_without_buttons(message))[0])
+            self.chat.show_message(_without_buttons(message))
         return Sent()
 
     async def delivered(self, item: Claimed) -> bool | None:

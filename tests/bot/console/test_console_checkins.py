@@ -25,17 +25,26 @@ ACTION = "Ask legal for a one-page template and send it to Ana"
 async def test_an_obstacle_by_prompts_then_a_commitment_refused_until_it_is_concrete(
     dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
+    raised = turn(
+        await run_console(dispatcher, sessions, clock, ["obstacle", STORY, "", ""]),
+        "ana> obstacle",
+    )
+    assert "== What's in your way this week? ==" in raised
+    assert "KPI it blocks (its number or name; optional" in raised
+    saved = re.search(r"Saved as obstacle #(\d+)\. @Lea answers each obstacle", raised)
+    assert saved, raised
+    to_lea = dm(raised, "Lea")
+    assert f"@Ana raised an obstacle in Demo team (#{saved[1]}):\n{STORY}" in to_lea
+    assert "Commit to clearing it" not in to_lea  # Lea's button, not Ana's to press
+
+    # As Lea, what her button runs, typed.
     transcript = await run_console(
         dispatcher,
         sessions,
         clock,
         [
-            "obstacle",
-            STORY,
-            "",  # KPI it blocks: none
-            "",  # team: the only one
             ":as lea",
-            "1",  # the button in Lea's DM: "Commit to clearing it"
+            f"commit {saved[1]}",
             "I'll think about it",
             "",  # owner: Lea
             "fri",
@@ -50,17 +59,7 @@ async def test_an_obstacle_by_prompts_then_a_commitment_refused_until_it_is_conc
             "commitments",
         ],
     )
-    raised = turn(transcript, "ana> obstacle")
-    assert "== What's in your way this week? ==" in raised
-    assert "KPI it blocks (its number or name; optional" in raised
-    saved = re.search(r"Saved as obstacle #(\d+)\. @Lea answers each obstacle", raised)
-    assert saved, raised
-    to_lea = dm(raised, "Lea")
-    assert f"@Ana raised an obstacle in Demo team (#{saved[1]}):\n{STORY}" in to_lea
-    assert "[1] Commit to clearing it" in to_lea
-
-    committing = turn(transcript, "lea> 1")
-    assert committing.startswith(f"  -> commit {saved[1]}\n")
+    committing = turn(transcript, f"lea> commit {saved[1]}")
     # Asked, asked again as vague, asked again as past; the last answers are accepted.
     asked, vague, past = committing.split("== Commit to clearing it ==")[1:]
     assert asked.startswith(f"\nAna: {STORY}\n")
@@ -150,33 +149,28 @@ async def test_a_misstep_asks_the_team_and_anonymous_feedback_names_no_one(
 ) -> None:
     candid = "Ask us first next time; we knew the pipeline was thin"
     signed = "Pair with Ana on the numbers before the all-hands"
-    transcript = await run_console(
+    misstep = "misstep I set the Q4 target without asking the people who own it"
+    first = await run_console(
         dispatcher,
         sessions,
         clock,
-        [
-            ":as lea",
-            "team",  # Lea's first words: her welcome (with its buttons) comes with this answer
-            "misstep I set the Q4 target without asking the people who own it",
-            ":as ana",
-            "1",  # "Give feedback" in Ana's DM
-            candid,
-            "",  # send it: left empty, anonymous
-        ],
+        # Lea's first words: her welcome (with its buttons) comes with this answer.
+        [":as lea", "team", misstep],
     )
-    shared = turn(
-        transcript, "lea> misstep I set the Q4 target without asking the people who own it"
-    )
+    shared = turn(first, f"lea> {misstep}")
     number = re.search(r"Shared misstep #(\d+) with 2 people on Demo team", shared)
     assert number, shared
-    for person, button in (("Ana", 1), ("Ben", 2)):
+    for person in ("Ana", "Ben"):
         asked = dm(shared, person)
         assert "@Lea shared a misstep with Demo team and asks for your candid feedback" in asked
-        assert f"[{button}] Give feedback" in asked
+        assert "Give feedback" not in asked  # their button, not Lea's to press
         assert "Anonymous unless you choose named" in asked
 
-    given = turn(transcript, "ana> 1")
-    assert given.startswith(f"  -> feedback {number[1]}\n")
+    # As Ana, what her "Give feedback" button runs, typed; left empty: anonymous.
+    transcript = await run_console(
+        dispatcher, sessions, clock, [f"feedback {number[1]}", candid, ""]
+    )
+    given = turn(transcript, f"ana> feedback {number[1]}")
     assert "== Candid feedback ==" in given
     assert "Send it (anonymous or named; optional)\n  [1] anonymous\n  [2] named" in given
     assert "Sent to Lea anonymously: nothing stored or sent links it to you." in given

@@ -189,9 +189,6 @@ async def test_a_nominee_presses_their_consent_button(
             "settings set rituals checkin,fail_of_month",
             ":as ana",
             f'fail nominate @ben "{MISSTEP}" learned "{LEARNED}"',
-            ":as ben",
-            "1",  # "Yes, share it", in the DM to Ben
-            "fails",
         ],
     )
     nominated = turn(transcript, f'ana> fail nominate @ben "{MISSTEP}" learned "{LEARNED}"')
@@ -199,9 +196,11 @@ async def test_a_nominee_presses_their_consent_button(
     assert story, nominated
     to_ben = dm(nominated, "Ben")
     assert "@Ana nominated you for November 2026's trophy" in flat(to_ben)
-    assert "[1] Yes, share it\n  [2] No, keep it private" in to_ben
-    pressed = turn(transcript, "ben> 1")
-    assert f"-> fail consent {story[1]} yes" in pressed
+    assert "Yes, share it" not in to_ben  # Ben's button, not Ana's to press
+    # As Ben, what his "Yes, share it" runs, typed.
+    consent = f"fail consent {story[1]} yes"
+    transcript = await run_console(dispatcher, sessions, clock, [":as ben", consent, "fails"])
+    pressed = turn(transcript, f"ben> {consent}")
     said = flat(pressed)
     assert f"Shared: story #{story[1]} is on Demo team's ballot for November 2026." in said
     assert f"@Ben agreed: your story #{story[1]}" in flat(dm(pressed, "Ana"))
