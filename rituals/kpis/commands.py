@@ -170,6 +170,12 @@ async def owner_of(ctx: Ctx, kpi: Kpi) -> Member:
     return owner
 
 
+BACKING_RULE = (
+    "Ready for the team's vote: a lead of the owner's team can activate it once more of the "
+    "team back it than question it."
+)
+
+
 def next_steps(kpi: Kpi) -> list[Block]:
     """What still stands between a proposed KPI and activation, each with a button to do it."""
     blocks: list[Block] = []
@@ -190,6 +196,10 @@ def next_steps(kpi: Kpi) -> list[Block]:
         buttons.append(Button("Say what excites you", f"why {kpi.id}"))
     if buttons:
         blocks.append(Actions(tuple(buttons)))
+    elif kpi.status is KpiStatus.PROPOSED and kpi.shared:
+        # A team KPI waits for the team's vote (RITUALS: "a lead activates the ones the team
+        # backs"), so promising "now" here would be refused by `activate`.
+        blocks.append(Note(BACKING_RULE))
     elif kpi.status is KpiStatus.PROPOSED:
         blocks.append(Note("Ready: a lead of the owner's team can activate it now."))
         blocks.append(Actions((Button("Activate", f"activate {kpi.id}", ButtonStyle.PRIMARY),)))

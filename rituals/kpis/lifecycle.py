@@ -113,5 +113,6 @@ async def _answer(
         )
     setattr(kpi, column, answer)
     await ctx.session.flush()
+    votes = await put_to_vote(ctx, kpi, owner)  # first: a shared KPI's next step is the vote
     shown = Message((*card(kpi, owner, f"{saved}: #{kpi.id}"), *next_steps(kpi)))
-    return [shown, *await put_to_vote(ctx, kpi, owner)]
+    return [shown, *votes]
