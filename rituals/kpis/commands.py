@@ -80,7 +80,10 @@ class AcceptKpi(Command):
 
 class RetireKpi(Command):
     kpi: KpiRef = Field(title="KPI")
-    reason: Reason = Field(title="Why retire it?", description="kept with the KPI for good")
+    # Optional so that who may retire it is checked before the form asks why.
+    reason: Reason | None = Field(
+        None, title="Why retire it?", description="kept with the KPI for good"
+    )
 
 
 class LinkGrowth(Command):
