@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from rituals.core.amounts import amount
 from rituals.core.command import Answer, Command, KpiRef, Name, PersonRef, Reason, ShortText
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -106,16 +107,6 @@ class ShowExamples(Command):
 
 
 # --- reading and describing -------------------------------------------------------------------
-
-
-def format_number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def amount(value: Decimal, unit: str) -> str:
-    """ "12 leads", "34%", "1200 EUR": a value as people say it."""
-    number = format_number(value)
-    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
 
 
 def describe_target(target: Decimal, unit: str, cadence: Cadence) -> str:

@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rituals.core.amounts import amount, format_number
 from rituals.core.command import CLEAN, ONE_LINE, Command, KpiRef, Name, ShortText
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -41,14 +42,7 @@ from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, Period, describe_period, parse_period, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import (
-    amount,
-    better_words,
-    describe_target,
-    format_number,
-    owner_of,
-    resolve_kpi,
-)
+from rituals.kpis.commands import better_words, describe_target, owner_of, resolve_kpi
 from rituals.kpis.visibility import team_sees_numbers
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.numbers.store import active_team_kpis, latest_per_period, series_since, values_since

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from rituals.core.amounts import amount
 from rituals.core.charts import Point, noted, sparkline, trend_png
 from rituals.core.command import Command, KpiRef
 from rituals.core.context import Ctx
@@ -33,7 +34,7 @@ from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, period_of
 from rituals.core.permissions import refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import amount, better_words, describe_target, owner_of, resolve_kpi
+from rituals.kpis.commands import better_words, describe_target, owner_of, resolve_kpi
 from rituals.kpis.visibility import may_see_numbers, team_sees_numbers
 from rituals.numbers.store import latest_per_period, values_since
 from storage.models import Direction, KpiValue
