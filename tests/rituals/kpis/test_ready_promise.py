@@ -14,10 +14,11 @@ async def test_a_kpi_put_to_the_vote_promises_the_vote_not_activation_now(chat: 
     )
     (answer, *_) = replies
     text = answer.text  # type: ignore[union-attr]
+    number = text.split("Proposed #")[1].split(":")[0]  # ids are not reused on PostgreSQL
     assert "can activate it now" not in text
     assert "once more of the team back it than question it" in text
     assert not [b for b in buttons_of([answer]) if b.command.startswith("activate")]
-    refused = await chat.text("lea", "activate 1")
-    assert "has not backed #1" in refused
-    await chat.text("ben", "vote 1 back")
-    assert "Active" in await chat.text("lea", "activate 1")
+    refused = await chat.text("lea", f"activate {number}")
+    assert f"has not backed #{number}" in refused
+    await chat.text("ben", f"vote {number} back")
+    assert "Active" in await chat.text("lea", f"activate {number}")
