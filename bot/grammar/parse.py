@@ -215,6 +215,10 @@ def assign(syntax: Syntax, tokens: list[Token]) -> dict[str, str] | Problem:
             long = (max_length(fields[current.field]) or 0) > 100
             several = len(found[current.field]) > 1
             unquoted_answer = unquoted_answer or (long and several and not token.quoted)
+            if token.quoted and not several:
+                # `obstacle in "Demo team" the CRM went down`: the quotes close the value, so
+                # the words after it are the story, not more of the team's name.
+                current = None
         else:
             loose.append(token)
     positional = [p for p in positional if p.field not in found]

@@ -16,7 +16,29 @@ _AMOUNT = re.compile(r"^\s*(\d+(?:[.,]\d{1,2})?)\s*([A-Za-z]+)\s*$")
 # A budget beyond this is no longer "a small budget to prototype a KPI hack".
 LARGEST = Decimal(1_000_000)
 EXAMPLES = "like 8 hours or 200 EUR"
+_NOT_PLURAL = {"ss", "us", "is"}  # "class", "status", "analysis": not a plural
 _SIGNS = {"€": "EUR", "$": "USD", "£": "GBP"}
+
+
+def format_number(value: Decimal) -> str:
+    """ "12", "2.5": no trailing zeros nor exponent."""
+    return format(value.normalize(), "f")
+
+
+def amount(value: Decimal, unit: str) -> str:
+    """ "12 leads", "1 hour", "34%", "1200 EUR": a value as people say it, the unit in the
+    singular for exactly one."""
+    number = format_number(value)
+    if unit in {"%", "‰"}:
+        return f"{number}{unit}"
+    return f"{number} {singular(unit) if value == 1 else unit}".strip()
+
+
+def singular(unit: str) -> str:
+    """ "hours" -> "hour", "leads" -> "lead"; codes (EUR), "%" and words like "status" stay."""
+    if unit.isalpha() and unit.islower() and unit.endswith("s") and unit[-2:] not in _NOT_PLURAL:
+        return unit[:-1]
+    return unit
 
 
 def read_amount(text: str) -> tuple[Decimal, str]:

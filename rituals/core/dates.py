@@ -24,8 +24,24 @@ MONTHS = {
         "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"
     ),
 }
-# Day names stay English, as the rest of the bot's words do; only dates follow the language.
+# The day names people type, in English as the rest of the commands are.
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The day names shown in a date: a date reads in one language ("Mittwoch, 13. Januar 2027"),
+# never half English.
+WEEKDAYS = {
+    Language.EN: " ".join(WEEKDAY_NAMES),
+    Language.DE: "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
+    Language.FR: "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    Language.ES: "lunes martes miércoles jueves viernes sábado domingo",
+    Language.PT: "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
+}
+DAY_PATTERNS = {
+    Language.EN: "{weekday} {date}",
+    Language.DE: "{weekday}, {date}",
+    Language.FR: "{weekday} {date}",
+    Language.ES: "{weekday}, {date}",
+    Language.PT: "{weekday}, {date}",
+}
 PATTERNS = {
     Language.EN: ("{day} {month} {year}"),
     Language.DE: ("{day}. {month} {year}"),
@@ -35,9 +51,14 @@ PATTERNS = {
 }
 
 
+def _language(language: str) -> Language:
+    """The person's language, English for one the bot does not know."""
+    return Language(language) if language in Language._value2member_map_ else Language.EN
+
+
 def format_date(day: date, language: str) -> str:
     """23 November 2026, 23. November 2026, 23 de noviembre de 2026, ..."""
-    lang = Language(language) if language in Language._value2member_map_ else Language.EN
+    lang = _language(language)
     month = MONTHS[lang].split()[day.month - 1]
     return PATTERNS[lang].format(day=day.day, month=month, year=day.year)
 
@@ -51,7 +72,9 @@ def team_moment(at: datetime, zone: str) -> str:
 
 def format_day(day: date, language: str) -> str:
     """Monday 23 November 2026: the weekday spares people counting on a calendar."""
-    return f"{WEEKDAY_NAMES[day.weekday()]} {format_date(day, language)}"
+    lang = _language(language)
+    weekday = WEEKDAYS[lang].split()[day.weekday()]
+    return DAY_PATTERNS[lang].format(weekday=weekday, date=format_date(day, language))
 
 
 def format_moment(at: datetime, today: date, language: str) -> str:

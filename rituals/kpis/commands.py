@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from rituals.core.amounts import amount
 from rituals.core.command import Answer, Command, KpiRef, Name, PersonRef, Reason, ShortText
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -80,7 +81,10 @@ class AcceptKpi(Command):
 
 class RetireKpi(Command):
     kpi: KpiRef = Field(title="KPI")
-    reason: Reason = Field(title="Why retire it?", description="kept with the KPI for good")
+    # Optional so that who may retire it is checked before the form asks why.
+    reason: Reason | None = Field(
+        None, title="Why retire it?", description="kept with the KPI for good"
+    )
 
 
 class LinkGrowth(Command):
@@ -103,16 +107,6 @@ class ShowExamples(Command):
 
 
 # --- reading and describing -------------------------------------------------------------------
-
-
-def format_number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def amount(value: Decimal, unit: str) -> str:
-    """ "12 leads", "34%", "1200 EUR": a value as people say it."""
-    number = format_number(value)
-    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
 
 
 def describe_target(target: Decimal, unit: str, cadence: Cadence) -> str:
@@ -178,6 +172,12 @@ async def owner_of(ctx: Ctx, kpi: Kpi) -> Member:
     return owner
 
 
+BACKING_RULE = (
+    "Ready for the team's vote: a lead of the owner's team can activate it once more of the "
+    "team back it than question it."
+)
+
+
 def next_steps(kpi: Kpi) -> list[Block]:
     """What still stands between a proposed KPI and activation, each with a button to do it."""
     blocks: list[Block] = []
@@ -198,6 +198,10 @@ def next_steps(kpi: Kpi) -> list[Block]:
         buttons.append(Button("Say what excites you", f"why {kpi.id}"))
     if buttons:
         blocks.append(Actions(tuple(buttons)))
+    elif kpi.status is KpiStatus.PROPOSED and kpi.shared:
+        # A team KPI waits for the team's vote (RITUALS: "a lead activates the ones the team
+        # backs"), so promising "now" here would be refused by `activate`.
+        blocks.append(Note(BACKING_RULE))
     elif kpi.status is KpiStatus.PROPOSED:
         blocks.append(Note("Ready: a lead of the owner's team can activate it now."))
         blocks.append(Actions((Button("Activate", f"activate {kpi.id}", ButtonStyle.PRIMARY),)))

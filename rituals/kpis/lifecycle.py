@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rituals.core.command import KpiRef
 from rituals.core.context import Ctx
-from rituals.core.messages import Block, Bullets, Message, Paragraph, Reply, rich, say
+from rituals.core.messages import Block, Bullets, FormRequest, Message, Paragraph, Reply, rich, say
 from rituals.core.permissions import is_lead_of, may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import (
@@ -79,6 +79,8 @@ async def retire(ctx: Ctx, cmd: RetireKpi) -> list[Reply]:
         raise Refusal(
             await refuse(ctx, f"retire {owner.display_name}'s KPI", owner, owner_may=True)
         )
+    if cmd.reason is None:
+        return [FormRequest("retire", {"kpi": str(kpi.id)}, required=("reason",))]
     kpi.status = KpiStatus.RETIRED
     kpi.retired_reason = cmd.reason
     kpi.retired_at = ctx.clock.now()
@@ -113,5 +115,6 @@ async def _answer(
         )
     setattr(kpi, column, answer)
     await ctx.session.flush()
+    votes = await put_to_vote(ctx, kpi, owner)  # first: a shared KPI's next step is the vote
     shown = Message((*card(kpi, owner, f"{saved}: #{kpi.id}"), *next_steps(kpi)))
-    return [shown, *await put_to_vote(ctx, kpi, owner)]
+    return [shown, *votes]

@@ -85,12 +85,14 @@ async def propose(ctx: Ctx, cmd: ProposeKpi) -> list[Reply]:
     )
     ctx.session.add(kpi)
     await ctx.session.flush()
+    # Put to the vote first: a KPI the team votes on has a different next step.
+    votes = await put_to_vote(ctx, kpi, owner)
     replies: list[Reply] = [
         Message((*card(kpi, owner, f"Proposed #{kpi.id}: {kpi.name}"), *next_steps(kpi)))
     ]
     if not mine:
         replies.append(_ask_owner(ctx, kpi, owner))
-    return replies + await put_to_vote(ctx, kpi, owner)
+    return replies + votes
 
 
 async def put_to_vote(ctx: Ctx, kpi: Kpi, owner: Member) -> list[Reply]:

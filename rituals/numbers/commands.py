@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rituals.core.amounts import amount, format_number
 from rituals.core.command import CLEAN, ONE_LINE, Command, KpiRef, Name, ShortText
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -42,10 +43,8 @@ from rituals.core.periods import PERIOD, Period, describe_period, parse_period, 
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import (
-    amount,
     better_words,
     describe_target,
-    format_number,
     no_such_kpi,
     owner_of,
     resolve_kpi,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from rituals.core.amounts import amount
 from rituals.core.charts import Point, noted, sparkline, trend_png
 from rituals.core.command import Command, KpiRef
 from rituals.core.context import Ctx
@@ -34,7 +35,6 @@ from rituals.core.periods import PERIOD, period_of
 from rituals.core.permissions import refuse
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import (
-    amount,
     better_words,
     describe_target,
     no_such_kpi,

@@ -9,9 +9,8 @@ conversation.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rituals.checkins.store import CommitmentRow
+from rituals.core.amounts import amount
 from rituals.core.command import mention_text
 from rituals.core.dates import format_date
 from rituals.core.messages import (
@@ -27,7 +26,6 @@ from rituals.core.messages import (
     Strong,
     rich,
 )
-from rituals.kpis.commands import format_number
 from rituals.one_on_ones.store import Change, ScriptData
 from storage.models import Direction
 
@@ -37,11 +35,6 @@ NEXT_QUESTIONS = (
 )
 WHY_AGAIN = "And why was that?"
 DIP_QUESTION = "Why did this dip?"
-
-
-def amount(value: Decimal, unit: str) -> str:
-    number = format_number(value)
-    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".strip()
 
 
 def change_text(change: Change) -> str:

@@ -80,7 +80,8 @@ def sealed_note(pulse: Pulse, team: str, count: int) -> list[Block]:
         Paragraph(
             rich(
                 f"{count} answered; results show only from {pulse.threshold}, so they stay "
-                f"sealed ({more} more were needed). Nobody, you included, sees these answers."
+                f"sealed ({more} more {'was' if more == 1 else 'were'} needed). Nobody, you "
+                "included, sees these answers."
             )
         ),
         Note("Next time, ask at a team meeting, with five minutes to answer: `pulse start`."),

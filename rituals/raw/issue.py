@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from rituals.core.amounts import amount
 from rituals.core.messages import Block, Bullets, Heading, Image, Note, Paragraph, Rich, rich
 from rituals.core.periods import Period, period_of
-from rituals.kpis.commands import amount, describe_target
+from rituals.kpis.commands import describe_target
 from rituals.numbers.declines import TREND_SPAN, Decline, detect
 from rituals.raw.chart import Line, raw_png, sketch, worth_a_picture
 from rituals.raw.store import Shown, Tried, Value, Week, Window

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rituals.core.amounts import format_number
 from rituals.core.command import Command, KpiRef, Name, Reason
 from rituals.core.context import Ctx
 from rituals.core.messages import (
@@ -38,7 +39,7 @@ from rituals.core.people import local_today
 from rituals.core.periods import describe_period, period_of
 from rituals.core.permissions import may_act_for, refuse
 from rituals.core.refusal import Refusal
-from rituals.kpis.commands import describe_target, format_number, owner_of, resolve_kpi
+from rituals.kpis.commands import describe_target, owner_of, resolve_kpi
 from rituals.kpis.store import live_kpis_of
 from rituals.reviews.adjustments import Adjustment, adjustments, apply, propose
 from rituals.reviews.store import quarter_of_team, saved_review

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rituals.core.amounts import format_number
 from rituals.core.context import Ctx
 from rituals.core.periods import quarter_at
-from rituals.kpis.commands import format_number
 from rituals.stretch.store import Lag, Turns, lagging_kpis, rotation
 from storage.models import Member, Role, Team
 from storage.teams import roster

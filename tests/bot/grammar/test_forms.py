@@ -27,10 +27,10 @@ def test_a_command_without_values_opens_its_form_asking_what_excites_first() -> 
 
 
 def test_missing_values_open_the_form_prefilled_with_what_was_given() -> None:
-    outcome = grammar.parse("retire 4")
+    outcome = grammar.parse("growth 4")
     assert isinstance(outcome, NeedsForm)
     assert about(outcome.form.hidden) == {"kpi": "4"}
-    assert [f.name for f in outcome.form.fields] == ["reason"]
+    assert [f.name for f in outcome.form.fields] == ["goal"]
     outcome = grammar.parse('propose "Win rate" target 25%')
     assert isinstance(outcome, NeedsForm)
     values = {f.name: f.value for f in outcome.form.fields}

@@ -163,6 +163,13 @@ async def test_members_cannot_retire_someone_elses_kpi(chat: Chat) -> None:
     assert "You can't retire Ana's KPI. Ask @Ana or @Lea." in refused
 
 
+async def test_someone_who_may_not_retire_is_refused_before_any_form(chat: Chat) -> None:
+    kpi_id = await _propose(chat, "ana", "Qualified leads")
+    replies = await chat.say("ben", f"retire {kpi_id}")
+    assert not [r for r in replies if isinstance(r, Form)]
+    assert "You can't retire Ana's KPI. Ask @Ana or @Lea." in text_of(replies)
+
+
 async def test_kpis_by_name_and_ambiguity_asks_which(chat: Chat) -> None:
     await _propose(chat, "ana", "Qualified leads")
     first = await _propose(chat, "ben", "Qualified leads")

@@ -596,7 +596,7 @@ async def test_a_pulse_closing_below_its_threshold_stays_sealed_for_everyone(
     (sealed,) = [r for r in await outbox(sessions) if r.ritual == "pulse"]
     assert (sealed.target, sealed.dedupe_key) == ("lea", f"pulse:{pulse}")
     said = text(sealed)
-    assert "3 answered; results show only from 4, so they stay sealed (1 more were needed)" in said
+    assert "3 answered; results show only from 4, so they stay sealed (1 more was needed)" in said
     assert not RESULT_LINE.search(said)
     assert "exhausted" not in said
     assert "meh" not in said
