@@ -67,7 +67,9 @@ class ChangeTeamSettings(Command):
     rituals: str | None = Field(
         None,
         title="Rituals switched on",
-        description="comma-separated: checkin, one_on_one, kudos, fail_of_month, pulse, review",
+        # Every ritual a team can switch (a test holds this to the registry's list).
+        description="comma-separated: checkin, one_on_one, kudos, fail_of_month, pulse, review, "
+        "stretch, experiment_budget, skills, debate, raw",
     )
     checkin_day: Day | None = Field(None, title="Check-in day")
     checkin_time: str | None = Field(None, title="Check-in time", description="HH:MM")

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import Form
+from rituals.core.spec import switchable
+from rituals.team.settings import ChangeTeamSettings
 from storage.models import Team
 from tests.support import Chat, read_member, text_of
 
@@ -146,3 +148,10 @@ async def test_time_zones_are_matched_whatever_their_case(
     assert (await read_member(sessions, "ana")).time_zone == "Europe/Berlin"
     assert "Saved" in await chat.text("ana", "me set tz utc")
     assert (await read_member(sessions, "ana")).time_zone == "UTC"
+
+
+def test_the_settings_form_names_every_ritual_a_team_can_switch() -> None:
+    """Help and the form say which rituals there are: none left out as rituals are added."""
+    said = ChangeTeamSettings.model_fields["rituals"].description or ""
+    named = [n.strip() for n in said.split(":", 1)[1].split(",")]
+    assert named == [r.name for r in switchable()]
