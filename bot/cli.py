@@ -22,6 +22,7 @@ from bot.slack.manifest import manifest_yaml
 from bot.teams.package import write_package
 from bot.wiring import check_schema, make_dispatcher
 from rituals.core.context import ShiftedClock, SystemClock
+from rituals.core.settings import parse_window
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform
 from storage.outbox import resend
@@ -199,7 +200,7 @@ async def console(settings: Settings, config: AppConfig, speaker: str) -> int:
         clock = ShiftedClock(SystemClock())  # `:clock +7d` moves it
         working_days = ",".join(config.people.working_days)
         async with make_sessionmaker(engine)() as session, session.begin():
-            await seed_demo(session, clock, working_days)
+            await seed_demo(session, clock, working_days, parse_window(config.people.work_hours))
         # The dashboard on this machine: `dashboard` in the chat prints a link to it.
         sock = local_socket(settings.port)
         config = with_address(config, address(sock))

@@ -28,7 +28,7 @@ from rituals.core import people
 from rituals.core.context import Actor, Clock, Ctx
 from rituals.core.messages import Audience, Code, Form, FormRequest, Message, Outgoing, Reply, say
 from rituals.core.refusal import Refusal
-from rituals.core.settings import RitualSettings
+from rituals.core.settings import RitualSettings, parse_window
 from rituals.core.spec import by_command
 from rituals.registry import RITUALS
 from rituals.team import gate, onboarding
@@ -62,8 +62,9 @@ class Identity:
     time_zone_default: str | None = None
 
 
-def new_member(who: Identity) -> NewMember:
-    """The person as the store keeps them, with what the platform told us of them this time."""
+def new_member(who: Identity, work_hours: tuple[str, str] | None = None) -> NewMember:
+    """The person as the store keeps them, with what the platform told us of them this time;
+    `work_hours` are the deployment's (app.yaml), which a newcomer starts with."""
     return NewMember(
         who.user_id,
         who.display_name,
@@ -71,6 +72,7 @@ def new_member(who: Identity) -> NewMember:
         who.working_days,
         who.name_known,
         who.time_zone_default,
+        work_hours,
     )
 
 
@@ -109,6 +111,7 @@ class Dispatcher:
         self.grammar = grammar
         self.clock = clock
         self.settings = settings
+        self.work_hours = parse_window(settings.people.work_hours)  # a newcomer's, from app.yaml
         self.rituals = by_command(RITUALS)
         # Set once an outbox worker runs in this process: what a command queued goes out now.
         self.wake: Callable[[], None] = lambda: None
@@ -331,6 +334,6 @@ class Dispatcher:
             who.platform,
             who.workspace_external_id,
             who.workspace_name,
-            new_member(who),
+            new_member(who, self.work_hours),
             self.clock.now(),
         )

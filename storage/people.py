@@ -67,6 +67,8 @@ class NewMember:
     working_days: str
     name_known: bool = True
     time_zone_default: str | None = None
+    # Working hours a newcomer starts with: app.yaml's `people.work_hours`, until `me set`.
+    work_hours: tuple[str, str] | None = None
 
 
 async def ensure_member(
@@ -90,6 +92,8 @@ async def ensure_member(
         "is_admin": first,
         "created_at": now,
     }
+    if person.work_hours is not None:
+        values["work_start"], values["work_end"] = person.work_hours
     await _created(session, MEMBERS, ["workspace_id", "platform_user_id"], values)
     member = await member_by_platform_id(session, workspace_id, person.platform_user_id)
     assert member is not None

@@ -31,12 +31,19 @@ PEOPLE = (
 )
 
 
-async def seed_demo(session: AsyncSession, clock: Clock, working_days: str) -> None:
+async def seed_demo(
+    session: AsyncSession,
+    clock: Clock,
+    working_days: str,
+    work_hours: tuple[str, str] | None = None,
+) -> None:
     """Create the demo workspace, team and people if they are not there yet."""
     now = clock.now()
     workspace = await ensure_workspace(session, Platform.CONSOLE, WORKSPACE_ID, WORKSPACE_NAME, now)
     team = await ensure_team(session, workspace.id, TEAM_NAME, PEOPLE[0].time_zone, now)
     for person in PEOPLE:
-        new = NewMember(person.handle, person.name, person.time_zone, working_days)
+        new = NewMember(
+            person.handle, person.name, person.time_zone, working_days, work_hours=work_hours
+        )
         member = await ensure_member(session, workspace.id, new, now)
         await ensure_membership(session, team, member, person.role, now)

@@ -37,6 +37,7 @@ from bot.teams.sender import TeamsSender
 from bot.teams.turns import Handler, Turns
 from rituals.core.context import Clock
 from rituals.core.messages import say
+from rituals.core.settings import parse_window
 from storage.engine import make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ class TeamsBot:
             lambda: dispatcher.wake(),
             lambda tenant, person, shown: chats.send_to(tenant, person, lambda _: [shown]),
         )
-        references = References(self.sessions, clock)
+        references = References(self.sessions, clock, parse_window(config.people.work_hours))
         self.handler = Handler(Turns(dispatcher, config.people, references, replier, self.http))
 
     async def close(self) -> None:

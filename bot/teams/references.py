@@ -31,7 +31,13 @@ MAX_IDS = 100_000
 class References:
     """Keeps references fresh, writing people seen in passing once per process."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        work_hours: tuple[str, str] | None = None,
+    ) -> None:
+        self.work_hours = work_hours
         self.sessions = sessions
         self.clock = clock
         # People seen in passing (mentioned, or writing in a channel), already stored.
@@ -94,7 +100,9 @@ class References:
                     key = (who.workspace_external_id, person.user_id)
                     member_id = self._ids.get(key)
                     if member_id is None:
-                        member = await ensure_member(session, workspace_id, new_member(person), now)
+                        member = await ensure_member(
+                            session, workspace_id, new_member(person, self.work_hours), now
+                        )
                         member_id = found[key] = member.id
                     ref = dataclasses.replace(ref, member_id=member_id)
                 await conversations.remember(session, workspace_id, ref, now, spoke=spoke)

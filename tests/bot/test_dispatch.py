@@ -8,6 +8,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from bot.config import AppConfig
+from bot.dispatch import Dispatcher
+from bot.grammar import build_grammar
+from rituals.core.context import FixedClock
 from rituals.core.messages import Form, Message
 from storage.models import Kpi, Member
 from tests.support import Chat, buttons_of, statements, text_of, who
@@ -98,3 +102,16 @@ async def test_a_command_that_only_reads_sends_one_query_for_the_person_and_writ
         assert sent[-1] == "RELEASE SAVEPOINT"
     assert kpis[1:-1] == ["SELECT MEMBER.ID,", "SELECT KPI.ID,"]
     assert help_[1:-1] == ["SELECT MEMBER.ID,"]
+
+
+async def test_a_newcomer_starts_with_the_working_hours_the_deployment_set(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, config: AppConfig
+) -> None:
+    """Nudges follow a person's own hours, so a newcomer's must be app.yaml's, not a column's
+    default, until they say otherwise with `me set hours`."""
+    people = config.people.model_copy(update={"work_hours": "10:30-18:30"})
+    late = config.model_copy(update={"people": people})
+    chat = Chat(Dispatcher(sessions, build_grammar("/kpi"), clock, late))
+    assert "Working hours: 10:30-18:30" in await chat.text("eve", "me")
+    await chat.text("eve", "me set hours 08:00-16:00")
+    assert "Working hours: 08:00-16:00" in await chat.text("eve", "me")
