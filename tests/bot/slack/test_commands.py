@@ -93,7 +93,7 @@ async def test_the_kpi_registry_over_slack_with_its_bad_inputs(slack: SlackClien
 
 async def test_a_missing_value_opens_the_form_as_a_modal(slack: SlackClient) -> None:
     await slack.meet(ANA)
-    response = await slack.command("retire 1")
+    response = await slack.command("growth 1")
     assert response.status == 200
     (opened,) = await slack.api.wait_for("views.open")
     assert opened.args["trigger_id"] == "13345224609.738474920.8088930838d88f008e0"

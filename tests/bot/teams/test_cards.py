@@ -589,10 +589,10 @@ def test_every_command_form_is_a_valid_card(syntax: Any) -> None:
 
 
 def test_a_command_missing_its_values_asks_for_a_form_that_renders() -> None:
-    outcome = GRAMMAR.parse("/kpi retire 3")
+    outcome = GRAMMAR.parse("/kpi growth 3")
     assert isinstance(outcome, NeedsForm)
     card = valid(render_form(outcome.form))
-    assert card["actions"][0]["data"] == {FORM_KEY: "retire", HIDDEN_KEY: {"kpi": "3"}}
+    assert card["actions"][0]["data"] == {FORM_KEY: "growth", HIDDEN_KEY: {"kpi": "3"}}
 
 
 HELP_TOPICS = [
