@@ -2,7 +2,9 @@
 
 Nothing is decided silently: every ask reaches the team's lead with both buttons, a question
 reaches the person with a way to answer, and an approval is told to them. An ask beyond what
-is left is refused with what is left and who can raise the budget.
+is left is refused with what is left and who can raise the budget. One ask per experiment:
+while it waits, a second is refused naming the first, so the lead never holds two
+conflicting asks and what the person first typed is not silently lost.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rituals.budgets.commands import (
     QuestionBudget,
 )
 from rituals.budgets.standing import Standing, standing
-from rituals.budgets.store import RequestRow, held, request_by_id, request_of
+from rituals.budgets.store import RequestRow, request_by_id, request_of
 from rituals.core.amounts import read_amount, show_amount, show_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
@@ -64,6 +66,8 @@ async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
                 ", or ask for another experiment.",
             )
         )
+    if previous is not None:
+        raise await _waiting(ctx, team, experiment, previous)
     now_held = await standing(ctx, team, ctx.actor.member_id)
     form = _form(cmd, team, now_held, f"#{experiment.id} on {kpi.name}: {experiment.hypothesis}")
     if cmd.amount is None or cmd.scope is None:
@@ -78,12 +82,12 @@ async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
             form=form,
         )
     back = _look_back(cmd.back, await local_today(ctx), experiment.review_on, form)
-    left = _left_besides(now_held, experiment.id)
+    left = now_held.left
     if amount > left:
         raise await _over(ctx, team, amount, left, now_held, form)
     me = await actor_member(ctx)
     approver = await _approver(ctx, team, me)
-    row = previous or BudgetRequest(
+    row = BudgetRequest(
         workspace_id=ctx.actor.workspace_id,
         team_id=team.id,
         experiment_id=experiment.id,
@@ -92,8 +96,7 @@ async def ask(ctx: Ctx, cmd: AskBudget) -> list[Reply]:
     )
     row.amount, row.unit, row.scope, row.look_back = amount, now_held.unit, cmd.scope, back
     row.quarter, row.state = now_held.quarter, BudgetState.ASKED
-    if previous is None:
-        ctx.session.add(row)
+    ctx.session.add(row)
     await ctx.session.flush()
     said = show_amount(amount, row.unit)
     return [
@@ -132,11 +135,30 @@ async def _running_experiment(ctx: Ctx, number: int, team: Team) -> tuple[Experi
     return experiment, kpi
 
 
-def _left_besides(now: Standing, experiment_id: int) -> Decimal:
-    """What is left without this experiment's own earlier ask: asking again replaces it, so
-    it is not held twice."""
-    others = [r for r in now.rows if r.request.experiment_id != experiment_id]
-    return max(now.total - held(others, now.unit), Decimal(0))
+async def _waiting(ctx: Ctx, team: Team, experiment: Experiment, row: BudgetRequest) -> Refusal:
+    """A second ask while the first waits: the first stands, and the person is told which it
+    is and what they can do, since there is no command to change or withdraw a request."""
+    asked = f"Experiment #{experiment.id} already asked for {show_amount(row.amount, row.unit)} "
+    lead = await ctx.session.get(Member, row.decided_by_id) if row.decided_by_id else None
+    if row.state is BudgetState.QUESTIONED and lead is not None:
+        return Refusal(
+            say(
+                f"{asked}(request #{row.id}), waiting for your answer to {lead.display_name}'s "
+                f"question: {row.question} Scope: {row.scope}. Nothing was changed. Answer "
+                "with ",
+                Code(f"budget answer {row.id}"),
+                "; your answer can say what should change.",
+            )
+        )
+    lead = lead or await _approver(ctx, team, await actor_member(ctx))
+    return Refusal(
+        say(
+            f"{asked}(request #{row.id}), waiting for {lead.display_name}. Scope: {row.scope}. "
+            "Nothing was changed: a request cannot be changed or withdrawn once sent, so "
+            "wait for their answer, or ask them. If it needs less, spend only what it needs: "
+            "the rest returns to your budget once the experiment has its result."
+        )
+    )
 
 
 async def _approver(ctx: Ctx, team: Team, me: Member) -> Member:

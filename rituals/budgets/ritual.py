@@ -43,12 +43,12 @@ COMMANDS = (
             "budget ask 5",
         ),
         details=(
-            "The amount is held from your budget until your lead approves it or asks a "
-            "question; you hear either way. One ask per experiment: asking again replaces it "
-            "until it is approved. An ask beyond what is left is refused, with who can raise "
-            "the budget. When the quarter ends, its budgeted experiments and what came of them "
-            "go to the team's channel in one post. The budget a person a quarter is "
-            "app.yaml's unless the team's lead set another (budget set)."
+            "The amount is held from your budget until your lead approves it or asks a question; "
+            "you hear either way. One ask per experiment: while it waits, asking again is refused "
+            "and the first stands. An ask beyond what is left is refused, with who can raise the "
+            "budget. When the quarter ends, its budgeted experiments and what came of them go to "
+            "the team's channel in one post. The budget a person a quarter is app.yaml's unless the"
+            " team's lead set another (budget set)."
         ),
         form_title="Ask for experiment budget",
     ),

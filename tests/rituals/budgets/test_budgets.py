@@ -84,10 +84,28 @@ async def test_an_ask_beyond_what_is_left_is_refused_with_what_is_left_and_who_c
     assert "Asked Lea for 12 hours" in await chat.text(
         "ana", f'budget ask {e} "12 hours" scope "{SCOPE}"'
     )
-    # Asking again before approval replaces the ask; it is not held twice.
-    assert "10 hours left besides" in await chat.text(
-        "ana", f'budget ask {e} "2 hours" scope "{SCOPE}"'
-    )
+
+
+async def test_a_second_ask_while_one_waits_is_refused_and_the_first_stands(chat: Chat) -> None:
+    e = await _experiment(chat)
+    said = await chat.text("ana", f'budget ask {e} "3 hours" scope "{SCOPE}" back fri')
+    r = number(said, "request")
+    refused = await chat.say("ana", f'budget ask {e} "1 hours" scope "small trial of calls"')
+    said = text_of(refused)
+    assert f"Experiment #{e} already asked for 3 hours (request #{r}), waiting for Lea" in said
+    assert f"Scope: {SCOPE}" in said
+    assert "wait for their answer, or ask them" in said
+    assert not dms_to(refused, "lea")  # the lead is not sent a second, conflicting ask
+    assert not [x for x in refused if isinstance(x, Form)]
+    assert "5 of 8 hours left" in await chat.text("ana", "budget")
+    # A question waiting for Ana: she is pointed at her answer, which is how she changes it.
+    await chat.say("lea", f'budget question {r} "which ten leads, and who calls them?"')
+    said = await chat.text("ana", f"budget ask {e}")
+    assert f"request #{r}), waiting for your answer to Lea's question" in said
+    assert f"budget answer {r}" in said
+    await chat.say("ana", f'budget answer {r} "the ten from the lost list; I call them"')
+    (told,) = dms_to(await chat.say("lea", f"budget approve {r}"), "ana")
+    assert f"Approved: 3 hours for experiment #{e} (request #{r}). Scope: {SCOPE}" in told.text
 
 
 async def test_bad_input_on_every_field_is_answered_in_plain_words(chat: Chat) -> None:
