@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from bench.slack_ack import (  # noqa: E402
     USER,
     first_contact,
     free_port,
+    migrate,
     round_at,
     start,
     wait_ready,
@@ -58,16 +58,7 @@ def loaded(log: Path) -> str:
 async def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {**env, "PORT": str(port)}
-    migrate = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "migrate",
-        env={**os.environ, **env},
-        cwd=ROOT,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    assert await migrate.wait() == 0
+    await migrate(env)
     server = start([sys.executable, "-m", "bot", "serve"], {**env, "PYTHONPROFILEIMPORTTIME": "1"})
     await wait_ready(port, server)
     return server, port

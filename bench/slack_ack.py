@@ -209,6 +209,20 @@ async def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"server on {port} did not start")
 
 
+async def migrate(env: dict[str, str]) -> None:
+    """`kpicoach migrate` on the database `env` names, as an operator runs it before `serve`."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "migrate",
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert await process.wait() == 0
+
+
 def start(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     log = open(Path(env["LOG_DIR"]) / f"{env['PORT']}.log", "wb")  # noqa: SIM115
     return subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=log)
@@ -284,10 +298,7 @@ async def rounds(args: argparse.Namespace, database_url: str, folder: Path) -> N
         "APP_CONFIG": str(ROOT / "app.yaml"),
         "LOG_DIR": str(folder),
     }
-    migrate = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "migrate", env={**os.environ, **env}, cwd=ROOT
-    )
-    assert await migrate.wait() == 0
+    await migrate(env)
     ours, bare = free_port(), free_port()
     servers = {
         "kpi": start([sys.executable, "-m", "bot", "serve"], {**env, "PORT": str(ours)}),

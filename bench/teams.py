@@ -36,7 +36,7 @@ from aiohttp import ClientSession, web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.slack_ack import free_port, start, wait_ready  # noqa: E402
+from bench.slack_ack import free_port, migrate, start, wait_ready  # noqa: E402
 from tests.bot.teams.mock_connector import MockConnector  # noqa: E402
 from tests.support import FIXTURES  # noqa: E402
 
@@ -200,16 +200,7 @@ async def main() -> None:
         "LOG_DIR": str(folder),
         "PORT": str(port),
     }
-    migrate = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "migrate",
-        env={**os.environ, **env},
-        cwd=ROOT,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    assert await migrate.wait() == 0
+    await migrate(env)
     profile = ["-m", "cProfile", "-o", str(args.profile)] if args.profile else []
     server = start([sys.executable, *profile, "-m", "bot", "serve"], env)
     url = f"http://127.0.0.1:{port}/api/messages"
