@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # How long a row waits when no send slot could be taken (the database did not answer).
 LATER_SECONDS = 5.0
+# The shortest a row is put off (Later), so that one drain never claims it twice.
+LATER_FLOOR_SECONDS = 1.0
 # Results are written in groups this size (a round, by default): one transaction per group.
 RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
@@ -362,7 +364,9 @@ class Worker:
                 elif isinstance(result, Retry | Unsure):
                     await self._later(session, item, result, now)
                 elif isinstance(result, Later):
-                    when = now + timedelta(seconds=result.after)
+                    # At least a second: a wait of a hair rounds to no time at all, and the row
+                    # would be due again at once, claimed and put off in a loop that never ends.
+                    when = now + timedelta(seconds=max(result.after, LATER_FLOOR_SECONDS))
                     await retry_later(session, item, when, result.reason, counts=False)
 
     async def _fail(self, session: AsyncSession, item: Claimed, reason: str) -> None:
