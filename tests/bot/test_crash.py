@@ -43,7 +43,9 @@ def free_port() -> int:
 
 async def seed(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
     """A team whose weekly check-in came due three minutes ago, by the real clock, for people
-    who may be reached right now: every day a working day, quiet hours far from now."""
+    who may be reached right now: every day a working day, working hours around now (the
+    default 09:00-17:00 would hold an evening run's check-ins till morning), quiet hours far
+    from now."""
     due = now.replace(second=0, microsecond=0) - timedelta(minutes=3)  # may be yesterday
     quiet = due + timedelta(hours=12)
     people = [Someone(f"U{i:07d}", "UTC", working_days=EVERY_DAY) for i in range(PEOPLE)]
@@ -56,6 +58,8 @@ async def seed(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Non
         await seed_team(session, people, workspace="T0AB12CD3", settings=settings)
         await session.execute(
             update(Member).values(
+                work_start=f"{due - timedelta(hours=1):%H:%M}",
+                work_end=f"{due + timedelta(hours=6):%H:%M}",
                 quiet_start=f"{quiet:%H:%M}", quiet_end=f"{quiet + timedelta(minutes=1):%H:%M}"
             )
         )
