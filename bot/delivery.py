@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 from collections import deque
@@ -44,8 +45,6 @@ log = logging.getLogger(__name__)
 
 # How long a row waits when no send slot could be taken (the database did not answer).
 LATER_SECONDS = 5.0
-# The shortest a row is put off (Later), so that one drain never claims it twice.
-LATER_FLOOR_SECONDS = 1.0
 # Results are written in groups this size (a round, by default): one transaction per group.
 RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
@@ -364,9 +363,7 @@ class Worker:
                 elif isinstance(result, Retry | Unsure):
                     await self._later(session, item, result, now)
                 elif isinstance(result, Later):
-                    # At least a second: a wait of a hair rounds to no time at all, and the row
-                    # would be due again at once, claimed and put off in a loop that never ends.
-                    when = now + timedelta(seconds=max(result.after, LATER_FLOOR_SECONDS))
+                    when = now + put_off(result.after)
                     await retry_later(session, item, when, result.reason, counts=False)
 
     async def _fail(self, session: AsyncSession, item: Claimed, reason: str) -> None:
@@ -389,6 +386,13 @@ class Worker:
             await ask_again(session, item, when, result.reason)
         else:
             await retry_later(session, item, when, result.reason, counts=result.after is None)
+
+
+def put_off(seconds: float) -> timedelta:
+    """A wait rounded up to the millisecond: `timedelta` rounds to the nearest microsecond, so
+    a chat full by a hair would be due again at once, before it has room, and one drain would
+    claim and put it off in a loop that never ends (a clock that stands still, as in tests)."""
+    return timedelta(milliseconds=math.ceil(seconds * 1000))
 
 
 def backoff(attempt: int) -> float:

@@ -13,7 +13,17 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
-from bot.delivery import RESENT_UNCHECKED, Retry, Worker, backoff
+from bot.delivery import (
+    RESENT_UNCHECKED,
+    Claimed,
+    Later,
+    Result,
+    Retry,
+    Sent,
+    Worker,
+    backoff,
+    put_off,
+)
 from bot.delivery_lock import only_worker
 from bot.payload import encode
 from bot.slack.sender import SlackSender
@@ -370,7 +380,47 @@ async def test_a_claim_that_ran_out_while_waiting_for_the_pace_sends_nothing(
     assert received(slack_api) == Counter()
     [row] = await outbox(sessions)
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
-    assert await late.drain() == 0  # put off a moment, so this drain does not loop on it
-    moving.advance(timedelta(seconds=1))
     assert await late.drain() == 1
     assert received(slack_api) == Counter({"D1": 1})
+
+
+async def test_a_chat_full_by_a_hair_is_put_off_not_claimed_again_in_the_same_drain(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    http: ClientSession,
+    moving: ShiftedClock,
+) -> None:
+    """A platform's own pace (Teams' chat limit) can say "room in 0.3 microseconds": rounded to
+    the nearest microsecond that was no wait at all, and a drain under a clock that stands
+    still claimed the row and put it off for ever. It is put off to the next millisecond."""
+    await queue(sessions, ["U1"])
+    deliver = worker(sessions, slack_api, http, moving)
+    chat = FullOnce()
+    deliver.senders = {Platform.SLACK: chat}
+    assert await asyncio.wait_for(deliver.drain(), 60) == 1  # one claim, then it waits
+    [row] = await outbox(sessions)
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+    assert row.next_attempt_at == NOW + timedelta(milliseconds=1)
+    moving.advance(timedelta(milliseconds=1))
+    assert await deliver.drain() == 1
+    assert chat.asked == [row.id, row.id]
+
+
+class FullOnce:
+    """A sender whose chat has no room the first time, by a hair."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    async def send(self, item: Claimed) -> Result:
+        self.asked.append(item.id)
+        return Later(3e-7, "the chat is full for a hair longer") if len(self.asked) == 1 else Sent()
+
+    async def delivered(self, item: Claimed) -> bool | None:
+        return None
+
+
+@pytest.mark.parametrize("seconds", [3e-7, 0.0004999, 1e-3, 2.1428571428571, 30.0])
+def test_a_wait_is_rounded_up_to_the_millisecond_never_down(seconds: float) -> None:
+    assert put_off(seconds) >= timedelta(seconds=seconds)
+    assert put_off(seconds) <= timedelta(seconds=seconds) + timedelta(milliseconds=1)
