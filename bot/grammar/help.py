@@ -196,7 +196,7 @@ class Help:
             limits = _limits(info)
             if limits:
                 parts.append(limits)
-            if not info.is_required():
+            if not info.is_required() and "optional" not in _said(info.description):
                 parts.append("optional")
             described.append(rich(Code(shown), ": " + "; ".join(parts)))
         if described:
@@ -211,6 +211,11 @@ class Help:
         return Message(tuple(blocks))
 
 
+def _said(description: str | None) -> set[str]:
+    """The parts of a field's description (one may say "optional" itself: once is enough)."""
+    return {part.strip().lower() for part in (description or "").split(";")}
+
+
 def _limits(info: FieldInfo) -> str:
     kind = field_kind(info)
     if kind is Kind.CHOICE:
@@ -218,6 +223,8 @@ def _limits(info: FieldInfo) -> str:
     low, high = min_length(info), max_length(info)
     if high is None:
         return ""
+    if kind is Kind.PEOPLE:
+        return f"up to {high} people"
     if low and low > 1:
         return f"{low} to {high} characters"
     return f"up to {high} characters"
