@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Kpi, KpiStatus, KpiVote, Member
+from storage.models import Kpi, KpiStatus, KpiVote, Member, Membership
 
 LIVE = (KpiStatus.PROPOSED, KpiStatus.ACTIVE)
 
@@ -28,6 +28,25 @@ async def live_kpis_of(session: AsyncSession, workspace_id: int, owner_id: int) 
         .order_by(Kpi.id)
     )
     return (await session.scalars(query)).all()
+
+
+async def team_has_active_kpi(session: AsyncSession, workspace_id: int, team_id: int) -> bool:
+    """Whether anyone on the team owns an active KPI: a kudos names one, so without any there
+    is nothing yet to recognise help against."""
+    found = await session.scalar(
+        select(Kpi.id)
+        .join(
+            Membership,
+            (Membership.member_id == Kpi.owner_id) & (Membership.team_id == team_id),
+        )
+        .where(
+            Kpi.workspace_id == workspace_id,
+            Membership.workspace_id == workspace_id,
+            Kpi.status == KpiStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 # Built once: `kpis` runs them on every call, and building one cost about as much CPU as

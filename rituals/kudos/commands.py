@@ -22,6 +22,7 @@ from rituals.core.messages import (
     Audience,
     Block,
     ChannelLink,
+    Code,
     FormRequest,
     Heading,
     Inline,
@@ -37,6 +38,7 @@ from rituals.core.messages import (
 from rituals.core.people import resolve_person
 from rituals.core.refusal import Refusal
 from rituals.kpis.commands import resolve_kpi
+from rituals.kpis.store import team_has_active_kpi
 from rituals.team.gate import team_gate
 from rituals.team.teams import TEAM, mention, team_rituals
 from storage.models import Kpi, KpiStatus, Kudos, KudosRecipient, Member, Team
@@ -138,6 +140,8 @@ def _refused(cmd: GiveKudos, rewards: Sequence[str], problem: str) -> Refusal:
 async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
     rewards = ctx.settings.recognition.rewards
     team = await team_gate(ctx, cmd.team)
+    if not await team_has_active_kpi(ctx.session, ctx.actor.workspace_id, team.id):
+        raise _no_kpi_yet(team, cmd)
     if not cmd.people or cmd.kpi is None or cmd.story is None:
         missing = [
             label
@@ -216,6 +220,27 @@ async def give(ctx: Ctx, cmd: GiveKudos) -> list[Reply]:
         ". It opens their next one-on-one as a win.",
     )
     return [confirm, post, *to_them]
+
+
+def _no_kpi_yet(team: Team, cmd: GiveKudos) -> Refusal:
+    """Kudos name the KPI the help served: with none active, the form could never be sent, so
+    the person hears why and what unlocks it, with their words given back to keep."""
+    blocks: list[Block] = [
+        Paragraph(
+            rich(
+                "Kudos name the KPI your help served, and ",
+                Strong(team.name),
+                " has no active KPI yet. Once one is active (anyone proposes one with ",
+                Code("propose"),
+                ", then the lead types ",
+                Code("activate <number>"),
+                "), send your kudos again.",
+            )
+        )
+    ]
+    if cmd.story:
+        blocks.append(Paragraph(rich("Your words, to send then: ", cmd.story)))
+    return Refusal(Message(tuple(blocks)))
 
 
 async def _recipients(ctx: Ctx, cmd: GiveKudos, team: Team, rewards: Sequence[str]) -> list[Member]:

@@ -196,6 +196,7 @@ async def test_the_real_channel_kudos_payload_names_ben_and_keeps_the_words_as_t
     teams: TeamsClient,
 ) -> None:
     await growth_at_home(teams)
+    await active_kpi(teams)  # a kudos names the KPI the help served
     sent = await teams.send(teams.activity("message_channel_mention.json", ANA))
     _card, fields, data = form_of(sent)
     assert data["kpicoach_form"] == "kudos"

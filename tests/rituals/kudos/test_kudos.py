@@ -4,8 +4,6 @@ one-on-one win it becomes, and every way a kudos is refused without losing what 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,24 +15,10 @@ from storage.models import KpiStatus, Kudos, KudosRecipient, Role, Team
 from storage.people import NewMember, ensure_member
 from storage.teams import ensure_membership
 from tests.conftest import NOW
-from tests.support import Chat, add_kpi, channel_posts, dms_to, member, text_of
+from tests.rituals.kudos import new_kpi
+from tests.support import Chat, channel_posts, dms_to, member, text_of
 
-MONTH = timedelta(weeks=4)
 STORY = "I sat in on her first three discovery calls and wrote up the objections"
-
-
-async def _new_kpi(
-    sessions: async_sessionmaker[AsyncSession],
-    owner: str,
-    name: str = "Qualified leads",
-    status: KpiStatus = KpiStatus.ACTIVE,
-) -> int:
-    """The number of a KPI of the owner's, agreed a month ago, written straight into the store."""
-    async with sessions() as session, session.begin():
-        kpi = await add_kpi(
-            session, await member(session, owner), name, status=status, agreed_at=NOW - MONTH
-        )
-        return kpi.id
 
 
 async def _channel(sessions: async_sessionmaker[AsyncSession], channel: str | None) -> None:
@@ -55,7 +39,7 @@ async def test_a_kudos_is_posted_with_real_mentions_sent_to_each_and_becomes_a_w
     """The story is the giver's service: posted to the team, a DM to each recipient, stored
     with mentions as plain names, and the first of the recipient's next one-on-one wins."""
     await _channel(sessions, "C0GROWTH")
-    kpi = await _new_kpi(sessions, "ana")
+    kpi = await new_kpi(sessions, "ana")
     replies = await chat.say(
         "lea",
         f'kudos <@ana> <@ben> kpi {kpi} how "{STORY}, so <@ana> closed the Lisbon deal with '
@@ -91,8 +75,9 @@ async def test_a_kudos_is_posted_with_real_mentions_sent_to_each_and_becomes_a_w
 
 
 async def test_kudos_with_nothing_else_opens_the_form_with_the_rewards_to_pick_from(
-    chat: Chat, config: object
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
+    await new_kpi(sessions, "ben")
     (form,) = await chat.say("ana", "kudos")
     assert isinstance(form, Form)
     fields = {f.name: f for f in form.fields}
@@ -119,7 +104,7 @@ async def test_the_form_is_submitted_and_a_refused_one_comes_back_with_what_was_
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await _channel(sessions, "C0GROWTH")
-    kpi = await _new_kpi(sessions, "ben")
+    kpi = await new_kpi(sessions, "ben")
     (form,) = await chat.say("ana", "kudos")
     assert isinstance(form, Form)
     typed = {"people": "<@ben>", "kpi": str(kpi), "story": "Great job, thanks!"}
@@ -162,13 +147,33 @@ def test_a_story_of_service_is_not_generic(story: str) -> None:
     assert not generic_praise(story, GENERIC_PRAISE)
 
 
+@pytest.mark.parametrize("status", [None, KpiStatus.PROPOSED, KpiStatus.RETIRED])
+async def test_a_team_with_no_active_kpi_hears_what_unlocks_kudos_with_its_words_back(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession], status: KpiStatus | None
+) -> None:
+    """A kudos names the KPI the help served: with none active the form could never be sent,
+    so it is not opened; the person hears how one comes to be, and gets their words back."""
+    if status is not None:
+        await new_kpi(sessions, "ben", status=status)
+    (said,) = await chat.say("ana", f"kudos <@ben> {STORY}")
+    text = text_of([said])
+    assert "Growth has no active KPI yet" in text
+    assert "proposes one with propose, then the lead types activate <number>" in text
+    assert f"Your words, to send then: {STORY}" in text
+    assert not isinstance(said, Form)
+    assert await _stored(sessions) == (0, 0)
+    (said,) = await chat.say("ana", "kudos")
+    assert not isinstance(said, Form)
+    assert "Your words" not in text_of([said])
+
+
 async def test_every_wrong_kudos_is_refused_with_what_to_do_and_nothing_is_stored(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await _channel(sessions, "C0GROWTH")
-    kpi = await _new_kpi(sessions, "ana")
-    retired = await _new_kpi(sessions, "ana", "Old metric", KpiStatus.RETIRED)
-    elsewhere = await _new_kpi(sessions, "zed", "Their metric")
+    kpi = await new_kpi(sessions, "ana")
+    retired = await new_kpi(sessions, "ana", "Old metric", KpiStatus.RETIRED)
+    elsewhere = await new_kpi(sessions, "zed", "Their metric")
     cases = {
         f'kudos <@ben> kpi {kpi} how "great job, thanks!"': "That is praise, not yet a story.",
         f'kudos <@ana> kpi {kpi} how "{STORY}"': "Kudos are for someone else",
@@ -200,7 +205,7 @@ async def test_every_wrong_kudos_is_refused_with_what_to_do_and_nothing_is_store
 async def test_kudos_go_to_the_recognition_channel_or_only_to_the_people_without_one(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    kpi = await _new_kpi(sessions, "ben")
+    kpi = await new_kpi(sessions, "ben")
     replies = await chat.say("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"')
     assert channel_posts(replies) == []
     assert "Growth has no channel for recognition yet, so only they see it" in text_of(replies)
@@ -219,7 +224,7 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
     """Posted where the recipients' team reads it, and a win in their one-on-ones there: so
     every recipient is on the team, the KPI is one of its people's (or the giver's), and a
     lead who switched kudos off is listened to."""
-    kpi = await _new_kpi(sessions, "ana")
+    kpi = await new_kpi(sessions, "ana")
     async with sessions() as session, session.begin():
         ana = await member(session, "ana")
         platform = Team(
@@ -230,7 +235,7 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
             session, ana.workspace_id, NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri"), NOW
         )
         await ensure_membership(session, platform, cid, Role.MEMBER, NOW)
-    theirs = await _new_kpi(sessions, "cid", "Secret quota")
+    theirs = await new_kpi(sessions, "cid", "Secret quota")
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}" in Platform')
     assert "Ben is not on Platform. Name the team you share with them." in said
     said = await chat.text("ana", f'kudos <@ben> kpi {theirs} how "{STORY}"')

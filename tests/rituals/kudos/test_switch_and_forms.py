@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.messages import FieldKind, Form
 from rituals.kudos.ritual import RITUAL
+from tests.rituals.kudos import new_kpi
 from tests.rituals.switching import every_row, refused_by_switch
 from tests.support import Chat, about
 
@@ -28,13 +29,16 @@ async def test_on_two_teams_the_one_named_with_kudos_off_refuses_them(
     await chat.say("lea", "team create Sales")
     await chat.say("lea", 'team add <@ana> <@ben> in "Sales"')
     await chat.say("lea", 'settings set rituals checkin in "Sales"')
+    await new_kpi(sessions, "ben")
     await refused_by_switch(chat, sessions, RITUAL, "ana", "Sales", name_team=True)
     # Growth, where kudos are on, still takes them: the form opens.
     (form,) = await chat.say("ana", 'kudos in "Growth"')
     assert isinstance(form, Form)
 
 
-async def _kudos_form(chat: Chat) -> Form:
+async def _kudos_form(chat: Chat, sessions: async_sessionmaker[AsyncSession]) -> Form:
+    """The form opened by a bare `kudos`, on a team where Ben has an active KPI."""
+    await new_kpi(sessions, "ben")
     (form,) = await chat.say("ana", "kudos")
     assert isinstance(form, Form)
     return form
@@ -52,7 +56,7 @@ def _shape(form: Form, carried: tuple[str, ...] = ()) -> tuple[object, ...]:
 async def test_a_kudos_form_whose_kpi_does_not_exist_comes_back_with_the_story(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    form = await _kudos_form(chat)
+    form = await _kudos_form(chat, sessions)
     before = await every_row(sessions)
     typed = {"people": "<@ben>", "kpi": "99", "story": STORY, "reward": "a team lunch"}
     (again,) = await chat.submit("ana", form, typed)
@@ -73,7 +77,7 @@ async def test_a_kudos_form_whose_kpi_does_not_exist_comes_back_with_the_story(
 async def test_a_kudos_form_to_oneself_comes_back_with_everything_kept(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    form = await _kudos_form(chat)
+    form = await _kudos_form(chat, sessions)
     before = await every_row(sessions)
     (again,) = await chat.submit("ana", form, {"people": "<@ana>", "kpi": "7", "story": STORY})
     assert isinstance(again, Form)
