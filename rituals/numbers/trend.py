@@ -29,6 +29,7 @@ from rituals.core.messages import (
     Paragraph,
     Reply,
     rich,
+    say,
 )
 from rituals.core.people import local_today
 from rituals.core.periods import PERIOD, period_of
@@ -43,7 +44,7 @@ from rituals.kpis.commands import (
 )
 from rituals.kpis.visibility import may_know_of, may_see_numbers, team_sees_numbers
 from rituals.numbers.store import latest_per_period, values_since
-from storage.models import Direction, KpiValue
+from storage.models import Direction, Kpi, KpiStatus, KpiValue
 
 # The trend chart's span: two years of any cadence.
 TREND_PERIODS = {"weekly": 104, "monthly": 24, "quarterly": 8}
@@ -51,6 +52,24 @@ TREND_PERIODS = {"weekly": 104, "monthly": 24, "quarterly": 8}
 
 class ShowTrend(Command):
     kpi: KpiRef = Field(title="KPI")
+
+
+def _nothing_logged(kpi: Kpi) -> Message:
+    """A trend with no values: a button to log one only where logging is open, since a
+    proposal takes numbers once activated and a retired KPI none."""
+    if kpi.status is KpiStatus.PROPOSED:
+        return say(
+            f"#{kpi.id} {kpi.name} has no values yet: it is still a proposal, and numbers are "
+            "logged once a lead activates it."
+        )
+    if kpi.status is KpiStatus.RETIRED:
+        return say(f"#{kpi.id} {kpi.name} was retired with no values logged.")
+    return Message(
+        (
+            Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet.")),
+            Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),)),
+        )
+    )
 
 
 async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
@@ -67,14 +86,7 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     rows = await values_since(ctx.session, kpi.id, current.shifted(1 - span).start)
     series = latest_per_period(rows)
     if not series:
-        return [
-            Message(
-                (
-                    Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet.")),
-                    Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),)),
-                )
-            )
-        ]
+        return [_nothing_logged(kpi)]
     points = [Point(r.period, float(r.value), r.note) for r in series]
     title = f"#{kpi.id} {kpi.name} ({owner.display_name})"
     target = float(kpi.target)

@@ -28,6 +28,7 @@ from tests.support import (
     assert_valid_png,
     buttons_of,
     dms_to,
+    proposed_kpi,
     seed_people,
     text_of,
 )
@@ -506,6 +507,20 @@ async def test_a_trend_with_no_values_offers_to_log_one(talk: Chat) -> None:
     replies = await talk.say("ana", f"trend {kpi}")
     assert "has no values yet" in text_of(replies)
     assert [b.command for b in buttons_of(replies)] == [f"log {kpi}"]
+
+
+async def test_a_trend_of_a_proposal_or_a_retired_kpi_offers_no_log_that_would_be_refused(
+    talk: Chat,
+) -> None:
+    proposal = await proposed_kpi(talk)
+    replies = await talk.say("ana", f"trend {proposal}")
+    assert "still a proposal, and numbers are logged once a lead activates it" in text_of(replies)
+    assert buttons_of(replies) == []
+    retired = await active_kpi(talk, "Demos booked", "5 demos")
+    await talk.text("ana", f"retire {retired} we measure calls now")
+    replies = await talk.say("ana", f"trend {retired}")
+    assert "was retired with no values logged" in text_of(replies)
+    assert buttons_of(replies) == []
 
 
 async def test_a_fall_reaches_the_channel_only_when_its_owner_shared_the_kpi(
