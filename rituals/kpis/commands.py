@@ -38,6 +38,7 @@ from rituals.core.settings import KpiSettings
 from rituals.kpis.catalogue import CATALOGUE, RoleFamily
 from rituals.kpis.store import kpi_by_id, kpis_named, kpis_of
 from rituals.kpis.terms import first_term, stems
+from rituals.kpis.visibility import known_to
 from storage.models import Cadence, Direction, Kpi, KpiStatus, Member
 
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"
@@ -147,14 +148,17 @@ def no_such_kpi(ref: KpiRef) -> Refusal:
 
 
 async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi:
-    """The KPI a reference names in this workspace; refused when none or several do."""
+    """The KPI a reference names in this workspace, among those the actor may know of;
+    refused when none or several do. Every command that takes a KPI finds it here, so none
+    can tell someone whose KPI a number is, or that it exists, when they may not know."""
+    known = await known_to(ctx)
     if ref.id is not None:
-        kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id)
+        kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id, known)
         if kpi is None:
             raise no_such_kpi(ref)
         return kpi
     assert ref.name is not None
-    found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name)
+    found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name, known)
     live = [k for k in found if k.status is not KpiStatus.RETIRED] or list(found)
     if len(live) == 1:
         return live[0]
