@@ -40,9 +40,17 @@ LIVE_OWNED = _OWNED.where(Kpi.status.in_(LIVE)).order_by(Kpi.status, Kpi.id)
 
 
 async def kpis_of(
-    session: AsyncSession, workspace_id: int, owner_id: int, *, include_retired: bool
+    session: AsyncSession,
+    workspace_id: int,
+    owner_id: int,
+    *,
+    include_retired: bool,
+    known: ColumnElement[bool] | None = None,
 ) -> Sequence[Kpi]:
+    """A member's KPIs; only those the reader may know of (`known`, from visibility) if given."""
     query = ALL_OWNED if include_retired else LIVE_OWNED
+    if known is not None:
+        query = query.where(known)
     return (await session.scalars(query, {"workspace": workspace_id, "owner": owner_id})).all()
 
 

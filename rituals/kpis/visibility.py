@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from rituals.core.context import Ctx
 from rituals.core.permissions import is_admin, may_act_for
 from storage.models import Kpi, Membership
-from storage.teams import membership
+from storage.teams import membership, shares_team_as
 
 # The SQL side of the rule, for queries that list KPIs a whole team may read.
 TEAM_SEES_NUMBERS: ColumnElement[bool] = or_(Kpi.shared.is_(True), Kpi.open_to_team.is_(True))
@@ -55,6 +55,18 @@ async def known_to(ctx: Ctx) -> ColumnElement[bool]:
         owners_seat.team_id.in_(mine),
     )
     return or_(Kpi.owner_id == actor, Kpi.team_id.in_(mine), beside_owner)
+
+
+async def may_know_all_of(ctx: Ctx, member_id: int) -> bool:
+    """Whether the reader may know of every KPI the person owns: themself, an admin, or anyone
+    on a team with them (their lead among them). Anyone else may know only of those `known_to`
+    lets through: the KPIs of a team they are on."""
+    if member_id == ctx.actor.member_id:
+        return True
+    workspace, actor = ctx.actor.workspace_id, ctx.actor.member_id
+    return await shares_team_as(ctx.session, workspace, actor, member_id, None) or await is_admin(
+        ctx
+    )
 
 
 async def may_steer(ctx: Ctx, kpi: Kpi) -> bool:

@@ -129,3 +129,32 @@ async def test_a_team_kpi_is_known_to_its_team_even_when_its_owner_is_on_no_team
     assert await chat.text("zed", f"trend {number}") == (
         f"There is no KPI #{number} here. kpis lists yours."
     )
+
+
+async def test_someone_elses_list_shows_only_the_kpis_the_reader_may_know_of(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Zed typing `kpis @ana` read her KPI, its target and the growth goal it feeds. Now he
+    hears she has none he may know of; Ben, her teammate, still reads them all. Cid, on no
+    team, owns one of Growth's KPIs and one of his own: Ben sees only Growth's, and not how
+    many Cid has in use."""
+    await active_kpi(chat)
+    await _outsiders(chat)
+    said = await chat.text("zed", "kpis @ana all")
+    assert said == "Ana has no KPIs you may know of. kpis lists yours.", said
+    said = await chat.text("ben", "kpis @ana")
+    assert "Qualified leads" in said, said
+    assert "1 of 5 in use" in said, said
+    async with sessions() as session, session.begin():
+        growth = await session.scalar(select(Team).where(Team.name == "Growth"))
+        assert growth is not None
+        person = NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri")
+        cid = await ensure_member(session, growth.workspace_id, person, NOW)
+        cid.welcomed_at = NOW
+        teams = await add_kpi(session, cid, "Churned trials", agreed_at=NOW, unit="trials")
+        teams.team_id, teams.shared = growth.id, True
+        await add_kpi(session, cid, "Private pipeline", agreed_at=NOW)
+    said = await chat.text("ben", "kpis @cid")
+    assert "Churned trials" in said, said
+    assert "Private pipeline" not in said, said
+    assert "in use" not in said
