@@ -69,8 +69,12 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "owner_id": ("growth_goal", "outcome", "retired_reason"),
         "proposed_by_id": ("excites",),
     },
-    # Whether a nominee agreed is theirs: a "no" is never told, not even in an export.
-    "fail_nomination": {"nominee_id": ("consent",)},
+    # Whether a nominee agreed is theirs: a "no" is never told, not even in an export. The
+    # story (what happened, what was learned) is its nominator's words about the nominee: they
+    # were shown to the nominee to ask their yes, as a budget's question is to its asker, and
+    # are no more the nominee's to export. The story is the nominee's to share or withdraw, and
+    # goes when they are forgotten (`forget_nominations`); a self-nomination is both people's.
+    "fail_nomination": {"nominee_id": ("consent",), "nominator_id": ("misstep", "learned")},
     # A sprint's goal and each look-back are their writer's; who the bot asked to mentor is
     # only theirs to see, so a no is never read out of the learner's export.
     "mentorship": {
@@ -82,6 +86,9 @@ WORDS_OF: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     # told, kept like a KPI's name. How it went and what each one said about it are the
     # speaker's own: a supporter's export never carries the person's outcome or lesson.
     "stretch": {"member_id": ("outcome", "learned")},
+    # Why a commitment was dropped is the words of whoever dropped it (its owner or the lead):
+    # the person whose way it was in heard them, and does not export them.
+    "commitment": {"closed_by_id": ("reason",)},
     "budget_request": {
         "member_id": ("answer", "spent_note"),
         "decided_by_id": ("question",),

@@ -235,7 +235,7 @@ async def _own_commitment(ctx: Ctx, number: int, verb: str) -> Commitment:
 async def finish(ctx: Ctx, cmd: FinishCommitment) -> list[Reply]:
     row = await _own_commitment(ctx, cmd.commitment, "mark")
     row.status = CommitmentStatus.DONE
-    row.closed_at = ctx.clock.now()
+    row.closed_at, row.closed_by_id = ctx.clock.now(), ctx.actor.member_id
     await ctx.session.flush()
     return [say(f"Done: #{row.id} {row.action}. Thank you."), *await _tell_others(ctx, row, "done")]
 
@@ -253,7 +253,7 @@ async def drop(ctx: Ctx, cmd: DropCommitment) -> list[Reply]:
         ]
     row.status = CommitmentStatus.DROPPED
     row.reason = cmd.reason
-    row.closed_at = ctx.clock.now()
+    row.closed_at, row.closed_by_id = ctx.clock.now(), ctx.actor.member_id
     await ctx.session.flush()
     return [
         say(f"Dropped #{row.id} {row.action}. The reason stays with it: {cmd.reason}"),

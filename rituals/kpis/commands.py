@@ -38,6 +38,7 @@ from rituals.core.settings import KpiSettings
 from rituals.kpis.catalogue import CATALOGUE, RoleFamily
 from rituals.kpis.store import kpi_by_id, kpis_named, kpis_of
 from rituals.kpis.terms import first_term, stems
+from rituals.kpis.visibility import known_to, may_know_all_of
 from storage.models import Cadence, Direction, Kpi, KpiStatus, Member
 
 EXCITES_QUESTION = "How can we measure success in a way that excites you?"
@@ -136,25 +137,32 @@ def find_effort_term(name: str, unit: str, settings: KpiSettings) -> str | None:
     return first_term(words, settings.effort_terms)
 
 
+# "kpis lists yours.": what to type instead, after an answer that names no one's KPI.
+YOURS = (Code("kpis"), " lists yours.")
+
+
 def no_such_kpi(ref: KpiRef) -> Refusal:
     """The answer when no KPI matches, and to someone who may not know of the one that does:
     the two must read alike, or the refusal tells whose KPI it is."""
     if ref.id is not None:
-        return Refusal(say(f"There is no KPI #{ref.id} here. ", Code("kpis"), " lists yours."))
+        return Refusal(say(f"There is no KPI #{ref.id} here. ", *YOURS))
     return Refusal(
         say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
     )
 
 
 async def resolve_kpi(ctx: Ctx, ref: KpiRef, verb: str) -> Kpi:
-    """The KPI a reference names in this workspace; refused when none or several do."""
+    """The KPI a reference names in this workspace, among those the actor may know of;
+    refused when none or several do. Every command that takes a KPI finds it here, so none
+    can tell someone whose KPI a number is, or that it exists, when they may not know."""
+    known = await known_to(ctx)
     if ref.id is not None:
-        kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id)
+        kpi = await kpi_by_id(ctx.session, ctx.actor.workspace_id, ref.id, known)
         if kpi is None:
             raise no_such_kpi(ref)
         return kpi
     assert ref.name is not None
-    found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name)
+    found = await kpis_named(ctx.session, ctx.actor.workspace_id, ref.name, known)
     live = [k for k in found if k.status is not KpiStatus.RETIRED] or list(found)
     if len(live) == 1:
         return live[0]
@@ -233,9 +241,17 @@ async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
     person = (
         await actor_member(ctx) if cmd.person is None else await resolve_person(ctx, cmd.person)
     )
-    kpis = await kpis_of(ctx.session, ctx.actor.workspace_id, person.id, include_retired=cmd.all)
     mine = person.id == ctx.actor.member_id
+    # Someone on no team with the person sees only the KPIs of teams they are on, never that
+    # the person has others, nor how many.
+    beside = await may_know_all_of(ctx, person.id)
+    known = None if beside else await known_to(ctx)
+    kpis = await kpis_of(
+        ctx.session, ctx.actor.workspace_id, person.id, include_retired=cmd.all, known=known
+    )
     whose = "Your" if mine else f"{person.display_name}'s"
+    if not kpis and not beside:
+        return [say(f"{person.display_name} has no KPIs you may know of. ", *YOURS)]
     if not kpis:
         none = rich(f"{'You have' if mine else person.display_name + ' has'} no KPIs yet. ")
         return [say(*none, "Start from ", Code("examples"), " or ", Code("propose"), ".")]
@@ -251,13 +267,12 @@ async def list_kpis(ctx: Ctx, cmd: ListKpis) -> list[Reply]:
         else:
             line += ", no growth link yet"
         items.append(rich(line))
-    limit = ctx.settings.kpis.max_per_member
-    live = len(agreed_kpis([k for k in kpis if k.status is not KpiStatus.RETIRED]))
-    return [
-        Message(
-            (Heading(f"{whose} KPIs"), Bullets(tuple(items)), Note(f"{live} of {limit} in use."))
-        )
-    ]
+    blocks: list[Block] = [Heading(f"{whose} KPIs"), Bullets(tuple(items))]
+    if beside:
+        limit = ctx.settings.kpis.max_per_member
+        live = len(agreed_kpis([k for k in kpis if k.status is not KpiStatus.RETIRED]))
+        blocks.append(Note(f"{live} of {limit} in use."))
+    return [Message(tuple(blocks))]
 
 
 async def examples(ctx: Ctx, cmd: ShowExamples) -> list[Reply]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import ColumnElement, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Kpi, KpiStatus, KpiVote, Member, Membership
@@ -59,23 +59,37 @@ LIVE_OWNED = _OWNED.where(Kpi.status.in_(LIVE)).order_by(Kpi.status, Kpi.id)
 
 
 async def kpis_of(
-    session: AsyncSession, workspace_id: int, owner_id: int, *, include_retired: bool
+    session: AsyncSession,
+    workspace_id: int,
+    owner_id: int,
+    *,
+    include_retired: bool,
+    known: ColumnElement[bool] | None = None,
 ) -> Sequence[Kpi]:
+    """A member's KPIs; only those the reader may know of (`known`, from visibility) if given."""
     query = ALL_OWNED if include_retired else LIVE_OWNED
+    if known is not None:
+        query = query.where(known)
     return (await session.scalars(query, {"workspace": workspace_id, "owner": owner_id})).all()
 
 
-async def kpi_by_id(session: AsyncSession, workspace_id: int, kpi_id: int) -> Kpi | None:
+async def kpi_by_id(
+    session: AsyncSession, workspace_id: int, kpi_id: int, known: ColumnElement[bool]
+) -> Kpi | None:
+    """The KPI with this number, if the reader may know of it (`known`, from visibility)."""
     return await session.scalar(
-        select(Kpi).where(Kpi.workspace_id == workspace_id, Kpi.id == kpi_id)
+        select(Kpi).where(Kpi.workspace_id == workspace_id, Kpi.id == kpi_id, known)
     )
 
 
-async def kpis_named(session: AsyncSession, workspace_id: int, name: str) -> Sequence[Kpi]:
-    """KPIs whose name matches, ignoring case, newest live ones first."""
+async def kpis_named(
+    session: AsyncSession, workspace_id: int, name: str, known: ColumnElement[bool]
+) -> Sequence[Kpi]:
+    """KPIs whose name matches, ignoring case, among those the reader may know of (`known`),
+    newest live ones first."""
     query = (
         select(Kpi)
-        .where(Kpi.workspace_id == workspace_id, func.lower(Kpi.name) == name.lower())
+        .where(Kpi.workspace_id == workspace_id, func.lower(Kpi.name) == name.lower(), known)
         .order_by(Kpi.status, Kpi.id.desc())
     )
     return (await session.scalars(query)).all()

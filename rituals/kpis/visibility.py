@@ -1,4 +1,5 @@
-"""Who may read a KPI's numbers and context notes: one rule, for every query that shows them.
+"""Who may read a KPI's numbers and context notes: one rule, for every query that shows them;
+and who may know of the KPI at all: one rule, asked where every command finds it.
 
 The welcome promises "I won't show your individual numbers to anyone but you and your lead".
 Its owner and their lead always see them. Beyond the two, the KPI's team sees them when the
@@ -10,11 +11,12 @@ loaded row, never a rule of its own.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy.orm import aliased
 
 from rituals.core.context import Ctx
-from rituals.core.permissions import may_act_for
-from storage.models import Kpi
+from rituals.core.permissions import is_admin, may_act_for
+from storage.models import Kpi, Membership
 from storage.teams import membership, shares_team_as
 
 # The SQL side of the rule, for queries that list KPIs a whole team may read.
@@ -33,14 +35,37 @@ async def may_see_numbers(ctx: Ctx, kpi: Kpi) -> bool:
     return await _on_its_team(ctx, kpi) if team_sees_numbers(kpi) else False
 
 
-async def may_know_of(ctx: Ctx, kpi: Kpi) -> bool:
-    """Whether the reader may learn that the KPI exists and whose it is: its owner, their lead,
-    a teammate of the owner or someone on its team. Anyone else is answered as if there were
-    no such KPI, so a number typed at random names nobody."""
-    if await may_act_for(ctx, kpi.owner_id) or await _on_its_team(ctx, kpi):
+async def known_to(ctx: Ctx) -> ColumnElement[bool]:
+    """Who may learn that a KPI exists and whose it is, as a filter for the query that finds
+    one by its number or name (`resolve_kpi`, so every command asks it): its owner, an admin
+    (who may act as any lead), anyone on a team with the owner (their lead among them) and
+    anyone on the KPI's team. Anyone else is answered as if there were no such KPI, so a
+    number typed at random names nobody, and a name several people's KPIs share offers only
+    the ones the reader may know of. One query whatever the number of KPIs so named."""
+    if await is_admin(ctx):
+        return true()
+    workspace, actor = ctx.actor.workspace_id, ctx.actor.member_id
+    mine = select(Membership.team_id).where(
+        Membership.workspace_id == workspace, Membership.member_id == actor
+    )
+    owners_seat = aliased(Membership)
+    beside_owner = exists().where(
+        owners_seat.workspace_id == workspace,
+        owners_seat.member_id == Kpi.owner_id,
+        owners_seat.team_id.in_(mine),
+    )
+    return or_(Kpi.owner_id == actor, Kpi.team_id.in_(mine), beside_owner)
+
+
+async def may_know_all_of(ctx: Ctx, member_id: int) -> bool:
+    """Whether the reader may know of every KPI the person owns: themself, an admin, or anyone
+    on a team with them (their lead among them). Anyone else may know only of those `known_to`
+    lets through: the KPIs of a team they are on."""
+    if member_id == ctx.actor.member_id:
         return True
-    return await shares_team_as(
-        ctx.session, ctx.actor.workspace_id, ctx.actor.member_id, kpi.owner_id, None
+    workspace, actor = ctx.actor.workspace_id, ctx.actor.member_id
+    return await shares_team_as(ctx.session, workspace, actor, member_id, None) or await is_admin(
+        ctx
     )
 
 

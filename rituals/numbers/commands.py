@@ -45,11 +45,10 @@ from rituals.core.refusal import Refusal
 from rituals.kpis.commands import (
     better_words,
     describe_target,
-    no_such_kpi,
     owner_of,
     resolve_kpi,
 )
-from rituals.kpis.visibility import may_know_of, team_sees_numbers
+from rituals.kpis.visibility import team_sees_numbers
 from rituals.numbers.declines import TREND_SPAN, WILD_IDEA, Decline, detect, latest_declines
 from rituals.numbers.store import active_team_kpis, latest_per_period, series_since, values_since
 from rituals.team.gate import team_gate
@@ -110,8 +109,6 @@ def _note_without_unit(note: str | None, unit: str) -> str | None:
 
 async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "log")
-    if not await may_know_of(ctx, kpi):
-        raise no_such_kpi(cmd.kpi)
     if kpi.status is not KpiStatus.ACTIVE:
         why = (
             f"was retired ({kpi.retired_reason})"

@@ -38,11 +38,10 @@ from rituals.core.refusal import Refusal
 from rituals.kpis.commands import (
     better_words,
     describe_target,
-    no_such_kpi,
     owner_of,
     resolve_kpi,
 )
-from rituals.kpis.visibility import may_know_of, may_see_numbers, team_sees_numbers
+from rituals.kpis.visibility import may_see_numbers, team_sees_numbers
 from rituals.numbers.store import latest_per_period, values_since
 from storage.models import Direction, Kpi, KpiStatus, KpiValue
 
@@ -74,8 +73,6 @@ def _nothing_logged(kpi: Kpi) -> Message:
 
 async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "trend")
-    if not await may_know_of(ctx, kpi):
-        raise no_such_kpi(cmd.kpi)
     owner = await owner_of(ctx, kpi)
     if not await may_see_numbers(ctx, kpi):
         doing = f"see {owner.display_name}'s numbers: they are not shared with you"

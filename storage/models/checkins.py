@@ -48,6 +48,7 @@ class Commitment(Base):
         member_fk("for_id"),
         member_fk("owner_id"),
         member_fk("made_by_id"),
+        member_fk("closed_by_id"),
         Index(None, "team_id", "status", "due"),
         Index(None, "owner_id", "status"),
         Index(None, "for_id", "created_at"),
@@ -66,9 +67,11 @@ class Commitment(Base):
     status: Mapped[CommitmentStatus] = mapped_column(
         stored_enum(CommitmentStatus, "commitment_status"), default=CommitmentStatus.OPEN
     )
-    reason: Mapped[str | None] = mapped_column(Text)  # why it was dropped
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was dropped, in closed_by's words
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Who marked it done or dropped it (its owner or the lead who made it): whose the reason is.
+    closed_by_id: Mapped[int | None]
 
 
 class Misstep(Base):

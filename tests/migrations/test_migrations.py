@@ -106,6 +106,42 @@ def test_upgrading_keeps_existing_teams_and_fixes_what_the_new_rules_forbid(
     assert _sql(empty_database, "SELECT name, agreed_at FROM kpi") == [("Leads", None)]
 
 
+def test_a_closed_commitment_is_given_its_closer_only_when_no_one_else_could_have_closed_it(
+    empty_database: str,
+) -> None:
+    """Before 0019 nobody noted who closed a commitment: one its owner made for themself was
+    closed by them; one a lead made for someone else could have been closed by either, so its
+    reason is left as nobody's (no export carries it) rather than given to the wrong one."""
+    upgrade(empty_database, "0018")
+    day = "'2026-01-01 00:00:00+00:00'"
+    _sql(
+        empty_database,
+        f"INSERT INTO workspace (id, platform, external_id, name, created_at) "
+        f"VALUES (1, 'slack', 'T1', 'T1', {day})",
+        *(
+            f"INSERT INTO member (id, workspace_id, platform_user_id, display_name, time_zone, "
+            f"working_days, is_active, is_admin, created_at) VALUES ({i}, 1, 'U{i}', "
+            f"'{name}', 'UTC', 'mon', true, false, {day})"
+            for i, name in ((1, "Lea"), (2, "Ana"))
+        ),
+        f"INSERT INTO team (id, workspace_id, name, time_zone, settings, created_at) "
+        f"VALUES (1, 1, 'Growth', 'UTC', '{{}}', {day})",
+        *(
+            f"INSERT INTO commitment (id, workspace_id, team_id, for_id, owner_id, made_by_id, "
+            f"action, due, status, reason, created_at, closed_at) VALUES ({i}, 1, 1, 2, "
+            f"{owner}, 1, 'fix it', '2026-01-09', '{status}', {reason}, {day}, {closed})"
+            for i, owner, status, reason, closed in (
+                (1, 1, "dropped", "'the vendor fixed it'", day),
+                (2, 2, "dropped", "'no time this week'", day),
+                (3, 1, "open", "NULL", "NULL"),
+            )
+        ),
+    )
+    upgrade(empty_database)
+    rows = _sql(empty_database, "SELECT id, closed_by_id FROM commitment ORDER BY id")
+    assert rows == [(1, 1), (2, None), (3, None)]
+
+
 def _sql(url: str, *statements: str) -> list[tuple[object, ...]]:
     async def run() -> list[tuple[object, ...]]:
         engine = make_engine(url)

@@ -222,3 +222,72 @@ async def test_a_supporter_lead_or_other_of_a_pair_exports_the_row_but_not_the_o
     assert LEA_WORDS not in ana_said
     assert len(ana_tables["one_on_one"]) == 2
     assert len(ana_tables["talking_point"]) == 2
+
+
+def _export_of(tables: dict[str, list[dict[str, object]]], table: str) -> dict[str, object]:
+    (row,) = tables[table]
+    return row
+
+
+async def _exports(chat: Chat, *users: str) -> dict[str, dict[str, list[dict[str, object]]]]:
+    return {
+        user: _exported((await chat.dispatcher.handle_text(who(user), "me export"))[0])
+        for user in users
+    }
+
+
+BEN_REASON = "the vendor fixed the timeout themselves"
+LEA_REASON = "we moved the demo to a hosted sandbox"
+
+
+async def test_why_a_commitment_was_dropped_is_exported_only_to_whoever_dropped_it(
+    chat: Chat,
+) -> None:
+    """Lea commits Ben to clear Ana's obstacle, and Ben drops it with his reason: all three
+    export the commitment and its action (the subject each was told), and only Ben its reason.
+    Dropped by Lea instead, the reason is hers alone."""
+    for dropper, reason in (("ben", BEN_REASON), ("lea", LEA_REASON)):
+        said = await chat.text("ana", f'obstacle "{OBSTACLE}"')
+        obstacle = int(said.split("obstacle #")[1].split(".")[0])
+        said = await chat.text(
+            "lea", f'commit {obstacle} "Ben reruns the load test" owner @ben due fri'
+        )
+        number = int(said.split("Committed #")[1].split(" ")[0].rstrip(":."))
+        assert "Dropped" in await chat.text(dropper, f'drop {number} "{reason}"')
+        exports = await _exports(chat, "ana", "ben", "lea")
+        for user, tables in exports.items():
+            row = next(r for r in tables["commitment"] if r["id"] == number)
+            assert row["action"] == "Ben reruns the load test", user
+            assert row["reason"] == (reason if user == dropper else "(not yours to export)"), user
+            assert (reason in json.dumps(tables)) is (user == dropper), user
+
+
+NOMINATOR_SAYS = "Ben sent the renewal quote to the wrong client"
+NOMINATOR_LEARNED = "he reads the address line out loud before sending"
+
+
+async def test_a_fail_of_the_month_story_is_its_tellers_words_and_the_consent_its_nominees(
+    chat: Chat,
+) -> None:
+    """Ana tells Ben's misstep and he keeps it private: her export holds her story but not his
+    answer, his holds his answer but not her words. A story he tells of himself is all his."""
+    assert "Saved" in await chat.text("lea", "settings set rituals fail_of_month in Growth")
+    said = await chat.text(
+        "ana", f'fail nominate @ben "{NOMINATOR_SAYS}" learned "{NOMINATOR_LEARNED}"'
+    )
+    story = int(said.split("(#")[1].split(")")[0])
+    assert "Kept private" in await chat.text("ben", f"fail consent {story} no")
+    exports = await _exports(chat, "ana", "ben")
+    anas, bens = (_export_of(exports[u], "fail_nomination") for u in ("ana", "ben"))
+    assert (anas["misstep"], anas["learned"]) == (NOMINATOR_SAYS, NOMINATOR_LEARNED)
+    assert anas["consent"] == "(not yours to export)"
+    assert bens["consent"] == "declined"
+    assert bens["misstep"] == "(not yours to export)"
+    assert bens["learned"] == "(not yours to export)"
+    assert "wrong client" not in json.dumps(exports["ben"])
+
+    own = "I promised a date without asking the team"
+    said = await chat.text("ben", f'fail nominate me "{own}" learned "I ask the team first"')
+    assert "Your story is on Growth's ballot" in said, said
+    ben_rows = (await _exports(chat, "ben"))["ben"]["fail_nomination"]
+    assert [r["misstep"] for r in ben_rows if r["nominator_id"] == r["nominee_id"]] == [own]

@@ -239,8 +239,18 @@ async def test_a_kudos_goes_to_the_recipients_team_names_its_kpi_and_respects_it
     said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}" in Platform')
     assert "Ben is not on Platform. Name the team you share with them." in said
     said = await chat.text("ana", f'kudos <@ben> kpi {theirs} how "{STORY}"')
+    # Ana is on no team with Cid: his KPI is one she may not know of, let alone its name.
+    assert f"The KPI: There is no KPI #{theirs} here." in said
+    assert "Secret quota" not in said
+    async with sessions() as session, session.begin():
+        platform_again = await session.get(Team, platform.id)
+        assert platform_again is not None
+        await ensure_membership(
+            session, platform_again, await member(session, "ana"), Role.MEMBER, NOW
+        )
+    said = await chat.text("ana", f'kudos <@ben> kpi {theirs} how "{STORY}" in Growth')
     assert f"#{theirs} Secret quota is not a KPI of Growth's people" in said
     assert await _stored(sessions) == (0, 0)
     await chat.say("lea", "settings set rituals checkin,one_on_one")
-    said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}"')
+    said = await chat.text("ana", f'kudos <@ben> kpi {kpi} how "{STORY}" in Growth')
     assert "Growth has switched off kudos. @Lea can switch it on" in said
