@@ -52,13 +52,17 @@ ON_AN_ACTIVE_KPI = [
 
 async def _outsiders(chat: Chat) -> None:
     """Zed leads Ops, with Oli, in Growth's workspace: on no team with Ana, Ben or Lea, and
-    with every ritual on, so no gate answers before the KPI is looked up."""
+    with every ritual on and a KPI of Oli's active, so no gate answers before the KPI is
+    looked up."""
     await chat.say("zed", "help")
     await chat.say("oli", "help")
     assert "Ops" in await chat.text("zed", "team create Ops")
     assert "Oli" in await chat.text("zed", "team add @oli")
     rituals = "checkin,one_on_one,kudos,review,pulse,stretch,debate"
     assert "Saved" in await chat.text("zed", f"settings set rituals {rituals}")
+    # Ops has an active KPI of its own, so a kudos there reaches the KPI it names.
+    tickets = await proposed_kpi(chat, "Tickets closed", "5 tickets", owner="oli")
+    assert "Active" in await chat.text("zed", f"activate {tickets}")
 
 
 @pytest.mark.parametrize(
@@ -87,7 +91,7 @@ async def test_a_name_offers_only_the_kpis_the_reader_may_know_of(chat: Chat) ->
     await _outsiders(chat)
     zeds = await proposed_kpi(chat, owner="zed")
     said = await chat.text("zed", 'trend "Qualified leads"')
-    assert said.startswith(f"#{zeds} Qualified leads has no values yet."), said
+    assert said.startswith(f"#{zeds} Qualified leads has no values yet"), said
     assert f"#{anas}" not in said
     said = await chat.text("oli", 'activate "Demo calls"')
     assert said == 'No KPI is called "Demo calls". kpis lists yours with their numbers.', said
