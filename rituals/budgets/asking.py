@@ -24,6 +24,7 @@ from rituals.budgets.store import RequestRow, request_by_id, request_of
 from rituals.core.amounts import read_amount, show_amount, show_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import (
     Actions,
     Audience,
@@ -268,7 +269,10 @@ def _to_lead(lead: Member, me: Member, row: BudgetRequest, kpi: str, idea: str) 
 async def _decided(ctx: Ctx, number: int) -> tuple[RequestRow, Team]:
     """The request a lead decides on, once they may: the team's lead or an admin."""
     found = await request_by_id(ctx.session, ctx.actor.workspace_id, number)
-    if found is None:
+    # Someone who may not know of it hears what a number nobody uses gets, not its team.
+    if found is None or not await may_know_of(
+        ctx, found.request.team_id, [found.request.member_id]
+    ):
         raise Refusal(say(f"There is no budget request #{number} here."))
     team = await ctx.session.get(Team, found.request.team_id)
     assert team is not None

@@ -18,6 +18,7 @@ from rituals.checkins.vague import deferral
 from rituals.core.command import CLEAN, Command, PersonRef, Reason, row_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import (
     Actions,
     Audience,
@@ -78,11 +79,7 @@ class ShowCommitments(Command):
 
 
 async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
-    obstacle = await obstacle_by_id(ctx.session, ctx.actor.workspace_id, cmd.obstacle)
-    if obstacle is None or obstacle.text is None:
-        raise Refusal(
-            say(f"There is no obstacle #{cmd.obstacle} here. ", Code("digest"), " lists them.")
-        )
+    obstacle = await _known_obstacle(ctx, cmd.obstacle)
     team = await ctx.session.get(Team, obstacle.team_id)
     assert team is not None
     await switched_on(ctx, team)
@@ -152,7 +149,8 @@ async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
     ]
     if author.id != ctx.actor.member_id:
         told: list[Block] = [
-            Paragraph(rich(lead, " answered what is in your way: ", obstacle.text)),
+            # `_known_obstacle` refuses one without words, so they are there.
+            Paragraph(rich(lead, " answered what is in your way: ", obstacle.text or "")),
             Paragraph(
                 rich(
                     f"Commitment #{row.id}: {row.action}. Owner ", mention(owner), f", due {when}."
@@ -211,13 +209,36 @@ def _commit_form(cmd: Commit, author: Member, obstacle: Obstacle) -> FormRequest
     )
 
 
-async def _own_commitment(ctx: Ctx, number: int, verb: str) -> Commitment:
-    """The open commitment the actor may close: its owner's, or the lead's who made it."""
+async def _known_obstacle(ctx: Ctx, number: int) -> Obstacle:
+    """The obstacle a number names, to someone who may know of it (`may_know_of`); anyone
+    else hears what a number nobody uses gets, never whose way it is in or which team's."""
+    obstacle = await obstacle_by_id(ctx.session, ctx.actor.workspace_id, number)
+    if (
+        obstacle is None
+        or obstacle.text is None
+        or not await may_know_of(ctx, obstacle.team_id, [obstacle.member_id])
+    ):
+        raise Refusal(say(f"There is no obstacle #{number} here. ", Code("digest"), " lists them."))
+    return obstacle
+
+
+async def known_commitment(ctx: Ctx, number: int) -> Commitment:
+    """The commitment a number names, to someone who may know of it: its owner, whoever it is
+    for, the lead who made it, their teammates and its team (`may_know_of`). Anyone else hears
+    what a number nobody uses gets, so a refusal never names its owner or its team."""
     row = await commitment_by_id(ctx.session, ctx.actor.workspace_id, number)
-    if row is None:
+    if row is None or not await may_know_of(
+        ctx, row.team_id, [row.owner_id, row.for_id, row.made_by_id]
+    ):
         raise Refusal(
             say(f"There is no commitment #{number} here. ", Code("commitments"), " lists yours.")
         )
+    return row
+
+
+async def _own_commitment(ctx: Ctx, number: int, verb: str) -> Commitment:
+    """The open commitment the actor may close: its owner's, or the lead's who made it."""
+    row = await known_commitment(ctx, number)
     team = await ctx.session.get(Team, row.team_id)
     assert team is not None
     await switched_on(ctx, team)

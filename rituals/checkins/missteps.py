@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints
 from rituals.checkins.store import missteps_with_feedback
 from rituals.core.command import CLEAN, Command, Name, row_number
 from rituals.core.context import Ctx
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import (
     Actions,
     Audience,
@@ -126,7 +127,12 @@ async def share(ctx: Ctx, cmd: ShareMisstep) -> list[Reply]:
 
 async def feedback(ctx: Ctx, cmd: GiveFeedback) -> list[Reply]:
     row = await ctx.session.get(Misstep, cmd.misstep)
-    if row is None or row.workspace_id != ctx.actor.workspace_id:
+    # Someone who may not know of it hears what a number nobody uses gets, not its team.
+    if (
+        row is None
+        or row.workspace_id != ctx.actor.workspace_id
+        or not await may_know_of(ctx, row.team_id, [row.lead_id])
+    ):
         raise Refusal(say(f"There is no misstep #{cmd.misstep} here."))
     team = await ctx.session.get(Team, row.team_id)
     assert team is not None

@@ -12,6 +12,7 @@ from pydantic import Field
 from rituals.core.command import Answer, Command, row_number
 from rituals.core.context import Ctx
 from rituals.core.dates import team_moment
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import Audience, Code, Message, Reply, say
 from rituals.core.refusal import Refusal
 from rituals.debates.commands import ask
@@ -38,8 +39,11 @@ class OneLine(Command):
 
 
 async def found_debate(ctx: Ctx, number: int) -> tuple[Debate, Kpi, Team]:
+    """The debate a number names, for every command that takes one. Someone who may not know
+    of it (`may_know_of`: not on its team, nor beside the lead who started it) hears what a
+    number nobody uses gets, never its team or its KPI."""
     found = await debate_by_id(ctx.session, ctx.actor.workspace_id, number)
-    if found is None:
+    if found is None or not await may_know_of(ctx, found[0].team_id, [found[0].started_by_id]):
         raise Refusal(say(f"There is no debate #{number} here. ", Code("debates"), " lists them."))
     debate, kpi = found
     team = await ctx.session.get(Team, debate.team_id)

@@ -7,6 +7,7 @@ month and never reads what a changed vote replaced.
 from __future__ import annotations
 
 from rituals.core.context import Ctx
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import Code, Reply, say
 from rituals.core.people import actor_member
 from rituals.core.refusal import Refusal
@@ -27,6 +28,7 @@ async def vote(ctx: Ctx, cmd: VoteFail) -> list[Reply]:
         row is None
         or row.workspace_id != ctx.actor.workspace_id
         or row.consent is not Consent.GIVEN
+        or not await may_know_of(ctx, row.team_id, [row.nominee_id, row.nominator_id])
     ):
         raise Refusal(say(f"There is no story #{cmd.nomination} on a ballot here. ", Code("fails")))
     team = await ctx.session.get(Team, row.team_id)

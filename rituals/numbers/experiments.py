@@ -16,6 +16,7 @@ from rituals.checkins.commands import DueText, read_due
 from rituals.core.command import CLEAN, Answer, Command, KpiRef, row_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import (
     Audience,
     Block,
@@ -137,7 +138,10 @@ def _form(kpi: Kpi, cmd: StartExperiment) -> FormRequest:
 
 async def finish(ctx: Ctx, cmd: FinishExperiment) -> list[Reply]:
     found = await experiment_by_id(ctx.session, ctx.actor.workspace_id, cmd.experiment)
-    if found is None:
+    # Someone who may not know of it hears what a number nobody uses gets.
+    if found is None or not await may_know_of(
+        ctx, found[1].team_id, [found[0].owner_id, found[1].owner_id]
+    ):
         raise Refusal(
             say(f"There is no experiment #{cmd.experiment} here. ", Code("experiments"), ".")
         )

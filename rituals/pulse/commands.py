@@ -25,6 +25,7 @@ from rituals.core.charts import PULSE_WORDS, mean_score, pulse_bars, pulse_png
 from rituals.core.command import CLEAN, ONE_LINE, Command, KpiRef, Name
 from rituals.core.context import Ctx
 from rituals.core.dates import team_moment
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import (
     Actions,
     Audience,
@@ -176,7 +177,11 @@ async def _the_pulse(ctx: Ctx, cmd: AnswerPulse) -> Pulse:
             )
         return found
     pulse = await ctx.session.get(Pulse, cmd.pulse)
-    if pulse is None or pulse.workspace_id != ctx.actor.workspace_id:
+    if (
+        pulse is None
+        or pulse.workspace_id != ctx.actor.workspace_id
+        or not await may_know_of(ctx, pulse.team_id, [pulse.started_by_id])
+    ):
         raise Refusal(say(f"There is no pulse #{cmd.pulse} here."))
     its_team = await ctx.session.get(Team, pulse.team_id)
     assert its_team is not None

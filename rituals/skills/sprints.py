@@ -18,6 +18,7 @@ from sqlalchemy import select
 from rituals.core.command import Answer, Command, Name, row_number
 from rituals.core.context import Ctx
 from rituals.core.dates import format_day
+from rituals.core.knowing import may_know_of
 from rituals.core.messages import (
     Actions,
     Audience,
@@ -178,13 +179,18 @@ async def gap_of(ctx: Ctx, number: int, doing: str) -> tuple[SprintRow, Team]:
     rows = await sprint_rows(
         ctx.session, Mentorship.id == number, Mentorship.workspace_id == ctx.actor.workspace_id
     )
-    if not rows:
+    # Someone who may not know of it hears what a number nobody uses gets, not its team.
+    if not rows or not await may_know_of(ctx, rows[0].sprint.team_id, _its_people(rows[0].sprint)):
         await form_offered(ctx)  # where every team has the ritual off, that is the answer
         raise Refusal(say(f"There is no gap or sprint #{number} here. Yours: ", Code("sprints")))
     team = await ctx.session.get(Team, rows[0].sprint.team_id)
     assert team is not None
     await admit(ctx, team, members_only=doing)
     return rows[0], team
+
+
+def _its_people(gap: Mentorship) -> list[int | None]:
+    return [gap.learner_id, gap.mentor_id, gap.suggested_id]
 
 
 async def claim(ctx: Ctx, cmd: ClaimGap) -> list[Reply]:
