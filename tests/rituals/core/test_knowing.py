@@ -381,3 +381,26 @@ async def test_its_people_their_teammates_and_its_team_still_reach_each_thing(
     # Lea, the lead and admin, decides the budget.
     said = await chat.text("lea", f"budget approve {request}")
     assert said.startswith(f"Approved request #{request}"), said
+
+
+async def test_a_team_shared_with_one_of_its_people_is_enough_to_know_of_it(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Once Ana is on Ops too, Zed may know of the commitment she owns (and is told who may
+    drop it), but not of Growth's misstep or pulse, whose people he shares no team with."""
+    commitment = await _made(sessions, _commitment)
+    misstep = await _made(sessions, _misstep)
+    pulse = await _made(sessions, _pulse)
+    await _outsiders(chat)
+    assert "Ana" in await chat.text("zed", "team add @ana")
+    said = await chat.text("zed", f"drop {commitment}")
+    assert said == "Only Ana, its owner, or the lead who made it can drop it.", said
+    said = await chat.text("zed", f'feedback {misstep} "ask us first"')
+    assert said == f"There is no misstep #{misstep} here.", said
+    said = await chat.text("zed", f"pulse answer 4 pulse {pulse}")
+    assert said == f"There is no pulse #{pulse} here.", said
+    # Growth's own people still answer them.
+    said = await chat.text("ben", f'feedback {misstep} "ask us first"')
+    assert said.startswith("Sent to Lea anonymously"), said
+    said = await chat.text("ben", f"pulse answer 4 pulse {pulse}")
+    assert said.startswith("Thank you: 4 ("), said
