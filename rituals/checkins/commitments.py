@@ -222,7 +222,7 @@ async def _known_obstacle(ctx: Ctx, number: int) -> Obstacle:
     return obstacle
 
 
-async def known_commitment(ctx: Ctx, number: int) -> Commitment:
+async def _known_commitment(ctx: Ctx, number: int) -> Commitment:
     """The commitment a number names, to someone who may know of it: its owner, whoever it is
     for, the lead who made it, their teammates and its team (`may_know_of`). Anyone else hears
     what a number nobody uses gets, so a refusal never names its owner or its team."""
@@ -238,7 +238,7 @@ async def known_commitment(ctx: Ctx, number: int) -> Commitment:
 
 async def _own_commitment(ctx: Ctx, number: int, verb: str) -> Commitment:
     """The open commitment the actor may close: its owner's, or the lead's who made it."""
-    row = await known_commitment(ctx, number)
+    row = await _known_commitment(ctx, number)
     team = await ctx.session.get(Team, row.team_id)
     assert team is not None
     await switched_on(ctx, team)
