@@ -39,14 +39,14 @@ from web.app import PREFIX as DASHBOARD_PREFIX
 from web.app import dashboard_app, make_dashboard, with_address
 
 if TYPE_CHECKING:
-    from bot.teams.app import TeamsBot
+    from bot.teams.lazy import Teams
 
 log = logging.getLogger(__name__)
 
 ENGINE = web.AppKey("engine", AsyncEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULING = web.AppKey("scheduling", Scheduling)
-TEAMS: web.AppKey[TeamsBot] = web.AppKey("teams")
+TEAMS: web.AppKey[Teams] = web.AppKey("teams")
 SETTINGS = web.AppKey("settings", Settings)
 
 
@@ -80,10 +80,11 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
             await bot.close()
 
     async def teams(app: web.Application) -> AsyncIterator[None]:
-        # botbuilder and msrest (over 20 MiB) are loaded only by a process that serves Teams.
-        from bot.teams.app import TeamsBot
+        # botbuilder and msrest (over 20 MiB) are loaded only by a process that serves Teams,
+        # and only once it takes an activity or sends into Teams.
+        from bot.teams.lazy import Teams
 
-        bot = TeamsBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
+        bot = Teams(settings, config, app[DISPATCHER], app[ENGINE], clock)
         app[TEAMS] = bot
         yield
         await bot.close()

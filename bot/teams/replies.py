@@ -26,8 +26,9 @@ from bot.dispatch import REPLY
 from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
 from bot.teams.forms import CHOICES, Known, render_form
+from bot.teams.pace import ConversationPace
 from bot.teams.people import GROUPS, tenant_of
-from bot.teams.send import ConversationPace, judge, with_retries
+from bot.teams.send import judge, with_retries
 from rituals.core.messages import (
     Audience,
     FieldKind,

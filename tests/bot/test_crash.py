@@ -60,7 +60,8 @@ async def seed(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Non
             update(Member).values(
                 work_start=f"{due - timedelta(hours=1):%H:%M}",
                 work_end=f"{due + timedelta(hours=6):%H:%M}",
-                quiet_start=f"{quiet:%H:%M}", quiet_end=f"{quiet + timedelta(minutes=1):%H:%M}"
+                quiet_start=f"{quiet:%H:%M}",
+                quiet_end=f"{quiet + timedelta(minutes=1):%H:%M}",
             )
         )
 
