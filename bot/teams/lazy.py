@@ -54,6 +54,10 @@ class Teams:
         self._bot: TeamsBot | None = None
         self._loading: asyncio.Future[TeamsBot] | None = None
 
+    @property
+    def loaded(self) -> bool:
+        return self._bot is not None
+
     async def bot(self) -> TeamsBot:
         """The bot, built once; concurrent first callers all wait for the same build."""
         if self._bot is not None:
