@@ -24,9 +24,7 @@ from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from bot.loopback import from_this_machine
 from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
-from bot.slack import http as slack_http
-from bot.slack import store
-from bot.slack.app import SlackBot, check_slack_settings
+from bot.slack import check_slack_settings
 from bot.teams import ROUTE as TEAMS_ROUTE
 from bot.teams import check_teams_settings
 from bot.teams import pages as teams_pages
@@ -68,6 +66,10 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         await engine.dispose()
 
     async def slack(app: web.Application) -> AsyncIterator[None]:
+        # slack_bolt and our Slack edge (some 5 MiB) are loaded only by a process serving Slack.
+        from bot.slack import http as slack_http
+        from bot.slack.app import SlackBot
+
         bot = SlackBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
         app[slack_http.SLACK] = bot
         try:
@@ -94,8 +96,11 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         if TEAMS in app:
             senders[Platform.TEAMS] = app[TEAMS].sender()
         jobs = {}
-        if slack_http.SLACK in app:
-            senders[Platform.SLACK] = app[slack_http.SLACK].sender()
+        if settings.slack_configured:
+            from bot.slack import store
+            from bot.slack.http import SLACK
+
+            senders[Platform.SLACK] = app[SLACK].sender()
             engine = app[ENGINE]
             jobs["slack-events"] = (lambda: store.forget_old_events(engine, clock.now()), 3600.0)
         async with scheduling(app[ENGINE], config, senders, clock, jobs) as running:
@@ -105,8 +110,10 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
 
     app.cleanup_ctx.append(database)
     if settings.slack_configured:
+        from bot.slack.http import add_routes
+
         app.cleanup_ctx.append(slack)
-        slack_http.add_routes(app, settings)
+        add_routes(app, settings)
     if settings.teams_served:
         app.cleanup_ctx.append(teams)
         app.router.add_post(TEAMS_ROUTE, teams_messages)
