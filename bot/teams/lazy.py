@@ -62,9 +62,11 @@ class Teams:
         """The bot, built once; concurrent first callers all wait for the same build."""
         if self._bot is not None:
             return self._bot
-        if self._loading is None or (self._loading.done() and self._loading.exception()):
-            self._loading = asyncio.ensure_future(self._build())
-        return await asyncio.shield(self._loading)
+        loading = self._loading
+        if loading is None or (loading.done() and (loading.cancelled() or loading.exception())):
+            # A build that failed (an import error, say) is tried again by the next caller.
+            loading = self._loading = asyncio.ensure_future(self._build())
+        return await asyncio.shield(loading)
 
     async def _build(self) -> TeamsBot:
         bot_class = await asyncio.to_thread(_load)
