@@ -17,9 +17,7 @@ import contextlib
 import logging
 import math
 import random
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -27,18 +25,17 @@ from typing import Protocol
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.send_pace import Pace
 from rituals.core.context import Clock
 from storage.models import Outbox, OutboxStatus, Platform
 from storage.outbox import (
     Claimed,
     ask_again,
     claim,
-    hold_sends,
     mark_failed,
     mark_in_doubt,
     mark_sent,
     retry_later,
-    take_slots,
 )
 
 log = logging.getLogger(__name__)
@@ -49,11 +46,6 @@ LATER_SECONDS = 5.0
 RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
 STOP_GRACE_SECONDS = 5.0
-# Send slots a worker claims at once: this many seconds' worth, and at most so many.
-CLAIM_SECONDS = 0.5
-CLAIM_MOST = 64
-# A claimed slot older than this is given up rather than used late.
-STALE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -99,7 +91,18 @@ class Later:
     reason: str
 
 
-Result = Sent | Retry | Failed | Unsure | Doubt | Later
+@dataclass(frozen=True)
+class Behind:
+    """Not tried: an earlier row to the same target, in the same round, was put off. This one
+    waits as long, so the next claim takes them again in their order: a platform shows a
+    conversation's messages in the order they reach it."""
+
+    ahead: int  # that row's id
+
+
+Result = Sent | Retry | Failed | Unsure | Doubt | Later | Behind
+# Outcomes that leave a row to be tried again later: whatever is behind it waits too.
+PUT_OFF = (Later, Retry, Unsure, Behind)
 
 # What a row sent again unchecked says to whoever reads `kpicoach outbox`.
 RESENT_UNCHECKED = (
@@ -126,55 +129,6 @@ class Sender(Protocol):
         """Whether an in-doubt row already arrived; None when the platform keeps no record to
         ask. Raises CannotAsk when it could tell but did not answer."""
         ...
-
-
-class Pace:
-    """A send rate per workspace, kept in the database so that every worker on it, in every
-    replica, shares it; a 429 pauses the workspace for all of them as long as Slack asked.
-
-    Slots are claimed a few at a time (`CLAIM_SECONDS` worth), so a worker pays one round trip
-    per claim rather than per message; a slot left unused longer than `STALE_SECONDS` is given
-    up, so a worker that was idle cannot send a stored-up burst.
-    """
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        per_second: float,
-        *,
-        now: Callable[[], float] = time.time,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.sessions = sessions
-        self.interval = 1 / per_second
-        self.claim = max(1, min(CLAIM_MOST, int(per_second * CLAIM_SECONDS)))
-        self._now = now
-        self._sleep = sleep
-        self._slots: dict[int, deque[float]] = {}
-        self._claiming = asyncio.Lock()
-
-    async def wait(self, workspace_id: int) -> float:
-        """Until this worker's next slot for the workspace has come; the slot."""
-        async with self._claiming:
-            slots = self._slots.setdefault(workspace_id, deque())
-            now = self._now()
-            while slots and slots[0] < now - STALE_SECONDS:
-                slots.popleft()
-            if not slots:
-                async with self.sessions() as session, session.begin():
-                    first = await take_slots(session, workspace_id, now, self.interval, self.claim)
-                slots.extend(first + i * self.interval for i in range(self.claim))
-            slot = slots.popleft()
-        if slot > self._now():
-            await self._sleep(slot - self._now())
-        return slot
-
-    async def pause(self, workspace_id: int, seconds: float) -> None:
-        """No worker sends to the workspace for `seconds`; this one drops the slots it held."""
-        async with self._claiming:
-            self._slots.pop(workspace_id, None)
-            async with self.sessions() as session, session.begin():
-                await hold_sends(session, workspace_id, self._now() + seconds)
 
 
 class Worker:
@@ -268,16 +222,17 @@ class Worker:
             items = await claim(
                 session, list(self.senders), self.clock.now(), self.batch, self.lease
             )
-        sends = [asyncio.ensure_future(self._deliver(item)) for item in items]
+        sends = self._in_order(items)
         done: list[tuple[Claimed, Result]] = []
         taken: set[int] = set()
+        whens: dict[int, datetime] = {}  # row id -> when it is tried again, for rows behind it
         try:
             for finished in asyncio.as_completed(sends):
                 done.append(await finished)
                 taken.add(done[-1][0].id)
                 if len(done) >= RECORD_EVERY:
                     outcomes, done = done, []
-                    await self._record(outcomes)
+                    await self._record(outcomes, whens)
         finally:
             # Stopping (or a failed record): sends in flight get a moment to finish, so what
             # went out is recorded and none is cut off holding a database connection; the rest
@@ -289,10 +244,30 @@ class Worker:
                 for outcome in await asyncio.gather(*sends, return_exceptions=True):
                     if isinstance(outcome, tuple) and outcome[0].id not in taken:
                         done.append(outcome)
-            await asyncio.shield(self._record(done))
+            await asyncio.shield(self._record(done, whens))
         return len(items)
 
-    async def _deliver(self, item: Claimed) -> tuple[Claimed, Result]:
+    def _in_order(self, items: list[Claimed]) -> list[asyncio.Future[tuple[Claimed, Result]]]:
+        """A send for each row; rows to one target wait for the one before them (claims come in
+        due order), while different targets go at once. Sent side by side, a conversation's
+        messages could arrive in any order."""
+        last: dict[tuple[Platform, int, str], asyncio.Future[tuple[Claimed, Result]]] = {}
+        sends: list[asyncio.Future[tuple[Claimed, Result]]] = []
+        for item in items:
+            key = (item.platform, item.workspace_id, item.target)
+            send = asyncio.ensure_future(self._deliver(item, last.get(key)))
+            sends.append(send)
+            last[key] = send
+        return sends
+
+    async def _deliver(
+        self, item: Claimed, ahead: asyncio.Future[tuple[Claimed, Result]] | None = None
+    ) -> tuple[Claimed, Result]:
+        if ahead is not None:
+            await asyncio.wait([ahead])
+            before = None if ahead.cancelled() or ahead.exception() else ahead.result()
+            if before is not None and isinstance(before[1], PUT_OFF):
+                return item, Behind(before[0].id)
         async with self._slots:
             result = await self._attempt(item)
         if isinstance(result, Retry | Unsure) and result.after is not None:
@@ -344,7 +319,12 @@ class Worker:
             return Later(0.0, "its claim ran out while it waited for the workspace's pace")
         return None
 
-    async def _record(self, outcomes: list[tuple[Claimed, Result]]) -> None:
+    async def _record(
+        self, outcomes: list[tuple[Claimed, Result]], whens: dict[int, datetime] | None = None
+    ) -> None:
+        """Each outcome, in one transaction; `whens` keeps each put-off row's next try, for
+        the rows behind it, across the round's records."""
+        whens = {} if whens is None else whens
         if not outcomes:
             return
         now = self.clock.now()
@@ -361,10 +341,17 @@ class Worker:
                 elif isinstance(result, Doubt):
                     await mark_in_doubt(session, item, result.reason)
                 elif isinstance(result, Retry | Unsure):
-                    await self._later(session, item, result, now)
+                    whens[item.id] = await self._later(session, item, result, now)
                 elif isinstance(result, Later):
                     when = now + put_off(result.after)
                     await retry_later(session, item, when, result.reason, counts=False)
+                    whens[item.id] = when
+                elif isinstance(result, Behind):
+                    # As long as the row ahead, and no attempt; its id is smaller, so it is first.
+                    floor = now + timedelta(seconds=LATER_FLOOR_SECONDS)
+                    whens[item.id] = max(whens.get(result.ahead, floor), floor)
+                    reason = f"waits behind outbox row {result.ahead}, to the same target"
+                    await retry_later(session, item, whens[item.id], reason, counts=False)
 
     async def _fail(self, session: AsyncSession, item: Claimed, reason: str) -> None:
         log.warning("outbox %s to %s failed: %s", item.id, item.target, reason)
@@ -372,20 +359,22 @@ class Worker:
 
     async def _later(
         self, session: AsyncSession, item: Claimed, result: Retry | Unsure, now: datetime
-    ) -> None:
+    ) -> datetime:
+        """Put off, or failed for good; when it is tried again (now, once failed)."""
         if result.after is not None:  # rate limited: wait as asked; it costs no attempt
             when = now + timedelta(seconds=result.after)
         elif item.attempts >= self.max_attempts:
             await self._fail(
                 session, item, f"gave up after {item.attempts} attempts: {result.reason}"
             )
-            return
+            return now
         else:
             when = now + timedelta(seconds=backoff(item.attempts))
         if isinstance(result, Unsure):
             await ask_again(session, item, when, result.reason)
         else:
             await retry_later(session, item, when, result.reason, counts=result.after is None)
+        return when
 
 
 def put_off(seconds: float) -> timedelta:

@@ -24,9 +24,7 @@ from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from bot.loopback import from_this_machine
 from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
-from bot.slack import http as slack_http
-from bot.slack import store
-from bot.slack.app import SlackBot, check_slack_settings
+from bot.slack import check_slack_settings
 from bot.teams import ROUTE as TEAMS_ROUTE
 from bot.teams import check_teams_settings
 from bot.teams import pages as teams_pages
@@ -39,14 +37,14 @@ from web.app import PREFIX as DASHBOARD_PREFIX
 from web.app import dashboard_app, make_dashboard, with_address
 
 if TYPE_CHECKING:
-    from bot.teams.app import TeamsBot
+    from bot.teams.lazy import Teams
 
 log = logging.getLogger(__name__)
 
 ENGINE = web.AppKey("engine", AsyncEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULING = web.AppKey("scheduling", Scheduling)
-TEAMS: web.AppKey[TeamsBot] = web.AppKey("teams")
+TEAMS: web.AppKey[Teams] = web.AppKey("teams")
 SETTINGS = web.AppKey("settings", Settings)
 
 
@@ -68,6 +66,10 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         await engine.dispose()
 
     async def slack(app: web.Application) -> AsyncIterator[None]:
+        # slack_bolt and our Slack edge (some 5 MiB) are loaded only by a process serving Slack.
+        from bot.slack import http as slack_http
+        from bot.slack.app import SlackBot
+
         bot = SlackBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
         app[slack_http.SLACK] = bot
         try:
@@ -80,10 +82,11 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
             await bot.close()
 
     async def teams(app: web.Application) -> AsyncIterator[None]:
-        # botbuilder and msrest (over 20 MiB) are loaded only by a process that serves Teams.
-        from bot.teams.app import TeamsBot
+        # botbuilder and msrest (over 20 MiB) are loaded only by a process that serves Teams,
+        # and only once it takes an activity or sends into Teams.
+        from bot.teams.lazy import Teams
 
-        bot = TeamsBot(settings, config, app[DISPATCHER], app[ENGINE], clock)
+        bot = Teams(settings, config, app[DISPATCHER], app[ENGINE], clock)
         app[TEAMS] = bot
         yield
         await bot.close()
@@ -93,8 +96,11 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
         if TEAMS in app:
             senders[Platform.TEAMS] = app[TEAMS].sender()
         jobs = {}
-        if slack_http.SLACK in app:
-            senders[Platform.SLACK] = app[slack_http.SLACK].sender()
+        if settings.slack_configured:
+            from bot.slack import store
+            from bot.slack.http import SLACK
+
+            senders[Platform.SLACK] = app[SLACK].sender()
             engine = app[ENGINE]
             jobs["slack-events"] = (lambda: store.forget_old_events(engine, clock.now()), 3600.0)
         async with scheduling(app[ENGINE], config, senders, clock, jobs) as running:
@@ -104,8 +110,10 @@ def make_app(settings: Settings, config: AppConfig, clock: Clock) -> web.Applica
 
     app.cleanup_ctx.append(database)
     if settings.slack_configured:
+        from bot.slack.http import add_routes
+
         app.cleanup_ctx.append(slack)
-        slack_http.add_routes(app, settings)
+        add_routes(app, settings)
     if settings.teams_served:
         app.cleanup_ctx.append(teams)
         app.router.add_post(TEAMS_ROUTE, teams_messages)

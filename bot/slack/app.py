@@ -23,7 +23,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import AppConfig, ConfigError, Settings
+from bot.config import AppConfig, Settings
 from bot.dispatch import Dispatcher
 from bot.slack.authorize import INSTALL_SECONDS, Authorizer
 from bot.slack.backlog import Backlog
@@ -59,18 +59,6 @@ def retry_handlers() -> list[AsyncRetryHandler]:
         AsyncServerErrorRetryHandler(max_retry_count=2),
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
     ]
-
-
-def check_slack_settings(settings: Settings) -> None:
-    """Name the missing variable instead of failing on the first request."""
-    if settings.slack_app_token and not settings.slack_bot_token:
-        raise ConfigError("Socket Mode (SLACK_APP_TOKEN) also needs SLACK_BOT_TOKEN")
-    if settings.slack_app_token:
-        return
-    if not settings.slack_signing_secret:
-        raise ConfigError("Slack over HTTP needs SLACK_SIGNING_SECRET (Basic Information page)")
-    if settings.slack_client_id and not settings.slack_client_secret:
-        raise ConfigError("Slack OAuth (SLACK_CLIENT_ID) also needs SLACK_CLIENT_SECRET")
 
 
 class SlackBot:

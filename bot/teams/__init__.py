@@ -1,6 +1,7 @@
 """Microsoft Teams: the bot's endpoint and its way out (botbuilder), imported only where Teams
-is served. What the server needs to know of Teams before it decides to serve it is here, and
-imports nothing heavy: a Slack-only process never loads botbuilder or msrest."""
+is served, and there only at its first activity or send (`bot.teams.lazy`). What the server
+needs to know of Teams before it decides to serve it is here, and imports nothing heavy: a
+Slack-only process never loads botbuilder or msrest."""
 
 from __future__ import annotations
 

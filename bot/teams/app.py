@@ -1,4 +1,5 @@
 """The Teams bot: botbuilder's CloudAdapter at POST /api/messages, through the one dispatcher.
+Built by `bot.teams.lazy` at the first activity or send, not at start.
 
 Tokens are checked by the adapter whenever an app id is configured (its 401 goes out as is);
 with none, the endpoint answers only on loopback, for the Bot Framework Emulator. What the bot
@@ -29,10 +30,10 @@ from bot.teams.auth import (
 )
 from bot.teams.cards import render_message
 from bot.teams.connector import Connectors
+from bot.teams.pace import ConversationPace
 from bot.teams.people import EMULATOR_TENANT, tenant_of
 from bot.teams.references import References
 from bot.teams.replies import Replier, card
-from bot.teams.send import ConversationPace
 from bot.teams.sender import TeamsSender
 from bot.teams.turns import Handler, Turns
 from rituals.core.context import Clock
@@ -82,12 +83,13 @@ class TeamsBot:
         dispatcher: Dispatcher,
         engine: AsyncEngine,
         clock: Clock,
+        pace: ConversationPace,
     ) -> None:
         self.app_id = settings.microsoft_app_id or ""
         self.dispatcher = dispatcher
         self.sessions = make_sessionmaker(engine)
         self.clock = clock
-        self.pace = ConversationPace()
+        self.pace = pace
         fetch_keys_without_blocking(settings.teams_openid_metadata_url)
         self.http = ClientSession(timeout=ClientTimeout(total=30))
         self.adapter = CloudAdapter(

@@ -26,8 +26,9 @@ from bot.dispatch import REPLY
 from bot.payload import encode
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
 from bot.teams.forms import CHOICES, Known, render_form
+from bot.teams.pace import ConversationPace
 from bot.teams.people import GROUPS, tenant_of
-from bot.teams.send import ConversationPace, judge, with_retries
+from bot.teams.send import judge, with_retries
 from rituals.core.messages import (
     Audience,
     FieldKind,
@@ -131,13 +132,18 @@ class Replier:
         went_private = moved or any(self._private(turn, reply) for reply in replies)
         if went_private and self._first_note(turn, asker):
             await self.send(turn, [card(_text_card(CHAT_NOTE))])
+        # Once one answer here waits for the outbox, the rest follow it there, in order: one
+        # that fit at once would otherwise overtake it.
+        later: list[Message] = []
         for reply in replies:
             if isinstance(reply, Form):
                 if id(reply) not in moved:
                     known = await self._known(turn, reply)
                     await self.send(turn, [card(render_form(reply, known))])
-            elif not self._to_chat(turn, reply):
-                await self._here(turn, reply, asker)
+            elif not self._to_chat(turn, reply) and (later or not await self._here(turn, reply)):
+                later.append(reply)
+        if later:
+            await self._later(turn, later, asker)
 
     async def _form_to_chat(self, turn: TurnContext, form: Form, asker: Mention) -> bool:
         """The form sent into the asker's chat with the bot now; whether it got there."""
@@ -171,30 +177,33 @@ class Replier:
             isinstance(reply, Message) and reply.audience is Audience.EPHEMERAL and in_group(turn)
         )
 
-    async def _here(self, turn: TurnContext, message: Message, asker: Mention) -> None:
+    async def _here(self, turn: TurnContext, message: Message) -> bool:
         """An answer into the turn's conversation now, if Teams' limits leave room for it within
-        a second; otherwise through the outbox, whose worker sends it when there is room, so a
-        request never waits out the half minute (a burst into one chat held every request
-        behind it, up to 23 s in bench/teams.py --burst)."""
+        a second; False, and nothing sent, if not: the outbox's worker sends it when there is
+        room, so a request never waits out the half minute (a burst into one chat held every
+        request behind it, up to 23 s in bench/teams.py --burst)."""
         rendered = render_message(message)
         activities = [card(c, rendered.text) for c in rendered.cards]
         activities += [offer(upload, in_chat=not in_group(turn)) for upload in rendered.uploads]
         slots = self.pace.book(conversation_key(turn), len(activities), IN_REQUEST_SECONDS)
         if slots is None:
-            await self._later(turn, message, asker)
-            return
+            return False
         for activity, slot in zip(activities, slots, strict=True):
             await self.pace.until(slot)
             await with_retries(partial(turn.send_activity, activity))
+        return True
 
-    async def _later(self, turn: TurnContext, message: Message, asker: Mention) -> None:
-        """Into the same conversation by the outbox: a person's chat is kept under their id,
-        a channel under its own, and the row names the thread the question was asked in."""
+    async def _later(self, turn: TurnContext, messages: list[Message], asker: Mention) -> None:
+        """Into the same conversation by the outbox, in one insert, so the rows are due
+        together and numbered in order (the worker sends a target's rows in that order): a
+        person's chat is kept under their id, a channel under its own, and each row names the
+        thread the question was asked in."""
         if in_group(turn):
             _, _, thread = str(turn.activity.conversation.id).partition(";messageid=")
-            await self._enqueue(turn, [(conversation_key(turn), message, thread or None)])
+            target, where = conversation_key(turn), thread or None
         else:
-            await self._enqueue(turn, [(asker.platform_user_id, message, None)])
+            target, where = asker.platform_user_id, None
+        await self._enqueue(turn, [(target, message, where) for message in messages])
 
     async def replace(self, turn: TurnContext, activity_id: str, message: Message) -> None:
         """Put `message` in place of a card already sent (a form that did its work). A client

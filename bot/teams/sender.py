@@ -25,8 +25,9 @@ from bot.delivery import Failed, Later, Result, Retry, Sent
 from bot.loopback import local_service_url
 from bot.payload import decode, thread_of
 from bot.teams.cards import render_message
+from bot.teams.pace import ConversationPace
 from bot.teams.replies import card, offer
-from bot.teams.send import ConversationPace, judge
+from bot.teams.send import judge
 from rituals.core.context import Clock
 from storage import teams_conversations as conversations
 from storage.models import TeamsConversation

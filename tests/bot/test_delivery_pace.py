@@ -10,7 +10,8 @@ from itertools import pairwise
 from aiohttp import ClientSession
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Pace, Worker
+from bot.delivery import Worker
+from bot.send_pace import Pace
 from bot.slack.sender import SlackSender
 from rituals.core.context import FixedClock
 from storage.engine import make_engine, make_sessionmaker

@@ -1,5 +1,6 @@
 """A process loads the heavy optional parts only when it uses them: matplotlib and Pillow with
-the first chart drawn, botbuilder and msrest only where Teams is served, alembic only to migrate.
+the first chart drawn, botbuilder and msrest at Teams' first activity or send (see
+tests/bot/teams/test_lazy.py), slack_bolt only where Slack is served, alembic only to migrate.
 
 A fresh interpreter each time, so what other tests imported does not count. The servers here
 really start (and stop) on the run's migrated database.
@@ -67,5 +68,9 @@ def test_a_slack_only_server_never_imports_botbuilder_or_alembic(database_url: s
     assert not loaded & {*TEAMS_PARTS, "alembic", "matplotlib", "PIL.Image"}
 
 
-def test_a_server_with_teams_on_imports_botbuilder(database_url: str) -> None:
-    assert set(TEAMS_PARTS) <= served(database_url, TEAMS_LOOPBACK="true")
+def test_a_teams_only_server_imports_neither_botbuilder_before_it_is_needed_nor_slack_bolt(
+    database_url: str,
+) -> None:
+    loaded = served(database_url, TEAMS_LOOPBACK="true")
+    assert "bot.teams.lazy" in loaded  # Teams is served
+    assert not loaded & {*TEAMS_PARTS, "slack_bolt", "alembic", "matplotlib", "PIL.Image"}

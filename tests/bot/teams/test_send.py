@@ -8,7 +8,8 @@ import pytest
 from botbuilder.schema import ErrorResponseException
 from msrest.exceptions import ClientRequestError
 
-from bot.teams.send import ConversationPace, judge
+from bot.teams.pace import ConversationPace
+from bot.teams.send import judge
 
 
 def test_seven_a_second_then_the_eighth_waits_for_the_window() -> None:
