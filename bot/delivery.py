@@ -348,8 +348,7 @@ class Worker:
                     whens[item.id] = when
                 elif isinstance(result, Behind):
                     # As long as the row ahead, and no attempt; its id is smaller, so it is first.
-                    floor = now + timedelta(seconds=LATER_FLOOR_SECONDS)
-                    whens[item.id] = max(whens.get(result.ahead, floor), floor)
+                    whens[item.id] = whens.get(result.ahead, now)
                     reason = f"waits behind outbox row {result.ahead}, to the same target"
                     await retry_later(session, item, whens[item.id], reason, counts=False)
 
