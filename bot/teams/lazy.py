@@ -11,13 +11,14 @@ Tokens are still checked from the first request on: the first one waits for the 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, Settings
-from bot.delivery import Result
+from bot.delivery import LATER_SECONDS, CannotAsk, Later, Result
 from bot.dispatch import Dispatcher
 from bot.teams.pace import ConversationPace
 from rituals.core.context import Clock
@@ -25,6 +26,8 @@ from storage.outbox import Claimed
 
 if TYPE_CHECKING:
     from bot.teams.app import TeamsBot
+
+log = logging.getLogger(__name__)
 
 
 def _load() -> type[TeamsBot]:
@@ -95,7 +98,20 @@ class LazySender:
         self.teams = teams
 
     async def send(self, item: Claimed) -> Result:
-        return await (await self.teams.bot()).sender().send(item)
+        try:
+            bot = await self.teams.bot()
+        except Exception as exc:
+            # Nothing went out: the row waits, costing no attempt and raising no doubt, and
+            # the next send tries the build again.
+            log.exception("Teams could not be loaded; outbox %s waits", item.id)
+            return Later(LATER_SECONDS, f"Teams could not be loaded: {type(exc).__name__}")
+        return await bot.sender().send(item)
 
     async def delivered(self, item: Claimed) -> bool | None:
-        return await (await self.teams.bot()).sender().delivered(item)
+        try:
+            bot = await self.teams.bot()
+        except Exception as exc:
+            raise CannotAsk(
+                f"Teams could not be loaded: {type(exc).__name__}", LATER_SECONDS
+            ) from exc
+        return await bot.sender().delivered(item)

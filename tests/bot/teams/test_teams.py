@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+import bot.teams
 from bot.config import AppConfig, ConfigError
 from bot.payload import encode
 from bot.server import TEAMS as TEAMS_KEY
@@ -493,4 +494,21 @@ def test_teams_settings_name_what_is_missing(
     teams_database: str, config: AppConfig, clock: FixedClock, env: dict[str, str], named: str
 ) -> None:
     with pytest.raises(ConfigError, match=named):
+        make_app(teams_settings(teams_database, **env), config, clock)
+
+
+@pytest.mark.parametrize("env", [{"TEAMS_LOOPBACK": "true"}, {"MicrosoftAppPassword": "x"}])
+def test_teams_without_botbuilder_installed_is_refused_at_start(
+    teams_database: str,
+    config: AppConfig,
+    clock: FixedClock,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botbuilder loads only at the first activity, so its absence is found at start without
+    loading it, rather than at every request after."""
+    monkeypatch.setattr(bot.teams, "find_spec", lambda name: None)
+    if "MicrosoftAppPassword" in env:
+        env = {**env, "MicrosoftAppId": "5f1e7a1c-0d2b-4c9e-8f3a-2b1c0d9e8f7a"}
+    with pytest.raises(ConfigError, match="Teams needs botbuilder-core"):
         make_app(teams_settings(teams_database, **env), config, clock)
