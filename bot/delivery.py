@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # How long a row waits when no send slot could be taken (the database did not answer).
 LATER_SECONDS = 5.0
+# The least a rate limit waits: "Retry-After: 0" would have the row claimed again at once.
+RATE_LIMIT_FLOOR_SECONDS = 1.0
 # Results are written in groups this size (a round, by default): one transaction per group.
 RECORD_EVERY = 64
 # How long a stopping worker lets the sends it started finish before cancelling them.
@@ -350,7 +352,9 @@ class Worker:
                     # As long as the row ahead, and no attempt; its id is smaller, so it is first.
                     whens[item.id] = whens.get(result.ahead, now)
                     reason = f"waits behind outbox row {result.ahead}, to the same target"
-                    await retry_later(session, item, whens[item.id], reason, counts=False)
+                    # A row in doubt stays in doubt: it is asked about before it is sent.
+                    wait = ask_again if item.in_doubt else retry_later
+                    await wait(session, item, whens[item.id], reason, counts=False)
 
     async def _fail(self, session: AsyncSession, item: Claimed, reason: str) -> None:
         log.warning("outbox %s to %s failed: %s", item.id, item.target, reason)
@@ -361,7 +365,7 @@ class Worker:
     ) -> datetime:
         """Put off, or failed for good; when it is tried again (now, once failed)."""
         if result.after is not None:  # rate limited: wait as asked; it costs no attempt
-            when = now + timedelta(seconds=result.after)
+            when = now + put_off(max(result.after, RATE_LIMIT_FLOOR_SECONDS))
         elif item.attempts >= self.max_attempts:
             await self._fail(
                 session, item, f"gave up after {item.attempts} attempts: {result.reason}"

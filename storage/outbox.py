@@ -354,10 +354,19 @@ async def retry_later(
     )
 
 
-async def ask_again(session: AsyncSession, row: Claimed, when: datetime, reason: str) -> None:
+async def ask_again(
+    session: AsyncSession, row: Claimed, when: datetime, reason: str, *, counts: bool = True
+) -> None:
     """In doubt: it stays `sending`, and when its lease runs out a worker asks the platform
-    whether it arrived before sending it again."""
-    await _settle(session, [row], lease_until=when, last_error=reason[:300])
+    whether it arrived before sending it again; a row not tried (counts=False) costs no
+    attempt."""
+    await _settle(
+        session,
+        [row],
+        lease_until=when,
+        last_error=reason[:300],
+        attempts=Outbox.attempts - (0 if counts else 1),
+    )
 
 
 async def mark_failed(session: AsyncSession, row: Claimed, reason: str) -> None:

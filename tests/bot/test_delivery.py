@@ -96,19 +96,23 @@ async def test_an_outage_loses_nothing_and_sends_nothing_twice(
     assert len(slack_api.of("conversations.history")) >= 6  # each was checked before resending
 
 
+@pytest.mark.parametrize("retry_after", ["1", "0"])
 async def test_retry_after_is_honoured_and_costs_no_attempt(
     sessions: async_sessionmaker[AsyncSession],
     slack_api: MockSlack,
     http: ClientSession,
     moving: ShiftedClock,
+    retry_after: str,
 ) -> None:
+    """A second at least: "Retry-After: 0" had the row claimed again at once, in a loop."""
     await queue(sessions, ["U1"])
     slack_api.rate_limited["chat.postMessage"] = 1
+    slack_api.retry_after = retry_after
     deliver = worker(sessions, slack_api, http, moving)
     await deliver.drain()
     [row] = await outbox(sessions)
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
-    assert row.next_attempt_at == NOW + timedelta(seconds=1)  # the mock's Retry-After
+    assert row.next_attempt_at == NOW + timedelta(seconds=1)
     moving.advance(timedelta(seconds=1))
     await deliver.drain()
     assert [r.status for r in await outbox(sessions)] == [OutboxStatus.SENT]

@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiohttp import ClientSession
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Worker
 from bot.payload import encode
-from bot.slack.sender import SlackSender
 from rituals.core.context import FixedClock, ShiftedClock
 from rituals.core.messages import Mention, dm
-from storage.models import OutboxStatus, Platform
+from storage.models import Outbox, OutboxStatus, Platform
 from storage.outbox import OutboxRow, enqueue
 from storage.people import ensure_workspace
 from tests.bot.slack.mock_slack import MockSlack
+from tests.bot.test_delivery import worker
 from tests.conftest import NOW
 from tests.scheduling import outbox
 
@@ -47,13 +47,8 @@ async def test_rows_behind_one_put_off_wait_with_it_and_go_in_order(
     await three_to_one_person(sessions)
     slack_api.down["chat.postMessage"] = 1
     clock = ShiftedClock(FixedClock(NOW))
-
-    async def token(team: str) -> str:
-        return "xoxb-test"
-
-    sender = SlackSender(token, f"{slack_api.url}/api/", http)
-    worker = Worker(sessions, {Platform.SLACK: sender}, clock, 1000)
-    await worker.drain()
+    deliver = worker(sessions, slack_api, http, clock)
+    await deliver.drain()
     first, *behind = sorted(await outbox(sessions), key=lambda r: r.id)
     assert first.status is OutboxStatus.SENDING  # in doubt: asked about before it is resent
     assert [(r.status, r.attempts) for r in behind] == [(OutboxStatus.PENDING, 0)] * 2
@@ -61,7 +56,42 @@ async def test_rows_behind_one_put_off_wait_with_it_and_go_in_order(
     assert len(slack_api.of("chat.postMessage")) == 1
 
     clock.advance(timedelta(hours=1))
-    await worker.drain()
+    await deliver.drain()
     assert {r.status for r in await outbox(sessions)} == {OutboxStatus.SENT}
     posted = [str(p.args["text"]) for p in slack_api.of("chat.postMessage")[1:]]
     assert [n for text in posted for n in "123" if f"message {n}" in text] == ["1", "2", "3"]
+
+
+async def test_rows_in_doubt_behind_one_that_could_not_be_asked_about_stay_in_doubt(
+    sessions: async_sessionmaker[AsyncSession], slack_api: MockSlack, http: ClientSession
+) -> None:
+    """A worker died after Slack took three messages to one person. Asking about the first
+    fails once: the two behind it wait with it, still in doubt, so each is asked about before
+    anything is sent again, and, all three having arrived, nothing is posted twice."""
+    await three_to_one_person(sessions)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Outbox).values(status=OutboxStatus.SENDING, lease_until=NOW, attempts=1)
+        )
+    ids = sorted(r.id for r in await outbox(sessions))
+    slack_api.history["D1"] = [
+        {
+            "text": f"message {n}",
+            "metadata": {"event_type": "kpi_coach_outbox", "event_payload": {"outbox_id": i}},
+        }
+        for n, i in enumerate(ids, 1)
+    ]
+    slack_api.down["conversations.history"] = 1
+    clock = ShiftedClock(FixedClock(NOW + timedelta(minutes=3)))
+    deliver = worker(sessions, slack_api, http, clock)
+    assert await deliver.round() == 3
+    rows = sorted(await outbox(sessions), key=lambda r: r.id)
+    assert [(r.status, r.attempts) for r in rows] == [(OutboxStatus.SENDING, 2)] + [
+        (OutboxStatus.SENDING, 1)
+    ] * 2
+
+    clock.advance(timedelta(hours=1))
+    await deliver.drain()
+    assert {r.status for r in await outbox(sessions)} == {OutboxStatus.SENT}
+    assert slack_api.of("chat.postMessage") == []
+    assert len(slack_api.of("conversations.history")) >= 4  # the failed ask, then each row

@@ -35,6 +35,7 @@ class MockSlack:
     calls: list[Call] = field(default_factory=list)
     # method -> how many 429s to answer before succeeding
     rate_limited: dict[str, int] = field(default_factory=dict)
+    retry_after: str = "1"  # the Retry-After those 429s carry
     # channel ids the bot is not a member of
     not_in: set[str] = field(default_factory=set)
     # method -> the error Slack answers it with, every time
@@ -149,7 +150,7 @@ class MockSlack:
         if self.rate_limited.get(method, 0) > 0:
             self.rate_limited[method] -= 1
             return web.json_response(
-                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": self.retry_after}
             )
         if self.down.get(method, 0) > 0:
             self.down[method] -= 1
