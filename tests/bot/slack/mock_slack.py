@@ -150,7 +150,9 @@ class MockSlack:
         if self.rate_limited.get(method, 0) > 0:
             self.rate_limited[method] -= 1
             return web.json_response(
-                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": self.retry_after}
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": self.retry_after},
             )
         if self.down.get(method, 0) > 0:
             self.down[method] -= 1
