@@ -12,35 +12,51 @@ other check (a ritual switched off, a role missing) could speak of the team.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, false, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from rituals.core.context import Ctx
 from rituals.core.permissions import is_admin
 from storage.models import Membership
 
+# A person's or a team's id: a value, or the column that holds it.
+Id = int | SQLColumnExpression[Any]
+
+
+def known_clause(
+    workspace: int, actor: int, team: Id | None, people: Sequence[Id]
+) -> ColumnElement[bool]:
+    """The rule as SQL, for a thing whose team and people are values or columns: the actor is
+    one of its people, or on its team, or on a team with one of its people. Admins are let
+    through by the callers, who know whether to ask. `people` is a handful at most."""
+    mine = select(Membership.team_id).where(
+        Membership.workspace_id == workspace, Membership.member_id == actor
+    )
+    theirs = aliased(Membership)
+    beside = exists().where(
+        theirs.workspace_id == workspace,
+        theirs.member_id.in_([_sql(p) for p in people]),
+        theirs.team_id.in_(mine),
+    )
+    own = [_sql(p) == actor for p in people]
+    on_its_team = _sql(team).in_(mine) if team is not None else false()
+    return or_(*own, on_its_team, beside)
+
+
+def _sql(value: Id) -> SQLColumnExpression[Any]:
+    return literal(value) if isinstance(value, int) else value
+
 
 async def may_know_of(ctx: Ctx, team_id: int | None, people: Iterable[int | None]) -> bool:
     """Whether the actor may learn that a thing of this team and these people exists, and
-    whose it is. One query, whatever the thing; `people` is its few own people (at most a
-    handful, so the `IN` list stays bounded)."""
-    own = {p for p in people if p is not None}
-    actor, workspace = ctx.actor.member_id, ctx.actor.workspace_id
-    if actor in own:
+    whose it is: one query, whatever the thing."""
+    own = sorted({p for p in people if p is not None})
+    if ctx.actor.member_id in own:
         return True
-    mine, theirs = aliased(Membership), aliased(Membership)
-    beside: ColumnElement[bool] = theirs.member_id.in_(own)
-    if team_id is not None:
-        beside = or_(beside, theirs.team_id == team_id)
-    shared = exists().where(
-        mine.workspace_id == workspace,
-        mine.member_id == actor,
-        theirs.workspace_id == workspace,
-        theirs.team_id == mine.team_id,
-        beside,
-    )
-    if await ctx.session.scalar(select(shared)):
+    clause = known_clause(ctx.actor.workspace_id, ctx.actor.member_id, team_id, own)
+    if await ctx.session.scalar(select(clause)):
         return True
     return await is_admin(ctx)

@@ -11,12 +11,12 @@ loaded row, never a rule of its own.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, or_, true
 
 from rituals.core.context import Ctx
+from rituals.core.knowing import known_clause
 from rituals.core.permissions import is_admin, may_act_for
-from storage.models import Kpi, Membership
+from storage.models import Kpi
 from storage.teams import membership, shares_team_as
 
 # The SQL side of the rule, for queries that list KPIs a whole team may read.
@@ -37,24 +37,13 @@ async def may_see_numbers(ctx: Ctx, kpi: Kpi) -> bool:
 
 async def known_to(ctx: Ctx) -> ColumnElement[bool]:
     """Who may learn that a KPI exists and whose it is, as a filter for the query that finds
-    one by its number or name (`resolve_kpi`, so every command asks it): its owner, an admin
-    (who may act as any lead), anyone on a team with the owner (their lead among them) and
-    anyone on the KPI's team. Anyone else is answered as if there were no such KPI, so a
-    number typed at random names nobody, and a name several people's KPIs share offers only
-    the ones the reader may know of. One query whatever the number of KPIs so named."""
+    one by its number or name (`resolve_kpi`, so every command asks it): the rule of
+    `rituals.core.knowing`, with the owner as the KPI's one person. Anyone else is answered
+    as if there were no such KPI, so a number typed at random names nobody, and a name several
+    people's KPIs share offers only the ones the reader may know of."""
     if await is_admin(ctx):
         return true()
-    workspace, actor = ctx.actor.workspace_id, ctx.actor.member_id
-    mine = select(Membership.team_id).where(
-        Membership.workspace_id == workspace, Membership.member_id == actor
-    )
-    owners_seat = aliased(Membership)
-    beside_owner = exists().where(
-        owners_seat.workspace_id == workspace,
-        owners_seat.member_id == Kpi.owner_id,
-        owners_seat.team_id.in_(mine),
-    )
-    return or_(Kpi.owner_id == actor, Kpi.team_id.in_(mine), beside_owner)
+    return known_clause(ctx.actor.workspace_id, ctx.actor.member_id, Kpi.team_id, [Kpi.owner_id])
 
 
 async def may_know_all_of(ctx: Ctx, member_id: int) -> bool:
