@@ -1,7 +1,8 @@
 """Who may know that a numbered thing of a team or a person exists: a commitment, an obstacle,
-a debate, a story, a pulse, a budget request, an experiment, a gap or sprint.
+a debate, a story, a pulse, a budget request, an experiment, a gap or sprint, and a KPI
+(`rituals.kpis.visibility.known_to` filters with `known_clause`).
 
-The rule is the one `rituals.kpis.visibility.known_to` applies to KPIs: the thing's own people
+The rule: the thing's own people
 (its owner, whoever it is for or by), an admin, anyone on a team with one of them (their lead
 among them) and anyone on the thing's team. Everyone else is answered, word for word, as for a
 number nobody uses: a refusal that named the owner, the team or the thing's words, or that
