@@ -1,4 +1,5 @@
-"""aiosqlite with one trip to its thread per statement, where SQLAlchemy's adapter makes four.
+"""aiosqlite with at most one trip to its thread per statement, where SQLAlchemy's adapter
+makes four; none for a quick read.
 
 aiosqlite runs every sqlite3 call on the connection's own thread and wakes the event loop with
 each result. SQLAlchemy's adapter makes four such calls for one statement (open a cursor,
@@ -7,15 +8,19 @@ transaction's first statement; the pool's reset after a commit makes another for
 nothing to undo. Each trip costs both threads a wake-up and a hand-off of the GIL, more than a
 warm SQLite query itself: a `/kpi kpis` took eighteen of them for three statements.
 
-Here a cursor's statement runs on the thread in one go: what storage.sqlite queued in front of
-it (its BEGIN), the statement, all its rows (our queries are bounded; nothing streams), closing
-the cursor. A COMMIT or ROLLBACK when SQLite has no transaction open returns at once: there is
-nothing for the thread to do.
+Here a statement runs in one go: what storage.sqlite queued in front of it (its BEGIN), the
+statement, all its rows (our queries are bounded; nothing streams), the cursor closed. A read
+that took SQLite less than `INLINE_SECONDS` last time runs so on the event loop itself: in WAL
+mode a read waits for no lock, so it is over in about the time a trip would take. Writes, and
+anything that may wait for the write lock or the disk (BEGIN IMMEDIATE, a COMMIT after a
+write), go to the thread. A COMMIT or ROLLBACK with no transaction open costs nothing, and one
+that ends a read (it only lets go of a snapshot) runs on the loop.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from functools import partial
@@ -24,8 +29,19 @@ from typing import Any
 
 import aiosqlite
 
-# What one trip brings back: the cursor's description, rowcount, lastrowid and rows.
-Outcome = tuple[Any, int, int | None, list[Any]]
+# What running a statement brings back: the cursor's description, rowcount, lastrowid, rows,
+# and the seconds SQLite took.
+Outcome = tuple[Any, int, int | None, list[Any], float]
+
+# A read that took SQLite less than this last time runs on the event loop, where a trip to the
+# thread and back costs about as much. One not seen yet, or slower last time (a larger
+# workspace, a cold cache), goes to the thread and is timed there, so the loop is held up at
+# most once by a read that turned slow.
+INLINE_SECONDS = 0.0005
+# Statements whose last time is kept: SQLAlchemy caches a few hundred; an `IN` list of every
+# length is a statement of its own, so the memory starts again when it is full.
+REMEMBERED = 4096
+_last_seconds: dict[str, float] = {}
 
 
 def _run(
@@ -35,7 +51,9 @@ def _run(
     parameters: Any,
     many: bool,
 ) -> Outcome:
-    """On the connection's thread: the prelude, the statement, every row, the cursor closed."""
+    """The prelude, the statement, every row, the cursor closed: on the connection's thread,
+    or on the event loop for a quick read."""
+    start = time.perf_counter()
     cursor = connection.cursor()
     try:
         for before in prelude:
@@ -45,9 +63,20 @@ def _run(
         else:
             cursor.execute(statement, parameters)
         rows = cursor.fetchall() if cursor.description else []
-        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+        took = time.perf_counter() - start
+        return cursor.description, cursor.rowcount, cursor.lastrowid, rows, took
     finally:
         cursor.close()
+
+
+def _reads(statement: str, prelude: Sequence[str], many: bool) -> bool:
+    """A SELECT, begun (if at all) by a deferred BEGIN: it takes no lock a writer holds, so it
+    never waits; nor does its transaction's end, which writes nothing."""
+    return (
+        not many
+        and statement.lstrip()[:6].upper() == "SELECT"
+        and all(before == "BEGIN" for before in prelude)
+    )
 
 
 class Connection(aiosqlite.Connection):
@@ -60,29 +89,50 @@ class Connection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size)
         self.prelude: list[str] = []
         self.trips = 0  # statements, COMMITs and ROLLBACKs sent to the thread: what each costs
+        self._wrote = False  # in the open transaction: its end may write to disk
 
     def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
 
     async def commit(self) -> None:
-        self.prelude.clear()
-        if self._conn.in_transaction:
-            self.trips += 1
-            await super().commit()
+        await self._end(self._conn.commit)
 
     async def rollback(self) -> None:
+        await self._end(self._conn.rollback)
+
+    async def _end(self, how: Callable[[], None]) -> None:
+        """COMMIT or ROLLBACK: nothing when no transaction is open, on the loop for a read (it
+        only lets go of its snapshot), on the thread after a write (a COMMIT syncs to disk)."""
         self.prelude.clear()
-        if self._conn.in_transaction:
-            self.trips += 1
-            await super().rollback()
+        wrote, self._wrote = self._wrote, False
+        if not self._conn.in_transaction:
+            return
+        if not wrote:
+            how()
+            return
+        self.trips += 1
+        await self._execute(how)  # type: ignore[no-untyped-call]
 
     async def trip(self, statement: str, parameters: Any, many: bool) -> Outcome:
         prelude, self.prelude = self.prelude, []
+        if not self._conn.in_transaction:
+            self._wrote = False  # what ran before is committed: this begins afresh
+        reads = _reads(statement, prelude, many)
+        if not reads:
+            self._wrote = True
+        elif _last_seconds.get(statement, INLINE_SECONDS) < INLINE_SECONDS:
+            outcome = _run(self._conn, prelude, statement, parameters, many)
+            _last_seconds[statement] = outcome[4]
+            return outcome
         self.trips += 1
-        outcome: Outcome = await self._execute(  # type: ignore[no-untyped-call]
+        outcome = await self._execute(  # type: ignore[no-untyped-call]
             _run, self._conn, prelude, statement, parameters, many
         )
-        return outcome
+        if reads:
+            if len(_last_seconds) >= REMEMBERED:
+                _last_seconds.clear()
+            _last_seconds[statement] = outcome[4]
+        return outcome  # type: ignore[no-any-return]
 
 
 class Cursor:
@@ -120,7 +170,7 @@ class Cursor:
 
     async def _trip(self, statement: str, parameters: Any, many: bool) -> Cursor:
         outcome = await self._connection.trip(statement, parameters, many)
-        self.description, self.rowcount, self.lastrowid, rows = outcome
+        self.description, self.rowcount, self.lastrowid, rows, _ = outcome
         self._rows = deque(rows)
         return self
 
@@ -142,6 +192,9 @@ class Cursor:
 def connect(database: str, *, iter_chunk_size: int = 64, **kwargs: Any) -> Connection:
     """`aiosqlite.connect`, with our connection: SQLAlchemy's aiosqlite dialect calls it in
     place of aiosqlite's own (`async_creator_fn`, see `use_one_trip`)."""
+    # Quick reads run on the event loop's thread, the rest on the connection's own; never both
+    # at once: SQLAlchemy waits for each statement before it sends the next.
+    kwargs["check_same_thread"] = False
     connection = Connection(partial(sqlite3.connect, database, **kwargs), iter_chunk_size)
     # As SQLAlchemy does for aiosqlite's own: a forgotten connection must not hold the
     # process open at exit. aiosqlite before 0.22 is itself the thread.

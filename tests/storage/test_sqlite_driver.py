@@ -1,5 +1,5 @@
-"""SQLite's driver: one trip to its thread per statement, none for a COMMIT with nothing begun,
-and the same rows, counts and errors as aiosqlite's own cursors gave."""
+"""SQLite's driver: one trip to its thread per statement, none for a quick read or a COMMIT
+with nothing begun, and the same rows, counts and errors as aiosqlite's own cursors gave."""
 
 from __future__ import annotations
 
@@ -38,20 +38,49 @@ def workspace(external_id: str) -> dict[str, object]:
     return {"platform": Platform.SLACK, "external_id": external_id, "created_at": NOW}
 
 
-async def test_a_read_transaction_is_a_trip_per_statement_and_one_for_its_commit(
+async def test_a_quick_read_goes_to_the_thread_once_then_runs_on_the_loop(
     engine: AsyncEngine,
 ) -> None:
+    async def read(connection: AsyncConnection) -> None:
+        async with connection.begin():  # BEGIN rides with the first statement
+            assert await connection.scalar(select(func.count()).select_from(Workspace)) == 0
+            assert await connection.scalar(text("SELECT 1 + 1")) == 2
+
     async with engine.connect() as connection:
         driver = await driver_of(connection)
         before = driver.trips
-        async with connection.begin():  # BEGIN rides with the first statement
-            assert await connection.scalar(select(func.count()).select_from(Workspace)) == 0
-            assert await connection.scalar(text("SELECT 1")) == 1
-        assert driver.trips - before == 3
-        # Given back to the pool after its commit: no ROLLBACK with nothing to undo.
+        await read(connection)  # timed on the thread: one trip a statement, none to commit
+        assert driver.trips - before == 2
+        await read(connection)
+        assert driver.trips - before == 2
+    # Given back to the pool after its commit: no ROLLBACK with nothing to undo.
     async with engine.connect() as connection:
         assert (await driver_of(connection)) is driver
-    assert driver.trips - before == 3
+    assert driver.trips - before == 2
+
+
+async def test_a_slow_read_stays_on_the_thread(engine: AsyncEngine) -> None:
+    """Counting to a million takes SQLite tens of milliseconds: too long to hold the loop."""
+    slow = text(
+        "SELECT (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+        "WHERE x < 1000000) SELECT count(*) FROM n)"
+    )
+    async with engine.connect() as connection:
+        driver = await driver_of(connection)
+        before = driver.trips
+        for _ in range(2):
+            assert await connection.scalar(slow) == 1_000_000
+        assert driver.trips - before == 2
+
+
+async def test_a_write_and_its_commit_go_to_the_thread(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        driver = await driver_of(connection)
+        for external_id in ("T1", "T2"):
+            before = driver.trips
+            async with connection.begin():
+                await connection.execute(insert(WORKSPACES).values(workspace(external_id)))
+            assert driver.trips - before == 2
 
 
 async def test_a_transaction_that_sent_nothing_costs_no_trip(engine: AsyncEngine) -> None:
