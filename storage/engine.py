@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite
+from storage import sqlite, sqlite_driver
 
 # Connections kept open: a server's commands at once (bot.slack.app.RUNNING), its backlog
 # workers, the replay check, the outbox worker and the tick all hold one at times. Fewer, and
@@ -41,6 +41,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     )
     if engine.dialect.name == "sqlite":
         sync_engine: Engine = engine.sync_engine
+        # Each statement one trip to aiosqlite's thread, not four (see storage.sqlite_driver).
+        event.listen(sync_engine, "do_connect", sqlite_driver.use_one_trip)
         if foreign_keys:
             event.listen(sync_engine, "connect", sqlite.on_connect)
             event.listen(sync_engine, "begin", sqlite.begin_later)

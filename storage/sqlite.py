@@ -12,6 +12,10 @@ is locked", without waiting). Having written nothing yet, it ends the read trans
 begins again with `BEGIN IMMEDIATE`, its open savepoints made again, so its writes start from
 the latest commit: what PostgreSQL's default READ COMMITTED gives every statement anyway, and
 the code runs on both.
+
+A write that is a whole transaction by itself (its statement carries the `ALONE` execution
+option) is sent with no BEGIN at all: SQLite takes the write lock for it alone, waiting its turn
+as `BEGIN IMMEDIATE` would, and commits it as it ends, in the same trip to the driver's thread.
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from storage import sqlite_driver
+
 # Keys in a connection's `info`: where its transaction stands, and its savepoints' names.
 STATE = "kpicoach_sqlite_transaction"
 SAVEPOINTS = "kpicoach_sqlite_savepoints"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+# The execution option of a write that is a whole transaction by itself: see above. Each such
+# statement commits as it ends, whatever the transaction it was sent in does next.
+ALONE = "kpicoach_sqlite_alone"
 
 
 class State(enum.Enum):
@@ -76,7 +85,7 @@ def before_statement(
     cursor: Any,
     statement: str,
     _parameters: Any,
-    _context: Any,
+    context: Any,
     _executemany: bool,
 ) -> None:
     state = connection.info.get(STATE)
@@ -84,19 +93,35 @@ def before_statement(
         return  # outside any transaction (a PRAGMA), or holding the write lock already
     word = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
     writes = word in WRITES
+    if state is State.PENDING and writes and _alone(context):
+        return  # SQLite's own transaction for the one statement; the next one begins anew
     if state is State.PENDING:
-        cursor.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+        _ahead(connection, cursor, ["BEGIN IMMEDIATE" if writes else "BEGIN"])
         connection.info[STATE] = State.WRITING if writes else State.READING
     elif writes:  # READING: nothing written yet, so nothing is lost by starting afresh
-        cursor.execute("COMMIT")
-        cursor.execute("BEGIN IMMEDIATE")
-        for name in connection.info[SAVEPOINTS]:
-            cursor.execute(f"SAVEPOINT {name}")
+        savepoints = [f"SAVEPOINT {name}" for name in connection.info[SAVEPOINTS]]
+        _ahead(connection, cursor, ["COMMIT", "BEGIN IMMEDIATE", *savepoints])
         connection.info[STATE] = State.WRITING
     if word == "SAVEPOINT":
         connection.info[SAVEPOINTS].append(statement.split()[1])
     elif word == "RELEASE":
         _forget_savepoint(connection, statement.split()[-1])
+
+
+def _alone(context: Any) -> bool:
+    options = getattr(context, "execution_options", None)
+    return bool(options and options.get(ALONE))
+
+
+def _ahead(connection: Connection, cursor: Any, statements: list[str]) -> None:
+    """Send the statements before the one about to run: in its own trip to the driver's thread
+    on our driver (storage.sqlite_driver), else one call each."""
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite_driver.Connection):
+        driver.prelude.extend(statements)
+        return
+    for statement in statements:
+        cursor.execute(statement)
 
 
 def ended(connection: Connection) -> None:

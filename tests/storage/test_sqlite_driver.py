@@ -1,0 +1,142 @@
+"""SQLite's driver: one trip to its thread per statement, none for a quick read or a COMMIT
+with nothing begun, and the same rows, counts and errors as aiosqlite's own cursors gave."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage import sqlite_driver
+from storage.engine import make_engine
+from storage.models import Platform, Workspace
+from storage.sqlite import ALONE
+from tests.conftest import NOW
+
+WORKSPACES = Workspace.__table__
+
+
+@pytest.fixture
+async def engine(own_database: str) -> AsyncIterator[AsyncEngine]:
+    if not own_database.startswith("sqlite"):
+        pytest.skip("SQLite's driver; PostgreSQL's asyncpg is another")
+    engine = make_engine(own_database)
+    yield engine
+    await engine.dispose()
+
+
+async def driver_of(connection: AsyncConnection) -> sqlite_driver.Connection:
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert isinstance(driver, sqlite_driver.Connection)
+    return driver
+
+
+def workspace(external_id: str) -> dict[str, object]:
+    return {"platform": Platform.SLACK, "external_id": external_id, "created_at": NOW}
+
+
+async def test_a_quick_read_goes_to_the_thread_once_then_runs_on_the_loop(
+    engine: AsyncEngine,
+) -> None:
+    async def read(connection: AsyncConnection) -> None:
+        async with connection.begin():  # BEGIN rides with the first statement
+            assert await connection.scalar(select(func.count()).select_from(Workspace)) == 0
+            assert await connection.scalar(text("SELECT 1 + 1")) == 2
+
+    async with engine.connect() as connection:
+        driver = await driver_of(connection)
+        before = driver.trips
+        await read(connection)  # timed on the thread: one trip a statement, none to commit
+        assert driver.trips - before == 2
+        await read(connection)
+        assert driver.trips - before == 2
+    # Given back to the pool after its commit: no ROLLBACK with nothing to undo.
+    async with engine.connect() as connection:
+        assert (await driver_of(connection)) is driver
+    assert driver.trips - before == 2
+
+
+async def test_a_slow_read_stays_on_the_thread(engine: AsyncEngine) -> None:
+    """Counting to a million takes SQLite tens of milliseconds: too long to hold the loop."""
+    slow = text(
+        "SELECT (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+        "WHERE x < 1000000) SELECT count(*) FROM n)"
+    )
+    async with engine.connect() as connection:
+        driver = await driver_of(connection)
+        before = driver.trips
+        for _ in range(2):
+            assert await connection.scalar(slow) == 1_000_000
+        assert driver.trips - before == 2
+
+
+async def test_a_write_and_its_commit_go_to_the_thread(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        driver = await driver_of(connection)
+        for external_id in ("T1", "T2"):
+            before = driver.trips
+            async with connection.begin():
+                await connection.execute(insert(WORKSPACES).values(workspace(external_id)))
+            assert driver.trips - before == 2
+
+
+async def test_a_transaction_that_sent_nothing_costs_no_trip(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        driver = await driver_of(connection)
+        before = driver.trips
+        async with connection.begin():
+            pass
+        transaction = await connection.begin()
+        await transaction.rollback()
+        assert driver.trips == before
+
+
+async def test_rows_counts_and_errors_come_back_as_the_driver_gave_them(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.begin() as connection:
+        ids = (
+            await connection.scalars(
+                insert(WORKSPACES).returning(WORKSPACES.c.id),
+                [workspace("T1"), workspace("T2"), workspace("T3")],
+            )
+        ).all()
+        assert len(ids) == 3
+        renamed = await connection.execute(
+            update(WORKSPACES).where(WORKSPACES.c.id.in_(ids[:2])).values(name="renamed")
+        )
+        assert renamed.rowcount == 2
+        rows = await connection.execute(select(WORKSPACES.c.external_id).order_by("id"))
+        assert rows.fetchone() == ("T1",)
+        assert rows.fetchall() == [("T2",), ("T3",)]
+    async with engine.connect() as connection:
+        with pytest.raises(IntegrityError):
+            async with connection.begin():
+                await connection.execute(insert(WORKSPACES).values(workspace("T1")))
+        # The connection goes on, its failed transaction undone.
+        async with connection.begin():
+            assert await connection.scalar(select(func.count()).select_from(Workspace)) == 3
+
+
+async def test_a_write_alone_commits_as_it_ends_and_others_wait_for_the_commit(
+    engine: AsyncEngine,
+) -> None:
+    alone = insert(WORKSPACES).execution_options(**{ALONE: True})
+    async with engine.connect() as mine, engine.connect() as other:
+        driver = await driver_of(mine)
+        before = driver.trips
+        transaction = await mine.begin()
+        await mine.execute(alone, [workspace("T1")])
+        assert not driver.in_transaction
+        async with other.begin():  # seen at once, by anyone
+            assert await other.scalar(select(WORKSPACES.c.external_id)) == "T1"
+        await mine.execute(insert(WORKSPACES).values(workspace("T2")))
+        assert driver.in_transaction  # an ordinary write holds its transaction open
+        await transaction.rollback()
+        assert driver.trips - before == 3  # two statements, one ROLLBACK; no BEGIN, no COMMIT
+    async with engine.connect() as connection:
+        names = (await connection.scalars(select(WORKSPACES.c.external_id))).all()
+    assert names == ["T1"]
