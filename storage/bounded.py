@@ -34,7 +34,7 @@ def slices(values: Iterable[T], size: int = LIMIT) -> Iterator[list[T]]:
 def among(session: AsyncSession, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
     """`column IN (values)`, for a slice of values. On PostgreSQL it is `column = ANY(:values)`,
     one array parameter: the same rows and plans, without SQLAlchemy rendering, casting and
-    binding each of the slice's values apart (a tenth of a 10,000-person tick's CPU), and one
+    binding each of the slice's values apart (near a tenth of a 10,000-person tick's CPU), and one
     statement text whatever the slice's length, so asyncpg prepares it once."""
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))  # type: ignore[no-any-return]

@@ -1,10 +1,12 @@
 """PostgreSQL's bulk insert: one statement per slice of rows, each column one array.
 
 An executemany of 500 rows is a VALUES list of thousands of parameters, each rendered, cast
-and processed by SQLAlchemy one at a time: at a 10,000-person check-in that was a third of
-the tick's own CPU. asyncpg encodes a Python list as one array parameter in C, and `unnest`
-turns the arrays back into rows, so the statement has one parameter per column whatever the
-number of rows: it is prepared once, and the widest statement stays a dozen parameters.
+and processed by SQLAlchemy one at a time, for the ledger and the outbox of every slice of a
+10,000-person check-in. asyncpg encodes a Python list as one array parameter in C, and
+`unnest` turns the arrays back into rows, so the statement has one parameter per column
+whatever the number of rows: it is prepared once, the widest write is a dozen parameters, and
+both we and the server spend less on the same rows (0.26 s of our CPU and 0.53 s of the
+server's for 10,000 ledger and outbox rows became 0.22 s and 0.46 s).
 
 SQLite has no arrays; its rows go as before (`storage.outbox`).
 """
