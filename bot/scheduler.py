@@ -53,7 +53,7 @@ from rituals.core.schedule import Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.tick import Asked, Candidate, Crew
 from storage.bounded import LIMIT, slices
-from storage.engine import make_sessionmaker
+from storage.engine import make_sessionmaker, works_apart
 from storage.models import NudgeOutcome, Platform, Role
 from storage.outbox import LedgerRow, OutboxRow, decided_keys, enqueue, record_nudges
 from storage.roster import SeatRow, seats_on, teams_on
@@ -147,6 +147,7 @@ class Planner:
         told = await told_this_month(session, (g[0].seat for g in grouped), now)
         composer = Composer()
         parts = list(slices(grouped, LIMIT))
+        apart = works_apart(session)
         won = await record_nudges(session, queued_ledger(parts[0], now)) if parts else set()
         rows: list[OutboxRow] = []
         for at, people in enumerate(parts):
@@ -158,6 +159,7 @@ class Planner:
             won, rows = await alongside(
                 write_slice(session, rows, following, now),
                 self._messages(people, won, said, told, composer, now, report),
+                at_once=apart,
             )
             report.messages += written
         await enqueue(session, rows)

@@ -5,7 +5,8 @@ as long as composing a slice's messages keeps us busy. Done one after the other,
 took both; here the previous slice's outbox rows and the next slice's ledger rows go to the
 database while this slice's messages are composed, on the one connection of the tick's
 transaction (the composing gives the event loop a turn now and then, so the second statement
-goes out as soon as the first comes back).
+goes out as soon as the first comes back). On SQLite, whose statements run in a thread of ours,
+they take turns as before.
 """
 
 from __future__ import annotations
@@ -25,10 +26,16 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 
-async def alongside(write: Awaitable[T], work: Awaitable[U]) -> tuple[T, U]:
+async def alongside(
+    write: Awaitable[T], work: Awaitable[U], *, at_once: bool = True
+) -> tuple[T, U]:
     """Both at once: `write` waits on the database while `work` uses our CPU. The write goes
     first, so its statement is on its way before the work starts; a failed work still waits
-    for it, so that no statement is cut off inside the transaction."""
+    for it, so that no statement is cut off inside the transaction. Not `at_once`: the write,
+    then the work (a database in our own process has no CPU of its own to overlap)."""
+    if not at_once:
+        written = await write
+        return written, await work
     writing = asyncio.ensure_future(write)
     try:
         await asyncio.sleep(0)

@@ -60,3 +60,21 @@ async def test_a_failed_write_fails_the_slice_after_the_work() -> None:
     with pytest.raises(RuntimeError, match="duplicate key"):
         await alongside(write(), work())
     assert seen == ["composed"]
+
+
+async def test_not_at_once_the_write_ends_before_the_work_begins() -> None:
+    """SQLite's statements run in a thread of ours: they take turns with the composing."""
+    seen: list[str] = []
+
+    async def write() -> str:
+        seen.append("sent")
+        await asyncio.sleep(0)
+        seen.append("written")
+        return "written"
+
+    async def work() -> str:
+        seen.append("composing")
+        return "composed"
+
+    assert await alongside(write(), work(), at_once=False) == ("written", "composed")
+    assert seen == ["sent", "written", "composing"]
