@@ -42,9 +42,10 @@ from bot.tick.budget import groups
 from bot.tick.calendar import Calendar
 from bot.tick.compose import Composer
 from bot.tick.crews import candidates, crews
+from bot.tick.overlap import alongside, write_slice
 from bot.tick.reminders import due_reminders
 from bot.tick.report import TickReport
-from bot.tick.rows import dm_row, ledger_row, prompt_row, row_of
+from bot.tick.rows import dm_row, ledger_row, prompt_row, queued_ledger, row_of
 from rituals.core.context import Clock
 from rituals.core.messages import Block
 from rituals.core.nudges import told_this_month
@@ -52,7 +53,7 @@ from rituals.core.schedule import Verdict
 from rituals.core.settings import RitualSettings
 from rituals.core.tick import Asked, Candidate, Crew
 from storage.bounded import LIMIT, slices
-from storage.engine import make_sessionmaker
+from storage.engine import make_sessionmaker, works_apart
 from storage.models import NudgeOutcome, Platform, Role
 from storage.outbox import LedgerRow, OutboxRow, decided_keys, enqueue, record_nudges
 from storage.roster import SeatRow, seats_on, teams_on
@@ -62,6 +63,8 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 # Objects a tick makes between two young collections (Python's default is 700).
 TICK_GC_OBJECTS = 50_000
+# People whose messages are composed between two turns of the event loop (see `_messages`).
+YIELD_EVERY = 50
 # How long stopping waits for the worker to record its round before cutting it off.
 STOP_SECONDS = 30.0
 
@@ -124,7 +127,8 @@ class Planner:
     ) -> None:
         """Ledger first: only the prompts this tick wins get an outbox row. The prompts go
         `LIMIT` people at a time, ledger, details and outbox rows together, so what a tick
-        holds at once does not grow with the crowd."""
+        holds at once does not grow with the crowd; a slice's writes overlap the composing
+        of the next (bot.tick.overlap)."""
         passed = [c for c in fresh if c.decision.verdict is not Verdict.DUE]
         for part in slices(passed, LIMIT):
             ledger = [
@@ -142,31 +146,40 @@ class Planner:
         # Read before this tick's rows are written: they are not the month's first nudge.
         told = await told_this_month(session, (g[0].seat for g in grouped), now)
         composer = Composer()
-        for people in slices(grouped, LIMIT):
-            rows = await self._queue(session, people, told, composer, now, report)
-            await enqueue(session, rows)
-            report.messages += len(rows)
+        parts = list(slices(grouped, LIMIT))
+        apart = works_apart(session)
+        won = await record_nudges(session, queued_ledger(parts[0], now)) if parts else set()
+        rows: list[OutboxRow] = []
+        for at, people in enumerate(parts):
+            said = await self._said(session, [c for g in people for c in g if c.key in won], now)
+            # These people's messages are composed while the database writes the slice
+            # before's messages and the next slice's ledger rows: its time and ours overlap.
+            following = parts[at + 1] if at + 1 < len(parts) else []
+            written = len(rows)
+            won, rows = await alongside(
+                write_slice(session, rows, following, now),
+                self._messages(people, won, said, told, composer, now, report),
+                at_once=apart,
+            )
+            report.messages += written
+        await enqueue(session, rows)
+        report.messages += len(rows)
 
-    async def _queue(
+    async def _messages(
         self,
-        session: AsyncSession,
         grouped: Sequence[list[Candidate]],
+        won: set[str],
+        said: Mapping[str, tuple[Block, ...]],
         told: set[int],
         composer: Composer,
         now: datetime,
         report: TickReport,
     ) -> list[OutboxRow]:
-        """Ledger rows for these people's prompts, and an outbox row per message they won."""
-        ledger = []
-        for group in grouped:
-            first = group[0].key
-            for c in group:
-                reason = None if c.key == first else f"merged into {first}"
-                ledger.append(ledger_row(c, NudgeOutcome.QUEUED, reason, now))
-        won = await record_nudges(session, ledger)
-        said = await self._said(session, [c for g in grouped for c in g if c.key in won], now)
+        """An outbox row per message these people won. It lets the event loop run every
+        `YIELD_EVERY` people, so the statements written meanwhile go out as soon as the
+        ones before come back."""
         rows: list[OutboxRow] = []
-        for group in grouped:
+        for n, group in enumerate(grouped, 1):
             mine = [_with_details(c, said.get(c.key)) for c in group if c.key in won]
             if mine:
                 seat = mine[0].seat
@@ -180,6 +193,8 @@ class Planner:
                 )
                 told.add(seat.member_id)
                 report.queued += len(mine)
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
         return rows
 
     async def _remind(

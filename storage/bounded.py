@@ -9,8 +9,12 @@ size whatever the crew: a 100,000-person tick sends more statements, none of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 
@@ -25,3 +29,13 @@ def slices(values: Iterable[T], size: int = LIMIT) -> Iterator[list[T]]:
     items = list(values)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def among(session: AsyncSession, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
+    """`column IN (values)`, for a slice of values. On PostgreSQL it is `column = ANY(:values)`,
+    one array parameter: the same rows and plans, without SQLAlchemy rendering, casting and
+    binding each of the slice's values apart (near a tenth of a 10,000-person tick's CPU), and one
+    statement text whatever the slice's length, so asyncpg prepares it once."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]

@@ -64,3 +64,10 @@ def upsert(session: AsyncSession, table: Table) -> Any:
     PostgreSQL spell it alike, but SQLAlchemy builds it per dialect."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite_dialect.insert)(table)
+
+
+def works_apart(session: AsyncSession) -> bool:
+    """Whether the database works in a process of its own (PostgreSQL), so that our CPU and
+    its can be busy at once; SQLite works in a thread of ours, under our interpreter's lock,
+    where a statement written meanwhile only takes turns with what we compute."""
+    return session.get_bind().dialect.name != "sqlite"

@@ -17,6 +17,7 @@ from sqlalchemy import Table, and_, case, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bounded import slices
+from storage.bulk import insert_ignoring, is_postgresql
 from storage.engine import upsert
 from storage.models import (
     Member,
@@ -116,13 +117,18 @@ async def record_nudges(session: AsyncSession, rows: Sequence[LedgerRow]) -> set
     """Write ledger rows; the keys this call wrote (a concurrent tick may have won the rest)."""
     if not rows:
         return set()
+    if is_postgresql(session):
+        values = [r.values() for r in rows]
+        return set(await insert_ignoring(session, NUDGES, values, "dedupe_key", "dedupe_key"))
     stmt = _insert_ignoring_duplicates(session, NUDGES).returning(NUDGES.c.dedupe_key)
     return set((await session.execute(stmt, [r.values() for r in rows])).scalars().all())
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[OutboxRow]) -> None:
     """Add messages to the outbox; a row whose dedupe key exists already is left alone."""
-    if rows:
+    if rows and is_postgresql(session):
+        await insert_ignoring(session, OUTBOX, [r.values() for r in rows], "dedupe_key")
+    elif rows:
         await session.execute(
             _insert_ignoring_duplicates(session, OUTBOX), [r.values() for r in rows]
         )

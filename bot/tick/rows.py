@@ -119,3 +119,15 @@ def _row(
         member_id=member_id,
         budget_week=budget_week,
     )
+
+
+def queued_ledger(grouped: Sequence[list[Candidate]], now: datetime) -> list[LedgerRow]:
+    """Ledger rows for these people's prompts, each queued: a person's first prompt carries
+    the message, the ones merged into it say so."""
+    ledger = []
+    for group in grouped:
+        first = group[0].key
+        for c in group:
+            reason = None if c.key == first else f"merged into {first}"
+            ledger.append(ledger_row(c, NudgeOutcome.QUEUED, reason, now))
+    return ledger

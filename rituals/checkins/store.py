@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rituals.core.schedule import week_monday
-from storage.bounded import slices
+from storage.bounded import among, slices
 from storage.models import (
     Commitment,
     CommitmentStatus,
@@ -166,7 +166,10 @@ async def commitments_of_people(
     for people in slices(member_ids):
         rows = await commitments_where(
             session,
-            or_(Commitment.for_id.in_(people), Commitment.owner_id.in_(people)),
+            or_(
+                among(session, Commitment.for_id, people),
+                among(session, Commitment.owner_id, people),
+            ),
             or_(
                 Commitment.created_at >= made_since,
                 and_(Commitment.status == CommitmentStatus.OPEN, Commitment.due < today),

@@ -27,7 +27,7 @@ from rituals.core.messages import (
     Message,
     Note,
 )
-from storage.bounded import slices
+from storage.bounded import among, slices
 from storage.models import Nudge, NudgeOutcome
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ async def told_this_month(
         rows = await session.execute(
             select(Nudge.member_id, func.max(Nudge.decided_at))
             .where(
-                Nudge.member_id.in_(members),
+                among(session, Nudge.member_id, members),
                 Nudge.outcome == NudgeOutcome.QUEUED,
                 # `|| ''` keeps the ritual's index out of it: SQLite would pick it and read
                 # every prompt ever sent instead of these members' rows since their month began.

@@ -1,0 +1,99 @@
+"""The ledger's and the outbox's bulk writes: once per key, every field as it was given.
+
+On PostgreSQL they go as arrays through `unnest` (storage.bulk), on SQLite as an executemany;
+both must write a key once, say which keys they wrote, and store what they were given.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from rituals.core.context import Clock
+from storage.models import Member, Nudge, NudgeOutcome, Outbox, OutboxStatus, Platform, Team
+from storage.outbox import LedgerRow, OutboxRow, enqueue, record_nudges
+from tests.support import seed_people
+
+NOW = datetime(2026, 11, 23, 9, 30, 7, 123456, tzinfo=UTC)
+
+
+async def _someone(session: AsyncSession, clock: Clock) -> tuple[int, int, int]:
+    """A workspace, team and member the rows may name (their foreign keys hold)."""
+    await seed_people(session, clock)
+    member = (await session.scalars(select(Member).order_by(Member.id))).first()
+    assert member is not None
+    team = await session.scalar(select(Team.id).where(Team.workspace_id == member.workspace_id))
+    assert team is not None
+    return member.workspace_id, team, member.id
+
+
+def _ledger(ids: tuple[int, int, int], key: str, reason: str | None = None) -> LedgerRow:
+    workspace, team, member = ids
+    return LedgerRow(
+        workspace, team, member, "checkin", "2026-W48", key, NudgeOutcome.QUEUED, reason, NOW
+    )
+
+
+async def test_the_ledger_writes_each_key_once_and_says_which_it_wrote(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    async with sessions() as session, session.begin():
+        ids = await _someone(session, clock)
+        first = await record_nudges(session, [_ledger(ids, "a"), _ledger(ids, "b", "merged")])
+        # A second tick computing the same prompts, and one more: only the new one is won,
+        # and a key given twice in one slice is written once.
+        again = await record_nudges(
+            session, [_ledger(ids, "b"), _ledger(ids, "c"), _ledger(ids, "c"), _ledger(ids, "a")]
+        )
+        rows = (await session.scalars(select(Nudge).order_by(Nudge.dedupe_key))).all()
+    assert (first, again) == ({"a", "b"}, {"c"})
+    assert [(r.dedupe_key, r.reason) for r in rows] == [("a", None), ("b", "merged"), ("c", None)]
+    assert {(r.outcome, r.decided_at, r.member_id, r.team_id) for r in rows} == {
+        (NudgeOutcome.QUEUED, NOW, ids[2], ids[1])
+    }
+
+
+async def test_the_outbox_keeps_the_first_row_of_a_key_with_every_field(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    payload = {"blocks": [{"text": 'a "quoted" name, a\\slash, ünï \U0001f600'}], "to": None}
+    due = NOW + timedelta(minutes=5)
+    async with sessions() as session, session.begin():
+        workspace, _, member = await _someone(session, clock)
+        dm = OutboxRow(
+            workspace, Platform.SLACK, "U1", "checkin", "dm", payload, due, member, "2026-W48"
+        )
+        post = OutboxRow(workspace, Platform.SLACK, "C1", "pulse", "post", {"blocks": []}, due)
+        await enqueue(session, [dm, post])
+        await enqueue(session, [OutboxRow(workspace, Platform.SLACK, "U2", "x", "dm", {}, NOW)])
+        rows = (await session.scalars(select(Outbox).order_by(Outbox.dedupe_key))).all()
+    got = [
+        (r.dedupe_key, r.target, r.ritual, r.payload, r.member_id, r.budget_week, r.platform)
+        for r in rows
+    ]
+    assert got == [
+        ("dm", "U1", "checkin", payload, member, "2026-W48", Platform.SLACK),
+        ("post", "C1", "pulse", {"blocks": []}, None, None, Platform.SLACK),
+    ]
+    assert {(r.status, r.attempts, r.next_attempt_at, r.created_at) for r in rows} == {
+        (OutboxStatus.PENDING, 0, due, due)
+    }
+
+
+async def test_a_value_too_long_for_its_column_is_refused_not_cut_short(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """PostgreSQL checks a column's length on INSERT; an array cast to varchar(n)[] on the
+    way in would have cut the value silently instead. (SQLite checks no lengths.)"""
+    async with sessions() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite keeps strings of any length")
+        async with session.begin():
+            ids = await _someone(session, clock)
+        with pytest.raises(DBAPIError, match="too long"):
+            async with session.begin():
+                await record_nudges(session, [_ledger(ids, "k" * 121)])
