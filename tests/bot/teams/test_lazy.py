@@ -42,6 +42,19 @@ async def due_now(database_url: str, row_id: int) -> None:
         await engine.dispose()
 
 
+async def met_then_queued(
+    database: str, config: AppConfig, clock: FixedClock, connector: MockConnector, text: str
+) -> str:
+    """Ana met by a server since stopped, and a nudge to her queued: the workspace's tenant."""
+    app = make_app(teams_settings(database), config, clock)
+    async with TestClient(TestServer(app)) as http:
+        before = TeamsClient(http, connector)
+        await before.meet(ANA)
+        await before.deliver()
+    await queue(database, before.tenant, ANA[2], text)
+    return before.tenant
+
+
 async def test_teams_is_loaded_by_the_first_activity_which_is_answered(
     empty_database: str, config: AppConfig, clock: FixedClock, connector: MockConnector
 ) -> None:
@@ -57,18 +70,13 @@ async def test_a_process_that_took_no_activity_yet_sends_what_the_outbox_holds(
     teams_database: str, config: AppConfig, clock: FixedClock, connector: MockConnector
 ) -> None:
     """After a restart, a nudge to someone the bot met before goes out before anyone writes."""
-    app = make_app(teams_settings(teams_database), config, clock)
-    async with TestClient(TestServer(app)) as http:
-        before = TeamsClient(http, connector)
-        await before.meet(ANA)
-        await before.deliver()
-    await queue(teams_database, before.tenant, ANA[2], "A nudge after the restart")
+    await met_then_queued(teams_database, config, clock, connector, "A nudge after")
     app = make_app(teams_settings(teams_database), config, clock)
     async with TestClient(TestServer(app)) as http:
         after = TeamsClient(http, connector)
         await after.deliver()
         assert app[TEAMS].loaded
-    assert [s for s in chat_of(after, ANA) if "A nudge after the restart" in s.text]
+    assert [s for s in chat_of(after, ANA) if "A nudge after" in s.text]
 
 
 async def test_a_teams_that_cannot_be_loaded_puts_rows_off_unspent_and_loads_once_it_can(
@@ -80,12 +88,7 @@ async def test_a_teams_that_cannot_be_loaded_puts_rows_off_unspent_and_loads_onc
 ) -> None:
     """A build that fails (a broken install, say) sent nothing: the row waits, with no attempt
     spent and no doubt raised, and goes out at the send after the build succeeds."""
-    app = make_app(teams_settings(teams_database), config, clock)
-    async with TestClient(TestServer(app)) as http:
-        before = TeamsClient(http, connector)
-        await before.meet(ANA)
-        await before.deliver()
-    await queue(teams_database, before.tenant, ANA[2], "A nudge Teams could not load for")
+    tenant = await met_then_queued(teams_database, config, clock, connector, "A nudge to wait")
 
     def broken() -> None:
         raise ImportError("botbuilder is broken")
@@ -98,7 +101,7 @@ async def test_a_teams_that_cannot_be_loaded_puts_rows_off_unspent_and_loads_onc
         assert not app[TEAMS].loaded
         (row,) = [
             r
-            for r in await rows(teams_database, Outbox, before.tenant)
+            for r in await rows(teams_database, Outbox, tenant)
             if r.dedupe_key.startswith("test:")
         ]
         assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
@@ -108,4 +111,4 @@ async def test_a_teams_that_cannot_be_loaded_puts_rows_off_unspent_and_loads_onc
         await due_now(teams_database, row.id)
         await after.deliver()
         assert app[TEAMS].loaded
-    assert [s for s in chat_of(after, ANA) if "A nudge Teams could not load for" in s.text]
+    assert [s for s in chat_of(after, ANA) if "A nudge to wait" in s.text]
