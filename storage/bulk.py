@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, Table, TextClause, text
+from sqlalchemy import JSON, Integer, String, Table, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.types import UtcDateTime
@@ -71,12 +71,16 @@ def _statement(
 
 
 def _array_type(table: Table, name: str) -> str:
+    """The array type a column's values travel in; a type not named here is refused, so a new
+    column cannot be cast silently into something that bends it (a naive time, say)."""
     kind = table.c[name].type
     if isinstance(kind, Integer):
         return "bigint"  # the INSERT's assignment checks it fits the column
-    if isinstance(kind, UtcDateTime | DateTime):
+    if isinstance(kind, UtcDateTime):
         return "timestamptz"
-    return "text"  # strings, enums stored as their values, and JSON as its text
+    if isinstance(kind, String | JSON):
+        return "text"  # strings, enums stored as their values, and JSON as its text
+    raise TypeError(f"{table.name}.{name}: no array type for {kind!r} in storage.bulk")
 
 
 def _is_json(table: Table, name: str) -> bool:

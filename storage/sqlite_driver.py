@@ -10,8 +10,10 @@ warm SQLite query itself: a `/kpi kpis` took eighteen of them for three statemen
 
 Here a statement runs in one go: what storage.sqlite queued in front of it (its BEGIN), the
 statement, all its rows (our queries are bounded; nothing streams), the cursor closed. A read
-that took SQLite less than `INLINE_SECONDS` last time runs so on the event loop itself: in WAL
-mode a read waits for no lock, so it is over in about the time a trip would take. Writes, and
+inside a transaction whose snapshot is already held, that took SQLite less than
+`INLINE_SECONDS` the last times, runs so on the event loop itself: it takes no lock and never
+waits, so it is over in about the time a trip would take. A transaction's first statement,
+which takes the snapshot (and could wait for a lock), always goes to the thread. Writes, and
 anything that may wait for the write lock or the disk (BEGIN IMMEDIATE, a COMMIT after a
 write), go to the thread. A COMMIT or ROLLBACK with no transaction open costs nothing, and one
 that ends a read (it only lets go of a snapshot) runs on the loop.
@@ -41,7 +43,21 @@ INLINE_SECONDS = 0.0005
 # Statements whose last time is kept: SQLAlchemy caches a few hundred; an `IN` list of every
 # length is a statement of its own, so the memory starts again when it is full.
 REMEMBERED = 4096
+# A read once slow is remembered as slow: each quick run since halves what is remembered, so
+# a statement whose cost depends on its parameters (a small workspace, then a large one)
+# comes back to the loop only after many quick runs in a row, not after one.
+SLOW = 1.0
 _last_seconds: dict[str, float] = {}
+
+
+def _quick(statement: str) -> bool:
+    return _last_seconds.get(statement, INLINE_SECONDS) < INLINE_SECONDS
+
+
+def _remember(statement: str, seconds: float) -> None:
+    if len(_last_seconds) >= REMEMBERED:
+        _last_seconds.clear()
+    _last_seconds[statement] = max(seconds, _last_seconds.get(statement, 0.0) / 2)
 
 
 def _run(
@@ -120,19 +136,28 @@ class Connection(aiosqlite.Connection):
         reads = _reads(statement, prelude, many)
         if not reads:
             self._wrote = True
-        elif _last_seconds.get(statement, INLINE_SECONDS) < INLINE_SECONDS:
-            outcome = _run(self._conn, prelude, statement, parameters, many)
-            _last_seconds[statement] = outcome[4]
+        elif not prelude and self._conn.in_transaction and _quick(statement):
+            # The snapshot is held already, so SQLite takes no lock here and never waits in
+            # its busy handler: the transaction's first statement always went to the thread.
+            try:
+                outcome = _run(self._conn, prelude, statement, parameters, many)
+            except BaseException:
+                _remember(statement, SLOW)
+                raise
+            _remember(statement, outcome[4])
             return outcome
         self.trips += 1
-        outcome = await self._execute(  # type: ignore[no-untyped-call]
-            _run, self._conn, prelude, statement, parameters, many
-        )
+        try:
+            ran: Outcome = await self._execute(  # type: ignore[no-untyped-call]
+                _run, self._conn, prelude, statement, parameters, many
+            )
+        except BaseException:
+            if reads:
+                _remember(statement, SLOW)  # a read that failed is not known to be quick
+            raise
         if reads:
-            if len(_last_seconds) >= REMEMBERED:
-                _last_seconds.clear()
-            _last_seconds[statement] = outcome[4]
-        return outcome  # type: ignore[no-any-return]
+            _remember(statement, ran[4])
+        return ran
 
 
 class Cursor:

@@ -67,17 +67,22 @@ async def first_signatures(
     (a request sent again within its five minutes, which its signature still fits). A burst
     of requests pays for one commit, not one each: for one statement, a slice of 500."""
     firsts: set[str] = set()
+    parts = list(slices(dict.fromkeys(signatures)))
     async with engine.begin() as connection:
         statement = _FIRST_SIGHTINGS[connection.dialect.name]
-        for part in slices(dict.fromkeys(signatures)):
+        if len(parts) > 1:
+            # Several statements are one transaction: a later one failing undoes the first,
+            # so no request is told it failed while its signature stays seen.
+            statement = statement.execution_options(**{storage_sqlite.ALONE: False})
+        for part in parts:
             rows = [{"signature": s, "received_at": now} for s in part]
             firsts.update((await connection.scalars(statement, rows)).all())
     return firsts
 
 
 # One statement per dialect, its rows as parameters: compiled once and cached, where rows
-# written into the statement made every request compile it anew. On SQLite each statement is
-# its own transaction, committed as it ends: no BEGIN or COMMIT of its own to wait for.
+# written into the statement made every request compile it anew. On SQLite a burst's one
+# statement is its own transaction, committed as it ends: no BEGIN or COMMIT to wait for.
 _FIRST_SIGHTINGS = {
     name: dialect.insert(seen_requests)
     .on_conflict_do_nothing()

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.context import Clock
+from storage.bulk import _array_type
 from storage.models import Member, Nudge, NudgeOutcome, Outbox, OutboxStatus, Platform, Team
 from storage.outbox import LedgerRow, OutboxRow, enqueue, record_nudges
 from tests.support import seed_people
@@ -97,3 +98,11 @@ async def test_a_value_too_long_for_its_column_is_refused_not_cut_short(
         with pytest.raises(DBAPIError, match="too long"):
             async with session.begin():
                 await record_nudges(session, [_ledger(ids, "k" * 121)])
+
+
+def test_a_column_type_it_cannot_carry_safely_is_refused_not_cast_into_text() -> None:
+    """A naive DateTime would travel as the host's local time into timestamptz: refused."""
+    table = Table("t", MetaData(), Column("id", Integer), Column("at", DateTime()))
+    assert _array_type(table, "id") == "bigint"
+    with pytest.raises(TypeError, match=r"t\.at: no array type"):
+        _array_type(table, "at")

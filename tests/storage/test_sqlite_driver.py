@@ -28,6 +28,13 @@ async def engine(own_database: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def forgotten() -> None:
+    """What the driver remembers of each statement's time is the process's: each test starts
+    with none, whatever ran before it."""
+    sqlite_driver._last_seconds.clear()
+
+
 async def driver_of(connection: AsyncConnection) -> sqlite_driver.Connection:
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, sqlite_driver.Connection)
@@ -38,9 +45,12 @@ def workspace(external_id: str) -> dict[str, object]:
     return {"platform": Platform.SLACK, "external_id": external_id, "created_at": NOW}
 
 
-async def test_a_quick_read_goes_to_the_thread_once_then_runs_on_the_loop(
+async def test_a_quick_read_inside_a_held_snapshot_runs_on_the_loop_the_first_never(
     engine: AsyncEngine,
 ) -> None:
+    """The first statement takes the snapshot, and could wait for a lock: it always goes to
+    the thread. A read after it, quick the last time, runs on the loop."""
+
     async def read(connection: AsyncConnection) -> None:
         async with connection.begin():  # BEGIN rides with the first statement
             assert await connection.scalar(select(func.count()).select_from(Workspace)) == 0
@@ -51,12 +61,36 @@ async def test_a_quick_read_goes_to_the_thread_once_then_runs_on_the_loop(
         before = driver.trips
         await read(connection)  # timed on the thread: one trip a statement, none to commit
         assert driver.trips - before == 2
-        await read(connection)
-        assert driver.trips - before == 2
+        await read(connection)  # the first again on the thread, the second on the loop
+        assert driver.trips - before == 3
     # Given back to the pool after its commit: no ROLLBACK with nothing to undo.
     async with engine.connect() as connection:
         assert (await driver_of(connection)) is driver
-    assert driver.trips - before == 2
+    assert driver.trips - before == 3
+
+
+async def test_a_read_once_slow_or_failed_stays_on_the_thread_for_many_quick_runs(
+    engine: AsyncEngine,
+) -> None:
+    """A statement whose cost depends on its parameters (a small workspace, then a large
+    one) must not come back to the loop after one quick run; nor one that failed."""
+    count_to = text(
+        "SELECT (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+        "WHERE x < :most) SELECT count(*) FROM n)"
+    )
+    async with engine.connect() as connection, connection.begin():
+        driver = await driver_of(connection)
+        assert await connection.scalar(text("SELECT 1")) == 1  # the snapshot's first
+        assert await connection.scalar(count_to, {"most": 1_000_000}) == 1_000_000
+        before = driver.trips
+        for _ in range(3):
+            assert await connection.scalar(count_to, {"most": 1}) == 1
+        assert driver.trips - before == 3  # quick now, but slow a moment ago: on the thread
+        broken = text("SELECT no_such_column FROM workspace")
+        sqlite_driver._last_seconds[str(broken)] = 0.0  # known as quick
+        with pytest.raises(Exception, match="no_such_column"):
+            await connection.execute(broken)
+        assert not sqlite_driver._quick(str(broken))
 
 
 async def test_a_slow_read_stays_on_the_thread(engine: AsyncEngine) -> None:

@@ -11,10 +11,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.slack.replays import Signatures
+from bot.slack.store import first_signatures
 from rituals.core.context import FixedClock
+from storage.bounded import LIMIT
 from storage.engine import make_engine
 from tests.bot.slack.conftest import ANA, BEN, SlackClient
 
@@ -52,6 +55,18 @@ async def test_a_burst_of_requests_is_written_in_one_statement_and_replays_are_r
     assert await signatures.first(burst[5]) is False  # and later too
     assert await Signatures(engine, clock).first(burst[7]) is False  # on another replica too
     assert await signatures.first(f"v0={uuid.uuid4().hex}") is True
+
+
+async def test_a_burst_over_one_statement_is_one_transaction_a_failure_undoes_it_all(
+    engine: AsyncEngine, clock: FixedClock
+) -> None:
+    """Five hundred signatures a statement: a burst of more is still one transaction, so a
+    later statement failing leaves none of the burst seen (each request was told it failed,
+    and a retry of it must not then be refused as a replay)."""
+    burst: list[str | None] = [f"v0={uuid.uuid4().hex}" for _ in range(LIMIT)]
+    with pytest.raises(IntegrityError):  # the second statement's row has no signature
+        await first_signatures(engine, [*burst, None], clock.now())  # type: ignore[list-item]
+    assert await first_signatures(engine, burst[:2], clock.now()) == set(burst[:2])
 
 
 async def test_a_request_and_its_replay_sent_together_run_once(slack: SlackClient) -> None:
