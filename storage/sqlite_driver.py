@@ -9,11 +9,11 @@ nothing to undo. Each trip costs both threads a wake-up and a hand-off of the GI
 warm SQLite query itself: a `/kpi kpis` took eighteen of them for three statements.
 
 Here a statement runs in one go: what storage.sqlite queued in front of it (its BEGIN), the
-statement, all its rows (our queries are bounded; nothing streams), the cursor closed. A read
-inside a transaction whose snapshot is already held, that took SQLite less than
-`INLINE_SECONDS` the last times, runs so on the event loop itself: it takes no lock and never
-waits, so it is over in about the time a trip would take. A transaction's first statement,
-which takes the snapshot (and could wait for a lock), always goes to the thread. Writes, and
+statement, all its rows (our queries are bounded; nothing streams), the cursor closed. In WAL
+mode a read that took SQLite less than `INLINE_SECONDS` of CPU the last times runs so on the
+event loop itself: it takes no lock a writer holds and never waits, so it is over in about the
+time a trip would take. Outside WAL mode (SQLite may refuse to switch) every read goes to the
+thread. Writes, and
 anything that may wait for the write lock or the disk (BEGIN IMMEDIATE, a COMMIT after a
 write), go to the thread. A COMMIT or ROLLBACK with no transaction open costs nothing, and one
 that ends a read (it only lets go of a snapshot) runs on the loop.
@@ -69,7 +69,7 @@ def _run(
 ) -> Outcome:
     """The prelude, the statement, every row, the cursor closed: on the connection's thread,
     or on the event loop for a quick read."""
-    start = time.perf_counter()
+    start = time.thread_time()
     cursor = connection.cursor()
     try:
         for before in prelude:
@@ -79,7 +79,7 @@ def _run(
         else:
             cursor.execute(statement, parameters)
         rows = cursor.fetchall() if cursor.description else []
-        took = time.perf_counter() - start
+        took = time.thread_time() - start
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows, took
     finally:
         cursor.close()
@@ -106,6 +106,7 @@ class Connection(aiosqlite.Connection):
         self.prelude: list[str] = []
         self.trips = 0  # statements, COMMITs and ROLLBACKs sent to the thread: what each costs
         self._wrote = False  # in the open transaction: its end may write to disk
+        self._wal: bool | None = None  # asked at the first read
 
     def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
@@ -129,6 +130,16 @@ class Connection(aiosqlite.Connection):
         self.trips += 1
         await self._execute(how)  # type: ignore[no-untyped-call]
 
+    async def _in_wal(self) -> bool:
+        """Whether the database is in WAL mode, as SQLite says (asking to switch to it may not
+        take: a file system that cannot share memory keeps the rollback journal)."""
+        if self._wal is None:  # once a connection: not counted among the statements' trips
+            mode = await self._execute(  # type: ignore[no-untyped-call]
+                _run, self._conn, (), "PRAGMA journal_mode", (), False
+            )
+            self._wal = bool(mode[3]) and str(mode[3][0][0]).lower() == "wal"
+        return self._wal
+
     async def trip(self, statement: str, parameters: Any, many: bool) -> Outcome:
         prelude, self.prelude = self.prelude, []
         if not self._conn.in_transaction:
@@ -136,9 +147,9 @@ class Connection(aiosqlite.Connection):
         reads = _reads(statement, prelude, many)
         if not reads:
             self._wrote = True
-        elif not prelude and self._conn.in_transaction and _quick(statement):
-            # The snapshot is held already, so SQLite takes no lock here and never waits in
-            # its busy handler: the transaction's first statement always went to the thread.
+        elif await self._in_wal() and _quick(statement):
+            # In WAL mode a read takes no lock a writer holds, so it never sleeps in SQLite's
+            # busy handler on the loop; in any other mode every read goes to the thread.
             try:
                 outcome = _run(self._conn, prelude, statement, parameters, many)
             except BaseException:
