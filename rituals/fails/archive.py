@@ -12,6 +12,7 @@ from rituals.core.context import Ctx
 from rituals.core.messages import (
     Block,
     Bullets,
+    Code,
     Heading,
     Message,
     Note,
@@ -31,7 +32,14 @@ from rituals.fails.commands import (
     month_words,
 )
 from rituals.fails.nominations import TAKE_PART
-from rituals.fails.store import closed_months, nominations_by, stories, voters, winners_of_year
+from rituals.fails.store import (
+    asking_about,
+    closed_months,
+    nominations_by,
+    stories,
+    voters,
+    winners_of_year,
+)
 from rituals.team.gate import team_gate
 from rituals.team.me import person_of
 from rituals.team.teams import mention, team_rituals
@@ -61,6 +69,22 @@ async def show(ctx: Ctx, cmd: ShowFails) -> list[Reply]:
     if mine:
         waiting = tuple(rich(f"#{n.id} about {m.display_name}") for n, m in mine)
         blocks += [Paragraph(rich("Waiting for their say, seen only by you:")), Bullets(waiting)]
+    asked = await asking_about(ctx.session, team.id, ballot.month, ctx.actor.member_id)
+    if asked:
+        blocks += [
+            Paragraph(rich("Waiting for your say, seen only by you and who told it:")),
+            Bullets(
+                tuple(
+                    rich(
+                        f"#{n.id} from {m.display_name}: ",
+                        Code(f"fail consent {n.id} yes"),
+                        " or ",
+                        Code("no"),
+                    )
+                    for n, m in asked
+                )
+            ),
+        ]
     year = now.astimezone(ZoneInfo(team.time_zone)).year
     past = await _year_lines(ctx, team, year)
     if past:

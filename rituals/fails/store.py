@@ -99,6 +99,25 @@ async def nominations_by(
     return [(n, m) for n, m in (await session.execute(query)).all()]
 
 
+async def asking_about(
+    session: AsyncSession, team_id: int, month: str, nominee_id: int
+) -> list[tuple[FailNomination, Member]]:
+    """The month's stories about one person still waiting for their say, with who told each:
+    theirs to answer, seen by nobody else until they agree."""
+    query = (
+        select(FailNomination, Member)
+        .join(Member, Member.id == FailNomination.nominator_id)
+        .where(
+            FailNomination.team_id == team_id,
+            FailNomination.month == month,
+            FailNomination.nominee_id == nominee_id,
+            FailNomination.consent == Consent.ASKED,
+        )
+        .order_by(FailNomination.id)
+    )
+    return [(n, m) for n, m in (await session.execute(query)).all()]
+
+
 async def cast_vote(
     session: AsyncSession, nomination: FailNomination, voter_id: int
 ) -> bool | None:

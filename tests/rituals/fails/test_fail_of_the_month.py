@@ -155,12 +155,17 @@ async def test_a_story_about_someone_else_is_seen_by_nobody_but_its_nominator_un
         f"fail consent {about_ben} yes",
         f"fail consent {about_ben} no",
     ]
-    # Before Ben's yes: his teammates and the lead see nothing of it; Ana sees it waiting.
-    for viewer in ("lea", "cy", "ben"):
+    # Before Ben's yes: his teammates and the lead see nothing of it; Ana sees it waiting,
+    # and Ben sees it waits for his say (his own story, not yet on any ballot).
+    for viewer in ("lea", "cy"):
         shown = await chat.text(viewer, "fails")
         assert BEN_DID not in shown
         assert f"#{about_ben}" not in shown
         assert "Waiting" not in shown
+    shown = await chat.text("ben", "fails")
+    assert "Waiting for your say, seen only by you and who told it:" in shown
+    assert f"#{about_ben} from Ana: fail consent {about_ben} yes or no" in shown
+    assert BEN_DID not in shown  # not on the ballot
     mine = await chat.text("ana", "fails")
     assert f"#{about_ben} about Ben" in mine
     assert "seen only by you" in mine
@@ -187,6 +192,8 @@ async def test_a_story_about_someone_else_is_seen_by_nobody_but_its_nominator_un
         assert BEN_DID in shown
         assert BEN_LEARNED in shown
     assert f"#{about_ben} about Ben" not in await chat.text("ana", "fails")
+    assert "Waiting for your say" not in await chat.text("ben", "fails")
+    assert "Waiting for your say" not in await chat.text("cy", "fails")  # her no was final
 
     # Through the vote, the close and the archive, Cy's story never shows anywhere.
     clock.move_to(at("2026-12-29 10:00"))
