@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, Table, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.bounded import slices
 from storage.engine import upsert
@@ -85,18 +86,15 @@ async def is_closed(session: AsyncSession, team_id: int, month: str) -> bool:
 async def nominations_by(
     session: AsyncSession, team_id: int, month: str, nominator_id: int
 ) -> list[tuple[FailNomination, Member]]:
-    """What one person nominated this month, whatever the consent: theirs to see."""
-    query = (
-        select(FailNomination, Member)
-        .join(Member, Member.id == FailNomination.nominee_id)
-        .where(
-            FailNomination.team_id == team_id,
-            FailNomination.month == month,
-            FailNomination.nominator_id == nominator_id,
-        )
-        .order_by(FailNomination.id)
+    """What one person nominated this month, whatever the consent, with whom each is about:
+    theirs to see."""
+    return await _nominations(
+        session,
+        team_id,
+        month,
+        FailNomination.nominee_id,
+        FailNomination.nominator_id == nominator_id,
     )
-    return [(n, m) for n, m in (await session.execute(query)).all()]
 
 
 async def asking_about(
@@ -104,15 +102,28 @@ async def asking_about(
 ) -> list[tuple[FailNomination, Member]]:
     """The month's stories about one person still waiting for their say, with who told each:
     theirs to answer, seen by nobody else until they agree."""
+    return await _nominations(
+        session,
+        team_id,
+        month,
+        FailNomination.nominator_id,
+        FailNomination.nominee_id == nominee_id,
+        FailNomination.consent == Consent.ASKED,
+    )
+
+
+async def _nominations(
+    session: AsyncSession,
+    team_id: int,
+    month: str,
+    other: InstrumentedAttribute[int | None],
+    *where: ColumnElement[bool],
+) -> list[tuple[FailNomination, Member]]:
+    """A team's nominations of a month that match, oldest first, each with the other person."""
     query = (
         select(FailNomination, Member)
-        .join(Member, Member.id == FailNomination.nominator_id)
-        .where(
-            FailNomination.team_id == team_id,
-            FailNomination.month == month,
-            FailNomination.nominee_id == nominee_id,
-            FailNomination.consent == Consent.ASKED,
-        )
+        .join(Member, Member.id == other)
+        .where(FailNomination.team_id == team_id, FailNomination.month == month, *where)
         .order_by(FailNomination.id)
     )
     return [(n, m) for n, m in (await session.execute(query)).all()]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Team
+from storage.models import Kpi, Member, Team
 from storage.people import NewMember, ensure_member
 from tests.conftest import NOW
 from tests.support import Chat, active_kpi, add_kpi, buttons_of, proposed_kpi
@@ -113,19 +113,25 @@ async def test_the_owner_their_lead_and_their_teammates_still_reach_a_personal_k
     assert said.startswith(f"Retired #{kpi} Qualified leads."), said
 
 
+async def _cid_with_a_team_kpi(session: AsyncSession) -> tuple[Member, Kpi]:
+    """Cid, on no team, owning "Churned trials", a KPI of Growth's (shared with its team)."""
+    growth = await session.scalar(select(Team).where(Team.name == "Growth"))
+    assert growth is not None
+    person = NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri")
+    cid = await ensure_member(session, growth.workspace_id, person, NOW)
+    cid.welcomed_at = NOW
+    kpi = await add_kpi(session, cid, "Churned trials", agreed_at=NOW, unit="trials")
+    kpi.team_id, kpi.shared = growth.id, True
+    return cid, kpi
+
+
 async def test_a_team_kpi_is_known_to_its_team_even_when_its_owner_is_on_no_team_with_them(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """Cid owns a KPI of Growth's but is on no team: Ben knows of it through its team, and
     sees its numbers (a team KPI's team does); Zed still does not know of it."""
     async with sessions() as session, session.begin():
-        growth = await session.scalar(select(Team).where(Team.name == "Growth"))
-        assert growth is not None
-        person = NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri")
-        cid = await ensure_member(session, growth.workspace_id, person, NOW)
-        cid.welcomed_at = NOW
-        kpi = await add_kpi(session, cid, "Churned trials", agreed_at=NOW, unit="trials")
-        kpi.team_id, kpi.shared = growth.id, True
+        _cid, kpi = await _cid_with_a_team_kpi(session)
         number = kpi.id
     await _outsiders(chat)
     said = await chat.text("ben", f"trend {number}")
@@ -150,13 +156,7 @@ async def test_someone_elses_list_shows_only_the_kpis_the_reader_may_know_of(
     assert "Qualified leads" in said, said
     assert "1 of 5 in use" in said, said
     async with sessions() as session, session.begin():
-        growth = await session.scalar(select(Team).where(Team.name == "Growth"))
-        assert growth is not None
-        person = NewMember("cid", "Cid", "UTC", "mon,tue,wed,thu,fri")
-        cid = await ensure_member(session, growth.workspace_id, person, NOW)
-        cid.welcomed_at = NOW
-        teams = await add_kpi(session, cid, "Churned trials", agreed_at=NOW, unit="trials")
-        teams.team_id, teams.shared = growth.id, True
+        cid, _kpi = await _cid_with_a_team_kpi(session)
         await add_kpi(session, cid, "Private pipeline", agreed_at=NOW)
     said = await chat.text("ben", "kpis @cid")
     assert "Churned trials" in said, said
