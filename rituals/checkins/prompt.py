@@ -88,6 +88,13 @@ def _checkin(p: Prompt) -> list[Block]:
     return [*ask, checkin_actions(p.team, p.lead)]
 
 
+def _who_committed(row: CommitmentRow) -> str:
+    """ "Lea committed Ben", or "Lea committed" when she took it on herself."""
+    if row.made_by.member_id == row.owner.member_id:
+        return f"{row.made_by.display_name} committed"
+    return f"{row.made_by.display_name} committed {row.owner.display_name}"
+
+
 def last_week_blocks(rows: Sequence[CommitmentRow], today: date) -> list[Block]:
     """What was promised last week, by whom, and whether it happened: opens the check-in."""
     if not rows:
@@ -96,11 +103,7 @@ def last_week_blocks(rows: Sequence[CommitmentRow], today: date) -> list[Block]:
         Paragraph(rich(Strong("Last week's commitments"))),
         Bullets(
             tuple(
-                rich(
-                    f"{r.made_by.display_name} committed {r.owner.display_name} to: {r.action} "
-                    f"({status_text(r, today)})"
-                )
-                for r in rows
+                rich(f"{_who_committed(r)} to: {r.action} ({status_text(r, today)})") for r in rows
             )
         ),
     ]

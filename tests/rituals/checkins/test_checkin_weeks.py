@@ -84,7 +84,7 @@ async def test_a_commitment_is_followed_through_into_the_next_week(
     opening = checkin.split("What's in your way")[0]
     assert "Last week's commitments" in opening
     assert "Lea committed Ben to: Ask legal for a one-page template (done)" in opening
-    assert "Lea committed Lea to: Pull a sample of EU orders into staging (overdue since" in opening
+    assert "Lea committed to: Pull a sample of EU orders into staging (overdue since" in opening
 
     # Tuesday: the overdue one is in the digest, and in Ana's one-on-one script.
     clock.move_to(at("2026-12-01 10:00"))
