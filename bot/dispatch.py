@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.grammar import Grammar, NeedsForm, Outcome, Parsed, Problem
-from bot.payload import encode
+from bot.payload import stored
 from rituals.core import people
 from rituals.core.context import Actor, Clock, Ctx
 from rituals.core.messages import Audience, Code, Form, FormRequest, Message, Outgoing, Reply, say
@@ -271,7 +271,7 @@ class Dispatcher:
                     target,
                     REPLY,
                     f"{REPLY}:{uuid.uuid4().hex}",
-                    encode(message, thread),
+                    stored(message, thread),
                     now,
                     member_id=members.get(target) if message.audience is Audience.DM else None,
                 )

@@ -7,8 +7,10 @@ whichever process claims it; the row must not depend on the process that wrote i
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from rituals.core.messages import (
@@ -167,57 +169,44 @@ def decode(data: dict[str, Any]) -> Message:
     )
 
 
+def stored(message: Message, thread: str | None = None) -> str:
+    """The JSON text an outbox row holds for the message (see `encode`)."""
+    return json.dumps(encode(message, thread))
+
+
 # Stand-ins for the recipient in a template, marked with a private-use character.
 MARK = "\ue000"
 TO_ID = f"{MARK}id{MARK}"
 TO_NAME = f"{MARK}name{MARK}"
 STAND_IN = Mention(TO_ID, TO_NAME)
-STAND_INS = re.compile(f"{re.escape(TO_ID)}|{re.escape(TO_NAME)}")
 
-Path = tuple[str | int, ...]
+
+def _in_json(text: str) -> str:
+    """A string as it reads inside a JSON string, as `json.dumps` escapes it: escaping goes
+    character by character, so a stand-in inside a longer string reads the same as alone."""
+    return encode_basestring_ascii(text)[1:-1]
+
+
+ID_IN_JSON, NAME_IN_JSON = _in_json(TO_ID), _in_json(TO_NAME)
+STAND_INS = re.compile(f"{re.escape(ID_IN_JSON)}|{re.escape(NAME_IN_JSON)}")
 
 
 @dataclass(frozen=True)
 class Template:
-    """A message's stored form with its recipient left open: encoded once for everyone who
-    gets the same message but for their name, then filled per person by copying only the
-    few containers on the way to a string that names them (the rest is shared)."""
+    """A message's stored JSON text with its recipient left open: encoded once for everyone
+    who gets the same message but for their name, then filled per person in one pass over the
+    text (a name that happens to hold a stand-in is not filled in again)."""
 
-    data: dict[str, Any]
-    holes: tuple[tuple[Path, str], ...]  # where a string names the recipient, and that string
+    text: str
 
-    def fill(self, to: Mention) -> dict[str, Any]:
-        fills = {TO_ID: to.platform_user_id, TO_NAME: to.display_name}
-        root = dict(self.data)
-        copies: dict[Path, Any] = {(): root}
-        for path, text in self.holes:
-            node: Any = root
-            for depth in range(1, len(path)):
-                prefix = path[:depth]
-                if prefix not in copies:
-                    child = node[path[depth - 1]]
-                    copies[prefix] = dict(child) if isinstance(child, dict) else list(child)
-                    node[path[depth - 1]] = copies[prefix]
-                node = copies[prefix]
-            # One pass: a name that happens to hold a stand-in is not filled in again.
-            node[path[-1]] = STAND_INS.sub(lambda m: fills[m.group()], text)
-        return root
+    def fill(self, to: Mention) -> str:
+        fills = {
+            ID_IN_JSON: _in_json(to.platform_user_id),
+            NAME_IN_JSON: _in_json(to.display_name),
+        }
+        return STAND_INS.sub(lambda m: fills[m.group()], self.text)
 
 
 def template(message: Message) -> Template:
     """The template of a message written to `STAND_IN`."""
-    data = encode(message)
-    return Template(data, tuple(_holes(data, ())))
-
-
-def _holes(node: object, path: Path) -> list[tuple[Path, str]]:
-    if isinstance(node, str):
-        return [(path, node)] if TO_ID in node or TO_NAME in node else []
-    items = (
-        node.items()
-        if isinstance(node, dict)
-        else enumerate(node)
-        if isinstance(node, list)
-        else ()
-    )
-    return [hole for key, child in items for hole in _holes(child, (*path, key))]
+    return Template(stored(message))

@@ -1,27 +1,37 @@
-"""PostgreSQL's bulk insert: one statement per slice of rows, each column one array.
+"""The bulk insert of the ledger and the outbox: a slice of rows in one statement, each value
+processed once.
 
-An executemany of 500 rows is a VALUES list of thousands of parameters, each rendered, cast
-and processed by SQLAlchemy one at a time, for the ledger and the outbox of every slice of a
-10,000-person check-in. asyncpg encodes a Python list as one array parameter in C, and
-`unnest` turns the arrays back into rows, so the statement has one parameter per column
-whatever the number of rows: it is prepared once, the widest write is a dozen parameters, and
-both we and the server spend less on the same rows (0.26 s of our CPU and 0.53 s of the
-server's for 10,000 ledger and outbox rows became 0.22 s and 0.46 s).
+A 10,000-person check-in writes 10,000 ledger rows and 10,000 outbox rows. Through
+SQLAlchemy's executemany each row's every value was rendered, processed and bound one at a
+time; yet most columns hold the same value in every row of a tick (its workspace, ritual,
+period, status, time). So a column whose value is the same in every row goes once, as one
+parameter, and only the columns that differ go per row:
 
-SQLite has no arrays; its rows go as before (`storage.outbox`).
+- on PostgreSQL as one array per column, which asyncpg encodes in C and `unnest` turns back
+  into rows, so the statement has a dozen parameters whatever the number of rows;
+- on SQLite, which has no arrays, as a `VALUES` list of at most `PARAMETERS` parameters,
+  run through the driver directly, each value processed as its column's type would.
+
+JSON columns take their JSON text, encoded by the caller (the tick fills one text per message
+kind: `bot.payload.Template`).
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Table, TextClause, text
+from sqlalchemy import JSON, Dialect, Integer, String, Table, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.types import UtcDateTime
+
+# SQLite's parameters in one statement: its old limit, far below today's, so a statement stays
+# one any SQLite reads and as wide as the widest the bench reports.
+PARAMETERS = 999
+
+Rows = Sequence[Mapping[str, object]]
 
 
 def is_postgresql(session: AsyncSession) -> bool:
@@ -31,38 +41,72 @@ def is_postgresql(session: AsyncSession) -> bool:
 async def insert_ignoring(
     session: AsyncSession,
     table: Table,
-    rows: Sequence[Mapping[str, object]],
+    rows: Rows,
     conflict: str,
     returning: str | None = None,
 ) -> list[Any]:
-    """Insert the rows (dicts with the same keys) in one statement, skipping any whose
-    `conflict` column is taken (ON CONFLICT DO NOTHING, as the executemany did); the
-    `returning` column of the rows written, when asked."""
+    """Insert the rows (dicts with the same keys) in as few statements as it takes, skipping
+    any whose `conflict` column is taken (ON CONFLICT DO NOTHING); the `returning` column of
+    the rows written, when asked."""
     if not rows:
         return []
     names = tuple(rows[0])
-    statement = _statement(table, names, conflict, returning)
-    arrays = {}
+    # The conflict column differs from row to row: it keeps at least one column per row.
+    same = tuple(n for n in names if n != conflict and _same(rows, n))
+    if is_postgresql(session):
+        return await _unnest(session, table, rows, names, same, conflict, returning)
+    return await _values(session, table, rows, names, same, conflict, returning)
+
+
+def _same(rows: Rows, name: str) -> bool:
+    first = rows[0][name]
+    return all(row[name] == first for row in rows)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+async def _unnest(
+    session: AsyncSession,
+    table: Table,
+    rows: Rows,
+    names: tuple[str, ...],
+    same: tuple[str, ...],
+    conflict: str,
+    returning: str | None,
+) -> list[Any]:
+    dialect = session.get_bind().dialect
+    parameters: dict[str, Any] = {}
     for name in names:
-        cell = _cell(table, name)
-        column = [row[name] for row in rows]
-        arrays[name] = column if cell is None else [cell(value) for value in column]
-    result = await session.execute(statement, arrays)
+        process = _processor(table, name, dialect)
+        if name in same:
+            parameters[name] = process(rows[0][name])
+        else:
+            parameters[name] = [process(row[name]) for row in rows]
+    statement = _unnest_statement(table, names, same, conflict, returning)
+    result = await session.execute(statement, parameters)
     return list(result.scalars().all()) if returning else []
 
 
 @functools.cache
-def _statement(
-    table: Table, names: tuple[str, ...], conflict: str, returning: str | None
+def _unnest_statement(
+    table: Table,
+    names: tuple[str, ...],
+    same: tuple[str, ...],
+    conflict: str,
+    returning: str | None,
 ) -> TextClause:
-    # Strings go as text[]: a cast to varchar(n)[] would cut a long value short where the
-    # INSERT's own assignment rejects it, as the executemany did.
-    arrays = ", ".join(f"CAST(:{name} AS {_array_type(table, name)}[])" for name in names)
-    columns = ", ".join(names)
-    picked = ", ".join(f"CAST({n} AS json)" if _is_json(table, n) else n for n in names)
+    # Strings go as text: a cast to varchar(n) would cut a long value short where the
+    # INSERT's own assignment rejects it.
+    varying = [n for n in names if n not in same]
+    arrays = ", ".join(f"CAST(:{n} AS {_array_type(table, n)}[])" for n in varying)
+    picked = ", ".join(
+        _as_json(table, n, f"CAST(:{n} AS {_array_type(table, n)})" if n in same else n)
+        for n in names
+    )
     sql = (
-        f"INSERT INTO {table.name} ({columns}) SELECT {picked} "
-        f"FROM unnest({arrays}) AS given({columns}) "
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {picked} "
+        f"FROM unnest({arrays}) AS given({', '.join(varying)}) "
         f"ON CONFLICT ({conflict}) DO NOTHING"
     )
     if returning:
@@ -71,7 +115,7 @@ def _statement(
 
 
 def _array_type(table: Table, name: str) -> str:
-    """The array type a column's values travel in; a type not named here is refused, so a new
+    """The type a column's values travel in; a type not named here is refused, so a new
     column cannot be cast silently into something that bends it (a naive time, say)."""
     kind = table.c[name].type
     if isinstance(kind, Integer):
@@ -83,19 +127,87 @@ def _array_type(table: Table, name: str) -> str:
     raise TypeError(f"{table.name}.{name}: no array type for {kind!r} in storage.bulk")
 
 
-def _is_json(table: Table, name: str) -> bool:
-    return isinstance(table.c[name].type, JSON)
+def _as_json(table: Table, name: str, source: str) -> str:
+    return f"CAST({source} AS json)" if isinstance(table.c[name].type, JSON) else source
 
 
-_UTC = UtcDateTime()
+# --- SQLite -------------------------------------------------------------------------------
+
+
+async def _values(
+    session: AsyncSession,
+    table: Table,
+    rows: Rows,
+    names: tuple[str, ...],
+    same: tuple[str, ...],
+    conflict: str,
+    returning: str | None,
+) -> list[Any]:
+    connection = await session.connection()
+    dialect = connection.dialect
+    varying = [n for n in names if n not in same]
+    fixed = [_processor(table, n, dialect)(rows[0][n]) for n in same]
+    processors = [(n, _processor(table, n, dialect)) for n in varying]
+    per_statement = max(1, (PARAMETERS - len(same)) // len(varying))
+    written: list[Any] = []
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        given = [process(row[n]) for row in part for n, process in processors]
+        sql = _values_statement(table, names, same, len(part), conflict, returning)
+        result = await connection.exec_driver_sql(sql, (*fixed, *given))
+        if returning:
+            written.extend(result.scalars().all())
+    return written
 
 
 @functools.cache
-def _cell(table: Table, name: str) -> Callable[[Any], Any] | None:
-    """How one value goes into its array, as the column's type would bind it; None: as it is."""
-    kind = table.c[name].type
-    if isinstance(kind, JSON):
-        return json.dumps
-    if isinstance(kind, UtcDateTime):
-        return lambda value: _UTC.process_bind_param(value, None)  # type: ignore[arg-type]
-    return None
+def _values_statement(
+    table: Table,
+    names: tuple[str, ...],
+    same: tuple[str, ...],
+    count: int,
+    conflict: str,
+    returning: str | None,
+) -> str:
+    # SQLite names a VALUES list's columns column1, column2...; the WHERE settles that ON
+    # CONFLICT belongs to the INSERT, not to a join.
+    varying = [n for n in names if n not in same]
+    column = {n: f"column{i}" for i, n in enumerate(varying, 1)}
+    picked = ", ".join("?" if n in same else column[n] for n in names)
+    row = f"({', '.join('?' * len(varying))})"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {picked} "
+        f"FROM (VALUES {', '.join([row] * count)}) WHERE true "
+        f"ON CONFLICT ({conflict}) DO NOTHING"
+    )
+    if returning:
+        sql += f" RETURNING {returning}"
+    return sql
+
+
+# --- both -----------------------------------------------------------------------------------
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+_processors: dict[tuple[Table, str, str], Callable[[Any], Any]] = {}
+
+
+def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any]:
+    """How one value is bound, as its column's type binds it (an enum as its value, a time in
+    UTC, in SQLite's text form there); a JSON column's value is its text already. Kept per
+    dialect's name: every engine has a dialect of its own, with the same processors."""
+    key = (table, name, dialect.name)
+    if key not in _processors:
+        kind = table.c[name].type
+        process = kind.dialect_impl(dialect).bind_processor(dialect)
+        _processors[key] = _check_text if isinstance(kind, JSON) else process or _unchanged
+    return _processors[key]
+
+
+def _check_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a JSON column takes its JSON text here, not {type(value).__name__}")
+    return value

@@ -8,7 +8,7 @@ renders no lock, which is why only one process may deliver from a SQLite file.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy import Table, and_, case, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bounded import slices
-from storage.bulk import insert_ignoring, is_postgresql
+from storage.bulk import insert_ignoring
 from storage.engine import upsert
 from storage.models import (
     Member,
@@ -68,8 +68,9 @@ class OutboxRow:
     """One message waiting for the worker, due at `due`: the only way a row is written, so
     every writer (the tick, the dispatcher, an edge) fills the same typed fields.
 
-    `payload` is the neutral message as JSON (the bot encodes it); `member_id` names the person
-    a DM goes to, and `budget_week` the week an unprompted nudge counts against their budget.
+    `payload` is the neutral message's JSON text (the bot encodes it: `bot.payload.stored`);
+    `member_id` names the person a DM goes to, and `budget_week` the week an unprompted nudge
+    counts against their budget.
     """
 
     workspace_id: int
@@ -77,7 +78,7 @@ class OutboxRow:
     target: str
     ritual: str
     dedupe_key: str
-    payload: Mapping[str, object]
+    payload: str
     due: datetime
     member_id: int | None = None
     budget_week: str | None = None
@@ -90,17 +91,13 @@ class OutboxRow:
             "target": self.target,
             "ritual": self.ritual,
             "dedupe_key": self.dedupe_key,
-            "payload": dict(self.payload),
+            "payload": self.payload,
             "budget_week": self.budget_week,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": self.due,
             "created_at": self.due,
         }
-
-
-def _insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
-    return upsert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
 async def decided_keys(
@@ -115,23 +112,13 @@ async def decided_keys(
 
 async def record_nudges(session: AsyncSession, rows: Sequence[LedgerRow]) -> set[str]:
     """Write ledger rows; the keys this call wrote (a concurrent tick may have won the rest)."""
-    if not rows:
-        return set()
-    if is_postgresql(session):
-        values = [r.values() for r in rows]
-        return set(await insert_ignoring(session, NUDGES, values, "dedupe_key", "dedupe_key"))
-    stmt = _insert_ignoring_duplicates(session, NUDGES).returning(NUDGES.c.dedupe_key)
-    return set((await session.execute(stmt, [r.values() for r in rows])).scalars().all())
+    values = [r.values() for r in rows]
+    return set(await insert_ignoring(session, NUDGES, values, "dedupe_key", "dedupe_key"))
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[OutboxRow]) -> None:
     """Add messages to the outbox; a row whose dedupe key exists already is left alone."""
-    if rows and is_postgresql(session):
-        await insert_ignoring(session, OUTBOX, [r.values() for r in rows], "dedupe_key")
-    elif rows:
-        await session.execute(
-            _insert_ignoring_duplicates(session, OUTBOX), [r.values() for r in rows]
-        )
+    await insert_ignoring(session, OUTBOX, [r.values() for r in rows], "dedupe_key")
 
 
 async def recipients(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.payload import decode, encode
+from bot.payload import decode, stored
 from bot.scheduler import Planner
 from rituals.core.messages import Mention, dm
 from rituals.core.settings import RitualSettings
@@ -86,7 +86,7 @@ async def queue(sessions: async_sessionmaker[AsyncSession], users: Sequence[str]
                     user,
                     "checkin",
                     f"test:{user}",
-                    encode(dm(Mention(user, user), f"Hello {user} <!channel>")),
+                    stored(dm(Mention(user, user), f"Hello {user} <!channel>")),
                     NOW,
                 )
                 for user in users

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import Result, Sent
 from bot.dispatch import REPLY
-from bot.payload import encode
+from bot.payload import stored
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
 from bot.teams.forms import CHOICES, Known, render_form
 from bot.teams.pace import ConversationPace
@@ -242,7 +242,7 @@ class Replier:
                     target,
                     REPLY,
                     f"{REPLY}:{uuid.uuid4().hex}",
-                    encode(message, thread),
+                    stored(message, thread),
                     now,
                     member_id=members.get(target),
                 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from bot.payload import encode
+from bot.payload import stored
 from bot.tick.compose import Composer
 from rituals.core.messages import Audience, Block, Message, Note
 from rituals.core.tick import Candidate, Post, seat_mention
@@ -114,7 +114,7 @@ def _row(
         target,
         ritual,
         key,
-        encode(message),
+        stored(message),
         now,
         member_id=member_id,
         budget_week=budget_week,

@@ -9,7 +9,7 @@ from aiohttp import ClientSession
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.payload import encode
+from bot.payload import stored
 from rituals.core.context import FixedClock, ShiftedClock
 from rituals.core.messages import Mention, dm
 from storage.models import Outbox, OutboxStatus, Platform
@@ -31,7 +31,7 @@ async def three_to_one_person(sessions: async_sessionmaker[AsyncSession]) -> Non
                 "U1",
                 "checkin",
                 f"order:{n}",
-                encode(dm(Mention("U1", "U1"), f"message {n}")),
+                stored(dm(Mention("U1", "U1"), f"message {n}")),
                 NOW,
             )
             for n in (1, 2, 3)

@@ -1,11 +1,13 @@
 """The ledger's and the outbox's bulk writes: once per key, every field as it was given.
 
-On PostgreSQL they go as arrays through `unnest` (storage.bulk), on SQLite as an executemany;
-both must write a key once, say which keys they wrote, and store what they were given.
+On PostgreSQL they go as arrays through `unnest`, on SQLite as a VALUES list (storage.bulk),
+a column that holds one value in every row as one parameter: both must write a key once, say
+which keys they wrote, and store what they were given, as SQLAlchemy's own insert stores it.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -62,15 +64,16 @@ async def test_the_outbox_keeps_the_first_row_of_a_key_with_every_field(
     sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
     payload = {"blocks": [{"text": 'a "quoted" name, a\\slash, ünï \U0001f600'}], "to": None}
+    text = json.dumps(payload)
     due = NOW + timedelta(minutes=5)
     async with sessions() as session, session.begin():
         workspace, _, member = await _someone(session, clock)
         dm = OutboxRow(
-            workspace, Platform.SLACK, "U1", "checkin", "dm", payload, due, member, "2026-W48"
+            workspace, Platform.SLACK, "U1", "checkin", "dm", text, due, member, "2026-W48"
         )
-        post = OutboxRow(workspace, Platform.SLACK, "C1", "pulse", "post", {"blocks": []}, due)
+        post = OutboxRow(workspace, Platform.SLACK, "C1", "pulse", "post", '{"blocks": []}', due)
         await enqueue(session, [dm, post])
-        await enqueue(session, [OutboxRow(workspace, Platform.SLACK, "U2", "x", "dm", {}, NOW)])
+        await enqueue(session, [OutboxRow(workspace, Platform.SLACK, "U2", "x", "dm", "{}", NOW)])
         rows = (await session.scalars(select(Outbox).order_by(Outbox.dedupe_key))).all()
     got = [
         (r.dedupe_key, r.target, r.ritual, r.payload, r.member_id, r.budget_week, r.platform)
@@ -106,3 +109,38 @@ def test_a_column_type_it_cannot_carry_safely_is_refused_not_cast_into_text() ->
     assert _array_type(table, "id") == "bigint"
     with pytest.raises(TypeError, match=r"t\.at: no array type"):
         _array_type(table, "at")
+
+
+async def test_a_crowd_is_written_whole_each_value_as_the_orm_would_bind_it(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """More rows than one SQLite statement takes, a column that differs only in the last row,
+    and the stored form of every value (an enum, a time) read back raw, beside a row the ORM
+    wrote: what the tick writes must be what every query of the store expects."""
+    async with sessions() as session, session.begin():
+        ids = await _someone(session, clock)
+        crowd = [_ledger(ids, f"k{n}") for n in range(1200)]
+        crowd[-1] = _ledger(ids, "k1199", "merged into k0")
+        won = await record_nudges(session, crowd)
+        session.add(Nudge(**{**_ledger(ids, "orm").values(), "decided_at": NOW}))
+        await session.flush()
+        raw = (
+            await (await session.connection()).exec_driver_sql(
+                "SELECT dedupe_key, outcome, decided_at, reason FROM nudge "
+                "WHERE dedupe_key IN ('k0', 'k1199', 'orm')"
+            )
+        ).all()
+    assert won == {f"k{n}" for n in range(1200)}
+    by_key = {key: rest for key, *rest in raw}
+    assert by_key["k0"][:2] == by_key["orm"][:2] == by_key["k1199"][:2]
+    assert (by_key["k0"][2], by_key["k1199"][2]) == (None, "merged into k0")
+
+
+async def test_a_json_column_takes_its_text_not_a_dict(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    async with sessions() as session, session.begin():
+        workspace, _, _ = await _someone(session, clock)
+        row = OutboxRow(workspace, Platform.SLACK, "U1", "x", "k", {}, NOW)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="JSON text"):
+            await enqueue(session, [row])

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 import bot.teams
 from bot.config import AppConfig, ConfigError
-from bot.payload import encode
+from bot.payload import stored
 from bot.server import TEAMS as TEAMS_KEY
 from bot.server import make_app
 from bot.teams.replies import CHAT_NOTE
@@ -467,7 +467,7 @@ async def queue(
                 channel or aad,
                 "checkin",
                 f"test:{tenant}:{key}",
-                encode(message),
+                stored(message),
                 LONG_AGO,
                 member_id=None if channel else member.id,
             )

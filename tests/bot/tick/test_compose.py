@@ -3,9 +3,13 @@ stored exactly as composing it for that person alone would store it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
-from bot.payload import MARK, encode
+import pytest
+
+from bot.payload import MARK, stored
+from bot.tick import compose as composing
 from bot.tick.compose import Composer
 from rituals.core.messages import Block, Mention, Paragraph, rich
 from rituals.core.nudges import Prompt, compose
@@ -34,18 +38,26 @@ def test_each_person_gets_what_composing_for_them_alone_gives() -> None:
     for manners in (True, False):
         for to in PEOPLE:
             prompts = [checkin(to), Prompt(spec(PromptKind.ONE_ON_ONE), to, "Growth", lead=LEAD)]
-            expected = encode(compose(prompts, manners=manners))
+            expected = stored(compose(prompts, manners=manners))
             assert composer.payload(prompts, manners) == expected
 
 
-def test_one_template_serves_a_whole_team() -> None:
-    """The shared parts are one object for everyone: composed once, not per person."""
+def test_one_template_serves_a_whole_team(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Composed for the first person, for the stand-in and its check at the second, and
+    never again however many follow."""
+    made = []
+
+    def counted(*args: object, **kwargs: bool) -> object:
+        made.append(args)
+        return compose(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(composing, "compose", counted)
     composer = Composer()
-    _, first, second = (composer.payload([checkin(to)], True) for to in PEOPLE[:3])
-    assert first["blocks"][-1] is second["blocks"][-1]  # the footer
-    assert first["blocks"][0] is second["blocks"][0]  # the team's heading
-    assert first["to"] != second["to"]
-    other_team = composer.payload([checkin(PEOPLE[0], "Sales")], True)
+    team = [Mention(f"U0P{n:06}", f"Person {n}") for n in range(20)]
+    texts = [composer.payload([checkin(to)], True) for to in team]
+    assert len(made) == 3
+    assert [json.loads(t)["to"]["mention"] for t in texts] == [p.platform_user_id for p in team]
+    other_team = json.loads(composer.payload([checkin(PEOPLE[0], "Sales")], True))
     assert other_team["blocks"][0] == {"heading": "Weekly check-in: Sales"}
 
 
@@ -57,4 +69,4 @@ def test_a_body_that_does_more_with_the_name_is_composed_per_person() -> None:
     composer = Composer()
     for to in PEOPLE:
         prompts = [Prompt(loud, to, "Growth", lead=LEAD)]
-        assert composer.payload(prompts, False) == encode(compose(prompts, manners=False))
+        assert composer.payload(prompts, False) == stored(compose(prompts, manners=False))
