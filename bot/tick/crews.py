@@ -23,7 +23,7 @@ from rituals.core.schedule import (
     previous_day,
 )
 from rituals.core.settings import RitualSettings, with_overrides
-from rituals.core.spec import Recipients, scheduled
+from rituals.core.spec import Recipients, Window, scheduled
 from rituals.core.tick import Candidate, Crew, Round, seat_mention
 from storage.models import Role
 from storage.roster import SeatRow, TeamRow
@@ -84,17 +84,24 @@ def candidates(
     """Each person's prompts that are due, skipped or missed now and not settled yet.
 
     Which of a round's occurrences fall on a person's local date (today's or the one before)
-    depends on the date alone, so it is looked up once per round and date, not per person."""
+    depends on the date alone, so it is looked up once per round and date, not per person;
+    and what is decided depends only on how the person may be reached, so it is decided once
+    for everyone reached alike (a crowd shares a handful of zones and hours)."""
     out: list[Candidate] = []
+    decided: dict[tuple[object, ...], Decision] = {}
     for crew in crews:
         team, lead = crew.team, crew.lead
-        reports = tuple(seat_mention(s) for s in crew.people if s is not lead)
+        mentions = {id(s): seat_mention(s) for s in crew.people}
+        reports = tuple(mentions[id(s)] for s in crew.people if s is not lead)
         graces = [timedelta(hours=settings.nudges.grace_hours[r.spec.kind]) for r in crew.rounds]
         on_date: list[dict[date, list[Occurrence]]] = [{} for _ in crew.rounds]
+        windows: dict[tuple[int, str], Window | None] = {}
         for seat in crew.people:
             local = calendar.today(seat.time_zone, now)
-            person = None
-            for round_, grace, found in zip(crew.rounds, graces, on_date, strict=True):
+            reached = _reached_alike(seat)
+            for at, (round_, grace, found) in enumerate(
+                zip(crew.rounds, graces, on_date, strict=True)
+            ):
                 if local not in found:
                     found[local] = _on(round_, local)
                 if not found[local]:
@@ -106,37 +113,70 @@ def candidates(
                     continue  # both need a lead and someone to meet or hear from
                 if spec.recipients is Recipients.LEAD and seat is not lead:
                     continue
-                person = person or person_of(seat, settings.people.quiet_hours)
                 for occ in found[local]:
                     key = f"{spec.kind}:{team.id}:{seat.member_id}:{occ.period}"
                     if key in known:
                         continue
-                    window = (
-                        spec.window(occ.period, crew.rituals, team.time_zone)
-                        if spec.window
-                        else None
-                    )
-                    decision = decide(occ, person, now, grace, window.opens if window else None)
+                    if (at, occ.period) not in windows:
+                        windows[at, occ.period] = (
+                            spec.window(occ.period, crew.rituals, team.time_zone)
+                            if spec.window
+                            else None
+                        )
+                    window = windows[at, occ.period]
+                    alike = (reached, occ, grace, window)
+                    if alike not in decided:
+                        decided[alike] = _decide(occ, seat, settings, now, grace, window)
+                    decision = decided[alike]
                     if decision.verdict is Verdict.WAIT or decision.at < seat.joined_at:
                         continue  # not yet; or from before they joined the team
-                    if (
-                        window is not None
-                        and decision.verdict is Verdict.DUE
-                        and max(now, decision.at) >= window.closes
-                    ):
-                        # Reachable only after the close (a weekend), or sent too late.
-                        decision = Decision(Verdict.SKIPPED, decision.at, window.closed)
                     prompt = Prompt(
                         spec,
-                        seat_mention(seat),
+                        mentions[id(seat)],
                         team.name,
-                        lead=seat_mention(lead) if lead and lead is not seat else None,
+                        lead=mentions[id(lead)] if lead and lead is not seat else None,
                         reports=reports
                         if seat is lead and spec.recipients is Recipients.PAIRS
                         else (),
                     )
                     out.append(Candidate(key, occ, crew, seat, decision, prompt))
     return out
+
+
+def _reached_alike(seat: SeatRow) -> tuple[object, ...]:
+    """What `person_of` reads of a seat: two seats alike here get the same decisions."""
+    return (
+        seat.time_zone,
+        seat.working_days,
+        seat.work_start,
+        seat.work_end,
+        seat.quiet_start,
+        seat.quiet_end,
+        seat.nudges_paused,
+        seat.away_until,
+        seat.skip_week,
+        seat.snoozed_until,
+    )
+
+
+def _decide(
+    occ: Occurrence,
+    seat: SeatRow,
+    settings: RitualSettings,
+    now: datetime,
+    grace: timedelta,
+    window: Window | None,
+) -> Decision:
+    person = person_of(seat, settings.people.quiet_hours)
+    decision = decide(occ, person, now, grace, window.opens if window else None)
+    if (
+        window is not None
+        and decision.verdict is Verdict.DUE
+        and max(now, decision.at) >= window.closes
+    ):
+        # Reachable only after the close (a weekend), or sent too late.
+        decision = Decision(Verdict.SKIPPED, decision.at, window.closed)
+    return decision
 
 
 def _on(round_: Round, local: date) -> list[Occurrence]:
