@@ -116,7 +116,7 @@ async def _last_weeks(
     if not asked:
         return {}
     # Made since last week's Monday (a day early, for zones ahead of UTC), or still overdue.
-    monday = min(week_monday(week_name(a.today)) for a in asked) - timedelta(weeks=1)
+    monday = week_monday(week_name(min(a.today for a in asked))) - timedelta(weeks=1)
     since = datetime.combine(monday, time(), UTC) - timedelta(days=1)
     rows = await commitments_of_people(
         session, {a.seat.member_id for a in asked}, since, max(a.today for a in asked)

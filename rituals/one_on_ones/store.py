@@ -43,6 +43,11 @@ from storage.models import (
     Team,
 )
 
+# Aliases made once: one made per call adapts its columns afresh at every comparison, about
+# half a millisecond of CPU a query; made once, SQLAlchemy keeps what it adapted.
+_LEAD_SEAT, _SEAT = aliased(Membership), aliased(Membership)
+_LEAD, _REPORT = aliased(Member), aliased(Member)
+
 # KPI values this far before the last one-on-one are read too: the one each new value is
 # compared with. Two quarters cover the slowest cadence.
 LOOKBACK = timedelta(days=184)
@@ -407,8 +412,7 @@ class PairRow:
 async def pairs_of(session: AsyncSession, workspace_id: int, member_id: int) -> list[PairRow]:
     """Every pair the member is half of: with the lead of each team they are on, and with each
     report on the teams they lead. One query."""
-    lead_seat, seat = aliased(Membership), aliased(Membership)
-    lead, report = aliased(Member), aliased(Member)
+    lead_seat, seat, lead, report = _LEAD_SEAT, _SEAT, _LEAD, _REPORT
     query = (
         select(Team, lead, report)
         .join(lead_seat, and_(lead_seat.team_id == Team.id, lead_seat.role == Role.LEAD))

@@ -15,6 +15,10 @@ from sqlalchemy.orm import aliased
 
 from storage.models import Member, Mentorship, Skill, SprintStatus
 
+# Aliases made once: one made per call adapts its columns afresh at every comparison, about
+# half a millisecond of CPU a query; made once, SQLAlchemy keeps what it adapted.
+_LEARNER, _MENTOR = aliased(Member), aliased(Member)
+
 
 async def finished_sprints(
     session: AsyncSession,
@@ -25,8 +29,7 @@ async def finished_sprints(
 ) -> dict[int, list[str]]:
     """Each team's sprints finished in its own week, one line each, in one statement for all
     the teams given (`holds` says whether a moment is inside a team's week)."""
-    learner = aliased(Member)
-    mentor = aliased(Member)
+    learner, mentor = _LEARNER, _MENTOR
     rows = await session.execute(
         select(
             Mentorship.team_id,

@@ -40,6 +40,10 @@ from storage.models import (
     RawOptOut,
 )
 
+# Aliases made once: one made per call adapts its columns afresh at every comparison, about
+# half a millisecond of CPU a query; made once, SQLAlchemy keeps what it adapted.
+_LOGGED, _OWNER = aliased(KpiValue), aliased(Member)
+
 # Teams per statement: a tick over thousands of teams reads them in slices this big.
 CHUNK = 500
 # How far back values are read, per cadence: enough periods for a fall against the trend
@@ -186,7 +190,7 @@ async def _numbers(
 ) -> None:
     """The team's visible KPIs with a value logged in the window (one statement), and their
     recent values (one statement)."""
-    logged = aliased(KpiValue)
+    logged = _LOGGED
     fresh = (
         exists()
         .where(logged.kpi_id == Kpi.id, logged.logged_at >= since, logged.logged_at < until)
@@ -351,7 +355,7 @@ async def _experiments(
 ) -> None:
     """Experiments on KPIs the team may read: started or finished this week, and those still
     running (a fall's wild idea may be one of them)."""
-    owner = aliased(Member)
+    owner = _OWNER
     rows = await session.execute(
         select(Membership.team_id, Experiment, Kpi.name, owner.display_name)
         .select_from(Membership)
