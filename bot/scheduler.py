@@ -42,10 +42,10 @@ from bot.tick.budget import groups
 from bot.tick.calendar import Calendar
 from bot.tick.compose import Composer
 from bot.tick.crews import candidates, crews
-from bot.tick.overlap import alongside, write_slice
+from bot.tick.overlap import Said, alongside, write_slice
 from bot.tick.reminders import due_reminders
 from bot.tick.report import TickReport
-from bot.tick.rows import dm_row, ledger_row, prompt_row, queued_ledger, row_of
+from bot.tick.rows import dm_row, ledger_row, prompt_row, row_of
 from rituals.core.context import Clock
 from rituals.core.messages import Block
 from rituals.core.nudges import told_this_month
@@ -110,7 +110,7 @@ class Planner:
 
     async def _said(
         self, session: AsyncSession, sending: Sequence[Candidate], now: datetime
-    ) -> dict[str, tuple[Block, ...]]:
+    ) -> Said:
         """Prompt key -> what the store says in it: bulk queries per kind of prompt, each
         loader given at most `LIMIT` prompts at a time so its `IN` lists stay bounded."""
         said: dict[str, tuple[Block, ...]] = {}
@@ -148,16 +148,21 @@ class Planner:
         composer = Composer()
         parts = list(slices(grouped, LIMIT))
         apart = works_apart(session)
-        won = await record_nudges(session, queued_ledger(parts[0], now)) if parts else set()
+
+        def load(sending: list[Candidate]) -> Awaitable[Said]:
+            return self._said(session, sending, now)
+
+        # The first slice's ledger rows and details; each later slice's are read alongside.
+        won, said = await write_slice(session, [], parts[0] if parts else [], now, load)
         rows: list[OutboxRow] = []
         for at, people in enumerate(parts):
-            said = await self._said(session, [c for g in people for c in g if c.key in won], now)
             # These people's messages are composed while the database writes the slice
-            # before's messages and the next slice's ledger rows: its time and ours overlap.
+            # before's messages and the next slice's ledger rows, and reads what the next
+            # slice's prompts say: its time and ours overlap.
             following = parts[at + 1] if at + 1 < len(parts) else []
             written = len(rows)
-            won, rows = await alongside(
-                write_slice(session, rows, following, now),
+            (won, said), rows = await alongside(
+                write_slice(session, rows, following, now, load),
                 self._messages(people, won, said, told, composer, now, report),
                 at_once=apart,
             )

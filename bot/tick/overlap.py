@@ -2,8 +2,9 @@
 
 A tick writes its people a slice at a time; each slice's INSERTs keep the database busy about
 as long as composing a slice's messages keeps us busy. Done one after the other, the tick
-took both; here the previous slice's outbox rows and the next slice's ledger rows go to the
-database while this slice's messages are composed, on the one connection of the tick's
+took both; here the previous slice's outbox rows, the next slice's ledger rows and what the
+store says in its prompts go to the database while this slice's messages are composed, on
+the one connection of the tick's
 transaction (the composing gives the event loop a turn now and then, so the second statement
 goes out as soon as the first comes back). On SQLite, whose statements run in a thread of ours,
 they take turns as before.
@@ -12,15 +13,19 @@ they take turns as before.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.tick.rows import queued_ledger
+from rituals.core.messages import Block
 from rituals.core.tick import Candidate
 from storage.outbox import OutboxRow, enqueue, record_nudges
+
+# Prompt key -> what the store says in that prompt.
+Said = Mapping[str, tuple[Block, ...]]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -53,8 +58,13 @@ async def write_slice(
     rows: Sequence[OutboxRow],
     following: Sequence[list[Candidate]],
     now: datetime,
-) -> set[str]:
-    """One slice's messages into the outbox, then the next slice's ledger rows: the keys
-    the ledger took (none when there is no next slice)."""
+    load: Callable[[list[Candidate]], Awaitable[Said]],
+) -> tuple[set[str], Said]:
+    """One slice's messages into the outbox, then the next slice's ledger rows and what the
+    store says in the prompts it won (`load`): the keys the ledger took and those details
+    (nothing when there is no next slice). The next slice's reads go with these writes, so
+    the database never waits for us between them, and our CPU in them overlaps the
+    composing."""
     await enqueue(session, rows)
-    return await record_nudges(session, queued_ledger(following, now))
+    won = await record_nudges(session, queued_ledger(following, now))
+    return won, await load([c for group in following for c in group if c.key in won])
