@@ -7,9 +7,10 @@ check-in and a one-on-one week, and the widest statement must stay near one slic
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import event, func, insert, select
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from bot.config import AppConfig
 from storage.bounded import LIMIT
 from storage.models import (
+    Commitment,
     Member,
     Membership,
     Nudge,
@@ -126,3 +128,36 @@ async def test_a_crowd_is_prompted_with_statements_of_bounded_width(
     assert queued == 2 * CROWD
     # A slice of (lead, report) pairs is two parameters a pair; a few more for the rest.
     assert widest[0] <= 2 * LIMIT + 20, widest[0]
+
+
+async def test_each_slice_gets_its_own_peoples_details(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    """What a check-in says of last week's commitments is read for each slice alongside the
+    writes before it: each person's, in each slice, reaches that person and nobody else."""
+    async with sessions() as session, session.begin():
+        await seed_crowd(session)
+        people = (await session.scalars(select(Membership).order_by(Membership.member_id))).all()
+        lead = people[0]
+        picked = [people[1], people[LIMIT + 1], people[2 * LIMIT + 1]]  # one in each slice
+        for seat in picked:
+            session.add(
+                Commitment(
+                    workspace_id=seat.workspace_id,
+                    team_id=seat.team_id,
+                    for_id=seat.member_id,
+                    owner_id=lead.member_id,
+                    made_by_id=lead.member_id,
+                    action=f"unblock member {seat.member_id}",
+                    due=date(2026, 11, 6),
+                    created_at=datetime(2026, 11, 3, 9, tzinfo=UTC),
+                )
+            )
+    await planner(sessions, config).tick(TICKS[0])
+    async with sessions() as session:
+        rows = (await session.execute(select(Outbox.member_id, Outbox.payload))).all()
+    said = {member: json.dumps(payload) for member, payload in rows}
+    for seat in picked:
+        assert f"unblock member {seat.member_id}" in said[seat.member_id]
+    mentioning = [m for m, text in said.items() if "unblock member" in text]
+    assert sorted(mentioning) == sorted([lead.member_id, *(s.member_id for s in picked)])
