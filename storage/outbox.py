@@ -107,7 +107,8 @@ async def decided_keys(
     if not rituals or not periods:
         return set()
     query = select(Nudge.dedupe_key).where(Nudge.ritual.in_(rituals), Nudge.period.in_(periods))
-    return set((await session.scalars(query)).all())
+    # Through the connection: thousands of plain strings need none of the ORM's loading.
+    return set((await (await session.connection()).scalars(query)).all())
 
 
 async def record_nudges(session: AsyncSession, rows: Sequence[LedgerRow]) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +25,9 @@ class TeamRow:
     channel_id: str | None  # the team's home channel, for its posts
 
 
-@dataclass(frozen=True)
-class SeatRow:
-    """A person on a team, with what the scheduler needs to know about them."""
+class SeatRow(NamedTuple):
+    """A person on a team, with what the scheduler needs to know about them. A named tuple:
+    a tick makes one per person, and a frozen dataclass took three times as long to make."""
 
     team_id: int
     role: Role
@@ -91,4 +92,7 @@ async def seats_on(session: AsyncSession, platforms: Collection[Platform]) -> li
         .where(Workspace.platform.in_(platforms), Member.is_active)
         .order_by(Membership.team_id, Member.id)
     )
-    return [SeatRow(*tuple(row)) for row in (await session.execute(query)).all()]
+    # Through the connection: SQLAlchemy's ORM would look at every one of 10,000 rows of
+    # plain columns for entities to load, a third of the query's time.
+    rows = await (await session.connection()).execute(query)
+    return [SeatRow._make(row) for row in rows.all()]

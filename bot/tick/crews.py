@@ -94,18 +94,19 @@ def candidates(
         mentions = {id(s): seat_mention(s) for s in crew.people}
         reports = tuple(mentions[id(s)] for s in crew.people if s is not lead)
         graces = [timedelta(hours=settings.nudges.grace_hours[r.spec.kind]) for r in crew.rounds]
-        on_date: list[dict[date, list[Occurrence]]] = [{} for _ in crew.rounds]
+        # Local date -> the rounds with occurrences on it: most rounds have none on a day.
+        on_date: dict[date, list[tuple[int, Round, timedelta, list[Occurrence]]]] = {}
         windows: dict[tuple[int, str], Window | None] = {}
         for seat in crew.people:
             local = calendar.today(seat.time_zone, now)
+            if local not in on_date:
+                on_date[local] = [
+                    (at, round_, grace, found)
+                    for at, (round_, grace) in enumerate(zip(crew.rounds, graces, strict=True))
+                    if (found := _on(round_, local))
+                ]
             reached = _reached_alike(seat)
-            for at, (round_, grace, found) in enumerate(
-                zip(crew.rounds, graces, on_date, strict=True)
-            ):
-                if local not in found:
-                    found[local] = _on(round_, local)
-                if not found[local]:
-                    continue
+            for at, round_, grace, found in on_date[local]:
                 spec = round_.spec
                 if spec.recipients is not Recipients.EVERYONE and (
                     lead is None or (lead is seat and not reports)
@@ -113,7 +114,7 @@ def candidates(
                     continue  # both need a lead and someone to meet or hear from
                 if spec.recipients is Recipients.LEAD and seat is not lead:
                     continue
-                for occ in found[local]:
+                for occ in found:
                     key = f"{spec.kind}:{team.id}:{seat.member_id}:{occ.period}"
                     if key in known:
                         continue
