@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.console.demo import PEOPLE, WORKSPACE_ID, WORKSPACE_NAME, DemoPerson
-from bot.console.fields import FREE_TEXT, check, chosen, describe, is_option
+from bot.console.fields import Reading, check, chosen, describe, reading
 from bot.console.render import readable, render_message
 from bot.console.sender import ConsoleSender
 from bot.console.stdin import ReadLine, stdin_reader
 from bot.delivery import Worker
 from bot.dispatch import Dispatcher, Identity
-from bot.grammar import FORM_INTRO, Parsed, Problem
+from bot.grammar import FORM_INTRO, Parsed
 from bot.scheduler import Scheduling
 from rituals.core.context import ShiftedClock
 from rituals.core.messages import Button, File, Form, FormField, Image, Message, Outgoing
@@ -379,41 +379,19 @@ class ConsoleChat:
             self.write(f"  {problem}")
 
     async def commanded(self, field: FormField, answer: str) -> bool:
-        """Whether a line typed for a field is a command rather than its answer.
-
-        Nothing is asked back: a y/N question would take the next piped line as its answer.
-        Where no free text is asked for, any command is one. In free text, a complete command
-        is one ("kpis", "experiment 1", `budget answer 1 "hi"`), unless it reads as prose that
-        merely starts with a command's name: three or more plain words after it, no quotes,
-        numbers or @names ("help our customers grow faster"), which is kept as the answer and
-        the person is told how to run it instead. A name that would only open a form
-        ("Growth", a team) is an answer.
-        """
-        if is_option(field, answer):
-            return False
+        """Whether a line typed for a field is a command rather than its answer (the rule:
+        `fields.reading`). Prose that starts like a command is kept as the answer, and the
+        person is told how to run the command instead; nothing is asked back, since a y/N
+        question would take the next piped line as its answer."""
         outcome = self.dispatcher.grammar.parse(answer)
-        if isinstance(outcome, Problem):
-            return False
-        if field.kind not in FREE_TEXT:
-            return True
-        if not isinstance(outcome, Parsed):
-            return False
-        if not _prose(answer, outcome.syntax.names):
-            return True
-        self.write(
-            f'  (Kept as your answer, though it starts like the command "{outcome.syntax.name}"; '
-            "to run that command instead, type :cancel and then the command.)"
-        )
-        return False
-
-
-def _prose(line: str, names: Sequence[str]) -> bool:
-    """Plain words after a command's name, the way an answer is written and a command is not."""
-    words = line.lower().split()
-    typed = [len(n.split()) for n in names if words[: len(n.split())] == n.split()]
-    tail = words[max(typed, default=1) :]
-    plain = all(word.isalpha() or word.rstrip(",.;!?").isalpha() for word in tail)
-    return len(tail) >= 3 and plain
+        taken = reading(field, answer, outcome)
+        if taken is Reading.PROSE and isinstance(outcome, Parsed):
+            name = outcome.syntax.name
+            self.write(
+                f'  (Kept as your answer, though it starts like the command "{name}"; '
+                "to run that command instead, type :cancel and then the command.)"
+            )
+        return taken is Reading.COMMAND
 
 
 def _problem(form: Form) -> str:

@@ -3,7 +3,10 @@ that the form itself can tell before submitting."""
 
 from __future__ import annotations
 
-from bot.grammar import parse_people
+import enum
+from collections.abc import Sequence
+
+from bot.grammar import Parsed, Problem, parse_people
 from rituals.core.messages import FieldKind, FormField
 
 FREE_TEXT = (FieldKind.TEXT, FieldKind.LONG_TEXT)
@@ -53,3 +56,34 @@ def chosen(field: FormField, answer: str) -> str:
 
 def is_option(field: FormField, answer: str) -> bool:
     return bool(field.options) and chosen(field, answer) in field.options
+
+
+class Reading(enum.Enum):
+    ANSWER = "answer"
+    COMMAND = "command"
+    PROSE = "prose"  # kept as the answer, though it starts like a command
+
+
+def reading(field: FormField, answer: str, outcome: object) -> Reading:
+    """Whether a line typed for a field is its answer or a command (`outcome`, the grammar's
+    reading of it). Where no free text is asked for, any command is one. In free text, a
+    complete command is one ("kpis", "experiment 1", `budget answer 1 "hi"`), unless it reads
+    as prose that merely starts with a command's name: three or more plain words after it, no
+    quotes, numbers or @names ("help our customers grow faster"). A name that would only open
+    a form ("Growth", a team) is an answer."""
+    if is_option(field, answer) or isinstance(outcome, Problem):
+        return Reading.ANSWER
+    if field.kind not in FREE_TEXT:
+        return Reading.COMMAND
+    if not isinstance(outcome, Parsed):
+        return Reading.ANSWER
+    return Reading.PROSE if _prose(answer, outcome.syntax.names) else Reading.COMMAND
+
+
+def _prose(line: str, names: Sequence[str]) -> bool:
+    """Plain words after a command's name, the way an answer is written and a command is not."""
+    words = line.lower().split()
+    typed = [len(n.split()) for n in names if words[: len(n.split())] == n.split()]
+    tail = words[max(typed, default=1) :]
+    plain = all(word.isalpha() or word.rstrip(",.;!?").isalpha() for word in tail)
+    return len(tail) >= 3 and plain
