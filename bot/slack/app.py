@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -78,6 +79,9 @@ class SlackBot:
         self.clock = clock
         self.backlog = Backlog(WORKERS, BACKLOG_LIMIT)
         self.signatures = Signatures(engine, clock)
+        # Every request over HTTP is checked once, by bot.slack.http, before Bolt sees it.
+        secret = settings.slack_signing_secret
+        self.verifier = SignatureVerifier(secret) if secret else None
         # One connection pool for every Web API call and response_url reply.
         # Bounded well under the outbox's lease: slack_sdk's own timeout does not apply to a
         # session it is given.
@@ -131,6 +135,11 @@ class SlackBot:
         return bool(self.settings.slack_client_id) and not self.socket_mode
 
     def _bolt_app(self) -> AsyncApp:
+        """Bolt's own signature check is off: bot.slack.http checks every request that reaches
+        Bolt over HTTP, JSON events included, before Bolt reads it, and hands Bolt the body it
+        parsed (Bolt's check needs the text, and would check the signature a second time).
+        Socket Mode requests come unsigned over the connection we open with the app token. Bolt's
+        built-in server (`AsyncApp.start`) is never used: it would skip our check."""
         s = self.settings
         # The token comes with each request from the authorizer, not from the client.
         client = AsyncWebClient(
@@ -144,7 +153,7 @@ class SlackBot:
                 client=client,
                 authorize=self.authorizer,  # type: ignore[arg-type]  # an AsyncAuthorize
                 signing_secret=s.slack_signing_secret or "",
-                request_verification_enabled=not self.socket_mode,
+                request_verification_enabled=False,  # see above
                 # Bolt answers as soon as the listener returns, instead of polling every 10 ms
                 # for the ack; a command's answer can then travel in the ack.
                 process_before_response=True,
@@ -161,6 +170,7 @@ class SlackBot:
             authorize=self.authorizer,  # type: ignore[arg-type]  # an AsyncAuthorize
             process_before_response=True,
             signing_secret=s.slack_signing_secret,
+            request_verification_enabled=False,  # see above
             installation_store=installations,
             oauth_settings=AsyncOAuthSettings(
                 client_id=s.slack_client_id,
