@@ -31,6 +31,7 @@ from bot.slack.backlog import Backlog
 from bot.slack.deliver import Places
 from bot.slack.listeners import Listeners
 from bot.slack.manifest import BOT_SCOPES
+from bot.slack.middleware import BodyMiddleware
 from bot.slack.replays import Signatures
 from bot.slack.sender import SlackSender
 from rituals.core.context import Clock
@@ -101,7 +102,7 @@ class SlackBot:
             answer_within=ANSWER_WITHIN,
         )
         self.listeners.attach(self.app, oauth=self.oauth)
-        self.app.middleware(self._forget_revoked)
+        self.app.middleware(BodyMiddleware(self._forget_revoked))
 
     async def _forget_revoked(
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
