@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.response import BoltResponse
 
 from bot.config import Settings
 from bot.slack import shape
@@ -21,6 +20,8 @@ log = logging.getLogger(__name__)
 
 SLACK = web.AppKey("slack", SlackBot)
 EVENTS_PATH = "/slack/events"
+FORM = "application/x-www-form-urlencoded"
+INVALID = {"error": "invalid request"}  # Bolt's answer to a bad signature, kept as it was
 
 
 def add_routes(app: web.Application, settings: Settings) -> None:
@@ -34,48 +35,75 @@ def add_routes(app: web.Application, settings: Settings) -> None:
 
 
 async def events(request: web.Request) -> web.Response:
-    if not _plausible_timestamp(request.headers.get("X-Slack-Request-Timestamp")):
-        # Bolt would fail on int() of it with a traceback; no signed request looks like this.
+    """Each request read once, its signature checked once, then handed to Bolt as read.
+
+    Bolt's own check is off (bot.slack.app): every request reaching Bolt over HTTP comes through
+    here, forms and JSON alike. The checks run in the order Bolt ran them, so each refusal is
+    the one it was: a body Slack never sends gets a 400 before any signature is looked at, and
+    Slack's ssl_check is answered by Bolt, signed or not, as Bolt's middleware always did."""
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    if not _plausible_timestamp(stamp):
+        # int() of it would fail with a traceback; no signed request looks like this.
         log.warning("Slack: refused a request whose timestamp is not a number")
         return web.Response(status=401, text="invalid request")
-    malformed = shape.problem(await request.read(), request.content_type)
-    if malformed:
+    raw = await request.read()
+    try:
+        payload = shape.read(raw, request.content_type)
+    except shape.Malformed as malformed:
         log.warning("Slack: refused a malformed request: %s", malformed)
-        return web.Response(status=400, text=malformed)
+        return web.Response(status=400, text=str(malformed))
     bot = request.app[SLACK]
-    if await _replayed(request, bot):
-        log.warning("Slack: refused a request whose signature was already used")
-        return web.Response(status=401, text="replayed request")
-    return await to_aiohttp_response(await bot.app.async_dispatch(await _bolt_request(request)))
+    refused = await _refusal(request, bot, raw, stamp, payload)
+    if refused is not None:
+        return refused
+    return await to_aiohttp_response(await bot.app.async_dispatch(_bolt_request(request, payload)))
 
 
-async def _bolt_request(request: web.Request) -> AsyncBoltRequest:
-    """Bolt's request, with the body read as `shape.parse` reads it (a command may say
-    "payload")."""
-    bolt = await to_bolt_request(request)
-    if not bolt.body and bolt.raw_body:
-        bolt.body = shape.parse(bolt.raw_body, request.content_type)
-        bolt.context = build_async_context(AsyncBoltContext({}), bolt.body)
-    return bolt
+async def _refusal(
+    request: web.Request, bot: SlackBot, raw: bytes, stamp: str | None, payload: shape.Payload
+) -> web.Response | None:
+    """A request not signed by Slack in the last five minutes, or signed and seen before.
 
-
-async def _replayed(request: web.Request, bot: SlackBot) -> bool:
-    """A correctly signed request seen before. Bolt checks the signature and its five
-    minutes, but a request captured inside them could be sent again and run again (three
+    A request captured inside its five minutes could be sent again and run again (three
     obstacles from one slash command); a replica shares what it saw through the database.
     Only a valid signature is remembered, so junk cannot fill the table. Events (JSON) are
     left to their `event_id`, which answers Slack's own retries of them with 200, once."""
-    if request.content_type != "application/x-www-form-urlencoded":
-        return False
-    secret = bot.settings.slack_signing_secret
     signature = request.headers.get("X-Slack-Signature", "")
-    stamp = request.headers.get("X-Slack-Request-Timestamp", "")
-    if not secret or not signature or not stamp:
-        return False  # Bolt refuses it as unsigned
-    body = await request.read()
-    if not SignatureVerifier(secret).is_valid(body, stamp, signature):
-        return False  # Bolt refuses it as forged or stale
-    return not await bot.signatures.first(signature)
+    if not _signed(bot, raw, stamp, signature):
+        if _ssl_check(payload.body):
+            return None
+        log.warning("Slack: refused a request not signed by Slack in the last five minutes")
+        return await to_aiohttp_response(BoltResponse(status=401, body=INVALID))
+    if request.content_type == FORM and not await bot.signatures.first(signature):
+        log.warning("Slack: refused a request whose signature was already used")
+        return web.Response(status=401, text="replayed request")
+    return None
+
+
+def _signed(bot: SlackBot, raw: bytes, stamp: str | None, signature: str) -> bool:
+    """Signed with our secret within five minutes, as Slack signs (slack_sdk's check, the one
+    Bolt ran). No timestamp reads as Bolt read it: the epoch, long stale."""
+    return bot.verifier is not None and bot.verifier.is_valid(raw, stamp or "0", signature)
+
+
+def _ssl_check(body: dict[str, Any]) -> bool:
+    """Slack's probe of our certificate, which Bolt answers before it checks a signature."""
+    return body.get("ssl_check") == "1"
+
+
+def _bolt_request(request: web.Request, payload: shape.Payload) -> AsyncBoltRequest:
+    """Bolt's request around the body as `shape` read it (a command may say "payload"), with
+    the context Bolt would build from it. Bolt takes no parsed body over HTTP, so it is built
+    empty and given ours; `raw_body` stays the text, as Bolt keeps it."""
+    bolt = AsyncBoltRequest(
+        body="",
+        query=request.query_string or None,
+        headers=request.headers,  # type: ignore[arg-type]  # a mapping of str, as Bolt's adapter
+    )
+    bolt.raw_body = payload.text
+    bolt.body = payload.body
+    bolt.context = payload.context
+    return bolt
 
 
 def _plausible_timestamp(stamp: str | None) -> bool:

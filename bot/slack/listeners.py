@@ -31,6 +31,7 @@ from bot.dispatch import Dispatcher, Identity
 from bot.slack import store
 from bot.slack.backlog import Backlog, Job
 from bot.slack.deliver import Courier, Place, Places, one_ephemeral
+from bot.slack.middleware import BodyMiddleware
 from bot.slack.people import Directory, Stranger
 from bot.slack.render import (
     BUTTON_ACTION,
@@ -83,7 +84,7 @@ class Listeners:
 
     def attach(self, app: AsyncApp, *, oauth: bool) -> None:
         """Every listener on the Bolt app; with OAuth, Bolt's own removal of revoked tokens."""
-        app.middleware(self._once_per_event)
+        app.middleware(BodyMiddleware(self._once_per_event))
         app.command(self.slash)(self._on_command)
         app.action(BUTTON_ACTION)(self._on_button)
         app.action(re.compile(".*"))(self._on_stale_button)

@@ -4,11 +4,13 @@ Bolt and our listeners index payloads as Slack shapes them (`body["user"]["id"]`
 `event["type"]`); a body that is not UTF-8, not an object, or lacks those parts made them
 raise, and the sender got a 500 and the log a traceback (Bolt parses a body before it checks
 its signature, so anyone could). A request that fails here gets a 400 naming the problem.
+One that passes is handed to Bolt as read here (bot.slack.http), not parsed a second time.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -71,21 +73,46 @@ BY_A_PERSON: tuple[Rule, ...] = ((("event", "user"), NAME, True),)
 PERSON_EVENTS = ("app_mention", "app_home_opened")
 
 
-def problem(raw: bytes, content_type: str | None) -> str | None:
-    """Why this body is not one Slack sends, in a few words; None when it could be."""
+class Malformed(ValueError):
+    """A body Slack never sends; the message names the problem in a few words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A body read once, as Bolt would read it: handed to Bolt as it is, so Bolt neither parses
+    it again nor reads its ids again."""
+
+    text: str  # as sent, decoded
+    body: dict[str, Any]
+    context: AsyncBoltContext  # Bolt's reading of its ids (team, person, channel, response_url)
+
+
+def read(raw: bytes, content_type: str | None) -> Payload:
+    """The body of a request Slack could have sent; `Malformed` when it could not be one."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "the body is not UTF-8"
+        raise Malformed("the body is not UTF-8") from None
     try:
         body: Any = parse(text, content_type)
     except ValueError:  # json's errors, a form's bad payload included
-        return "the body is not a Slack payload"
+        raise Malformed("the body is not a Slack payload") from None
     if not isinstance(body, dict):
-        return "a Slack payload is a JSON object"
+        raise Malformed("a Slack payload is a JSON object")
     if holds_nul(body):
-        return "the payload holds a NUL character"
-    return _unreadable_to_bolt(body) or _missing(body, _rules(body))
+        raise Malformed("the payload holds a NUL character")
+    context = _bolt_context(body)
+    _check(body, _rules(body))
+    return Payload(text, body, context)
+
+
+def problem(raw: bytes, content_type: str | None) -> str | None:
+    """Why this body is not one Slack sends, in a few words; None when it could be."""
+    try:
+        read(raw, content_type)
+    except Malformed as malformed:
+        return str(malformed)
+    return None
 
 
 def parse(text: str, content_type: str | None) -> Any:
@@ -102,18 +129,18 @@ def parse(text: str, content_type: str | None) -> Any:
 CONTEXT_IDS = ("enterprise_id", "team_id", "user_id", "channel_id", "actor_team_id")
 
 
-def _unreadable_to_bolt(body: dict[str, Any]) -> str | None:
+def _bolt_context(body: dict[str, Any]) -> AsyncBoltContext:
     """Bolt's own reading of the ids, done first: where it would raise (an `authorizations`
     of nulls, a `team` that is a number), or find ids that are not Slack's, we refuse."""
     try:
         context = build_async_context(AsyncBoltContext({}), body)
     except (AttributeError, TypeError, KeyError, IndexError, ValueError):
-        return "the payload is not shaped as Slack sends it"
+        raise Malformed("the payload is not shaped as Slack sends it") from None
     for key in CONTEXT_IDS:
         value = context.get(key)
         if value is not None and not (isinstance(value, str) and ID.fullmatch(value)):
-            return f"the payload's {key} is not a Slack id"
-    return None
+            raise Malformed(f"the payload's {key} is not a Slack id")
+    return context
 
 
 def _rules(body: dict[str, Any]) -> tuple[Rule, ...]:
@@ -133,18 +160,17 @@ def _rules(body: dict[str, Any]) -> tuple[Rule, ...]:
     return ()
 
 
-def _missing(body: dict[str, Any], rules: tuple[Rule, ...]) -> str | None:
+def _check(body: dict[str, Any], rules: tuple[Rule, ...]) -> None:
     for path, kinds, required in rules:
         found, value = _at(body, path)
         if not found:
             if required:
-                return f"the payload has no {_name(path)}"
+                raise Malformed(f"the payload has no {_name(path)}")
             continue
         if not isinstance(value, kinds) or (kinds == NAME and not value):
-            return f"the payload's {_name(path)} is not what Slack sends"
+            raise Malformed(f"the payload's {_name(path)} is not what Slack sends")
         if _name(path) in IDS and isinstance(value, str) and not ID.fullmatch(value):
-            return f"the payload's {_name(path)} is not a Slack id"
-    return None
+            raise Malformed(f"the payload's {_name(path)} is not a Slack id")
 
 
 def _at(body: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:

@@ -36,6 +36,9 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ANA, BEN, LEA = "U0AB12CD4", "U0AB12CD6", "U0AB12CD2"
 PATIENT = 60.0  # seconds a command may work before its ack goes out without the answer
 CHANNEL = "C0AB12CD5"
+FORM, JSON = "application/x-www-form-urlencoded", "application/json"
+# What a request Slack did not sign, or signed over five minutes ago, is answered (Bolt's words).
+UNSIGNED = (401, {"error": "invalid request"})
 
 
 def fixture(name: str) -> dict[str, Any]:
@@ -140,6 +143,12 @@ class SlackClient:
     async def click(
         self, value: str, user: str = ANA, action_id: str = "run-0", in_home: bool = False
     ) -> ClientResponse:
+        return await self.interact(self.pressed(value, user, action_id, in_home))
+
+    def pressed(
+        self, value: str, user: str = ANA, action_id: str = "run-0", in_home: bool = False
+    ) -> dict[str, Any]:
+        """A button press's payload, as Slack sends it."""
         payload = fixture("block_actions.json")
         payload["team"]["id"] = self.team
         payload["user"].update(id=user, team_id=self.team)
@@ -151,7 +160,7 @@ class SlackClient:
                 payload.pop(key)
             payload["container"] = {"type": "view", "view_id": "V0HOME"}
             payload["view"] = {"id": "V0HOME", "type": "home"}
-        return await self.interact(payload)
+        return payload
 
     async def submit(
         self, view: dict[str, Any], values: dict[str, Any], user: str = ANA
@@ -168,6 +177,10 @@ class SlackClient:
     async def event(
         self, name: str, event: dict[str, Any] | None = None, retry: int | None = None
     ) -> ClientResponse:
+        return await self.send_envelope(self.envelope(name, event), retry)
+
+    def envelope(self, name: str, event: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An Events API envelope from the fixture `name`, for this workspace, a new event id."""
         envelope = fixture(name)
         envelope["team_id"] = self.team
         for authorization in envelope.get("authorizations", []):
@@ -176,7 +189,7 @@ class SlackClient:
             envelope["event"]["team"] = self.team
         envelope["event_id"] = f"Ev{uuid.uuid4().hex[:10].upper()}"
         envelope["event"].update(event or {})
-        return await self.send_envelope(envelope, retry)
+        return envelope
 
     async def send_envelope(
         self, envelope: dict[str, Any], retry: int | None = None

@@ -3,6 +3,7 @@ Socket Mode."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -15,9 +16,18 @@ from sqlalchemy import func, select
 from bot.config import AppConfig, ConfigError
 from bot.server import make_app
 from bot.slack import store
+from bot.slack.http import SLACK
 from rituals.core.context import FixedClock
 from storage.engine import make_engine
-from tests.bot.slack.conftest import SlackClient, fixture, slack_settings, texts
+from tests.bot.slack.conftest import (
+    FORM,
+    JSON,
+    UNSIGNED,
+    SlackClient,
+    fixture,
+    slack_settings,
+    texts,
+)
 from tests.bot.slack.mock_slack import ANSWER, MockSlack
 
 
@@ -84,6 +94,20 @@ async def test_a_forged_oauth_state_is_refused(oauth: SlackClient, database_url:
     assert response.status >= 400
     assert oauth.api.of("oauth.v2.access") == []
     assert await stored(database_url, store.INSTALLATIONS, oauth.team) == 0
+
+
+async def test_with_oauth_no_request_runs_unless_slack_signed_it(oauth: SlackClient) -> None:
+    """The OAuth app's Bolt has its own check off too: ours stands for it there as well."""
+    await install(oauth)
+    before = len(oauth.api.calls)
+    for body, content_type in (
+        (oauth.command_body("help"), FORM),
+        (json.dumps(oauth.envelope("event_app_mention.json")), JSON),
+    ):
+        forged = await oauth.post(body, content_type, secret="not-the-secret")
+        assert (forged.status, await forged.json()) == UNSIGNED
+    await oauth.http.server.app[SLACK].backlog.settled()
+    assert oauth.api.calls[before:] == []
 
 
 async def test_tokens_revoked_and_app_uninstalled_remove_the_tokens(

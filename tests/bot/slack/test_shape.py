@@ -7,11 +7,10 @@ import json
 import logging
 
 import pytest
+from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.slack.shape import problem
-from tests.bot.slack.conftest import ANA, SlackClient, fixture
-
-FORM = "application/x-www-form-urlencoded"
+from bot.slack.shape import problem, read
+from tests.bot.slack.conftest import ANA, FORM, SlackClient, fixture
 
 
 async def test_a_body_that_is_not_utf8_is_refused_signed_or_not(slack: SlackClient) -> None:
@@ -66,29 +65,42 @@ async def test_a_signed_button_press_with_no_action_is_refused(slack: SlackClien
     assert (response.status, await response.text()) == (400, "the payload has no actions.0")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "slash_command.json",
-        "block_actions.json",
-        "view_submission.json",
-        "url_verification.json",
-        "event_app_mention.json",
-        "event_message_im.json",
-        "event_app_home_opened.json",
-        "event_app_uninstalled.json",
-        "event_tokens_revoked.json",
-    ],
-)
-def test_every_payload_slack_sends_passes(name: str) -> None:
+SENT = [
+    "slash_command.json",
+    "block_actions.json",
+    "view_submission.json",
+    "url_verification.json",
+    "event_app_mention.json",
+    "event_message_im.json",
+    "event_app_home_opened.json",
+    "event_app_uninstalled.json",
+    "event_tokens_revoked.json",
+]
+
+
+def as_sent(name: str) -> tuple[str, str]:
+    """The fixture `name` as Slack sends it: the body, and its content type."""
     payload = fixture(name)
     if name == "slash_command.json":
-        body, kind = "&".join(f"{k}={v}" for k, v in payload.items()), FORM
-    elif "type" in payload and payload["type"] in ("block_actions", "view_submission"):
-        body, kind = "payload=" + json.dumps(payload), FORM
-    else:
-        body, kind = json.dumps(payload), "application/json"
+        return "&".join(f"{k}={v}" for k, v in payload.items()), FORM
+    if "type" in payload and payload["type"] in ("block_actions", "view_submission"):
+        return "payload=" + json.dumps(payload), FORM
+    return json.dumps(payload), "application/json"
+
+
+@pytest.mark.parametrize("name", SENT)
+def test_every_payload_slack_sends_passes(name: str) -> None:
+    body, kind = as_sent(name)
     assert problem(body.encode(), kind) is None
+
+
+@pytest.mark.parametrize("name", SENT)
+def test_bolt_is_handed_each_payload_as_it_would_read_it_itself(name: str) -> None:
+    """Bolt gets the body read here instead of reading it again: the same body, text and ids."""
+    body, kind = as_sent(name)
+    payload = read(body.encode(), kind)
+    bolt = AsyncBoltRequest(body=body, headers={"Content-Type": kind})
+    assert (payload.text, payload.body, payload.context) == (bolt.raw_body, bolt.body, bolt.context)
 
 
 @pytest.mark.parametrize(
