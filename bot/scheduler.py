@@ -35,8 +35,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
-from bot.delivery import Sender, Worker
+from bot.delivery import Worker
 from bot.delivery_lock import only_worker
+from bot.sender import Sender
 from bot.tick import hooks
 from bot.tick.budget import groups
 from bot.tick.calendar import Calendar

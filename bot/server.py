@@ -20,10 +20,10 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, Settings
-from bot.delivery import Sender
 from bot.dispatch import Dispatcher
 from bot.loopback import from_this_machine
 from bot.scheduler import TICK_SECONDS, Scheduling, scheduling
+from bot.sender import Sender
 from bot.slack import check_slack_settings
 from bot.teams import ROUTE as TEAMS_ROUTE
 from bot.teams import check_teams_settings

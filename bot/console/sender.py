@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.delivery import Result, Sent
 from bot.dispatch import REPLY
 from bot.payload import decode
+from bot.sender import Result, Sent
 from rituals.core.messages import Actions, Audience, Message
 from storage.outbox import Claimed
 

@@ -21,8 +21,8 @@ from aiohttp import ClientError, ClientSession
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import CannotAsk, Failed, Result, Retry, Sent, Unsure
 from bot.payload import decode, decode_block, thread_of
+from bot.sender import CannotAsk, Failed, Result, Retry, Sent, Unsure
 from bot.slack.render import (
     FALLBACK_TEXT,
     MESSAGE_BLOCKS,

@@ -18,8 +18,9 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import AppConfig, Settings
-from bot.delivery import LATER_SECONDS, CannotAsk, Later, Result
+from bot.delivery import LATER_SECONDS
 from bot.dispatch import Dispatcher
+from bot.sender import CannotAsk, Later, Result
 from bot.teams.pace import ConversationPace
 from rituals.core.context import Clock
 from storage.outbox import Claimed

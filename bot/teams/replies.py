@@ -21,9 +21,9 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Result, Sent
 from bot.dispatch import REPLY
 from bot.payload import stored
+from bot.sender import Result, Sent
 from bot.teams.cards import CARD_CONTENT_TYPE, Upload, render_message
 from bot.teams.forms import CHOICES, Known, render_form
 from bot.teams.pace import ConversationPace

@@ -21,9 +21,9 @@ from botbuilder.schema import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Failed, Later, Result, Retry, Sent
 from bot.loopback import local_service_url
 from bot.payload import decode, thread_of
+from bot.sender import Failed, Later, Result, Retry, Sent
 from bot.teams.cards import render_message
 from bot.teams.pace import ConversationPace
 from bot.teams.replies import card, offer

@@ -13,25 +13,16 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError
-from bot.delivery import (
-    RESENT_UNCHECKED,
-    Claimed,
-    Later,
-    Result,
-    Retry,
-    Sent,
-    Worker,
-    backoff,
-    put_off,
-)
+from bot.delivery import RESENT_UNCHECKED, Worker, backoff, put_off
 from bot.delivery_lock import only_worker
 from bot.payload import encode
+from bot.sender import Later, Result, Retry, Sent
 from bot.slack.sender import SlackSender
 from rituals.core.context import FixedClock, ShiftedClock
 from rituals.core.messages import Audience, Message, Paragraph
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Outbox, OutboxStatus, Platform
-from storage.outbox import claim
+from storage.outbox import Claimed, claim
 from tests.bot.slack.mock_slack import MockSlack, received
 from tests.conftest import NOW
 from tests.scheduling import outbox, queue

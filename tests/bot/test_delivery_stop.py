@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import delivery
 from bot.config import AppConfig
-from bot.delivery import Result, Sent
 from bot.scheduler import scheduling
+from bot.sender import Result, Sent
 from rituals.core.context import FixedClock
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import OutboxStatus, Platform
