@@ -7,7 +7,8 @@ are recorded with their reason and never retried. A row claimed by a worker that
 doubt": the platform is asked whether it arrived before it is sent again; while it cannot say,
 the row waits, and when it still cannot after the last attempt the row is left `in_doubt` for
 an operator rather than sent blind. Where the platform keeps no record to ask (Teams, Slack
-channels), it is sent again with a note on the row saying it may show twice.
+channels), it is sent again with a note on the row saying it may show twice. A worker stopped
+with rows it never began to send gives them back as they were: those, at least, are not in doubt.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from storage.outbox import (
     mark_failed,
     mark_in_doubt,
     mark_sent,
+    release,
     retry_later,
 )
 
@@ -159,7 +161,8 @@ class Worker:
             items = await claim(
                 session, list(self.senders), self.clock.now(), self.batch, self.lease
             )
-        sends = self._in_order(items)
+        started: set[int] = set()  # rows whose send began: cut off, they may have gone out
+        sends = self._in_order(items, started)
         done: list[tuple[Claimed, Result]] = []
         taken: set[int] = set()
         whens: dict[int, datetime] = {}  # row id -> when it is tried again, for rows behind it
@@ -173,18 +176,25 @@ class Worker:
         finally:
             # Stopping (or a failed record): sends in flight get a moment to finish, so what
             # went out is recorded and none is cut off holding a database connection; the rest
-            # are cancelled and waited for. Rows left `sending` are asked about later.
+            # are cancelled and waited for. Those cut off in flight stay `sending`, to be asked
+            # about later; those never tried are given back, since they are known not sent.
+            untried: list[Claimed] = []
             if sends:
                 _, late = await asyncio.wait(sends, timeout=STOP_GRACE_SECONDS)
                 for send in late:
                     send.cancel()
-                for outcome in await asyncio.gather(*sends, return_exceptions=True):
-                    if isinstance(outcome, tuple) and outcome[0].id not in taken:
+                ends = await asyncio.gather(*sends, return_exceptions=True)
+                for item, outcome in zip(items, ends, strict=True):
+                    if isinstance(outcome, tuple) and item.id not in taken:
                         done.append(outcome)
-            await asyncio.shield(self._record(done, whens))
+                    elif not isinstance(outcome, tuple) and not _tried(item, started):
+                        untried.append(item)
+            await asyncio.shield(self._record(done, whens, untried))
         return len(items)
 
-    def _in_order(self, items: list[Claimed]) -> list[asyncio.Future[tuple[Claimed, Result]]]:
+    def _in_order(
+        self, items: list[Claimed], started: set[int]
+    ) -> list[asyncio.Future[tuple[Claimed, Result]]]:
         """A send for each row; rows to one target wait for the one before them (claims come in
         due order), while different targets go at once. Sent side by side, a conversation's
         messages could arrive in any order."""
@@ -192,13 +202,16 @@ class Worker:
         sends: list[asyncio.Future[tuple[Claimed, Result]]] = []
         for item in items:
             key = (item.platform, item.workspace_id, item.target)
-            send = asyncio.ensure_future(self._deliver(item, last.get(key)))
+            send = asyncio.ensure_future(self._deliver(item, started, last.get(key)))
             sends.append(send)
             last[key] = send
         return sends
 
     async def _deliver(
-        self, item: Claimed, ahead: asyncio.Future[tuple[Claimed, Result]] | None = None
+        self,
+        item: Claimed,
+        started: set[int],
+        ahead: asyncio.Future[tuple[Claimed, Result]] | None = None,
     ) -> tuple[Claimed, Result]:
         if ahead is not None:
             await asyncio.wait([ahead])
@@ -206,7 +219,7 @@ class Worker:
             if before is not None and isinstance(before[1], PUT_OFF):
                 return item, Behind(before[0].id)
         async with self._slots:
-            result = await self._attempt(item)
+            result = await self._attempt(item, started)
         if isinstance(result, Retry | Unsure) and result.after is not None:
             try:
                 await self.pace.pause(item.workspace_id, result.after)
@@ -214,7 +227,7 @@ class Worker:
                 log.exception("could not pause workspace %s for every worker", item.workspace)
         return item, result
 
-    async def _attempt(self, item: Claimed) -> Result:
+    async def _attempt(self, item: Claimed, started: set[int]) -> Result:
         sender = self.senders[item.platform]
         try:
             note = None
@@ -235,6 +248,7 @@ class Worker:
             waited = await self._slot(item)
             if waited is not None:
                 return waited
+            started.add(item.id)
             result = await sender.send(item)
             return Sent(note) if isinstance(result, Sent) and note else result
         except Exception as exc:
@@ -257,15 +271,19 @@ class Worker:
         return None
 
     async def _record(
-        self, outcomes: list[tuple[Claimed, Result]], whens: dict[int, datetime] | None = None
+        self,
+        outcomes: list[tuple[Claimed, Result]],
+        whens: dict[int, datetime] | None = None,
+        untried: list[Claimed] | None = None,
     ) -> None:
-        """Each outcome, in one transaction; `whens` keeps each put-off row's next try, for
-        the rows behind it, across the round's records."""
+        """Each outcome, and the rows given back untried, in one transaction; `whens` keeps
+        each put-off row's next try, for the rows behind it, across the round's records."""
         whens = {} if whens is None else whens
-        if not outcomes:
+        if not outcomes and not untried:
             return
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
+            await release(session, untried or [])
             sent = [i for i, r in outcomes if isinstance(r, Sent) and r.note is None]
             await mark_sent(session, sent, now)
             self.sent += len(sent)
@@ -313,6 +331,12 @@ class Worker:
         else:
             await retry_later(session, item, when, result.reason, counts=result.after is None)
         return when
+
+
+def _tried(item: Claimed, started: set[int]) -> bool:
+    """Whether the row may have gone out: its send began, or it was in doubt already (a
+    worker before this one may have sent it)."""
+    return item.in_doubt or item.id in started
 
 
 def put_off(seconds: float) -> timedelta:

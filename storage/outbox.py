@@ -363,6 +363,14 @@ async def ask_again(
     )
 
 
+async def release(session: AsyncSession, rows: Collection[Claimed]) -> None:
+    """Claimed but never tried (their worker stopped first): pending and due as before the
+    claim, its attempt given back, nothing in doubt. Only rows still under these claims: one
+    whose lease ran out and that another worker took is that worker's. One statement."""
+    attempts = Outbox.attempts - 1
+    await _settle(session, rows, status=OutboxStatus.PENDING, lease_until=None, attempts=attempts)
+
+
 async def mark_failed(session: AsyncSession, row: Claimed, reason: str) -> None:
     await _settle(
         session, [row], status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:300]
