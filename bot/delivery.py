@@ -70,6 +70,27 @@ RESENT_UNCHECKED = (
 )
 
 
+class Begun:
+    """The sends a round began. Once it closes (it was cut off, or a record failed), the sends
+    in flight may finish but no other begins: those are given back untried, not left to be
+    cut off in their turn and sent again as rows in doubt."""
+
+    def __init__(self) -> None:
+        self.rows: set[int] = set()
+        self.closed = False
+
+    def mark(self, item: Claimed) -> None:
+        """Called as the row's send begins; a closed round cancels it instead."""
+        if self.closed:
+            raise asyncio.CancelledError
+        self.rows.add(item.id)
+
+    def tried(self, item: Claimed) -> bool:
+        """Whether the row may have gone out: its send began, or it was in doubt already (a
+        worker before this one may have sent it)."""
+        return item.in_doubt or item.id in self.rows
+
+
 class Worker:
     def __init__(
         self,
@@ -161,8 +182,8 @@ class Worker:
             items = await claim(
                 session, list(self.senders), self.clock.now(), self.batch, self.lease
             )
-        started: set[int] = set()  # rows whose send began: cut off, they may have gone out
-        sends = self._in_order(items, started)
+        begun = Begun()
+        sends = self._in_order(items, begun)
         done: list[tuple[Claimed, Result]] = []
         taken: set[int] = set()
         whens: dict[int, datetime] = {}  # row id -> when it is tried again, for rows behind it
@@ -174,10 +195,12 @@ class Worker:
                     outcomes, done = done, []
                     await self._record(outcomes, whens)
         finally:
-            # Stopping (or a failed record): sends in flight get a moment to finish, so what
-            # went out is recorded and none is cut off holding a database connection; the rest
-            # are cancelled and waited for. Those cut off in flight stay `sending`, to be asked
-            # about later; those never tried are given back, since they are known not sent.
+            # Stopping (or a failed record): no send begins any more, and those in flight get a
+            # moment to finish, so what went out is recorded and none is cut off holding a
+            # database connection; the rest are cancelled and waited for. Those cut off in
+            # flight stay `sending`, to be asked about later; those never begun are given
+            # back, since they are known not sent.
+            begun.closed = True
             untried: list[Claimed] = []
             if sends:
                 _, late = await asyncio.wait(sends, timeout=STOP_GRACE_SECONDS)
@@ -187,13 +210,13 @@ class Worker:
                 for item, outcome in zip(items, ends, strict=True):
                     if isinstance(outcome, tuple) and item.id not in taken:
                         done.append(outcome)
-                    elif not isinstance(outcome, tuple) and not _tried(item, started):
+                    elif not isinstance(outcome, tuple) and not begun.tried(item):
                         untried.append(item)
             await asyncio.shield(self._record(done, whens, untried))
         return len(items)
 
     def _in_order(
-        self, items: list[Claimed], started: set[int]
+        self, items: list[Claimed], begun: Begun
     ) -> list[asyncio.Future[tuple[Claimed, Result]]]:
         """A send for each row; rows to one target wait for the one before them (claims come in
         due order), while different targets go at once. Sent side by side, a conversation's
@@ -202,7 +225,7 @@ class Worker:
         sends: list[asyncio.Future[tuple[Claimed, Result]]] = []
         for item in items:
             key = (item.platform, item.workspace_id, item.target)
-            send = asyncio.ensure_future(self._deliver(item, started, last.get(key)))
+            send = asyncio.ensure_future(self._deliver(item, begun, last.get(key)))
             sends.append(send)
             last[key] = send
         return sends
@@ -210,7 +233,7 @@ class Worker:
     async def _deliver(
         self,
         item: Claimed,
-        started: set[int],
+        begun: Begun,
         ahead: asyncio.Future[tuple[Claimed, Result]] | None = None,
     ) -> tuple[Claimed, Result]:
         if ahead is not None:
@@ -219,7 +242,7 @@ class Worker:
             if before is not None and isinstance(before[1], PUT_OFF):
                 return item, Behind(before[0].id)
         async with self._slots:
-            result = await self._attempt(item, started)
+            result = await self._attempt(item, begun)
         if isinstance(result, Retry | Unsure) and result.after is not None:
             try:
                 await self.pace.pause(item.workspace_id, result.after)
@@ -227,7 +250,7 @@ class Worker:
                 log.exception("could not pause workspace %s for every worker", item.workspace)
         return item, result
 
-    async def _attempt(self, item: Claimed, started: set[int]) -> Result:
+    async def _attempt(self, item: Claimed, begun: Begun) -> Result:
         sender = self.senders[item.platform]
         try:
             note = None
@@ -248,7 +271,7 @@ class Worker:
             waited = await self._slot(item)
             if waited is not None:
                 return waited
-            started.add(item.id)
+            begun.mark(item)
             result = await sender.send(item)
             return Sent(note) if isinstance(result, Sent) and note else result
         except Exception as exc:
@@ -331,12 +354,6 @@ class Worker:
         else:
             await retry_later(session, item, when, result.reason, counts=result.after is None)
         return when
-
-
-def _tried(item: Claimed, started: set[int]) -> bool:
-    """Whether the row may have gone out: its send began, or it was in doubt already (a
-    worker before this one may have sent it)."""
-    return item.in_doubt or item.id in started
 
 
 def put_off(seconds: float) -> timedelta:

@@ -185,3 +185,25 @@ async def test_a_stopped_worker_leaves_alone_a_row_another_worker_took_after_its
     assert [(r.status, r.attempts, r.lease_until) for r in rows] == [
         (OutboxStatus.SENDING, 2, clock.now() + timedelta(minutes=2))
     ] * 2
+
+
+async def test_once_a_round_is_cut_off_no_send_begins_while_those_in_flight_finish(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    held: asyncio.Event,
+    http: ClientSession,
+) -> None:
+    """Slack answers the post it held just after the stop: that one is recorded as sent, and
+    the row waiting for its send slot is not begun in the grace (to be cut off in its turn
+    and left in doubt), but given back."""
+    await queue(sessions, ["U1", "U2"])
+    deliver = worker(sessions, slack_api, http, ShiftedClock(FixedClock(NOW)), concurrency=1)
+    running = await in_flight(deliver, slack_api)
+    # Slack answers as the cancelled round begins to wait for its sends in flight.
+    asyncio.get_running_loop().call_soon(held.set)
+    await stop(deliver, running)
+    assert [(r.target, r.status, r.attempts) for r in await outbox(sessions)] == [
+        ("U1", OutboxStatus.SENT, 1),
+        ("U2", OutboxStatus.PENDING, 0),
+    ]
+    assert len(slack_api.of("chat.postMessage")) == 1
