@@ -35,9 +35,10 @@ async def alongside(
     write: Awaitable[T], work: Awaitable[U], *, at_once: bool = True
 ) -> tuple[T, U]:
     """Both at once: `write` waits on the database while `work` uses our CPU. The write goes
-    first, so its statement is on its way before the work starts; a failed work still waits
-    for it, so that no statement is cut off inside the transaction. Not `at_once`: the write,
-    then the work (a database in our own process has no CPU of its own to overlap)."""
+    first, so its statement is on its way before the work starts; a failed or cancelled work
+    still waits for it, however often it is cancelled meanwhile, so that no statement is cut
+    off inside the transaction. Not `at_once`: the write, then the work (a database in our own
+    process has no CPU of its own to overlap)."""
     if not at_once:
         written = await write
         return written, await work
@@ -46,11 +47,28 @@ async def alongside(
         await asyncio.sleep(0)
         done = await work
     except BaseException:
-        await asyncio.wait({writing})
+        await _to_its_end(writing)
         if not writing.cancelled():
             writing.exception()  # seen: the work's error is the one raised
         raise
-    return await writing, done
+    await _to_its_end(writing)
+    return writing.result(), done
+
+
+async def _to_its_end(task: asyncio.Future[T]) -> None:
+    """Wait until `task` is done, and only then raise a cancel that came meanwhile. `wait` and
+    `shield` give up at the first cancel and leave the task running; a second cancel (a stop
+    that cancels again) would end the tick while its statement still ran on the session."""
+    cancelled: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError as exc:
+            cancelled = exc
+    if cancelled is not None:
+        if not task.cancelled():
+            task.exception()  # seen: the cancel is the one raised
+        raise cancelled
 
 
 async def write_slice(

@@ -47,6 +47,73 @@ async def test_a_failed_work_waits_for_the_write_before_it_fails() -> None:
     assert seen == ["written"]
 
 
+async def test_cancelled_twice_it_ends_only_once_the_write_has() -> None:
+    """A stop that cancels again while the tick waits for its write: the statement still runs
+    on the tick's session, so the tick must not end (and roll back, or hand the session on)
+    until it is over."""
+    seen: list[str] = []
+    composing, cut_off, answered = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def write() -> None:
+        await answered.wait()
+        seen.append("written")
+
+    async def work() -> None:
+        composing.set()
+        try:
+            await asyncio.Event().wait()  # composes until cancelled
+        except asyncio.CancelledError:
+            cut_off.set()
+            raise
+
+    async def tick() -> None:
+        try:
+            await alongside(write(), work())
+        finally:
+            seen.append("tick ended")
+
+    ticking = asyncio.create_task(tick())
+    await composing.wait()
+    ticking.cancel()
+    await cut_off.wait()  # the tick now waits for its write
+    ticking.cancel()
+    await asyncio.sleep(0)  # the second cancel lands
+    answered.set()
+    with pytest.raises(asyncio.CancelledError):
+        await ticking
+    assert seen == ["written", "tick ended"]
+
+
+async def test_cancelled_after_composing_the_write_is_not_cut_off_but_waited_for() -> None:
+    """The work is done and the tick waits for the write alone when the stop comes, twice:
+    the statement is let finish rather than cancelled mid-way on the session."""
+    seen: list[str] = []
+    composed, answered = asyncio.Event(), asyncio.Event()
+
+    async def write() -> None:
+        await answered.wait()
+        seen.append("written")
+
+    async def work() -> None:
+        composed.set()
+
+    async def tick() -> None:
+        try:
+            await alongside(write(), work())
+        finally:
+            seen.append("tick ended")
+
+    ticking = asyncio.create_task(tick())
+    await composed.wait()  # the tick now waits for its write
+    for _ in range(2):
+        ticking.cancel()
+        await asyncio.sleep(0)
+    answered.set()
+    with pytest.raises(asyncio.CancelledError):
+        await ticking
+    assert seen == ["written", "tick ended"]
+
+
 async def test_a_failed_write_fails_the_slice_after_the_work() -> None:
     seen: list[str] = []
 
