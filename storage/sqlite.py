@@ -13,6 +13,11 @@ begins again with `BEGIN IMMEDIATE`, its open savepoints made again, so its writ
 the latest commit: what PostgreSQL's default READ COMMITTED gives every statement anyway, and
 the code runs on both.
 
+Where a transaction stands is recorded once its BEGIN has run, not when it is queued: a `BEGIN
+IMMEDIATE` refused the write lock (the busy timeout ran out) began nothing, and a caller that
+catches "database is locked" and goes on gets a transaction at its next statement, not
+statements that each commit by themselves.
+
 A write that is a whole transaction by itself (its statement carries the `ALONE` execution
 option) is sent with no BEGIN at all: SQLite takes the write lock for it alone, waiting its turn
 as `BEGIN IMMEDIATE` would, and commits it as it ends, in the same trip to the driver's thread.
@@ -40,6 +45,10 @@ class State(enum.Enum):
     PENDING = "pending"  # SQLAlchemy began one; SQLite has not heard of it yet
     READING = "reading"  # a deferred BEGIN: a snapshot, no lock held against writers
     WRITING = "writing"  # BEGIN IMMEDIATE: this connection holds the write lock
+
+
+# A statement sent ahead of another, and where the transaction stands once it has run.
+Step = tuple[str, State | None]
 
 
 def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -95,13 +104,15 @@ def before_statement(
     writes = word in WRITES
     if state is State.PENDING and writes and _alone(context):
         return  # SQLite's own transaction for the one statement; the next one begins anew
+    # Made again after a fresh BEGIN. A transaction still PENDING has none, unless it read,
+    # then was refused the write lock after its read ended (below).
+    savepoints: list[Step] = [(f"SAVEPOINT {n}", None) for n in connection.info[SAVEPOINTS]]
     if state is State.PENDING:
-        _ahead(connection, cursor, ["BEGIN IMMEDIATE" if writes else "BEGIN"])
-        connection.info[STATE] = State.WRITING if writes else State.READING
+        begin = ("BEGIN IMMEDIATE", State.WRITING) if writes else ("BEGIN", State.READING)
+        _ahead(connection, cursor, [begin, *savepoints])
     elif writes:  # READING: nothing written yet, so nothing is lost by starting afresh
-        savepoints = [f"SAVEPOINT {name}" for name in connection.info[SAVEPOINTS]]
-        _ahead(connection, cursor, ["COMMIT", "BEGIN IMMEDIATE", *savepoints])
-        connection.info[STATE] = State.WRITING
+        steps = [("COMMIT", State.PENDING), ("BEGIN IMMEDIATE", State.WRITING), *savepoints]
+        _ahead(connection, cursor, steps)
     if word == "SAVEPOINT":
         connection.info[SAVEPOINTS].append(statement.split()[1])
     elif word == "RELEASE":
@@ -113,15 +124,25 @@ def _alone(context: Any) -> bool:
     return bool(options and options.get(ALONE))
 
 
-def _ahead(connection: Connection, cursor: Any, statements: list[str]) -> None:
+def _ahead(connection: Connection, cursor: Any, steps: list[Step]) -> None:
     """Send the statements before the one about to run: in its own trip to the driver's thread
-    on our driver (storage.sqlite_driver), else one call each."""
+    on our driver (storage.sqlite_driver), else one call each. Where the transaction stands is
+    recorded as each has run, not before: a `BEGIN IMMEDIATE` refused the write lock ("database
+    is locked") began nothing, and a caller that catches that and goes on must begin again."""
+    info = connection.info
+
+    def ran(count: int) -> None:
+        for _, state in steps[:count]:
+            if state is not None:
+                info[STATE] = state
+
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite_driver.Connection):
-        driver.prelude.extend(statements)
+        driver.ahead([statement for statement, _ in steps], ran)
         return
-    for statement in statements:
+    for count, (statement, _) in enumerate(steps, 1):
         cursor.execute(statement)
+        ran(count)
 
 
 def ended(connection: Connection) -> None:

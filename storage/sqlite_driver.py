@@ -66,14 +66,17 @@ def _run(
     statement: str,
     parameters: Any,
     many: bool,
+    ran: list[str] | None = None,
 ) -> Outcome:
     """The prelude, the statement, every row, the cursor closed: on the connection's thread,
-    or on the event loop for a quick read."""
+    or on the event loop for a quick read. `ran` gets each prelude statement SQLite ran."""
     start = time.thread_time()
     cursor = connection.cursor()
     try:
         for before in prelude:
             cursor.execute(before)
+            if ran is not None:
+                ran.append(before)
         if many:
             cursor.executemany(statement, parameters)
         else:
@@ -99,17 +102,26 @@ class Connection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors make one trip a statement.
 
     `prelude` holds statements to send ahead of the next one, in the same trip (storage.sqlite
-    puts a transaction's BEGIN there)."""
+    puts a transaction's BEGIN there, with `ahead`)."""
 
     def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
         super().__init__(connector, iter_chunk_size)
         self.prelude: list[str] = []
+        self._heard: Callable[[int], None] | None = None  # told how much of the prelude ran
         self.trips = 0  # statements, COMMITs and ROLLBACKs sent to the thread: what each costs
         self._wrote = False  # in the open transaction: its end may write to disk
         self._wal: bool | None = None  # asked at the first read
 
     def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
+
+    def ahead(self, statements: Sequence[str], heard: Callable[[int], None]) -> None:
+        """Send `statements` in front of the next statement, in its trip; `heard` is told how
+        many of them SQLite ran before that statement's result or error is given back, so
+        that what they began is recorded only once it has: a `BEGIN IMMEDIATE` refused the
+        write lock ("database is locked") began nothing."""
+        self.prelude.extend(statements)
+        self._heard = heard
 
     async def commit(self) -> None:
         await self._end(self._conn.commit)
@@ -121,6 +133,7 @@ class Connection(aiosqlite.Connection):
         """COMMIT or ROLLBACK: nothing when no transaction is open, on the loop for a read (it
         only lets go of its snapshot), on the thread after a write (a COMMIT syncs to disk)."""
         self.prelude.clear()
+        self._heard = None
         wrote, self._wrote = self._wrote, False
         if not self._conn.in_transaction:
             return
@@ -142,6 +155,17 @@ class Connection(aiosqlite.Connection):
 
     async def trip(self, statement: str, parameters: Any, many: bool) -> Outcome:
         prelude, self.prelude = self.prelude, []
+        heard, self._heard = self._heard, None
+        went: list[str] = []  # the prelude's statements SQLite ran
+        try:
+            return await self._trip(prelude, went, statement, parameters, many)
+        finally:
+            if heard is not None:
+                heard(len(went))
+
+    async def _trip(
+        self, prelude: list[str], went: list[str], statement: str, parameters: Any, many: bool
+    ) -> Outcome:
         if not self._conn.in_transaction:
             self._wrote = False  # what ran before is committed: this begins afresh
         reads = _reads(statement, prelude, many)
@@ -151,7 +175,7 @@ class Connection(aiosqlite.Connection):
             # In WAL mode a read takes no lock a writer holds, so it never sleeps in SQLite's
             # busy handler on the loop; in any other mode every read goes to the thread.
             try:
-                outcome = _run(self._conn, prelude, statement, parameters, many)
+                outcome = _run(self._conn, prelude, statement, parameters, many, went)
             except BaseException:
                 _remember(statement, SLOW)
                 raise
@@ -160,7 +184,7 @@ class Connection(aiosqlite.Connection):
         self.trips += 1
         try:
             ran: Outcome = await self._execute(  # type: ignore[no-untyped-call]
-                _run, self._conn, prelude, statement, parameters, many
+                _run, self._conn, prelude, statement, parameters, many, went
             )
         except BaseException:
             if reads:

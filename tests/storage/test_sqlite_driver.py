@@ -184,3 +184,21 @@ async def test_a_write_alone_commits_as_it_ends_and_others_wait_for_the_commit(
     async with engine.connect() as connection:
         names = (await connection.scalars(select(WORKSPACES.c.external_id))).all()
     assert names == ["T1"]
+
+
+async def test_a_first_write_that_fails_after_its_begin_leaves_the_transaction_begun(
+    engine: AsyncEngine,
+) -> None:
+    """The BEGIN in front of a refused statement did run: the caller goes on in that same
+    transaction (no second BEGIN, which SQLite refuses inside one), and its rollback undoes
+    what came next."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(WORKSPACES).values(workspace("T1")))
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        with pytest.raises(IntegrityError):
+            await connection.execute(insert(WORKSPACES).values(workspace("T1")))
+        await connection.execute(insert(WORKSPACES).values(workspace("T2")))
+        await transaction.rollback()
+        names = (await connection.scalars(select(WORKSPACES.c.external_id))).all()
+    assert names == ["T1"]

@@ -7,11 +7,14 @@ open read until sqlite3's busy timeout ran out and failed with "database is lock
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.engine import make_engine, make_sessionmaker
 from storage.models import Platform, Workspace
@@ -76,3 +79,69 @@ async def test_a_read_that_turns_into_a_write_after_another_commit_is_not_refuse
     async with other() as session:
         names = (await session.scalars(select(Workspace.external_id))).all()
     assert sorted(names) == ["T2", "T3"]
+
+
+@pytest.fixture
+async def locked_out(own_database: str) -> AsyncIterator[tuple[AsyncEngine, sqlite3.Connection]]:
+    """An engine whose writers wait 50 ms for the write lock, and a connection of sqlite3's
+    own, in no transaction yet, to hold that lock."""
+    if not own_database.startswith("sqlite"):
+        pytest.skip("SQLite's locking; PostgreSQL has its own MVCC")
+    engine = make_engine(f"{own_database}?timeout=0.05")
+    holder = sqlite3.connect(str(make_url(own_database).database), isolation_level=None)
+    try:
+        yield engine, holder
+    finally:
+        holder.close()
+        await engine.dispose()
+
+
+async def _refused(connection: AsyncConnection, holder: sqlite3.Connection) -> None:
+    """A write on `connection` while `holder` keeps the write lock past the busy timeout."""
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(OperationalError, match="database is locked"):
+        await connection.execute(insert(Workspace).values(**_workspace("T1")))
+    holder.execute("ROLLBACK")
+
+
+def _workspace(external_id: str) -> dict[str, object]:
+    return {"platform": Platform.SLACK, "external_id": external_id, "created_at": NOW}
+
+
+async def _names(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as connection:
+        return list((await connection.scalars(select(Workspace.external_id))).all())
+
+
+async def test_a_transaction_whose_first_write_was_refused_the_lock_begins_with_the_next(
+    locked_out: tuple[AsyncEngine, sqlite3.Connection],
+) -> None:
+    """Its `BEGIN IMMEDIATE` failed ("database is locked"), and the caller went on with the
+    same transaction. It was recorded as begun all the same, so the next write went with no
+    BEGIN, committed by itself, and outlived the rollback."""
+    engine, holder = locked_out
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        await _refused(connection, holder)
+        await connection.execute(insert(Workspace).values(**_workspace("T2")))
+        await transaction.rollback()
+    assert await _names(engine) == []
+
+
+async def test_a_read_whose_write_was_refused_the_lock_begins_again_with_its_savepoint(
+    locked_out: tuple[AsyncEngine, sqlite3.Connection],
+) -> None:
+    """A read turning writer ends its read transaction before `BEGIN IMMEDIATE`: refused the
+    lock, it is in no transaction, and the next write begins one and makes its savepoint
+    again, rather than run by itself with no savepoint to roll back to."""
+    engine, holder = locked_out
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        assert await connection.scalar(select(func.count()).select_from(Workspace)) == 0
+        nested = await connection.begin_nested()
+        await _refused(connection, holder)
+        await connection.execute(insert(Workspace).values(**_workspace("T2")))
+        await nested.rollback()
+        await connection.execute(insert(Workspace).values(**_workspace("T3")))
+        await transaction.commit()
+    assert await _names(engine) == ["T3"]
