@@ -144,17 +144,13 @@ class Planner:
         due = [c for c in fresh if c.decision.verdict is Verdict.DUE]
         budget = self.settings.nudges.weekly_budget
         grouped = await groups(session, due, budget, self.calendar, now, report)
-        # Read before this tick's rows are written: they are not the month's first nudge.
-        told = await told_this_month(session, (g[0].seat for g in grouped), now)
         composer = Composer()
         parts = list(slices(grouped, LIMIT))
         apart = works_apart(session)
-
-        def load(sending: list[Candidate]) -> Awaitable[Said]:
-            return self._said(session, sending, now)
-
-        # The first slice's ledger rows and details; each later slice's are read alongside.
-        won, said = await write_slice(session, [], parts[0] if parts else [], now, load)
+        reads = _Reads(self, session, now)
+        # The first slice's reads and ledger rows; each later slice's go alongside.
+        ahead = await write_slice(session, [], parts[0] if parts else [], now, reads)
+        told: set[int] = set()
         rows: list[OutboxRow] = []
         for at, people in enumerate(parts):
             # These people's messages are composed while the database writes the slice
@@ -162,9 +158,11 @@ class Planner:
             # slice's prompts say: its time and ours overlap.
             following = parts[at + 1] if at + 1 < len(parts) else []
             written = len(rows)
-            (won, said), rows = await alongside(
-                write_slice(session, rows, following, now, load),
-                self._messages(people, won, said, told, composer, now, report),
+            told |= ahead.told
+            this = ahead
+            ahead, rows = await alongside(
+                write_slice(session, rows, following, now, reads),
+                self._messages(people, this.won, this.said, told, composer, now, report),
                 at_once=apart,
             )
             report.messages += written
@@ -270,6 +268,21 @@ class Planner:
                 rows.append(row)
         await enqueue(session, rows)
         report.messages += len(rows)
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """A tick's reads of a slice of people, for `write_slice`."""
+
+    planner: Planner
+    session: AsyncSession
+    now: datetime
+
+    async def told(self, grouped: Sequence[list[Candidate]]) -> set[int]:
+        return await told_this_month(self.session, (g[0].seat for g in grouped), self.now)
+
+    async def said(self, sending: Sequence[Candidate]) -> Said:
+        return await self.planner._said(self.session, sending, self.now)
 
 
 OUTCOMES = {Verdict.SKIPPED: NudgeOutcome.SKIPPED, Verdict.MISSED: NudgeOutcome.MISSED}

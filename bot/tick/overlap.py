@@ -3,19 +3,19 @@
 A tick writes its people a slice at a time; each slice's INSERTs keep the database busy about
 as long as composing a slice's messages keeps us busy. Done one after the other, the tick
 took both; here the previous slice's outbox rows, the next slice's ledger rows and what the
-store says in its prompts go to the database while this slice's messages are composed, on
-the one connection of the tick's
-transaction (the composing gives the event loop a turn now and then, so the second statement
-goes out as soon as the first comes back). On SQLite, whose statements run in a thread of ours,
-they take turns as before.
+store says of its people go to the database while this slice's messages are composed, on the
+one connection of the tick's transaction (the composing gives the event loop a turn now and
+then, so the second statement goes out as soon as the first comes back). On SQLite, whose
+statements run in a thread of ours, they take turns as before.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,14 @@ from storage.outbox import OutboxRow, enqueue, record_nudges
 
 # Prompt key -> what the store says in that prompt.
 Said = Mapping[str, tuple[Block, ...]]
+
+
+class Reads(Protocol):
+    """The tick's reads of a slice of people's groups of prompts."""
+
+    async def told(self, grouped: Sequence[list[Candidate]]) -> set[int]: ...
+    async def said(self, sending: Sequence[Candidate]) -> Said: ...
+
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -71,18 +79,35 @@ async def _to_its_end(task: asyncio.Future[T]) -> None:
         raise cancelled
 
 
+@dataclass(frozen=True)
+class Next:
+    """What the next slice's messages are composed from: the prompts the ledger gave this
+    tick, what the store says in them, and who was nudged already this month."""
+
+    won: set[str]
+    said: Said
+    told: set[int]
+
+
+NOTHING = Next(set(), {}, set())
+
+
 async def write_slice(
     session: AsyncSession,
     rows: Sequence[OutboxRow],
     following: Sequence[list[Candidate]],
     now: datetime,
-    load: Callable[[list[Candidate]], Awaitable[Said]],
-) -> tuple[set[str], Said]:
-    """One slice's messages into the outbox, then the next slice's ledger rows and what the
-    store says in the prompts it won (`load`): the keys the ledger took and those details
+    reads: Reads,
+) -> Next:
+    """One slice's messages into the outbox, then the next slice's reads and its ledger rows
     (nothing when there is no next slice). The next slice's reads go with these writes, so
     the database never waits for us between them, and our CPU in them overlaps the
-    composing."""
+    composing. Who was told this month is read before the slice's ledger rows are written:
+    this tick's are not the month's first nudge."""
     await enqueue(session, rows)
+    if not following:
+        return NOTHING
+    told = await reads.told(following)
     won = await record_nudges(session, queued_ledger(following, now))
-    return won, await load([c for group in following for c in group if c.key in won])
+    said = await reads.said([c for group in following for c in group if c.key in won])
+    return Next(won, said, told)

@@ -17,6 +17,7 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
+from rituals.core.nudges import MANNERS
 from storage.bounded import LIMIT
 from storage.models import (
     Commitment,
@@ -159,5 +160,6 @@ async def test_each_slice_gets_its_own_peoples_details(
     said = {member: json.dumps(payload) for member, payload in rows}
     for seat in picked:
         assert f"unblock member {seat.member_id}" in said[seat.member_id]
+        assert MANNERS in said[seat.member_id]  # their first nudge this month, in every slice
     mentioning = [m for m, text in said.items() if "unblock member" in text]
     assert sorted(mentioning) == sorted([lead.member_id, *(s.member_id for s in picked)])
