@@ -11,13 +11,22 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, delete, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rituals.core.context import Clock
 from storage.bulk import _array_type
-from storage.models import Member, Nudge, NudgeOutcome, Outbox, OutboxStatus, Platform, Team
+from storage.models import (
+    Member,
+    Nudge,
+    NudgeOutcome,
+    Outbox,
+    OutboxStatus,
+    Platform,
+    Team,
+    Workspace,
+)
 from storage.outbox import LedgerRow, OutboxRow, enqueue, record_nudges
 from tests.support import seed_people
 
@@ -144,3 +153,17 @@ async def test_a_json_column_takes_its_text_not_a_dict(
         row = OutboxRow(workspace, Platform.SLACK, "U1", "x", "k", {}, NOW)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="JSON text"):
             await enqueue(session, [row])
+
+
+async def test_a_workspace_deleted_takes_its_ledger_with_it_through_its_members(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """The ledger has no key of its own to the workspace (migration 0020): the member's holds
+    it, and the rows go when the workspace does."""
+    async with sessions() as session, session.begin():
+        ids = await _someone(session, clock)
+        await record_nudges(session, [_ledger(ids, "gone")])
+    async with sessions() as session, session.begin():
+        await session.execute(delete(Workspace).where(Workspace.id == ids[0]))
+    async with sessions() as session:
+        assert (await session.scalars(select(Nudge.dedupe_key))).all() == []
