@@ -141,7 +141,9 @@ async def commit(ctx: Ctx, cmd: Commit) -> list[Reply]:
     lead = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)
     when = format_day(due, "en")
     replies: list[Reply] = [
-        say(
+        say(f"Committed #{row.id}: {row.action}. Yours, due {when}: a reminder comes that day.")
+        if owner.id == ctx.actor.member_id
+        else say(
             f"Committed #{row.id}: {row.action}. Owner ",
             mention(owner),
             f", due {when}. They get a reminder that day.",
@@ -245,8 +247,10 @@ async def _own_commitment(ctx: Ctx, number: int, verb: str) -> Commitment:
     if ctx.actor.member_id not in (row.owner_id, row.made_by_id):
         owner = await ctx.session.get(Member, row.owner_id)
         assert owner is not None
+        if row.owner_id == row.made_by_id:
+            raise Refusal(say(f"Only {owner.display_name}, who owns it, can {verb}."))
         raise Refusal(
-            say(f"Only {owner.display_name}, its owner, or the lead who made it can {verb} it.")
+            say(f"Only {owner.display_name}, its owner, or the lead who made it can {verb}.")
         )
     if row.status is not CommitmentStatus.OPEN:
         raise Refusal(say(f"Commitment #{row.id} is {row.status.value} already."))
@@ -254,7 +258,7 @@ async def _own_commitment(ctx: Ctx, number: int, verb: str) -> Commitment:
 
 
 async def finish(ctx: Ctx, cmd: FinishCommitment) -> list[Reply]:
-    row = await _own_commitment(ctx, cmd.commitment, "mark")
+    row = await _own_commitment(ctx, cmd.commitment, "mark it done")
     row.status = CommitmentStatus.DONE
     row.closed_at, row.closed_by_id = ctx.clock.now(), ctx.actor.member_id
     await ctx.session.flush()
@@ -262,7 +266,7 @@ async def finish(ctx: Ctx, cmd: FinishCommitment) -> list[Reply]:
 
 
 async def drop(ctx: Ctx, cmd: DropCommitment) -> list[Reply]:
-    row = await _own_commitment(ctx, cmd.commitment, "drop")
+    row = await _own_commitment(ctx, cmd.commitment, "drop it")
     if cmd.reason is None:
         return [
             FormRequest(

@@ -261,8 +261,12 @@ def reminder(row: CommitmentRow, today: date) -> Message:
         (
             Paragraph(
                 rich(
-                    f"Due {when}: {row.action} (commitment #{row.id}, to clear {whose}, "
-                    f"made by {row.made_by.display_name})."
+                    f"Due {when}: {row.action} (commitment #{row.id}, to clear {whose}"
+                    + (
+                        ")."
+                        if row.made_by.member_id == row.owner.member_id
+                        else f", made by {row.made_by.display_name})."
+                    )
                 )
             ),
             Actions(

@@ -100,7 +100,7 @@ async def nominate(ctx: Ctx, cmd: Nominate) -> list[Reply]:
         return [
             say(
                 f"Your story is on {team.name}'s ballot for {vote.name} (#{row.id}). The vote "
-                f"{when}. Thank you for going first: {OPPORTUNITY}"
+                f"{when}. Thank you for going first. {OPPORTUNITY}"
             )
         ]
     nominator = Mention(ctx.actor.platform_user_id, ctx.actor.display_name)

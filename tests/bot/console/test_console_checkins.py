@@ -70,9 +70,7 @@ async def test_an_obstacle_by_prompts_then_a_commitment_refused_until_it_is_conc
     assert "like fri; up to 20 characters) [fri]" in vague
     assert past.startswith("\nDue: Sunday 1 November 2026 is in the past; give today or a later")
     assert f"up to 300 characters) [{ACTION}]" in past
-    done = re.search(
-        rf"Committed #(\d+): {ACTION}\. Owner @Lea, due Friday 27 November", flat(past)
-    )
+    done = re.search(rf"Committed #(\d+): {ACTION}\. Yours, due Friday 27 November", flat(past))
     assert done, past
     to_ana = dm(past, "Ana")
     assert f"@Lea answered what is in your way: {STORY}" in to_ana

@@ -109,7 +109,12 @@ async def test_a_weekend_due_day_is_reminded_on_the_next_working_day_and_digests
     tick = planner(sessions, config)
     said = await chat.text("ana", "obstacle no test data for the EU market")
     number = said.split("#")[1].split(".")[0]
-    await chat.say("lea", f'commit {number} "Pull EU orders into staging" due sat')
+    committed = await chat.text("lea", f'commit {number} "Pull EU orders into staging" due sat')
+    # Lea owns what she committed to: spoken to as its owner, and nobody else may close it.
+    assert "Yours, due Saturday 28 November 2026: a reminder comes that day." in committed
+    mine = committed.split("#")[1].split(":")[0]
+    refused = await chat.text("ana", f"done {mine}")
+    assert refused == "Only Lea, who owns it, can mark it done.", refused
     for moment in ("2026-11-28 10:00", "2026-11-29 10:00", "2026-11-30 08:59"):
         clock.move_to(at(moment))
         await tick.tick(clock.now())
@@ -118,6 +123,7 @@ async def test_a_weekend_due_day_is_reminded_on_the_next_working_day_and_digests
     await tick.tick(clock.now())
     (row,) = [r for r in await outbox(sessions) if r.ritual == "commitment"]
     assert "Due Saturday 28 November 2026: Pull EU orders into staging" in text(row)
+    assert "made by" not in text(row)  # her own: not "made by Lea" to Lea
     assert row.budget_week is None
     clock.move_to(at("2026-12-01 10:00"))
     await tick.tick(clock.now())
