@@ -207,13 +207,42 @@ class Worker:
                 for send in late:
                     send.cancel()
                 ends = await asyncio.gather(*sends, return_exceptions=True)
-                for item, outcome in zip(items, ends, strict=True):
-                    if isinstance(outcome, tuple) and item.id not in taken:
-                        done.append(outcome)
-                    elif not isinstance(outcome, tuple) and not begun.tried(item):
-                        untried.append(item)
+                untried = self._ends(items, ends, begun, taken, done, whens)
             await asyncio.shield(self._record(done, whens, untried))
         return len(items)
+
+    @staticmethod
+    def _ends(
+        items: list[Claimed],
+        ends: list[tuple[Claimed, Result] | BaseException],
+        begun: Begun,
+        taken: set[int],
+        done: list[tuple[Claimed, Result]],
+        whens: dict[int, datetime],
+    ) -> list[Claimed]:
+        """The rows a cut-off round never tried, to give back; the outcomes not recorded yet
+        go to `done`. A row never tried behind one to the same target that is held back (cut
+        off in flight and left `sending` until its claim runs out, or put off) is not given
+        back due at once: a worker started meanwhile (a restart, a replica) would send it
+        first. It waits behind that row, as a row put off behind it does."""
+        untried: list[Claimed] = []
+        held: dict[tuple[Platform, int, str], Claimed] = {}  # target -> the row held back
+        for item, outcome in zip(items, ends, strict=True):
+            key = (item.platform, item.workspace_id, item.target)
+            if isinstance(outcome, tuple):
+                if item.id not in taken:
+                    done.append(outcome)
+                if isinstance(outcome[1], PUT_OFF):
+                    held[key] = item
+            elif begun.tried(item):  # left `sending`: asked about once its claim runs out
+                whens[item.id] = item.lease_until
+                held[key] = item
+            elif key in held:
+                done.append((item, Behind(held[key].id)))
+                held[key] = item
+            else:
+                untried.append(item)
+        return untried
 
     def _in_order(
         self, items: list[Claimed], begun: Begun

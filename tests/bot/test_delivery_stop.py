@@ -131,8 +131,9 @@ async def test_rows_a_stopped_worker_never_tried_are_given_back_and_go_out_once_
 ) -> None:
     """Stopped while Slack holds its first post: that row was in flight and stays in doubt.
     The two behind it, to the same person, and one waiting for the only send slot never
-    left: they are pending again as they were, and after a restart each goes out once, with
-    no question to Slack and no "may show twice" note."""
+    left: they are pending again (the two behind it due when it is asked about, so as not to
+    overtake it), and after a restart each goes out once, with no question to Slack and no
+    "may show twice" note."""
     monkeypatch.setattr(delivery, "STOP_GRACE_SECONDS", 0.0)  # Slack would not answer in it
     await three_to_one_person(sessions)
     await queue(sessions, ["U2"])
@@ -145,9 +146,13 @@ async def test_rows_a_stopped_worker_never_tried_are_given_back_and_go_out_once_
         1,
         NOW + timedelta(minutes=2),
     )
-    assert [
-        (r.status, r.attempts, r.next_attempt_at, r.lease_until, r.last_error) for r in untried
-    ] == [(OutboxStatus.PENDING, 0, NOW, None, None)] * 3
+    behind = (OutboxStatus.PENDING, 0, first.lease_until, None)
+    assert [(r.status, r.attempts, r.next_attempt_at, r.lease_until) for r in untried] == [
+        behind,
+        behind,
+        (OutboxStatus.PENDING, 0, NOW, None),
+    ]
+    assert untried[-1].last_error is None
 
     del slack_api.held["chat.postMessage"]  # the first post is never answered
     clock.advance(timedelta(minutes=3))  # its claim ran out: it is asked about
@@ -207,3 +212,33 @@ async def test_once_a_round_is_cut_off_no_send_begins_while_those_in_flight_fini
         ("U2", OutboxStatus.PENDING, 0),
     ]
     assert len(slack_api.of("chat.postMessage")) == 1
+
+
+async def test_rows_given_back_behind_one_left_in_doubt_do_not_overtake_it(
+    sessions: async_sessionmaker[AsyncSession],
+    slack_api: MockSlack,
+    held: asyncio.Event,
+    http: ClientSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stopped while Slack holds the first of three posts to one person: the two behind it
+    were never tried, but given back due at once, a worker started straight away (a restart,
+    another replica) sent them while the first waited out its claim, and the person read
+    messages 2 and 3 before 1. They wait as long as the one ahead of them."""
+    monkeypatch.setattr(delivery, "STOP_GRACE_SECONDS", 0.0)  # Slack would not answer in it
+    await three_to_one_person(sessions)
+    clock = ShiftedClock(FixedClock(NOW))
+    deliver = worker(sessions, slack_api, http, clock, concurrency=1)
+    await stop(deliver, await in_flight(deliver, slack_api))
+    first, *behind = await outbox(sessions)
+    assert [(r.status, r.attempts, r.next_attempt_at) for r in behind] == [
+        (OutboxStatus.PENDING, 0, first.lease_until)
+    ] * 2
+
+    del slack_api.held["chat.postMessage"]  # the first post is never answered
+    clock.advance(timedelta(seconds=10))  # restarted at once: the first's claim still runs
+    assert await worker(sessions, slack_api, http, clock).drain() == 0
+    clock.advance(timedelta(minutes=3))
+    assert await worker(sessions, slack_api, http, clock).drain() == 3
+    texts = [str(p.args["text"]) for p in slack_api.of("chat.postMessage")]
+    assert [next(n for n in "123" if f"message {n}" in t) for t in texts] == list("1123")

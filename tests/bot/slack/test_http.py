@@ -156,6 +156,22 @@ async def test_a_signed_command_sent_again_runs_once_and_the_replays_get_401(
     assert len(answers) == 2  # answered twice: once per real request
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", ""])
+async def test_a_signed_command_sent_again_under_another_content_type_is_still_a_replay(
+    slack: SlackClient, content_type: str
+) -> None:
+    """The signature covers the body and its time, not the Content-Type header; a form is
+    read as a form under any type but JSON, so a captured command sent again as text/plain
+    (or with no type) ran again: the replay check looked at the header, not at the body."""
+    body = slack.command_body("help")
+    stamp = int(time.time())
+    assert (await slack.post(body, FORM, timestamp=stamp)).status == 200
+    again = await slack.post(body, content_type, timestamp=stamp)
+    assert (again.status, await again.text()) == (401, "replayed request")
+    await slack.http.server.app[SLACK].backlog.settled()
+    assert len([c for c in slack.api.of(ANSWER) if "kpi-coach: KPIs" in str(c.args)]) == 1
+
+
 async def test_the_events_url_check_is_answered_with_the_challenge(slack: SlackClient) -> None:
     payload = fixture("url_verification.json")
     response = await slack.send_envelope(payload)
