@@ -107,20 +107,17 @@ def _note_without_unit(note: str | None, unit: str) -> str | None:
     return note
 
 
+async def may_log(ctx: Ctx, kpi: Kpi) -> bool:
+    """`log`'s rule, which a button to it must follow too: an active KPI, by its owner or
+    their lead. A button offered to anyone else would only be refused."""
+    return kpi.status is KpiStatus.ACTIVE and await may_act_for(ctx, kpi.owner_id)
+
+
 async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     kpi = await resolve_kpi(ctx, cmd.kpi, "log")
-    if kpi.status is not KpiStatus.ACTIVE:
-        why = (
-            f"was retired ({kpi.retired_reason})"
-            if kpi.status is KpiStatus.RETIRED
-            else "is still a proposal: numbers are logged once a lead activates it"
-        )
-        raise Refusal(say(f"#{kpi.id} {kpi.name} {why}."))
     owner = await owner_of(ctx, kpi)
-    if not await may_act_for(ctx, owner.id):
-        raise Refusal(
-            await refuse(ctx, f"log {owner.display_name}'s numbers", owner, owner_may=True)
-        )
+    if not await may_log(ctx, kpi):
+        raise Refusal(await _not_logged(ctx, kpi, owner))
     if cmd.value is None:
         return [_form(kpi, cmd)]
     if cmd.unit and _unit_key(cmd.unit) != _unit_key(kpi.unit):
@@ -169,6 +166,18 @@ async def log_value(ctx: Ctx, cmd: LogValue) -> list[Reply]:
     ctx.session.add(row)
     await ctx.session.flush()
     return await _told(ctx, kpi, owner, row, period, said[-1] if said else None, decline)
+
+
+async def _not_logged(ctx: Ctx, kpi: Kpi, owner: Member) -> Reply:
+    """Why `may_log` said no: the KPI takes no numbers now, or they are not this person's."""
+    if kpi.status is KpiStatus.RETIRED:
+        return say(f"#{kpi.id} {kpi.name} was retired ({kpi.retired_reason}).")
+    if kpi.status is KpiStatus.PROPOSED:
+        return say(
+            f"#{kpi.id} {kpi.name} is still a proposal: numbers are logged once a lead "
+            "activates it."
+        )
+    return await refuse(ctx, f"log {owner.display_name}'s numbers", owner, owner_may=True)
 
 
 def _form(kpi: Kpi, cmd: LogValue) -> FormRequest:

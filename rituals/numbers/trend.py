@@ -42,6 +42,7 @@ from rituals.kpis.commands import (
     resolve_kpi,
 )
 from rituals.kpis.visibility import may_see_numbers, team_sees_numbers
+from rituals.numbers.commands import may_log
 from rituals.numbers.store import latest_per_period, values_since
 from storage.models import Direction, Kpi, KpiStatus, KpiValue
 
@@ -53,9 +54,10 @@ class ShowTrend(Command):
     kpi: KpiRef = Field(title="KPI")
 
 
-def _nothing_logged(kpi: Kpi) -> Message:
-    """A trend with no values: a button to log one only where logging is open, since a
-    proposal takes numbers once activated and a retired KPI none."""
+def _nothing_logged(kpi: Kpi, loggable: bool) -> Message:
+    """A trend with no values: a button to log one only for whoever `log` would take it
+    from (`may_log`): a proposal takes numbers once activated, a retired KPI none, and a
+    teammate who may see the numbers may not log them."""
     if kpi.status is KpiStatus.PROPOSED:
         return say(
             f"#{kpi.id} {kpi.name} has no values yet: it is still a proposal, and numbers are "
@@ -63,12 +65,10 @@ def _nothing_logged(kpi: Kpi) -> Message:
         )
     if kpi.status is KpiStatus.RETIRED:
         return say(f"#{kpi.id} {kpi.name} was retired with no values logged.")
-    return Message(
-        (
-            Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet.")),
-            Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),)),
-        )
-    )
+    said = Paragraph(rich(f"#{kpi.id} {kpi.name} has no values yet."))
+    if not loggable:
+        return Message((said,))
+    return Message((said, Actions((Button("Log one", f"log {kpi.id}", ButtonStyle.PRIMARY),))))
 
 
 async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
@@ -82,8 +82,9 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     span = TREND_PERIODS[kpi.cadence.value]
     rows = await values_since(ctx.session, kpi.id, current.shifted(1 - span).start)
     series = latest_per_period(rows)
+    loggable = await may_log(ctx, kpi)
     if not series:
-        return [_nothing_logged(kpi)]
+        return [_nothing_logged(kpi, loggable)]
     points = [Point(r.period, float(r.value), r.note) for r in series]
     title = f"#{kpi.id} {kpi.name} ({owner.display_name})"
     target = float(kpi.target)
@@ -115,7 +116,8 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
             )
         )
     )
-    blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
+    if loggable:
+        blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
     if not team_sees_numbers(kpi):
         blocks.append(Note(f"Only {owner.display_name} and their lead see these numbers."))
     elif not kpi.shared:

@@ -10,7 +10,7 @@ import random
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -151,11 +151,17 @@ async def closing_pulses(
 
 
 async def open_pulses_of(
-    session: AsyncSession, team_ids: Collection[int], periods: Collection[str] = ()
+    session: AsyncSession,
+    team_ids: Collection[int],
+    periods: Collection[str] = (),
+    started_since: datetime | None = None,
 ) -> list[Pulse]:
-    """These teams' open pulses, and their scheduled pulses of these periods even if closed;
-    one query for every team of a tick."""
+    """These teams' open pulses, their scheduled pulses of these periods even if closed,
+    and the pulses their leads started since `started_since`; one query for every team of a
+    tick."""
     wanted = or_(Pulse.closed_at.is_(None), Pulse.period.in_(list(periods)))
+    if started_since is not None:
+        wanted = or_(wanted, and_(Pulse.period.is_(None), Pulse.opened_at >= started_since))
     found: list[Pulse] = []
     for teams in slices(team_ids):
         query = select(Pulse).where(Pulse.team_id.in_(teams), wanted)

@@ -4,14 +4,23 @@ their team's), loaded for every due prompt of a tick at once."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rituals.core.messages import Actions, Block, Button, Heading, Note, Paragraph, rich
+from rituals.core.messages import (
+    Actions,
+    Block,
+    Bullets,
+    Button,
+    Heading,
+    Note,
+    Paragraph,
+    rich,
+)
 from rituals.core.nudges import Prompt, details_or
 from rituals.core.schedule import Occurrence, Rule, occurrence
 from rituals.core.settings import TeamRituals
@@ -23,31 +32,37 @@ from rituals.reviews.commands import QUESTIONS, REVIEW_DAYS, Reviewable
 from rituals.reviews.store import active_kpis_owned_by
 from rituals.team.teams import DAY_NAMES
 
+# The most KPIs one prompt lists, with a button each: a person's own, and a lead's team's.
+MINE_SHOWN = 10
+THEIRS_SHOWN = 20
+
 
 def prompt_blocks(
     team: str, mine: Sequence[Reviewable], theirs: Sequence[Reviewable]
 ) -> list[Block]:
-    """The quarter's review prompt: the questions, and a button per KPI to answer them."""
+    """The quarter's review prompt: the questions, and the KPIs to answer them for. Each KPI
+    is named in the text as well as on its button: where the buttons are not shown (a
+    notification, the console showing someone else's nudge) the prompt still says what it
+    asks about, and with its target, which the question of challenge is about."""
     blocks: list[Block] = [
         Heading(f"Quarterly KPI review: {team}"),
         Paragraph(rich(" ".join(QUESTIONS))),
     ]
     if mine:
-        blocks.append(
-            Actions(
-                tuple(Button(f"Review #{k.id} {k.name}"[:75], f"review {k.id}") for k in mine[:10]),
-                prompt="Your KPIs:",
-            )
+        blocks += _listed(
+            "Your KPIs:",
+            mine[:MINE_SHOWN],
+            len(mine),
+            lambda k: f"#{k.id} {k.name}: {k.target}",
+            lambda k: f"Review #{k.id} {k.name}",
         )
     if theirs:
-        blocks.append(
-            Actions(
-                tuple(
-                    Button(f"#{k.id} {k.name} ({k.owner})"[:75], f"review {k.id}")
-                    for k in theirs[:20]
-                ),
-                prompt="Your team's, to review with each owner:",
-            )
+        blocks += _listed(
+            "Your team's, to review with each owner:",
+            theirs[:THEIRS_SHOWN],
+            len(theirs),
+            lambda k: f"#{k.id} {k.name} ({k.owner}): {k.target}",
+            lambda k: f"#{k.id} {k.name} ({k.owner})",
         )
     if not mine and not theirs:
         blocks.append(Paragraph(rich("No active KPIs to review this quarter.")))
@@ -57,6 +72,24 @@ def prompt_blocks(
             "Killed KPIs are retired with the reason, never deleted."
         )
     )
+    return blocks
+
+
+def _listed(
+    title: str,
+    shown: Sequence[Reviewable],
+    every: int,
+    line: Callable[[Reviewable], str],
+    label: Callable[[Reviewable], str],
+) -> list[Block]:
+    """Some KPIs named in a list and again on a button each, and how many more there are."""
+    blocks: list[Block] = [
+        Paragraph(rich(title)),
+        Bullets(tuple(rich(line(k)) for k in shown)),
+        Actions(tuple(Button(label(k)[:75], f"review {k.id}") for k in shown)),
+    ]
+    if every > len(shown):
+        blocks.append(Note(f"And {every - len(shown)} more: `review <number>` for each."))
     return blocks
 
 

@@ -523,6 +523,28 @@ async def test_a_trend_of_a_proposal_or_a_retired_kpi_offers_no_log_that_would_b
     assert buttons_of(replies) == []
 
 
+async def test_a_trend_offers_to_log_only_to_whoever_log_takes_a_value_from(
+    talk: Chat,
+) -> None:
+    """Ana shares her numbers: Ben, her teammate, sees the trend, but a value of hers is hers
+    or her lead's to log, so he gets no button that `log` would refuse."""
+    kpi = await active_kpi(talk)
+    assert "Growth can now see" in await talk.text("ana", f"share {kpi}")
+    replies = await talk.say("ben", f"trend {kpi}")
+    assert "has no values yet" in text_of(replies)
+    assert buttons_of(replies) == []
+    await talk.text("ana", f"log {kpi} 8")
+    replies = await talk.say("ben", f"trend {kpi}")
+    assert "Latest" in text_of(replies)
+    assert buttons_of(replies) == []
+    assert "You can't log Ana's numbers" in await talk.text("ben", f"log {kpi} 9")
+    for allowed in ("ana", "lea"):  # the owner, and her lead
+        replies = await talk.say(allowed, f"trend {kpi}")
+        assert [(b.label, b.command) for b in buttons_of(replies)] == [
+            ("Log a value", f"log {kpi}")
+        ]
+
+
 async def test_a_fall_reaches_the_channel_only_when_its_owner_shared_the_kpi(
     talk: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -720,6 +720,44 @@ async def test_scheduled_prompts_are_skipped_while_a_lead_started_pulse_is_open(
     assert [p.id for p in await _pulses(sessions)] == [pulse]
 
 
+async def test_no_scheduled_pulse_comes_days_after_one_the_lead_started_and_closed(
+    sessions: async_sessionmaker[AsyncSession], config: AppConfig
+) -> None:
+    """Lea asks on Friday and closes it; Monday's scheduled pulse (every 2 weeks) would ask
+    everyone the same again three days later. It is skipped with the reason in the ledger,
+    nothing opens and nobody hears of it; the round after comes as usual."""
+    await _teams(sessions, settings={"enabled": ["pulse"]})
+    clock = MovingClock(at("2026-12-04 11:00"))  # the Friday before a pulse week
+    chat = chat_at(sessions, config, clock)
+    tick = planner(sessions, config)
+    kpi = await active_kpi(chat)
+    pulse = _pulse_id(await chat.say("lea", f"pulse start {kpi} until tue"), "ana")
+    for user, score in (("ana", 4), ("ben", 3), ("cid", 2)):
+        assert "counted" in await chat.text(user, f"pulse answer {score}")
+    clock.move_to(at("2026-12-04 15:00"))
+    assert "Closed" in await chat.text("lea", "pulse close")
+    assert (await _row(sessions, pulse)).closed_at is not None
+    before = len(await outbox(sessions))
+
+    for moment in ("2026-12-07 10:00", "2026-12-08 10:00", "2026-12-09 10:00"):
+        clock.move_to(at(moment))
+        await tick.tick(clock.now())
+        await tick.tick(clock.now())
+    assert [r for r in (await outbox(sessions))[before:] if r.ritual == "pulse"] == []
+    assert [p.id for p in await _pulses(sessions)] == [pulse]
+    skipped = [n for n in await ledger(sessions) if n.ritual == "pulse"]
+    assert len(skipped) == 5
+    assert {(n.outcome, n.period) for n in skipped} == {(NudgeOutcome.SKIPPED, "2026-W50")}
+    assert {n.reason for n in skipped} == {"a pulse was started within the last 2 weeks"}
+
+    # Two weeks on, Lea's pulse is a round behind: the schedule asks everyone again.
+    clock.move_to(at("2026-12-21 10:00"))
+    await tick.tick(clock.now())
+    assert [p.period for p in await _pulses(sessions)] == [None, "2026-W52"]
+    asked = {r.target for r in await outbox(sessions) if r.ritual == "pulse"}
+    assert asked == {"lea", "ana", "ben", "cid", "dan"}
+
+
 async def test_the_store_keeps_no_link_from_an_answer_to_its_author(
     sessions: async_sessionmaker[AsyncSession], config: AppConfig
 ) -> None:
