@@ -20,8 +20,8 @@ from bot.grammar.fields import (
     convert,
     explain,
     field_kind,
-    label,
     max_length,
+    named,
     units_apart,
 )
 from bot.grammar.parse import NeedsForm, Outcome, Parsed, Problem, to_text
@@ -34,9 +34,10 @@ FORM_REQUIRED = "_required"
 FORM_SHOWN = "_shown"
 
 
-def build(syntax: Syntax, raw: Mapping[str, str]) -> Outcome:
-    """Raw values, typed or submitted, to the command; missing only required values, to its
-    form; otherwise to the first problem, in words that name the field."""
+def build(syntax: Syntax, raw: Mapping[str, str], in_form: bool = False) -> Outcome:
+    """Raw values, typed or submitted (`in_form`), to the command; missing only required
+    values, to its form; otherwise to the first problem, in words that name the field as the
+    person knows it."""
     fields = syntax.model.model_fields
     values: dict[str, object] = {}
     for name, text in raw.items():
@@ -51,13 +52,13 @@ def build(syntax: Syntax, raw: Mapping[str, str]) -> Outcome:
         return NeedsForm(form_for(syntax, raw, intro=""))
     first = errors[0]
     name = str(first["loc"][0]) if first["loc"] else ""
-    message = explain(first, label(syntax, name), fields.get(name)) + "."
+    message = explain(first, named(syntax, name, in_form), fields.get(name)) + "."
     return Problem(message, syntax, field=name)
 
 
 def from_form(syntax: Syntax, values: Mapping[str, str]) -> Outcome:
     """A submitted form to the command; on a problem, the same form back with it explained."""
-    outcome = build(syntax, units_apart(syntax, filled(syntax, values)))
+    outcome = build(syntax, units_apart(syntax, filled(syntax, values)), in_form=True)
     if isinstance(outcome, Problem):
         return NeedsForm(form_again(syntax, values, outcome.message, refused=outcome.field))
     return outcome

@@ -62,9 +62,27 @@ def test_a_bad_form_comes_back_with_the_problem_and_the_values_kept() -> None:
     )
     assert isinstance(outcome, NeedsForm)
     form: Form = outcome.form
-    assert '"target" must be a number' in form.intro
+    assert form.intro.startswith("Target must be a number")  # the label the person saw
     assert {f.name: f.value for f in form.fields}["name"] == "Win rate"
     assert {f.name: f.value for f in form.fields}["target"] == "lots"
+
+
+@pytest.mark.parametrize(
+    ("command", "values", "says"),
+    [
+        ("team add", {"people": "@ana", "team": "G"}, "Team is too short"),
+        ("kudos", {"people": "@ana", "kpi": "1", "story": "x" * 1200}, "How you served them"),
+        ("pulse answer", {"score": "9", "pulse": "3"}, 'How it feels must be 5 or less (got "9")'),
+        ("notes", {"person": "@ana", "notes": "hi"}, "Notes is too short"),
+        ("obstacle", {"text": "hi"}, '"What\'s in your way this week?" is too short'),
+    ],
+)
+def test_a_refused_form_names_the_field_by_the_label_the_person_saw(
+    command: str, values: dict[str, str], says: str
+) -> None:
+    outcome = grammar.from_form(command, values)
+    assert isinstance(outcome, NeedsForm)
+    assert outcome.form.intro.startswith(says)
 
 
 def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_problem_on_top() -> None:
@@ -76,7 +94,7 @@ def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_probl
     outcome = grammar.from_form("propose", {**shown.hidden, **typed})
     assert isinstance(outcome, NeedsForm)
     again = outcome.form
-    problem = '"target" must be a number, like 10 or 2.5 (got "lots").'
+    problem = 'Target must be a number, like 10 or 2.5 (got "lots").'
     assert again.intro == f"{problem}\n\n{intro}"
     assert {f.name for f in again.fields if f.required} == {"name", "target", "cadence", "why"}
     assert {f.name: f.value for f in again.fields if f.value} == typed
