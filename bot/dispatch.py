@@ -293,12 +293,13 @@ class Dispatcher:
         command with every value given, so the choice loses nothing."""
         if any(isinstance(r, Message) and r.actions for r in refused.replies):
             return refused.replies
-        if refused.form is not None:
-            form = refused.form
-            return [self.grammar.form_again(form.command, form.values, refused.problem, form)]
-        if submitted is not None:
-            return [self.grammar.form_again(parsed.syntax.name, submitted, refused.problem)]
-        return refused.replies
+        if refused.form is None and submitted is None:
+            return refused.replies
+        form = refused.form
+        command = form.command if form else parsed.syntax.name
+        # The submitted form says which fields it showed, when it is the one shown again.
+        asked = submitted if submitted and command == parsed.syntax.name else {}
+        return [self.grammar.form_again(command, asked, refused.problem, form, refused.field)]
 
     def _outgoing(self, replies: Sequence[Reply | Outgoing]) -> list[Outgoing]:
         """Form requests become the command's form, built by the grammar like any other."""

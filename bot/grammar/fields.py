@@ -179,7 +179,8 @@ def units_apart(syntax: Syntax, raw: dict[str, str]) -> dict[str, str]:
 
 
 def label(syntax: Syntax, name: str) -> str:
-    """The field as the person wrote it: its keyword, or its placeholder in angle brackets."""
+    """The field as it is written in typed text, for help and usage: its keyword, or its
+    placeholder in angle brackets."""
     param = next((p for p in syntax.params if p.field == name), None)
     if param is not None and param.keyword:
         return f'"{param.keyword}"'
@@ -187,6 +188,28 @@ def label(syntax: Syntax, name: str) -> str:
         return "the unit"
     info = syntax.model.model_fields.get(name)
     return f"<{placeholder(param, info, name)}>" if info else "the command"
+
+
+def named(syntax: Syntax, name: str, in_form: bool = False) -> str:
+    """The field a refusal is about, by the label the person saw on the form, not by how it
+    is typed (a keyword like "in", a placeholder like <1-5>, mean nothing in a form and little
+    in a reply). Typed, the same words, and the keyword they follow when it is not one of them;
+    a long question shown on a form is, typed, its placeholder's few words ("what excites
+    you"). A question is quoted, so the sentence it starts still reads as one."""
+    info = syntax.model.model_fields.get(name)
+    if info is None:
+        return "The command"
+    title = info.title or name.replace("_", " ").capitalize()
+    param = next((p for p in syntax.params if p.field == name), None)
+    words = param.placeholder if param else ""
+    if not in_form and "?" in title and re.fullmatch(r"[a-z][a-z' ]*", words):
+        title = words.capitalize()
+    shown = f'"{title}"' if "?" in title else title
+    if in_form or param is None or not param.keyword:
+        return shown
+    if param.keyword.lower() in re.findall(r"[\w-]+", title.lower()):
+        return shown
+    return f'{shown} (after "{param.keyword}")'
 
 
 def placeholder(param: Param | None, info: FieldInfo | None, name: str) -> str:

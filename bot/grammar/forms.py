@@ -2,8 +2,8 @@
 
 Raw values become a typed command here (`build`), for typed text and forms alike, because a
 command that lacks only required values is not an error but its form to finish. A form carries
-its own intro and required fields hidden, so that refused, by the grammar or by the ritual, it
-comes back as it was shown, with the person's values and the problem on top.
+its own intro, required fields and the fields it showed hidden, so that refused, by the grammar
+or by the ritual, it comes back as it was shown, with the person's values and the problem on top.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bot.grammar.fields import (
     convert,
     explain,
     field_kind,
-    label,
     max_length,
+    named,
     units_apart,
 )
 from bot.grammar.parse import NeedsForm, Outcome, Parsed, Problem, to_text
@@ -31,11 +31,13 @@ from rituals.core.syntax import Syntax
 # Hidden values a form carries so that, refused, it comes back as it was shown.
 FORM_INTRO = "_intro"
 FORM_REQUIRED = "_required"
+FORM_SHOWN = "_shown"
 
 
-def build(syntax: Syntax, raw: Mapping[str, str]) -> Outcome:
-    """Raw values, typed or submitted, to the command; missing only required values, to its
-    form; otherwise to the first problem, in words that name the field."""
+def build(syntax: Syntax, raw: Mapping[str, str], in_form: bool = False) -> Outcome:
+    """Raw values, typed or submitted (`in_form`), to the command; missing only required
+    values, to its form; otherwise to the first problem, in words that name the field as the
+    person knows it."""
     fields = syntax.model.model_fields
     values: dict[str, object] = {}
     for name, text in raw.items():
@@ -50,31 +52,39 @@ def build(syntax: Syntax, raw: Mapping[str, str]) -> Outcome:
         return NeedsForm(form_for(syntax, raw, intro=""))
     first = errors[0]
     name = str(first["loc"][0]) if first["loc"] else ""
-    return Problem(explain(first, label(syntax, name), fields.get(name)) + ".", syntax)
+    message = explain(first, named(syntax, name, in_form), fields.get(name)) + "."
+    return Problem(message, syntax, field=name)
 
 
 def from_form(syntax: Syntax, values: Mapping[str, str]) -> Outcome:
     """A submitted form to the command; on a problem, the same form back with it explained."""
-    outcome = build(syntax, units_apart(syntax, filled(syntax, values)))
+    outcome = build(syntax, units_apart(syntax, filled(syntax, values)), in_form=True)
     if isinstance(outcome, Problem):
-        return NeedsForm(form_again(syntax, values, outcome.message))
+        return NeedsForm(form_again(syntax, values, outcome.message, refused=outcome.field))
     return outcome
 
 
 def form_again(
     syntax: Syntax,
-    values: Mapping[str, str],
+    submitted: Mapping[str, str],
     problem: str,
     request: FormRequest | None = None,
+    refused: str = "",
 ) -> Form:
     """The same form as the one submitted (its intro, its required fields, what the person
-    typed), with the problem on top. The form's own intro rides along hidden in `values`,
-    or comes from the ritual's `request` when it asked for this form itself."""
-    intro = request.intro if request else values.get(FORM_INTRO, "")
-    required = request.required if request else _split(values.get(FORM_REQUIRED, ""))
+    typed), with the problem on top. The form's own intro rides along hidden in `submitted`,
+    or comes from the ritual's `request` when it asked for this form itself.
+
+    Every field the submitted form showed is shown again, though a value typed in it now
+    fills it: taken for one a button knew, it would be hidden, and a wrong one could never be
+    corrected. A field hidden because it was known stays hidden, unless it is the `refused`
+    one."""
+    intro = request.intro if request else submitted.get(FORM_INTRO, "")
+    required = request.required if request else _split(submitted.get(FORM_REQUIRED, ""))
     options = request.options if request else None
-    raw = filled(syntax, values)
-    return form_for(syntax, raw, intro, required, options, problem=problem)
+    raw = filled(syntax, request.values if request else submitted)
+    shown = {*_split(submitted.get(FORM_SHOWN, "")), refused}
+    return form_for(syntax, raw, intro, required, options, problem=problem, shown=shown)
 
 
 def filled(syntax: Syntax, values: Mapping[str, str]) -> dict[str, str]:
@@ -90,12 +100,14 @@ def form_for(
     required: Collection[str] = (),
     options: Mapping[str, tuple[str, ...]] | None = None,
     problem: str = "",
+    shown: Collection[str] = (),
 ) -> Form:
     """The command's form: one field per model field, in the model's order, with what was
     wrong (`problem`) on top of its intro.
 
     What the form is about (a KPI, an obstacle, a commitment), once known, is carried along
-    hidden rather than shown as a field someone could change by mistake.
+    hidden rather than shown as a field someone could change by mistake; unless it is among
+    the fields to be `shown` (a form shown again keeps the fields it had).
     """
     fields: list[FormField] = []
     hidden: dict[str, str] = {}
@@ -105,7 +117,7 @@ def form_for(
         if isinstance(extra, dict) and extra.get("typed_only"):
             continue  # a refinement of another field, for typed text only
         carried = kind is Kind.KPI or (isinstance(extra, dict) and extra.get("carried"))
-        if carried and name in known:
+        if carried and name in known and name not in shown:
             hidden[name] = known[name]
             continue
         field = _form_field(name, info, kind, known.get(name))
@@ -119,6 +131,8 @@ def form_for(
         hidden[FORM_INTRO] = intro[:1200]
     if required:
         hidden[FORM_REQUIRED] = ",".join(required)
+    if fields:
+        hidden[FORM_SHOWN] = ",".join(f.name for f in fields)
     return Form(
         title=syntax.form_title or syntax.summary,
         command=syntax.name,

@@ -51,12 +51,13 @@ class Grammar:
         values: Mapping[str, str],
         problem: str,
         request: FormRequest | None = None,
+        refused: str = "",
     ) -> Form:
         """The form `command` was submitted from, as it was, with the problem on top."""
         syntax = self.find(command)
         if syntax is None:
             raise LookupError(f"no form for unknown command {command!r}")
-        return forms.form_again(syntax, values, problem, request)
+        return forms.form_again(syntax, values, problem, request, refused)
 
     def form_for(
         self,

@@ -36,6 +36,7 @@ class Problem:
     message: str
     syntax: Syntax | None = None
     suggestions: tuple[str, ...] = ()
+    field: str = ""  # the command's field that was wrong, when it is one
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,16 @@ from rituals.core.messages import FormRequest, Message, Reply
 class Refusal(Exception):
     """Why a command was refused, in words for the person, and what to type instead."""
 
-    def __init__(self, *replies: Reply, form: FormRequest | None = None) -> None:
+    def __init__(self, *replies: Reply, form: FormRequest | None = None, field: str = "") -> None:
         if not replies:
             raise ValueError("a refusal needs at least one reply that says why")
         super().__init__(" ".join(r.text for r in replies if isinstance(r, Message)))
         self.replies: tuple[Reply, ...] = replies
         # The form to show again (prefilled with what the person gave), when there is one.
         self.form = form
+        # The command's field refused, when it is one: shown again in the form, even where
+        # the form had it hidden because a button or the typed command already knew it.
+        self.field = field
 
     @property
     def problem(self) -> str:

@@ -145,9 +145,10 @@ def no_such_kpi(ref: KpiRef) -> Refusal:
     """The answer when no KPI matches, and to someone who may not know of the one that does:
     the two must read alike, or the refusal tells whose KPI it is."""
     if ref.id is not None:
-        return Refusal(say(f"There is no KPI #{ref.id} here. ", *YOURS))
+        return Refusal(say(f"There is no KPI #{ref.id} here. ", *YOURS), field="kpi")
     return Refusal(
-        say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers.")
+        say(f"No KPI is called {ref}. ", Code("kpis"), " lists yours with their numbers."),
+        field="kpi",  # every command calls its KPI field so
     )
 
 

@@ -87,7 +87,7 @@ async def test_forms_ask_each_field_recheck_and_keep_values_on_a_problem(
     assert "How can we measure success in a way that excites you?" in transcript
     assert "This one is needed." in transcript
     assert "Pick a number from 1 to 3" in transcript
-    assert '"target" must be a number, like 10 or 2.5 (got "ten")' in transcript
+    assert 'Target must be a number, like 10 or 2.5 (got "ten")' in transcript
     assert "KPI name (what you will measure" in transcript
     assert "[Qualified leads]" in transcript
     assert "== Proposed #" in transcript

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher
 from rituals.core.context import FixedClock
-from storage.models import KpiValue, Purpose
+from storage.models import Kpi, KpiValue, Obstacle, Purpose
 from tests.bot.console.transcript import session_of
 
 PROPOSE = 'propose "Qualified leads" target 10 leads per week'
@@ -119,3 +119,33 @@ async def test_a_refused_command_answers_and_offers_its_form_without_opening_it(
     async with sessions() as session:
         logged = (await session.scalars(select(KpiValue))).all()
     assert [(v.value, v.note) for v in logged] == [(12, "leads from the fair")]
+
+
+async def test_a_refused_form_asks_again_for_the_kpi_typed_wrong_so_it_can_be_corrected(
+    dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    transcript = await session_of(
+        dispatcher,
+        sessions,
+        clock,
+        [
+            PROPOSE,
+            "1",
+            GOAL,
+            'obstacle in "Demo team"',  # the check-in's button: the team known, the KPI asked
+            "The CRM is down since Monday",
+            "leads",  # no KPI is called that
+            "",
+            "",  # the obstacle kept
+            "Qualified leads",  # the KPI asked again, and corrected
+            "",
+        ],
+    )
+    again = transcript.split('No KPI is called "leads".', 1)[1]
+    assert "KPI it blocks (its number or name; optional; up to 200 characters) [leads]" in again
+    async with sessions() as session:
+        obstacle = await session.scalar(select(Obstacle))
+        kpi = await session.scalar(select(Kpi))
+    assert obstacle is not None
+    assert kpi is not None
+    assert (obstacle.text, obstacle.kpi_id) == ("The CRM is down since Monday", kpi.id)

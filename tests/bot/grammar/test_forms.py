@@ -62,9 +62,27 @@ def test_a_bad_form_comes_back_with_the_problem_and_the_values_kept() -> None:
     )
     assert isinstance(outcome, NeedsForm)
     form: Form = outcome.form
-    assert '"target" must be a number' in form.intro
+    assert form.intro.startswith("Target must be a number")  # the label the person saw
     assert {f.name: f.value for f in form.fields}["name"] == "Win rate"
     assert {f.name: f.value for f in form.fields}["target"] == "lots"
+
+
+@pytest.mark.parametrize(
+    ("command", "values", "says"),
+    [
+        ("team add", {"people": "@ana", "team": "G"}, "Team is too short"),
+        ("kudos", {"people": "@ana", "kpi": "1", "story": "x" * 1200}, "How you served them"),
+        ("pulse answer", {"score": "9", "pulse": "3"}, 'How it feels must be 5 or less (got "9")'),
+        ("notes", {"person": "@ana", "notes": "hi"}, "Notes is too short"),
+        ("obstacle", {"text": "hi"}, '"What\'s in your way this week?" is too short'),
+    ],
+)
+def test_a_refused_form_names_the_field_by_the_label_the_person_saw(
+    command: str, values: dict[str, str], says: str
+) -> None:
+    outcome = grammar.from_form(command, values)
+    assert isinstance(outcome, NeedsForm)
+    assert outcome.form.intro.startswith(says)
 
 
 def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_problem_on_top() -> None:
@@ -76,7 +94,7 @@ def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_probl
     outcome = grammar.from_form("propose", {**shown.hidden, **typed})
     assert isinstance(outcome, NeedsForm)
     again = outcome.form
-    problem = '"target" must be a number, like 10 or 2.5 (got "lots").'
+    problem = 'Target must be a number, like 10 or 2.5 (got "lots").'
     assert again.intro == f"{problem}\n\n{intro}"
     assert {f.name for f in again.fields if f.required} == {"name", "target", "cadence", "why"}
     assert {f.name: f.value for f in again.fields if f.value} == typed
@@ -87,21 +105,51 @@ def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_probl
 
 
 def test_a_form_refused_by_its_ritual_comes_back_as_the_ritual_asked_for_it() -> None:
+    kept = {"name": "Win rate", "target": "5", "unit": "deals", "cadence": "weekly"}
     request = FormRequest(
         "propose",
-        {"name": "Win rate"},
+        kept,
         intro="Which reward?",
         required=("why",),
         options={"unit": ("leads", "deals")},
     )
-    submitted = {"name": "Win rate", "target": "5", "unit": "deals", "cadence": "weekly"}
+    submitted = {"_intro": "Not this one", "name": "Win rate", "target": "5"}
     form = grammar.form_again("propose", submitted, "There is no team called Growth.", request)
     assert form.intro == "There is no team called Growth.\n\nWhich reward?"
     fields = {f.name: f for f in form.fields}
     assert fields["why"].required
     assert fields["unit"].kind is FieldKind.CHOICE
     assert fields["unit"].options == ("leads", "deals")
-    assert {n: f.value for n, f in fields.items() if f.value} == submitted
+    assert {n: f.value for n, f in fields.items() if f.value} == kept
+
+
+def test_a_refused_form_shows_again_the_fields_it_showed_and_the_known_one_refused() -> None:
+    # The KPI typed in the form is shown again, not taken for one a button knew.
+    opened = grammar.parse("growth")
+    assert isinstance(opened, NeedsForm)
+    submitted = {**opened.form.hidden, "kpi": "leads", "goal": "Run discovery calls alone"}
+    again = grammar.form_again("growth", submitted, 'No KPI is called "leads".')
+    assert {f.name: f.value for f in again.fields} == {
+        "kpi": "leads",
+        "goal": "Run discovery calls alone",
+    }
+    # The same with the form the ritual asks for again.
+    request = FormRequest("growth", {"kpi": "leads"})
+    asked = grammar.form_again("growth", submitted, "Not now.", request)
+    assert [f.name for f in asked.fields] == ["kpi", "goal"]
+    # A KPI the typed command or a button knew stays hidden, unless it is what was refused.
+    known = grammar.parse("growth 4")
+    assert isinstance(known, NeedsForm)
+    submitted = {**known.form.hidden, "goal": "Run discovery calls alone"}
+    other = grammar.form_again("growth", submitted, "Not now.")
+    assert about(other.hidden) == {"kpi": "4"}
+    assert [f.name for f in other.fields] == ["goal"]
+    refused = grammar.form_again("growth", submitted, "There is no KPI #4 here.", refused="kpi")
+    assert about(refused.hidden) == {}
+    assert {f.name: f.value for f in refused.fields} == {
+        "kpi": "4",
+        "goal": "Run discovery calls alone",
+    }
 
 
 def test_showing_again_a_form_of_an_unknown_command_is_a_bug_not_a_reply() -> None:

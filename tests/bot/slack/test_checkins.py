@@ -62,6 +62,21 @@ async def test_an_obstacle_from_the_modal_reaches_the_lead_with_a_commit_button(
     assert dms_to(slack, ANA)[-1].args["text"].startswith("Lea added you")  # no DM to herself
 
 
+async def test_an_obstacle_modal_refused_for_its_kpi_shows_the_kpi_again_to_correct(
+    slack: SlackClient,
+) -> None:
+    await growth(slack)
+    await slack.command("obstacle", ANA)
+    (opened,) = await slack.api.wait_for("views.open")
+    story = "Legal has sat on the new contract template for two weeks"
+    wrong = {"text": {"value": typed(story)}, "kpi": {"value": typed("leads")}}
+    answer = await (await slack.submit(opened.args["view"], wrong, ANA)).json()
+    assert answer["response_action"] == "update"
+    assert 'No KPI is called "leads".' in intro(answer["view"])
+    # Typed in the modal, the KPI is not taken for one a button knew and hidden.
+    assert inputs(answer["view"]) == {"text": story, "kpi": "leads", "team": None}
+
+
 async def test_the_lead_commits_from_the_dm_vague_and_past_answers_are_refused(
     slack: SlackClient,
 ) -> None:

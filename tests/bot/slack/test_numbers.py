@@ -137,7 +137,7 @@ async def test_the_log_modal_keeps_a_bad_value_on_the_form_then_stores_a_good_on
     assert answer["response_action"] == "update"
     again = answer["view"]
     assert json.loads(again["private_metadata"])["hidden"]["kpi"] == kpi
-    assert intro(again).startswith('&lt;number&gt; must be a number, like 10 or 2.5 (got "twelve")')
+    assert intro(again).startswith('Value must be a number, like 10 or 2.5 (got "twelve")')
     assert inputs(again) == {"value": "twelve", "note": "quiet week", "period": None}
 
     # A good value: the modal closes and Ana hears where it went.

@@ -176,8 +176,9 @@ async def test_generic_praise_comes_back_on_the_modal_with_everything_typed_kept
     again = answer["view"]
     assert intro(again).startswith("That is praise, not yet a story.")
     assert "How did you serve them" in intro(again)
-    # The KPI is known now, so it rides along hidden; the rest is on the form as typed.
-    assert about(json.loads(again["private_metadata"])["hidden"]) == {"kpi": kpi}
+    # Every field comes back as typed, the KPI too: it was typed in the form, not known.
+    assert about(json.loads(again["private_metadata"])["hidden"]) == {}
+    assert inputs(again)["kpi"] == kpi
     fields = elements(again)
     assert fields["people"]["type"] == "multi_users_select"
     assert fields["people"]["initial_users"] == [ANA, BEN]
@@ -185,6 +186,7 @@ async def test_generic_praise_comes_back_on_the_modal_with_everything_typed_kept
     assert fields["reward"]["initial_option"]["value"] == "a coffee on me"
     assert {b["block_id"]: b["optional"] for b in again["blocks"] if b["type"] == "input"} == {
         "people": False,
+        "kpi": False,
         "story": False,
         "reward": True,
         "team": True,

@@ -592,7 +592,10 @@ def test_a_command_missing_its_values_asks_for_a_form_that_renders() -> None:
     outcome = GRAMMAR.parse("/kpi growth 3")
     assert isinstance(outcome, NeedsForm)
     card = valid(render_form(outcome.form))
-    assert card["actions"][0]["data"] == {FORM_KEY: "growth", HIDDEN_KEY: {"kpi": "3"}}
+    assert card["actions"][0]["data"] == {
+        FORM_KEY: "growth",
+        HIDDEN_KEY: {"kpi": "3", "_shown": "goal"},
+    }
 
 
 HELP_TOPICS = [

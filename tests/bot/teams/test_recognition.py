@@ -108,10 +108,11 @@ async def test_kudos_with_no_arguments_is_a_card_with_a_people_input_and_a_rewar
     )
     assert words_of(card).startswith("Kudos\nThat is praise, not yet a story.")
     assert data["kpicoach_form"] == "kudos"
-    assert about(data["kpicoach_hidden"]) == {"kpi": kpi}
+    assert about(data["kpicoach_hidden"]) == {}  # typed in the card: shown again, not hidden
     kept = {k: f.get("value") for k, f in fields.items()}
     assert {**kept, "people": None} == {
         "people": None,
+        "kpi": kpi,
         "story": praise,
         "reward": "a coffee on me",
         "team": None,

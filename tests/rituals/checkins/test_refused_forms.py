@@ -31,8 +31,8 @@ async def test_an_obstacle_whose_kpi_does_not_exist_comes_back_with_the_story_ke
     assert again.command == "obstacle"
     assert again.title == asked.title == "What's in your way this week?"
     assert again.intro.startswith("There is no KPI #99 here.")
-    assert _values(again)["text"] == STORY
-    assert about(again.hidden) == {"kpi": "99"}
+    assert _values(again) == {"text": STORY, "kpi": "99", "team": None}  # the KPI to correct
+    assert about(again.hidden) == {}
     # Corrected, the same form goes through: nothing was saved by the refused one.
     assert re.search(
         r"Saved as obstacle #\d+\.", text_of(await chat.submit("ana", again, {"kpi": ""}))

@@ -82,12 +82,15 @@ async def test_a_kudos_form_to_oneself_comes_back_with_everything_kept(
     (again,) = await chat.submit("ana", form, {"people": "<@ana>", "kpi": "7", "story": STORY})
     assert isinstance(again, Form)
     assert again.intro.startswith("Kudos are for someone else: name who you served.")
-    assert _shape(again) == _shape(form, carried=("kpi",))
+    assert _shape(again) == _shape(form)  # every field it showed, the KPI typed in it too
     assert {f.name: f.value for f in again.fields}["story"] == STORY
-    assert about(again.hidden) == {"kpi": "7"}  # a KPI given rides along, hidden
-    # Typed rather than submitted, the same refusal opens the form with what was typed.
+    assert {f.name: f.value for f in again.fields}["kpi"] == "7"
+    assert about(again.hidden) == {}
+    # Typed rather than submitted, the same refusal opens the form with what was typed,
+    # the KPI given riding along hidden.
     (typed,) = await chat.say("ana", f'kudos <@ana> kpi 7 how "{STORY}"')
     assert isinstance(typed, Form)
     assert typed.intro == again.intro
-    assert _shape(typed) == _shape(again)
+    assert _shape(typed) == _shape(again, carried=("kpi",))
+    assert about(typed.hidden) == {"kpi": "7"}
     assert await every_row(sessions) == before

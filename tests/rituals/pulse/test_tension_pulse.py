@@ -212,7 +212,7 @@ async def test_bad_input_to_pulse_start_is_explained_and_opens_nothing(
     assert '"someday" is not a day I can read' in await chat.text(
         "lea", "pulse start until someday"
     )
-    assert '"until" is too long (21 characters); keep it to 20' in await chat.text(
+    assert "Answers until is too long (21 characters); keep it to 20" in await chat.text(
         "lea", 'pulse start until "a week from thursday!"'
     )
     assert f"#{retired} Demos is retired; ask about an active KPI" in await chat.text(
@@ -358,21 +358,21 @@ async def test_bad_answers_are_explained_and_count_nothing(
     replies = await chat.say("lea", "pulse start")
     pulse = _pulse_id(replies, "ana")
 
-    assert '<1-5> must be 1 or more (got "0")' in await chat.text(
+    assert 'How it feels must be 1 or more (got "0")' in await chat.text(
         "ana", f"pulse answer 0 pulse {pulse}"
     )
-    assert '<1-5> must be 5 or less (got "6")' in await chat.text(
+    assert 'How it feels must be 5 or less (got "6")' in await chat.text(
         "ana", f"pulse answer 6 pulse {pulse}"
     )
-    assert '<1-5> must be a number, like 10 or 2.5 (got "five")' in await chat.text(
+    assert 'How it feels must be a number, like 10 or 2.5 (got "five")' in await chat.text(
         "ana", f"pulse answer five pulse {pulse}"
     )
     long = "x" * 41
-    assert "<a word> is too long (41 characters); keep it to 40" in await chat.text(
+    assert "A word for it is too long (41 characters); keep it to 40" in await chat.text(
         "ana", f"pulse answer 3 {long} pulse {pulse}"
     )
-    assert '"pulse" must be a number' in await chat.text("ana", "pulse answer 3 pulse latest")
-    assert '"pulse" must be 1 or more (got "0")' in await chat.text("ana", "pulse answer 3 pulse 0")
+    assert "Pulse must be a number" in await chat.text("ana", "pulse answer 3 pulse latest")
+    assert 'Pulse must be 1 or more (got "0")' in await chat.text("ana", "pulse answer 3 pulse 0")
     assert "There is no pulse #999999999 here" in await chat.text(
         "ana", "pulse answer 3 pulse 999999999"
     )
@@ -383,10 +383,10 @@ async def test_bad_answers_are_explained_and_count_nothing(
     (form,) = await chat.say("ana", f"pulse answer pulse {pulse}")
     assert isinstance(form, Form)
     for values, problem in (
-        ({"score": "6"}, '<1-5> must be 5 or less (got "6")'),
-        ({"score": "five"}, '<1-5> must be a number, like 10 or 2.5 (got "five")'),
+        ({"score": "6"}, 'How it feels must be 5 or less (got "6")'),
+        ({"score": "five"}, 'How it feels must be a number, like 10 or 2.5 (got "five")'),
         ({"score": "3", "word": "y" * 41}, "too long (41 characters); keep it to 40"),
-        ({"score": "3", "word": "so\ntired"}, "<a word>: must be one line"),
+        ({"score": "3", "word": "so\ntired"}, "A word for it: must be one line"),
     ):
         (back,) = await chat.submit("ana", form, values)
         assert isinstance(back, Form), values

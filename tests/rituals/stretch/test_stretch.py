@@ -164,7 +164,7 @@ async def test_bad_input_is_answered_in_plain_words_and_the_form_keeps_what_was_
         "lea", _open("@ana", ana_kpi, supporter="@ana")
     )
     said = await chat.text("lea", f'stretch @ana {ana_kpi} "lead it" by fri support @ben')
-    assert "<what they take on> is too short; say a little more (at least 12 characters)" in said
+    assert "What they take on is too short; say a little more (at least 12 characters)" in said
     # A member opens one for themself only; and never in a channel.
     said = await chat.text("ben", _open("@ana", ana_kpi))
     assert "Only the lead of Growth or an admin can open a stretch for someone else" in said

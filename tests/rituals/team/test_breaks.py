@@ -48,7 +48,7 @@ async def test_away_refuses_other_date_formats_with_an_example(chat: Chat) -> No
     said = await chat.text("ana", "away 2026-02-30")
     assert "2026-02-30 is not a day in the calendar; check the month and the day" in said
     assert "like 2026-11-30" in said  # what to write instead, a week from today
-    assert '"until" is missing' in await chat.text("ana", "away")
+    assert 'Back on (after "until") is missing' in await chat.text("ana", "away")
 
 
 async def test_today_is_the_persons_own(

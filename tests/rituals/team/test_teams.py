@@ -199,9 +199,7 @@ async def test_team_names_with_double_quotes_are_refused(chat: Chat) -> None:
 
 async def test_too_many_people_at_once_is_explained(chat: Chat) -> None:
     mentions = " ".join(f"@p{i}" for i in range(21))
-    assert "<people> has too many items; at most 20" in await chat.text(
-        "lea", f"team add {mentions}"
-    )
+    assert "People has too many items; at most 20" in await chat.text("lea", f"team add {mentions}")
 
 
 async def test_the_lead_can_pass_back_and_forth(
