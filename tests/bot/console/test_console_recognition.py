@@ -85,7 +85,7 @@ async def test_kudos_asks_each_field_the_reward_as_a_choice_and_posts_the_story(
     assert again.startswith("\nThat is praise, not yet a story.")
     assert "Who you recognise (one or more @mentions; @names like @ana @ben, up to 10) " in again
     assert "[@ana, @ben]" in again
-    assert "The KPI it helped (its number or name; up to 200 characters) [1]" in again  # kept
+    assert f"The KPI it helped (its number or name; up to 200 characters) [{kpi}]" in again
     assert f"up to 1000 characters) [{PRAISE}]" in again
     assert "A small reward (optional; a symbol, never money) [a team lunch]" in again
 
