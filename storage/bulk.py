@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Dialect, Integer, String, Table, TextClause, text
@@ -38,6 +39,26 @@ def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+@dataclass(frozen=True)
+class Shape:
+    """One write's statement, whatever its rows: the table, its columns, those given once,
+    the column a conflict is about, and the one to return."""
+
+    table: Table
+    names: tuple[str, ...]
+    same: tuple[str, ...]
+    conflict: str
+    returning: str | None
+
+    @property
+    def varying(self) -> list[str]:
+        return [n for n in self.names if n not in self.same]
+
+    def ending(self) -> str:
+        done = f"ON CONFLICT ({self.conflict}) DO NOTHING"
+        return f"{done} RETURNING {self.returning}" if self.returning else done
+
+
 async def insert_ignoring(
     session: AsyncSession,
     table: Table,
@@ -53,9 +74,10 @@ async def insert_ignoring(
     names = tuple(rows[0])
     # The conflict column differs from row to row: it keeps at least one column per row.
     same = tuple(n for n in names if n != conflict and _same(rows, n))
+    shape = Shape(table, names, same, conflict, returning)
     if is_postgresql(session):
-        return await _unnest(session, table, rows, names, same, conflict, returning)
-    return await _values(session, table, rows, names, same, conflict, returning)
+        return await _unnest(session, shape, rows)
+    return await _values(session, shape, rows)
 
 
 def _same(rows: Rows, name: str) -> bool:
@@ -66,52 +88,33 @@ def _same(rows: Rows, name: str) -> bool:
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-async def _unnest(
-    session: AsyncSession,
-    table: Table,
-    rows: Rows,
-    names: tuple[str, ...],
-    same: tuple[str, ...],
-    conflict: str,
-    returning: str | None,
-) -> list[Any]:
+async def _unnest(session: AsyncSession, shape: Shape, rows: Rows) -> list[Any]:
     dialect = session.get_bind().dialect
     parameters: dict[str, Any] = {}
-    for name in names:
-        process = _processor(table, name, dialect)
-        if name in same:
+    for name in shape.names:
+        process = _processor(shape.table, name, dialect)
+        if name in shape.same:
             parameters[name] = process(rows[0][name])
         else:
             parameters[name] = [process(row[name]) for row in rows]
-    statement = _unnest_statement(table, names, same, conflict, returning)
-    result = await session.execute(statement, parameters)
-    return list(result.scalars().all()) if returning else []
+    result = await session.execute(_unnest_statement(shape), parameters)
+    return list(result.scalars().all()) if shape.returning else []
 
 
 @functools.cache
-def _unnest_statement(
-    table: Table,
-    names: tuple[str, ...],
-    same: tuple[str, ...],
-    conflict: str,
-    returning: str | None,
-) -> TextClause:
+def _unnest_statement(shape: Shape) -> TextClause:
     # Strings go as text: a cast to varchar(n) would cut a long value short where the
     # INSERT's own assignment rejects it.
-    varying = [n for n in names if n not in same]
-    arrays = ", ".join(f"CAST(:{n} AS {_array_type(table, n)}[])" for n in varying)
+    table = shape.table
+    arrays = ", ".join(f"CAST(:{n} AS {_array_type(table, n)}[])" for n in shape.varying)
     picked = ", ".join(
-        _as_json(table, n, f"CAST(:{n} AS {_array_type(table, n)})" if n in same else n)
-        for n in names
+        _as_json(table, n, f"CAST(:{n} AS {_array_type(table, n)})" if n in shape.same else n)
+        for n in shape.names
     )
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {picked} "
-        f"FROM unnest({arrays}) AS given({', '.join(varying)}) "
-        f"ON CONFLICT ({conflict}) DO NOTHING"
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(shape.names)}) SELECT {picked} "
+        f"FROM unnest({arrays}) AS given({', '.join(shape.varying)}) {shape.ending()}"
     )
-    if returning:
-        sql += f" RETURNING {returning}"
-    return text(sql)
 
 
 def _array_type(table: Table, name: str) -> str:
@@ -134,55 +137,34 @@ def _as_json(table: Table, name: str, source: str) -> str:
 # --- SQLite -------------------------------------------------------------------------------
 
 
-async def _values(
-    session: AsyncSession,
-    table: Table,
-    rows: Rows,
-    names: tuple[str, ...],
-    same: tuple[str, ...],
-    conflict: str,
-    returning: str | None,
-) -> list[Any]:
+async def _values(session: AsyncSession, shape: Shape, rows: Rows) -> list[Any]:
     connection = await session.connection()
     dialect = connection.dialect
-    varying = [n for n in names if n not in same]
-    fixed = [_processor(table, n, dialect)(rows[0][n]) for n in same]
-    processors = [(n, _processor(table, n, dialect)) for n in varying]
-    per_statement = max(1, (PARAMETERS - len(same)) // len(varying))
+    fixed = [_processor(shape.table, n, dialect)(rows[0][n]) for n in shape.same]
+    processors = [(n, _processor(shape.table, n, dialect)) for n in shape.varying]
+    per_statement = max(1, (PARAMETERS - len(fixed)) // len(processors))
     written: list[Any] = []
     for start in range(0, len(rows), per_statement):
         part = rows[start : start + per_statement]
         given = [process(row[n]) for row in part for n, process in processors]
-        sql = _values_statement(table, names, same, len(part), conflict, returning)
+        sql = _values_statement(shape, len(part))
         result = await connection.exec_driver_sql(sql, (*fixed, *given))
-        if returning:
+        if shape.returning:
             written.extend(result.scalars().all())
     return written
 
 
 @functools.cache
-def _values_statement(
-    table: Table,
-    names: tuple[str, ...],
-    same: tuple[str, ...],
-    count: int,
-    conflict: str,
-    returning: str | None,
-) -> str:
+def _values_statement(shape: Shape, count: int) -> str:
     # SQLite names a VALUES list's columns column1, column2...; the WHERE settles that ON
     # CONFLICT belongs to the INSERT, not to a join.
-    varying = [n for n in names if n not in same]
-    column = {n: f"column{i}" for i, n in enumerate(varying, 1)}
-    picked = ", ".join("?" if n in same else column[n] for n in names)
-    row = f"({', '.join('?' * len(varying))})"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {picked} "
-        f"FROM (VALUES {', '.join([row] * count)}) WHERE true "
-        f"ON CONFLICT ({conflict}) DO NOTHING"
+    column = {n: f"column{i}" for i, n in enumerate(shape.varying, 1)}
+    picked = ", ".join("?" if n in shape.same else column[n] for n in shape.names)
+    row = f"({', '.join('?' * len(column))})"
+    return (
+        f"INSERT INTO {shape.table.name} ({', '.join(shape.names)}) SELECT {picked} "
+        f"FROM (VALUES {', '.join([row] * count)}) WHERE true {shape.ending()}"
     )
-    if returning:
-        sql += f" RETURNING {returning}"
-    return sql
 
 
 # --- both -----------------------------------------------------------------------------------
