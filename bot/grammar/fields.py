@@ -199,6 +199,12 @@ def named(syntax: Syntax, name: str, in_form: bool = False) -> str:
     info = syntax.model.model_fields.get(name)
     if info is None:
         return "The command"
+    measured = next((p for p in syntax.params if p.with_unit), None)
+    extra = info.json_schema_extra
+    if name == "unit" and measured and isinstance(extra, dict) and extra.get("typed_only"):
+        # No field of its own to see: the unit is what was typed after the number.
+        after = "The unit after the number"
+        return f"{after} in {named(syntax, measured.field, in_form)}" if in_form else after
     title = info.title or name.replace("_", " ").capitalize()
     param = next((p for p in syntax.params if p.field == name), None)
     words = param.placeholder if param else ""

@@ -88,8 +88,11 @@ def _listed(
         Bullets(tuple(rich(line(k)) for k in shown)),
         Actions(tuple(Button(label(k)[:75], f"review {k.id}") for k in shown)),
     ]
-    if every > len(shown):
-        blocks.append(Note(f"And {every - len(shown)} more: `review <number>` for each."))
+    more = every - len(shown)
+    if more:
+        blocks.append(
+            Note(f"And {more} more: `review <number>` for {'it' if more == 1 else 'each'}.")
+        )
     return blocks
 
 

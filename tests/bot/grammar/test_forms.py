@@ -85,6 +85,23 @@ def test_a_refused_form_names_the_field_by_the_label_the_person_saw(
     assert outcome.form.intro.startswith(says)
 
 
+def test_a_unit_too_long_is_named_by_the_field_it_was_typed_in() -> None:
+    # The log form has no Unit field: the unit is what follows the number in Value.
+    story = "12 leads from the big fair in Berlin last week"
+    outcome = grammar.from_form("log", {"kpi": "3", "value": story})
+    assert isinstance(outcome, NeedsForm)
+    assert outcome.form.intro.startswith("The unit after the number in Value is too long")
+    assert {f.name: f.value for f in outcome.form.fields}["value"] == story
+    typed = grammar.parse('log 3 "12 leadsfromthebigfairinberlinlastweek"')
+    assert isinstance(typed, Problem)
+    assert typed.message.startswith("The unit after the number is too long")
+    # Where the form asks for the unit itself, it is its own field.
+    asked = {"name": "Win rate", "target": "5", "cadence": "weekly", "unit": "x" * 40}
+    refused = grammar.from_form("propose", {**asked, "why": "Deals won are what pays us all"})
+    assert isinstance(refused, NeedsForm)
+    assert refused.form.intro.startswith("Unit is too long")
+
+
 def test_a_form_refused_by_the_grammar_comes_back_as_it_was_shown_with_the_problem_on_top() -> None:
     syntax = grammar.find("propose")
     assert syntax is not None

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from bot.payload import decode
-from rituals.core.messages import Actions, Button
+from rituals.core.messages import Actions, Button, Message
+from rituals.reviews.commands import Reviewable
+from rituals.reviews.prompt import prompt_blocks
 from storage.models import Member, Outbox, Role
 from tests.scheduling import LONG_AGO, Someone, outbox, planner, seed_team, text
 from tests.support import MovingClock, active_kpi, at, chat_at
@@ -54,3 +56,12 @@ async def test_a_leads_review_prompt_names_each_kpi_of_her_teams_with_its_button
     words, buttons = _words_and_buttons(rows["ana"])
     assert f"Your KPIs:\n- #{leads} Qualified leads: 10 leads per week" in words
     assert buttons[0].label == f"Review #{leads} Qualified leads"
+
+
+def test_one_kpi_past_what_a_prompt_lists_is_spoken_of_as_one() -> None:
+    mine = [Reviewable(n, f"KPI {n}", "Ana", "10 leads per week") for n in range(1, 12)]
+    said = Message(tuple(prompt_blocks("Growth", mine, []))).text
+    assert "And 1 more: `review <number>` for it." in said
+    theirs = [Reviewable(n, f"KPI {n}", "Ben", "5 deals per month") for n in range(1, 24)]
+    said = Message(tuple(prompt_blocks("Growth", [], theirs))).text
+    assert "And 3 more: `review <number>` for each." in said
