@@ -130,7 +130,10 @@ class Dispatcher:
         values: Mapping[str, str],
         mentioned: Sequence[Identity] = (),
     ) -> list[Outgoing]:
-        echo = f"{command} " + " ".join(f"{k}={v!r}" for k, v in values.items())
+        # What the person wrote: not the form's own bookkeeping (its intro, which fields it
+        # showed), which they never typed and would not know what to do with.
+        typed = {k: v for k, v in values.items() if not k.startswith("_")}
+        echo = f"{command} " + " ".join(f"{k}={v!r}" for k, v in typed.items())
         outcome = self.grammar.from_form(command, values)
         return await self._run(who, outcome, echo, mentioned, submitted=values)
 

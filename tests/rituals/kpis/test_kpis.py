@@ -293,6 +293,14 @@ async def test_a_failure_inside_a_handler_rolls_back_and_quotes_the_words(
     assert 'propose "Qualified leads" target 10 per week' in said
     assert "boom" not in said
     assert "Traceback" not in said
+    # From a form: what they typed comes back, not the form's own hidden bookkeeping.
+    form = d.grammar.form_for(propose, {}, "Say what you measure.")
+    assert set(form.hidden) >= {"_intro", "_shown"}
+    typed = {"name": "Demos", "target": "4", "cadence": "weekly"}
+    submitted = text_of(await broken.submit("ana", form, typed))
+    assert "propose name='Demos' target='4' cadence='weekly'" in submitted
+    assert "_intro" not in submitted
+    assert "_shown" not in submitted
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Kpi)) == 0
 
