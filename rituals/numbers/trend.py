@@ -118,10 +118,13 @@ async def trend(ctx: Ctx, cmd: ShowTrend) -> list[Reply]:
     )
     if loggable:
         blocks.append(Actions((Button("Log a value", f"log {kpi.id}"),)))
+    mine = owner.id == ctx.actor.member_id
     if not team_sees_numbers(kpi):
-        blocks.append(Note(f"Only {owner.display_name} and their lead see these numbers."))
+        who = "you and your lead" if mine else f"{owner.display_name} and their lead"
+        blocks.append(Note(f"Only {who} see these numbers."))
     elif not kpi.shared:
-        blocks.append(Note(f"{owner.display_name} shares these numbers with their team."))
+        who = "You share" if mine else f"{owner.display_name} shares"
+        blocks.append(Note(f"{who} these numbers with {'your' if mine else 'their'} team."))
     return [Message(tuple(blocks))]
 
 

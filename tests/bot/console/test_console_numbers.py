@@ -58,7 +58,7 @@ async def test_log_then_trend_prints_the_image_and_sparkline_and_saves_the_png(
     assert len(spark) == 2
     assert SPARK_BLOCKS.index(spark[0]) < SPARK_BLOCKS.index(spark[1])
     assert "  - 1. 2026-W47: fair week" in shown
-    assert "Only Ana and their lead see these numbers." in flat(shown)
+    assert "Only you and your lead see these numbers." in flat(shown)
 
     saved = Path("exports") / name
     assert f"  saved to {saved}" in shown

@@ -61,7 +61,7 @@ async def test_a_logged_value_and_its_trend_chart_uploaded_as_a_png(slack: Slack
     assert "from 2026-W48 to 2026-W48; latest 12 leads, target 10 leads." in shown
     assert "(attached below)" in shown
     assert "1. 2026-W48: two demos moved up" in shown
-    assert "Only Ana and their lead see these numbers." in shown
+    assert "Only you and your lead see these numbers." in shown
 
     # The PNG goes through files_upload_v2 into Ana's DM with the app, never the channel.
     (opened,) = await slack.api.wait_for("conversations.open")

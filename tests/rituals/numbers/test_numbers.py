@@ -495,7 +495,8 @@ async def test_the_trend_is_a_png_with_its_notes_and_a_sketch(
     assert len(image.sketch) == 52
     assert "104 values from 2024-W49 to 2026-W48" in image.alt
     assert "1. 2026-W45: fair week" in reply.text
-    assert "Only Ana and their lead see these numbers." in reply.text
+    assert "Only you and your lead see these numbers." in reply.text  # Ana's own
+    assert "Only Ana and their lead see these numbers." in await talk.text("lea", f"trend {kpi}")
     assert "Image" not in await talk.text("ben", f"trend {kpi}")
     assert "You can't see Ana's numbers" in await talk.text("ben", f"trend {kpi}")
     (lead_view,) = await talk.say("lea", f"trend {kpi}")
