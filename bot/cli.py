@@ -97,9 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The console is a conversation: only warnings may interrupt it.
-    level = (
-        logging.INFO if args.command in {"serve", "migrate", "new-migration"} else logging.WARNING
-    )
+    level = logging.INFO if args.command in {"serve", "new-migration"} else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()
@@ -143,10 +141,10 @@ def _run(args: argparse.Namespace, settings: Settings, config: AppConfig) -> int
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     # Alembic (with mako and pygments) is loaded here only: a serving process never needs it.
-    from bot.migrate import new_revision, upgrade
+    from bot.migrate import migrate, new_revision
 
     if args.command == "migrate":
-        upgrade(settings.database_url, args.revision)
+        print(migrate(settings.database_url, args.revision))
     else:
         new_revision(settings.database_url, args.message)
     return 0

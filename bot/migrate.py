@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -11,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import migrations
+from storage.engine import make_engine
 
 
 def alembic_config(database_url: str) -> Config:
@@ -23,6 +25,28 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
+
+
+def migrate(database_url: str, revision: str = "head") -> str:
+    """Upgrade, and say in one line where the schema was and is: what `kpicoach migrate` prints
+    (Alembic's own log said it in some twenty lines, before a newcomer's first console)."""
+    before = asyncio.run(_revision_of(database_url))
+    upgrade(database_url, revision)
+    after = asyncio.run(_revision_of(database_url))
+    if before == after:
+        return f"The database is up to date (schema {after})."
+    if before is None:
+        return f"The database is set up (schema {after})."
+    return f"The database is migrated from schema {before} to {after}."
+
+
+async def _revision_of(database_url: str) -> str | None:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await current_revision(connection)
+    finally:
+        await engine.dispose()
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:

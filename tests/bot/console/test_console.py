@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Dispatcher
+from bot.migrate import head_revision
 from rituals.core.context import FixedClock
 from storage.models import Kpi, KpiStatus, Team
 from tests.bot.console.support import run_console
@@ -157,8 +158,23 @@ def test_the_cli_runs_a_piped_session_on_a_fresh_sqlite_file(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft"))}
     env.pop("DATABASE_URL", None)
     kpicoach = installed_kpicoach()
-    for _ in range(2):  # migrating twice is harmless
-        subprocess.run([kpicoach, "migrate"], cwd=tmp_path, env=env, check=True, timeout=60)
+    said = [  # migrating twice is harmless, and each says so in one line
+        subprocess.run(
+            [kpicoach, "migrate"],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            timeout=60,
+            text=True,
+            capture_output=True,
+        )
+        for _ in range(2)
+    ]
+    head = head_revision()
+    assert [(r.stdout, r.stderr) for r in said] == [
+        (f"The database is set up (schema {head}).\n", ""),
+        (f"The database is up to date (schema {head}).\n", ""),
+    ]
     script = "\n".join(
         [
             "examples sales",
