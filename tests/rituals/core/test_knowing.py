@@ -91,8 +91,15 @@ async def _as_for_nobodys(chat: Chat, typed: str, number: int, refusal: str) -> 
         assert secret not in said, (secret, said)
 
 
-def _cases(*typed: str) -> list[object]:
-    return [pytest.param(t, id=re.split(r" \{| \"", t)[0]) for t in typed]
+def _kind(make: Maker, refusal: str, *typed: str) -> list[object]:
+    """The cases of one kind of thing: each command an outsider might type about it."""
+    name = make.__name__.strip("_")
+    return [pytest.param(make, t, refusal, id=f"{name}: {_command(t)}") for t in typed]
+
+
+def _command(typed: str) -> str:
+    """The command's words, without its number or quoted text: a case's name."""
+    return re.split(r" \{| \"", typed)[0]
 
 
 # Commitments: Lea committed Ana to clear Ben's obstacle.
@@ -130,24 +137,6 @@ async def _commitment(session: AsyncSession, g: Growths) -> int:
     return row.id
 
 
-@pytest.mark.parametrize("typed", _cases("done {n}", 'drop {n} "the printer works again"'))
-async def test_a_commitment_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _commitment)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no commitment #{n} here.")
-
-
-@pytest.mark.parametrize("typed", _cases("commit {n}", 'commit {n} "Order a new one" due fri'))
-async def test_an_obstacle_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _obstacle)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no obstacle #{n} here.")
-
-
 async def _misstep(session: AsyncSession, g: Growths) -> int:
     row = Misstep(
         workspace_id=g.team.workspace_id,
@@ -159,15 +148,6 @@ async def _misstep(session: AsyncSession, g: Growths) -> int:
     session.add(row)
     await session.flush()
     return row.id
-
-
-@pytest.mark.parametrize("typed", _cases('feedback {n} "ask us first"'))
-async def test_a_misstep_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _misstep)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no misstep #{n} here.")
 
 
 async def _debate(session: AsyncSession, g: Growths) -> int:
@@ -184,23 +164,6 @@ async def _debate(session: AsyncSession, g: Growths) -> int:
     session.add(row)
     await session.flush()
     return row.id
-
-
-@pytest.mark.parametrize(
-    "typed",
-    _cases(
-        "debate yes {n}",
-        "debate no {n}",
-        'debate line {n} "the number hides the calls"',
-        'debate decide {n} keep "it still tells us"',
-    ),
-)
-async def test_a_debate_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _debate)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no debate #{n} here.")
 
 
 async def _story(session: AsyncSession, g: Growths) -> int:
@@ -220,15 +183,6 @@ async def _story(session: AsyncSession, g: Growths) -> int:
     return row.id
 
 
-@pytest.mark.parametrize("typed", _cases("fail vote {n}"))
-async def test_a_story_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _story)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no story #{n} on a ballot here.")
-
-
 async def _pulse(session: AsyncSession, g: Growths) -> int:
     row = Pulse(
         workspace_id=g.team.workspace_id,
@@ -246,15 +200,6 @@ async def _pulse(session: AsyncSession, g: Growths) -> int:
     return row.id
 
 
-@pytest.mark.parametrize("typed", _cases("pulse answer 4 pulse {n}"))
-async def test_a_pulse_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _pulse)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no pulse #{n} here.")
-
-
 async def _experiment(session: AsyncSession, g: Growths) -> int:
     kpi = await add_kpi(session, g.ana, agreed_at=NOW)
     kpi.team_id = g.team.id
@@ -270,15 +215,6 @@ async def _experiment(session: AsyncSession, g: Growths) -> int:
     session.add(row)
     await session.flush()
     return row.id
-
-
-@pytest.mark.parametrize("typed", _cases('result {n} "two leads came back"'))
-async def test_an_experiment_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _experiment)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no experiment #{n} here.")
 
 
 async def _request(session: AsyncSession, g: Growths) -> int:
@@ -300,17 +236,6 @@ async def _request(session: AsyncSession, g: Growths) -> int:
     session.add(row)
     await session.flush()
     return row.id
-
-
-@pytest.mark.parametrize(
-    "typed", _cases("budget approve {n}", 'budget question {n} "which ten leads?"')
-)
-async def test_a_budget_request_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
-) -> None:
-    number = await _made(sessions, _request)
-    await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no budget request #{n} here.")
 
 
 async def _gap(session: AsyncSession, g: Growths) -> int:
@@ -338,15 +263,59 @@ async def _gap(session: AsyncSession, g: Growths) -> int:
     return row.id
 
 
-@pytest.mark.parametrize(
-    "typed", _cases("mentor {n}", "mentor decline {n}", 'lookback {n} "I write it alone"')
-)
-async def test_a_gap_or_sprint_is_unknown_to_an_outsider(
-    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str
+# Each kind of numbered thing, the answer for a number nobody uses, and what an outsider types.
+OUTSIDER_CASES = [
+    *_kind(
+        _commitment,
+        "There is no commitment #{n} here.",
+        "done {n}",
+        'drop {n} "the printer works again"',
+    ),
+    *_kind(
+        _obstacle,
+        "There is no obstacle #{n} here.",
+        "commit {n}",
+        'commit {n} "Order a new one" due fri',
+    ),
+    *_kind(_misstep, "There is no misstep #{n} here.", 'feedback {n} "ask us first"'),
+    *_kind(
+        _debate,
+        "There is no debate #{n} here.",
+        "debate yes {n}",
+        "debate no {n}",
+        'debate line {n} "the number hides the calls"',
+        'debate decide {n} keep "it still tells us"',
+    ),
+    *_kind(_story, "There is no story #{n} on a ballot here.", "fail vote {n}"),
+    *_kind(_pulse, "There is no pulse #{n} here.", "pulse answer 4 pulse {n}"),
+    *_kind(_experiment, "There is no experiment #{n} here.", 'result {n} "two leads came back"'),
+    *_kind(
+        _request,
+        "There is no budget request #{n} here.",
+        "budget approve {n}",
+        'budget question {n} "which ten leads?"',
+    ),
+    *_kind(
+        _gap,
+        "There is no gap or sprint #{n} here.",
+        "mentor {n}",
+        "mentor decline {n}",
+        'lookback {n} "I write it alone"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "typed", "refusal"), OUTSIDER_CASES)
+async def test_a_numbered_thing_is_unknown_to_an_outsider(
+    chat: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    make: Maker,
+    typed: str,
+    refusal: str,
 ) -> None:
-    number = await _made(sessions, _gap)
+    number = await _made(sessions, make)
     await _outsiders(chat)
-    await _as_for_nobodys(chat, typed, number, "There is no gap or sprint #{n} here.")
+    await _as_for_nobodys(chat, typed, number, refusal)
 
 
 # Those who may know of it still reach it: the answers they had before.
